@@ -1,0 +1,283 @@
+//! The Redress error model, written once.
+//!
+//! Every service error is an [`ApiError`]: a code from the closed set
+//! [`ErrorCode`], a stable UPPER_SNAKE `reason` that clients can match on, a
+//! lowercase human message and, for bad input, one field violation per bad
+//! field. [`ApiError`] turns into a `tonic::Status` carrying
+//! `google.rpc.ErrorInfo` and `google.rpc.BadRequest` in one place, so no
+//! handler builds a status by hand.
+
+use std::collections::HashMap;
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
+
+/// The `domain` of every `google.rpc.ErrorInfo` that Redress returns.
+pub const ERROR_DOMAIN: &str = "redress.dev";
+
+/// The closed set of error codes a Redress service may answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The request is malformed; see the field violations.
+    InvalidArgument,
+    /// The resource does not exist for the caller's tenant.
+    NotFound,
+    /// The resource, or an idempotency key, already exists.
+    AlreadyExists,
+    /// The resource is not in a state that allows the call.
+    FailedPrecondition,
+    /// A concurrent change won (stale etag).
+    Aborted,
+    /// No valid credentials.
+    Unauthenticated,
+    /// Valid credentials without the role the call needs.
+    PermissionDenied,
+    /// A rate or size limit was hit.
+    ResourceExhausted,
+    /// A dependency (the database, a peer) is unreachable; retry later.
+    Unavailable,
+    /// A bug or an unexpected failure; details are in the server log only.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The gRPC status code for this error code. The only mapping in Redress.
+    pub fn grpc_code(self) -> Code {
+        match self {
+            ErrorCode::InvalidArgument => Code::InvalidArgument,
+            ErrorCode::NotFound => Code::NotFound,
+            ErrorCode::AlreadyExists => Code::AlreadyExists,
+            ErrorCode::FailedPrecondition => Code::FailedPrecondition,
+            ErrorCode::Aborted => Code::Aborted,
+            ErrorCode::Unauthenticated => Code::Unauthenticated,
+            ErrorCode::PermissionDenied => Code::PermissionDenied,
+            ErrorCode::ResourceExhausted => Code::ResourceExhausted,
+            ErrorCode::Unavailable => Code::Unavailable,
+            ErrorCode::Internal => Code::Internal,
+        }
+    }
+}
+
+/// One bad field of a request: its path (`player.player_id`) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The field path in the request message, dotted, as in the proto.
+    pub field: String,
+    /// What is wrong with it, lowercase, e.g. "must not be empty".
+    pub description: String,
+}
+
+/// An error a Redress service answers with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code:?} {reason}: {message}")]
+pub struct ApiError {
+    /// The code, which decides the gRPC status.
+    pub code: ErrorCode,
+    /// A stable UPPER_SNAKE reason, sent as `google.rpc.ErrorInfo.reason`.
+    pub reason: String,
+    /// A lowercase message for humans.
+    pub message: String,
+    /// Field violations, sent as `google.rpc.BadRequest`.
+    pub violations: Vec<Violation>,
+    /// Extra `ErrorInfo` metadata, e.g. the current state of a resource.
+    pub metadata: Vec<(String, String)>,
+}
+
+impl ApiError {
+    /// An error with a code, a reason and a message.
+    pub fn new(code: ErrorCode, reason: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            reason: reason.into(),
+            message: message.into(),
+            violations: Vec::new(),
+            metadata: Vec::new(),
+        }
+    }
+
+    /// INVALID_ARGUMENT with field violations.
+    pub fn invalid_argument(violations: Vec<Violation>) -> Self {
+        let message = match violations.as_slice() {
+            [one] => format!("invalid {}: {}", one.field, one.description),
+            many => format!("{} invalid fields", many.len()),
+        };
+        Self {
+            violations,
+            ..Self::new(ErrorCode::InvalidArgument, "INVALID_ARGUMENT", message)
+        }
+    }
+
+    /// INVALID_ARGUMENT for one field.
+    pub fn invalid_field(field: impl Into<String>, description: impl Into<String>) -> Self {
+        Self::invalid_argument(vec![Violation {
+            field: field.into(),
+            description: description.into(),
+        }])
+    }
+
+    /// NOT_FOUND for a resource name. Also the answer for another tenant's resource.
+    pub fn not_found(name: impl std::fmt::Display) -> Self {
+        Self::new(ErrorCode::NotFound, "NOT_FOUND", format!("{name} not found"))
+    }
+
+    /// FAILED_PRECONDITION with a reason.
+    pub fn failed_precondition(reason: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::FailedPrecondition, reason, message)
+    }
+
+    /// ABORTED because the caller's etag is stale.
+    pub fn stale_etag(name: impl std::fmt::Display) -> Self {
+        Self::new(
+            ErrorCode::Aborted,
+            "ETAG_MISMATCH",
+            format!("{name} changed since it was read; read it again and retry"),
+        )
+    }
+
+    /// ALREADY_EXISTS with a reason.
+    pub fn already_exists(reason: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::AlreadyExists, reason, message)
+    }
+
+    /// UNAUTHENTICATED.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Unauthenticated, "UNAUTHENTICATED", message)
+    }
+
+    /// PERMISSION_DENIED because the caller lacks a role.
+    pub fn permission_denied(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::PermissionDenied, "MISSING_ROLE", message)
+    }
+
+    /// UNAVAILABLE: a dependency is down; the client may retry.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Unavailable, "DEPENDENCY_UNAVAILABLE", message)
+    }
+
+    /// INTERNAL. The cause is logged here and never sent to the client.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(ErrorCode::Internal, "INTERNAL", "internal error")
+    }
+
+    /// Adds an `ErrorInfo` metadata entry.
+    pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.push((key.into(), value.into()));
+        self
+    }
+}
+
+impl From<ApiError> for Status {
+    fn from(err: ApiError) -> Self {
+        let metadata: HashMap<String, String> = err.metadata.into_iter().collect();
+        let mut details = ErrorDetails::with_error_info(err.reason, ERROR_DOMAIN, metadata);
+        if !err.violations.is_empty() {
+            details.set_bad_request(
+                err.violations
+                    .into_iter()
+                    .map(|v| FieldViolation::new(v.field, v.description))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        Status::with_error_details(err.code.grpc_code(), err.message, details)
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        use sea_orm::DbErr;
+        match &err {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+                tracing::warn!(error = %err, "database unavailable");
+                ApiError::unavailable("the database is unavailable; retry later")
+            }
+            _ => ApiError::internal(err),
+        }
+    }
+}
+
+impl From<sea_orm::TransactionError<ApiError>> for ApiError {
+    fn from(err: sea_orm::TransactionError<ApiError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(api) => api,
+        }
+    }
+}
+
+/// Collects field violations while a request is validated, then fails with
+/// all of them at once (clients fix every field in one round trip).
+#[derive(Debug, Default)]
+pub struct Violations(Vec<Violation>);
+
+impl Violations {
+    /// No violations yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a violation of `field`.
+    pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
+        self.0.push(Violation {
+            field: field.into(),
+            description: description.into(),
+        });
+    }
+
+    /// Records a violation when `bad` holds.
+    pub fn check(&mut self, bad: bool, field: &str, description: &str) {
+        if bad {
+            self.add(field, description);
+        }
+    }
+
+    /// Checks a required text field for presence and a maximum length in characters.
+    pub fn text(&mut self, value: &str, field: &str, required: bool, max_chars: usize) {
+        if value.trim().is_empty() {
+            if required {
+                self.add(field, "must not be empty");
+            }
+        } else if value.chars().count() > max_chars {
+            self.add(field, format!("must be at most {max_chars} characters"));
+        }
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded, else INVALID_ARGUMENT with all violations.
+    pub fn into_result(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid_argument(self.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_argument_carries_every_field_violation_and_error_info() {
+        let mut v = Violations::new();
+        v.text("", "subject", true, 10);
+        v.text("far too long text", "description", true, 5);
+        let status: Status = v.into_result().unwrap_err().into();
+        assert_eq!(status.code(), Code::InvalidArgument);
+        let bad = status.get_details_bad_request().unwrap();
+        let fields: Vec<_> = bad.field_violations.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["subject", "description"]);
+        assert_eq!(status.get_details_error_info().unwrap().reason, "INVALID_ARGUMENT");
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let status: Status = ApiError::internal("secret connection string").into();
+        assert_eq!(status.code(), Code::Internal);
+        assert!(!status.message().contains("secret"));
+    }
+}

@@ -1,0 +1,337 @@
+//! The relay: claims due outbox rows, calls the peers, records the result.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    str::FromStr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use redress_auth::{Issuer, Role};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    Statement,
+    sea_query::Expr,
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, watch};
+use tonic::transport::{Channel, Endpoint};
+use tracing::Instrument;
+
+use crate::{codec::RawCodec, entity};
+
+/// Where a peer service listens.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PeerConfig {
+    /// The peer's gRPC endpoint, e.g. `http://resolution:50051`. Empty: the
+    /// peer is not deployed yet and its rows wait.
+    pub url: String,
+}
+
+/// Relay settings (`[outbox]` in a service's configuration).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RelayConfig {
+    /// Rows claimed per round.
+    pub batch_size: u32,
+    /// Longest sleep between rounds when nothing wakes the relay, in
+    /// milliseconds (rows written by other replicas, retries coming due).
+    pub poll_interval_ms: u64,
+    /// How long a claimed row is reserved for one relay, in milliseconds.
+    pub lease_ms: u64,
+    /// First retry delay, in milliseconds; doubles per failure.
+    pub initial_backoff_ms: u64,
+    /// Longest retry delay, in milliseconds. Rows are retried forever.
+    pub max_backoff_ms: u64,
+    /// Deadline of one call to a peer, in milliseconds.
+    pub call_timeout_ms: u64,
+    /// How long delivered rows are kept for inspection, in hours.
+    pub keep_delivered_hours: u64,
+    /// Peer services by name (`resolution`, `notification`, `feedback`, `intake`).
+    pub peers: BTreeMap<String, PeerConfig>,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 64,
+            poll_interval_ms: 1_000,
+            lease_ms: 30_000,
+            initial_backoff_ms: 500,
+            max_backoff_ms: 60_000,
+            call_timeout_ms: 10_000,
+            keep_delivered_hours: 72,
+            peers: BTreeMap::new(),
+        }
+    }
+}
+
+/// Delivers a service's outbox. Cheap to share: clone the `Arc`.
+pub struct Relay {
+    db: DatabaseConnection,
+    config: RelayConfig,
+    issuer: Issuer,
+    service_name: String,
+    wake: Notify,
+    channels: Mutex<HashMap<String, Channel>>,
+    tokens: Mutex<HashMap<String, (String, DateTime<Utc>)>>,
+}
+
+/// A running relay loop.
+pub struct RelayHandle {
+    stop: watch::Sender<bool>,
+    join: tokio::task::JoinHandle<()>,
+}
+
+impl RelayHandle {
+    /// Stops the loop after the round in progress.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.join.await;
+    }
+}
+
+/// Why one delivery failed.
+#[derive(Debug)]
+struct DeliveryError(String);
+
+impl Relay {
+    /// A relay for `db`'s outbox that signs its calls as `service_name`.
+    pub fn new(db: DatabaseConnection, config: RelayConfig, issuer: Issuer, service_name: &str) -> Arc<Self> {
+        Arc::new(Self {
+            db,
+            config,
+            issuer,
+            service_name: service_name.to_owned(),
+            wake: Notify::new(),
+            channels: Mutex::new(HashMap::new()),
+            tokens: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Wakes the relay: call after committing a transaction that enqueued rows.
+    pub fn notify(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs the relay loop until the handle is stopped.
+    pub fn spawn(self: &Arc<Self>) -> RelayHandle {
+        let (stop, mut stopped) = watch::channel(false);
+        let relay = Arc::clone(self);
+        let join = tokio::spawn(async move {
+            let poll = Duration::from_millis(relay.config.poll_interval_ms);
+            let mut last_cleanup = tokio::time::Instant::now();
+            loop {
+                let claimed = match relay.run_once().await {
+                    Ok(n) => n,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "outbox round failed");
+                        0
+                    }
+                };
+                if last_cleanup.elapsed() > Duration::from_secs(600) {
+                    last_cleanup = tokio::time::Instant::now();
+                    if let Err(err) = relay.purge_delivered().await {
+                        tracing::warn!(error = %err, "outbox purge failed");
+                    }
+                }
+                if claimed as u32 >= relay.config.batch_size {
+                    if *stopped.borrow() {
+                        break;
+                    }
+                    continue;
+                }
+                tokio::select! {
+                    _ = relay.wake.notified() => {}
+                    _ = tokio::time::sleep(poll) => {}
+                    _ = stopped.changed() => break,
+                }
+            }
+        });
+        RelayHandle { stop, join }
+    }
+
+    /// Claims one batch of due rows and delivers them. Returns how many rows
+    /// were claimed.
+    pub async fn run_once(&self) -> Result<usize, DbErr> {
+        let rows = self.claim().await?;
+        let count = rows.len();
+        let deliveries = rows.into_iter().map(|row| self.deliver_and_record(row));
+        for result in futures::future::join_all(deliveries).await {
+            result?;
+        }
+        Ok(count)
+    }
+
+    /// Number of rows not yet delivered (for tests and operators).
+    pub async fn pending(&self) -> Result<u64, DbErr> {
+        use sea_orm::PaginatorTrait;
+        entity::Entity::find()
+            .filter(entity::Column::DeliveredAt.is_null())
+            .count(&self.db)
+            .await
+    }
+
+    /// Reserves due rows for this relay in one statement. On PostgreSQL the
+    /// inner `FOR UPDATE SKIP LOCKED` lets replicas claim disjoint rows
+    /// concurrently; SQLite has one connection, so the statement is atomic.
+    async fn claim(&self) -> Result<Vec<entity::Model>, DbErr> {
+        let backend = self.db.get_database_backend();
+        let now = Utc::now();
+        let lease_until = now + chrono::Duration::milliseconds(self.config.lease_ms as i64);
+        let limit = i64::from(self.config.batch_size);
+        let sql = match backend {
+            DbBackend::Postgres => {
+                "UPDATE outbox SET lease_until = $1 WHERE id IN (\
+                 SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 \
+                 AND (lease_until IS NULL OR lease_until < $2) ORDER BY id LIMIT $3 \
+                 FOR UPDATE SKIP LOCKED) RETURNING *"
+            }
+            _ => {
+                "UPDATE outbox SET lease_until = ?1 WHERE id IN (\
+                 SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ?2 \
+                 AND (lease_until IS NULL OR lease_until < ?2) ORDER BY id LIMIT ?3) RETURNING *"
+            }
+        };
+        let stmt = Statement::from_sql_and_values(backend, sql, [lease_until.into(), now.into(), limit.into()]);
+        let rows = self.db.query_all_raw(stmt).await?;
+        let mut models = rows
+            .iter()
+            .map(|row| entity::Model::from_query_result(row, ""))
+            .collect::<Result<Vec<_>, _>>()?;
+        models.sort_by_key(|m| m.id);
+        Ok(models)
+    }
+
+    async fn deliver_and_record(&self, row: entity::Model) -> Result<(), DbErr> {
+        let trace: HashMap<String, String> = serde_json::from_str(&row.trace_context).unwrap_or_default();
+        let span = tracing::info_span!(
+            "outbox.deliver",
+            otel.kind = "producer",
+            outbox.id = row.id,
+            outbox.destination = %row.destination,
+            rpc.method = %row.method,
+            attempt = row.attempts + 1,
+        );
+        redress_telemetry::set_parent_from_map(&span, &trace);
+        let result = self.deliver(&row).instrument(span.clone()).await;
+        let now = Utc::now();
+        match result {
+            Ok(()) => {
+                entity::Entity::update_many()
+                    .col_expr(entity::Column::DeliveredAt, Expr::value(now))
+                    .col_expr(entity::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+                    .filter(entity::Column::Id.eq(row.id))
+                    .exec(&self.db)
+                    .await?;
+            }
+            Err(DeliveryError(error)) => {
+                let attempts = row.attempts + 1;
+                let delay = self.backoff(attempts);
+                span.in_scope(|| {
+                    tracing::warn!(error = %error, attempts, retry_in_ms = delay.as_millis() as u64, "outbox delivery failed")
+                });
+                entity::Entity::update_many()
+                    .col_expr(entity::Column::Attempts, Expr::value(attempts))
+                    .col_expr(
+                        entity::Column::NextAttemptAt,
+                        Expr::value(now + chrono::Duration::milliseconds(delay.as_millis() as i64)),
+                    )
+                    .col_expr(entity::Column::LastError, Expr::value(Some(truncate(&error, 2000))))
+                    .col_expr(entity::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+                    .filter(entity::Column::Id.eq(row.id))
+                    .exec(&self.db)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn deliver(&self, row: &entity::Model) -> Result<(), DeliveryError> {
+        let channel = self.channel(&row.destination)?;
+        let token = self.token(&row.tenant_id)?;
+        let path = http::uri::PathAndQuery::from_str(&row.method)
+            .map_err(|e| DeliveryError(format!("bad method path {:?}: {e}", row.method)))?;
+        let mut request = tonic::Request::new(row.payload.clone());
+        request.set_timeout(Duration::from_millis(self.config.call_timeout_ms));
+        let bearer = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| DeliveryError("token is not a valid header".into()))?;
+        request.metadata_mut().insert("authorization", bearer);
+        redress_telemetry::inject_current(request.metadata_mut());
+        let mut grpc = tonic::client::Grpc::new(channel);
+        grpc.ready()
+            .await
+            .map_err(|e| DeliveryError(format!("peer {} unreachable: {e}", row.destination)))?;
+        grpc.unary(request, path, RawCodec)
+            .await
+            .map(|_| ())
+            .map_err(|status| DeliveryError(format!("{:?}: {}", status.code(), status.message())))
+    }
+
+    fn channel(&self, destination: &str) -> Result<Channel, DeliveryError> {
+        let mut channels = self.channels.lock().map_err(|_| DeliveryError("channel cache poisoned".into()))?;
+        if let Some(channel) = channels.get(destination) {
+            return Ok(channel.clone());
+        }
+        let url = self
+            .config
+            .peers
+            .get(destination)
+            .map(|p| p.url.as_str())
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| DeliveryError(format!("peer {destination} is not configured")))?;
+        let channel = Endpoint::from_shared(url.to_owned())
+            .map_err(|e| DeliveryError(format!("peer {destination} url: {e}")))?
+            .connect_timeout(Duration::from_secs(2))
+            .tcp_nodelay(true)
+            .connect_lazy();
+        channels.insert(destination.to_owned(), channel.clone());
+        Ok(channel)
+    }
+
+    /// A service token for the tenant, reused until a minute before expiry.
+    fn token(&self, tenant: &str) -> Result<String, DeliveryError> {
+        let now = Utc::now();
+        let mut tokens = self.tokens.lock().map_err(|_| DeliveryError("token cache poisoned".into()))?;
+        if let Some((token, expires)) = tokens.get(tenant)
+            && *expires - chrono::Duration::seconds(60) > now
+        {
+            return Ok(token.clone());
+        }
+        let ttl = Duration::from_secs(300);
+        let token = self
+            .issuer
+            .mint(tenant, &self.service_name, &[Role::Service], ttl)
+            .map_err(|e| DeliveryError(format!("cannot sign a service token: {e}")))?;
+        tokens.insert(tenant.to_owned(), (token.clone(), now + chrono::Duration::seconds(300)));
+        Ok(token)
+    }
+
+    /// Exponential backoff with "equal jitter": half fixed, half random, so
+    /// replicas retrying a recovered peer do not arrive in one wave.
+    fn backoff(&self, attempts: i32) -> Duration {
+        let exp = self
+            .config
+            .initial_backoff_ms
+            .saturating_mul(1u64 << attempts.clamp(0, 20))
+            .min(self.config.max_backoff_ms)
+            .max(1);
+        let jitter = rand::rng().random_range(0..=exp / 2);
+        Duration::from_millis(exp / 2 + jitter)
+    }
+
+    async fn purge_delivered(&self) -> Result<(), DbErr> {
+        let cutoff = Utc::now() - chrono::Duration::hours(self.config.keep_delivered_hours as i64);
+        entity::Entity::delete_many()
+            .filter(entity::Column::DeliveredAt.lt(cutoff))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}

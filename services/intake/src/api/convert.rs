@@ -1,0 +1,107 @@
+//! Stored rows to proto messages and back.
+
+use chrono::{DateTime, TimeZone, Utc};
+use prost::Message;
+use prost_types::Timestamp;
+use redress_proto::{
+    common::v1::{ComplaintCategory, Deadlines, Money, Player, TransactionReferences},
+    intake::v1::{Complaint, Interaction, interaction},
+};
+
+use crate::store::{complaint, interaction as interaction_row};
+
+/// A chrono time as a protobuf timestamp.
+pub fn timestamp(at: DateTime<Utc>) -> Timestamp {
+    Timestamp {
+        seconds: at.timestamp(),
+        nanos: at.timestamp_subsec_nanos() as i32,
+    }
+}
+
+/// A protobuf timestamp as a chrono time, `None` when out of range.
+pub fn from_timestamp(ts: &Timestamp) -> Option<DateTime<Utc>> {
+    if !(0..1_000_000_000).contains(&ts.nanos) {
+        return None;
+    }
+    Utc.timestamp_opt(ts.seconds, ts.nanos as u32).single()
+}
+
+/// The etag of a stored version.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The resource name of a complaint id.
+pub fn complaint_name(id: &str) -> String {
+    format!("complaints/{id}")
+}
+
+/// A stored enum name back to its proto value; unknown names read as 0.
+pub fn enum_value<E: Into<i32>>(name: &str, from_str: fn(&str) -> Option<E>) -> i32 {
+    from_str(name).map(Into::into).unwrap_or(0)
+}
+
+/// A stored complaint as the proto resource.
+pub fn complaint(row: &complaint::Model) -> Complaint {
+    use redress_proto::common::v1::{Channel, ComplaintKind, ComplaintStatus, Outcome, Priority};
+    Complaint {
+        name: complaint_name(&row.id),
+        reference: row.reference.clone(),
+        player: Player::decode(row.player.as_slice()).ok(),
+        transaction_references: TransactionReferences::decode(row.transaction_references.as_slice()).ok(),
+        category: enum_value(&row.category, ComplaintCategory::from_str_name),
+        category_inferred: row.category_inferred,
+        subject: row.subject.clone(),
+        description: row.description.clone(),
+        channel: enum_value(&row.channel, Channel::from_str_name),
+        incident_time: Some(timestamp(row.incident_at)),
+        disputed_amount: match (row.disputed_amount_minor, &row.disputed_currency) {
+            (Some(amount_minor), Some(currency_code)) => Some(Money {
+                amount_minor,
+                currency_code: currency_code.clone(),
+            }),
+            _ => None,
+        },
+        status: enum_value(&row.status, ComplaintStatus::from_str_name),
+        priority: enum_value(&row.priority, Priority::from_str_name),
+        kind: enum_value(&row.kind, ComplaintKind::from_str_name),
+        responsible_gambling: row.responsible_gambling,
+        harm_indicators: row
+            .harm_indicators
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        duplicate_of: row.duplicate_of.as_deref().map(complaint_name).unwrap_or_default(),
+        deadlines: Some(Deadlines {
+            acknowledge_due_time: Some(timestamp(row.acknowledge_due_at)),
+            final_response_due_time: Some(timestamp(row.final_response_due_at)),
+            policy_jurisdiction: row.policy_jurisdiction.clone(),
+            policy_version: row.policy_version.clone(),
+        }),
+        outcome: enum_value(&row.outcome, Outcome::from_str_name),
+        case: row.case_name.clone().unwrap_or_default(),
+        create_time: Some(timestamp(row.created_at)),
+        update_time: Some(timestamp(row.updated_at)),
+        etag: etag(row.version),
+    }
+}
+
+/// A stored interaction as the proto resource.
+pub fn interaction(row: &interaction_row::Model) -> Interaction {
+    use redress_proto::common::v1::{Channel, ComplaintStatus};
+    Interaction {
+        name: format!("complaints/{}/interactions/{}", row.complaint_id, row.id),
+        kind: enum_value(&row.kind, interaction::Kind::from_str_name),
+        direction: enum_value(&row.direction, interaction::Direction::from_str_name),
+        channel: enum_value(&row.channel, Channel::from_str_name),
+        body: row.body.clone(),
+        author: row.author.clone(),
+        status: row
+            .status
+            .as_deref()
+            .map(|s| enum_value(s, ComplaintStatus::from_str_name))
+            .unwrap_or(0),
+        create_time: Some(timestamp(row.created_at)),
+    }
+}

@@ -1,0 +1,144 @@
+//! Wiring: database, outbox relay, API and server. Used by the binary, by
+//! `redress dev` and by the tests, so all three run the same service.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use redress_auth::{Issuer, Verifier};
+use redress_outbox::{Relay, RelayHandle};
+use redress_paging::PageTokens;
+use redress_proto::intake::v1::{
+    intake_internal_service_server::IntakeInternalServiceServer, intake_service_server::IntakeServiceServer,
+};
+use redress_server::{Authenticator, RunningServer, ServeOptions};
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+use tonic::service::{Routes, interceptor::InterceptedService};
+
+use crate::{
+    api::{IntakeApi, InternalService, PublicService},
+    config::IntakeConfig,
+    domain::policy::PolicyTable,
+    store::migration::Migrator,
+};
+
+/// The service name in logs, traces and service tokens.
+pub const SERVICE_NAME: &str = "intake";
+
+/// A running intake service.
+pub struct Intake {
+    server: RunningServer,
+    relay_handle: RelayHandle,
+    relay: Arc<Relay>,
+    db: DatabaseConnection,
+}
+
+impl Intake {
+    /// Connects, migrates, binds `config.server.listen` and starts serving
+    /// and relaying in the background.
+    pub async fn start(config: IntakeConfig) -> anyhow::Result<Intake> {
+        let listener = redress_server::bind(&config.server.listen)
+            .await
+            .with_context(|| format!("server.listen: cannot bind {}", config.server.listen))?;
+        Self::start_on(config, listener).await
+    }
+
+    /// Like [`Intake::start`], on an already bound listener.
+    pub async fn start_on(config: IntakeConfig, listener: tokio::net::TcpListener) -> anyhow::Result<Intake> {
+        let policy = match &config.policy_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("policy_file: {}", path.display()))?;
+                PolicyTable::from_toml(&text)?
+            }
+            None => PolicyTable::shipped()?,
+        };
+        let verifier = Arc::new(Verifier::from_config(&config.auth)?);
+        let issuer = Issuer::for_service(&config.auth)?;
+        let db = redress_db::connect_and_migrate::<Migrator>(&config.database)
+            .await
+            .context("database")?;
+
+        let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
+        let relay_handle = relay.spawn();
+
+        let page_secret = if config.page_token_secret.is_empty() {
+            // Derived, so a development setup needs no extra secret.
+            Sha256::digest(format!("page-tokens:{}", config.auth.hs256_secret.expose())).to_vec()
+        } else {
+            config.page_token_secret.expose().as_bytes().to_vec()
+        };
+        let api = Arc::new(IntakeApi::new(
+            db.clone(),
+            Arc::clone(&relay),
+            Arc::new(policy),
+            PageTokens::new(&page_secret),
+            config.reference_prefix.clone(),
+        ));
+        let auth = Authenticator::new(verifier);
+        let max = config.server.max_message_bytes;
+        let public = IntakeServiceServer::new(PublicService(Arc::clone(&api)))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+        let internal = IntakeInternalServiceServer::new(InternalService(api))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+        let routes = Routes::new(InterceptedService::new(public, auth.clone()))
+            .add_service(InterceptedService::new(internal, auth));
+        let server = redress_server::spawn(
+            listener,
+            routes,
+            ServeOptions {
+                config: config.server.clone(),
+                health_names: vec![
+                    "redress.intake.v1.IntakeService".into(),
+                    "redress.intake.v1.IntakeInternalService".into(),
+                ],
+                db: Some(db.clone()),
+            },
+        )?;
+        tracing::info!(addr = %server.local_addr, "intake serving");
+        Ok(Intake {
+            server,
+            relay_handle,
+            relay,
+            db,
+        })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr
+    }
+
+    /// The outbox relay (tests read its backlog).
+    pub fn relay(&self) -> &Arc<Relay> {
+        &self.relay
+    }
+
+    /// The database connection (tests inspect rows).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Graceful stop: in-flight requests finish within the grace period, the
+    /// relay finishes its round, the database closes.
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+        self.relay_handle.stop().await;
+        let _ = self.db.close().await;
+    }
+
+    /// Stops at once, as a crash would (fault tests).
+    pub fn abort(self) {
+        self.server.abort();
+        drop(self.relay_handle);
+    }
+}
+
+/// Runs intake until SIGTERM/SIGINT.
+pub async fn run(config: IntakeConfig) -> anyhow::Result<()> {
+    let intake = Intake::start(config).await?;
+    redress_server::shutdown_signal().await;
+    intake.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! The jurisdiction deadline policy: data, not code. A TOML table (shipped
+//! defaults in `policy/jurisdictions.toml`, replaceable by the operator)
+//! decides each complaint's acknowledge and final-response deadlines.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// The policy shipped with Redress.
+pub const DEFAULT_POLICY_TOML: &str = include_str!("../../policy/jurisdictions.toml");
+
+/// How a clock counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockUnit {
+    /// Elapsed hours.
+    Hours,
+    /// Calendar days.
+    CalendarDays,
+    /// Monday–Friday, minus the jurisdiction's holidays.
+    WorkingDays,
+}
+
+/// One clock's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockRule {
+    /// How many units.
+    pub amount: u32,
+    /// Which unit.
+    pub unit: ClockUnit,
+}
+
+/// What happens when the final-response deadline passes unanswered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryConsequence {
+    /// Escalate to a supervisor.
+    Escalate,
+    /// The complaint counts as accepted (Poland).
+    DeemedAccepted,
+    /// The player is told of their right to go to ADR (UK, MT).
+    AdrRights,
+}
+
+/// The rules of one jurisdiction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JurisdictionPolicy {
+    /// Time to acknowledge (first response).
+    pub acknowledge: ClockRule,
+    /// Time for the final response to reach the player.
+    pub final_response: ClockRule,
+    /// Time to acknowledge a complaint that shows signs of gambling harm.
+    pub responsible_gambling_acknowledge: Option<ClockRule>,
+    /// Complaints are accepted for at least this many days after the incident.
+    pub complaint_window_days: u32,
+    /// The final-response clock may pause while the casino waits for the player.
+    #[serde(default)]
+    pub clock_pause_allowed: bool,
+    /// What happens at the final-response deadline.
+    pub on_final_response_expiry: ExpiryConsequence,
+    /// The final response must name an ADR body.
+    #[serde(default)]
+    pub adr_required: bool,
+    /// Approved ADR bodies.
+    #[serde(default)]
+    pub adr_bodies: Vec<String>,
+    /// Time to answer an ADR body's enquiry.
+    pub adr_enquiry: Option<ClockRule>,
+    /// The final response must reach the player on a durable medium.
+    #[serde(default)]
+    pub durable_medium_required: bool,
+    /// Public holidays, skipped by working-day clocks.
+    #[serde(default)]
+    pub holidays: Vec<NaiveDate>,
+}
+
+/// The whole policy table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyTable {
+    /// Version, recorded on every complaint.
+    pub version: String,
+    /// Rules by ISO 3166-1 alpha-2 code, plus `default`.
+    pub jurisdictions: BTreeMap<String, JurisdictionPolicy>,
+}
+
+/// The deadlines of one complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadlines {
+    /// First response due.
+    pub acknowledge_due: DateTime<Utc>,
+    /// Final response due.
+    pub final_response_due: DateTime<Utc>,
+    /// The policy entry used (`PL`, or `default`).
+    pub jurisdiction: String,
+    /// The policy table version.
+    pub version: String,
+}
+
+/// An invalid policy file.
+#[derive(Debug, thiserror::Error)]
+#[error("jurisdiction policy: {0}")]
+pub struct PolicyError(String);
+
+impl PolicyTable {
+    /// Parses and checks a policy table.
+    pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
+        let table: PolicyTable = toml::from_str(text).map_err(|e| PolicyError(e.to_string()))?;
+        if !table.jurisdictions.contains_key("default") {
+            return Err(PolicyError("a `default` jurisdiction is required".into()));
+        }
+        Ok(table)
+    }
+
+    /// The shipped defaults.
+    pub fn shipped() -> Result<Self, PolicyError> {
+        Self::from_toml(DEFAULT_POLICY_TOML)
+    }
+
+    /// The rules for `jurisdiction`, falling back to `default`. Returns the key used.
+    pub fn lookup(&self, jurisdiction: &str) -> (&str, &JurisdictionPolicy) {
+        let key = jurisdiction.to_ascii_uppercase();
+        match self.jurisdictions.get_key_value(key.as_str()) {
+            Some((k, p)) => (k.as_str(), p),
+            None => self
+                .jurisdictions
+                .get_key_value("default")
+                .map(|(k, p)| (k.as_str(), p))
+                .unwrap_or_else(|| unreachable_default()),
+        }
+    }
+
+    /// The deadlines of a complaint submitted at `submitted` under `jurisdiction`.
+    pub fn deadlines(&self, jurisdiction: &str, responsible_gambling: bool, submitted: DateTime<Utc>) -> Deadlines {
+        let (key, policy) = self.lookup(jurisdiction);
+        let ack_rule = match (responsible_gambling, policy.responsible_gambling_acknowledge) {
+            (true, Some(rule)) => rule,
+            _ => policy.acknowledge,
+        };
+        Deadlines {
+            acknowledge_due: add(submitted, ack_rule, &policy.holidays),
+            final_response_due: add(submitted, policy.final_response, &policy.holidays),
+            jurisdiction: key.to_owned(),
+            version: self.version.clone(),
+        }
+    }
+}
+
+// `from_toml` guarantees a default entry; this only satisfies the type checker.
+fn unreachable_default() -> (&'static str, &'static JurisdictionPolicy) {
+    static FALLBACK: std::sync::OnceLock<JurisdictionPolicy> = std::sync::OnceLock::new();
+    let policy = FALLBACK.get_or_init(|| JurisdictionPolicy {
+        acknowledge: ClockRule {
+            amount: 24,
+            unit: ClockUnit::Hours,
+        },
+        final_response: ClockRule {
+            amount: 14,
+            unit: ClockUnit::CalendarDays,
+        },
+        responsible_gambling_acknowledge: None,
+        complaint_window_days: 183,
+        clock_pause_allowed: false,
+        on_final_response_expiry: ExpiryConsequence::Escalate,
+        adr_required: false,
+        adr_bodies: Vec::new(),
+        adr_enquiry: None,
+        durable_medium_required: false,
+        holidays: Vec::new(),
+    });
+    ("default", policy)
+}
+
+/// Adds a clock's length to `start`.
+pub fn add(start: DateTime<Utc>, rule: ClockRule, holidays: &[NaiveDate]) -> DateTime<Utc> {
+    match rule.unit {
+        ClockUnit::Hours => start + Duration::hours(i64::from(rule.amount)),
+        ClockUnit::CalendarDays => start + Duration::days(i64::from(rule.amount)),
+        ClockUnit::WorkingDays => {
+            let mut at = start;
+            let mut left = rule.amount;
+            while left > 0 {
+                at += Duration::days(1);
+                let day = at.date_naive();
+                if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&day) {
+                    left -= 1;
+                }
+            }
+            at
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn polish_complaints_get_14_calendar_days_and_uk_8_weeks() {
+        let table = PolicyTable::shipped().unwrap();
+        let t = at("2026-11-02T10:00:00Z");
+        let pl = table.deadlines("PL", false, t);
+        assert_eq!(pl.final_response_due, at("2026-11-16T10:00:00Z"));
+        assert_eq!(pl.acknowledge_due, at("2026-11-03T10:00:00Z"));
+        let gb = table.deadlines("gb", false, t);
+        assert_eq!(gb.final_response_due, at("2026-12-28T10:00:00Z"));
+        assert_eq!(gb.jurisdiction, "GB");
+    }
+
+    #[test]
+    fn unknown_jurisdictions_use_the_default_policy() {
+        let table = PolicyTable::shipped().unwrap();
+        let d = table.deadlines("XX", false, at("2026-11-02T10:00:00Z"));
+        assert_eq!(d.jurisdiction, "default");
+        assert_eq!(d.final_response_due, at("2026-11-16T10:00:00Z"));
+    }
+
+    #[test]
+    fn harm_shortens_the_acknowledge_clock() {
+        let table = PolicyTable::shipped().unwrap();
+        let d = table.deadlines("GB", true, at("2026-11-02T10:00:00Z"));
+        assert_eq!(d.acknowledge_due, at("2026-11-02T14:00:00Z"));
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_holidays() {
+        let rule = ClockRule {
+            amount: 1,
+            unit: ClockUnit::WorkingDays,
+        };
+        // Friday 24 Dec 2027 → skip Sat, Sun, and Monday 27 as a holiday.
+        let holidays = [NaiveDate::from_ymd_opt(2027, 12, 27).unwrap()];
+        assert_eq!(add(at("2027-12-24T09:00:00Z"), rule, &holidays), at("2027-12-28T09:00:00Z"));
+        let cw = PolicyTable::shipped().unwrap().deadlines("CW", true, at("2026-11-06T09:00:00Z"));
+        assert_eq!(cw.acknowledge_due, at("2026-11-09T09:00:00Z"));
+    }
+
+    #[test]
+    fn a_policy_without_default_is_rejected() {
+        assert!(PolicyTable::from_toml("version = \"1\"\n[jurisdictions]\n").is_err());
+    }
+}

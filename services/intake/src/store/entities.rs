@@ -1,0 +1,113 @@
+//! sea-orm entities of intake's tables.
+
+/// A complaint as filed, with triage and the status the player sees.
+pub mod complaint {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per complaint.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "complaints")]
+    pub struct Model {
+        /// UUIDv7: sorts by creation time, so it is also the list cursor.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub tenant_id: String,
+        pub reference: String,
+        pub player_id: String,
+        pub jurisdiction: String,
+        /// `common.v1.Player`, prost-encoded.
+        pub player: Vec<u8>,
+        /// `common.v1.TransactionReferences`, prost-encoded.
+        pub transaction_references: Vec<u8>,
+        /// Strongest transaction reference, e.g. `withdrawal:W-1`; duplicates match on it.
+        pub duplicate_key: Option<String>,
+        pub category: String,
+        pub category_inferred: bool,
+        pub subject: String,
+        pub description: String,
+        pub channel: String,
+        pub incident_at: DateTimeUtc,
+        pub disputed_amount_minor: Option<i64>,
+        pub disputed_currency: Option<String>,
+        pub status: String,
+        pub priority: String,
+        pub kind: String,
+        pub responsible_gambling: bool,
+        /// Harm indicator ids, comma-separated.
+        pub harm_indicators: String,
+        /// The open complaint this one repeats (its id).
+        pub duplicate_of: Option<String>,
+        pub acknowledge_due_at: DateTimeUtc,
+        pub final_response_due_at: DateTimeUtc,
+        pub policy_jurisdiction: String,
+        pub policy_version: String,
+        pub outcome: String,
+        pub case_name: Option<String>,
+        /// Highest resolution case-event sequence applied.
+        pub last_case_sequence: i64,
+        /// Bumped on every change; the etag.
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The history of a complaint: every message in and out, every status change.
+pub mod interaction {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per interaction.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "interactions")]
+    pub struct Model {
+        /// UUIDv7, so history sorts by id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub tenant_id: String,
+        pub complaint_id: String,
+        pub kind: String,
+        pub direction: String,
+        pub channel: String,
+        pub body: String,
+        pub author: String,
+        pub status: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Idempotency records: the saved response of every keyed write.
+pub mod idempotency {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per (tenant, method, key).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idempotency_records")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub method: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub request_id: String,
+        /// SHA-256 of the request without its key; a reuse with another payload differs.
+        pub fingerprint: String,
+        /// The prost-encoded response.
+        pub response: Vec<u8>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,197 @@
+//! Intake's storage: entities, schema, and the queries the API runs. Every
+//! query takes the tenant: no row of another tenant is ever read.
+
+pub mod entities;
+pub mod migration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
+};
+
+pub use entities::{complaint, idempotency, interaction};
+
+/// Filters of ListComplaints, as stored values.
+#[derive(Debug, Default, Clone)]
+pub struct ComplaintFilter {
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub player_id: Option<String>,
+    pub channel: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+}
+
+/// The saved response of a keyed write, if any.
+pub async fn find_idempotency<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    method: &str,
+    request_id: &str,
+) -> Result<Option<idempotency::Model>, DbErr> {
+    idempotency::Entity::find_by_id((tenant.to_owned(), method.to_owned(), request_id.to_owned()))
+        .one(c)
+        .await
+}
+
+/// Saves the response of a keyed write. Fails with a unique violation when a
+/// concurrent request with the same key committed first.
+pub async fn save_idempotency<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    method: &str,
+    request_id: &str,
+    fingerprint: &str,
+    response: Vec<u8>,
+) -> Result<(), DbErr> {
+    idempotency::Model {
+        tenant_id: tenant.to_owned(),
+        method: method.to_owned(),
+        request_id: request_id.to_owned(),
+        fingerprint: fingerprint.to_owned(),
+        response,
+        created_at: Utc::now(),
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(c)
+    .await
+    .map(|_| ())
+}
+
+/// The next number of a tenant's reference sequence for `year`, allocated in
+/// the caller's transaction (an upsert, so concurrent submitters serialise on
+/// the counter row and never share a number).
+pub async fn next_reference_sequence<C: ConnectionTrait>(c: &C, tenant: &str, year: i32) -> Result<i64, DbErr> {
+    let backend = c.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "INSERT INTO reference_counters (tenant_id, year, last_value) VALUES ($1, $2, 1) \
+             ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = reference_counters.last_value + 1 \
+             RETURNING last_value"
+        }
+        _ => {
+            "INSERT INTO reference_counters (tenant_id, year, last_value) VALUES (?1, ?2, 1) \
+             ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = reference_counters.last_value + 1 \
+             RETURNING last_value"
+        }
+    };
+    let row = c
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [tenant.into(), year.into()]))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("reference counter".into()))?;
+    row.try_get::<i64>("", "last_value")
+}
+
+/// A complaint of the tenant.
+pub async fn find_complaint<C: ConnectionTrait>(c: &C, tenant: &str, id: &str) -> Result<Option<complaint::Model>, DbErr> {
+    complaint::Entity::find_by_id(id.to_owned())
+        .filter(complaint::Column::TenantId.eq(tenant))
+        .one(c)
+        .await
+}
+
+/// The open, original complaint of the same player about the same transaction.
+pub async fn find_open_duplicate<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    player_id: &str,
+    duplicate_key: &str,
+    open_statuses: &[&str],
+) -> Result<Option<complaint::Model>, DbErr> {
+    complaint::Entity::find()
+        .filter(complaint::Column::TenantId.eq(tenant))
+        .filter(complaint::Column::PlayerId.eq(player_id))
+        .filter(complaint::Column::DuplicateKey.eq(duplicate_key))
+        .filter(complaint::Column::DuplicateOf.is_null())
+        .filter(complaint::Column::Status.is_in(open_statuses.iter().copied()))
+        .order_by_asc(complaint::Column::Id)
+        .one(c)
+        .await
+}
+
+/// Inserts a new complaint.
+pub async fn insert_complaint<C: ConnectionTrait>(c: &C, model: complaint::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Writes a changed complaint if nobody changed it since `expected_version`;
+/// returns false when somebody did.
+pub async fn update_complaint<C: ConnectionTrait>(
+    c: &C,
+    model: complaint::Model,
+    expected_version: i64,
+) -> Result<bool, DbErr> {
+    let id = model.id.clone();
+    let tenant = model.tenant_id.clone();
+    let result = complaint::Entity::update_many()
+        .set(model.into_active_model().reset_all())
+        .filter(complaint::Column::Id.eq(id))
+        .filter(complaint::Column::TenantId.eq(tenant))
+        .filter(complaint::Column::Version.eq(expected_version))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Newest-first page of complaints after `after_id`.
+pub async fn list_complaints<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    filter: &ComplaintFilter,
+    after_id: Option<&str>,
+    limit: u64,
+) -> Result<Vec<complaint::Model>, DbErr> {
+    use complaint::Column as Col;
+    let mut query = complaint::Entity::find().filter(Col::TenantId.eq(tenant));
+    if let Some(v) = &filter.status {
+        query = query.filter(Col::Status.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.category {
+        query = query.filter(Col::Category.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.player_id {
+        query = query.filter(Col::PlayerId.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.channel {
+        query = query.filter(Col::Channel.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.jurisdiction {
+        query = query.filter(Col::Jurisdiction.eq(v.as_str()));
+    }
+    if let Some(v) = filter.created_from {
+        query = query.filter(Col::CreatedAt.gte(v));
+    }
+    if let Some(v) = filter.created_to {
+        query = query.filter(Col::CreatedAt.lt(v));
+    }
+    if let Some(after) = after_id {
+        query = query.filter(Col::Id.lt(after));
+    }
+    query.order_by_desc(Col::Id).limit(limit).all(c).await
+}
+
+/// Inserts an interaction.
+pub async fn insert_interaction<C: ConnectionTrait>(c: &C, model: interaction::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Oldest-first page of a complaint's interactions after `after_id`.
+pub async fn list_interactions<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    complaint_id: &str,
+    after_id: Option<&str>,
+    limit: u64,
+) -> Result<Vec<interaction::Model>, DbErr> {
+    use interaction::Column as Col;
+    let mut query = interaction::Entity::find()
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::ComplaintId.eq(complaint_id));
+    if let Some(after) = after_id {
+        query = query.filter(Col::Id.gt(after));
+    }
+    query.order_by_asc(Col::Id).limit(limit).all(c).await
+}
