@@ -33,7 +33,8 @@ pub enum Role {
 
 impl Role {
     /// Every role, in a stable order.
-    pub const ALL: [Role; 6] = [Role::Backend, Role::Agent, Role::Supervisor, Role::Analyst, Role::Service, Role::Admin];
+    pub const ALL: [Role; 6] =
+        [Role::Backend, Role::Agent, Role::Supervisor, Role::Analyst, Role::Service, Role::Admin];
 
     /// The role's name in tokens.
     pub fn as_str(self) -> &'static str {
@@ -51,10 +52,7 @@ impl Role {
 impl FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role {s:?}"))
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| format!("unknown role {s:?}"))
     }
 }
 
@@ -90,10 +88,7 @@ impl Caller {
     /// The caller of a tonic request, or UNAUTHENTICATED when the
     /// authentication layer did not run (a wiring bug, never a client error).
     pub fn of<T>(request: &tonic::Request<T>) -> Result<&Caller, ApiError> {
-        request
-            .extensions()
-            .get::<Caller>()
-            .ok_or_else(|| ApiError::unauthenticated("missing credentials"))
+        request.extensions().get::<Caller>().ok_or_else(|| ApiError::unauthenticated("missing credentials"))
     }
 }
 
@@ -193,26 +188,20 @@ impl Verifier {
             });
         }
         if let Some(path) = &config.jwks_file {
-            let text = std::fs::read_to_string(path).map_err(|e| AuthSetupError::Jwks(format!("{}: {e}", path.display())))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| AuthSetupError::Jwks(format!("{}: {e}", path.display())))?;
             let set: JwkSet = serde_json::from_str(&text).map_err(|e| AuthSetupError::Jwks(e.to_string()))?;
             for jwk in &set.keys {
-                let algorithm = jwk_algorithm(jwk).ok_or_else(|| AuthSetupError::Jwks("a key without a usable alg".into()))?;
+                let algorithm =
+                    jwk_algorithm(jwk).ok_or_else(|| AuthSetupError::Jwks("a key without a usable alg".into()))?;
                 let key = DecodingKey::from_jwk(jwk).map_err(|e| AuthSetupError::Jwks(e.to_string()))?;
-                keys.push(KeyEntry {
-                    kid: jwk.common.key_id.clone(),
-                    algorithm,
-                    key,
-                });
+                keys.push(KeyEntry { kid: jwk.common.key_id.clone(), algorithm, key });
             }
         }
         if keys.is_empty() {
             return Err(AuthSetupError::NoKeys);
         }
-        Ok(Self {
-            keys,
-            issuer: config.issuer.clone(),
-            audience: config.audience.clone(),
-        })
+        Ok(Self { keys, issuer: config.issuer.clone(), audience: config.audience.clone() })
     }
 
     /// Verifies an `authorization` header value (`Bearer <jwt>`).
@@ -247,11 +236,7 @@ impl Verifier {
             return Err(ApiError::unauthenticated("the token names no tenant"));
         }
         let roles = claims.roles.iter().filter_map(|r| r.parse().ok()).collect();
-        Ok(Caller {
-            tenant: claims.tenant,
-            subject: claims.sub,
-            roles,
-        })
+        Ok(Caller { tenant: claims.tenant, subject: claims.sub, roles })
     }
 }
 
@@ -310,19 +295,15 @@ impl Issuer {
         if !kid.is_empty() {
             header.kid = Some(kid.into());
         }
-        Ok(Self {
-            key,
-            header,
-            issuer: issuer.into(),
-            audience: audience.into(),
-        })
+        Ok(Self { key, header, issuer: issuer.into(), audience: audience.into() })
     }
 
     /// The issuer for this service's own service tokens.
     pub fn for_service(config: &AuthConfig) -> Result<Self, AuthSetupError> {
         match &config.service_key_file {
             Some(path) => {
-                let pem = std::fs::read(path).map_err(|e| AuthSetupError::ServiceKey(format!("{}: {e}", path.display())))?;
+                let pem =
+                    std::fs::read(path).map_err(|e| AuthSetupError::ServiceKey(format!("{}: {e}", path.display())))?;
                 Self::from_pem(&pem, &config.service_key_id, &config.issuer, &config.audience)
             }
             None if !config.hs256_secret.is_empty() => {
@@ -334,10 +315,8 @@ impl Issuer {
 
     /// Signs a token for `tenant`/`subject` with `roles`, valid for `ttl`.
     pub fn mint(&self, tenant: &str, subject: &str, roles: &[Role], ttl: Duration) -> Result<String, ApiError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(ApiError::internal)?
-            .as_secs();
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(ApiError::internal)?.as_secs();
         let claims = Claims {
             sub: subject.into(),
             tenant: tenant.into(),
@@ -359,10 +338,7 @@ mod tests {
     const TEST_ED25519_X: &str = "TO8zQI2FMaJlVh4QPMA1NUUjJjIQ_bwf3j_FilnXZTY";
 
     fn hs_config() -> AuthConfig {
-        AuthConfig {
-            hs256_secret: Secret::new("dev-secret"),
-            ..AuthConfig::default()
-        }
+        AuthConfig { hs256_secret: Secret::new("dev-secret"), ..AuthConfig::default() }
     }
 
     #[test]
@@ -408,18 +384,21 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("redress-auth-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let jwks = dir.join("jwks.json");
-        let set = format!(r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","kid":"k1","x":"{TEST_ED25519_X}"}}]}}"#);
+        let set =
+            format!(r#"{{"keys":[{{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","kid":"k1","x":"{TEST_ED25519_X}"}}]}}"#);
         std::fs::write(&jwks, set).unwrap();
-        let config = AuthConfig {
-            jwks_file: Some(jwks),
-            ..AuthConfig::default()
-        };
+        let config = AuthConfig { jwks_file: Some(jwks), ..AuthConfig::default() };
         let verifier = Verifier::from_config(&config).unwrap();
         let issuer = Issuer::from_pem(TEST_ED25519_PEM.as_bytes(), "k1", "redress", "redress").unwrap();
         let token = issuer.mint("casino-b", "intake", &[Role::Service], Duration::from_secs(60)).unwrap();
         assert_eq!(verifier.verify(&token).unwrap().tenant, "casino-b");
         // No HS256 key is configured, so an HS256 token is refused outright.
-        let hs = Issuer::hs256(TEST_ED25519_X, "redress", "redress").mint("casino-b", "x", &[Role::Admin], Duration::from_secs(60));
+        let hs = Issuer::hs256(TEST_ED25519_X, "redress", "redress").mint(
+            "casino-b",
+            "x",
+            &[Role::Admin],
+            Duration::from_secs(60),
+        );
         assert!(verifier.verify(&hs.unwrap()).is_err());
     }
 }

@@ -40,11 +40,7 @@ where
         .separator("__")
         .try_parsing(true)
         .source(sources.env.clone());
-    builder
-        .add_source(env)
-        .build()
-        .and_then(|c| c.try_deserialize())
-        .map_err(|e| ConfigError(e.to_string()))
+    builder.add_source(env).build().and_then(|c| c.try_deserialize()).map_err(|e| ConfigError(e.to_string()))
 }
 
 /// A secret value (a signing key, a database password) that never prints:
@@ -104,20 +100,11 @@ mod tests {
     }
 
     fn defaults() -> Conf {
-        Conf {
-            server: Server {
-                port: 1,
-                name: "a".into(),
-            },
-            key: Secret::new("k"),
-        }
+        Conf { server: Server { port: 1, name: "a".into() }, key: Secret::new("k") }
     }
 
     fn env(pairs: &[(&str, &str)]) -> Sources {
-        Sources {
-            file: None,
-            env: Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
-        }
+        Sources { file: None, env: Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()) }
     }
 
     #[test]

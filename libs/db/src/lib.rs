@@ -39,10 +39,7 @@ pub struct DatabaseConfig {
 impl DatabaseConfig {
     /// A configuration for `url` with production defaults.
     pub fn for_url(url: impl Into<String>) -> Self {
-        Self {
-            url: Secret::new(url),
-            ..Self::default()
-        }
+        Self { url: Secret::new(url), ..Self::default() }
     }
 }
 

@@ -86,13 +86,7 @@ pub struct ApiError {
 impl ApiError {
     /// An error with a code, a reason and a message.
     pub fn new(code: ErrorCode, reason: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            reason: reason.into(),
-            message: message.into(),
-            violations: Vec::new(),
-            metadata: Vec::new(),
-        }
+        Self { code, reason: reason.into(), message: message.into(), violations: Vec::new(), metadata: Vec::new() }
     }
 
     /// INVALID_ARGUMENT with field violations.
@@ -101,18 +95,12 @@ impl ApiError {
             [one] => format!("invalid {}: {}", one.field, one.description),
             many => format!("{} invalid fields", many.len()),
         };
-        Self {
-            violations,
-            ..Self::new(ErrorCode::InvalidArgument, "INVALID_ARGUMENT", message)
-        }
+        Self { violations, ..Self::new(ErrorCode::InvalidArgument, "INVALID_ARGUMENT", message) }
     }
 
     /// INVALID_ARGUMENT for one field.
     pub fn invalid_field(field: impl Into<String>, description: impl Into<String>) -> Self {
-        Self::invalid_argument(vec![Violation {
-            field: field.into(),
-            description: description.into(),
-        }])
+        Self::invalid_argument(vec![Violation { field: field.into(), description: description.into() }])
     }
 
     /// NOT_FOUND for a resource name. Also the answer for another tenant's resource.
@@ -173,10 +161,7 @@ impl From<ApiError> for Status {
         let mut details = ErrorDetails::with_error_info(err.reason, ERROR_DOMAIN, metadata);
         if !err.violations.is_empty() {
             details.set_bad_request(
-                err.violations
-                    .into_iter()
-                    .map(|v| FieldViolation::new(v.field, v.description))
-                    .collect::<Vec<_>>(),
+                err.violations.into_iter().map(|v| FieldViolation::new(v.field, v.description)).collect::<Vec<_>>(),
             );
         }
         Status::with_error_details(err.code.grpc_code(), err.message, details)
@@ -218,10 +203,7 @@ impl Violations {
 
     /// Records a violation of `field`.
     pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
-        self.0.push(Violation {
-            field: field.into(),
-            description: description.into(),
-        });
+        self.0.push(Violation { field: field.into(), description: description.into() });
     }
 
     /// Records a violation when `bad` holds.
@@ -249,11 +231,7 @@ impl Violations {
 
     /// `Ok(())` when nothing was recorded, else INVALID_ARGUMENT with all violations.
     pub fn into_result(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid_argument(self.0))
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(ApiError::invalid_argument(self.0)) }
     }
 }
 

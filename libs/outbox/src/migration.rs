@@ -4,8 +4,13 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 /// Creates `outbox` and the index the relay claims by.
-#[derive(DeriveMigrationName)]
 pub struct CreateOutbox;
+
+impl MigrationName for CreateOutbox {
+    fn name(&self) -> &str {
+        "m20261125_000100_create_outbox"
+    }
+}
 
 #[derive(DeriveIden)]
 enum Outbox {

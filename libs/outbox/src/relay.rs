@@ -12,8 +12,7 @@ use rand::Rng;
 use redress_auth::{Issuer, Role};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    Statement,
-    sea_query::Expr,
+    Statement, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, watch};
@@ -167,10 +166,7 @@ impl Relay {
     /// Number of rows not yet delivered (for tests and operators).
     pub async fn pending(&self) -> Result<u64, DbErr> {
         use sea_orm::PaginatorTrait;
-        entity::Entity::find()
-            .filter(entity::Column::DeliveredAt.is_null())
-            .count(&self.db)
-            .await
+        entity::Entity::find().filter(entity::Column::DeliveredAt.is_null()).count(&self.db).await
     }
 
     /// Reserves due rows for this relay in one statement. On PostgreSQL the
@@ -196,10 +192,8 @@ impl Relay {
         };
         let stmt = Statement::from_sql_and_values(backend, sql, [lease_until.into(), now.into(), limit.into()]);
         let rows = self.db.query_all_raw(stmt).await?;
-        let mut models = rows
-            .iter()
-            .map(|row| entity::Model::from_query_result(row, ""))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut models =
+            rows.iter().map(|row| entity::Model::from_query_result(row, "")).collect::<Result<Vec<_>, _>>()?;
         models.sort_by_key(|m| m.id);
         Ok(models)
     }
@@ -255,15 +249,12 @@ impl Relay {
             .map_err(|e| DeliveryError(format!("bad method path {:?}: {e}", row.method)))?;
         let mut request = tonic::Request::new(row.payload.clone());
         request.set_timeout(Duration::from_millis(self.config.call_timeout_ms));
-        let bearer = format!("Bearer {token}")
-            .parse()
-            .map_err(|_| DeliveryError("token is not a valid header".into()))?;
+        let bearer =
+            format!("Bearer {token}").parse().map_err(|_| DeliveryError("token is not a valid header".into()))?;
         request.metadata_mut().insert("authorization", bearer);
         redress_telemetry::inject_current(request.metadata_mut());
         let mut grpc = tonic::client::Grpc::new(channel);
-        grpc.ready()
-            .await
-            .map_err(|e| DeliveryError(format!("peer {} unreachable: {e}", row.destination)))?;
+        grpc.ready().await.map_err(|e| DeliveryError(format!("peer {} unreachable: {e}", row.destination)))?;
         grpc.unary(request, path, RawCodec)
             .await
             .map(|_| ())
@@ -324,10 +315,7 @@ impl Relay {
 
     async fn purge_delivered(&self) -> Result<(), DbErr> {
         let cutoff = Utc::now() - chrono::Duration::hours(self.config.keep_delivered_hours as i64);
-        entity::Entity::delete_many()
-            .filter(entity::Column::DeliveredAt.lt(cutoff))
-            .exec(&self.db)
-            .await?;
+        entity::Entity::delete_many().filter(entity::Column::DeliveredAt.lt(cutoff)).exec(&self.db).await?;
         Ok(())
     }
 }

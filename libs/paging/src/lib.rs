@@ -44,11 +44,7 @@ impl PageTokens {
 
     /// The token for the page after `cursor`.
     pub fn encode<T: Serialize>(&self, tenant: &str, filter: &str, cursor: &T) -> String {
-        let envelope = Envelope {
-            t: tenant.to_owned(),
-            f: fingerprint(filter),
-            c: cursor,
-        };
+        let envelope = Envelope { t: tenant.to_owned(), f: fingerprint(filter), c: cursor };
         let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&envelope).unwrap_or_default());
         let sig = URL_SAFE_NO_PAD.encode(self.sign(body.as_bytes()));
         format!("{body}.{sig}")

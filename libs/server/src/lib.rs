@@ -105,7 +105,10 @@ impl RunningServer {
             Ok(Ok(Err(err))) => tracing::warn!(error = %err, "server stopped with an error"),
             Ok(Err(err)) => tracing::warn!(error = %err, "server task failed"),
             Err(_) => {
-                tracing::warn!(grace_ms = self.grace.as_millis() as u64, "grace period over; closing remaining connections");
+                tracing::warn!(
+                    grace_ms = self.grace.as_millis() as u64,
+                    "grace period over; closing remaining connections"
+                );
                 self.join.abort();
             }
         }
@@ -140,10 +143,7 @@ pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> st
         .build_v1alpha()
         .map_err(std::io::Error::other)?;
 
-    let routes = routes
-        .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha);
+    let routes = routes.add_service(health_service).add_service(reflection_v1).add_service(reflection_v1alpha);
 
     let probe = tokio::spawn(probe_health(
         reporter,

@@ -39,10 +39,7 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self {
-            level: "info".into(),
-            format: LogFormat::Json,
-        }
+        Self { level: "info".into(), format: LogFormat::Json }
     }
 }
 
@@ -77,8 +74,8 @@ pub fn init(service_name: &str, config: &LogConfig) -> TelemetryGuard {
 
     // A provider always exists, so spans get trace ids that logs and outbox
     // rows carry; it exports only when an OTLP endpoint is configured.
-    let mut builder =
-        SdkTracerProvider::builder().with_resource(Resource::builder().with_service_name(service_name.to_owned()).build());
+    let mut builder = SdkTracerProvider::builder()
+        .with_resource(Resource::builder().with_service_name(service_name.to_owned()).build());
     let exporting = std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_some();
     if exporting {
         match opentelemetry_otlp::SpanExporter::builder().with_tonic().build() {
@@ -92,26 +89,20 @@ pub fn init(service_name: &str, config: &LogConfig) -> TelemetryGuard {
         .with_filter(filter_fn(|meta| !NOISY_TARGETS.iter().any(|t| meta.target().starts_with(t))));
 
     let fmt_layer = match config.format {
-        LogFormat::Json => tracing_subscriber::fmt::layer()
-            .json()
-            .with_current_span(true)
-            .with_span_list(false)
-            .boxed(),
+        LogFormat::Json => {
+            tracing_subscriber::fmt::layer().json().with_current_span(true).with_span_list(false).boxed()
+        }
         LogFormat::Pretty => tracing_subscriber::fmt::layer().compact().boxed(),
     };
 
-    let installed = tracing_subscriber::registry()
-        .with(filter)
-        .with(otel_layer)
-        .with(fmt_layer)
-        .try_init()
-        .is_ok();
+    // The level filter applies to logs only: spans are always built, so trace
+    // context reaches the outbox and peers even when logs are quiet.
+    let installed =
+        tracing_subscriber::registry().with(otel_layer).with(fmt_layer.with_filter(filter)).try_init().is_ok();
     if installed {
         opentelemetry::global::set_tracer_provider(provider.clone());
     }
-    TelemetryGuard {
-        provider: installed.then_some(provider),
-    }
+    TelemetryGuard { provider: installed.then_some(provider) }
 }
 
 /// Installs a quiet subscriber for tests: logs only when `TEST_LOG` is set.
@@ -120,9 +111,12 @@ pub fn init_for_tests() {
     let level = if std::env::var_os("TEST_LOG").is_some() { "debug" } else { "off" };
     let provider = SdkTracerProvider::builder().build();
     let _ = tracing_subscriber::registry()
-        .with(EnvFilter::new(level).add_directive("redress=info".parse().unwrap_or_default()))
-        .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")))
-        .with(tracing_subscriber::fmt::layer().with_test_writer())
+        .with(
+            tracing_opentelemetry::layer()
+                .with_tracer(provider.tracer("test"))
+                .with_filter(filter_fn(|meta| !NOISY_TARGETS.iter().any(|t| meta.target().starts_with(t)))),
+        )
+        .with(tracing_subscriber::fmt::layer().with_test_writer().with_filter(EnvFilter::new(level)))
         .try_init();
 }
 
@@ -141,10 +135,9 @@ struct MetadataInjector<'a>(&'a mut tonic::metadata::MetadataMap);
 
 impl Injector for MetadataInjector<'_> {
     fn set(&mut self, key: &str, value: String) {
-        if let (Ok(key), Ok(value)) = (
-            tonic::metadata::MetadataKey::from_bytes(key.as_bytes()),
-            tonic::metadata::MetadataValue::try_from(&value),
-        ) {
+        if let (Ok(key), Ok(value)) =
+            (tonic::metadata::MetadataKey::from_bytes(key.as_bytes()), tonic::metadata::MetadataValue::try_from(&value))
+        {
             self.0.insert(key, value);
         }
     }

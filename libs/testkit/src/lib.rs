@@ -20,10 +20,7 @@ pub const TEST_SECRET: &str = "redress-test-secret";
 
 /// Authentication settings that trust [`TEST_SECRET`].
 pub fn auth_config() -> AuthConfig {
-    AuthConfig {
-        hs256_secret: Secret::new(TEST_SECRET),
-        ..AuthConfig::default()
-    }
+    AuthConfig { hs256_secret: Secret::new(TEST_SECRET), ..AuthConfig::default() }
 }
 
 /// A token for `tenant` with `roles`, valid for an hour.
@@ -99,12 +96,7 @@ impl TestDb {
         let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
         let mut config = DatabaseConfig::for_url(format!("{base}/{name}"));
         config.max_connections = 8;
-        TestDb {
-            config,
-            backend: Backend::Postgres,
-            _dir: None,
-            pg: Some((admin_url, name)),
-        }
+        TestDb { config, backend: Backend::Postgres, _dir: None, pg: Some((admin_url, name)) }
     }
 }
 
@@ -116,9 +108,7 @@ impl Drop for TestDb {
             let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
             rt.block_on(async {
                 if let Ok(admin) = Database::connect(admin_url.as_str()).await {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
+                    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
                     let _ = admin.close().await;
                 }
             });

@@ -54,9 +54,7 @@ impl Intake {
         };
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
-        let db = redress_db::connect_and_migrate::<Migrator>(&config.database)
-            .await
-            .context("database")?;
+        let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
         let relay_handle = relay.spawn();
@@ -97,12 +95,7 @@ impl Intake {
             },
         )?;
         tracing::info!(addr = %server.local_addr, "intake serving");
-        Ok(Intake {
-            server,
-            relay_handle,
-            relay,
-            db,
-        })
+        Ok(Intake { server, relay_handle, relay, db })
     }
 
     /// The bound address.

@@ -39,10 +39,7 @@ impl Default for IntakeConfig {
             outbox.peers.insert(peer.into(), PeerConfig { url: String::new() });
         }
         Self {
-            server: ServerConfig {
-                listen: "0.0.0.0:50051".into(),
-                ..ServerConfig::default()
-            },
+            server: ServerConfig { listen: "0.0.0.0:50051".into(), ..ServerConfig::default() },
             database: DatabaseConfig::for_url("sqlite://intake.db?mode=rwc"),
             auth: AuthConfig::default(),
             log: LogConfig::default(),

@@ -28,10 +28,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let sources = redress_config::Sources {
-        file: cli.config,
-        env: None,
-    };
+    let sources = redress_config::Sources { file: cli.config, env: None };
     let config: IntakeConfig = match redress_config::load(SERVICE_NAME, &IntakeConfig::default(), &sources) {
         Ok(config) => config,
         Err(err) => {
@@ -42,13 +39,15 @@ async fn main() -> ExitCode {
     let _telemetry = redress_telemetry::init(SERVICE_NAME, &config.log);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => redress_intake::run(config).await,
-        Command::Migrate => async {
-            let db = redress_db::connect(&config.database).await?;
-            redress_db::migrate::<Migrator>(&db).await?;
-            tracing::info!("migrations applied");
-            Ok(())
+        Command::Migrate => {
+            async {
+                let db = redress_db::connect(&config.database).await?;
+                redress_db::migrate::<Migrator>(&db).await?;
+                tracing::info!("migrations applied");
+                Ok(())
+            }
+            .await
         }
-        .await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -12,10 +12,7 @@ use crate::store::{complaint, interaction as interaction_row};
 
 /// A chrono time as a protobuf timestamp.
 pub fn timestamp(at: DateTime<Utc>) -> Timestamp {
-    Timestamp {
-        seconds: at.timestamp(),
-        nanos: at.timestamp_subsec_nanos() as i32,
-    }
+    Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
 }
 
 /// A protobuf timestamp as a chrono time, `None` when out of range.
@@ -56,22 +53,16 @@ pub fn complaint(row: &complaint::Model) -> Complaint {
         channel: enum_value(&row.channel, Channel::from_str_name),
         incident_time: Some(timestamp(row.incident_at)),
         disputed_amount: match (row.disputed_amount_minor, &row.disputed_currency) {
-            (Some(amount_minor), Some(currency_code)) => Some(Money {
-                amount_minor,
-                currency_code: currency_code.clone(),
-            }),
+            (Some(amount_minor), Some(currency_code)) => {
+                Some(Money { amount_minor, currency_code: currency_code.clone() })
+            }
             _ => None,
         },
         status: enum_value(&row.status, ComplaintStatus::from_str_name),
         priority: enum_value(&row.priority, Priority::from_str_name),
         kind: enum_value(&row.kind, ComplaintKind::from_str_name),
         responsible_gambling: row.responsible_gambling,
-        harm_indicators: row
-            .harm_indicators
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        harm_indicators: row.harm_indicators.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         duplicate_of: row.duplicate_of.as_deref().map(complaint_name).unwrap_or_default(),
         deadlines: Some(Deadlines {
             acknowledge_due_time: Some(timestamp(row.acknowledge_due_at)),
@@ -97,11 +88,7 @@ pub fn interaction(row: &interaction_row::Model) -> Interaction {
         channel: enum_value(&row.channel, Channel::from_str_name),
         body: row.body.clone(),
         author: row.author.clone(),
-        status: row
-            .status
-            .as_deref()
-            .map(|s| enum_value(s, ComplaintStatus::from_str_name))
-            .unwrap_or(0),
+        status: row.status.as_deref().map(|s| enum_value(s, ComplaintStatus::from_str_name)).unwrap_or(0),
         create_time: Some(timestamp(row.created_at)),
     }
 }

@@ -20,8 +20,8 @@ use redress_proto::{
         GetComplaintRequest, GetComplaintResponse, ListComplaintsRequest, ListComplaintsResponse,
         ListInteractionsRequest, ListInteractionsResponse, PlayerDecision, SubmitComplaintRequest,
         SubmitComplaintResponse, SubmitPlayerDecisionRequest, SubmitPlayerDecisionResponse, WithdrawComplaintRequest,
-        WithdrawComplaintResponse, interaction,
-        intake_internal_service_server::IntakeInternalService, intake_service_server::IntakeService,
+        WithdrawComplaintResponse, intake_internal_service_server::IntakeInternalService,
+        intake_service_server::IntakeService, interaction,
     },
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
@@ -56,13 +56,7 @@ impl IntakeApi {
         page_tokens: PageTokens,
         reference_prefix: String,
     ) -> Self {
-        Self {
-            db,
-            relay,
-            policy,
-            page_tokens,
-            reference_prefix,
-        }
+        Self { db, relay, policy, page_tokens, reference_prefix }
     }
 
     async fn begin(&self) -> Result<DatabaseTransaction, ApiError> {
@@ -78,9 +72,7 @@ impl IntakeApi {
 
     async fn load(&self, tenant: &str, name: &str, field: &str) -> Result<complaint::Model, ApiError> {
         let id = validate::complaint_name(name, field)?;
-        store::find_complaint(&self.db, tenant, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found(name))
+        store::find_complaint(&self.db, tenant, &id).await?.ok_or_else(|| ApiError::not_found(name))
     }
 
     /// The saved response of a keyed write, if this key was used before:
@@ -126,7 +118,8 @@ impl IntakeApi {
         }
         let (response, messages) = write(&txn).await?;
         redress_outbox::enqueue(&txn, messages).await?;
-        let saved = store::save_idempotency(&txn, tenant, method, request_id, fingerprint, response.encode_to_vec()).await;
+        let saved =
+            store::save_idempotency(&txn, tenant, method, request_id, fingerprint, response.encode_to_vec()).await;
         match saved {
             Ok(()) => {
                 self.commit(txn).await?;
@@ -147,6 +140,13 @@ fn fingerprint<M: Message + Clone>(request: &M, clear_key: impl FnOnce(&mut M)) 
     let mut copy = request.clone();
     clear_key(&mut copy);
     hex::encode(Sha256::digest(copy.encode_to_vec()))
+}
+
+/// The current time at the precision both databases store (microseconds),
+/// so a response equals what a later read returns.
+fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
 }
 
 fn new_id() -> String {
@@ -208,10 +208,13 @@ fn open_status_names() -> Vec<&'static str> {
 }
 
 impl IntakeApi {
-    async fn submit_complaint(&self, request: Request<SubmitComplaintRequest>) -> Result<SubmitComplaintResponse, ApiError> {
+    async fn submit_complaint(
+        &self,
+        request: Request<SubmitComplaintRequest>,
+    ) -> Result<SubmitComplaintResponse, ApiError> {
         let caller = caller(&request, WRITERS)?;
         let req = request.into_inner();
-        let now = Utc::now();
+        let now = now();
 
         let mut v = Violations::new();
         validate::request_id(&mut v, &req.request_id);
@@ -223,7 +226,7 @@ impl IntakeApi {
         validate::money(&mut v, req.disputed_amount.as_ref(), "disputed_amount");
         let incident = match &req.incident_time {
             Some(ts) => match convert::from_timestamp(ts) {
-                Some(at) => Some(at),
+                Some(at) => Some(chrono::SubsecRound::trunc_subsecs(at, 6)),
                 None => {
                     v.add("incident_time", "is not a valid timestamp");
                     None
@@ -346,7 +349,13 @@ impl IntakeApi {
             None => {
                 messages.push(outbox::open_case(tenant, &complaint, now));
                 messages.push(outbox::complaint_received(tenant, &id, &complaint, &player));
-                messages.push(outbox::event(tenant, format!("intake:{id}:submitted"), EventType::Submitted, &complaint, now));
+                messages.push(outbox::event(
+                    tenant,
+                    format!("intake:{id}:submitted"),
+                    EventType::Submitted,
+                    &complaint,
+                    now,
+                ));
             }
             Some(original) => {
                 // The same problem again (often on another channel): it joins
@@ -382,16 +391,13 @@ impl IntakeApi {
                 ));
             }
         }
-        Ok((
-            SubmitComplaintResponse {
-                complaint: Some(complaint),
-                replayed: false,
-            },
-            messages,
-        ))
+        Ok((SubmitComplaintResponse { complaint: Some(complaint), replayed: false }, messages))
     }
 
-    async fn list_complaints(&self, request: Request<ListComplaintsRequest>) -> Result<ListComplaintsResponse, ApiError> {
+    async fn list_complaints(
+        &self,
+        request: Request<ListComplaintsRequest>,
+    ) -> Result<ListComplaintsResponse, ApiError> {
         let caller = caller(&request, READERS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
@@ -418,7 +424,12 @@ impl IntakeApi {
                 "category",
                 ComplaintCategory::try_from(req.category).ok().map(|s| s.as_str_name()),
             ),
-            channel: enum_filter(&mut v, req.channel, "channel", Channel::try_from(req.channel).ok().map(|s| s.as_str_name())),
+            channel: enum_filter(
+                &mut v,
+                req.channel,
+                "channel",
+                Channel::try_from(req.channel).ok().map(|s| s.as_str_name()),
+            ),
             player_id: (!req.player_id.is_empty()).then(|| req.player_id.clone()),
             jurisdiction: (!req.jurisdiction.is_empty()).then(|| req.jurisdiction.to_ascii_uppercase()),
             created_from: req.create_time_start.as_ref().and_then(convert::from_timestamp),
@@ -435,19 +446,17 @@ impl IntakeApi {
         let mut rows = store::list_complaints(&self.db, &caller.tenant, &filter, after.as_deref(), size + 1).await?;
         let next_page_token = if rows.len() as u64 > size {
             rows.truncate(size as usize);
-            rows.last()
-                .map(|last| self.page_tokens.encode(&caller.tenant, &filter_key, &last.id))
-                .unwrap_or_default()
+            rows.last().map(|last| self.page_tokens.encode(&caller.tenant, &filter_key, &last.id)).unwrap_or_default()
         } else {
             String::new()
         };
-        Ok(ListComplaintsResponse {
-            complaints: rows.iter().map(convert::complaint).collect(),
-            next_page_token,
-        })
+        Ok(ListComplaintsResponse { complaints: rows.iter().map(convert::complaint).collect(), next_page_token })
     }
 
-    async fn add_player_message(&self, request: Request<AddPlayerMessageRequest>) -> Result<AddPlayerMessageResponse, ApiError> {
+    async fn add_player_message(
+        &self,
+        request: Request<AddPlayerMessageRequest>,
+    ) -> Result<AddPlayerMessageResponse, ApiError> {
         let caller = caller(&request, WRITERS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
@@ -468,7 +477,7 @@ impl IntakeApi {
                     )
                     .with_metadata("status", status.as_str_name()));
                 }
-                let now = Utc::now();
+                let now = now();
                 let author = inbound_author(&caller, &row.player_id);
                 let message = new_interaction(
                     &tenant,
@@ -487,15 +496,23 @@ impl IntakeApi {
                 let complaint = convert::complaint(&row);
                 let interaction = convert::interaction(&message);
                 let messages = vec![
-                    outbox::player_message(&tenant, &convert::complaint_name(&target), &interaction.name, req.channel, &req.body, now),
-                    outbox::event(&tenant, format!("intake:{}:message", message.id), EventType::PlayerMessage, &complaint, now),
+                    outbox::player_message(
+                        &tenant,
+                        &convert::complaint_name(&target),
+                        &interaction.name,
+                        req.channel,
+                        &req.body,
+                        now,
+                    ),
+                    outbox::event(
+                        &tenant,
+                        format!("intake:{}:message", message.id),
+                        EventType::PlayerMessage,
+                        &complaint,
+                        now,
+                    ),
                 ];
-                Ok((
-                    AddPlayerMessageResponse {
-                        interaction: Some(interaction),
-                    },
-                    messages,
-                ))
+                Ok((AddPlayerMessageResponse { interaction: Some(interaction) }, messages))
             })
             .await?;
         Ok(response)
@@ -527,7 +544,7 @@ impl IntakeApi {
                     )
                     .with_metadata("status", status.as_str_name()));
                 }
-                let now = Utc::now();
+                let now = now();
                 let verb = if decision == PlayerDecision::Accept { "accepted" } else { "rejected" };
                 let body = if req.comment.is_empty() {
                     format!("The player {verb} the proposed resolution")
@@ -556,18 +573,16 @@ impl IntakeApi {
                     &req.comment,
                     now,
                 )];
-                Ok((
-                    SubmitPlayerDecisionResponse {
-                        interaction: Some(interaction),
-                    },
-                    messages,
-                ))
+                Ok((SubmitPlayerDecisionResponse { interaction: Some(interaction) }, messages))
             })
             .await?;
         Ok(response)
     }
 
-    async fn withdraw_complaint(&self, request: Request<WithdrawComplaintRequest>) -> Result<WithdrawComplaintResponse, ApiError> {
+    async fn withdraw_complaint(
+        &self,
+        request: Request<WithdrawComplaintRequest>,
+    ) -> Result<WithdrawComplaintResponse, ApiError> {
         let caller = caller(&request, WRITERS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
@@ -579,9 +594,8 @@ impl IntakeApi {
         let tenant = caller.tenant.clone();
         let (response, _) = self
             .keyed_write(&tenant, "WithdrawComplaint", &req.request_id, &key, async |txn| {
-                let mut row = store::find_complaint(txn, &tenant, &id)
-                    .await?
-                    .ok_or_else(|| ApiError::not_found(&req.name))?;
+                let mut row =
+                    store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
                 if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
                     return Err(ApiError::stale_etag(&req.name));
                 }
@@ -593,7 +607,7 @@ impl IntakeApi {
                     )
                     .with_metadata("status", status.as_str_name()));
                 }
-                let now = Utc::now();
+                let now = now();
                 let expected = row.version;
                 row.status = ComplaintStatus::Withdrawn.as_str_name().to_owned();
                 row.version += 1;
@@ -636,18 +650,16 @@ impl IntakeApi {
                         now,
                     ));
                 }
-                Ok((
-                    WithdrawComplaintResponse {
-                        complaint: Some(complaint),
-                    },
-                    messages,
-                ))
+                Ok((WithdrawComplaintResponse { complaint: Some(complaint) }, messages))
             })
             .await?;
         Ok(response)
     }
 
-    async fn list_interactions(&self, request: Request<ListInteractionsRequest>) -> Result<ListInteractionsResponse, ApiError> {
+    async fn list_interactions(
+        &self,
+        request: Request<ListInteractionsRequest>,
+    ) -> Result<ListInteractionsResponse, ApiError> {
         let caller = caller(&request, READERS)?;
         let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)?;
@@ -656,19 +668,17 @@ impl IntakeApi {
         let mut rows = store::list_interactions(&self.db, &caller.tenant, &row.id, after.as_deref(), size + 1).await?;
         let next_page_token = if rows.len() as u64 > size {
             rows.truncate(size as usize);
-            rows.last()
-                .map(|last| self.page_tokens.encode(&caller.tenant, &req.parent, &last.id))
-                .unwrap_or_default()
+            rows.last().map(|last| self.page_tokens.encode(&caller.tenant, &req.parent, &last.id)).unwrap_or_default()
         } else {
             String::new()
         };
-        Ok(ListInteractionsResponse {
-            interactions: rows.iter().map(convert::interaction).collect(),
-            next_page_token,
-        })
+        Ok(ListInteractionsResponse { interactions: rows.iter().map(convert::interaction).collect(), next_page_token })
     }
 
-    async fn apply_case_update(&self, request: Request<ApplyCaseUpdateRequest>) -> Result<ApplyCaseUpdateResponse, ApiError> {
+    async fn apply_case_update(
+        &self,
+        request: Request<ApplyCaseUpdateRequest>,
+    ) -> Result<ApplyCaseUpdateResponse, ApiError> {
         let caller = caller(&request, &[Role::Service])?;
         let req = request.into_inner();
         let mut v = Violations::new();
@@ -690,14 +700,9 @@ impl IntakeApi {
                 // Out-of-order deliveries: an older case event never
                 // overwrites a newer one.
                 if req.case_event_sequence <= row.last_case_sequence {
-                    return Ok((
-                        ApplyCaseUpdateResponse {
-                            complaint: Some(convert::complaint(&row)),
-                        },
-                        Vec::new(),
-                    ));
+                    return Ok((ApplyCaseUpdateResponse { complaint: Some(convert::complaint(&row)) }, Vec::new()));
                 }
-                let now = Utc::now();
+                let now = now();
                 let previous = status_of(&row);
                 let expected = row.version;
                 // A withdrawal by the player stands; the case only closes.
@@ -755,12 +760,7 @@ impl IntakeApi {
                     );
                     store::insert_interaction(txn, message).await?;
                 }
-                Ok((
-                    ApplyCaseUpdateResponse {
-                        complaint: Some(convert::complaint(&row)),
-                    },
-                    Vec::new(),
-                ))
+                Ok((ApplyCaseUpdateResponse { complaint: Some(convert::complaint(&row)) }, Vec::new()))
             })
             .await?;
         Ok(response)
@@ -770,11 +770,7 @@ impl IntakeApi {
 /// Who wrote an inbound record: the player when a backend relays them, else
 /// the agent who captured it.
 fn inbound_author(caller: &Caller, player_id: &str) -> String {
-    if caller.roles.contains(&Role::Backend) {
-        player_id.to_owned()
-    } else {
-        caller.subject.clone()
-    }
+    if caller.roles.contains(&Role::Backend) { player_id.to_owned() } else { caller.subject.clone() }
 }
 
 /// The public service.
@@ -785,27 +781,37 @@ pub struct InternalService(pub Arc<IntakeApi>);
 
 #[tonic::async_trait]
 impl IntakeService for PublicService {
-    async fn submit_complaint(&self, request: Request<SubmitComplaintRequest>) -> Result<Response<SubmitComplaintResponse>, Status> {
+    async fn submit_complaint(
+        &self,
+        request: Request<SubmitComplaintRequest>,
+    ) -> Result<Response<SubmitComplaintResponse>, Status> {
         self.0.submit_complaint(request).await.map(Response::new).map_err(Into::into)
     }
 
-    async fn get_complaint(&self, request: Request<GetComplaintRequest>) -> Result<Response<GetComplaintResponse>, Status> {
+    async fn get_complaint(
+        &self,
+        request: Request<GetComplaintRequest>,
+    ) -> Result<Response<GetComplaintResponse>, Status> {
         let result: Result<_, ApiError> = async {
             let caller = caller(&request, READERS)?;
             let row = self.0.load(&caller.tenant, &request.get_ref().name, "name").await?;
-            Ok(GetComplaintResponse {
-                complaint: Some(convert::complaint(&row)),
-            })
+            Ok(GetComplaintResponse { complaint: Some(convert::complaint(&row)) })
         }
         .await;
         result.map(Response::new).map_err(Into::into)
     }
 
-    async fn list_complaints(&self, request: Request<ListComplaintsRequest>) -> Result<Response<ListComplaintsResponse>, Status> {
+    async fn list_complaints(
+        &self,
+        request: Request<ListComplaintsRequest>,
+    ) -> Result<Response<ListComplaintsResponse>, Status> {
         self.0.list_complaints(request).await.map(Response::new).map_err(Into::into)
     }
 
-    async fn add_player_message(&self, request: Request<AddPlayerMessageRequest>) -> Result<Response<AddPlayerMessageResponse>, Status> {
+    async fn add_player_message(
+        &self,
+        request: Request<AddPlayerMessageRequest>,
+    ) -> Result<Response<AddPlayerMessageResponse>, Status> {
         self.0.add_player_message(request).await.map(Response::new).map_err(Into::into)
     }
 
@@ -816,18 +822,27 @@ impl IntakeService for PublicService {
         self.0.submit_player_decision(request).await.map(Response::new).map_err(Into::into)
     }
 
-    async fn withdraw_complaint(&self, request: Request<WithdrawComplaintRequest>) -> Result<Response<WithdrawComplaintResponse>, Status> {
+    async fn withdraw_complaint(
+        &self,
+        request: Request<WithdrawComplaintRequest>,
+    ) -> Result<Response<WithdrawComplaintResponse>, Status> {
         self.0.withdraw_complaint(request).await.map(Response::new).map_err(Into::into)
     }
 
-    async fn list_interactions(&self, request: Request<ListInteractionsRequest>) -> Result<Response<ListInteractionsResponse>, Status> {
+    async fn list_interactions(
+        &self,
+        request: Request<ListInteractionsRequest>,
+    ) -> Result<Response<ListInteractionsResponse>, Status> {
         self.0.list_interactions(request).await.map(Response::new).map_err(Into::into)
     }
 }
 
 #[tonic::async_trait]
 impl IntakeInternalService for InternalService {
-    async fn apply_case_update(&self, request: Request<ApplyCaseUpdateRequest>) -> Result<Response<ApplyCaseUpdateResponse>, Status> {
+    async fn apply_case_update(
+        &self,
+        request: Request<ApplyCaseUpdateRequest>,
+    ) -> Result<Response<ApplyCaseUpdateResponse>, Status> {
         self.0.apply_case_update(request).await.map(Response::new).map_err(Into::into)
     }
 }

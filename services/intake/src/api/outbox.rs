@@ -99,7 +99,13 @@ pub fn player_decision(
 }
 
 /// resolution.RecordWithdrawal.
-pub fn withdrawal(tenant: &str, complaint: &str, withdrawal_id: &str, reason: &str, at: DateTime<Utc>) -> OutboxMessage {
+pub fn withdrawal(
+    tenant: &str,
+    complaint: &str,
+    withdrawal_id: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> OutboxMessage {
     let request = RecordWithdrawalRequest {
         complaint: complaint.to_owned(),
         withdrawal_id: withdrawal_id.to_owned(),
@@ -115,9 +121,7 @@ pub fn withdrawal(tenant: &str, complaint: &str, withdrawal_id: &str, reason: &s
 pub fn complaint_received(tenant: &str, submitted_id: &str, c: &Complaint, player: &Player) -> OutboxMessage {
     let deadlines = c.deadlines.clone().unwrap_or_default();
     let date = |ts: Option<prost_types::Timestamp>| {
-        ts.and_then(|t| super::convert::from_timestamp(&t))
-            .map(|d| d.to_rfc3339())
-            .unwrap_or_default()
+        ts.and_then(|t| super::convert::from_timestamp(&t)).map(|d| d.to_rfc3339()).unwrap_or_default()
     };
     let variables = [
         ("complaint_reference", c.reference.clone()),

@@ -64,11 +64,7 @@ mod tests {
 
     #[test]
     fn the_withdrawal_id_is_the_strongest_duplicate_key() {
-        let refs = TransactionReferences {
-            withdrawal_id: "w-1".into(),
-            bet_id: "b-1".into(),
-            ..Default::default()
-        };
+        let refs = TransactionReferences { withdrawal_id: "w-1".into(), bet_id: "b-1".into(), ..Default::default() };
         assert_eq!(duplicate_key(&refs).as_deref(), Some("withdrawal:w-1"));
         assert_eq!(duplicate_key(&TransactionReferences::default()), None);
     }

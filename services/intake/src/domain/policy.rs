@@ -150,14 +150,8 @@ impl PolicyTable {
 fn unreachable_default() -> (&'static str, &'static JurisdictionPolicy) {
     static FALLBACK: std::sync::OnceLock<JurisdictionPolicy> = std::sync::OnceLock::new();
     let policy = FALLBACK.get_or_init(|| JurisdictionPolicy {
-        acknowledge: ClockRule {
-            amount: 24,
-            unit: ClockUnit::Hours,
-        },
-        final_response: ClockRule {
-            amount: 14,
-            unit: ClockUnit::CalendarDays,
-        },
+        acknowledge: ClockRule { amount: 24, unit: ClockUnit::Hours },
+        final_response: ClockRule { amount: 14, unit: ClockUnit::CalendarDays },
         responsible_gambling_acknowledge: None,
         complaint_window_days: 183,
         clock_pause_allowed: false,
@@ -228,10 +222,7 @@ mod tests {
 
     #[test]
     fn working_days_skip_weekends_and_holidays() {
-        let rule = ClockRule {
-            amount: 1,
-            unit: ClockUnit::WorkingDays,
-        };
+        let rule = ClockRule { amount: 1, unit: ClockUnit::WorkingDays };
         // Friday 24 Dec 2027 → skip Sat, Sun, and Monday 27 as a holiday.
         let holidays = [NaiveDate::from_ymd_opt(2027, 12, 27).unwrap()];
         assert_eq!(add(at("2027-12-24T09:00:00Z"), rule, &holidays), at("2027-12-28T09:00:00Z"));

@@ -17,7 +17,16 @@ const CATEGORY_KEYWORDS: &[(ComplaintCategory, &[&str])] = &[
     ),
     (
         ComplaintCategory::Verification,
-        &["verif", "kyc", "source of funds", "proof of address", "documents", "weryfik", "dokument", "pochodzenia środków"],
+        &[
+            "verif",
+            "kyc",
+            "source of funds",
+            "proof of address",
+            "documents",
+            "weryfik",
+            "dokument",
+            "pochodzenia środków",
+        ],
     ),
     (
         ComplaintCategory::Bonus,
@@ -26,30 +35,60 @@ const CATEGORY_KEYWORDS: &[(ComplaintCategory, &[&str])] = &[
     (
         ComplaintCategory::GameMalfunction,
         &[
-            "froze", "freez", "crash", "malfunction", "glitch", "voided", "void bet", "rng", "rigged", "disconnect",
-            "zawiesi", "błąd gry", "blad gry", "unieważ", "uniewaz", "rozłączy", "rozlaczy",
+            "froze",
+            "freez",
+            "crash",
+            "malfunction",
+            "glitch",
+            "voided",
+            "void bet",
+            "rng",
+            "rigged",
+            "disconnect",
+            "zawiesi",
+            "błąd gry",
+            "blad gry",
+            "unieważ",
+            "uniewaz",
+            "rozłączy",
+            "rozlaczy",
         ],
     ),
     (
         ComplaintCategory::AccountClosure,
-        &["account closed", "closed my account", "account was closed", "suspended", "restricted", "blocked", "zablokow", "zamknię", "zamknie", "zawieszon"],
+        &[
+            "account closed",
+            "closed my account",
+            "account was closed",
+            "suspended",
+            "restricted",
+            "blocked",
+            "zablokow",
+            "zamknię",
+            "zamknie",
+            "zawieszon",
+        ],
     ),
-    (
-        ComplaintCategory::Deposit,
-        &["deposit", "depozyt", "wpłat", "wplat", "doładow", "doladow", "charged twice"],
-    ),
+    (ComplaintCategory::Deposit, &["deposit", "depozyt", "wpłat", "wplat", "doładow", "doladow", "charged twice"]),
     (
         ComplaintCategory::Marketing,
         &["marketing", "promotional", "spam", "newsletter", "unsubscribe", "reklam", "wypisa"],
     ),
     (
         ComplaintCategory::CustomerService,
-        &["rude", "customer service", "support agent", "live chat agent", "no reply", "obsług", "obslug", "konsultant", "niegrzeczn"],
+        &[
+            "rude",
+            "customer service",
+            "support agent",
+            "live chat agent",
+            "no reply",
+            "obsług",
+            "obslug",
+            "konsultant",
+            "niegrzeczn",
+        ],
     ),
-    (
-        ComplaintCategory::TermsAndConditions,
-        &["terms and conditions", "t&c", "terms of service", "regulamin"],
-    ),
+    (ComplaintCategory::TermsAndConditions, &["terms and conditions", "t&c", "terms of service", "regulamin"]),
     (
         ComplaintCategory::ComplaintsProcedure,
         &["complaint procedure", "complaints procedure", "procedura reklamac", "reklamacja nie została"],
@@ -61,16 +100,56 @@ const HARM_KEYWORDS: &[(&str, &[&str])] = &[
     ("chasing_losses", &["chasing", "chase my losses", "win it back", "win back", "odegra", "odrobi"]),
     (
         "heavy_losses",
-        &["lost everything", "lost all my", "all my savings", "all my money", "straciłem wszystko", "stracilem wszystko", "straciłam wszystko", "stracilam wszystko", "wszystkie oszczędności", "wszystkie oszczednosci"],
+        &[
+            "lost everything",
+            "lost all my",
+            "all my savings",
+            "all my money",
+            "straciłem wszystko",
+            "stracilem wszystko",
+            "straciłam wszystko",
+            "stracilam wszystko",
+            "wszystkie oszczędności",
+            "wszystkie oszczednosci",
+        ],
     ),
     (
         "borrowing",
-        &["borrow", "loan", "in debt", "my debt", "credit card debt", "payday", "pożycz", "pozycz", "kredyt", "dług", "dlug", "chwilówk", "chwilowk"],
+        &[
+            "borrow",
+            "loan",
+            "in debt",
+            "my debt",
+            "credit card debt",
+            "payday",
+            "pożycz",
+            "pozycz",
+            "kredyt",
+            "dług",
+            "dlug",
+            "chwilówk",
+            "chwilowk",
+        ],
     ),
-    ("self_exclusion", &["self-exclu", "self exclu", "exclude me", "gamstop", "samowyklucz", "wyklucz mnie", "zablokujcie mnie"]),
+    (
+        "self_exclusion",
+        &["self-exclu", "self exclu", "exclude me", "gamstop", "samowyklucz", "wyklucz mnie", "zablokujcie mnie"],
+    ),
     (
         "addiction",
-        &["addict", "can't stop", "cannot stop", "gambling problem", "problem with gambling", "uzależn", "uzalezn", "nałóg", "nalog", "nie mogę przestać", "nie moge przestac"],
+        &[
+            "addict",
+            "can't stop",
+            "cannot stop",
+            "gambling problem",
+            "problem with gambling",
+            "uzależn",
+            "uzalezn",
+            "nałóg",
+            "nalog",
+            "nie mogę przestać",
+            "nie moge przestac",
+        ],
     ),
     ("distress", &["suicid", "desperate", "kill myself", "samobój", "samoboj", "zrozpacz"]),
 ];
@@ -130,13 +209,7 @@ pub fn triage(input: TriageInput<'_>) -> Triage {
     }
     let responsible_gambling = !harm_indicators.is_empty() || category == ComplaintCategory::ResponsibleGambling;
     let priority = priority(category, responsible_gambling, input.disputed_amount);
-    Triage {
-        category,
-        category_inferred,
-        harm_indicators,
-        responsible_gambling,
-        priority,
-    }
+    Triage { category, category_inferred, harm_indicators, responsible_gambling, priority }
 }
 
 /// The category whose keywords hit most often; OTHER when none hit. Ties go to
@@ -181,10 +254,7 @@ mod tests {
     use super::*;
 
     fn run(category: ComplaintCategory, subject: &str, description: &str, amount: i64) -> Triage {
-        let money = Money {
-            amount_minor: amount,
-            currency_code: "EUR".into(),
-        };
+        let money = Money { amount_minor: amount, currency_code: "EUR".into() };
         triage(TriageInput {
             category,
             subject,
@@ -197,12 +267,14 @@ mod tests {
 
     #[test]
     fn english_text_infers_the_category() {
-        let t = run(ComplaintCategory::Unspecified, "Withdrawal pending", "My withdrawal has been pending for 10 days", 0);
+        let t =
+            run(ComplaintCategory::Unspecified, "Withdrawal pending", "My withdrawal has been pending for 10 days", 0);
         assert_eq!(t.category, ComplaintCategory::Withdrawal);
         assert!(t.category_inferred);
         let t = run(ComplaintCategory::Unspecified, "Game froze", "The slot froze mid spin and my bet was voided", 0);
         assert_eq!(t.category, ComplaintCategory::GameMalfunction);
-        let t = run(ComplaintCategory::Unspecified, "Wagering", "The bonus wagering requirement was never explained", 0);
+        let t =
+            run(ComplaintCategory::Unspecified, "Wagering", "The bonus wagering requirement was never explained", 0);
         assert_eq!(t.category, ComplaintCategory::Bonus);
     }
 
@@ -232,7 +304,8 @@ mod tests {
         assert!(t.responsible_gambling);
         assert_eq!(t.priority, Priority::Urgent);
         assert_eq!(t.harm_indicators, ["chasing_losses", "heavy_losses", "borrowing"]);
-        let t = run(ComplaintCategory::Unspecified, "Pomocy", "Jestem uzależniony, wzięłam chwilówkę żeby się odegrać", 0);
+        let t =
+            run(ComplaintCategory::Unspecified, "Pomocy", "Jestem uzależniony, wzięłam chwilówkę żeby się odegrać", 0);
         assert!(t.responsible_gambling);
         assert_eq!(t.category, ComplaintCategory::ResponsibleGambling);
         assert!(t.harm_indicators.contains(&"addiction".to_owned()));

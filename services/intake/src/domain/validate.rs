@@ -74,16 +74,23 @@ pub fn references(v: &mut Violations, refs: Option<&TransactionReferences>, cate
         (&r.kyc_case_id, "kyc_case_id"),
     ] {
         if value.chars().count() > MAX_REFERENCE || value.chars().any(char::is_control) {
-            v.add(format!("transaction_references.{field}"), format!("must be at most {MAX_REFERENCE} printable characters"));
+            v.add(
+                format!("transaction_references.{field}"),
+                format!("must be at most {MAX_REFERENCE} printable characters"),
+            );
         }
     }
     let missing = |any: &[&String]| any.iter().all(|s| s.trim().is_empty());
     let need = match category {
-        ComplaintCategory::Withdrawal if missing(&[&r.withdrawal_id]) => Some(("withdrawal_id", "a withdrawal complaint needs the withdrawal id")),
+        ComplaintCategory::Withdrawal if missing(&[&r.withdrawal_id]) => {
+            Some(("withdrawal_id", "a withdrawal complaint needs the withdrawal id"))
+        }
         ComplaintCategory::Deposit if missing(&[&r.deposit_id, &r.payment_method]) => {
             Some(("deposit_id", "a deposit complaint needs the deposit id or the payment method"))
         }
-        ComplaintCategory::Bonus if missing(&[&r.bonus_id]) => Some(("bonus_id", "a bonus complaint needs the bonus id")),
+        ComplaintCategory::Bonus if missing(&[&r.bonus_id]) => {
+            Some(("bonus_id", "a bonus complaint needs the bonus id"))
+        }
         ComplaintCategory::GameMalfunction if missing(&[&r.game_id, &r.round_id, &r.bet_id]) => {
             Some(("game_id", "a game complaint needs the game id, round id or bet id"))
         }
@@ -140,18 +147,17 @@ pub fn complaint_name(name: &str, field: &str) -> Result<String, ApiError> {
 
 fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split(['-', '_']);
-    let primary_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    let primary_ok =
+        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
     primary_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn is_plausible_email(email: &str) -> bool {
     email.len() <= 254
         && !email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'))
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        })
 }
 
 #[cfg(test)]

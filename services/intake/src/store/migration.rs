@@ -13,8 +13,14 @@ impl MigratorTrait for Migrator {
     }
 }
 
-#[derive(DeriveMigrationName)]
 struct CreateIntakeTables;
+
+// Names are explicit: the derive would name every migration after its file.
+impl MigrationName for CreateIntakeTables {
+    fn name(&self) -> &str {
+        "m20261125_000001_create_intake_tables"
+    }
+}
 
 #[derive(DeriveIden)]
 enum Complaints {
@@ -130,9 +136,7 @@ impl MigrationTrait for CreateIntakeTables {
                     .to_owned(),
             )
             .await?;
-        for (name, cols) in [
-            ("complaints_tenant_reference", vec![Complaints::TenantId, Complaints::Reference]),
-        ] {
+        for (name, cols) in [("complaints_tenant_reference", vec![Complaints::TenantId, Complaints::Reference])] {
             let mut index = Index::create().name(name).table(Complaints::Table).unique().to_owned();
             for col in cols {
                 index.col(col);

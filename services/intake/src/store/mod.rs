@@ -31,9 +31,7 @@ pub async fn find_idempotency<C: ConnectionTrait>(
     method: &str,
     request_id: &str,
 ) -> Result<Option<idempotency::Model>, DbErr> {
-    idempotency::Entity::find_by_id((tenant.to_owned(), method.to_owned(), request_id.to_owned()))
-        .one(c)
-        .await
+    idempotency::Entity::find_by_id((tenant.to_owned(), method.to_owned(), request_id.to_owned())).one(c).await
 }
 
 /// Saves the response of a keyed write. Fails with a unique violation when a
@@ -86,11 +84,12 @@ pub async fn next_reference_sequence<C: ConnectionTrait>(c: &C, tenant: &str, ye
 }
 
 /// A complaint of the tenant.
-pub async fn find_complaint<C: ConnectionTrait>(c: &C, tenant: &str, id: &str) -> Result<Option<complaint::Model>, DbErr> {
-    complaint::Entity::find_by_id(id.to_owned())
-        .filter(complaint::Column::TenantId.eq(tenant))
-        .one(c)
-        .await
+pub async fn find_complaint<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<complaint::Model>, DbErr> {
+    complaint::Entity::find_by_id(id.to_owned()).filter(complaint::Column::TenantId.eq(tenant)).one(c).await
 }
 
 /// The open, original complaint of the same player about the same transaction.
@@ -187,9 +186,8 @@ pub async fn list_interactions<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<interaction::Model>, DbErr> {
     use interaction::Column as Col;
-    let mut query = interaction::Entity::find()
-        .filter(Col::TenantId.eq(tenant))
-        .filter(Col::ComplaintId.eq(complaint_id));
+    let mut query =
+        interaction::Entity::find().filter(Col::TenantId.eq(tenant)).filter(Col::ComplaintId.eq(complaint_id));
     if let Some(after) = after_id {
         query = query.filter(Col::Id.gt(after));
     }

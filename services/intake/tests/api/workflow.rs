@@ -1,0 +1,188 @@
+//! After the complaint is filed: the player's messages and decisions, the
+//! withdrawal, and the status updates that resolution sends.
+
+use redress_auth::Role;
+use redress_proto::{
+    common::v1::{Channel, ComplaintKind, ComplaintStatus, Outcome},
+    intake::v1::{
+        AddPlayerMessageRequest, ApplyCaseUpdateRequest, Complaint, GetComplaintRequest, ListInteractionsRequest,
+        PlayerDecision, SubmitPlayerDecisionRequest, WithdrawComplaintRequest,
+        intake_internal_service_client::IntakeInternalServiceClient, interaction,
+    },
+};
+use redress_testkit::{TestDb, authed, backend_tests, token};
+use tonic::Code;
+
+use crate::helpers::{TENANT, TestIntake, withdrawal_complaint};
+
+async fn submit(t: &mut TestIntake, id: &str) -> Complaint {
+    t.client.submit_complaint(t.req(withdrawal_complaint(id, id, id))).await.unwrap().into_inner().complaint.unwrap()
+}
+
+fn update(complaint: &Complaint, event: &str, sequence: i64, status: ComplaintStatus) -> ApplyCaseUpdateRequest {
+    ApplyCaseUpdateRequest {
+        complaint: complaint.name.clone(),
+        case: "cases/c-1".into(),
+        event_id: event.into(),
+        case_event_sequence: sequence,
+        status: status.into(),
+        actor: "agent-7".into(),
+        ..Default::default()
+    }
+}
+
+async fn resolution_updates_the_status_the_player_sees(db: TestDb) {
+    let mut t = TestIntake::start(&db).await;
+    let c = submit(&mut t, "a").await;
+    let mut internal = IntakeInternalServiceClient::new(redress_testkit::channel(t.intake.local_addr()));
+    let service = token(TENANT, &[Role::Service]);
+
+    // Only the service role may call internal methods.
+    let err = internal.apply_case_update(t.req(update(&c, "e-1", 1, ComplaintStatus::InProgress))).await.unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+
+    let mut first = update(&c, "e-1", 1, ComplaintStatus::InProgress);
+    first.player_message = "Dzień dobry, sprawdzamy Pana wypłatę.".into();
+    first.channel = Channel::Email.into();
+    let after =
+        internal.apply_case_update(authed(first.clone(), &service)).await.unwrap().into_inner().complaint.unwrap();
+    assert_eq!(after.status(), ComplaintStatus::InProgress);
+    assert_eq!(after.case, "cases/c-1");
+    // Redelivery of the same event changes nothing.
+    internal.apply_case_update(authed(first, &service)).await.unwrap();
+
+    let mut resolved = update(&c, "e-3", 3, ComplaintStatus::Resolved);
+    resolved.outcome = Outcome::Upheld.into();
+    resolved.kind = ComplaintKind::Dispute.into();
+    internal.apply_case_update(authed(resolved, &service)).await.unwrap();
+    // An older event arriving late does not roll the status back.
+    internal.apply_case_update(authed(update(&c, "e-2", 2, ComplaintStatus::AwaitingPlayer), &service)).await.unwrap();
+
+    let now = t
+        .client
+        .get_complaint(t.req(GetComplaintRequest { name: c.name.clone() }))
+        .await
+        .unwrap()
+        .into_inner()
+        .complaint
+        .unwrap();
+    assert_eq!(now.status(), ComplaintStatus::Resolved);
+    assert_eq!(now.outcome(), Outcome::Upheld);
+    assert_eq!(now.kind(), ComplaintKind::Dispute);
+
+    let history = t
+        .client
+        .list_interactions(t.req(ListInteractionsRequest { parent: c.name.clone(), ..Default::default() }))
+        .await
+        .unwrap()
+        .into_inner()
+        .interactions;
+    let kinds: Vec<_> = history.iter().map(|i| i.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            interaction::Kind::ComplaintFiled,
+            interaction::Kind::StatusChanged,
+            interaction::Kind::AgentMessage,
+            interaction::Kind::StatusChanged,
+        ]
+    );
+    assert_eq!(history[2].direction(), interaction::Direction::Outbound);
+    t.intake.shutdown().await;
+}
+
+async fn players_write_decide_and_withdraw(db: TestDb) {
+    let mut t = TestIntake::start(&db).await;
+    let c = submit(&mut t, "b").await;
+    let message = AddPlayerMessageRequest {
+        complaint: c.name.clone(),
+        request_id: "m-1".into(),
+        channel: Channel::LiveChat.into(),
+        body: "Here is the screenshot you asked for".into(),
+    };
+    let first = t.client.add_player_message(t.req(message.clone())).await.unwrap().into_inner();
+    let again = t.client.add_player_message(t.req(message)).await.unwrap().into_inner();
+    assert_eq!(first.interaction, again.interaction, "idempotent on request_id");
+
+    // No proposal is pending yet.
+    let decision = SubmitPlayerDecisionRequest {
+        complaint: c.name.clone(),
+        request_id: "d-1".into(),
+        decision: PlayerDecision::Accept.into(),
+        comment: String::new(),
+        channel: Channel::InApp.into(),
+    };
+    let err = t.client.submit_player_decision(t.req(decision.clone())).await.unwrap_err();
+    assert_eq!(err.code(), Code::FailedPrecondition);
+    let service = token(TENANT, &[Role::Service]);
+    let mut internal = IntakeInternalServiceClient::new(redress_testkit::channel(t.intake.local_addr()));
+    internal
+        .apply_case_update(authed(update(&c, "e-1", 1, ComplaintStatus::ResolutionProposed), &service))
+        .await
+        .unwrap();
+    t.client.submit_player_decision(t.req(decision)).await.unwrap();
+
+    // A stale etag is refused; the current one withdraws.
+    let stale = WithdrawComplaintRequest {
+        name: c.name.clone(),
+        request_id: "w-0".into(),
+        reason: "sorted it out myself".into(),
+        etag: c.etag.clone(),
+    };
+    assert_eq!(t.client.withdraw_complaint(t.req(stale)).await.unwrap_err().code(), Code::Aborted);
+    let current = t
+        .client
+        .get_complaint(t.req(GetComplaintRequest { name: c.name.clone() }))
+        .await
+        .unwrap()
+        .into_inner()
+        .complaint
+        .unwrap();
+    let withdrawn = t
+        .client
+        .withdraw_complaint(t.req(WithdrawComplaintRequest {
+            name: c.name.clone(),
+            request_id: "w-1".into(),
+            reason: "sorted it out myself".into(),
+            etag: current.etag,
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .complaint
+        .unwrap();
+    assert_eq!(withdrawn.status(), ComplaintStatus::Withdrawn);
+    let err = t
+        .client
+        .withdraw_complaint(t.req(WithdrawComplaintRequest {
+            name: c.name.clone(),
+            request_id: "w-2".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::FailedPrecondition);
+    let err = t
+        .client
+        .add_player_message(t.req(AddPlayerMessageRequest {
+            complaint: c.name.clone(),
+            request_id: "m-2".into(),
+            channel: Channel::Email.into(),
+            body: "one more thing".into(),
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::FailedPrecondition);
+
+    let err = t
+        .client
+        .get_complaint(t.req(GetComplaintRequest { name: "complaints/does-not-exist".into() }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    let err = t.client.get_complaint(t.req(GetComplaintRequest { name: "cases/1".into() })).await.unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    t.intake.shutdown().await;
+}
+
+backend_tests!(resolution_updates_the_status_the_player_sees, players_write_decide_and_withdraw);
