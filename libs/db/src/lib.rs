@@ -93,7 +93,7 @@ pub async fn connect_and_migrate<M: MigratorTrait>(config: &DatabaseConfig) -> R
 /// Applies pending migrations. On PostgreSQL an advisory lock makes replicas
 /// that start together migrate one at a time.
 pub async fn migrate<M: MigratorTrait>(db: &DatabaseConnection) -> Result<(), DbErr> {
-    const LOCK_KEY: i64 = 0x5245_4452_4553_53; // "REDRESS"
+    const LOCK_KEY: i64 = 0x0052_4544_5245_5353; // "REDRESS" in ASCII
     let postgres = db.get_database_backend() == DbBackend::Postgres;
     if postgres {
         db.execute_unprepared(&format!("SELECT pg_advisory_lock({LOCK_KEY})")).await?;

@@ -116,6 +116,11 @@ impl Relay {
 
     /// Runs the relay loop until the handle is stopped.
     pub fn spawn(self: &Arc<Self>) -> RelayHandle {
+        for (name, peer) in &self.config.peers {
+            if peer.url.is_empty() {
+                tracing::info!(peer = %name, "peer not configured; its outbox rows wait until it is");
+            }
+        }
         let (stop, mut stopped) = watch::channel(false);
         let relay = Arc::clone(self);
         let join = tokio::spawn(async move {
@@ -173,24 +178,34 @@ impl Relay {
     /// inner `FOR UPDATE SKIP LOCKED` lets replicas claim disjoint rows
     /// concurrently; SQLite has one connection, so the statement is atomic.
     async fn claim(&self) -> Result<Vec<entity::Model>, DbErr> {
+        // Rows for peers that are not deployed yet stay pending untouched.
+        let destinations: Vec<&String> =
+            self.config.peers.iter().filter(|(_, p)| !p.url.is_empty()).map(|(name, _)| name).collect();
+        if destinations.is_empty() {
+            return Ok(Vec::new());
+        }
         let backend = self.db.get_database_backend();
         let now = Utc::now();
         let lease_until = now + chrono::Duration::milliseconds(self.config.lease_ms as i64);
         let limit = i64::from(self.config.batch_size);
-        let sql = match backend {
-            DbBackend::Postgres => {
-                "UPDATE outbox SET lease_until = $1 WHERE id IN (\
-                 SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $2 \
-                 AND (lease_until IS NULL OR lease_until < $2) ORDER BY id LIMIT $3 \
-                 FOR UPDATE SKIP LOCKED) RETURNING *"
-            }
-            _ => {
-                "UPDATE outbox SET lease_until = ?1 WHERE id IN (\
-                 SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ?2 \
-                 AND (lease_until IS NULL OR lease_until < ?2) ORDER BY id LIMIT ?3) RETURNING *"
-            }
+        let param = |i: usize| match backend {
+            DbBackend::Postgres => format!("${i}"),
+            _ => format!("?{i}"),
         };
-        let stmt = Statement::from_sql_and_values(backend, sql, [lease_until.into(), now.into(), limit.into()]);
+        let in_list = (4..4 + destinations.len()).map(param).collect::<Vec<_>>().join(", ");
+        let skip_locked = if backend == DbBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+        let sql = format!(
+            "UPDATE outbox SET lease_until = {p1} WHERE id IN (\
+             SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= {p2} \
+             AND (lease_until IS NULL OR lease_until < {p2}) AND destination IN ({in_list}) \
+             ORDER BY id LIMIT {p3}{skip_locked}) RETURNING *",
+            p1 = param(1),
+            p2 = param(2),
+            p3 = param(3),
+        );
+        let mut values: Vec<sea_orm::Value> = vec![lease_until.into(), now.into(), limit.into()];
+        values.extend(destinations.iter().map(|d| sea_orm::Value::from(d.as_str())));
+        let stmt = Statement::from_sql_and_values(backend, sql, values);
         let rows = self.db.query_all_raw(stmt).await?;
         let mut models =
             rows.iter().map(|row| entity::Model::from_query_result(row, "")).collect::<Result<Vec<_>, _>>()?;

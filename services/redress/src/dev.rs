@@ -77,11 +77,7 @@ struct Service {
 }
 
 /// Every service that exists, in start order.
-static SERVICES: &[Service] = &[Service {
-    name: "intake",
-    port: |a| a.intake_port,
-    start: start_intake,
-}];
+static SERVICES: &[Service] = &[Service { name: "intake", port: |a| a.intake_port, start: start_intake }];
 
 /// Every Redress service name that can appear as an outbox peer.
 const ALL_SERVICE_NAMES: [&str; 4] = ["intake", "resolution", "notification", "feedback"];
@@ -94,10 +90,7 @@ fn start_intake(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
         config.auth.hs256_secret = Secret::new(env.secret);
         config.outbox.peers = env.peers;
         let intake = Intake::start(config).await?;
-        Ok(Running {
-            addr: intake.local_addr(),
-            stop: Box::new(move || Box::pin(intake.shutdown())),
-        })
+        Ok(Running { addr: intake.local_addr(), stop: Box::new(move || Box::pin(intake.shutdown())) })
     })
 }
 
@@ -180,13 +173,8 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
         .data_dir
         .canonicalize()
         .with_context(|| format!("cannot resolve the data folder {}", args.data_dir.display()))?;
-    let _telemetry = redress_telemetry::init(
-        "redress-dev",
-        &LogConfig {
-            level: "info".into(),
-            format: LogFormat::Pretty,
-        },
-    );
+    let _telemetry =
+        redress_telemetry::init("redress-dev", &LogConfig { level: "info".into(), format: LogFormat::Pretty });
     let (secret, origin) = secret::load_or_create(&data_dir)?;
     if origin == secret::Origin::Created {
         tracing::info!(file = %secret::path(&data_dir).display(), "generated a new development secret");
@@ -245,11 +233,8 @@ fn banner(
         let addr = SocketAddr::new(connectable(service.addr.ip()), service.addr.port());
         let _ = writeln!(out, "  {name:<13} grpc://{addr:<22} db {}", planned.database_file.display());
     }
-    let missing: Vec<_> = ALL_SERVICE_NAMES
-        .iter()
-        .filter(|name| !SERVICES.iter().any(|s| s.name == **name))
-        .copied()
-        .collect();
+    let missing: Vec<_> =
+        ALL_SERVICE_NAMES.iter().filter(|name| !SERVICES.iter().any(|s| s.name == **name)).copied().collect();
     if !missing.is_empty() {
         let _ = writeln!(
             out,
@@ -373,9 +358,7 @@ mod tests {
             .unwrap();
         let token = token::mint(&secret, DEV_TENANT, "dev-backend", &[Role::Backend], DEV_TOKEN_TTL).unwrap();
         let mut request = tonic::Request::new(sample::submit_request("r-1", "player-1", "wd-1"));
-        request
-            .metadata_mut()
-            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
         let response = IntakeServiceClient::new(channel).submit_complaint(request).await.unwrap().into_inner();
         let complaint = response.complaint.unwrap();
         assert!(complaint.name.starts_with("complaints/"));

@@ -1,6 +1,9 @@
 //! `redress token`: mints an HS256 development token.
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -39,22 +42,30 @@ pub struct TokenArgs {
 
 /// Prints a token on stdout, nothing else, so `TOKEN=$(redress token …)` works.
 pub fn run(args: TokenArgs) -> anyhow::Result<()> {
-    let secret = match args.secret.filter(|s| !s.is_empty()) {
-        Some(secret) => secret,
-        None => secret::load(&args.data_dir)?.with_context(|| {
-            format!(
-                "no secret: pass --secret, set REDRESS_DEV_SECRET, or run `redress dev --data-dir {}` once to create {}",
-                args.data_dir.display(),
-                secret::path(&args.data_dir).display()
-            )
-        })?,
-    };
+    println!("{}", token(&args)?);
+    Ok(())
+}
+
+fn token(args: &TokenArgs) -> anyhow::Result<String> {
     if args.tenant.trim().is_empty() {
         bail!("--tenant must not be empty");
     }
-    let token = mint(&secret, &args.tenant, &args.subject, &args.roles, Duration::from_secs(args.ttl_hours * 3600))?;
-    println!("{token}");
-    Ok(())
+    let secret = resolve_secret(args.secret.as_deref(), &args.data_dir)?;
+    mint(&secret, &args.tenant, &args.subject, &args.roles, Duration::from_secs(args.ttl_hours * 3600))
+}
+
+/// The explicit secret, else the one `redress dev` keeps in `data_dir`.
+fn resolve_secret(explicit: Option<&str>, data_dir: &Path) -> anyhow::Result<String> {
+    if let Some(secret) = explicit.filter(|s| !s.is_empty()) {
+        return Ok(secret.to_owned());
+    }
+    secret::load(data_dir)?.with_context(|| {
+        format!(
+            "no secret: pass --secret, set REDRESS_DEV_SECRET, or run `redress dev --data-dir {}` once to create {}",
+            data_dir.display(),
+            secret::path(data_dir).display()
+        )
+    })
 }
 
 /// Signs a development token with `secret`.
@@ -73,20 +84,47 @@ mod tests {
     use super::*;
 
     fn verifier(secret: &str) -> Verifier {
-        Verifier::from_config(&AuthConfig {
-            hs256_secret: Secret::new(secret),
-            ..AuthConfig::default()
-        })
-        .unwrap()
+        Verifier::from_config(&AuthConfig { hs256_secret: Secret::new(secret), ..AuthConfig::default() }).unwrap()
     }
 
     #[test]
     fn a_minted_token_verifies_with_the_services_default_auth_config() {
-        let token = mint("s3cret", "demo-casino", "dev-agent", &[Role::Agent, Role::Supervisor], Duration::from_secs(3600)).unwrap();
+        let token =
+            mint("s3cret", "demo-casino", "dev-agent", &[Role::Agent, Role::Supervisor], Duration::from_secs(3600))
+                .unwrap();
         let caller = verifier("s3cret").verify(&token).unwrap();
         assert_eq!(caller.tenant, "demo-casino");
         assert_eq!(caller.subject, "dev-agent");
         assert_eq!(caller.roles, [Role::Agent, Role::Supervisor].into_iter().collect());
+    }
+
+    #[test]
+    fn the_secret_comes_from_the_option_else_from_the_data_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = resolve_secret(None, dir.path()).unwrap_err();
+        assert!(err.to_string().contains("no secret"), "{err}");
+        let (stored, _) = secret::load_or_create(dir.path()).unwrap();
+        assert_eq!(resolve_secret(None, dir.path()).unwrap(), stored);
+        assert_eq!(resolve_secret(Some(""), dir.path()).unwrap(), stored);
+        assert_eq!(resolve_secret(Some("explicit"), dir.path()).unwrap(), "explicit");
+    }
+
+    #[test]
+    fn a_token_minted_from_the_data_folder_verifies_with_its_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let (stored, _) = secret::load_or_create(dir.path()).unwrap();
+        let args = TokenArgs {
+            secret: None,
+            data_dir: dir.path().to_owned(),
+            tenant: "demo-casino".into(),
+            roles: vec![Role::Backend],
+            subject: "ops".into(),
+            ttl_hours: 1,
+        };
+        let caller = verifier(&stored).verify(&token(&args).unwrap()).unwrap();
+        assert_eq!((caller.tenant.as_str(), caller.subject.as_str()), ("demo-casino", "ops"));
+        let blank = TokenArgs { tenant: " ".into(), ..args };
+        assert!(token(&blank).is_err());
     }
 
     #[test]
@@ -104,7 +142,15 @@ mod tests {
             token: TokenArgs,
         }
         let cli = Cli::try_parse_from([
-            "t", "--secret", "s", "--tenant", "demo-casino", "--role", "agent,supervisor", "--role", "admin",
+            "t",
+            "--secret",
+            "s",
+            "--tenant",
+            "demo-casino",
+            "--role",
+            "agent,supervisor",
+            "--role",
+            "admin",
         ])
         .unwrap();
         assert_eq!(cli.token.roles, [Role::Agent, Role::Supervisor, Role::Admin]);

@@ -80,12 +80,10 @@ async fn accepted_complaints_survive_a_crash_and_their_rows_go_out_after_restart
     assert_eq!(list.complaints.len(), 5);
     let relay = t.intake.relay().clone();
     assert!(eventually(Duration::from_secs(15), || async { relay.pending().await.unwrap() == 0 }).await);
-    let got = peer.0.lock().unwrap();
-    let mut opened: Vec<_> = got.open_case.iter().map(|o| o.complaint.clone()).collect();
+    let mut opened: Vec<_> = peer.0.lock().unwrap().open_case.iter().map(|o| o.complaint.clone()).collect();
     opened.sort();
     opened.dedup();
     assert_eq!(opened.len(), 5, "every accepted complaint opened a case");
-    drop(got);
     let _ = stop.send(());
     t.intake.shutdown().await;
 }
@@ -93,8 +91,6 @@ async fn accepted_complaints_survive_a_crash_and_their_rows_go_out_after_restart
 async fn health_reports_serving_with_a_reachable_database(db: TestDb) {
     let t = TestIntake::start(&db).await;
     let mut health = HealthClient::new(redress_testkit::channel(t.intake.local_addr()));
-    let addr = t.intake.local_addr();
-    let _ = addr;
     let ok = eventually(Duration::from_secs(5), || {
         let mut health = health.clone();
         async move {

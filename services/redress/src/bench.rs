@@ -1,0 +1,323 @@
+//! `redress bench submit`: a closed-loop load generator for SubmitComplaint.
+//!
+//! `--concurrency` workers share `--connections` HTTP/2 channels; each sends
+//! one request at a time, every one with a fresh request id, a player from a
+//! pool and a withdrawal of its own (so no two complaints are duplicates).
+//! Requests started during the warm-up are not counted. The run stops by
+//! itself after warm-up + duration; a request still in flight then is
+//! abandoned and not counted.
+
+use std::{
+    collections::BTreeMap,
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use hdrhistogram::Histogram;
+use redress_proto::intake::v1::intake_service_client::IntakeServiceClient;
+use tokio::time::Instant;
+use tonic::{
+    Code,
+    metadata::{Ascii, MetadataValue},
+    transport::{Channel, Endpoint},
+};
+
+use crate::sample;
+
+/// Arguments of `redress bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    command: BenchCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Submits withdrawal complaints to an intake service as fast as it answers.
+    Submit(SubmitArgs),
+}
+
+#[derive(Debug, Args)]
+struct SubmitArgs {
+    /// The intake service's gRPC endpoint (plaintext).
+    #[arg(long, default_value = "http://127.0.0.1:50051")]
+    target: String,
+    /// A bearer token with the backend, agent or admin role (see `redress token`).
+    #[arg(long, env = "REDRESS_TOKEN", hide_env_values = true)]
+    token: String,
+    /// Requests in flight at once (one per worker).
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    concurrency: u64,
+    /// How long to measure, in seconds, after the warm-up.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    duration_secs: u64,
+    /// How long to send before measuring, in seconds.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(0..=3_600))]
+    warmup_secs: u64,
+    /// HTTP/2 connections the workers share.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=256))]
+    connections: u64,
+    /// Deadline of one request, in milliseconds.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    timeout_ms: u64,
+    /// Distinct player ids the complaints are spread over.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    players: u64,
+}
+
+/// Runs a bench subcommand.
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    match args.command {
+        BenchCommand::Submit(args) => submit(args).await,
+    }
+}
+
+/// What the workers measured.
+#[derive(Debug)]
+struct Stats {
+    /// Latency of successful requests, in microseconds.
+    latency_us: Histogram<u64>,
+    /// Failed requests by gRPC code, with the first message seen.
+    errors: BTreeMap<i32, (u64, String)>,
+    /// Requests completed during the warm-up.
+    warmup: u64,
+}
+
+impl Stats {
+    fn new() -> anyhow::Result<Self> {
+        Ok(Self {
+            // 1 µs to an hour at 3 significant digits: one ~200 KiB histogram.
+            latency_us: Histogram::new_with_bounds(1, 3_600_000_000, 3).context("latency histogram")?,
+            errors: BTreeMap::new(),
+            warmup: 0,
+        })
+    }
+
+    fn ok(&self) -> u64 {
+        self.latency_us.len()
+    }
+
+    fn failed(&self) -> u64 {
+        self.errors.values().map(|(n, _)| n).sum()
+    }
+
+    fn record_error(&mut self, status: &tonic::Status) {
+        let entry = self.errors.entry(status.code() as i32).or_insert_with(|| (0, status.message().to_owned()));
+        entry.0 += 1;
+    }
+
+    fn record_ok(&mut self, latency: Duration) {
+        self.latency_us.saturating_record(latency.as_micros().try_into().unwrap_or(u64::MAX).max(1));
+    }
+}
+
+/// Shared by the workers of one run.
+struct Plan {
+    auth: MetadataValue<Ascii>,
+    sequence: AtomicU64,
+    players: u64,
+    timeout: Duration,
+    measure_from: Instant,
+    end: Instant,
+    /// One set of results for all workers: the lock is held for a record,
+    /// and per-worker histograms would cost memory per worker.
+    stats: Mutex<Stats>,
+}
+
+async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
+    let target = normalise_target(&args.target)?;
+    let auth: MetadataValue<Ascii> = format!("Bearer {}", args.token.trim())
+        .parse()
+        .context("--token contains characters that cannot go in a header")?;
+    let timeout = Duration::from_millis(args.timeout_ms);
+    let mut channels = Vec::new();
+    for _ in 0..args.connections.min(args.concurrency) {
+        let channel = Endpoint::from_shared(target.clone())
+            .with_context(|| format!("--target {target} is not a valid URL"))?
+            .connect_timeout(Duration::from_secs(5))
+            .tcp_nodelay(true)
+            .timeout(timeout)
+            .connect()
+            .await
+            .with_context(|| format!("cannot connect to {target}"))?;
+        channels.push(channel);
+    }
+
+    println!(
+        "bench submit → {target}: concurrency {}, {} connection(s), warm-up {} s, measuring {} s",
+        args.concurrency,
+        channels.len(),
+        args.warmup_secs,
+        args.duration_secs
+    );
+    let start = Instant::now();
+    let measure_from = start + Duration::from_secs(args.warmup_secs);
+    let plan = Arc::new(Plan {
+        auth,
+        sequence: AtomicU64::new(0),
+        players: args.players,
+        timeout,
+        measure_from,
+        end: measure_from + Duration::from_secs(args.duration_secs),
+        stats: Mutex::new(Stats::new()?),
+    });
+
+    let mut workers = Vec::new();
+    for i in 0..args.concurrency {
+        let channel = channels[(i as usize) % channels.len()].clone();
+        workers.push(tokio::spawn(worker(IntakeServiceClient::new(channel), Arc::clone(&plan))));
+    }
+    for worker in workers {
+        worker.await.context("a bench worker panicked")?;
+    }
+    let total = plan.stats.lock().unwrap_or_else(PoisonError::into_inner);
+    let measured = plan.end.saturating_duration_since(plan.measure_from);
+    println!("{}", report(&total, measured));
+
+    if total.ok() + total.failed() == 0 {
+        bail!("no request completed in the measured window");
+    }
+    if total.ok() == 0 {
+        bail!("every request failed (see the errors above)");
+    }
+    Ok(())
+}
+
+/// One closed-loop worker: sends until the end of the run.
+async fn worker(mut client: IntakeServiceClient<Channel>, plan: Arc<Plan>) {
+    loop {
+        let started = Instant::now();
+        if started >= plan.end {
+            break;
+        }
+        let n = plan.sequence.fetch_add(1, Ordering::Relaxed);
+        let request_id = uuid::Uuid::now_v7().to_string();
+        let player = format!("bench-player-{}", n % plan.players);
+        let withdrawal = format!("bench-wd-{request_id}");
+        let mut request = tonic::Request::new(sample::submit_request(&request_id, &player, &withdrawal));
+        request.metadata_mut().insert("authorization", plan.auth.clone());
+        request.set_timeout(plan.timeout);
+        let result = tokio::select! {
+            result = client.submit_complaint(request) => result,
+            _ = tokio::time::sleep_until(plan.end) => break,
+        };
+        let elapsed = started.elapsed();
+        let mut stats = plan.stats.lock().unwrap_or_else(PoisonError::into_inner);
+        match result {
+            _ if started < plan.measure_from => stats.warmup += 1,
+            Ok(_) => stats.record_ok(elapsed),
+            Err(status) => stats.record_error(&status),
+        }
+    }
+}
+
+/// Accepts `host:port` as well as `http://host:port`.
+fn normalise_target(target: &str) -> anyhow::Result<String> {
+    let target = target.trim().trim_end_matches('/');
+    if target.starts_with("https://") {
+        bail!("--target: TLS is not supported by the bench; use a plaintext http:// endpoint");
+    }
+    if target.starts_with("http://") {
+        Ok(target.to_owned())
+    } else if target.contains("://") {
+        bail!("--target must be an http:// URL, got {target}");
+    } else {
+        Ok(format!("http://{target}"))
+    }
+}
+
+fn report(stats: &Stats, measured: Duration) -> String {
+    use std::fmt::Write as _;
+    let ok = stats.ok();
+    let failed = stats.failed();
+    let total = ok + failed;
+    let secs = measured.as_secs_f64().max(f64::EPSILON);
+    let ms = |us: u64| us as f64 / 1000.0;
+    let h = &stats.latency_us;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "requests    {total} in {secs:.1} s (ok {ok}, errors {failed}; {} more during warm-up)",
+        stats.warmup
+    );
+    if stats.errors.is_empty() {
+        let _ = writeln!(out, "errors      none");
+    } else {
+        let mut errors: Vec<_> = stats.errors.iter().collect();
+        errors.sort_by_key(|(_, (count, _))| std::cmp::Reverse(*count));
+        for (code, (count, message)) in errors {
+            let _ = writeln!(out, "errors      {:?}: {count} (e.g. {message:?})", Code::from(*code));
+        }
+    }
+    let _ = writeln!(out, "throughput  {:.1} req/s ({:.1} ok/s)", total as f64 / secs, ok as f64 / secs);
+    if ok > 0 {
+        let _ = write!(
+            out,
+            "latency ms  p50 {:.2}  p90 {:.2}  p99 {:.2}  max {:.2}  (successful requests)",
+            ms(h.value_at_quantile(0.50)),
+            ms(h.value_at_quantile(0.90)),
+            ms(h.value_at_quantile(0.99)),
+            ms(h.max()),
+        );
+    } else {
+        let _ = write!(out, "latency ms  n/a (no successful request)");
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_get_a_scheme_and_tls_is_refused() {
+        assert_eq!(normalise_target("127.0.0.1:50051").unwrap(), "http://127.0.0.1:50051");
+        assert_eq!(normalise_target("http://h:1/").unwrap(), "http://h:1");
+        assert!(normalise_target("https://h:1").is_err());
+        assert!(normalise_target("grpc://h:1").is_err());
+    }
+
+    #[test]
+    fn stats_and_report() {
+        let mut a = Stats::new().unwrap();
+        for ms in [1, 2, 3, 4, 100] {
+            a.record_ok(Duration::from_millis(ms));
+        }
+        a.record_error(&tonic::Status::unavailable("overloaded"));
+        a.record_error(&tonic::Status::unavailable("again"));
+        a.record_error(&tonic::Status::invalid_argument("bad"));
+        a.warmup = 7;
+        assert_eq!(a.ok(), 5);
+        assert_eq!(a.failed(), 3);
+        assert_eq!(a.errors[&(Code::Unavailable as i32)], (2, "overloaded".to_owned()));
+        let text = report(&a, Duration::from_secs(2));
+        assert!(text.contains("requests    8 in 2.0 s (ok 5, errors 3; 7 more during warm-up)"), "{text}");
+        assert!(text.contains("Unavailable: 2"), "{text}");
+        assert!(text.contains("InvalidArgument: 1"), "{text}");
+        assert!(text.contains("throughput  4.0 req/s (2.5 ok/s)"), "{text}");
+        assert!(text.contains("p50 3.00  p90 100.0"), "{text}");
+        assert!(text.contains("max 100.0"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_target_fails_with_a_clear_message() {
+        let args = SubmitArgs {
+            target: "127.0.0.1:1".into(),
+            token: "t".into(),
+            concurrency: 1,
+            duration_secs: 1,
+            warmup_secs: 0,
+            connections: 1,
+            timeout_ms: 1000,
+            players: 1,
+        };
+        let err = submit(args).await.unwrap_err();
+        assert!(format!("{err:#}").contains("cannot connect to http://127.0.0.1:1"), "{err:#}");
+    }
+}
