@@ -8,7 +8,6 @@ use redress_proto::{
     notification::v1::NotificationEvent,
 };
 use redress_testkit::{TestDb, backend_tests, eventually};
-use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
 
 use crate::helpers::{RecordingPeer, TestIntake, config, free_port, withdrawal_complaint};
 
@@ -88,28 +87,7 @@ async fn accepted_complaints_survive_a_crash_and_their_rows_go_out_after_restart
     t.intake.shutdown().await;
 }
 
-async fn health_reports_serving_with_a_reachable_database(db: TestDb) {
-    let t = TestIntake::start(&db).await;
-    let mut health = HealthClient::new(redress_testkit::channel(t.intake.local_addr()));
-    let ok = eventually(Duration::from_secs(5), || {
-        let mut health = health.clone();
-        async move {
-            health
-                .check(HealthCheckRequest { service: "redress.intake.v1.IntakeService".into() })
-                .await
-                .map(|r| r.into_inner().status() == ServingStatus::Serving)
-                .unwrap_or(false)
-        }
-    })
-    .await;
-    assert!(ok);
-    let overall = health.check(HealthCheckRequest { service: String::new() }).await.unwrap();
-    assert_eq!(overall.into_inner().status(), ServingStatus::Serving);
-    t.intake.shutdown().await;
-}
-
 backend_tests!(
     rows_wait_while_peers_are_down_and_are_delivered_when_they_come_up,
     accepted_complaints_survive_a_crash_and_their_rows_go_out_after_restart,
-    health_reports_serving_with_a_reachable_database,
 );

@@ -1,0 +1,68 @@
+//! gRPC health follows the database: SERVING while it answers, NOT_SERVING
+//! while it does not, SERVING again when it is back.
+
+use std::time::Duration;
+
+use redress_testkit::{TestDb, backend_tests, eventually};
+use sea_orm::{ConnectionTrait, Database};
+use tonic::transport::Channel;
+use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
+
+use crate::helpers::{TestIntake, config};
+
+async fn status(health: &HealthClient<Channel>, service: &str) -> Option<ServingStatus> {
+    let mut health = health.clone();
+    health.check(HealthCheckRequest { service: service.into() }).await.ok().map(|r| r.into_inner().status())
+}
+
+async fn becomes(health: &HealthClient<Channel>, want: ServingStatus) -> bool {
+    eventually(Duration::from_secs(15), || async {
+        status(health, "redress.intake.v1.IntakeService").await == Some(want)
+    })
+    .await
+}
+
+async fn health_reports_serving_with_a_reachable_database(db: TestDb) {
+    let t = TestIntake::start(&db).await;
+    let health = HealthClient::new(redress_testkit::channel(t.intake.local_addr()));
+    assert!(becomes(&health, ServingStatus::Serving).await);
+    assert_eq!(status(&health, "").await, Some(ServingStatus::Serving));
+    t.intake.shutdown().await;
+}
+
+backend_tests!(health_reports_serving_with_a_reachable_database);
+
+/// Only PostgreSQL can be taken away from a running process and given back.
+mod pg_outage {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn health_is_not_serving_while_the_database_is_unreachable() {
+        if redress_testkit::postgres_skipped() {
+            eprintln!("SKIPPED (REDRESS_TEST_POSTGRES=skip): health_is_not_serving_while_the_database_is_unreachable");
+            return;
+        }
+        let db = TestDb::postgres().await;
+        let mut cfg = config(&db, None);
+        cfg.server.health_probe_interval_ms = 100;
+        let t = TestIntake::start_with(cfg).await;
+        let health = HealthClient::new(redress_testkit::channel(t.intake.local_addr()));
+        assert!(becomes(&health, ServingStatus::Serving).await);
+
+        let name = db.config.url.expose().rsplit('/').next().unwrap().to_owned();
+        let admin = Database::connect(redress_testkit::postgres_admin_url()).await.unwrap();
+        admin.execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await.unwrap();
+        admin
+            .execute_unprepared(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            ))
+            .await
+            .unwrap();
+        assert!(becomes(&health, ServingStatus::NotServing).await, "NOT_SERVING while the database is gone");
+
+        admin.execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await.unwrap();
+        assert!(becomes(&health, ServingStatus::Serving).await, "SERVING again once it is back");
+        let _ = admin.close().await;
+        t.intake.shutdown().await;
+    }
+}
