@@ -175,12 +175,18 @@ pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> st
     })
 }
 
+/// The health name for liveness probes: SERVING while the process serves at
+/// all, whatever the database does, so an outage of the database never makes
+/// Kubernetes restart every replica.
+pub const LIVENESS_SERVICE: &str = "liveness";
+
 async fn probe_health(
     reporter: tonic_health::server::HealthReporter,
     names: Vec<String>,
     db: Option<DatabaseConnection>,
     interval: Duration,
 ) {
+    reporter.set_service_status(LIVENESS_SERVICE, ServingStatus::Serving).await;
     let mut last = None;
     loop {
         let serving = match &db {
