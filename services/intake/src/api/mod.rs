@@ -35,8 +35,8 @@ use crate::{
 
 /// Roles that may file and change complaints on a player's behalf.
 const WRITERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::Admin];
-/// Roles that may read complaints.
-const READERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin];
+/// Roles that may read complaints: any.
+const READERS: &[Role] = &Role::ALL;
 
 /// Everything the handlers share.
 pub struct IntakeApi {

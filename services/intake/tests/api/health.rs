@@ -59,6 +59,8 @@ mod pg_outage {
             .await
             .unwrap();
         assert!(becomes(&health, ServingStatus::NotServing).await, "NOT_SERVING while the database is gone");
+        // Liveness does not follow the database: Kubernetes must not restart the pod.
+        assert_eq!(status(&health, redress_server::LIVENESS_SERVICE).await, Some(ServingStatus::Serving));
 
         admin.execute_unprepared(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await.unwrap();
         assert!(becomes(&health, ServingStatus::Serving).await, "SERVING again once it is back");
