@@ -45,7 +45,11 @@ pub struct IntakeApi {
     policy: Arc<PolicyTable>,
     page_tokens: PageTokens,
     reference_prefix: String,
+    references: store::ReferenceAllocator,
 }
+
+/// Reference numbers reserved per round trip to the counter row.
+const REFERENCE_BLOCK: i64 = 20;
 
 impl IntakeApi {
     /// The API over a database, its outbox relay and the deadline policy.
@@ -56,7 +60,14 @@ impl IntakeApi {
         page_tokens: PageTokens,
         reference_prefix: String,
     ) -> Self {
-        Self { db, relay, policy, page_tokens, reference_prefix }
+        Self {
+            db,
+            relay,
+            policy,
+            page_tokens,
+            reference_prefix,
+            references: store::ReferenceAllocator::new(REFERENCE_BLOCK),
+        }
     }
 
     async fn begin(&self) -> Result<DatabaseTransaction, ApiError> {
@@ -249,9 +260,18 @@ impl IntakeApi {
 
         let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
+        // A plain retry is answered without reserving a reference number.
+        if let Some(mut saved) =
+            self.replay::<SubmitComplaintResponse>(&self.db, &tenant, "SubmitComplaint", &req.request_id, &key).await?
+        {
+            saved.replayed = true;
+            return Ok(saved);
+        }
+        // Reserved before the transaction: see `ReferenceAllocator`.
+        let sequence = self.references.next(&self.db, &tenant, now.year()).await?;
         let (mut response, replayed) = self
             .keyed_write(&tenant, "SubmitComplaint", &req.request_id, &key, async |txn| {
-                self.file_complaint(txn, &caller, &req, incident.unwrap_or(now), now).await
+                self.file_complaint(txn, &caller, &req, sequence, incident.unwrap_or(now), now).await
             })
             .await?;
         response.replayed = replayed;
@@ -265,6 +285,7 @@ impl IntakeApi {
         txn: &DatabaseTransaction,
         caller: &Caller,
         req: &SubmitComplaintRequest,
+        sequence: i64,
         incident_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(SubmitComplaintResponse, Vec<OutboxMessage>), ApiError> {
@@ -284,7 +305,6 @@ impl IntakeApi {
             at_risk: player.at_risk,
         });
         let deadlines = self.policy.deadlines(&player.jurisdiction, triage.responsible_gambling, now);
-        let sequence = store::next_reference_sequence(txn, tenant, now.year()).await?;
         let duplicate_key = domain::duplicate_key(&refs);
         let original = match &duplicate_key {
             Some(key) => store::find_open_duplicate(txn, tenant, &player.player_id, key, &open_status_names()).await?,

@@ -59,25 +59,63 @@ pub async fn save_idempotency<C: ConnectionTrait>(
     .map(|_| ())
 }
 
-/// The next number of a tenant's reference sequence for `year`, allocated in
-/// the caller's transaction (an upsert, so concurrent submitters serialise on
-/// the counter row and never share a number).
-pub async fn next_reference_sequence<C: ConnectionTrait>(c: &C, tenant: &str, year: i32) -> Result<i64, DbErr> {
+/// Hands out the numbers of per-tenant, per-year human references.
+///
+/// Numbers are reserved from a counter row in blocks, each in its own short
+/// statement outside the caller's transaction, and then handed out from
+/// memory. Allocating inside the complaint's transaction would hold the
+/// counter's row lock until that commit and serialise every submission of a
+/// tenant on it (measured: PostgreSQL throughput fell to a few hundred per
+/// second). A crash or a rolled-back submission leaves gaps; references stay
+/// unique, and increase within a replica.
+pub struct ReferenceAllocator {
+    block: i64,
+    ranges: tokio::sync::Mutex<std::collections::HashMap<(String, i32), (i64, i64)>>,
+}
+
+impl ReferenceAllocator {
+    /// An allocator that reserves `block` numbers at a time.
+    pub fn new(block: i64) -> Self {
+        Self { block: block.max(1), ranges: tokio::sync::Mutex::new(std::collections::HashMap::new()) }
+    }
+
+    /// The next number for `tenant` in `year`. Call it outside any open
+    /// transaction (SQLite has a single connection).
+    pub async fn next<C: ConnectionTrait>(&self, c: &C, tenant: &str, year: i32) -> Result<i64, DbErr> {
+        let mut ranges = self.ranges.lock().await;
+        let key = (tenant.to_owned(), year);
+        if let Some((next, last)) = ranges.get_mut(&key)
+            && *next <= *last
+        {
+            let number = *next;
+            *next += 1;
+            return Ok(number);
+        }
+        let last = reserve_references(c, tenant, year, self.block).await?;
+        let first = last - self.block + 1;
+        ranges.insert(key, (first + 1, last));
+        Ok(first)
+    }
+}
+
+/// Reserves `block` numbers of a tenant's sequence for `year` with one upsert
+/// and returns the last of them.
+async fn reserve_references<C: ConnectionTrait>(c: &C, tenant: &str, year: i32, block: i64) -> Result<i64, DbErr> {
     let backend = c.get_database_backend();
     let sql = match backend {
         DbBackend::Postgres => {
-            "INSERT INTO reference_counters (tenant_id, year, last_value) VALUES ($1, $2, 1) \
-             ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = reference_counters.last_value + 1 \
+            "INSERT INTO reference_counters (tenant_id, year, last_value) VALUES ($1, $2, $3) \
+             ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = reference_counters.last_value + $3 \
              RETURNING last_value"
         }
         _ => {
-            "INSERT INTO reference_counters (tenant_id, year, last_value) VALUES (?1, ?2, 1) \
-             ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = reference_counters.last_value + 1 \
+            "INSERT INTO reference_counters (tenant_id, year, last_value) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = reference_counters.last_value + ?3 \
              RETURNING last_value"
         }
     };
     let row = c
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, [tenant.into(), year.into()]))
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [tenant.into(), year.into(), block.into()]))
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("reference counter".into()))?;
     row.try_get::<i64>("", "last_value")

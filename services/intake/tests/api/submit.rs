@@ -120,6 +120,22 @@ async fn concurrent_twins_with_one_request_id_file_one_complaint(db: TestDb) {
     t.intake.shutdown().await;
 }
 
+async fn concurrent_submissions_get_distinct_references(db: TestDb) {
+    let t = TestIntake::start(&db).await;
+    let mut calls = Vec::new();
+    for i in 0..30 {
+        let mut client = t.client.clone();
+        let req = t.req(withdrawal_complaint(&format!("r-{i}"), &format!("p-{i}"), &format!("w-{i}")));
+        calls.push(tokio::spawn(async move { client.submit_complaint(req).await }));
+    }
+    let mut references = std::collections::HashSet::new();
+    for call in calls {
+        references.insert(call.await.unwrap().unwrap().into_inner().complaint.unwrap().reference);
+    }
+    assert_eq!(references.len(), 30);
+    t.intake.shutdown().await;
+}
+
 async fn bad_input_gets_every_field_violation(db: TestDb) {
     let mut t = TestIntake::start(&db).await;
     let err = t.client.submit_complaint(t.req(SubmitComplaintRequest::default())).await.unwrap_err();
@@ -375,6 +391,7 @@ backend_tests!(
     the_same_request_id_replays_and_a_different_payload_is_refused,
     a_retry_after_a_lost_reply_files_exactly_one_complaint,
     concurrent_twins_with_one_request_id_file_one_complaint,
+    concurrent_submissions_get_distinct_references,
     bad_input_gets_every_field_violation,
     tenants_and_roles_are_enforced,
     triage_reads_polish_and_english_and_routes_harm,
