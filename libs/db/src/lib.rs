@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use redress_config::Secret;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 use serde::{Deserialize, Serialize};
 
@@ -90,19 +90,20 @@ pub async fn connect_and_migrate<M: MigratorTrait>(config: &DatabaseConfig) -> R
     Ok(db)
 }
 
-/// Applies pending migrations. On PostgreSQL an advisory lock makes replicas
-/// that start together migrate one at a time.
+/// Applies pending migrations. On PostgreSQL they run in one transaction
+/// holding a transaction-scoped advisory lock, so replicas that start
+/// together migrate one at a time and the lock can never outlive its
+/// transaction (a session lock taken on one pooled connection and released on
+/// another would leak, and the next replica would wait forever).
 pub async fn migrate<M: MigratorTrait>(db: &DatabaseConnection) -> Result<(), DbErr> {
     const LOCK_KEY: i64 = 0x0052_4544_5245_5353; // "REDRESS" in ASCII
-    let postgres = db.get_database_backend() == DbBackend::Postgres;
-    if postgres {
-        db.execute_unprepared(&format!("SELECT pg_advisory_lock({LOCK_KEY})")).await?;
+    if db.get_database_backend() != DbBackend::Postgres {
+        return M::up(db, None).await;
     }
-    let result = M::up(db, None).await;
-    if postgres {
-        db.execute_unprepared(&format!("SELECT pg_advisory_unlock({LOCK_KEY})")).await?;
-    }
-    result
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({LOCK_KEY})")).await?;
+    M::up(&txn, None).await?;
+    txn.commit().await
 }
 
 /// True when the database answers; drives the gRPC health status.

@@ -68,8 +68,9 @@ const NOISY_TARGETS: &[&str] = &["h2", "hyper", "tonic", "tower", "opentelemetry
 pub fn init(service_name: &str, config: &LogConfig) -> TelemetryGuard {
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
 
+    // The SDK announces itself at info level; that is noise in service logs.
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&config.level))
+        .or_else(|_| EnvFilter::try_new(format!("{},opentelemetry=warn", config.level)))
         .unwrap_or_else(|_| EnvFilter::new("info"));
 
     // A provider always exists, so spans get trace ids that logs and outbox

@@ -7,6 +7,7 @@ use anyhow::Context;
 use redress_auth::{Issuer, Verifier};
 use redress_outbox::{Relay, RelayHandle};
 use redress_paging::PageTokens;
+use redress_policy::PolicyTable;
 use redress_proto::intake::v1::{
     intake_internal_service_server::IntakeInternalServiceServer, intake_service_server::IntakeServiceServer,
 };
@@ -18,7 +19,6 @@ use tonic::service::{Routes, interceptor::InterceptedService};
 use crate::{
     api::{IntakeApi, InternalService, PublicService},
     config::IntakeConfig,
-    domain::policy::PolicyTable,
     store::migration::Migrator,
 };
 

@@ -12,6 +12,7 @@ use redress_auth::{Caller, Role};
 use redress_errors::{ApiError, Violations};
 use redress_outbox::{OutboxMessage, Relay};
 use redress_paging::PageTokens;
+use redress_policy::PolicyTable;
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome},
     feedback::v1::EventType,
@@ -29,7 +30,7 @@ use sha2::{Digest, Sha256};
 use tonic::{Request, Response, Status};
 
 use crate::{
-    domain::{self, policy::PolicyTable, triage, validate},
+    domain::{self, triage, validate},
     store::{self, complaint, interaction as interaction_row},
 };
 

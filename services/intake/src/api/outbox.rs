@@ -126,9 +126,9 @@ pub fn complaint_received(tenant: &str, submitted_id: &str, c: &Complaint, playe
     let variables = [
         ("complaint_reference", c.reference.clone()),
         ("player_name", player.display_name.clone()),
-        ("subject", c.subject.clone()),
-        ("acknowledge_due_time", date(deadlines.acknowledge_due_time)),
-        ("final_response_due_time", date(deadlines.final_response_due_time)),
+        ("complaint_subject", c.subject.clone()),
+        ("acknowledge_due_date", date(deadlines.acknowledge_due_time)),
+        ("final_response_due_date", date(deadlines.final_response_due_time)),
         ("jurisdiction", deadlines.policy_jurisdiction.clone()),
     ]
     .into_iter()

@@ -1,7 +1,6 @@
-//! Intake's domain: pure rules with no I/O. Validation, triage, the
-//! jurisdiction deadline policy, and what the player-facing status allows.
+//! Intake's domain: pure rules with no I/O. Validation, triage, and what the
+//! player-facing status allows. The deadline policy is `redress_policy`.
 
-pub mod policy;
 pub mod triage;
 pub mod validate;
 

@@ -7,5 +7,6 @@
 mod health;
 mod helpers;
 mod outbox;
+mod replicas;
 mod submit;
 mod workflow;

@@ -1,6 +1,8 @@
 //! The jurisdiction deadline policy: data, not code. A TOML table (shipped
-//! defaults in `policy/jurisdictions.toml`, replaceable by the operator)
-//! decides each complaint's acknowledge and final-response deadlines.
+//! defaults in `libs/policy/jurisdictions.toml`, replaceable by the operator)
+//! decides each complaint's acknowledge and final-response deadlines, which
+//! clocks may pause, what happens on expiry and which ADR bodies apply. Intake
+//! and resolution read the same table.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +10,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// The policy shipped with Redress.
-pub const DEFAULT_POLICY_TOML: &str = include_str!("../../policy/jurisdictions.toml");
+pub const DEFAULT_POLICY_TOML: &str = include_str!("../jurisdictions.toml");
 
 /// How a clock counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
