@@ -1,0 +1,121 @@
+//! Stored rows to proto messages and back.
+
+use chrono::{DateTime, Utc};
+use prost::Message;
+use redress_proto::{
+    common::v1::{ComplaintCategory, Priority},
+    resolution::v1::{Case, CaseEvent, case::State, case_event::Type},
+};
+
+use crate::{
+    domain::{clocks, playbook::Playbooks, timestamp},
+    store::{self, case, case_event},
+};
+
+/// The etag of a stored version.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The resource name of a case id.
+pub fn case_name(id: &str) -> String {
+    format!("cases/{id}")
+}
+
+/// The id in `cases/{id}`, or INVALID_ARGUMENT on `field`.
+pub fn case_id(name: &str, field: &str) -> Result<String, redress_errors::ApiError> {
+    name.strip_prefix("cases/")
+        .filter(|id| !id.is_empty() && id.len() <= 64 && !id.contains('/'))
+        .map(str::to_owned)
+        .ok_or_else(|| redress_errors::ApiError::invalid_field(field, "must be cases/{case_id}"))
+}
+
+/// The id in `complaints/{id}`, or INVALID_ARGUMENT on `field`.
+pub fn complaint_id(name: &str, field: &str) -> Result<String, redress_errors::ApiError> {
+    name.strip_prefix("complaints/")
+        .filter(|id| !id.is_empty() && id.len() <= 64 && !id.contains('/'))
+        .map(str::to_owned)
+        .ok_or_else(|| redress_errors::ApiError::invalid_field(field, "must be complaints/{complaint_id}"))
+}
+
+/// Queue order of a priority: urgent first.
+pub fn priority_rank(priority: i32) -> i32 {
+    match Priority::try_from(priority).unwrap_or(Priority::Unspecified) {
+        Priority::Urgent => 0,
+        Priority::High => 1,
+        Priority::Normal => 2,
+        Priority::Low => 3,
+        Priority::Unspecified => 4,
+    }
+}
+
+/// The stored row of a case body: the columns the queue and the sweeper use.
+pub fn row_of(id: &str, tenant: &str, body: &Case, version: i64, created_at: DateTime<Utc>) -> case::Model {
+    let player = body.player.clone().unwrap_or_default();
+    let never = store::never();
+    case::Model {
+        id: id.to_owned(),
+        tenant_id: tenant.to_owned(),
+        complaint_id: body.complaint.trim_start_matches("complaints/").to_owned(),
+        state: State::try_from(body.state).unwrap_or(State::Unspecified).as_str_name().to_owned(),
+        assignee: body.assignee.clone(),
+        queue: body.queue.clone(),
+        priority_rank: priority_rank(body.priority),
+        category: ComplaintCategory::try_from(body.category)
+            .unwrap_or(ComplaintCategory::Unspecified)
+            .as_str_name()
+            .to_owned(),
+        jurisdiction: player.jurisdiction.to_ascii_uppercase(),
+        player_id: player.player_id,
+        responsible_gambling: body.responsible_gambling,
+        follow_up_pending: body.follow_up_pending,
+        due_at: clocks::next_due(&body.clocks).unwrap_or(never),
+        warn_at: clocks::next_warning(&body.clocks).unwrap_or(never),
+        sweep_at: clocks::next_sweep(&body.clocks).unwrap_or(never),
+        disputed_at: (body.kind == redress_proto::common::v1::ComplaintKind::Dispute as i32).then_some(created_at),
+        referred_at: body
+            .adr_referral
+            .as_ref()
+            .and_then(|r| r.enquiry_receive_time.as_ref())
+            .and_then(crate::domain::from_timestamp),
+        last_event_sequence: body.last_event_sequence,
+        head_hash: String::new(),
+        version,
+        body: body.encode_to_vec(),
+        created_at,
+        updated_at: body.update_time.as_ref().and_then(crate::domain::from_timestamp).unwrap_or(created_at),
+    }
+}
+
+/// The case body as stored, without the output-only fields computed on read.
+pub fn body_of(row: &case::Model) -> Case {
+    Case::decode(row.body.as_slice()).unwrap_or_default()
+}
+
+/// A stored case as the proto resource, with its risk at `now`.
+pub fn case(row: &case::Model, playbooks: &Playbooks, now: DateTime<Utc>) -> Case {
+    let mut c = body_of(row);
+    c.name = case_name(&row.id);
+    c.etag = etag(row.version);
+    c.last_event_sequence = row.last_event_sequence;
+    c.next_due_time = clocks::next_due(&c.clocks).map(timestamp);
+    c.deadline_risk = clocks::risk(&c.clocks, now).into();
+    c.playbook = playbooks.for_category(ComplaintCategory::try_from(c.category).unwrap_or_default());
+    c
+}
+
+/// A stored event as the proto resource (exactly what was hashed).
+pub fn event(row: &case_event::Model) -> CaseEvent {
+    CaseEvent {
+        name: format!("cases/{}/events/{}", row.case_id, row.sequence),
+        sequence: row.sequence,
+        r#type: Type::from_str_name(&row.event_type).map(Into::into).unwrap_or(0),
+        actor: row.actor.clone(),
+        create_time: Some(timestamp(row.created_at)),
+        state: State::from_str_name(&row.state).map(Into::into).unwrap_or(0),
+        payload_summary: row.payload_summary.clone(),
+        payload_hash: row.payload_hash.clone(),
+        previous_hash: row.previous_hash.clone(),
+        hash: row.hash.clone(),
+    }
+}

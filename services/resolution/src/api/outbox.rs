@@ -1,0 +1,201 @@
+//! The messages resolution sends its peers through the outbox, written in
+//! the same transaction as the case events. Each carries an idempotency key
+//! derived from the case event, so a redelivery is a no-op at the peer.
+
+use std::collections::HashMap;
+
+use redress_outbox::OutboxMessage;
+use redress_proto::{
+    common::v1::{Channel, ComplaintStatus},
+    feedback::v1::{EventType, RecordCaseOutcomeRequest, RecordEventRequest},
+    intake::v1::ApplyCaseUpdateRequest,
+    notification::v1::{MessagePurpose, NotificationEvent, SendNotificationRequest},
+    resolution::v1::{Case, CaseEvent, CloseReason, case::State, case_event::Type},
+};
+
+use crate::domain::{
+    machine::{NewEvent, Notice},
+    player_status,
+};
+
+/// Peer names, keys of `[outbox.peers]`.
+pub const INTAKE: &str = "intake";
+/// The notification service.
+pub const NOTIFICATION: &str = "notification";
+/// The feedback service.
+pub const FEEDBACK: &str = "feedback";
+
+const APPLY_CASE_UPDATE: &str = "/redress.intake.v1.IntakeInternalService/ApplyCaseUpdate";
+const SEND_NOTIFICATION: &str = "/redress.notification.v1.NotificationInternalService/SendNotification";
+const RECORD_EVENT: &str = "/redress.feedback.v1.FeedbackInternalService/RecordEvent";
+const RECORD_CASE_OUTCOME: &str = "/redress.feedback.v1.FeedbackInternalService/RecordCaseOutcome";
+
+/// The event id peers deduplicate on: the case and the event's sequence.
+fn event_key(case: &Case, event: &CaseEvent) -> String {
+    format!("resolution:{}:{}", case.name.trim_start_matches("cases/"), event.sequence)
+}
+
+/// Events that change nothing the player sees or the analytics count.
+fn is_internal(kind: Type) -> bool {
+    matches!(kind, Type::NoteAdded | Type::FollowUpFlagged | Type::ClockWarned | Type::ClockPaused | Type::ClockResumed)
+}
+
+/// The outbox rows of one case event. `case` is the case after the whole
+/// command; `first_response` when this event was the first message to the
+/// player; `durable_medium` when the jurisdiction wants the final response
+/// on a durable medium (e-mail) whatever the player's channel.
+pub fn for_event(
+    tenant: &str,
+    case: &Case,
+    event: &CaseEvent,
+    new: &NewEvent,
+    first_response: bool,
+    durable_medium: bool,
+) -> Vec<OutboxMessage> {
+    let mut out = Vec::new();
+    let kind = new.kind;
+    let player = case.player.clone().unwrap_or_default();
+    let state = State::try_from(event.state).unwrap_or(State::Unspecified);
+    let close_reason = CloseReason::try_from(case.close_reason).unwrap_or(CloseReason::Unspecified);
+    let channel = match new.message.as_ref().map(|(_, n)| *n) {
+        Some(_) if new.channel != Channel::Unspecified as i32 => new.channel,
+        Some(_) if player.preferred_channel != Channel::Unspecified as i32 => player.preferred_channel,
+        Some(_) => case.channel,
+        None => Channel::Unspecified as i32,
+    };
+    if !is_internal(kind) || new.message.is_some() {
+        let status = player_status(state, close_reason);
+        let request = ApplyCaseUpdateRequest {
+            complaint: case.complaint.clone(),
+            case: case.name.clone(),
+            event_id: event_key(case, event),
+            case_event_sequence: event.sequence,
+            status: status.into(),
+            outcome: if state == State::Resolved { case.outcome } else { 0 },
+            kind: case.kind,
+            player_message: new.message.as_ref().map(|(text, _)| text.clone()).unwrap_or_default(),
+            channel,
+            actor: event.actor.clone(),
+        };
+        // The player never sees a status step backwards from WITHDRAWN.
+        if status != ComplaintStatus::Unspecified {
+            out.push(OutboxMessage::grpc(tenant, INTAKE, APPLY_CASE_UPDATE, &request));
+        }
+    }
+    if let Some((text, notice)) = &new.message {
+        let (event_kind, purpose) = match notice {
+            Notice::InformationRequested => (NotificationEvent::InformationRequested, MessagePurpose::Service),
+            Notice::AgentMessage => (NotificationEvent::AgentMessage, MessagePurpose::Service),
+            Notice::ResolutionProposed => (NotificationEvent::ResolutionProposed, MessagePurpose::Service),
+            Notice::FinalResponse => (NotificationEvent::FinalResponse, MessagePurpose::LegallyRequired),
+            Notice::AdrRightsNotice => (NotificationEvent::AdrRightsNotice, MessagePurpose::LegallyRequired),
+        };
+        let mut variables: HashMap<String, String> = HashMap::new();
+        variables.insert("complaint_reference".into(), case.complaint_reference.clone());
+        variables.insert("player_name".into(), player.display_name.clone());
+        variables.insert("message".into(), text.clone());
+        if let Some(fr) = &case.final_response
+            && !fr.adr_body.is_empty()
+        {
+            variables.insert("adr_body".into(), fr.adr_body.clone());
+        }
+        let request = SendNotificationRequest {
+            dedupe_key: format!("{}:notify", event_key(case, event)),
+            event: event_kind.into(),
+            purpose: purpose.into(),
+            recipient: Some(player.clone()),
+            complaint: case.complaint.clone(),
+            complaint_reference: case.complaint_reference.clone(),
+            variables,
+            channel,
+        };
+        // PL: the final response must reach the player on a durable medium,
+        // so it also goes by e-mail when their channel is another one.
+        if *notice == Notice::FinalResponse && durable_medium && channel != Channel::Email as i32 {
+            let mut copy = request.clone();
+            copy.dedupe_key = format!("{}:notify:durable", event_key(case, event));
+            copy.channel = Channel::Email.into();
+            out.push(OutboxMessage::grpc(tenant, NOTIFICATION, SEND_NOTIFICATION, &copy));
+        }
+        out.push(OutboxMessage::grpc(tenant, NOTIFICATION, SEND_NOTIFICATION, &request));
+    }
+    let analytics = match kind {
+        Type::RespondedToPlayer if first_response => Some(EventType::FirstResponse),
+        Type::InformationRequested => Some(EventType::InformationRequested),
+        Type::ResolutionProposed => Some(EventType::ResolutionProposed),
+        Type::Resolved | Type::AdrOutcomeRecorded => Some(EventType::Resolved),
+        Type::Escalated => Some(EventType::Escalated),
+        Type::ReferredToAdr => Some(EventType::ReferredToAdr),
+        Type::Reopened => Some(EventType::Reopened),
+        Type::ClockWarned => Some(EventType::DeadlineWarned),
+        Type::ClockBreached => Some(EventType::DeadlineBreached),
+        Type::Withdrawn => Some(EventType::Withdrawn),
+        Type::PlayerMessageReceived => Some(EventType::PlayerMessage),
+        Type::Closed => Some(EventType::Closed),
+        _ => None,
+    };
+    if let Some(event_type) = analytics {
+        let request = RecordEventRequest {
+            event_id: event_key(case, event),
+            r#type: event_type.into(),
+            occur_time: event.create_time,
+            complaint: case.complaint.clone(),
+            case: case.name.clone(),
+            category: case.category,
+            channel: case.channel,
+            jurisdiction: player.jurisdiction.clone(),
+            agent: event.actor.clone(),
+            transaction_references: case.transaction_references.clone(),
+            priority: case.priority,
+            responsible_gambling: case.responsible_gambling,
+            outcome: if matches!(kind, Type::Resolved) { case.outcome } else { 0 },
+            clock: new.clock.to_owned(),
+            // For a resolution: whether the final response met its deadline.
+            clock_met: kind == Type::Resolved
+                && case
+                    .clocks
+                    .iter()
+                    .rev()
+                    .find(|c| c.kind == redress_proto::resolution::v1::clock::Kind::FinalResponse as i32)
+                    .is_some_and(|c| c.met),
+        };
+        out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_EVENT, &request));
+    }
+    // A first response given by a question, a proposal or the final response
+    // counts as the first response too.
+    if first_response && kind != Type::RespondedToPlayer {
+        let request = RecordEventRequest {
+            event_id: format!("{}:first_response", event_key(case, event)),
+            r#type: EventType::FirstResponse.into(),
+            occur_time: event.create_time,
+            complaint: case.complaint.clone(),
+            case: case.name.clone(),
+            category: case.category,
+            channel: case.channel,
+            jurisdiction: player.jurisdiction.clone(),
+            agent: event.actor.clone(),
+            transaction_references: case.transaction_references.clone(),
+            priority: case.priority,
+            responsible_gambling: case.responsible_gambling,
+            ..Default::default()
+        };
+        out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_EVENT, &request));
+    }
+    if kind == Type::Resolved {
+        let request = RecordCaseOutcomeRequest {
+            case: case.name.clone(),
+            complaint: case.complaint.clone(),
+            complaint_reference: case.complaint_reference.clone(),
+            player: Some(player),
+            category: case.category,
+            outcome: case.outcome,
+            agent: event.actor.clone(),
+            resolve_time: event.create_time,
+            channel: case.channel,
+            transaction_references: case.transaction_references.clone(),
+            responsible_gambling: case.responsible_gambling,
+        };
+        out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_CASE_OUTCOME, &request));
+    }
+    out
+}

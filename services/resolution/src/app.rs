@@ -1,0 +1,159 @@
+//! Wiring: database, outbox relay, SLA sweeper, API and server. Used by the
+//! binary, by `redress dev` and by the tests, so all three run the same
+//! service.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use redress_auth::{Issuer, Verifier};
+use redress_outbox::{Relay, RelayHandle};
+use redress_paging::PageTokens;
+use redress_policy::PolicyTable;
+use redress_proto::resolution::v1::{
+    resolution_internal_service_server::ResolutionInternalServiceServer,
+    resolution_service_server::ResolutionServiceServer,
+};
+use redress_server::{Authenticator, RunningServer, ServeOptions};
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+use tonic::service::{Routes, interceptor::InterceptedService};
+
+use crate::{
+    api::{InternalService, PublicService, ResolutionApi},
+    config::ResolutionConfig,
+    domain::playbook::Playbooks,
+    store::migration::Migrator,
+    sweeper::{Sweeper, SweeperHandle},
+};
+
+/// The service name in logs, traces and service tokens.
+pub const SERVICE_NAME: &str = "resolution";
+
+/// A running resolution service.
+pub struct Resolution {
+    server: RunningServer,
+    relay_handle: RelayHandle,
+    relay: Arc<Relay>,
+    sweeper: Arc<Sweeper>,
+    sweeper_handle: Option<SweeperHandle>,
+    db: DatabaseConnection,
+}
+
+impl Resolution {
+    /// Connects, migrates, binds `config.server.listen` and starts serving,
+    /// relaying and sweeping in the background.
+    pub async fn start(config: ResolutionConfig) -> anyhow::Result<Resolution> {
+        let listener = redress_server::bind(&config.server.listen)
+            .await
+            .with_context(|| format!("server.listen: cannot bind {}", config.server.listen))?;
+        Self::start_on(config, listener).await
+    }
+
+    /// Like [`Resolution::start`], on an already bound listener.
+    pub async fn start_on(config: ResolutionConfig, listener: tokio::net::TcpListener) -> anyhow::Result<Resolution> {
+        let policy = match &config.policy_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("policy_file: {}", path.display()))?;
+                PolicyTable::from_toml(&text)?
+            }
+            None => PolicyTable::shipped()?,
+        };
+        let playbooks = Playbooks::shipped().map_err(anyhow::Error::msg)?;
+        let verifier = Arc::new(Verifier::from_config(&config.auth)?);
+        let issuer = Issuer::for_service(&config.auth)?;
+        let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+
+        let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
+        let relay_handle = relay.spawn();
+
+        let page_secret = if config.page_token_secret.is_empty() {
+            // Derived, so a development setup needs no extra secret.
+            Sha256::digest(format!("page-tokens:{}", config.auth.hs256_secret.expose())).to_vec()
+        } else {
+            config.page_token_secret.expose().as_bytes().to_vec()
+        };
+        let api = Arc::new(ResolutionApi::new(
+            db.clone(),
+            Arc::clone(&relay),
+            Arc::new(policy),
+            Arc::new(playbooks),
+            PageTokens::new(&page_secret),
+            config.escalation_queue.clone(),
+        ));
+        let auth = Authenticator::new(verifier);
+        let max = config.server.max_message_bytes;
+        let public = ResolutionServiceServer::new(PublicService(Arc::clone(&api)))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+        let sweeper = Sweeper::new(db.clone(), Arc::clone(&api));
+        let sweeper_handle = (config.sweep_interval_ms > 0)
+            .then(|| sweeper.spawn(std::time::Duration::from_millis(config.sweep_interval_ms)));
+        let internal = ResolutionInternalServiceServer::new(InternalService(api))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+        let routes = Routes::new(InterceptedService::new(public, auth.clone()))
+            .add_service(InterceptedService::new(internal, auth));
+        let server = redress_server::spawn(
+            listener,
+            routes,
+            ServeOptions {
+                config: config.server.clone(),
+                health_names: vec![
+                    "redress.resolution.v1.ResolutionService".into(),
+                    "redress.resolution.v1.ResolutionInternalService".into(),
+                ],
+                db: Some(db.clone()),
+            },
+        )?;
+        tracing::info!(addr = %server.local_addr, "resolution serving");
+        Ok(Resolution { server, relay_handle, relay, sweeper, sweeper_handle, db })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr
+    }
+
+    /// The outbox relay (tests read its backlog).
+    pub fn relay(&self) -> &Arc<Relay> {
+        &self.relay
+    }
+
+    /// The SLA sweeper (tests call `run_once` and move its clock).
+    pub fn sweeper(&self) -> &Arc<Sweeper> {
+        &self.sweeper
+    }
+
+    /// The database connection (tests inspect rows).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Graceful stop: in-flight requests finish within the grace period, the
+    /// relay finishes its round, the database closes.
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+        if let Some(handle) = self.sweeper_handle {
+            handle.stop().await;
+        }
+        self.relay_handle.stop().await;
+        let _ = self.db.close().await;
+    }
+
+    /// Stops at once, as a crash would (fault tests).
+    pub fn abort(self) {
+        self.server.abort();
+        drop(self.relay_handle);
+        if let Some(handle) = self.sweeper_handle {
+            handle.task_abort();
+        }
+    }
+}
+
+/// Runs resolution until SIGTERM/SIGINT.
+pub async fn run(config: ResolutionConfig) -> anyhow::Result<()> {
+    let resolution = Resolution::start(config).await?;
+    redress_server::shutdown_signal().await;
+    resolution.shutdown().await;
+    Ok(())
+}

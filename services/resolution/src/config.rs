@@ -1,0 +1,56 @@
+//! Resolution's configuration: defaults here, then an optional TOML file,
+//! then `REDRESS_RESOLUTION__…` environment variables.
+
+use std::path::PathBuf;
+
+use redress_auth::AuthConfig;
+use redress_config::Secret;
+use redress_db::DatabaseConfig;
+use redress_outbox::{PeerConfig, RelayConfig};
+use redress_server::ServerConfig;
+use redress_telemetry::LogConfig;
+use serde::{Deserialize, Serialize};
+
+/// Everything the resolution service reads at start.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResolutionConfig {
+    /// Listener, limits and shutdown.
+    pub server: ServerConfig,
+    /// The service's own database.
+    pub database: DatabaseConfig,
+    /// Token verification and service-token signing.
+    pub auth: AuthConfig,
+    /// Logs.
+    pub log: LogConfig,
+    /// Outbox relay and the peers it calls (`intake`, `notification`, `feedback`).
+    pub outbox: RelayConfig,
+    /// A jurisdiction policy TOML replacing the shipped one.
+    pub policy_file: Option<PathBuf>,
+    /// Secret that signs page tokens. Empty: derived from the auth secret.
+    pub page_token_secret: Secret,
+    /// The queue escalated cases move to when the caller names none.
+    pub escalation_queue: String,
+    /// How often the SLA sweeper runs, in milliseconds; 0 turns the
+    /// background sweeper off (tests call `run_once`).
+    pub sweep_interval_ms: u64,
+}
+
+impl Default for ResolutionConfig {
+    fn default() -> Self {
+        let mut outbox = RelayConfig::default();
+        for peer in ["intake", "notification", "feedback"] {
+            outbox.peers.insert(peer.into(), PeerConfig { url: String::new() });
+        }
+        Self {
+            server: ServerConfig { listen: "0.0.0.0:50052".into(), ..ServerConfig::default() },
+            database: DatabaseConfig::for_url("sqlite://resolution.db?mode=rwc"),
+            auth: AuthConfig::default(),
+            log: LogConfig::default(),
+            outbox,
+            policy_file: None,
+            page_token_secret: Secret::default(),
+            escalation_queue: "escalations".into(),
+            sweep_interval_ms: 30_000,
+        }
+    }
+}

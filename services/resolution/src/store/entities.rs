@@ -1,0 +1,145 @@
+//! sea-orm entities of resolution's tables.
+
+/// A case: the indexed columns the queue and the sweeper filter and sort on,
+/// and the whole case as a prost-encoded `resolution.v1.Case` (`body`).
+pub mod case {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per case.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cases")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub tenant_id: String,
+        /// The intake complaint id; one case per complaint.
+        pub complaint_id: String,
+        pub state: String,
+        pub assignee: String,
+        pub queue: String,
+        /// 0 urgent … 4 unspecified, so the queue sorts ascending.
+        pub priority_rank: i32,
+        pub category: String,
+        pub jurisdiction: String,
+        pub player_id: String,
+        pub responsible_gambling: bool,
+        pub follow_up_pending: bool,
+        /// The earliest due time of a running, unpaused clock, or
+        /// [`crate::store::NEVER`] (so cases without a clock sort last).
+        pub due_at: DateTimeUtc,
+        /// When the earliest running clock reaches 75 %: the case is at risk.
+        pub warn_at: DateTimeUtc,
+        /// When the sweeper has work on this case next (a threshold or a breach).
+        pub sweep_at: DateTimeUtc,
+        /// When the complaint first became a dispute (regulatory returns).
+        pub disputed_at: Option<DateTimeUtc>,
+        /// When the ADR body's enquiry reached the casino (regulatory returns).
+        pub referred_at: Option<DateTimeUtc>,
+        pub last_event_sequence: i64,
+        /// The hash of the last event: the head of the chain.
+        pub head_hash: String,
+        /// Bumped on every change; the etag.
+        pub version: i64,
+        /// `resolution.v1.Case`, prost-encoded.
+        pub body: Vec<u8>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The append-only, hash-chained history of a case.
+pub mod case_event {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per event; never updated or deleted.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_events")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub sequence: i64,
+        pub tenant_id: String,
+        pub event_type: String,
+        pub actor: String,
+        pub state: String,
+        pub payload_summary: String,
+        /// The request as applied (prost or JSON bytes).
+        pub payload: Vec<u8>,
+        pub payload_hash: String,
+        pub previous_hash: String,
+        pub hash: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Idempotency records: the saved response of every keyed write.
+pub mod idempotency {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per (tenant, method, key).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idempotency_records")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub method: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub request_id: String,
+        /// SHA-256 of the request without its key; a reuse with another payload differs.
+        pub fingerprint: String,
+        /// The prost-encoded response.
+        pub response: Vec<u8>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Response macros, per tenant, category and language.
+pub mod response_macro {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per macro.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "macros")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        pub key: String,
+        pub display_name: String,
+        pub purpose: String,
+        /// The `ComplaintCategory` value (0: every category), so lists sort by it.
+        pub category: i32,
+        pub language_code: String,
+        pub resolution_type: String,
+        pub body: String,
+        pub active: bool,
+        /// Bumped on every change; the etag.
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

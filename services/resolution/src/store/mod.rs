@@ -1,0 +1,408 @@
+//! Resolution's storage: entities, schema, and the queries the API and the
+//! sweeper run. Every query takes the tenant, except the sweeper's claim,
+//! which works across tenants and then writes each case under its own.
+
+pub mod entities;
+pub mod migration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+use serde::{Deserialize, Serialize};
+
+pub use entities::{case, case_event, idempotency, response_macro};
+
+/// The sort key of "no running clock": far in the future, so such cases sort
+/// last and never look due.
+pub fn never() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).single().unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// Filters of ListCases, as stored values.
+#[derive(Debug, Default, Clone)]
+pub struct CaseFilter {
+    pub states: Vec<String>,
+    pub assignee: Option<String>,
+    pub unassigned: bool,
+    pub priority_ranks: Vec<i32>,
+    pub categories: Vec<String>,
+    pub jurisdiction: Option<String>,
+    pub responsible_gambling: Option<bool>,
+    pub queue: Option<String>,
+    pub player_id: Option<String>,
+    pub complaint_id: Option<String>,
+    pub follow_up_pending: Option<bool>,
+    /// Only cases whose warning time (at risk) or due time (breached) passed.
+    pub warn_before: Option<DateTime<Utc>>,
+    pub due_before: Option<DateTime<Utc>>,
+}
+
+/// The position after the last case of a page, in queue order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QueueCursor {
+    pub due_at: DateTime<Utc>,
+    pub priority_rank: i32,
+    pub created_at: DateTime<Utc>,
+    pub id: String,
+}
+
+/// The saved response of a keyed write, if any.
+pub async fn find_idempotency<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    method: &str,
+    request_id: &str,
+) -> Result<Option<idempotency::Model>, DbErr> {
+    idempotency::Entity::find_by_id((tenant.to_owned(), method.to_owned(), request_id.to_owned())).one(c).await
+}
+
+/// Saves the response of a keyed write. Fails with a unique violation when a
+/// concurrent request with the same key committed first.
+pub async fn save_idempotency<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    method: &str,
+    request_id: &str,
+    fingerprint: &str,
+    response: Vec<u8>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    idempotency::Model {
+        tenant_id: tenant.to_owned(),
+        method: method.to_owned(),
+        request_id: request_id.to_owned(),
+        fingerprint: fingerprint.to_owned(),
+        response,
+        created_at: now,
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(c)
+    .await
+    .map(|_| ())
+}
+
+/// A case of the tenant.
+pub async fn find_case<C: ConnectionTrait>(c: &C, tenant: &str, id: &str) -> Result<Option<case::Model>, DbErr> {
+    case::Entity::find_by_id(id.to_owned()).filter(case::Column::TenantId.eq(tenant)).one(c).await
+}
+
+/// The case of a complaint.
+pub async fn find_case_by_complaint<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    complaint_id: &str,
+) -> Result<Option<case::Model>, DbErr> {
+    case::Entity::find()
+        .filter(case::Column::TenantId.eq(tenant))
+        .filter(case::Column::ComplaintId.eq(complaint_id))
+        .one(c)
+        .await
+}
+
+/// Inserts a new case.
+pub async fn insert_case<C: ConnectionTrait>(c: &C, model: case::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Writes a changed case if nobody changed it since `expected_version`;
+/// returns false when somebody did.
+pub async fn update_case<C: ConnectionTrait>(c: &C, model: case::Model, expected_version: i64) -> Result<bool, DbErr> {
+    let id = model.id.clone();
+    let tenant = model.tenant_id.clone();
+    let result = case::Entity::update_many()
+        .set(model.into_active_model().reset_all())
+        .filter(case::Column::Id.eq(id))
+        .filter(case::Column::TenantId.eq(tenant))
+        .filter(case::Column::Version.eq(expected_version))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Appends events. The primary key (case, sequence) makes a concurrent
+/// append of the same sequence fail instead of forking the chain.
+pub async fn insert_events<C: ConnectionTrait>(c: &C, events: Vec<case_event::Model>) -> Result<(), DbErr> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    case_event::Entity::insert_many(events.into_iter().map(|e| e.into_active_model().reset_all()))
+        .exec(c)
+        .await
+        .map(|_| ())
+}
+
+/// A page of a case's events after `after_sequence`, oldest first.
+pub async fn list_events<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    case_id: &str,
+    after_sequence: i64,
+    limit: Option<u64>,
+) -> Result<Vec<case_event::Model>, DbErr> {
+    use case_event::Column as Col;
+    case_event::Entity::find()
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::CaseId.eq(case_id))
+        .filter(Col::Sequence.gt(after_sequence))
+        .order_by_asc(Col::Sequence)
+        .limit(limit)
+        .all(c)
+        .await
+}
+
+/// A page of the queue after `after`, in queue order.
+pub async fn list_cases<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    filter: &CaseFilter,
+    after: Option<&QueueCursor>,
+    limit: u64,
+) -> Result<Vec<case::Model>, DbErr> {
+    use case::Column as Col;
+    let mut query = case::Entity::find().filter(Col::TenantId.eq(tenant));
+    if !filter.states.is_empty() {
+        query = query.filter(Col::State.is_in(filter.states.iter().map(String::as_str)));
+    }
+    if let Some(v) = &filter.assignee {
+        query = query.filter(Col::Assignee.eq(v.as_str()));
+    }
+    if filter.unassigned {
+        query = query.filter(Col::Assignee.eq(""));
+    }
+    if !filter.priority_ranks.is_empty() {
+        query = query.filter(Col::PriorityRank.is_in(filter.priority_ranks.iter().copied()));
+    }
+    if !filter.categories.is_empty() {
+        query = query.filter(Col::Category.is_in(filter.categories.iter().map(String::as_str)));
+    }
+    if let Some(v) = &filter.jurisdiction {
+        query = query.filter(Col::Jurisdiction.eq(v.as_str()));
+    }
+    if let Some(v) = filter.responsible_gambling {
+        query = query.filter(Col::ResponsibleGambling.eq(v));
+    }
+    if let Some(v) = &filter.queue {
+        query = query.filter(Col::Queue.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.player_id {
+        query = query.filter(Col::PlayerId.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.complaint_id {
+        query = query.filter(Col::ComplaintId.eq(v.as_str()));
+    }
+    if let Some(v) = filter.follow_up_pending {
+        query = query.filter(Col::FollowUpPending.eq(v));
+    }
+    if let Some(v) = filter.warn_before {
+        query = query.filter(Condition::any().add(Col::WarnAt.lte(v)).add(Col::DueAt.lte(v)));
+    }
+    if let Some(v) = filter.due_before {
+        query = query.filter(Col::DueAt.lte(v));
+    }
+    if let Some(a) = after {
+        // Keyset pagination over (due_at, priority_rank, created_at, id).
+        query = query.filter(
+            Condition::any()
+                .add(Col::DueAt.gt(a.due_at))
+                .add(Condition::all().add(Col::DueAt.eq(a.due_at)).add(Col::PriorityRank.gt(a.priority_rank)))
+                .add(
+                    Condition::all()
+                        .add(Col::DueAt.eq(a.due_at))
+                        .add(Col::PriorityRank.eq(a.priority_rank))
+                        .add(Col::CreatedAt.gt(a.created_at)),
+                )
+                .add(
+                    Condition::all()
+                        .add(Col::DueAt.eq(a.due_at))
+                        .add(Col::PriorityRank.eq(a.priority_rank))
+                        .add(Col::CreatedAt.eq(a.created_at))
+                        .add(Col::Id.gt(a.id.as_str())),
+                ),
+        );
+    }
+    query
+        .order_by_asc(Col::DueAt)
+        .order_by_asc(Col::PriorityRank)
+        .order_by_asc(Col::CreatedAt)
+        .order_by_asc(Col::Id)
+        .limit(limit)
+        .all(c)
+        .await
+}
+
+/// The database's current time. Every replica's sweeper reads the same
+/// clock, so none drifts with its own pod's wall clock.
+pub async fn database_now<C: ConnectionTrait>(c: &C) -> Result<DateTime<Utc>, DbErr> {
+    let backend = c.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT) AS micros",
+        _ => "SELECT CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER) AS micros",
+    };
+    let row = c
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("database time".into()))?;
+    let micros: i64 = row.try_get("", "micros")?;
+    Utc.timestamp_micros(micros).single().ok_or_else(|| DbErr::Custom("database time out of range".into()))
+}
+
+/// Claims up to `limit` cases whose sweep time passed, inside the caller's
+/// transaction. On PostgreSQL the rows stay locked until it ends and other
+/// replicas skip them (`FOR UPDATE SKIP LOCKED`); SQLite has one writer.
+pub async fn claim_due<C: ConnectionTrait>(c: &C, now: DateTime<Utc>, limit: u64) -> Result<Vec<case::Model>, DbErr> {
+    let mut query = case::Entity::find()
+        .filter(case::Column::SweepAt.lte(now))
+        .order_by_asc(case::Column::SweepAt)
+        .order_by_asc(case::Column::Id)
+        .limit(limit);
+    if c.get_database_backend() == DbBackend::Postgres {
+        query = query
+            .lock_with_behavior(sea_orm::sea_query::LockType::Update, sea_orm::sea_query::LockBehavior::SkipLocked);
+    }
+    query.all(c).await
+}
+
+/// Moves a case's next sweep time (the sweeper found nothing due).
+pub async fn set_sweep_at<C: ConnectionTrait>(c: &C, id: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
+    case::Entity::update_many()
+        .col_expr(case::Column::SweepAt, sea_orm::sea_query::Expr::value(at))
+        .filter(case::Column::Id.eq(id))
+        .exec(c)
+        .await
+        .map(|_| ())
+}
+
+/// The tenant's cases under `jurisdiction` opened, disputed or referred to
+/// ADR in `[from, to)`: everything a regulatory return for the period counts.
+pub async fn cases_in_period<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    jurisdiction: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<case::Model>, DbErr> {
+    use case::Column as Col;
+    let within = |col: Col| Condition::all().add(col.gte(from)).add(col.lt(to));
+    case::Entity::find()
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::Jurisdiction.eq(jurisdiction))
+        .filter(Condition::any().add(within(Col::CreatedAt)).add(within(Col::DisputedAt)).add(within(Col::ReferredAt)))
+        .order_by_asc(Col::Id)
+        .all(c)
+        .await
+}
+
+/// A macro of the tenant.
+pub async fn find_macro<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<response_macro::Model>, DbErr> {
+    response_macro::Entity::find_by_id((id.to_owned(), tenant.to_owned())).one(c).await
+}
+
+/// The active macros with a key and category (any language).
+pub async fn macro_variants<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    key: &str,
+    category: i32,
+) -> Result<Vec<response_macro::Model>, DbErr> {
+    use response_macro::Column as Col;
+    response_macro::Entity::find()
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::Key.eq(key))
+        .filter(Col::Category.eq(category))
+        .filter(Col::Active.eq(true))
+        .order_by_asc(Col::LanguageCode)
+        .all(c)
+        .await
+}
+
+/// Inserts a macro.
+pub async fn insert_macro<C: ConnectionTrait>(c: &C, model: response_macro::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Writes a changed macro if nobody changed it since `expected_version`.
+pub async fn update_macro<C: ConnectionTrait>(
+    c: &C,
+    model: response_macro::Model,
+    expected_version: i64,
+) -> Result<bool, DbErr> {
+    let (id, tenant) = (model.id.clone(), model.tenant_id.clone());
+    let result = response_macro::Entity::update_many()
+        .set(model.into_active_model().reset_all())
+        .filter(response_macro::Column::Id.eq(id))
+        .filter(response_macro::Column::TenantId.eq(tenant))
+        .filter(response_macro::Column::Version.eq(expected_version))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Filters of ListMacros.
+#[derive(Debug, Default, Clone)]
+pub struct MacroFilter {
+    pub key: Option<String>,
+    pub purpose: Option<String>,
+    pub category: Option<i32>,
+    pub show_inactive: bool,
+}
+
+/// The position after the last macro of a page: (key, category, language, id).
+pub type MacroCursor = (String, i32, String, String);
+
+/// A page of macros by key, category, language.
+pub async fn list_macros<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    filter: &MacroFilter,
+    after: Option<&MacroCursor>,
+) -> Result<Vec<response_macro::Model>, DbErr> {
+    use response_macro::Column as Col;
+    let mut query = response_macro::Entity::find().filter(Col::TenantId.eq(tenant));
+    if let Some(v) = &filter.key {
+        query = query.filter(Col::Key.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.purpose {
+        query = query.filter(Col::Purpose.eq(v.as_str()));
+    }
+    if let Some(v) = filter.category {
+        // A category filter also lists the macros for every category.
+        query = query.filter(Col::Category.is_in([v, 0]));
+    }
+    if !filter.show_inactive {
+        query = query.filter(Col::Active.eq(true));
+    }
+    if let Some((key, category, language, id)) = after {
+        query = query.filter(
+            Condition::any()
+                .add(Col::Key.gt(key.as_str()))
+                .add(Condition::all().add(Col::Key.eq(key.as_str())).add(Col::Category.gt(*category)))
+                .add(
+                    Condition::all()
+                        .add(Col::Key.eq(key.as_str()))
+                        .add(Col::Category.eq(*category))
+                        .add(Col::LanguageCode.gt(language.as_str())),
+                )
+                .add(
+                    Condition::all()
+                        .add(Col::Key.eq(key.as_str()))
+                        .add(Col::Category.eq(*category))
+                        .add(Col::LanguageCode.eq(language.as_str()))
+                        .add(Col::Id.gt(id.as_str())),
+                ),
+        );
+    }
+    query
+        .order_by_asc(Col::Key)
+        .order_by_asc(Col::Category)
+        .order_by_asc(Col::LanguageCode)
+        .order_by_asc(Col::Id)
+        .all(c)
+        .await
+}

@@ -1,0 +1,125 @@
+//! The agent queue: filters, the nearest due time first, signed page tokens.
+
+use redress_proto::{
+    common::v1::Priority,
+    resolution::v1::{AssignCaseRequest, ListCasesRequest, RequestInformationRequest, case::State},
+};
+use redress_testkit::{TestDb, backend_tests};
+use tonic::Code;
+
+use crate::helpers::{TestResolution, open_request};
+
+async fn list(t: &mut TestResolution, request: ListCasesRequest) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut request = request;
+    loop {
+        let page = t.client.list_cases(t.agent(request.clone())).await.unwrap().into_inner();
+        names.extend(page.cases.into_iter().map(|c| c.subject));
+        if page.next_page_token.is_empty() {
+            return names;
+        }
+        request.page_token = page.next_page_token;
+    }
+}
+
+async fn the_queue_lists_the_nearest_deadline_first(db: TestDb) {
+    let mut t = TestResolution::start(&db).await;
+    // PL and default: 24 h to acknowledge; a harm case: 4 h.
+    let mut names = Vec::new();
+    let base = open_request("x", "PL").deadlines.unwrap().acknowledge_due_time.unwrap();
+    for (complaint, jurisdiction, priority, rg) in [
+        ("a", "PL", Priority::Normal, false),
+        ("b", "GB", Priority::Urgent, false),
+        ("c", "PL", Priority::Low, true),
+        ("d", "MT", Priority::High, false),
+    ] {
+        let mut request = open_request(complaint, jurisdiction);
+        request.subject = complaint.into();
+        request.priority = priority.into();
+        request.responsible_gambling = rg;
+        let ack = request.deadlines.as_mut().unwrap().acknowledge_due_time.as_mut().unwrap();
+        *ack = base;
+        if rg {
+            ack.seconds -= 20 * 3600;
+        }
+        names.push(t.open(request).await.name);
+    }
+    // Same acknowledge due time (seconds) for a, b, d: urgent, high, normal.
+    let all = list(&mut t, ListCasesRequest { page_size: 1, ..Default::default() }).await;
+    assert_eq!(all, ["c", "b", "d", "a"]);
+
+    let rg = list(&mut t, ListCasesRequest { responsible_gambling: Some(true), ..Default::default() }).await;
+    assert_eq!(rg, ["c"]);
+    let gb = list(&mut t, ListCasesRequest { jurisdiction: "gb".into(), ..Default::default() }).await;
+    assert_eq!(gb, ["b"]);
+    let payments = list(&mut t, ListCasesRequest { queue: "payments".into(), ..Default::default() }).await;
+    assert_eq!(payments.len(), 3);
+
+    // Waiting on the player with a paused clock: still listed, by its
+    // acknowledge clock until a first response stops it, then last.
+    let request = t.agent(RequestInformationRequest {
+        name: names[1].clone(),
+        request_id: "i".into(),
+        body: "documents please".into(),
+        reason: "kyc".into(),
+        ..Default::default()
+    });
+    t.client.request_information(request).await.unwrap();
+    let all = list(&mut t, ListCasesRequest::default()).await;
+    assert_eq!(all, ["c", "d", "a", "b"]);
+    let waiting =
+        list(&mut t, ListCasesRequest { states: vec![State::AwaitingPlayer.into()], ..Default::default() }).await;
+    assert_eq!(waiting, ["b"]);
+
+    let request =
+        t.agent(AssignCaseRequest { name: names[0].clone(), assignee: "test-user".into(), ..Default::default() });
+    t.client.assign_case(request).await.unwrap();
+    let mine = list(&mut t, ListCasesRequest { assignee: "test-user".into(), ..Default::default() }).await;
+    assert_eq!(mine, ["a"]);
+    let unassigned = list(&mut t, ListCasesRequest { unassigned: true, ..Default::default() }).await;
+    assert_eq!(unassigned, ["c", "d", "b"]);
+
+    // Deadline risk: a case whose acknowledge clock is already due.
+    let mut late = open_request("e", "PL");
+    late.subject = "e".into();
+    late.deadlines.as_mut().unwrap().acknowledge_due_time.as_mut().unwrap().seconds -= 2 * 86_400;
+    t.open(late).await;
+    let breached = list(
+        &mut t,
+        ListCasesRequest {
+            deadline_risk: redress_proto::resolution::v1::DeadlineRisk::Breached.into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(breached, ["e"]);
+    let at_risk = list(
+        &mut t,
+        ListCasesRequest {
+            deadline_risk: redress_proto::resolution::v1::DeadlineRisk::AtRisk.into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(at_risk.contains(&"e".to_string()));
+    let first = t.client.list_cases(t.agent(ListCasesRequest::default())).await.unwrap().into_inner().cases.remove(0);
+    assert_eq!(first.deadline_risk(), redress_proto::resolution::v1::DeadlineRisk::Breached);
+
+    // A token is bound to its filters.
+    let page = t
+        .client
+        .list_cases(t.agent(ListCasesRequest { page_size: 1, ..Default::default() }))
+        .await
+        .unwrap()
+        .into_inner();
+    let request = t.agent(ListCasesRequest {
+        page_size: 1,
+        page_token: page.next_page_token,
+        queue: "payments".into(),
+        ..Default::default()
+    });
+    assert_eq!(t.client.list_cases(request).await.unwrap_err().code(), Code::InvalidArgument);
+    t.resolution.shutdown().await;
+}
+
+backend_tests!(the_queue_lists_the_nearest_deadline_first);

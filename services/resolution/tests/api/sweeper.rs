@@ -1,0 +1,141 @@
+//! The SLA sweeper under a controllable clock: warnings at 75 % and 90 %
+//! (once each), escalation at a breach, the jurisdiction's consequence, and
+//! two sweepers on one database never doing the same work twice.
+
+use chrono::Duration;
+use redress_proto::{
+    common::v1::ComplaintKind,
+    notification::v1::{MessagePurpose, NotificationEvent},
+    resolution::v1::{
+        GetCaseHistoryRequest, ReferToAdrRequest, RespondToPlayerRequest, case::State, case_event::Type,
+        escalation::Reason as EscalationReason,
+    },
+};
+use redress_testkit::{TestDb, backend_tests};
+
+use crate::helpers::{RecordingPeer, TestResolution, config, drained, open_request};
+
+async fn history_types(t: &mut TestResolution, name: &str) -> Vec<Type> {
+    let request = t.agent(GetCaseHistoryRequest { name: name.into(), page_size: 1000, ..Default::default() });
+    t.client.get_case_history(request).await.unwrap().into_inner().events.iter().map(|e| e.r#type()).collect()
+}
+
+async fn a_polish_complaint_is_warned_then_deemed_accepted(db: TestDb) {
+    let mut t = TestResolution::start(&db).await;
+    let case = t.open(open_request("pl", "PL")).await;
+    let request = t.agent(RespondToPlayerRequest {
+        name: case.name.clone(),
+        request_id: "r".into(),
+        body: "we are on it".into(),
+        ..Default::default()
+    });
+    t.client.respond_to_player(request).await.unwrap();
+    let sweeper = t.resolution.sweeper().clone();
+    assert_eq!(sweeper.run_once().await.unwrap(), 0, "nothing due yet");
+
+    // 14 calendar days: 75 % after 10.5 days, 90 % after 12.6 days.
+    sweeper.advance(Duration::days(11));
+    assert_eq!(sweeper.run_once().await.unwrap(), 1);
+    assert_eq!(sweeper.run_once().await.unwrap(), 0, "each threshold warns once");
+    let c = t.get(&case.name).await;
+    assert_eq!(c.clocks[1].warned_thresholds, [75]);
+    assert_eq!(c.deadline_risk(), redress_proto::resolution::v1::DeadlineRisk::AtRisk);
+    sweeper.advance(Duration::days(2));
+    assert_eq!(sweeper.run_once().await.unwrap(), 1);
+
+    sweeper.advance(Duration::days(2));
+    assert_eq!(sweeper.run_once().await.unwrap(), 3);
+    assert_eq!(sweeper.run_once().await.unwrap(), 0);
+    let c = t.get(&case.name).await;
+    assert!(c.deemed_accepted);
+    assert_eq!(c.state(), State::Escalated);
+    assert_eq!(c.queue, "escalations");
+    assert_eq!(c.escalation.as_ref().unwrap().reason(), EscalationReason::SlaBreach);
+    assert!(c.clocks[1].breached);
+    // A withdrawal complaint not settled in time is a dispute.
+    assert_eq!(c.kind(), ComplaintKind::Dispute);
+    let types = history_types(&mut t, &case.name).await;
+    assert_eq!(
+        types[2..],
+        [Type::ClockWarned, Type::ClockWarned, Type::ClockBreached, Type::NoteAdded, Type::Escalated]
+    );
+    t.resolution.shutdown().await;
+}
+
+async fn a_uk_breach_tells_the_player_about_adr(db: TestDb) {
+    let peer = RecordingPeer::default();
+    let (addr, stop) = peer.serve().await;
+    let mut t = TestResolution::start_with(config(&db, Some(addr))).await;
+    let case = t.open(open_request("gb", "GB")).await;
+    let sweeper = t.resolution.sweeper().clone();
+    sweeper.advance(Duration::days(57));
+    // Both clocks breach; one escalation.
+    assert!(sweeper.run_once().await.unwrap() > 0);
+    let c = t.get(&case.name).await;
+    assert_eq!(c.state(), State::Escalated);
+    assert!(c.clocks.iter().all(|k| k.breached));
+    let types = history_types(&mut t, &case.name).await;
+    assert_eq!(types.iter().filter(|t| **t == Type::Escalated).count(), 1);
+    drained(&t).await;
+    {
+        let got = peer.0.lock().unwrap();
+        let notice = got.notifications.iter().find(|n| n.event() == NotificationEvent::AdrRightsNotice).unwrap();
+        assert_eq!(notice.purpose(), MessagePurpose::LegallyRequired);
+        use redress_proto::feedback::v1::EventType;
+        let mut clocks: Vec<_> =
+            got.events.iter().filter(|e| e.r#type() == EventType::DeadlineBreached).map(|e| e.clock.as_str()).collect();
+        clocks.sort();
+        assert_eq!(clocks, ["acknowledge", "final_response"]);
+    }
+    // After the breach the player may go to ADR without a final response.
+    let request = t.agent(ReferToAdrRequest {
+        name: case.name.clone(),
+        request_id: "a".into(),
+        adr_body: "IBAS".into(),
+        adr_reference: "IBAS-1".into(),
+        ..Default::default()
+    });
+    let c = t.client.refer_to_adr(request).await.unwrap().into_inner().case.unwrap();
+    assert_eq!((c.state(), c.kind()), (State::ReferredToAdr, ComplaintKind::Dispute));
+    assert!(c.clocks.last().unwrap().working_days);
+    let _ = stop.send(());
+    t.resolution.shutdown().await;
+}
+
+async fn two_sweepers_never_do_the_same_work(db: TestDb) {
+    let mut a = TestResolution::start(&db).await;
+    // The second replica skips migrating: redress_db::migrate takes the
+    // PostgreSQL advisory lock on one pooled connection and may release it on
+    // another, so a second migrating replica waits forever (see the report).
+    let mut second = config(&db, None);
+    second.database.migrate_on_start = false;
+    let b = TestResolution::start_with(second).await;
+    let mut names = Vec::new();
+    for i in 0..12 {
+        names.push(a.open(open_request(&format!("c{i}"), "GB")).await.name);
+    }
+    let (sa, sb) = (a.resolution.sweeper().clone(), b.resolution.sweeper().clone());
+    sa.advance(Duration::days(57));
+    sb.advance(Duration::days(57));
+    // Rounds race; a round that loses a write conflict rolls back whole and
+    // the next round retries.
+    for _ in 0..20 {
+        let (ra, rb) = tokio::join!(sa.run_once(), sb.run_once());
+        if matches!((&ra, &rb), (Ok(0), Ok(0))) {
+            break;
+        }
+    }
+    for name in &names {
+        let types = history_types(&mut a, name).await;
+        assert_eq!(types.iter().filter(|t| **t == Type::ClockBreached).count(), 2, "{name}: {types:?}");
+        assert_eq!(types.iter().filter(|t| **t == Type::Escalated).count(), 1, "{name}: {types:?}");
+    }
+    b.resolution.shutdown().await;
+    a.resolution.shutdown().await;
+}
+
+backend_tests!(
+    a_polish_complaint_is_warned_then_deemed_accepted,
+    a_uk_breach_tells_the_player_about_adr,
+    two_sweepers_never_do_the_same_work,
+);
