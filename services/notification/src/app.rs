@@ -1,0 +1,148 @@
+//! Wiring: database, template catalog, sender, API and server. Used by the
+//! binary, by `redress dev` and by the tests, so all three run the same
+//! service.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use redress_auth::Verifier;
+use redress_paging::PageTokens;
+use redress_proto::notification::v1::{
+    notification_internal_service_server::NotificationInternalServiceServer,
+    notification_service_server::NotificationServiceServer,
+};
+use redress_server::{Authenticator, RunningServer, ServeOptions};
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+use tonic::service::{Routes, interceptor::InterceptedService};
+
+use crate::{
+    api::{InternalService, NotificationApi, PublicService},
+    catalog::Catalog,
+    config::{EmailTransport, NotificationConfig},
+    delivery::{Sender, SenderHandle},
+    store::migration::Migrator,
+};
+
+/// The service name in logs, traces and service tokens.
+pub const SERVICE_NAME: &str = "notification";
+
+/// A running notification service.
+pub struct Notification {
+    server: RunningServer,
+    sender_handle: Option<SenderHandle>,
+    sender: Arc<Sender>,
+    db: DatabaseConnection,
+}
+
+impl Notification {
+    /// Connects, migrates, binds `config.server.listen` and starts serving
+    /// and sending in the background.
+    pub async fn start(config: NotificationConfig) -> anyhow::Result<Notification> {
+        let listener = redress_server::bind(&config.server.listen)
+            .await
+            .with_context(|| format!("server.listen: cannot bind {}", config.server.listen))?;
+        Self::start_on(config, listener).await
+    }
+
+    /// Like [`Notification::start`], on an already bound listener.
+    pub async fn start_on(
+        config: NotificationConfig,
+        listener: tokio::net::TcpListener,
+    ) -> anyhow::Result<Notification> {
+        let catalog = Arc::new(Catalog::new().context("built-in templates")?);
+        let verifier = Arc::new(Verifier::from_config(&config.auth)?);
+        let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+        let config = Arc::new(config);
+
+        let sender = Sender::new(db.clone(), Arc::clone(&config), Arc::clone(&catalog)).context("webhook client")?;
+        let sender_handle = config.delivery.enabled.then(|| sender.spawn());
+        match config.email.transport {
+            EmailTransport::File => {
+                tracing::info!(dir = %config.email.file_dir.display(), "e-mail is written as .eml files, not sent")
+            }
+            EmailTransport::Smtp => {
+                tracing::info!(host = %config.email.smtp_host, port = config.email.smtp_port, "e-mail goes out over smtp")
+            }
+        }
+
+        let page_secret = if config.page_token_secret.is_empty() {
+            // Derived, so a development setup needs no extra secret.
+            Sha256::digest(format!("page-tokens:{}", config.auth.hs256_secret.expose())).to_vec()
+        } else {
+            config.page_token_secret.expose().as_bytes().to_vec()
+        };
+        let api = Arc::new(NotificationApi::new(
+            db.clone(),
+            Arc::clone(&config),
+            catalog,
+            Arc::clone(&sender),
+            PageTokens::new(&page_secret),
+        ));
+        let auth = Authenticator::new(verifier);
+        let max = config.server.max_message_bytes;
+        let public = NotificationServiceServer::new(PublicService(Arc::clone(&api)))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+        let internal = NotificationInternalServiceServer::new(InternalService(api))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+        let routes = Routes::new(InterceptedService::new(public, auth.clone()))
+            .add_service(InterceptedService::new(internal, auth));
+        let server = redress_server::spawn(
+            listener,
+            routes,
+            ServeOptions {
+                config: config.server.clone(),
+                health_names: vec![
+                    "redress.notification.v1.NotificationService".into(),
+                    "redress.notification.v1.NotificationInternalService".into(),
+                ],
+                db: Some(db.clone()),
+            },
+        )?;
+        tracing::info!(addr = %server.local_addr, "notification serving");
+        Ok(Notification { server, sender_handle, sender, db })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr
+    }
+
+    /// The background sender (tests drive rounds by hand).
+    pub fn sender(&self) -> &Arc<Sender> {
+        &self.sender
+    }
+
+    /// The database connection (tests inspect rows).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Graceful stop: in-flight requests finish within the grace period, the
+    /// sender finishes its round, the database closes.
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+        if let Some(handle) = self.sender_handle {
+            handle.stop().await;
+        }
+        let _ = self.db.close().await;
+    }
+
+    /// Stops at once, mid-delivery if need be, as a crash would (fault tests).
+    pub fn abort(self) {
+        self.server.abort();
+        if let Some(handle) = self.sender_handle {
+            handle.abort();
+        }
+    }
+}
+
+/// Runs notification until SIGTERM/SIGINT.
+pub async fn run(config: NotificationConfig) -> anyhow::Result<()> {
+    let notification = Notification::start(config).await?;
+    redress_server::shutdown_signal().await;
+    notification.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,458 @@
+//! The background sender: claims due notifications with a lease, renders
+//! them, delivers them by e-mail or webhook, and records every attempt.
+//!
+//! Crash safety. An attempt row is committed BEFORE the message leaves and
+//! completed after; no database transaction is held across network I/O. A
+//! sender that dies mid-attempt leaves the row open and the notification
+//! leased; once the lease runs out another sender closes the open attempt as
+//! a transient failure with an unknown outcome and tries again. Delivery is
+//! therefore at least once at the provider boundary: when the SMTP server
+//! accepted the message but the sender died before recording the 250, the
+//! message goes out a second time. Both copies carry the same Message-ID
+//! (derived from the notification id) and webhooks the same
+//! `Redress-Notification` header, so the receiver can drop the repeat.
+
+pub mod email;
+pub mod webhook;
+
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+use chrono::{DateTime, Utc};
+use prost::Message;
+use rand::Rng;
+use redress_proto::{
+    common::v1::{Channel, Player},
+    notification::v1::{
+        NotificationEvent, delivery_attempt::Result as AttemptResult, notification::DeadLetterReason,
+        notification::State,
+    },
+};
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use sha2::{Digest, Sha256};
+use tokio::sync::{Notify, watch};
+use tracing::Instrument;
+
+use crate::{
+    catalog::Catalog,
+    config::NotificationConfig,
+    domain::{self, templates},
+    store::{self, attempt, notification},
+};
+
+/// What came of one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub result: AttemptResult,
+    /// SMTP reply code or HTTP status; 0 without an answer.
+    pub code: i32,
+    /// The provider's answer, shortened.
+    pub response: String,
+    pub message_id: String,
+    /// What went wrong when no answer came.
+    pub error: String,
+}
+
+impl Outcome {
+    fn accepted(code: i32, response: impl Into<String>, message_id: impl Into<String>) -> Self {
+        Self {
+            result: AttemptResult::Accepted,
+            code,
+            response: response.into(),
+            message_id: message_id.into(),
+            error: String::new(),
+        }
+    }
+
+    fn transient(code: i32, response: impl Into<String>, error: impl Into<String>) -> Self {
+        Self {
+            result: AttemptResult::TransientFailure,
+            code,
+            response: response.into(),
+            message_id: String::new(),
+            error: error.into(),
+        }
+    }
+
+    fn permanent(code: i32, response: impl Into<String>) -> Self {
+        Self {
+            result: AttemptResult::PermanentFailure,
+            code,
+            response: response.into(),
+            message_id: String::new(),
+            error: String::new(),
+        }
+    }
+}
+
+/// Delivers notifications. Cheap to share: clone the `Arc`.
+pub struct Sender {
+    db: DatabaseConnection,
+    config: Arc<NotificationConfig>,
+    catalog: Arc<Catalog>,
+    http: reqwest::Client,
+    wake: Notify,
+}
+
+/// A running sender loop.
+pub struct SenderHandle {
+    stop: watch::Sender<bool>,
+    join: tokio::task::JoinHandle<()>,
+}
+
+impl SenderHandle {
+    /// Stops the loop after the round in progress.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.join.await;
+    }
+
+    /// Stops at once, mid-attempt if need be, as a crash would.
+    pub fn abort(self) {
+        self.join.abort();
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
+}
+
+/// At most `max` bytes of `s`, cut at a character boundary (the contract
+/// promises provider answers of at most 1 KiB).
+fn shorten(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_owned()
+}
+
+/// What one attempt sends.
+enum Prepared {
+    Email { bytes: Vec<u8>, envelope: lettre::address::Envelope, to: String },
+    Webhook { url: String, body: Vec<u8> },
+}
+
+impl Sender {
+    /// A sender over the service's database.
+    pub fn new(
+        db: DatabaseConnection,
+        config: Arc<NotificationConfig>,
+        catalog: Arc<Catalog>,
+    ) -> Result<Arc<Self>, reqwest::Error> {
+        let http = webhook::client(Duration::from_millis(config.delivery.webhook_timeout_ms))?;
+        Ok(Arc::new(Self { db, config, catalog, http, wake: Notify::new() }))
+    }
+
+    /// Wakes the sender: call after accepting a notification.
+    pub fn notify(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs the loop until the handle is stopped.
+    pub fn spawn(self: &Arc<Self>) -> SenderHandle {
+        let (stop, mut stopped) = watch::channel(false);
+        let sender = Arc::clone(self);
+        let join = tokio::spawn(async move {
+            let poll = Duration::from_millis(sender.config.delivery.poll_interval_ms);
+            loop {
+                let claimed = match sender.run_once().await {
+                    Ok(n) => n,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "notification round failed");
+                        0
+                    }
+                };
+                if *stopped.borrow() {
+                    break;
+                }
+                if claimed as u32 >= sender.config.delivery.batch_size {
+                    continue;
+                }
+                tokio::select! {
+                    _ = sender.wake.notified() => {}
+                    _ = tokio::time::sleep(poll) => {}
+                    _ = stopped.changed() => break,
+                }
+            }
+        });
+        SenderHandle { stop, join }
+    }
+
+    /// Claims one batch of due notifications and works them off. Returns how
+    /// many were claimed.
+    pub async fn run_once(&self) -> Result<usize, DbErr> {
+        let now = now();
+        let lease_until = now + chrono::Duration::milliseconds(self.config.delivery.lease_ms as i64);
+        let rows = store::claim(
+            &self.db,
+            now,
+            lease_until,
+            i64::from(self.config.delivery.batch_size),
+            [State::Pending.as_str_name(), State::Retrying.as_str_name()],
+        )
+        .await?;
+        let count = rows.len();
+        let results = futures::future::join_all(rows.into_iter().map(|row| {
+            let span =
+                tracing::info_span!("notification.deliver", notification.id = %row.id, attempt = row.attempt_count + 1);
+            self.process(row).instrument(span)
+        }))
+        .await;
+        for result in results {
+            result?;
+        }
+        Ok(count)
+    }
+
+    async fn process(&self, mut row: notification::Model) -> Result<(), DbErr> {
+        let started = now();
+        // An attempt left open by a sender that died is over: its outcome is
+        // unknown, and it counts as a transient failure.
+        store::close_interrupted_attempts(&self.db, &row.id, AttemptResult::TransientFailure.as_str_name(), started)
+            .await?;
+
+        if row.subject.is_none() {
+            let recipient = Player::decode(row.recipient.as_slice()).unwrap_or_default();
+            let event = NotificationEvent::from_str_name(&row.event).unwrap_or(NotificationEvent::Unspecified);
+            let default_locale = self.config.default_locale(&row.tenant_id);
+            let selected =
+                self.catalog.select(&self.db, &row.tenant_id, event, &recipient.language_code, &default_locale).await?;
+            let Some(selected) = selected else {
+                return self.dead_letter(row, DeadLetterReason::RenderFailed, started).await;
+            };
+            row.locale = selected.locale.clone();
+            row.template_name = selected.name.clone();
+            row.template_version = selected.version;
+            match templates::render(&selected.content, &selected.locale, &variables(&row, &recipient)) {
+                Ok(rendered) => {
+                    row.subject = Some(rendered.subject);
+                    row.body_text = Some(rendered.body_text);
+                    row.body_html = Some(rendered.body_html);
+                }
+                Err(err) => {
+                    tracing::warn!(notification = %row.id, error = %err, "template rendering failed");
+                    return self.dead_letter(row, DeadLetterReason::RenderFailed, started).await;
+                }
+            }
+        }
+
+        let Some(prepared) = self.prepare(&row) else {
+            return self.dead_letter(row, DeadLetterReason::NoDestination, started).await;
+        };
+        let (destination, bytes) = match &prepared {
+            Prepared::Email { to, bytes, .. } => (to.clone(), bytes.clone()),
+            Prepared::Webhook { url, body } => (url.clone(), body.clone()),
+        };
+
+        // The attempt is on record before anything leaves.
+        let mut attempt = attempt::Model {
+            id: uuid::Uuid::now_v7().to_string(),
+            tenant_id: row.tenant_id.clone(),
+            notification_id: row.id.clone(),
+            attempt_number: row.attempt_count + 1,
+            channel: row.channel.clone(),
+            destination: destination.clone(),
+            started_at: started,
+            ended_at: None,
+            result: None,
+            provider_status_code: 0,
+            provider_response: String::new(),
+            provider_message_id: String::new(),
+            error_message: String::new(),
+        };
+        let expected = row.version;
+        row.attempt_count += 1;
+        row.version += 1;
+        row.updated_at = started;
+        let txn = self.db.begin().await?;
+        store::insert_attempt(&txn, attempt.clone()).await?;
+        if !store::update_notification(&txn, row.clone(), expected).await? {
+            // Changed under us (cannot happen while we hold the lease, but a
+            // lease can expire): leave it to whoever changed it.
+            tracing::warn!(notification = %row.id, "notification changed during delivery; skipped");
+            return Ok(());
+        }
+        txn.commit().await?;
+
+        let outcome = match prepared {
+            Prepared::Email { bytes, envelope, .. } => {
+                email::send(&self.config.email, &row.id, &bytes, &envelope).await
+            }
+            Prepared::Webhook { url, body } => {
+                let tenant = self.config.tenant(&row.tenant_id);
+                let meta = webhook::Meta {
+                    notification: &format!("notifications/{}", row.id),
+                    event: &row.event,
+                    attempt_number: attempt.attempt_number,
+                };
+                webhook::post(&self.http, &url, &tenant.webhook_secrets, &meta, body).await
+            }
+        };
+        let end = now();
+        attempt.ended_at = Some(end);
+        attempt.result = Some(outcome.result.as_str_name().to_owned());
+        attempt.provider_status_code = outcome.code;
+        attempt.provider_response = shorten(&outcome.response, 1024);
+        attempt.provider_message_id = shorten(&outcome.message_id, 512);
+        attempt.error_message = shorten(&outcome.error, 1024);
+
+        let expected = row.version;
+        row.version += 1;
+        row.updated_at = end;
+        row.lease_until = None;
+        match outcome.result {
+            AttemptResult::Accepted => {
+                row.state = State::Delivered.as_str_name().to_owned();
+                row.next_attempt_at = None;
+                row.accepted_at = Some(end);
+                row.accepted_attempt = attempt.id.clone();
+                row.provider_message_id = attempt.provider_message_id.clone();
+                row.destination = destination;
+                row.content_sha256 = hex::encode(Sha256::digest(&bytes));
+                tracing::info!(notification = %row.id, channel = %row.channel, "notification delivered");
+            }
+            AttemptResult::PermanentFailure => {
+                row.state = State::DeadLetter.as_str_name().to_owned();
+                row.dead_letter_reason = DeadLetterReason::PermanentFailure.as_str_name().to_owned();
+                row.next_attempt_at = None;
+                tracing::warn!(notification = %row.id, response = %attempt.provider_response, "permanent delivery failure; dead letter");
+            }
+            _ if row.attempt_count >= row.max_attempts => {
+                row.state = State::DeadLetter.as_str_name().to_owned();
+                row.dead_letter_reason = DeadLetterReason::AttemptsExhausted.as_str_name().to_owned();
+                row.next_attempt_at = None;
+                tracing::warn!(notification = %row.id, attempts = row.attempt_count, "attempts exhausted; dead letter");
+            }
+            _ => {
+                let d = &self.config.delivery;
+                // Failures since the last redrive decide the delay.
+                let budget = self.config.max_attempts(&row.tenant_id);
+                let in_budget = row.attempt_count - (row.max_attempts - budget).max(0);
+                let delay = domain::backoff(
+                    in_budget,
+                    Duration::from_millis(d.initial_backoff_ms),
+                    Duration::from_millis(d.max_backoff_ms),
+                    rand::rng().random::<f64>(),
+                );
+                row.state = State::Retrying.as_str_name().to_owned();
+                row.next_attempt_at = Some(end + chrono::Duration::milliseconds(delay.as_millis() as i64));
+                tracing::info!(
+                    notification = %row.id,
+                    error = %attempt.error_message,
+                    code = attempt.provider_status_code,
+                    retry_in_ms = delay.as_millis() as u64,
+                    "delivery attempt failed; will retry"
+                );
+            }
+        }
+        let txn = self.db.begin().await?;
+        store::update_attempt(&txn, attempt).await?;
+        if store::update_notification(&txn, row.clone(), expected).await? {
+            txn.commit().await?;
+        } else {
+            tracing::warn!(notification = %row.id, "notification changed during delivery; outcome not recorded");
+        }
+        Ok(())
+    }
+
+    /// The bytes and destination of the next attempt, or `None` when there
+    /// is nowhere to deliver.
+    fn prepare(&self, row: &notification::Model) -> Option<Prepared> {
+        let recipient = Player::decode(row.recipient.as_slice()).unwrap_or_default();
+        let tenant = self.config.tenant(&row.tenant_id);
+        let channel = Channel::from_str_name(&row.channel).unwrap_or(Channel::Unspecified);
+        let rendered = templates::Rendered {
+            subject: row.subject.clone().unwrap_or_default(),
+            body_text: row.body_text.clone().unwrap_or_default(),
+            body_html: row.body_html.clone().unwrap_or_default(),
+        };
+        if channel == Channel::Email {
+            let alert = row.event == NotificationEvent::OperationsAlert.as_str_name();
+            let to = if alert { tenant.operations_email.clone() } else { recipient.email.clone() };
+            if to.trim().is_empty() {
+                return None;
+            }
+            let from = if tenant.email_from.is_empty() { self.config.email.from.clone() } else { tenant.email_from };
+            let email = email::Email {
+                notification_id: &row.id,
+                from: &from,
+                to: &to,
+                to_name: if alert { "" } else { &recipient.display_name },
+                subject: &rendered.subject,
+                body_text: &rendered.body_text,
+                body_html: &rendered.body_html,
+            };
+            match email::build(&email) {
+                Ok((bytes, envelope)) => Some(Prepared::Email { bytes, envelope, to }),
+                Err(err) => {
+                    tracing::warn!(notification = %row.id, error = %err, "no usable e-mail address");
+                    None
+                }
+            }
+        } else {
+            if tenant.webhook_url.is_empty() || tenant.webhook_secrets.is_empty() {
+                return None;
+            }
+            let vars: BTreeMap<String, String> = serde_json::from_str(&row.variables).unwrap_or_default();
+            let name = format!("notifications/{}", row.id);
+            let payload = webhook::Payload {
+                notification: &name,
+                event: &row.event,
+                purpose: &row.purpose,
+                channel,
+                recipient: &recipient,
+                locale: &row.locale,
+                complaint: &row.complaint,
+                complaint_reference: &row.complaint_reference,
+                message: &rendered,
+                variables: &vars,
+                template: &row.template_name,
+                template_version: row.template_version,
+                attempt_number: row.attempt_count + 1,
+                create_time: row.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            };
+            Some(Prepared::Webhook { url: tenant.webhook_url, body: webhook::body(&payload) })
+        }
+    }
+
+    async fn dead_letter(
+        &self,
+        mut row: notification::Model,
+        reason: DeadLetterReason,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbErr> {
+        tracing::warn!(notification = %row.id, reason = reason.as_str_name(), "notification dead-lettered");
+        let expected = row.version;
+        row.state = State::DeadLetter.as_str_name().to_owned();
+        row.dead_letter_reason = reason.as_str_name().to_owned();
+        row.next_attempt_at = None;
+        row.lease_until = None;
+        row.version += 1;
+        row.updated_at = now;
+        store::update_notification(&self.db, row, expected).await.map(|_| ())
+    }
+}
+
+/// The variables a template sees: the built-ins, then the caller's (which
+/// may replace them).
+pub fn variables(row: &notification::Model, recipient: &Player) -> BTreeMap<String, String> {
+    let mut vars = BTreeMap::new();
+    vars.insert("player_name".to_owned(), recipient.display_name.clone());
+    vars.insert("complaint_reference".to_owned(), row.complaint_reference.clone());
+    let given: BTreeMap<String, String> = serde_json::from_str(&row.variables).unwrap_or_default();
+    vars.extend(given);
+    vars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten;
+
+    #[test]
+    fn provider_answers_are_cut_to_bytes_at_a_character_boundary() {
+        assert_eq!(shorten("żółw", 3), "ż");
+        assert_eq!(shorten("ok", 1024), "ok");
+        assert!(shorten(&"ą".repeat(1000), 1024).len() <= 1024);
+    }
+}

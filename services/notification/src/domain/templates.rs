@@ -1,0 +1,266 @@
+//! Rendering with minijinja: strict about undefined variables (a missing
+//! variable fails rendering instead of sending a message with a hole in it),
+//! HTML-escaping in the HTML body only, and a locale-aware `date` filter.
+//! Also the built-in templates shipped in `templates/*.toml`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+use serde::Deserialize;
+
+/// The content of a template: what an admin writes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Content {
+    /// Subject, plain text.
+    pub subject: String,
+    /// Plain-text body.
+    pub body_text: String,
+    /// HTML body; empty for text-only e-mail.
+    #[serde(default)]
+    pub body_html: String,
+}
+
+/// A rendered message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+}
+
+/// Which field of a template failed, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct TemplateError {
+    /// `subject`, `body_text` or `body_html`.
+    pub field: &'static str,
+    /// What went wrong, with line and column for syntax errors.
+    pub message: String,
+    /// True when a variable was missing (as opposed to a syntax error).
+    pub undefined: bool,
+}
+
+const FIELDS: [&str; 3] = ["subject", "body_text", "body_html"];
+
+fn source<'a>(content: &'a Content, field: &str) -> &'a str {
+    match field {
+        "subject" => &content.subject,
+        "body_text" => &content.body_text,
+        _ => &content.body_html,
+    }
+}
+
+/// The template name minijinja sees: the `.html` suffix switches on
+/// auto-escaping for the HTML body only.
+fn file_name(field: &str) -> &'static str {
+    match field {
+        "subject" => "subject.txt",
+        "body_text" => "body_text.txt",
+        _ => "body_html.html",
+    }
+}
+
+fn environment(locale: &str, behavior: UndefinedBehavior) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(behavior);
+    env.set_auto_escape_callback(|name| if name.ends_with(".html") { AutoEscape::Html } else { AutoEscape::None });
+    let polish = locale.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case("pl"));
+    env.add_filter("date", move |value: String| -> String { format_date(&value, polish) });
+    env
+}
+
+/// Formats an RFC 3339 time as a date for the locale ("14.01.2026" in Polish,
+/// "14 January 2026" otherwise); anything else passes through unchanged.
+fn format_date(value: &str, polish: bool) -> String {
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(value) else { return value.to_owned() };
+    if polish { at.format("%d.%m.%Y").to_string() } else { at.format("%-d %B %Y").to_string() }
+}
+
+fn to_error(field: &'static str, src: &str, err: &minijinja::Error) -> TemplateError {
+    let undefined = err.kind() == ErrorKind::UndefinedError;
+    let mut message = err.detail().map(str::to_owned).unwrap_or_else(|| err.kind().to_string());
+    if let Some(line) = err.line() {
+        let column = err
+            .range()
+            .map(|r| {
+                let start = r.start.min(src.len());
+                let line_start = src[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+                src[line_start..start].chars().count() + 1
+            })
+            .unwrap_or(1);
+        message = format!("line {line}, column {column}: {message}");
+    }
+    TemplateError { field, message: message.to_lowercase(), undefined }
+}
+
+/// Checks the syntax of every field without rendering.
+pub fn check_syntax(content: &Content) -> Result<(), TemplateError> {
+    let env = environment("en", UndefinedBehavior::Lenient);
+    for field in FIELDS {
+        let src = source(content, field);
+        env.template_from_named_str(file_name(field), src).map_err(|e| to_error(field, src, &e))?;
+    }
+    Ok(())
+}
+
+fn render_with(
+    content: &Content,
+    locale: &str,
+    vars: &BTreeMap<String, String>,
+    behavior: UndefinedBehavior,
+) -> Result<Rendered, TemplateError> {
+    let env = environment(locale, behavior);
+    let mut out = Rendered::default();
+    for field in FIELDS {
+        let src = source(content, field);
+        if src.is_empty() {
+            continue;
+        }
+        let template = env.template_from_named_str(file_name(field), src).map_err(|e| to_error(field, src, &e))?;
+        let text = template.render(vars).map_err(|e| to_error(field, src, &e))?;
+        match field {
+            "subject" => out.subject = text,
+            "body_text" => out.body_text = text,
+            _ => out.body_html = text,
+        }
+    }
+    Ok(out)
+}
+
+/// Renders for a real notification: a variable the template needs and the
+/// notification lacks fails rendering.
+pub fn render(content: &Content, locale: &str, vars: &BTreeMap<String, String>) -> Result<Rendered, TemplateError> {
+    render_with(content, locale, vars, UndefinedBehavior::SemiStrict)
+}
+
+/// Renders for a preview: missing variables render empty and are listed.
+pub fn preview(
+    content: &Content,
+    locale: &str,
+    vars: &BTreeMap<String, String>,
+) -> Result<(Rendered, Vec<String>), TemplateError> {
+    check_syntax(content)?;
+    let env = environment(locale, UndefinedBehavior::Lenient);
+    let mut undeclared = std::collections::BTreeSet::new();
+    for field in FIELDS {
+        let src = source(content, field);
+        if let Ok(t) = env.template_from_named_str(file_name(field), src) {
+            undeclared.extend(t.undeclared_variables(false));
+        }
+    }
+    let candidates: Vec<String> = undeclared.into_iter().filter(|name| !vars.contains_key(name)).collect();
+    // A variable counts as missing only when the strict render needs it (one
+    // used only behind `default` or `is defined` does not).
+    let mut missing = Vec::new();
+    for name in &candidates {
+        let mut others = vars.clone();
+        for other in &candidates {
+            if other != name {
+                others.insert(other.clone(), String::new());
+            }
+        }
+        if render(content, locale, &others).is_err_and(|e| e.undefined) {
+            missing.push(name.clone());
+        }
+    }
+    let rendered = render_with(content, locale, vars, UndefinedBehavior::Lenient)?;
+    Ok((rendered, missing))
+}
+
+/// Redress's shipped templates, by locale then event slug.
+pub struct Builtins(HashMap<String, HashMap<String, Content>>);
+
+impl Builtins {
+    /// Parses the embedded template files.
+    pub fn load() -> Result<Self, toml::de::Error> {
+        let mut all = HashMap::new();
+        for (locale, text) in
+            [("en", include_str!("../../templates/en.toml")), ("pl", include_str!("../../templates/pl.toml"))]
+        {
+            let parsed: HashMap<String, Content> = toml::from_str(text)?;
+            let trimmed = parsed
+                .into_iter()
+                .map(|(event, mut c)| {
+                    c.body_text = c.body_text.trim_start_matches('\n').to_owned();
+                    c.body_html = c.body_html.trim_start_matches('\n').to_owned();
+                    (event, c)
+                })
+                .collect();
+            all.insert(locale.to_owned(), trimmed);
+        }
+        Ok(Self(all))
+    }
+
+    /// The built-in template for an event slug in a locale, if shipped.
+    pub fn get(&self, locale: &str, event: &str) -> Option<&Content> {
+        self.0.get(locale).and_then(|m| m.get(event))
+    }
+
+    /// The locales shipped.
+    pub fn locales(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.0.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EVENTS, event_slug};
+
+    fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn every_event_ships_in_english_and_polish_and_renders_with_the_builtins_only() {
+        let builtins = Builtins::load().unwrap();
+        for locale in ["en", "pl"] {
+            for event in EVENTS {
+                let slug = event_slug(event);
+                let content = builtins.get(locale, &slug).unwrap_or_else(|| panic!("{locale}/{slug} missing"));
+                check_syntax(content).unwrap();
+                let mut v = vars(&[("player_name", "Anna"), ("complaint_reference", "RDR-2026-000001")]);
+                v.insert("survey_url".into(), "https://s.example/x".into());
+                v.insert("alert_title".into(), "breach".into());
+                render(content, locale, &v).unwrap_or_else(|e| panic!("{locale}/{slug}: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn html_is_escaped_in_the_html_body_only() {
+        let c = Content { subject: "{{ m }}".into(), body_text: "{{ m }}".into(), body_html: "<p>{{ m }}</p>".into() };
+        let r = render(&c, "en", &vars(&[("m", "<script>x</script>")])).unwrap();
+        assert_eq!(r.body_text, "<script>x</script>");
+        assert_eq!(r.body_html, "<p>&lt;script&gt;x&lt;&#x2f;script&gt;</p>");
+    }
+
+    #[test]
+    fn a_missing_variable_fails_and_is_listed_in_a_preview() {
+        let c = Content {
+            subject: "{{ a }}".into(),
+            body_text: "{{ b | default('') }} {{ c }}".into(),
+            body_html: "".into(),
+        };
+        let err = render(&c, "en", &vars(&[("a", "1")])).unwrap_err();
+        assert!(err.undefined);
+        let (_, missing) = preview(&c, "en", &vars(&[("a", "1")])).unwrap();
+        assert_eq!(missing, ["c"]);
+    }
+
+    #[test]
+    fn syntax_errors_name_field_line_and_column() {
+        let c = Content { subject: "ok".into(), body_text: "line\n{{ x".into(), body_html: "".into() };
+        let err = check_syntax(&c).unwrap_err();
+        assert_eq!(err.field, "body_text");
+        assert!(err.message.contains("line 2"), "{}", err.message);
+    }
+
+    #[test]
+    fn dates_follow_the_locale() {
+        assert_eq!(format_date("2026-01-14T10:00:00Z", true), "14.01.2026");
+        assert_eq!(format_date("2026-01-14T10:00:00Z", false), "14 January 2026");
+    }
+}

@@ -1,0 +1,180 @@
+//! sea-orm entities of notification's tables.
+
+/// A notification: one message to one recipient, from acceptance to proof.
+pub mod notification {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per notification.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notifications")]
+    pub struct Model {
+        /// UUIDv7: sorts by creation time, so it is also the list cursor.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub tenant_id: String,
+        /// Unique per tenant: the caller's idempotency key.
+        pub dedupe_key: String,
+        /// SHA-256 of the request without its key; a reuse with another payload differs.
+        pub fingerprint: String,
+        pub event: String,
+        pub purpose: String,
+        /// `common.v1.Player`, prost-encoded.
+        pub recipient: Vec<u8>,
+        pub player_id: String,
+        /// `complaints/{id}` or empty.
+        pub complaint: String,
+        pub complaint_reference: String,
+        /// The caller's variables, a JSON object of strings.
+        pub variables: String,
+        /// The channel after routing.
+        pub channel: String,
+        /// Set once rendered.
+        pub locale: String,
+        pub template_name: String,
+        pub template_version: i32,
+        pub subject: Option<String>,
+        pub body_text: Option<String>,
+        pub body_html: Option<String>,
+        pub state: String,
+        pub suppression_reason: String,
+        pub dead_letter_reason: String,
+        pub attempt_count: i32,
+        pub max_attempts: i32,
+        pub next_attempt_at: Option<DateTimeUtc>,
+        /// While set and in the future, one sender owns the notification.
+        pub lease_until: Option<DateTimeUtc>,
+        pub redrive_count: i32,
+        pub resend_of: String,
+        pub creator: String,
+        /// Proof of delivery: when the provider accepted it.
+        pub accepted_at: Option<DateTimeUtc>,
+        /// Proof of delivery: the accepting attempt's id.
+        pub accepted_attempt: String,
+        pub provider_message_id: String,
+        pub destination: String,
+        pub content_sha256: String,
+        /// Bumped on every change; the etag.
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Delivery attempts: written before the send (so a crash leaves a trace),
+/// completed after it.
+pub mod attempt {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per attempt.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "delivery_attempts")]
+    pub struct Model {
+        /// UUIDv7, so attempts sort by id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub tenant_id: String,
+        pub notification_id: String,
+        pub attempt_number: i32,
+        pub channel: String,
+        pub destination: String,
+        pub started_at: DateTimeUtc,
+        pub ended_at: Option<DateTimeUtc>,
+        /// `None` while in flight (or when the sender died mid-attempt).
+        pub result: Option<String>,
+        pub provider_status_code: i32,
+        pub provider_response: String,
+        pub provider_message_id: String,
+        pub error_message: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Templates in their current version.
+pub mod template {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per (tenant, event, locale).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "templates")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub tenant_id: String,
+        pub event: String,
+        /// Lowercase BCP 47 tag.
+        pub locale: String,
+        pub version: i32,
+        pub subject: String,
+        pub body_text: String,
+        pub body_html: String,
+        pub updater: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Every version of every template, kept for the regulator.
+pub mod template_version {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per (template, version).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "template_versions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub template_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub version: i32,
+        pub tenant_id: String,
+        pub subject: String,
+        pub body_text: String,
+        pub body_html: String,
+        pub updater: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Idempotency records of keyed writes (redrive, resend).
+pub mod idempotency {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per (tenant, method, key).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idempotency_records")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tenant_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub method: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub request_id: String,
+        pub fingerprint: String,
+        /// The prost-encoded response.
+        pub response: Vec<u8>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,292 @@
+//! Notification's schema. The same migrations run on SQLite and PostgreSQL,
+//! at start or from `redress-notification migrate` (a Kubernetes Job).
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+/// Notification's migrator.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateNotificationTables)]
+    }
+}
+
+struct CreateNotificationTables;
+
+// Names are explicit: the derive would name every migration after its file.
+impl MigrationName for CreateNotificationTables {
+    fn name(&self) -> &str {
+        "m20261125_000001_create_notification_tables"
+    }
+}
+
+#[derive(DeriveIden)]
+enum Notifications {
+    Table,
+    Id,
+    TenantId,
+    DedupeKey,
+    Fingerprint,
+    Event,
+    Purpose,
+    Recipient,
+    PlayerId,
+    Complaint,
+    ComplaintReference,
+    Variables,
+    Channel,
+    Locale,
+    TemplateName,
+    TemplateVersion,
+    Subject,
+    BodyText,
+    BodyHtml,
+    State,
+    SuppressionReason,
+    DeadLetterReason,
+    AttemptCount,
+    MaxAttempts,
+    NextAttemptAt,
+    LeaseUntil,
+    RedriveCount,
+    ResendOf,
+    Creator,
+    AcceptedAt,
+    AcceptedAttempt,
+    ProviderMessageId,
+    Destination,
+    ContentSha256,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum DeliveryAttempts {
+    Table,
+    Id,
+    TenantId,
+    NotificationId,
+    AttemptNumber,
+    Channel,
+    Destination,
+    StartedAt,
+    EndedAt,
+    Result,
+    ProviderStatusCode,
+    ProviderResponse,
+    ProviderMessageId,
+    ErrorMessage,
+}
+
+#[derive(DeriveIden)]
+enum Templates {
+    Table,
+    Id,
+    TenantId,
+    Event,
+    Locale,
+    Version,
+    Subject,
+    BodyText,
+    BodyHtml,
+    Updater,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum TemplateVersions {
+    Table,
+    TemplateId,
+    Version,
+    TenantId,
+    Subject,
+    BodyText,
+    BodyHtml,
+    Updater,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum IdempotencyRecords {
+    Table,
+    TenantId,
+    Method,
+    RequestId,
+    Fingerprint,
+    Response,
+    CreatedAt,
+}
+
+async fn index<T: IntoIden + 'static>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    cols: Vec<T>,
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut index = Index::create().name(name).table(table).to_owned();
+    if unique {
+        index.unique();
+    }
+    for col in cols {
+        index.col(col);
+    }
+    manager.create_index(index).await
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateNotificationTables {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use Notifications as N;
+        manager
+            .create_table(
+                Table::create()
+                    .table(N::Table)
+                    .if_not_exists()
+                    .col(string(N::Id).primary_key())
+                    .col(string(N::TenantId))
+                    .col(string(N::DedupeKey))
+                    .col(string(N::Fingerprint))
+                    .col(string(N::Event))
+                    .col(string(N::Purpose))
+                    .col(blob(N::Recipient))
+                    .col(string(N::PlayerId))
+                    .col(string(N::Complaint))
+                    .col(string(N::ComplaintReference))
+                    .col(text(N::Variables))
+                    .col(string(N::Channel))
+                    .col(string(N::Locale))
+                    .col(string(N::TemplateName))
+                    .col(integer(N::TemplateVersion))
+                    .col(text_null(N::Subject))
+                    .col(text_null(N::BodyText))
+                    .col(text_null(N::BodyHtml))
+                    .col(string(N::State))
+                    .col(string(N::SuppressionReason))
+                    .col(string(N::DeadLetterReason))
+                    .col(integer(N::AttemptCount))
+                    .col(integer(N::MaxAttempts))
+                    .col(timestamp_with_time_zone_null(N::NextAttemptAt))
+                    .col(timestamp_with_time_zone_null(N::LeaseUntil))
+                    .col(integer(N::RedriveCount))
+                    .col(string(N::ResendOf))
+                    .col(string(N::Creator))
+                    .col(timestamp_with_time_zone_null(N::AcceptedAt))
+                    .col(string(N::AcceptedAttempt))
+                    .col(text(N::ProviderMessageId))
+                    .col(text(N::Destination))
+                    .col(string(N::ContentSha256))
+                    .col(big_integer(N::Version))
+                    .col(timestamp_with_time_zone(N::CreatedAt))
+                    .col(timestamp_with_time_zone(N::UpdatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        index(manager, "notifications_tenant_dedupe", N::Table, vec![N::TenantId, N::DedupeKey], true).await?;
+        index(manager, "notifications_tenant_id", N::Table, vec![N::TenantId, N::Id], false).await?;
+        index(manager, "notifications_tenant_complaint", N::Table, vec![N::TenantId, N::Complaint, N::Id], false)
+            .await?;
+        index(manager, "notifications_tenant_state", N::Table, vec![N::TenantId, N::State, N::Id], false).await?;
+        // The sender's claim query: due rows by state and time.
+        index(manager, "notifications_due", N::Table, vec![N::State, N::NextAttemptAt], false).await?;
+
+        use DeliveryAttempts as A;
+        manager
+            .create_table(
+                Table::create()
+                    .table(A::Table)
+                    .if_not_exists()
+                    .col(string(A::Id).primary_key())
+                    .col(string(A::TenantId))
+                    .col(string(A::NotificationId))
+                    .col(integer(A::AttemptNumber))
+                    .col(string(A::Channel))
+                    .col(text(A::Destination))
+                    .col(timestamp_with_time_zone(A::StartedAt))
+                    .col(timestamp_with_time_zone_null(A::EndedAt))
+                    .col(string_null(A::Result))
+                    .col(integer(A::ProviderStatusCode))
+                    .col(text(A::ProviderResponse))
+                    .col(text(A::ProviderMessageId))
+                    .col(text(A::ErrorMessage))
+                    .to_owned(),
+            )
+            .await?;
+        index(manager, "delivery_attempts_notification", A::Table, vec![A::NotificationId, A::Id], false).await?;
+
+        use Templates as T;
+        manager
+            .create_table(
+                Table::create()
+                    .table(T::Table)
+                    .if_not_exists()
+                    .col(string(T::Id).primary_key())
+                    .col(string(T::TenantId))
+                    .col(string(T::Event))
+                    .col(string(T::Locale))
+                    .col(integer(T::Version))
+                    .col(text(T::Subject))
+                    .col(text(T::BodyText))
+                    .col(text(T::BodyHtml))
+                    .col(string(T::Updater))
+                    .col(timestamp_with_time_zone(T::CreatedAt))
+                    .col(timestamp_with_time_zone(T::UpdatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        index(manager, "templates_tenant_event_locale", T::Table, vec![T::TenantId, T::Event, T::Locale], true).await?;
+
+        use TemplateVersions as V;
+        manager
+            .create_table(
+                Table::create()
+                    .table(V::Table)
+                    .if_not_exists()
+                    .col(string(V::TemplateId))
+                    .col(integer(V::Version))
+                    .col(string(V::TenantId))
+                    .col(text(V::Subject))
+                    .col(text(V::BodyText))
+                    .col(text(V::BodyHtml))
+                    .col(string(V::Updater))
+                    .col(timestamp_with_time_zone(V::CreatedAt))
+                    .primary_key(Index::create().col(V::TemplateId).col(V::Version))
+                    .to_owned(),
+            )
+            .await?;
+
+        use IdempotencyRecords as I;
+        manager
+            .create_table(
+                Table::create()
+                    .table(I::Table)
+                    .if_not_exists()
+                    .col(string(I::TenantId))
+                    .col(string(I::Method))
+                    .col(string(I::RequestId))
+                    .col(string(I::Fingerprint))
+                    .col(blob(I::Response))
+                    .col(timestamp_with_time_zone(I::CreatedAt))
+                    .primary_key(Index::create().col(I::TenantId).col(I::Method).col(I::RequestId))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            Notifications::Table.into_iden(),
+            DeliveryAttempts::Table.into_iden(),
+            Templates::Table.into_iden(),
+            TemplateVersions::Table.into_iden(),
+            IdempotencyRecords::Table.into_iden(),
+        ] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,333 @@
+//! Notification's storage: entities, schema, and the queries the API and the
+//! sender run. Every API query takes the tenant: no row of another tenant is
+//! ever read on behalf of a caller.
+
+pub mod entities;
+pub mod migration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+
+pub use entities::{attempt, idempotency, notification, template, template_version};
+
+/// Filters of ListNotifications, as stored values.
+#[derive(Debug, Default, Clone)]
+pub struct NotificationFilter {
+    pub complaint: Option<String>,
+    pub states: Vec<String>,
+    pub player_id: Option<String>,
+    pub event: Option<String>,
+    pub channel: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+}
+
+/// The saved response of a keyed write, if any.
+pub async fn find_idempotency<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    method: &str,
+    request_id: &str,
+) -> Result<Option<idempotency::Model>, DbErr> {
+    idempotency::Entity::find_by_id((tenant.to_owned(), method.to_owned(), request_id.to_owned())).one(c).await
+}
+
+/// Saves the response of a keyed write. Fails with a unique violation when a
+/// concurrent request with the same key committed first.
+pub async fn save_idempotency<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    method: &str,
+    request_id: &str,
+    fingerprint: &str,
+    response: Vec<u8>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    idempotency::Model {
+        tenant_id: tenant.to_owned(),
+        method: method.to_owned(),
+        request_id: request_id.to_owned(),
+        fingerprint: fingerprint.to_owned(),
+        response,
+        created_at: at,
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(c)
+    .await
+    .map(|_| ())
+}
+
+/// The tenant's notification with this dedupe key, if any.
+pub async fn find_by_dedupe_key<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    key: &str,
+) -> Result<Option<notification::Model>, DbErr> {
+    notification::Entity::find()
+        .filter(notification::Column::TenantId.eq(tenant))
+        .filter(notification::Column::DedupeKey.eq(key))
+        .one(c)
+        .await
+}
+
+/// A notification of the tenant.
+pub async fn find_notification<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<notification::Model>, DbErr> {
+    notification::Entity::find_by_id(id.to_owned()).filter(notification::Column::TenantId.eq(tenant)).one(c).await
+}
+
+/// A notification by id alone (the sender works across tenants).
+pub async fn find_notification_any<C: ConnectionTrait>(c: &C, id: &str) -> Result<Option<notification::Model>, DbErr> {
+    notification::Entity::find_by_id(id.to_owned()).one(c).await
+}
+
+/// Inserts a new notification; a unique violation means a concurrent twin
+/// with the same dedupe key won.
+pub async fn insert_notification<C: ConnectionTrait>(c: &C, model: notification::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Writes a changed notification if nobody changed it since
+/// `expected_version`; returns false when somebody did.
+pub async fn update_notification<C: ConnectionTrait>(
+    c: &C,
+    model: notification::Model,
+    expected_version: i64,
+) -> Result<bool, DbErr> {
+    let id = model.id.clone();
+    let result = notification::Entity::update_many()
+        .set(model.into_active_model().reset_all())
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::Version.eq(expected_version))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Newest-first page of notifications after `after_id`.
+pub async fn list_notifications<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    filter: &NotificationFilter,
+    after_id: Option<&str>,
+    limit: u64,
+) -> Result<Vec<notification::Model>, DbErr> {
+    use notification::Column as Col;
+    let mut query = notification::Entity::find().filter(Col::TenantId.eq(tenant));
+    if let Some(v) = &filter.complaint {
+        query = query.filter(Col::Complaint.eq(v.as_str()));
+    }
+    if !filter.states.is_empty() {
+        query = query.filter(Col::State.is_in(filter.states.iter().map(String::as_str)));
+    }
+    if let Some(v) = &filter.player_id {
+        query = query.filter(Col::PlayerId.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.event {
+        query = query.filter(Col::Event.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.channel {
+        query = query.filter(Col::Channel.eq(v.as_str()));
+    }
+    if let Some(v) = filter.created_from {
+        query = query.filter(Col::CreatedAt.gte(v));
+    }
+    if let Some(v) = filter.created_to {
+        query = query.filter(Col::CreatedAt.lt(v));
+    }
+    if let Some(after) = after_id {
+        query = query.filter(Col::Id.lt(after));
+    }
+    query.order_by_desc(Col::Id).limit(limit).all(c).await
+}
+
+/// Oldest-first page of a notification's attempts after `after_id`.
+pub async fn list_attempts<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    notification_id: &str,
+    after_id: Option<&str>,
+    limit: u64,
+) -> Result<Vec<attempt::Model>, DbErr> {
+    use attempt::Column as Col;
+    let mut query =
+        attempt::Entity::find().filter(Col::TenantId.eq(tenant)).filter(Col::NotificationId.eq(notification_id));
+    if let Some(after) = after_id {
+        query = query.filter(Col::Id.gt(after));
+    }
+    query.order_by_asc(Col::Id).limit(limit).all(c).await
+}
+
+/// The latest attempt of a notification.
+pub async fn last_attempt<C: ConnectionTrait>(c: &C, notification_id: &str) -> Result<Option<attempt::Model>, DbErr> {
+    attempt::Entity::find()
+        .filter(attempt::Column::NotificationId.eq(notification_id))
+        .order_by_desc(attempt::Column::Id)
+        .one(c)
+        .await
+}
+
+/// An attempt by id.
+pub async fn find_attempt<C: ConnectionTrait>(c: &C, id: &str) -> Result<Option<attempt::Model>, DbErr> {
+    attempt::Entity::find_by_id(id.to_owned()).one(c).await
+}
+
+/// Inserts an attempt.
+pub async fn insert_attempt<C: ConnectionTrait>(c: &C, model: attempt::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Writes a completed attempt.
+pub async fn update_attempt<C: ConnectionTrait>(c: &C, model: attempt::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().update(c).await.map(|_| ())
+}
+
+/// Closes attempts a dead sender left open: their outcome is unknown.
+pub async fn close_interrupted_attempts<C: ConnectionTrait>(
+    c: &C,
+    notification_id: &str,
+    result: &str,
+    at: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::Expr;
+    let done = attempt::Entity::update_many()
+        .col_expr(attempt::Column::Result, Expr::value(Some(result.to_owned())))
+        .col_expr(attempt::Column::EndedAt, Expr::value(Some(at)))
+        .col_expr(
+            attempt::Column::ErrorMessage,
+            Expr::value("the sender stopped during the attempt; outcome unknown".to_owned()),
+        )
+        .filter(attempt::Column::NotificationId.eq(notification_id))
+        .filter(attempt::Column::Result.is_null())
+        .exec(c)
+        .await?;
+    Ok(done.rows_affected)
+}
+
+/// Reserves due notifications for one sender in one statement: PENDING or
+/// RETRYING, due, and not leased by a live sender. On PostgreSQL the inner
+/// `FOR UPDATE SKIP LOCKED` lets replicas claim disjoint rows concurrently;
+/// SQLite has one connection, so the statement is atomic. The claim also
+/// bumps `version`, so a concurrent API write (a redrive) notices.
+pub async fn claim<C: ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+    states: [&str; 2],
+) -> Result<Vec<notification::Model>, DbErr> {
+    let backend = c.get_database_backend();
+    let p = |i: usize| match backend {
+        DbBackend::Postgres => format!("${i}"),
+        _ => format!("?{i}"),
+    };
+    let skip_locked = if backend == DbBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+    let sql = format!(
+        "UPDATE notifications SET lease_until = {p1}, version = version + 1 WHERE id IN (\
+         SELECT id FROM notifications WHERE state IN ({p4}, {p5}) AND next_attempt_at <= {p2} \
+         AND (lease_until IS NULL OR lease_until < {p2}) \
+         ORDER BY next_attempt_at LIMIT {p3}{skip_locked}) RETURNING *",
+        p1 = p(1),
+        p2 = p(2),
+        p3 = p(3),
+        p4 = p(4),
+        p5 = p(5),
+    );
+    let values: Vec<sea_orm::Value> =
+        vec![lease_until.into(), now.into(), limit.into(), states[0].into(), states[1].into()];
+    let rows = c.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    let mut models =
+        rows.iter().map(|row| notification::Model::from_query_result(row, "")).collect::<Result<Vec<_>, _>>()?;
+    models.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(models)
+}
+
+/// The tenant's template for an event and locale.
+pub async fn find_template<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    event: &str,
+    locale: &str,
+) -> Result<Option<template::Model>, DbErr> {
+    template::Entity::find()
+        .filter(template::Column::TenantId.eq(tenant))
+        .filter(template::Column::Event.eq(event))
+        .filter(template::Column::Locale.eq(locale))
+        .one(c)
+        .await
+}
+
+/// A template of the tenant by id.
+pub async fn find_template_by_id<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<template::Model>, DbErr> {
+    template::Entity::find_by_id(id.to_owned()).filter(template::Column::TenantId.eq(tenant)).one(c).await
+}
+
+/// Every template of the tenant, optionally of one event and locale, by
+/// event then locale.
+pub async fn list_templates<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    event: Option<&str>,
+    locale: Option<&str>,
+) -> Result<Vec<template::Model>, DbErr> {
+    use template::Column as Col;
+    let mut query = template::Entity::find().filter(Col::TenantId.eq(tenant));
+    if let Some(e) = event {
+        query = query.filter(Col::Event.eq(e));
+    }
+    if let Some(l) = locale {
+        query = query.filter(Col::Locale.eq(l));
+    }
+    query.order_by_asc(Col::Event).order_by_asc(Col::Locale).all(c).await
+}
+
+/// Inserts a template's first version.
+pub async fn insert_template<C: ConnectionTrait>(c: &C, model: template::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Writes a template's new version if it is still at `expected_version`.
+pub async fn update_template<C: ConnectionTrait>(
+    c: &C,
+    model: template::Model,
+    expected_version: i32,
+) -> Result<bool, DbErr> {
+    let id = model.id.clone();
+    let result = template::Entity::update_many()
+        .set(model.into_active_model().reset_all())
+        .filter(template::Column::Id.eq(id))
+        .filter(template::Column::Version.eq(expected_version))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Keeps a version of a template.
+pub async fn insert_template_version<C: ConnectionTrait>(c: &C, row: &template::Model) -> Result<(), DbErr> {
+    template_version::Model {
+        template_id: row.id.clone(),
+        version: row.version,
+        tenant_id: row.tenant_id.clone(),
+        subject: row.subject.clone(),
+        body_text: row.body_text.clone(),
+        body_html: row.body_html.clone(),
+        updater: row.updater.clone(),
+        created_at: row.updated_at,
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(c)
+    .await
+    .map(|_| ())
+}
