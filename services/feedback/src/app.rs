@@ -1,0 +1,138 @@
+//! Wiring: database, outbox relay, follow-up sweeper, API and server. Used by
+//! the binary, by `redress dev` and by the tests, so all three run the same
+//! service.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use redress_auth::{Issuer, Verifier};
+use redress_outbox::{Relay, RelayHandle};
+use redress_paging::PageTokens;
+use redress_proto::feedback::v1::{
+    feedback_internal_service_server::FeedbackInternalServiceServer, feedback_service_server::FeedbackServiceServer,
+};
+use redress_server::{Authenticator, RunningServer, ServeOptions};
+use sea_orm::DatabaseConnection;
+use sha2::{Digest, Sha256};
+use tonic::service::{Routes, interceptor::InterceptedService};
+
+use crate::{
+    api::{FeedbackApi, InternalService, PublicService},
+    config::FeedbackConfig,
+    follow_up::{FollowUpHandle, FollowUps},
+    store::migration::Migrator,
+};
+
+/// The service name in logs, traces and service tokens.
+pub const SERVICE_NAME: &str = "feedback";
+
+/// A running feedback service.
+pub struct Feedback {
+    server: RunningServer,
+    relay_handle: RelayHandle,
+    relay: Arc<Relay>,
+    follow_ups: Arc<FollowUps>,
+    follow_up_handle: FollowUpHandle,
+    db: DatabaseConnection,
+}
+
+impl Feedback {
+    /// Connects, migrates, binds `config.server.listen` and starts serving,
+    /// relaying and sweeping follow-ups in the background.
+    pub async fn start(config: FeedbackConfig) -> anyhow::Result<Feedback> {
+        let listener = redress_server::bind(&config.server.listen)
+            .await
+            .with_context(|| format!("server.listen: cannot bind {}", config.server.listen))?;
+        Self::start_on(config, listener).await
+    }
+
+    /// Like [`Feedback::start`], on an already bound listener.
+    pub async fn start_on(config: FeedbackConfig, listener: tokio::net::TcpListener) -> anyhow::Result<Feedback> {
+        let verifier = Arc::new(Verifier::from_config(&config.auth)?);
+        let issuer = Issuer::for_service(&config.auth)?;
+        let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+
+        let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
+        let relay_handle = relay.spawn();
+        let follow_ups = FollowUps::new(db.clone(), Arc::clone(&relay));
+        let follow_up_handle = follow_ups.spawn(Duration::from_millis(config.follow_up_interval_ms.max(100)));
+
+        let page_secret = if config.page_token_secret.is_empty() {
+            // Derived, so a development setup needs no extra secret.
+            Sha256::digest(format!("page-tokens:{}", config.auth.hs256_secret.expose())).to_vec()
+        } else {
+            config.page_token_secret.expose().as_bytes().to_vec()
+        };
+        let max = config.server.max_message_bytes;
+        let server_config = config.server.clone();
+        let api =
+            Arc::new(FeedbackApi::new(db.clone(), Arc::clone(&relay), PageTokens::new(&page_secret), Arc::new(config)));
+        let auth = Authenticator::new(verifier);
+        let public = FeedbackServiceServer::new(PublicService(Arc::clone(&api)))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+        let internal = FeedbackInternalServiceServer::new(InternalService(api))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+        let routes = Routes::new(InterceptedService::new(public, auth.clone()))
+            .add_service(InterceptedService::new(internal, auth));
+        let server = redress_server::spawn(
+            listener,
+            routes,
+            ServeOptions {
+                config: server_config,
+                health_names: vec![
+                    "redress.feedback.v1.FeedbackService".into(),
+                    "redress.feedback.v1.FeedbackInternalService".into(),
+                ],
+                db: Some(db.clone()),
+            },
+        )?;
+        tracing::info!(addr = %server.local_addr, "feedback serving");
+        Ok(Feedback { server, relay_handle, relay, follow_ups, follow_up_handle, db })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr
+    }
+
+    /// The outbox relay (tests read its backlog).
+    pub fn relay(&self) -> &Arc<Relay> {
+        &self.relay
+    }
+
+    /// The follow-up sweeper (tests run it at a chosen time).
+    pub fn follow_ups(&self) -> &Arc<FollowUps> {
+        &self.follow_ups
+    }
+
+    /// The database connection (tests inspect rows).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Graceful stop: in-flight requests finish within the grace period, the
+    /// relay and the sweeper finish their round, the database closes.
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
+        self.follow_up_handle.stop().await;
+        self.relay_handle.stop().await;
+        let _ = self.db.close().await;
+    }
+
+    /// Stops at once, as a crash would (fault tests).
+    pub fn abort(self) {
+        self.server.abort();
+        self.follow_up_handle.join.abort();
+        drop(self.relay_handle);
+    }
+}
+
+/// Runs feedback until SIGTERM/SIGINT.
+pub async fn run(config: FeedbackConfig) -> anyhow::Result<()> {
+    let feedback = Feedback::start(config).await?;
+    redress_server::shutdown_signal().await;
+    feedback.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! The follow-up sweeper: at each survey's follow-up time, flags the case
+//! back to resolution when the player never answered. Replicas share the
+//! work through the database (`FOR UPDATE SKIP LOCKED` on PostgreSQL), and
+//! each check writes its outbox row in the transaction that marks it done,
+//! so a crash neither loses nor repeats a flag.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::{DateTime, Utc};
+use redress_outbox::Relay;
+use redress_proto::{feedback::v1::survey::State, resolution::v1::FollowUpReason};
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use tokio::sync::watch;
+
+use crate::{api::outbox, store};
+
+/// Checks claimed per transaction.
+const BATCH: u64 = 100;
+
+/// Runs due follow-up checks.
+pub struct FollowUps {
+    db: DatabaseConnection,
+    relay: Arc<Relay>,
+}
+
+/// A running sweeper loop.
+pub struct FollowUpHandle {
+    stop: watch::Sender<bool>,
+    pub(crate) join: tokio::task::JoinHandle<()>,
+}
+
+impl FollowUpHandle {
+    /// Stops the loop after the round in progress.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.join.await;
+    }
+}
+
+impl FollowUps {
+    /// A sweeper over `db` that hands its flags to `relay`.
+    pub fn new(db: DatabaseConnection, relay: Arc<Relay>) -> Arc<Self> {
+        Arc::new(Self { db, relay })
+    }
+
+    /// Runs the checks due at `now` (one batch); returns how many ran.
+    pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, DbErr> {
+        let txn = self.db.begin().await?;
+        let due = store::claim_due_follow_ups(&txn, now, BATCH).await?;
+        let mut messages = Vec::new();
+        for mut row in due.iter().cloned() {
+            row.follow_up_done = true;
+            // Still open (or expired unanswered): the player never told us,
+            // so an agent calls back. Suppressed surveys were never sent.
+            let unanswered = row.state == State::Open.as_str_name();
+            if unanswered && !row.follow_up_flagged {
+                row.follow_up_flagged = true;
+                messages.push(outbox::flag_follow_up(
+                    &row.tenant_id,
+                    &row.case_name,
+                    &row.id,
+                    FollowUpReason::FollowUpUnanswered,
+                    0,
+                    "",
+                    row.follow_up_at,
+                ));
+            }
+            store::update_survey(&txn, row).await?;
+        }
+        let flagged = !messages.is_empty();
+        redress_outbox::enqueue(&txn, messages).await?;
+        txn.commit().await?;
+        if flagged {
+            self.relay.notify();
+        }
+        Ok(due.len())
+    }
+
+    /// Runs until stopped, every `interval` (at once again while a round
+    /// finds a full batch).
+    pub fn spawn(self: &Arc<Self>, interval: Duration) -> FollowUpHandle {
+        let (stop, mut stopped) = watch::channel(false);
+        let sweeper = Arc::clone(self);
+        let join = tokio::spawn(async move {
+            loop {
+                let ran = match sweeper.run_once(Utc::now()).await {
+                    Ok(n) => n,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "follow-up round failed");
+                        0
+                    }
+                };
+                if *stopped.borrow() {
+                    break;
+                }
+                if ran as u64 >= BATCH {
+                    continue;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(interval) => {}
+                    _ = stopped.changed() => break,
+                }
+            }
+        });
+        FollowUpHandle { stop, join }
+    }
+}

@@ -1,0 +1,387 @@
+//! Feedback's schema. The same migrations run on SQLite and PostgreSQL, at
+//! start or from `redress-feedback migrate` (a Kubernetes Job).
+//!
+//! Sized for a million events per tenant: events are keyed by (tenant, event
+//! id); insights never replay them but read one fact row per complaint,
+//! found through (tenant, last activity), so a recent window reads only the
+//! complaints that moved lately; recurring problems read facts by (tenant,
+//! submit time).
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+/// Feedback's migrator.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateFeedbackTables), Box::new(redress_outbox::migration::CreateOutbox)]
+    }
+}
+
+struct CreateFeedbackTables;
+
+// Names are explicit: the derive would name every migration after its file.
+impl MigrationName for CreateFeedbackTables {
+    fn name(&self) -> &str {
+        "m20261125_000001_create_feedback_tables"
+    }
+}
+
+#[derive(DeriveIden)]
+enum Events {
+    Table,
+    TenantId,
+    EventId,
+    ComplaintId,
+    CaseName,
+    Kind,
+    OccurAt,
+    Category,
+    Channel,
+    Jurisdiction,
+    Agent,
+    GameId,
+    GameProvider,
+    PaymentMethod,
+    BonusId,
+    Priority,
+    ResponsibleGambling,
+    Outcome,
+    Clock,
+    ClockMet,
+    ReceivedAt,
+}
+
+#[derive(DeriveIden)]
+enum ComplaintFacts {
+    Table,
+    TenantId,
+    ComplaintId,
+    CaseName,
+    Category,
+    Channel,
+    Jurisdiction,
+    Agent,
+    GameId,
+    GameProvider,
+    PaymentMethod,
+    BonusId,
+    Priority,
+    DimsAt,
+    ResponsibleGambling,
+    SubmittedAt,
+    FirstResponseAt,
+    ResolvedAt,
+    Outcome,
+    OutcomeAt,
+    EscalatedAt,
+    AdrReferredAt,
+    ReopenedAt,
+    ReopenCount,
+    WithdrawnAt,
+    ClosedAt,
+    AckEndedAt,
+    AckMet,
+    AckWarnedAt,
+    FinalEndedAt,
+    FinalMet,
+    FinalWarnedAt,
+    AdrEndedAt,
+    AdrMet,
+    AdrWarnedAt,
+    SurveySentAt,
+    AnsweredAt,
+    Csat,
+    Fairness,
+    Solved,
+    FirstActivityAt,
+    LastActivityAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Surveys {
+    Table,
+    Id,
+    TenantId,
+    CaseName,
+    ComplaintId,
+    ComplaintReference,
+    PlayerId,
+    PlayerDisplayName,
+    LanguageCode,
+    Category,
+    Outcome,
+    TokenHash,
+    State,
+    Csat,
+    ProblemSolved,
+    Fairness,
+    Comment,
+    AnsweredAt,
+    FollowUpFlagged,
+    CreatedAt,
+    ExpireAt,
+    FollowUpAt,
+    FollowUpDone,
+}
+
+#[derive(DeriveIden)]
+enum IdempotencyRecords {
+    Table,
+    TenantId,
+    Method,
+    RequestId,
+    Fingerprint,
+    Response,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum SpikeAlerts {
+    Table,
+    Id,
+    TenantId,
+    Cluster,
+    WindowStart,
+    WindowEnd,
+    Count,
+    CreatedAt,
+}
+
+async fn index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: DynIden,
+    cols: Vec<DynIden>,
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut index = Index::create().name(name).table(table).to_owned();
+    if unique {
+        index.unique();
+    }
+    for col in cols {
+        index.col(col);
+    }
+    manager.create_index(index).await
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateFeedbackTables {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Events::Table)
+                    .if_not_exists()
+                    .col(string(Events::TenantId))
+                    .col(string(Events::EventId))
+                    .col(string(Events::ComplaintId))
+                    .col(string(Events::CaseName))
+                    .col(string(Events::Kind))
+                    .col(timestamp_with_time_zone(Events::OccurAt))
+                    .col(string(Events::Category))
+                    .col(string(Events::Channel))
+                    .col(string(Events::Jurisdiction))
+                    .col(string(Events::Agent))
+                    .col(string(Events::GameId))
+                    .col(string(Events::GameProvider))
+                    .col(string(Events::PaymentMethod))
+                    .col(string(Events::BonusId))
+                    .col(string(Events::Priority))
+                    .col(boolean(Events::ResponsibleGambling))
+                    .col(string(Events::Outcome))
+                    .col(string(Events::Clock))
+                    .col(boolean(Events::ClockMet))
+                    .col(timestamp_with_time_zone(Events::ReceivedAt))
+                    .primary_key(Index::create().col(Events::TenantId).col(Events::EventId))
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "events_tenant_complaint",
+            Events::Table.into_iden(),
+            vec![Events::TenantId.into_iden(), Events::ComplaintId.into_iden()],
+            false,
+        )
+        .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(ComplaintFacts::Table)
+                    .if_not_exists()
+                    .col(string(ComplaintFacts::TenantId))
+                    .col(string(ComplaintFacts::ComplaintId))
+                    .col(string(ComplaintFacts::CaseName))
+                    .col(string(ComplaintFacts::Category))
+                    .col(string(ComplaintFacts::Channel))
+                    .col(string(ComplaintFacts::Jurisdiction))
+                    .col(string(ComplaintFacts::Agent))
+                    .col(string(ComplaintFacts::GameId))
+                    .col(string(ComplaintFacts::GameProvider))
+                    .col(string(ComplaintFacts::PaymentMethod))
+                    .col(string(ComplaintFacts::BonusId))
+                    .col(string(ComplaintFacts::Priority))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::DimsAt))
+                    .col(boolean(ComplaintFacts::ResponsibleGambling))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::SubmittedAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::FirstResponseAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::ResolvedAt))
+                    .col(string(ComplaintFacts::Outcome))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::OutcomeAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::EscalatedAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::AdrReferredAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::ReopenedAt))
+                    .col(integer(ComplaintFacts::ReopenCount))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::WithdrawnAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::ClosedAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::AckEndedAt))
+                    .col(boolean_null(ComplaintFacts::AckMet))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::AckWarnedAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::FinalEndedAt))
+                    .col(boolean_null(ComplaintFacts::FinalMet))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::FinalWarnedAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::AdrEndedAt))
+                    .col(boolean_null(ComplaintFacts::AdrMet))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::AdrWarnedAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::SurveySentAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::AnsweredAt))
+                    .col(integer_null(ComplaintFacts::Csat))
+                    .col(integer_null(ComplaintFacts::Fairness))
+                    .col(boolean_null(ComplaintFacts::Solved))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::FirstActivityAt))
+                    .col(timestamp_with_time_zone_null(ComplaintFacts::LastActivityAt))
+                    .col(timestamp_with_time_zone(ComplaintFacts::UpdatedAt))
+                    .primary_key(Index::create().col(ComplaintFacts::TenantId).col(ComplaintFacts::ComplaintId))
+                    .to_owned(),
+            )
+            .await?;
+        for (name, col) in [
+            ("complaint_facts_tenant_submitted", ComplaintFacts::SubmittedAt),
+            ("complaint_facts_tenant_last_activity", ComplaintFacts::LastActivityAt),
+        ] {
+            index(
+                manager,
+                name,
+                ComplaintFacts::Table.into_iden(),
+                vec![ComplaintFacts::TenantId.into_iden(), col.into_iden()],
+                false,
+            )
+            .await?;
+        }
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(Surveys::Table)
+                    .if_not_exists()
+                    .col(string(Surveys::Id).primary_key())
+                    .col(string(Surveys::TenantId))
+                    .col(string(Surveys::CaseName))
+                    .col(string(Surveys::ComplaintId))
+                    .col(string(Surveys::ComplaintReference))
+                    .col(string(Surveys::PlayerId))
+                    .col(string(Surveys::PlayerDisplayName))
+                    .col(string(Surveys::LanguageCode))
+                    .col(string(Surveys::Category))
+                    .col(string(Surveys::Outcome))
+                    .col(string_null(Surveys::TokenHash))
+                    .col(string(Surveys::State))
+                    .col(integer_null(Surveys::Csat))
+                    .col(string_null(Surveys::ProblemSolved))
+                    .col(integer_null(Surveys::Fairness))
+                    .col(text_null(Surveys::Comment))
+                    .col(timestamp_with_time_zone_null(Surveys::AnsweredAt))
+                    .col(boolean(Surveys::FollowUpFlagged))
+                    .col(timestamp_with_time_zone(Surveys::CreatedAt))
+                    .col(timestamp_with_time_zone(Surveys::ExpireAt))
+                    .col(timestamp_with_time_zone(Surveys::FollowUpAt))
+                    .col(boolean(Surveys::FollowUpDone))
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "surveys_tenant_case",
+            Surveys::Table.into_iden(),
+            vec![Surveys::TenantId.into_iden(), Surveys::CaseName.into_iden()],
+            true,
+        )
+        .await?;
+        index(manager, "surveys_token_hash", Surveys::Table.into_iden(), vec![Surveys::TokenHash.into_iden()], true)
+            .await?;
+        index(
+            manager,
+            "surveys_follow_up_due",
+            Surveys::Table.into_iden(),
+            vec![Surveys::FollowUpDone.into_iden(), Surveys::FollowUpAt.into_iden()],
+            false,
+        )
+        .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(IdempotencyRecords::Table)
+                    .if_not_exists()
+                    .col(string(IdempotencyRecords::TenantId))
+                    .col(string(IdempotencyRecords::Method))
+                    .col(string(IdempotencyRecords::RequestId))
+                    .col(string(IdempotencyRecords::Fingerprint))
+                    .col(blob(IdempotencyRecords::Response))
+                    .col(timestamp_with_time_zone(IdempotencyRecords::CreatedAt))
+                    .primary_key(
+                        Index::create()
+                            .col(IdempotencyRecords::TenantId)
+                            .col(IdempotencyRecords::Method)
+                            .col(IdempotencyRecords::RequestId),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(SpikeAlerts::Table)
+                    .if_not_exists()
+                    .col(string(SpikeAlerts::Id).primary_key())
+                    .col(string(SpikeAlerts::TenantId))
+                    .col(string(SpikeAlerts::Cluster))
+                    .col(timestamp_with_time_zone(SpikeAlerts::WindowStart))
+                    .col(timestamp_with_time_zone(SpikeAlerts::WindowEnd))
+                    .col(big_integer(SpikeAlerts::Count))
+                    .col(timestamp_with_time_zone(SpikeAlerts::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "spike_alerts_cluster",
+            SpikeAlerts::Table.into_iden(),
+            vec![
+                SpikeAlerts::TenantId.into_iden(),
+                SpikeAlerts::Cluster.into_iden(),
+                SpikeAlerts::WindowEnd.into_iden(),
+            ],
+            false,
+        )
+        .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            Events::Table.into_iden(),
+            ComplaintFacts::Table.into_iden(),
+            Surveys::Table.into_iden(),
+            IdempotencyRecords::Table.into_iden(),
+            SpikeAlerts::Table.into_iden(),
+        ] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

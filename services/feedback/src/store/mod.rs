@@ -1,0 +1,474 @@
+//! Feedback's storage: entities, schema, and the queries the API runs. Every
+//! query takes the tenant: no row of another tenant is ever read.
+
+pub mod entities;
+pub mod migration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{LockBehavior, LockType},
+};
+
+pub use entities::{complaint_fact, event, idempotency, spike_alert, survey};
+use redress_proto::feedback::v1::Dimension;
+
+use crate::domain::{
+    Window,
+    facts::{Clock, Dims, Fact},
+};
+
+/// Filters of GetInsights, as stored values.
+#[derive(Debug, Default, Clone)]
+pub struct FactFilter {
+    pub category: Option<String>,
+    pub channel: Option<String>,
+    pub jurisdiction: Option<String>,
+}
+
+/// The saved response of a keyed write, if any.
+pub async fn find_idempotency<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    method: &str,
+    request_id: &str,
+) -> Result<Option<idempotency::Model>, DbErr> {
+    idempotency::Entity::find_by_id((tenant.to_owned(), method.to_owned(), request_id.to_owned())).one(c).await
+}
+
+/// Saves the response of a keyed write. Fails with a unique violation when a
+/// concurrent request with the same key committed first.
+pub async fn save_idempotency<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    method: &str,
+    request_id: &str,
+    fingerprint: &str,
+    response: Vec<u8>,
+) -> Result<(), DbErr> {
+    idempotency::Model {
+        tenant_id: tenant.to_owned(),
+        method: method.to_owned(),
+        request_id: request_id.to_owned(),
+        fingerprint: fingerprint.to_owned(),
+        response,
+        created_at: Utc::now(),
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(c)
+    .await
+    .map(|_| ())
+}
+
+/// True when the tenant already stored this event id.
+pub async fn event_exists<C: ConnectionTrait>(c: &C, tenant: &str, event_id: &str) -> Result<bool, DbErr> {
+    Ok(event::Entity::find_by_id((tenant.to_owned(), event_id.to_owned())).one(c).await?.is_some())
+}
+
+/// Inserts an event; a concurrent twin makes this fail with a unique violation.
+pub async fn insert_event<C: ConnectionTrait>(c: &C, model: event::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Inserts many events at once (the benchmark's seeding path).
+pub async fn insert_events<C: ConnectionTrait>(c: &C, models: Vec<event::Model>) -> Result<(), DbErr> {
+    if models.is_empty() {
+        return Ok(());
+    }
+    event::Entity::insert_many(models.into_iter().map(|m| m.into_active_model().reset_all())).exec(c).await.map(|_| ())
+}
+
+/// Inserts many facts at once (the benchmark's seeding path).
+pub async fn insert_facts<C: ConnectionTrait>(c: &C, models: Vec<complaint_fact::Model>) -> Result<(), DbErr> {
+    if models.is_empty() {
+        return Ok(());
+    }
+    complaint_fact::Entity::insert_many(models.into_iter().map(|m| m.into_active_model().reset_all()))
+        .exec(c)
+        .await
+        .map(|_| ())
+}
+
+/// A complaint's fact, locked for the caller's transaction on PostgreSQL so
+/// two events of one complaint fold one after the other. (SQLite runs one
+/// transaction at a time.)
+pub async fn find_fact_for_update<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    complaint_id: &str,
+) -> Result<Option<complaint_fact::Model>, DbErr> {
+    let mut query = complaint_fact::Entity::find_by_id((tenant.to_owned(), complaint_id.to_owned()));
+    if c.get_database_backend() == DbBackend::Postgres {
+        query = query.lock(LockType::Update);
+    }
+    query.one(c).await
+}
+
+/// Writes a fact: an insert when `exists` is false, else an update.
+pub async fn save_fact<C: ConnectionTrait>(c: &C, model: complaint_fact::Model, exists: bool) -> Result<(), DbErr> {
+    let active = model.into_active_model().reset_all();
+    if exists { active.update(c).await.map(|_| ()) } else { active.insert(c).await.map(|_| ()) }
+}
+
+/// The columns insights read: a fact without its ids and bookkeeping, with
+/// only the grouped dimension (as `group_value`), so a wide window decodes
+/// 27 columns per complaint instead of 45.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct InsightRow {
+    pub group_value: String,
+    pub responsible_gambling: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub outcome: String,
+    pub escalated_at: Option<DateTime<Utc>>,
+    pub adr_referred_at: Option<DateTime<Utc>>,
+    pub reopened_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub ack_ended_at: Option<DateTime<Utc>>,
+    pub ack_met: Option<bool>,
+    pub ack_warned_at: Option<DateTime<Utc>>,
+    pub final_ended_at: Option<DateTime<Utc>>,
+    pub final_met: Option<bool>,
+    pub final_warned_at: Option<DateTime<Utc>>,
+    pub adr_ended_at: Option<DateTime<Utc>>,
+    pub adr_met: Option<bool>,
+    pub adr_warned_at: Option<DateTime<Utc>>,
+    pub survey_sent_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub csat: Option<i32>,
+    pub fairness: Option<i32>,
+    pub solved: Option<bool>,
+}
+
+/// The fact column that holds a dimension's value (category for none).
+pub fn dimension_column(dim: Dimension) -> complaint_fact::Column {
+    use complaint_fact::Column as Col;
+    match dim {
+        Dimension::Unspecified | Dimension::Category => Col::Category,
+        Dimension::Channel => Col::Channel,
+        Dimension::Jurisdiction => Col::Jurisdiction,
+        Dimension::Agent => Col::Agent,
+        Dimension::Game => Col::GameId,
+        Dimension::GameProvider => Col::GameProvider,
+        Dimension::PaymentMethod => Col::PaymentMethod,
+    }
+}
+
+/// The facts of the complaints with any activity in `w` (events, a survey
+/// sent, an answer): those whose activity span meets the window. The
+/// (tenant, last activity) index makes a recent window read only the
+/// complaints that moved since its start.
+pub async fn facts_active_in<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    w: &Window,
+    filter: &FactFilter,
+    group_by: Dimension,
+) -> Result<Vec<InsightRow>, DbErr> {
+    use complaint_fact::Column as Col;
+    let mut query = complaint_fact::Entity::find()
+        .select_only()
+        .column_as(dimension_column(group_by), "group_value")
+        .columns([
+            Col::ResponsibleGambling,
+            Col::SubmittedAt,
+            Col::FirstResponseAt,
+            Col::ResolvedAt,
+            Col::Outcome,
+            Col::EscalatedAt,
+            Col::AdrReferredAt,
+            Col::ReopenedAt,
+            Col::WithdrawnAt,
+            Col::ClosedAt,
+            Col::AckEndedAt,
+            Col::AckMet,
+            Col::AckWarnedAt,
+            Col::FinalEndedAt,
+            Col::FinalMet,
+            Col::FinalWarnedAt,
+            Col::AdrEndedAt,
+            Col::AdrMet,
+            Col::AdrWarnedAt,
+            Col::SurveySentAt,
+            Col::AnsweredAt,
+            Col::Csat,
+            Col::Fairness,
+            Col::Solved,
+        ])
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::LastActivityAt.gte(w.start))
+        .filter(Col::FirstActivityAt.lt(w.end));
+    if let Some(v) = &filter.category {
+        query = query.filter(Col::Category.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.channel {
+        query = query.filter(Col::Channel.eq(v.as_str()));
+    }
+    if let Some(v) = &filter.jurisdiction {
+        query = query.filter(Col::Jurisdiction.eq(v.as_str()));
+    }
+    query.into_model::<InsightRow>().all(c).await
+}
+
+/// An insight row as the domain's fact, its group value in `group_by`'s
+/// dimension.
+pub fn insight_fact(r: InsightRow, group_by: Dimension) -> Fact {
+    let mut dims = Dims::default();
+    let slot = match group_by {
+        Dimension::Unspecified | Dimension::Category => &mut dims.category,
+        Dimension::Channel => &mut dims.channel,
+        Dimension::Jurisdiction => &mut dims.jurisdiction,
+        Dimension::Agent => &mut dims.agent,
+        Dimension::Game => &mut dims.game_id,
+        Dimension::GameProvider => &mut dims.game_provider,
+        Dimension::PaymentMethod => &mut dims.payment_method,
+    };
+    *slot = r.group_value;
+    Fact {
+        dims,
+        responsible_gambling: r.responsible_gambling,
+        submitted_at: r.submitted_at,
+        first_response_at: r.first_response_at,
+        resolved_at: r.resolved_at,
+        outcome: r.outcome,
+        escalated_at: r.escalated_at,
+        adr_referred_at: r.adr_referred_at,
+        reopened_at: r.reopened_at,
+        withdrawn_at: r.withdrawn_at,
+        closed_at: r.closed_at,
+        acknowledge: Clock { ended_at: r.ack_ended_at, met: r.ack_met, warned_at: r.ack_warned_at },
+        final_response: Clock { ended_at: r.final_ended_at, met: r.final_met, warned_at: r.final_warned_at },
+        adr_enquiry: Clock { ended_at: r.adr_ended_at, met: r.adr_met, warned_at: r.adr_warned_at },
+        survey_sent_at: r.survey_sent_at,
+        answered_at: r.answered_at,
+        csat: r.csat,
+        fairness: r.fairness,
+        solved: r.solved,
+        ..Fact::default()
+    }
+}
+
+/// What clustering reads of a submitted complaint.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SubmissionRow {
+    pub complaint_id: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub category: String,
+    pub game_id: String,
+    pub game_provider: String,
+    pub payment_method: String,
+    pub bonus_id: String,
+}
+
+/// The complaints submitted in [from, to), through (tenant, submit time).
+pub async fn submissions_in<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<SubmissionRow>, DbErr> {
+    use complaint_fact::Column as Col;
+    complaint_fact::Entity::find()
+        .select_only()
+        .columns([
+            Col::ComplaintId,
+            Col::SubmittedAt,
+            Col::Category,
+            Col::GameId,
+            Col::GameProvider,
+            Col::PaymentMethod,
+            Col::BonusId,
+        ])
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::SubmittedAt.gte(from))
+        .filter(Col::SubmittedAt.lt(to))
+        .into_model::<SubmissionRow>()
+        .all(c)
+        .await
+}
+
+/// A stored fact as the domain's.
+pub fn to_fact(m: &complaint_fact::Model) -> Fact {
+    Fact {
+        complaint_id: m.complaint_id.clone(),
+        case_name: m.case_name.clone(),
+        dims: Dims {
+            category: m.category.clone(),
+            channel: m.channel.clone(),
+            jurisdiction: m.jurisdiction.clone(),
+            agent: m.agent.clone(),
+            game_id: m.game_id.clone(),
+            game_provider: m.game_provider.clone(),
+            payment_method: m.payment_method.clone(),
+            bonus_id: m.bonus_id.clone(),
+            priority: m.priority.clone(),
+        },
+        dims_at: m.dims_at,
+        responsible_gambling: m.responsible_gambling,
+        submitted_at: m.submitted_at,
+        first_response_at: m.first_response_at,
+        resolved_at: m.resolved_at,
+        outcome: m.outcome.clone(),
+        outcome_at: m.outcome_at,
+        escalated_at: m.escalated_at,
+        adr_referred_at: m.adr_referred_at,
+        reopened_at: m.reopened_at,
+        reopen_count: m.reopen_count,
+        withdrawn_at: m.withdrawn_at,
+        closed_at: m.closed_at,
+        acknowledge: Clock { ended_at: m.ack_ended_at, met: m.ack_met, warned_at: m.ack_warned_at },
+        final_response: Clock { ended_at: m.final_ended_at, met: m.final_met, warned_at: m.final_warned_at },
+        adr_enquiry: Clock { ended_at: m.adr_ended_at, met: m.adr_met, warned_at: m.adr_warned_at },
+        survey_sent_at: m.survey_sent_at,
+        answered_at: m.answered_at,
+        csat: m.csat,
+        fairness: m.fairness,
+        solved: m.solved,
+        first_activity_at: m.first_activity_at,
+        last_activity_at: m.last_activity_at,
+    }
+}
+
+/// The domain's fact as a row of `tenant`.
+pub fn from_fact(tenant: &str, f: Fact, now: DateTime<Utc>) -> complaint_fact::Model {
+    complaint_fact::Model {
+        tenant_id: tenant.to_owned(),
+        complaint_id: f.complaint_id,
+        case_name: f.case_name,
+        category: f.dims.category,
+        channel: f.dims.channel,
+        jurisdiction: f.dims.jurisdiction,
+        agent: f.dims.agent,
+        game_id: f.dims.game_id,
+        game_provider: f.dims.game_provider,
+        payment_method: f.dims.payment_method,
+        bonus_id: f.dims.bonus_id,
+        priority: f.dims.priority,
+        dims_at: f.dims_at,
+        responsible_gambling: f.responsible_gambling,
+        submitted_at: f.submitted_at,
+        first_response_at: f.first_response_at,
+        resolved_at: f.resolved_at,
+        outcome: f.outcome,
+        outcome_at: f.outcome_at,
+        escalated_at: f.escalated_at,
+        adr_referred_at: f.adr_referred_at,
+        reopened_at: f.reopened_at,
+        reopen_count: f.reopen_count,
+        withdrawn_at: f.withdrawn_at,
+        closed_at: f.closed_at,
+        ack_ended_at: f.acknowledge.ended_at,
+        ack_met: f.acknowledge.met,
+        ack_warned_at: f.acknowledge.warned_at,
+        final_ended_at: f.final_response.ended_at,
+        final_met: f.final_response.met,
+        final_warned_at: f.final_response.warned_at,
+        adr_ended_at: f.adr_enquiry.ended_at,
+        adr_met: f.adr_enquiry.met,
+        adr_warned_at: f.adr_enquiry.warned_at,
+        survey_sent_at: f.survey_sent_at,
+        answered_at: f.answered_at,
+        csat: f.csat,
+        fairness: f.fairness,
+        solved: f.solved,
+        first_activity_at: f.first_activity_at,
+        last_activity_at: f.last_activity_at,
+        updated_at: now,
+    }
+}
+
+/// Inserts a survey; a second survey for the case fails with a unique violation.
+pub async fn insert_survey<C: ConnectionTrait>(c: &C, model: survey::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// The survey of a case.
+pub async fn find_survey_by_case<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    case_name: &str,
+) -> Result<Option<survey::Model>, DbErr> {
+    survey::Entity::find()
+        .filter(survey::Column::TenantId.eq(tenant))
+        .filter(survey::Column::CaseName.eq(case_name))
+        .one(c)
+        .await
+}
+
+/// The survey behind a token hash, of this tenant only.
+pub async fn find_survey_by_token<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    token_hash: &str,
+) -> Result<Option<survey::Model>, DbErr> {
+    survey::Entity::find()
+        .filter(survey::Column::TenantId.eq(tenant))
+        .filter(survey::Column::TokenHash.eq(token_hash))
+        .one(c)
+        .await
+}
+
+/// Writes an answered survey if it was still open; false when another
+/// answer won the race.
+pub async fn answer_survey<C: ConnectionTrait>(c: &C, model: survey::Model, open_state: &str) -> Result<bool, DbErr> {
+    let id = model.id.clone();
+    let tenant = model.tenant_id.clone();
+    let result = survey::Entity::update_many()
+        .set(model.into_active_model().reset_all())
+        .filter(survey::Column::Id.eq(id))
+        .filter(survey::Column::TenantId.eq(tenant))
+        .filter(survey::Column::State.eq(open_state))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Due follow-up checks, claimed for the caller's transaction: on
+/// PostgreSQL with `FOR UPDATE SKIP LOCKED`, so replicas share the work
+/// without taking the same survey twice. (SQLite runs one transaction at a
+/// time.)
+pub async fn claim_due_follow_ups<C: ConnectionTrait>(
+    c: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<survey::Model>, DbErr> {
+    let mut query = survey::Entity::find()
+        .filter(survey::Column::FollowUpDone.eq(false))
+        .filter(survey::Column::FollowUpAt.lte(now))
+        .order_by_asc(survey::Column::FollowUpAt)
+        .limit(limit);
+    if c.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    query.all(c).await
+}
+
+/// Updates a survey row as given.
+pub async fn update_survey<C: ConnectionTrait>(c: &C, model: survey::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().update(c).await.map(|_| ())
+}
+
+/// True when a spike alert for the cluster covers time after `since`.
+pub async fn recent_alert_exists<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    cluster: &str,
+    since: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(spike_alert::Entity::find()
+        .filter(spike_alert::Column::TenantId.eq(tenant))
+        .filter(spike_alert::Column::Cluster.eq(cluster))
+        .filter(spike_alert::Column::WindowEnd.gt(since))
+        .one(c)
+        .await?
+        .is_some())
+}
+
+/// Records a spike alert.
+pub async fn insert_alert<C: ConnectionTrait>(c: &C, model: spike_alert::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}

@@ -1,0 +1,170 @@
+//! GetInsights and ListRecurringProblems: answers change the figures,
+//! grouping and paging, recurring problems with a spike and its one alert.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use redress_proto::{
+    common::v1::{Channel, ComplaintCategory, TransactionReferences},
+    feedback::v1::{
+        Dimension, EventType, GetInsightsRequest, ListRecurringProblemsRequest, ReferenceKind,
+        SubmitSurveyResponseRequest, SurveyAnswer, TimeWindow, recurring_problem::Trend, survey_answer::ProblemSolved,
+    },
+    notification::v1::NotificationEvent,
+};
+use redress_testkit::{TestDb, backend_tests, eventually};
+use tonic::Code;
+
+use crate::{
+    events::{insights, week},
+    helpers::{OPS_CONTACT, TestFeedback, case_outcome, event, ts},
+};
+
+async fn answers_change_the_insights(db: TestDb) {
+    let mut t = TestFeedback::start(&db).await;
+    let now = Utc::now();
+    t.internal
+        .record_event(t.service(event("c-1:submitted", EventType::Submitted, "c-1", now - Duration::hours(3))))
+        .await
+        .unwrap();
+    let before = insights(&mut t, week(now), Dimension::PaymentMethod).await;
+    let s = before.total.unwrap().satisfaction.unwrap();
+    assert_eq!((s.sent_count, s.answered_count), (0, 0));
+
+    t.internal.record_case_outcome(t.service(case_outcome("k-1", "c-1", now))).await.unwrap();
+    t.drained().await;
+    let token = t.peer.notifications()[0].variables["survey_token"].clone();
+    let answer = SurveyAnswer { csat: 4, problem_solved: ProblemSolved::Yes.into(), fairness: 5, ..Default::default() };
+    let request = SubmitSurveyResponseRequest { token, request_id: "r-1".into(), answer: Some(answer) };
+    t.client.submit_survey_response(t.backend(request)).await.unwrap();
+
+    let after = insights(&mut t, week(now + Duration::seconds(1)), Dimension::PaymentMethod).await;
+    let total = after.total.unwrap();
+    let s = total.satisfaction.unwrap();
+    assert_eq!((s.sent_count, s.answered_count, s.csat_count, s.solved_count), (1, 1, 1, 1));
+    assert!((s.csat_average - 4.0).abs() < 1e-9);
+    assert!((s.fairness_average - 5.0).abs() < 1e-9);
+    assert!((s.response_rate - 1.0).abs() < 1e-9);
+    assert_eq!(after.groups.len(), 1);
+    assert_eq!(after.groups[0].key.clone().unwrap().payment_method, "blik");
+    t.stop().await;
+}
+
+async fn groups_are_paged_with_signed_tokens(db: TestDb) {
+    let mut t = TestFeedback::start(&db).await;
+    let now = Utc::now();
+    for (i, channel) in [Channel::Email, Channel::Email, Channel::LiveChat, Channel::Phone].into_iter().enumerate() {
+        let mut e = event(&format!("e-{i}"), EventType::Submitted, &format!("c-{i}"), now - Duration::hours(1));
+        e.channel = channel.into();
+        t.internal.record_event(t.service(e)).await.unwrap();
+    }
+    let window = week(now);
+    let mut request = GetInsightsRequest {
+        window: Some(window),
+        group_by: Dimension::Channel.into(),
+        page_size: 2,
+        ..Default::default()
+    };
+    let first = t.client.get_insights(t.analyst(request.clone())).await.unwrap().into_inner();
+    assert_eq!(first.groups.len(), 2);
+    assert_eq!(first.groups[0].key.clone().unwrap().channel(), Channel::Email, "most complaints first");
+    assert_eq!(first.groups[0].volumes.unwrap().submitted_count, 2);
+    assert_eq!(first.total.unwrap().volumes.unwrap().submitted_count, 4);
+    assert!(!first.next_page_token.is_empty());
+    request.page_token = first.next_page_token.clone();
+    let second = t.client.get_insights(t.analyst(request.clone())).await.unwrap().into_inner();
+    assert_eq!(second.groups.len(), 1);
+    assert!(second.next_page_token.is_empty());
+
+    // A token is bound to its request.
+    request.group_by = Dimension::Category.into();
+    let err = t.client.get_insights(t.analyst(request.clone())).await.unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    // Filters narrow the figures.
+    let filtered =
+        GetInsightsRequest { window: Some(week(now)), channel: Channel::LiveChat.into(), ..Default::default() };
+    let got = t.client.get_insights(t.analyst(filtered)).await.unwrap().into_inner();
+    assert_eq!(got.total.unwrap().volumes.unwrap().submitted_count, 1);
+    // Only analysts, supervisors and admins read insights.
+    let err = t.client.get_insights(t.backend(GetInsightsRequest::default())).await.unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+    t.stop().await;
+}
+
+async fn a_spike_of_withdrawal_complaints_is_a_recurring_problem_with_one_alert(db: TestDb) {
+    let mut t = TestFeedback::start(&db).await;
+    let now = Utc::now();
+    let mut n = 0;
+    let mut submit = async |t: &mut TestFeedback, method: &str, days_ago: i64| {
+        n += 1;
+        let mut e = event(&format!("e-{n}"), EventType::Submitted, &format!("c-{n}"), now - Duration::days(days_ago));
+        e.transaction_references = Some(TransactionReferences { payment_method: method.into(), ..Default::default() });
+        t.internal.record_event(t.service(e)).await.unwrap();
+    };
+    // The previous week: one BLIK problem and three Visa problems.
+    submit(&mut t, "blik", 10).await;
+    for _ in 0..3 {
+        submit(&mut t, "visa", 9).await;
+    }
+    // This week: five BLIK problems, three Visa, one Skrill.
+    for _ in 0..5 {
+        submit(&mut t, "blik", 1).await;
+    }
+    for _ in 0..3 {
+        submit(&mut t, "visa", 2).await;
+    }
+    submit(&mut t, "skrill", 2).await;
+
+    let request = ListRecurringProblemsRequest { window: Some(week(now)), ..Default::default() };
+    let got = t.client.list_recurring_problems(t.analyst(request.clone())).await.unwrap().into_inner();
+    assert_eq!(got.min_count, 3);
+    assert!((got.spike_factor - 2.0).abs() < 1e-9);
+    let problems = got.recurring_problems;
+    assert_eq!(problems.len(), 2, "skrill is under the threshold");
+    let blik = &problems[0];
+    assert_eq!(blik.reference, "blik");
+    assert_eq!(blik.category(), ComplaintCategory::Withdrawal);
+    assert_eq!(blik.reference_kind(), ReferenceKind::PaymentMethod);
+    assert_eq!((blik.count, blik.previous_count), (5, 1));
+    assert_eq!(blik.trend(), Trend::Rising);
+    assert!(blik.spike);
+    assert_eq!(blik.example_complaints.len(), 5);
+    let visa = &problems[1];
+    assert_eq!((visa.count, visa.previous_count, visa.spike), (3, 3, false));
+    assert_eq!(visa.trend(), Trend::Stable);
+
+    let peer = t.peer.clone();
+    assert!(eventually(StdDuration::from_secs(10), || async { peer.notifications().len() == 1 }).await);
+    let alert = &t.peer.notifications()[0];
+    assert_eq!(alert.event(), NotificationEvent::OperationsAlert);
+    assert_eq!(alert.recipient.as_ref().unwrap().email, OPS_CONTACT);
+    assert_eq!(alert.recipient.as_ref().unwrap().preferred_channel(), Channel::Email);
+    assert_eq!(alert.variables["reference"], "blik");
+
+    // Asking again, or for only spikes, alerts no more.
+    let only = ListRecurringProblemsRequest { window: Some(week(now)), spikes_only: true, ..Default::default() };
+    let spikes = t.client.list_recurring_problems(t.analyst(only)).await.unwrap().into_inner();
+    assert_eq!(spikes.recurring_problems.len(), 1);
+    t.client.list_recurring_problems(t.analyst(request)).await.unwrap();
+    t.drained().await;
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    assert_eq!(t.peer.notifications().len(), 1, "one alert per spike and window");
+
+    let bad = ListRecurringProblemsRequest { min_count: -1, spike_factor: 0.5, ..Default::default() };
+    let err = t.client.list_recurring_problems(t.analyst(bad)).await.unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    let long = TimeWindow { start_time: Some(ts(now - Duration::days(400))), end_time: Some(ts(now)) };
+    let err = t
+        .client
+        .list_recurring_problems(t.analyst(ListRecurringProblemsRequest { window: Some(long), ..Default::default() }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    t.stop().await;
+}
+
+backend_tests!(
+    answers_change_the_insights,
+    groups_are_paged_with_signed_tokens,
+    a_spike_of_withdrawal_complaints_is_a_recurring_problem_with_one_alert,
+);
