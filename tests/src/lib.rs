@@ -1,1 +1,168 @@
-//! End-to-end scenarios live in tests/*.rs
+//! A sandbox that runs the whole platform for a test: intake, resolution,
+//! notification and feedback, each with its own throwaway database (SQLite
+//! files or fresh PostgreSQL databases), on free loopback ports, wired to each
+//! other through their outboxes exactly as in production. Notification writes
+//! e-mails as `.eml` files into a folder the test can read.
+
+use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf};
+
+use redress_auth::Role;
+use redress_feedback::{Feedback, FeedbackConfig};
+use redress_intake::{Intake, IntakeConfig};
+use redress_notification::{Notification, NotificationConfig};
+use redress_outbox::PeerConfig;
+use redress_proto::{
+    feedback::v1::feedback_service_client::FeedbackServiceClient,
+    intake::v1::intake_service_client::IntakeServiceClient,
+    notification::v1::notification_service_client::NotificationServiceClient,
+    resolution::v1::resolution_service_client::ResolutionServiceClient,
+};
+use redress_resolution::{Resolution, ResolutionConfig};
+use redress_testkit::{Backend, TestDb, auth_config, token};
+use tokio::net::TcpListener;
+use tonic::transport::Channel;
+
+/// The tenant every sandbox call uses.
+pub const TENANT: &str = "casino-e2e";
+
+/// The running platform.
+pub struct Sandbox {
+    /// The intake service.
+    pub intake: Intake,
+    /// The resolution service.
+    pub resolution: Resolution,
+    /// The notification service.
+    pub notification: Notification,
+    /// The feedback service.
+    pub feedback: Feedback,
+    /// Where notification writes e-mails.
+    pub mail_dir: PathBuf,
+    _mail: tempfile::TempDir,
+    _dbs: Vec<TestDb>,
+}
+
+/// Relay settings that make a test fast without changing behaviour.
+fn quick_outbox(peers: &BTreeMap<&str, SocketAddr>, own: &str) -> redress_outbox::RelayConfig {
+    let mut config = redress_outbox::RelayConfig {
+        poll_interval_ms: 100,
+        initial_backoff_ms: 50,
+        max_backoff_ms: 500,
+        ..Default::default()
+    };
+    for (name, addr) in peers {
+        if *name != own {
+            config.peers.insert((*name).to_owned(), PeerConfig { url: format!("http://{addr}") });
+        }
+    }
+    config
+}
+
+impl Sandbox {
+    /// Starts all four services on `backend`.
+    pub async fn start(backend: Backend) -> Sandbox {
+        let dbs = vec![
+            TestDb::new(backend).await,
+            TestDb::new(backend).await,
+            TestDb::new(backend).await,
+            TestDb::new(backend).await,
+        ];
+        let mut listeners = Vec::new();
+        for _ in 0..4 {
+            listeners.push(TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}")));
+        }
+        let addr = |i: usize| listeners[i].local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
+        let peers: BTreeMap<&str, SocketAddr> =
+            [("intake", addr(0)), ("resolution", addr(1)), ("notification", addr(2)), ("feedback", addr(3))].into();
+        let mail = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let mut listeners = listeners.into_iter();
+        let mut next = || listeners.next().unwrap_or_else(|| panic!("four listeners"));
+
+        let intake = IntakeConfig {
+            database: dbs[0].config.clone(),
+            auth: auth_config(),
+            outbox: quick_outbox(&peers, "intake"),
+            ..Default::default()
+        };
+        let intake = Intake::start_on(intake, next()).await.unwrap_or_else(|e| panic!("intake: {e:#}"));
+
+        let resolution = ResolutionConfig {
+            database: dbs[1].config.clone(),
+            auth: auth_config(),
+            outbox: quick_outbox(&peers, "resolution"),
+            ..Default::default()
+        };
+        let resolution = Resolution::start_on(resolution, next()).await.unwrap_or_else(|e| panic!("resolution: {e:#}"));
+
+        let mut notification =
+            NotificationConfig { database: dbs[2].config.clone(), auth: auth_config(), ..Default::default() };
+        notification.email.file_dir = mail.path().to_path_buf();
+        notification.delivery.poll_interval_ms = 100;
+        let notification =
+            Notification::start_on(notification, next()).await.unwrap_or_else(|e| panic!("notification: {e:#}"));
+
+        let feedback = FeedbackConfig {
+            database: dbs[3].config.clone(),
+            auth: auth_config(),
+            outbox: quick_outbox(&peers, "feedback"),
+            ..Default::default()
+        };
+        let feedback = Feedback::start_on(feedback, next()).await.unwrap_or_else(|e| panic!("feedback: {e:#}"));
+
+        Sandbox {
+            intake,
+            resolution,
+            notification,
+            feedback,
+            mail_dir: mail.path().to_path_buf(),
+            _mail: mail,
+            _dbs: dbs,
+        }
+    }
+
+    /// A token of [`TENANT`] with `roles`.
+    pub fn token(&self, roles: &[Role]) -> String {
+        token(TENANT, roles)
+    }
+
+    /// A client of intake's public API.
+    pub fn intake(&self) -> IntakeServiceClient<Channel> {
+        IntakeServiceClient::new(redress_testkit::channel(self.intake.local_addr()))
+    }
+
+    /// A client of resolution's public API.
+    pub fn resolution(&self) -> ResolutionServiceClient<Channel> {
+        ResolutionServiceClient::new(redress_testkit::channel(self.resolution.local_addr()))
+    }
+
+    /// A client of notification's public API.
+    pub fn notification(&self) -> NotificationServiceClient<Channel> {
+        NotificationServiceClient::new(redress_testkit::channel(self.notification.local_addr()))
+    }
+
+    /// A client of feedback's public API.
+    pub fn feedback(&self) -> FeedbackServiceClient<Channel> {
+        FeedbackServiceClient::new(redress_testkit::channel(self.feedback.local_addr()))
+    }
+
+    /// The e-mails written so far, as raw RFC 5322 text.
+    pub fn emails(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.mail_dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).collect()
+    }
+
+    /// Stops every service gracefully.
+    pub async fn shutdown(self) {
+        self.intake.shutdown().await;
+        self.resolution.shutdown().await;
+        self.notification.shutdown().await;
+        self.feedback.shutdown().await;
+    }
+}

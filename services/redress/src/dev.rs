@@ -18,8 +18,11 @@ use clap::Args;
 use futures::future::BoxFuture;
 use redress_auth::Role;
 use redress_config::Secret;
+use redress_feedback::{Feedback, FeedbackConfig};
 use redress_intake::{Intake, IntakeConfig};
+use redress_notification::{Notification, NotificationConfig, config::EmailTransport};
 use redress_outbox::PeerConfig;
+use redress_resolution::{Resolution, ResolutionConfig};
 use redress_telemetry::{LogConfig, LogFormat};
 
 use crate::{sample, secret, token};
@@ -43,6 +46,15 @@ pub struct DevArgs {
     /// Port of the intake service.
     #[arg(long, default_value_t = 50051, value_parser = clap::value_parser!(u16).range(1..))]
     intake_port: u16,
+    /// Port of the resolution service.
+    #[arg(long, default_value_t = 50052, value_parser = clap::value_parser!(u16).range(1..))]
+    resolution_port: u16,
+    /// Port of the notification service.
+    #[arg(long, default_value_t = 50053, value_parser = clap::value_parser!(u16).range(1..))]
+    notification_port: u16,
+    /// Port of the feedback service.
+    #[arg(long, default_value_t = 50054, value_parser = clap::value_parser!(u16).range(1..))]
+    feedback_port: u16,
 }
 
 /// What `redress dev` hands a service to start it.
@@ -57,6 +69,8 @@ pub struct DevEnv {
     /// Every peer this service's outbox may call: a URL when the peer runs in
     /// this process, empty otherwise (its rows then wait).
     pub peers: BTreeMap<String, PeerConfig>,
+    /// The data folder (notification writes e-mails to `<data-dir>/mail`).
+    pub data_dir: PathBuf,
 }
 
 /// A started service: how to stop it gracefully.
@@ -77,7 +91,12 @@ struct Service {
 }
 
 /// Every service that exists, in start order.
-static SERVICES: &[Service] = &[Service { name: "intake", port: |a| a.intake_port, start: start_intake }];
+static SERVICES: &[Service] = &[
+    Service { name: "intake", port: |a| a.intake_port, start: start_intake },
+    Service { name: "resolution", port: |a| a.resolution_port, start: start_resolution },
+    Service { name: "notification", port: |a| a.notification_port, start: start_notification },
+    Service { name: "feedback", port: |a| a.feedback_port, start: start_feedback },
+];
 
 /// Every Redress service name that can appear as an outbox peer.
 const ALL_SERVICE_NAMES: [&str; 4] = ["intake", "resolution", "notification", "feedback"];
@@ -91,6 +110,49 @@ fn start_intake(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
         config.outbox.peers = env.peers;
         let intake = Intake::start(config).await?;
         Ok(Running { addr: intake.local_addr(), stop: Box::new(move || Box::pin(intake.shutdown())) })
+    })
+}
+
+fn start_resolution(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
+    Box::pin(async move {
+        let mut config = ResolutionConfig::default();
+        config.server.listen = env.listen.to_string();
+        config.database.url = Secret::new(env.database_url);
+        config.auth.hs256_secret = Secret::new(env.secret);
+        config.outbox.peers = env.peers;
+        let resolution = Resolution::start(config).await?;
+        Ok(Running { addr: resolution.local_addr(), stop: Box::new(move || Box::pin(resolution.shutdown())) })
+    })
+}
+
+/// Where `redress dev` writes e-mails instead of sending them.
+pub fn mail_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("mail")
+}
+
+fn start_notification(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
+    Box::pin(async move {
+        let mut config = NotificationConfig::default();
+        config.server.listen = env.listen.to_string();
+        config.database.url = Secret::new(env.database_url);
+        config.auth.hs256_secret = Secret::new(env.secret);
+        // Development never sends real e-mail: each message becomes an .eml file.
+        config.email.transport = EmailTransport::File;
+        config.email.file_dir = mail_dir(&env.data_dir);
+        let notification = Notification::start(config).await?;
+        Ok(Running { addr: notification.local_addr(), stop: Box::new(move || Box::pin(notification.shutdown())) })
+    })
+}
+
+fn start_feedback(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
+    Box::pin(async move {
+        let mut config = FeedbackConfig::default();
+        config.server.listen = env.listen.to_string();
+        config.database.url = Secret::new(env.database_url);
+        config.auth.hs256_secret = Secret::new(env.secret);
+        config.outbox.peers = env.peers;
+        let feedback = Feedback::start(config).await?;
+        Ok(Running { addr: feedback.local_addr(), stop: Box::new(move || Box::pin(feedback.shutdown())) })
     })
 }
 
@@ -134,6 +196,7 @@ fn plan(args: &DevArgs, data_dir: &Path, secret: &str) -> anyhow::Result<Vec<Pla
                     database_url: sqlite_url(&database_file),
                     secret: secret.to_owned(),
                     peers,
+                    data_dir: data_dir.to_path_buf(),
                 },
                 database_file,
             }
@@ -244,6 +307,11 @@ fn banner(
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Data folder:  {}", data_dir.display());
+    let _ = writeln!(
+        out,
+        "E-mails:      written as .eml files to {} (no mail leaves this machine)",
+        mail_dir(data_dir).display()
+    );
     let state = match origin {
         secret::Origin::Created => "generated now",
         secret::Origin::Loaded => "reused",
@@ -301,14 +369,21 @@ mod tests {
     }
 
     #[test]
-    fn intake_gets_its_own_database_and_waiting_peers_for_services_not_built_yet() {
+    fn intake_gets_its_own_database_and_every_peer_running_here() {
         let plan = plan(&args("127.0.0.1"), Path::new("/data/dev"), "s").unwrap();
         let intake = plan.iter().find(|p| p.service.name == "intake").unwrap();
         assert_eq!(intake.env.listen, "127.0.0.1:50051".parse().unwrap());
         assert_eq!(intake.env.database_url, "sqlite:///data/dev/intake.db?mode=rwc");
         assert_eq!(intake.env.secret, "s");
         let peers: Vec<_> = intake.env.peers.iter().map(|(k, v)| (k.as_str(), v.url.as_str())).collect();
-        assert_eq!(peers, [("feedback", ""), ("notification", ""), ("resolution", "")]);
+        assert_eq!(
+            peers,
+            [
+                ("feedback", "http://127.0.0.1:50054"),
+                ("notification", "http://127.0.0.1:50053"),
+                ("resolution", "http://127.0.0.1:50052")
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `redress`: the Redress platform's development runner and operator CLI.
 //!
-//! - `redress dev` runs every Redress service that exists (today: intake) in
+//! - `redress dev` runs every Redress service (intake, resolution,
+//!   notification, feedback) in
 //!   one process, each on its own port with its own SQLite file in a data
 //!   folder, all trusting one HS256 development secret that is generated on
 //!   the first start and kept in `<data-dir>/dev-secret`. It prints each
