@@ -24,6 +24,8 @@ use tonic::transport::Channel;
 
 /// The tenant every sandbox call uses.
 pub const TENANT: &str = "casino-e2e";
+/// Where feedback sends the tenant's spike alerts.
+pub const OPERATIONS_CONTACT: &str = "ops@casino-e2e.example";
 
 /// The running platform.
 pub struct Sandbox {
@@ -96,6 +98,13 @@ impl Sandbox {
         let mut notification =
             NotificationConfig { database: dbs[2].config.clone(), auth: auth_config(), ..Default::default() };
         notification.email.file_dir = mail.path().to_path_buf();
+        notification.tenants.insert(
+            TENANT.to_owned(),
+            redress_notification::config::TenantConfig {
+                operations_email: OPERATIONS_CONTACT.to_owned(),
+                ..Default::default()
+            },
+        );
         notification.delivery.poll_interval_ms = 100;
         let notification =
             Notification::start_on(notification, next()).await.unwrap_or_else(|e| panic!("notification: {e:#}"));

@@ -35,10 +35,6 @@ pub struct FeedbackConfig {
     // `default`: the config crate drops empty maps of the defaults.
     #[serde(default)]
     pub tenants: BTreeMap<String, TenantOverrides>,
-    /// The operations contact (an e-mail address) of each tenant, who gets
-    /// spike alerts, e.g. `operations_contacts.casino-a = "ops@casino"`.
-    #[serde(default)]
-    pub operations_contacts: BTreeMap<String, String>,
     /// How often the follow-up sweeper looks for due checks, in milliseconds.
     pub follow_up_interval_ms: u64,
 }
@@ -114,7 +110,6 @@ impl Default for FeedbackConfig {
             survey_base_url: "https://casino.example/survey".into(),
             defaults: TenantSettings::default(),
             tenants: BTreeMap::new(),
-            operations_contacts: BTreeMap::new(),
             follow_up_interval_ms: 60_000,
         }
     }
@@ -129,15 +124,11 @@ mod tests {
         let sources = redress_config::Sources { file: None, env: Some(Default::default()) };
         let loaded = redress_config::load("feedback", &FeedbackConfig::default(), &sources);
         assert!(loaded.is_ok(), "{:?}", loaded.err());
-        let env = [
-            ("REDRESS_FEEDBACK__TENANTS__ACME__FOLLOW_UP_DAYS".to_owned(), "2".to_owned()),
-            ("REDRESS_FEEDBACK__OPERATIONS_CONTACTS__ACME".to_owned(), "ops@acme.example".to_owned()),
-        ];
+        let env = [("REDRESS_FEEDBACK__TENANTS__ACME__FOLLOW_UP_DAYS".to_owned(), "2".to_owned())];
         let sources = redress_config::Sources { file: None, env: Some(env.into_iter().collect()) };
         let config = redress_config::load("feedback", &FeedbackConfig::default(), &sources).ok();
         let config = config.unwrap_or_default();
         assert_eq!(config.tenant("acme").follow_up_days, 2);
-        assert_eq!(config.operations_contacts.get("acme").map(String::as_str), Some("ops@acme.example"));
     }
 
     #[test]

@@ -699,7 +699,6 @@ impl FeedbackApi {
         if spikes.is_empty() {
             return Ok(());
         }
-        let contact = self.config.operations_contacts.get(tenant);
         let txn = self.begin().await?;
         let mut messages = Vec::new();
         for p in spikes {
@@ -722,10 +721,7 @@ impl FeedbackApi {
             )
             .await?;
             tracing::warn!(tenant, cluster = %cluster, count = p.count, previous = p.previous_count, "recurring problem spike");
-            match contact {
-                Some(contact) => messages.push(outbox::spike_alert(tenant, &id, contact, p, w)),
-                None => tracing::warn!(tenant, "no operations contact configured; spike alert not sent"),
-            }
+            messages.push(outbox::spike_alert(tenant, &id, p, w));
         }
         redress_outbox::enqueue(&txn, messages).await?;
         self.commit(txn).await

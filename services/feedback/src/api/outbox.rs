@@ -84,9 +84,9 @@ pub fn flag_follow_up(
     OutboxMessage::grpc(tenant, RESOLUTION, FLAG_FOLLOW_UP, &request)
 }
 
-/// notification.SendNotification(operations_alert) to the tenant's
-/// operations contact about a spike.
-pub fn spike_alert(tenant: &str, alert_id: &str, contact: &str, p: &RecurringProblem, w: &Window) -> OutboxMessage {
+/// notification.SendNotification(operations_alert) about a spike. The
+/// notification service owns the tenant's operations contact and routes it.
+pub fn spike_alert(tenant: &str, alert_id: &str, p: &RecurringProblem, w: &Window) -> OutboxMessage {
     let category =
         redress_proto::common::v1::ComplaintCategory::try_from(p.category).map(|c| c.as_str_name()).unwrap_or_default();
     let kind = ReferenceKind::try_from(p.reference_kind).map(|k| k.as_str_name()).unwrap_or_default();
@@ -118,7 +118,6 @@ pub fn spike_alert(tenant: &str, alert_id: &str, contact: &str, p: &RecurringPro
         recipient: Some(Player {
             player_id: "operations".into(),
             display_name: "Operations".into(),
-            email: contact.to_owned(),
             preferred_channel: Channel::Email.into(),
             ..Default::default()
         }),

@@ -34,7 +34,6 @@ use tonic::{Request, Response, Status, transport::Channel as GrpcChannel};
 
 pub const TENANT: &str = "casino-a";
 pub const OTHER_TENANT: &str = "casino-b";
-pub const OPS_CONTACT: &str = "ops@casino-a.example";
 
 /// A running feedback service, clients for it, and the peer it calls.
 pub struct TestFeedback {
@@ -57,7 +56,6 @@ pub fn config(db: &TestDb, peer: Option<SocketAddr>) -> FeedbackConfig {
     // Tests drive the sweeper themselves, at a time of their choosing.
     config.follow_up_interval_ms = 3_600_000;
     config.survey_base_url = "https://casino-a.example/survey".into();
-    config.operations_contacts.insert(TENANT.into(), OPS_CONTACT.into());
     let url = peer.map(|a| format!("http://{a}")).unwrap_or_default();
     for name in ["resolution", "notification"] {
         config.outbox.peers.insert(name.into(), PeerConfig { url: url.clone() });
