@@ -12,11 +12,25 @@
 //! - `redress bench submit` is a time-bounded load generator for
 //!   `IntakeService/SubmitComplaint` that reports throughput, errors by gRPC
 //!   code and latency percentiles.
+//! - `redress case verify cases/{id}` asks a running resolution service to
+//!   recompute a case's hash-chained history and prints whether it is intact
+//!   or the first modified, deleted or reordered event; `--history` also
+//!   lists the events. Exits 0 when intact, 1 when broken, 2 when it could
+//!   not check.
+//! - `redress returns export --regulator ukgc|mga --from YYYY-MM-DD --to
+//!   YYYY-MM-DD` writes a regulator's return for the period (`--to`
+//!   exclusive) as CSV, to stdout or `--output`: the UKGC counts per category
+//!   with a total row, or the MGA list of disputes referred to ADR.
 
 mod bench;
+mod case;
 mod dev;
+mod remote;
+mod returns;
 mod sample;
 mod secret;
+#[cfg(test)]
+mod testing;
 mod token;
 
 use std::process::ExitCode;
@@ -38,21 +52,33 @@ enum Command {
     Token(token::TokenArgs),
     /// Generate load against a running service.
     Bench(bench::BenchArgs),
+    /// Check a case on a running resolution service.
+    Case(case::CaseArgs),
+    /// Export a regulator's return from a running resolution service.
+    Returns(returns::ReturnsArgs),
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `case verify` keeps 1 for "broken", so it fails with 2.
+    let failure = match cli.command {
+        Command::Case(_) => ExitCode::from(case::ERROR_EXIT),
+        _ => ExitCode::FAILURE,
+    };
+    let done = ExitCode::SUCCESS;
     let result = match cli.command {
-        Command::Dev(args) => dev::run(args).await,
-        Command::Token(args) => token::run(args),
-        Command::Bench(args) => bench::run(args).await,
+        Command::Dev(args) => dev::run(args).await.map(|()| done),
+        Command::Token(args) => token::run(args).map(|()| done),
+        Command::Bench(args) => bench::run(args).await.map(|()| done),
+        Command::Case(args) => case::run(args).await,
+        Command::Returns(args) => returns::run(args).await.map(|()| done),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("redress: {err:#}");
-            ExitCode::FAILURE
+            failure
         }
     }
 }
