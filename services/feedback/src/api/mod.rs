@@ -13,6 +13,7 @@ use prost::Message;
 use rand::RngCore;
 use redress_auth::{Caller, Role};
 use redress_errors::{ApiError, ErrorCode, Violations};
+use redress_idempotency::fingerprint;
 use redress_outbox::{OutboxMessage, Relay};
 use redress_paging::PageTokens;
 use redress_proto::{
@@ -84,31 +85,9 @@ impl FeedbackApi {
         Ok(())
     }
 
-    /// The saved response of a keyed write, if this key was used before:
-    /// the same payload replays it, another payload is refused.
-    async fn replay<R: Message + Default>(
-        &self,
-        conn: &impl sea_orm::ConnectionTrait,
-        tenant: &str,
-        method: &str,
-        request_id: &str,
-        fingerprint: &str,
-    ) -> Result<Option<R>, ApiError> {
-        let Some(record) = store::find_idempotency(conn, tenant, method, request_id).await? else {
-            return Ok(None);
-        };
-        if record.fingerprint != fingerprint {
-            return Err(ApiError::already_exists(
-                "IDEMPOTENCY_KEY_REUSED",
-                format!("request_id {request_id:?} was already used with a different request"),
-            ));
-        }
-        R::decode(record.response.as_slice()).map(Some).map_err(ApiError::internal)
-    }
-
-    /// Runs a keyed write: replays a saved response, or runs `write` in a
-    /// transaction that also saves its response. A concurrent twin that
-    /// commits first makes this one roll back and replay the twin's answer.
+    /// Runs a keyed write (see `redress_idempotency::run`) whose `write` also
+    /// returns the outbox rows to enqueue in its transaction; wakes the relay
+    /// when something was written.
     async fn keyed_write<R, F>(
         &self,
         tenant: &str,
@@ -121,26 +100,17 @@ impl FeedbackApi {
         R: Message + Default,
         F: AsyncFnOnce(&DatabaseTransaction) -> Result<(R, Vec<OutboxMessage>), ApiError>,
     {
-        let txn = self.begin().await?;
-        if let Some(saved) = self.replay(&txn, tenant, method, request_id, fingerprint).await? {
-            return Ok((saved, true));
+        let key = redress_idempotency::Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() };
+        let (response, replayed) = redress_idempotency::run(&self.db, &key, async |txn| {
+            let (response, messages) = write(txn).await?;
+            redress_outbox::enqueue(txn, messages).await?;
+            Ok(response)
+        })
+        .await?;
+        if !replayed {
+            self.relay.notify();
         }
-        let (response, messages) = write(&txn).await?;
-        redress_outbox::enqueue(&txn, messages).await?;
-        let saved =
-            store::save_idempotency(&txn, tenant, method, request_id, fingerprint, response.encode_to_vec()).await;
-        match saved {
-            Ok(()) => {
-                self.commit(txn).await?;
-                Ok((response, false))
-            }
-            Err(err) if redress_db::is_unique_violation(&err) => {
-                drop(txn);
-                let saved = self.replay(&self.db, tenant, method, request_id, fingerprint).await?;
-                saved.map(|r| (r, true)).ok_or_else(|| ApiError::internal(err))
-            }
-            Err(err) => Err(err.into()),
-        }
+        Ok((response, replayed))
     }
 
     /// Loads a complaint's fact (locked) or starts one, lets `change` fold
@@ -166,13 +136,6 @@ impl FeedbackApi {
             Err(err) => Err(err.into()),
         }
     }
-}
-
-/// SHA-256 of a request with its idempotency key cleared.
-fn fingerprint<M: Message + Clone>(request: &M, clear_key: impl FnOnce(&mut M)) -> String {
-    let mut copy = request.clone();
-    clear_key(&mut copy);
-    hex::encode(Sha256::digest(copy.encode_to_vec()))
 }
 
 /// The current time at the precision both databases store (microseconds),

@@ -142,33 +142,6 @@ pub mod survey {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// Idempotency records: the saved response of every keyed write.
-pub mod idempotency {
-    use sea_orm::entity::prelude::*;
-
-    /// One row per (tenant, method, key).
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "idempotency_records")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub tenant_id: String,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub method: String,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub request_id: String,
-        /// SHA-256 of the request without its key; a reuse with another payload differs.
-        pub fingerprint: String,
-        /// The prost-encoded response.
-        pub response: Vec<u8>,
-        pub created_at: DateTimeUtc,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
 /// Spike alerts sent, so each spike alerts once.
 pub mod spike_alert {
     use sea_orm::entity::prelude::*;

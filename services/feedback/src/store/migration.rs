@@ -15,7 +15,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateFeedbackTables), Box::new(redress_outbox::migration::CreateOutbox)]
+        vec![
+            Box::new(CreateFeedbackTables),
+            Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
+            Box::new(redress_outbox::migration::CreateOutbox),
+        ]
     }
 }
 
@@ -125,17 +129,6 @@ enum Surveys {
     ExpireAt,
     FollowUpAt,
     FollowUpDone,
-}
-
-#[derive(DeriveIden)]
-enum IdempotencyRecords {
-    Table,
-    TenantId,
-    Method,
-    RequestId,
-    Fingerprint,
-    Response,
-    CreatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -325,27 +318,6 @@ impl MigrationTrait for CreateFeedbackTables {
         manager
             .create_table(
                 Table::create()
-                    .table(IdempotencyRecords::Table)
-                    .if_not_exists()
-                    .col(string(IdempotencyRecords::TenantId))
-                    .col(string(IdempotencyRecords::Method))
-                    .col(string(IdempotencyRecords::RequestId))
-                    .col(string(IdempotencyRecords::Fingerprint))
-                    .col(blob(IdempotencyRecords::Response))
-                    .col(timestamp_with_time_zone(IdempotencyRecords::CreatedAt))
-                    .primary_key(
-                        Index::create()
-                            .col(IdempotencyRecords::TenantId)
-                            .col(IdempotencyRecords::Method)
-                            .col(IdempotencyRecords::RequestId),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
                     .table(SpikeAlerts::Table)
                     .if_not_exists()
                     .col(string(SpikeAlerts::Id).primary_key())
@@ -377,7 +349,6 @@ impl MigrationTrait for CreateFeedbackTables {
             Events::Table.into_iden(),
             ComplaintFacts::Table.into_iden(),
             Surveys::Table.into_iden(),
-            IdempotencyRecords::Table.into_iden(),
             SpikeAlerts::Table.into_iden(),
         ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;

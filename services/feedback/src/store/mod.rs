@@ -11,7 +11,7 @@ use sea_orm::{
     sea_query::{LockBehavior, LockType},
 };
 
-pub use entities::{complaint_fact, event, idempotency, spike_alert, survey};
+pub use entities::{complaint_fact, event, spike_alert, survey};
 use redress_proto::feedback::v1::Dimension;
 
 use crate::domain::{
@@ -25,41 +25,6 @@ pub struct FactFilter {
     pub category: Option<String>,
     pub channel: Option<String>,
     pub jurisdiction: Option<String>,
-}
-
-/// The saved response of a keyed write, if any.
-pub async fn find_idempotency<C: ConnectionTrait>(
-    c: &C,
-    tenant: &str,
-    method: &str,
-    request_id: &str,
-) -> Result<Option<idempotency::Model>, DbErr> {
-    idempotency::Entity::find_by_id((tenant.to_owned(), method.to_owned(), request_id.to_owned())).one(c).await
-}
-
-/// Saves the response of a keyed write. Fails with a unique violation when a
-/// concurrent request with the same key committed first.
-pub async fn save_idempotency<C: ConnectionTrait>(
-    c: &C,
-    tenant: &str,
-    method: &str,
-    request_id: &str,
-    fingerprint: &str,
-    response: Vec<u8>,
-) -> Result<(), DbErr> {
-    idempotency::Model {
-        tenant_id: tenant.to_owned(),
-        method: method.to_owned(),
-        request_id: request_id.to_owned(),
-        fingerprint: fingerprint.to_owned(),
-        response,
-        created_at: Utc::now(),
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(c)
-    .await
-    .map(|_| ())
 }
 
 /// True when the tenant already stored this event id.

@@ -10,6 +10,7 @@ use chrono::{DateTime, Datelike, Utc};
 use prost::Message;
 use redress_auth::{Caller, Role};
 use redress_errors::{ApiError, Violations};
+use redress_idempotency::{Key, fingerprint};
 use redress_outbox::{OutboxMessage, Relay};
 use redress_paging::PageTokens;
 use redress_policy::PolicyTable;
@@ -25,8 +26,7 @@ use redress_proto::{
         intake_service_server::IntakeService, interaction,
     },
 };
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
-use sha2::{Digest, Sha256};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use tonic::{Request, Response, Status};
 
 use crate::{
@@ -71,47 +71,14 @@ impl IntakeApi {
         }
     }
 
-    async fn begin(&self) -> Result<DatabaseTransaction, ApiError> {
-        Ok(self.db.begin().await?)
-    }
-
-    /// Commits, then wakes the relay so the outbox rows go out at once.
-    async fn commit(&self, txn: DatabaseTransaction) -> Result<(), ApiError> {
-        txn.commit().await?;
-        self.relay.notify();
-        Ok(())
-    }
-
     async fn load(&self, tenant: &str, name: &str, field: &str) -> Result<complaint::Model, ApiError> {
         let id = validate::complaint_name(name, field)?;
         store::find_complaint(&self.db, tenant, &id).await?.ok_or_else(|| ApiError::not_found(name))
     }
 
-    /// The saved response of a keyed write, if this key was used before:
-    /// the same payload replays it, another payload is refused.
-    async fn replay<R: Message + Default>(
-        &self,
-        conn: &impl sea_orm::ConnectionTrait,
-        tenant: &str,
-        method: &str,
-        request_id: &str,
-        fingerprint: &str,
-    ) -> Result<Option<R>, ApiError> {
-        let Some(record) = store::find_idempotency(conn, tenant, method, request_id).await? else {
-            return Ok(None);
-        };
-        if record.fingerprint != fingerprint {
-            return Err(ApiError::already_exists(
-                "IDEMPOTENCY_KEY_REUSED",
-                format!("request_id {request_id:?} was already used with a different request"),
-            ));
-        }
-        R::decode(record.response.as_slice()).map(Some).map_err(ApiError::internal)
-    }
-
-    /// Runs a keyed write: replays a saved response, or runs `write` in a
-    /// transaction that also saves its response. A concurrent twin that
-    /// commits first makes this one roll back and replay the twin's answer.
+    /// Runs a keyed write (see `redress_idempotency::run`) whose `write` also
+    /// returns the outbox rows to enqueue in its transaction; wakes the relay
+    /// when something was written.
     async fn keyed_write<R, F>(
         &self,
         tenant: &str,
@@ -124,34 +91,18 @@ impl IntakeApi {
         R: Message + Default,
         F: AsyncFnOnce(&DatabaseTransaction) -> Result<(R, Vec<OutboxMessage>), ApiError>,
     {
-        let txn = self.begin().await?;
-        if let Some(saved) = self.replay(&txn, tenant, method, request_id, fingerprint).await? {
-            return Ok((saved, true));
+        let key = Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() };
+        let (response, replayed) = redress_idempotency::run(&self.db, &key, async |txn| {
+            let (response, messages) = write(txn).await?;
+            redress_outbox::enqueue(txn, messages).await?;
+            Ok(response)
+        })
+        .await?;
+        if !replayed {
+            self.relay.notify();
         }
-        let (response, messages) = write(&txn).await?;
-        redress_outbox::enqueue(&txn, messages).await?;
-        let saved =
-            store::save_idempotency(&txn, tenant, method, request_id, fingerprint, response.encode_to_vec()).await;
-        match saved {
-            Ok(()) => {
-                self.commit(txn).await?;
-                Ok((response, false))
-            }
-            Err(err) if redress_db::is_unique_violation(&err) => {
-                drop(txn);
-                let saved = self.replay(&self.db, tenant, method, request_id, fingerprint).await?;
-                saved.map(|r| (r, true)).ok_or_else(|| ApiError::internal(err))
-            }
-            Err(err) => Err(err.into()),
-        }
+        Ok((response, replayed))
     }
-}
-
-/// SHA-256 of a request with its idempotency key cleared.
-fn fingerprint<M: Message + Clone>(request: &M, clear_key: impl FnOnce(&mut M)) -> String {
-    let mut copy = request.clone();
-    clear_key(&mut copy);
-    hex::encode(Sha256::digest(copy.encode_to_vec()))
 }
 
 /// The current time at the precision both databases store (microseconds),
@@ -262,9 +213,9 @@ impl IntakeApi {
         let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
         // A plain retry is answered without reserving a reference number.
-        if let Some(mut saved) =
-            self.replay::<SubmitComplaintResponse>(&self.db, &tenant, "SubmitComplaint", &req.request_id, &key).await?
-        {
+        let replay_key =
+            Key { tenant: &tenant, method: "SubmitComplaint", request_id: &req.request_id, fingerprint: key.clone() };
+        if let Some(mut saved) = redress_idempotency::replay::<SubmitComplaintResponse>(&self.db, &replay_key).await? {
             saved.replayed = true;
             return Ok(saved);
         }

@@ -9,7 +9,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateIntakeTables), Box::new(redress_outbox::migration::CreateOutbox)]
+        vec![
+            Box::new(CreateIntakeTables),
+            Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
+            Box::new(redress_outbox::migration::CreateOutbox),
+        ]
     }
 }
 
@@ -71,17 +75,6 @@ enum Interactions {
     Body,
     Author,
     Status,
-    CreatedAt,
-}
-
-#[derive(DeriveIden)]
-enum IdempotencyRecords {
-    Table,
-    TenantId,
-    Method,
-    RequestId,
-    Fingerprint,
-    Response,
     CreatedAt,
 }
 
@@ -189,27 +182,6 @@ impl MigrationTrait for CreateIntakeTables {
         manager
             .create_table(
                 Table::create()
-                    .table(IdempotencyRecords::Table)
-                    .if_not_exists()
-                    .col(string(IdempotencyRecords::TenantId))
-                    .col(string(IdempotencyRecords::Method))
-                    .col(string(IdempotencyRecords::RequestId))
-                    .col(string(IdempotencyRecords::Fingerprint))
-                    .col(blob(IdempotencyRecords::Response))
-                    .col(timestamp_with_time_zone(IdempotencyRecords::CreatedAt))
-                    .primary_key(
-                        Index::create()
-                            .col(IdempotencyRecords::TenantId)
-                            .col(IdempotencyRecords::Method)
-                            .col(IdempotencyRecords::RequestId),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
                     .table(ReferenceCounters::Table)
                     .if_not_exists()
                     .col(string(ReferenceCounters::TenantId))
@@ -222,12 +194,9 @@ impl MigrationTrait for CreateIntakeTables {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Complaints::Table.into_iden(),
-            Interactions::Table.into_iden(),
-            IdempotencyRecords::Table.into_iden(),
-            ReferenceCounters::Table.into_iden(),
-        ] {
+        for table in
+            [Complaints::Table.into_iden(), Interactions::Table.into_iden(), ReferenceCounters::Table.into_iden()]
+        {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

@@ -408,29 +408,8 @@ impl NotificationApi {
         Ok(ListDeliveryAttemptsResponse { attempts: rows.iter().map(convert::attempt).collect(), next_page_token })
     }
 
-    /// The saved response of a keyed write, if this key was used before.
-    async fn replay<R: Message + Default>(
-        &self,
-        conn: &impl ConnectionTrait,
-        tenant: &str,
-        method: &str,
-        request_id: &str,
-        fingerprint: &str,
-    ) -> Result<Option<R>, ApiError> {
-        let Some(record) = store::find_idempotency(conn, tenant, method, request_id).await? else {
-            return Ok(None);
-        };
-        if record.fingerprint != fingerprint {
-            return Err(ApiError::already_exists(
-                "IDEMPOTENCY_KEY_REUSED",
-                format!("request_id {request_id:?} was already used with a different request"),
-            ));
-        }
-        R::decode(record.response.as_slice()).map(Some).map_err(ApiError::internal)
-    }
-
-    /// Runs a keyed write: replays a saved response, or runs `write` in a
-    /// transaction that also saves its response.
+    /// Runs a keyed write (see `redress_idempotency::run`) and wakes the
+    /// sender when something was written.
     async fn keyed_write<R, F>(
         &self,
         tenant: &str,
@@ -443,27 +422,12 @@ impl NotificationApi {
         R: Message + Default,
         F: AsyncFnOnce(&DatabaseTransaction) -> Result<R, ApiError>,
     {
-        let txn = self.db.begin().await?;
-        if let Some(saved) = self.replay(&txn, tenant, method, request_id, fingerprint).await? {
-            return Ok(saved);
+        let key = redress_idempotency::Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() };
+        let (response, replayed) = redress_idempotency::run(&self.db, &key, write).await?;
+        if !replayed {
+            self.sender.notify();
         }
-        let response = write(&txn).await?;
-        let saved =
-            store::save_idempotency(&txn, tenant, method, request_id, fingerprint, response.encode_to_vec(), now())
-                .await;
-        match saved {
-            Ok(()) => {
-                txn.commit().await?;
-                self.sender.notify();
-                Ok(response)
-            }
-            Err(err) if redress_db::is_unique_violation(&err) => {
-                drop(txn);
-                let saved = self.replay(&self.db, tenant, method, request_id, fingerprint).await?;
-                saved.ok_or_else(|| ApiError::internal(err))
-            }
-            Err(err) => Err(err.into()),
-        }
+        Ok(response)
     }
 
     async fn redrive_notification(

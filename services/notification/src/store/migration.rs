@@ -9,7 +9,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateNotificationTables)]
+        vec![Box::new(CreateNotificationTables), Box::new(redress_idempotency::migration::CreateIdempotencyRecords)]
     }
 }
 
@@ -107,17 +107,6 @@ enum TemplateVersions {
     BodyText,
     BodyHtml,
     Updater,
-    CreatedAt,
-}
-
-#[derive(DeriveIden)]
-enum IdempotencyRecords {
-    Table,
-    TenantId,
-    Method,
-    RequestId,
-    Fingerprint,
-    Response,
     CreatedAt,
 }
 
@@ -258,23 +247,7 @@ impl MigrationTrait for CreateNotificationTables {
                     .to_owned(),
             )
             .await?;
-
-        use IdempotencyRecords as I;
-        manager
-            .create_table(
-                Table::create()
-                    .table(I::Table)
-                    .if_not_exists()
-                    .col(string(I::TenantId))
-                    .col(string(I::Method))
-                    .col(string(I::RequestId))
-                    .col(string(I::Fingerprint))
-                    .col(blob(I::Response))
-                    .col(timestamp_with_time_zone(I::CreatedAt))
-                    .primary_key(Index::create().col(I::TenantId).col(I::Method).col(I::RequestId))
-                    .to_owned(),
-            )
-            .await
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -283,7 +256,6 @@ impl MigrationTrait for CreateNotificationTables {
             DeliveryAttempts::Table.into_iden(),
             Templates::Table.into_iden(),
             TemplateVersions::Table.into_iden(),
-            IdempotencyRecords::Table.into_iden(),
         ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }

@@ -11,7 +11,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
-pub use entities::{attempt, idempotency, notification, template, template_version};
+pub use entities::{attempt, notification, template, template_version};
 
 /// Filters of ListNotifications, as stored values.
 #[derive(Debug, Default, Clone)]
@@ -23,42 +23,6 @@ pub struct NotificationFilter {
     pub channel: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
-}
-
-/// The saved response of a keyed write, if any.
-pub async fn find_idempotency<C: ConnectionTrait>(
-    c: &C,
-    tenant: &str,
-    method: &str,
-    request_id: &str,
-) -> Result<Option<idempotency::Model>, DbErr> {
-    idempotency::Entity::find_by_id((tenant.to_owned(), method.to_owned(), request_id.to_owned())).one(c).await
-}
-
-/// Saves the response of a keyed write. Fails with a unique violation when a
-/// concurrent request with the same key committed first.
-pub async fn save_idempotency<C: ConnectionTrait>(
-    c: &C,
-    tenant: &str,
-    method: &str,
-    request_id: &str,
-    fingerprint: &str,
-    response: Vec<u8>,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    idempotency::Model {
-        tenant_id: tenant.to_owned(),
-        method: method.to_owned(),
-        request_id: request_id.to_owned(),
-        fingerprint: fingerprint.to_owned(),
-        response,
-        created_at: at,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(c)
-    .await
-    .map(|_| ())
 }
 
 /// The tenant's notification with this dedupe key, if any.

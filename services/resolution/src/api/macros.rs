@@ -4,6 +4,7 @@
 use prost::Message;
 use redress_auth::Role;
 use redress_errors::{ApiError, Violations};
+use redress_idempotency::Key;
 use redress_proto::{
     common::v1::{ComplaintCategory, Money},
     resolution::v1::{
@@ -222,8 +223,9 @@ impl ResolutionApi {
         };
         let response = UpsertMacroResponse { r#macro: Some(to_proto(&row)), created };
         if created {
-            store::save_idempotency(&txn, &tenant, "UpsertMacro", &req.request_id, &key, response.encode_to_vec(), now)
-                .await?;
+            let idempotency =
+                Key { tenant: &tenant, method: "UpsertMacro", request_id: &req.request_id, fingerprint: key.clone() };
+            redress_idempotency::save(&txn, &idempotency, &response).await?;
         }
         txn.commit().await?;
         Ok(response)

@@ -13,12 +13,12 @@ use chrono::{DateTime, Utc};
 use prost::Message;
 use redress_auth::{Caller, Role};
 use redress_errors::{ApiError, ErrorCode, Violations};
+use redress_idempotency::{Key, fingerprint};
 use redress_outbox::{OutboxMessage, Relay};
 use redress_paging::PageTokens;
 use redress_policy::{self as policy, ClockRule, ClockUnit, ExpiryConsequence, JurisdictionPolicy, PolicyTable};
 use redress_proto::resolution::v1::{Case, CaseEvent, case_event::Type};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
-use sha2::{Digest, Sha256};
 use tonic::Request;
 
 pub use service::{InternalService, PublicService};
@@ -203,8 +203,8 @@ impl ResolutionApi {
         Ok(Applied { case, events, messages, row: next })
     }
 
-    /// The saved response of a keyed write, if this key was used before:
-    /// the same payload replays it, another payload is refused.
+    /// The saved response of a keyed write, if this key was used before
+    /// (see `redress_idempotency::replay`).
     async fn replay<R: Message + Default>(
         &self,
         conn: &impl sea_orm::ConnectionTrait,
@@ -213,16 +213,8 @@ impl ResolutionApi {
         request_id: &str,
         fingerprint: &str,
     ) -> Result<Option<R>, ApiError> {
-        let Some(record) = store::find_idempotency(conn, tenant, method, request_id).await? else {
-            return Ok(None);
-        };
-        if record.fingerprint != fingerprint {
-            return Err(ApiError::already_exists(
-                "IDEMPOTENCY_KEY_REUSED",
-                format!("request_id {request_id:?} was already used with a different request"),
-            ));
-        }
-        R::decode(record.response.as_slice()).map(Some).map_err(ApiError::internal)
+        redress_idempotency::replay(conn, &Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() })
+            .await
     }
 
     /// Changes one case: loads it in a transaction, checks the etag, lets
@@ -307,9 +299,8 @@ impl ResolutionApi {
         let response = finish(applied);
         redress_outbox::enqueue(&txn, messages).await?;
         if let Some((request_id, fingerprint)) = key {
-            let saved =
-                store::save_idempotency(&txn, tenant, method, request_id, fingerprint, response.encode_to_vec(), now)
-                    .await;
+            let key = Key { tenant, method, request_id, fingerprint: fingerprint.clone() };
+            let saved = redress_idempotency::save(&txn, &key, &response).await;
             if let Err(err) = saved {
                 if redress_db::is_unique_violation(&err) {
                     // A concurrent twin committed first: answer what it answered.
@@ -332,13 +323,6 @@ fn refusal(r: Refusal) -> ApiError {
         RefusalKind::Permission => ErrorCode::PermissionDenied,
     };
     ApiError::new(code, r.reason, r.message).with_metadata("state", r.state.as_str_name())
-}
-
-/// SHA-256 of a request with its idempotency key cleared.
-fn fingerprint<M: Message + Clone>(request: &M, clear_key: impl FnOnce(&mut M)) -> String {
-    let mut copy = request.clone();
-    clear_key(&mut copy);
-    hex::encode(Sha256::digest(copy.encode_to_vec()))
 }
 
 /// The current time at the precision both databases store (microseconds),

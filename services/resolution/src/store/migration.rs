@@ -9,7 +9,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateResolutionTables), Box::new(redress_outbox::migration::CreateOutbox)]
+        vec![
+            Box::new(CreateResolutionTables),
+            Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
+            Box::new(redress_outbox::migration::CreateOutbox),
+        ]
     }
 }
 
@@ -64,17 +68,6 @@ enum CaseEvents {
     PayloadHash,
     PreviousHash,
     Hash,
-    CreatedAt,
-}
-
-#[derive(DeriveIden)]
-enum IdempotencyRecords {
-    Table,
-    TenantId,
-    Method,
-    RequestId,
-    Fingerprint,
-    Response,
     CreatedAt,
 }
 
@@ -218,37 +211,11 @@ impl MigrationTrait for CreateResolutionTables {
                     .col(Macros::Id)
                     .to_owned(),
             )
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table(IdempotencyRecords::Table)
-                    .if_not_exists()
-                    .col(string(IdempotencyRecords::TenantId))
-                    .col(string(IdempotencyRecords::Method))
-                    .col(string(IdempotencyRecords::RequestId))
-                    .col(string(IdempotencyRecords::Fingerprint))
-                    .col(blob(IdempotencyRecords::Response))
-                    .col(timestamp_with_time_zone(IdempotencyRecords::CreatedAt))
-                    .primary_key(
-                        Index::create()
-                            .col(IdempotencyRecords::TenantId)
-                            .col(IdempotencyRecords::Method)
-                            .col(IdempotencyRecords::RequestId),
-                    )
-                    .to_owned(),
-            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Cases::Table.into_iden(),
-            CaseEvents::Table.into_iden(),
-            Macros::Table.into_iden(),
-            IdempotencyRecords::Table.into_iden(),
-        ] {
+        for table in [Cases::Table.into_iden(), CaseEvents::Table.into_iden(), Macros::Table.into_iden()] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-pub use entities::{case, case_event, idempotency, response_macro};
+pub use entities::{case, case_event, response_macro};
 
 /// The sort key of "no running clock": far in the future, so such cases sort
 /// last and never look due.
@@ -46,42 +46,6 @@ pub struct QueueCursor {
     pub priority_rank: i32,
     pub created_at: DateTime<Utc>,
     pub id: String,
-}
-
-/// The saved response of a keyed write, if any.
-pub async fn find_idempotency<C: ConnectionTrait>(
-    c: &C,
-    tenant: &str,
-    method: &str,
-    request_id: &str,
-) -> Result<Option<idempotency::Model>, DbErr> {
-    idempotency::Entity::find_by_id((tenant.to_owned(), method.to_owned(), request_id.to_owned())).one(c).await
-}
-
-/// Saves the response of a keyed write. Fails with a unique violation when a
-/// concurrent request with the same key committed first.
-pub async fn save_idempotency<C: ConnectionTrait>(
-    c: &C,
-    tenant: &str,
-    method: &str,
-    request_id: &str,
-    fingerprint: &str,
-    response: Vec<u8>,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    idempotency::Model {
-        tenant_id: tenant.to_owned(),
-        method: method.to_owned(),
-        request_id: request_id.to_owned(),
-        fingerprint: fingerprint.to_owned(),
-        response,
-        created_at: now,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(c)
-    .await
-    .map(|_| ())
 }
 
 /// A case of the tenant.

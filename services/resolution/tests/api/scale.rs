@@ -3,7 +3,7 @@
 //! -p redress-resolution --test api scale -- --nocapture` measures the
 //! issue's 100,000-case queue and prints the p50/p99 latency.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 use redress_proto::{

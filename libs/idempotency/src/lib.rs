@@ -1,0 +1,118 @@
+//! Idempotent writes, one way for every Redress service (AIP-155).
+//!
+//! A keyed write (a create or custom method with a `request_id`, or an
+//! internal method keyed by an event id) runs in one transaction that also
+//! saves its response under (tenant, method, key) with a fingerprint of the
+//! request. A retry with the same request gets the saved response; the same
+//! key with a different request is ALREADY_EXISTS (`IDEMPOTENCY_KEY_REUSED`)
+//! and changes nothing. When two twins race, the one whose transaction
+//! commits second fails on the primary key, rolls back, and answers with the
+//! winner's saved response.
+
+pub mod entity;
+pub mod migration;
+
+use chrono::{SubsecRound, Utc};
+use prost::Message;
+use redress_errors::ApiError;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
+    TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+/// The identity of one keyed write.
+#[derive(Debug, Clone)]
+pub struct Key<'a> {
+    /// The caller's tenant.
+    pub tenant: &'a str,
+    /// The method, e.g. `SubmitComplaint`.
+    pub method: &'a str,
+    /// The caller's idempotency key.
+    pub request_id: &'a str,
+    /// SHA-256 of the request without its key.
+    pub fingerprint: String,
+}
+
+impl<'a> Key<'a> {
+    /// The key of `request`, whose idempotency key `clear_key` blanks before
+    /// the request is fingerprinted.
+    pub fn of<M: Message + Clone>(
+        tenant: &'a str,
+        method: &'a str,
+        request_id: &'a str,
+        request: &M,
+        clear_key: impl FnOnce(&mut M),
+    ) -> Self {
+        Self { tenant, method, request_id, fingerprint: fingerprint(request, clear_key) }
+    }
+}
+
+/// SHA-256 (hex) of a request with its idempotency key cleared.
+pub fn fingerprint<M: Message + Clone>(request: &M, clear_key: impl FnOnce(&mut M)) -> String {
+    let mut copy = request.clone();
+    clear_key(&mut copy);
+    hex::encode(Sha256::digest(copy.encode_to_vec()))
+}
+
+/// The saved response of `key`, if this key was used before: the same
+/// request replays it, another request is refused.
+pub async fn replay<R: Message + Default>(conn: &impl ConnectionTrait, key: &Key<'_>) -> Result<Option<R>, ApiError> {
+    let found = entity::Entity::find_by_id((key.tenant.to_owned(), key.method.to_owned(), key.request_id.to_owned()))
+        .one(conn)
+        .await?;
+    let Some(record) = found else { return Ok(None) };
+    if record.fingerprint != key.fingerprint {
+        return Err(ApiError::already_exists(
+            "IDEMPOTENCY_KEY_REUSED",
+            format!("request_id {:?} was already used with a different request", key.request_id),
+        ));
+    }
+    R::decode(record.response.as_slice()).map(Some).map_err(ApiError::internal)
+}
+
+/// Saves the response of `key` inside the caller's transaction. Fails with a
+/// unique violation when a twin committed first.
+pub async fn save(conn: &impl ConnectionTrait, key: &Key<'_>, response: &impl Message) -> Result<(), DbErr> {
+    entity::Model {
+        tenant_id: key.tenant.to_owned(),
+        method: key.method.to_owned(),
+        request_id: key.request_id.to_owned(),
+        fingerprint: key.fingerprint.clone(),
+        response: response.encode_to_vec(),
+        created_at: Utc::now().trunc_subsecs(6),
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Runs a keyed write: replays a saved response, or runs `write` in a
+/// transaction that also saves its response. Returns the response and
+/// whether it was replayed (a replay changed nothing, so callers wake no
+/// relay).
+pub async fn run<R, F>(db: &DatabaseConnection, key: &Key<'_>, write: F) -> Result<(R, bool), ApiError>
+where
+    R: Message + Default,
+    F: AsyncFnOnce(&DatabaseTransaction) -> Result<R, ApiError>,
+{
+    let txn = db.begin().await?;
+    if let Some(saved) = replay(&txn, key).await? {
+        return Ok((saved, true));
+    }
+    let response = write(&txn).await?;
+    match save(&txn, key, &response).await {
+        Ok(()) => {
+            txn.commit().await?;
+            Ok((response, false))
+        }
+        Err(err) if redress_db::is_unique_violation(&err) => {
+            drop(txn);
+            let saved = replay(db, key).await?;
+            saved.map(|r| (r, true)).ok_or_else(|| ApiError::internal(err))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
