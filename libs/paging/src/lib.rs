@@ -69,6 +69,25 @@ impl PageTokens {
         Ok(Some(envelope.c))
     }
 
+    /// Finishes a page that was read with one row more than `size` (the way
+    /// to know whether another page exists): drops the extra row and returns
+    /// the token for the page after the last row kept, or an empty token on
+    /// the last page.
+    pub fn next_page<T, C: Serialize>(
+        &self,
+        rows: &mut Vec<T>,
+        size: u64,
+        tenant: &str,
+        filter: &str,
+        cursor: impl Fn(&T) -> C,
+    ) -> String {
+        if rows.len() as u64 <= size {
+            return String::new();
+        }
+        rows.truncate(size as usize);
+        rows.last().map(|last| self.encode(tenant, filter, &cursor(last))).unwrap_or_default()
+    }
+
     fn sign(&self, data: &[u8]) -> Vec<u8> {
         match HmacSha256::new_from_slice(&self.key) {
             Ok(mut mac) => {
@@ -124,6 +143,17 @@ mod tests {
             assert_eq!(err.violations[0].field, "page_token");
         }
         assert!(PageTokens::new(b"other").decode::<i32>(&token, "t1", "status=1").is_err());
+    }
+
+    #[test]
+    fn a_page_read_with_one_extra_row_knows_whether_more_follow() {
+        let tokens = PageTokens::new(b"k");
+        let mut rows = vec![1, 2, 3];
+        let next = tokens.next_page(&mut rows, 2, "t", "f", |r| *r);
+        assert_eq!(rows, [1, 2]);
+        assert_eq!(tokens.decode::<i32>(&next, "t", "f").unwrap(), Some(2));
+        let mut last = vec![1, 2];
+        assert_eq!(tokens.next_page(&mut last, 2, "t", "f", |r| *r), "");
     }
 
     #[test]

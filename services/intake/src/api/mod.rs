@@ -416,12 +416,8 @@ impl IntakeApi {
         let filter_key = format!("{filter:?}");
         let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
         let mut rows = store::list_complaints(&self.db, &caller.tenant, &filter, after.as_deref(), size + 1).await?;
-        let next_page_token = if rows.len() as u64 > size {
-            rows.truncate(size as usize);
-            rows.last().map(|last| self.page_tokens.encode(&caller.tenant, &filter_key, &last.id)).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter_key, |last| last.id.clone());
         Ok(ListComplaintsResponse { complaints: rows.iter().map(convert::complaint).collect(), next_page_token })
     }
 
@@ -638,12 +634,8 @@ impl IntakeApi {
         let row = self.load(&caller.tenant, &req.parent, "parent").await?;
         let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &req.parent)?;
         let mut rows = store::list_interactions(&self.db, &caller.tenant, &row.id, after.as_deref(), size + 1).await?;
-        let next_page_token = if rows.len() as u64 > size {
-            rows.truncate(size as usize);
-            rows.last().map(|last| self.page_tokens.encode(&caller.tenant, &req.parent, &last.id)).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &req.parent, |last| last.id.clone());
         Ok(ListInteractionsResponse { interactions: rows.iter().map(convert::interaction).collect(), next_page_token })
     }
 

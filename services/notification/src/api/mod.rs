@@ -376,12 +376,8 @@ impl NotificationApi {
         let filter_key = hex::encode(Sha256::digest(bound.encode_to_vec()));
         let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
         let mut rows = store::list_notifications(&self.db, &caller.tenant, &filter, after.as_deref(), size + 1).await?;
-        let next_page_token = if rows.len() as u64 > size {
-            rows.truncate(size as usize);
-            rows.last().map(|last| self.page_tokens.encode(&caller.tenant, &filter_key, &last.id)).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter_key, |last| last.id.clone());
         let mut notifications = Vec::with_capacity(rows.len());
         for row in &rows {
             notifications.push(self.to_proto(&self.db, row).await?);
@@ -399,12 +395,8 @@ impl NotificationApi {
         let row = self.load(&caller.tenant, &req.parent, "parent").await?;
         let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &req.parent)?;
         let mut rows = store::list_attempts(&self.db, &caller.tenant, &row.id, after.as_deref(), size + 1).await?;
-        let next_page_token = if rows.len() as u64 > size {
-            rows.truncate(size as usize);
-            rows.last().map(|last| self.page_tokens.encode(&caller.tenant, &req.parent, &last.id)).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &req.parent, |last| last.id.clone());
         Ok(ListDeliveryAttemptsResponse { attempts: rows.iter().map(convert::attempt).collect(), next_page_token })
     }
 

@@ -98,17 +98,10 @@ impl ResolutionApi {
             .filter(|m| req.language_code.is_empty() || macros::language_matches(&req.language_code, &m.language_code))
             .take(size + 1)
             .collect();
-        let next_page_token = if rows.len() > size {
-            rows.truncate(size);
-            rows.last()
-                .map(|m| {
-                    let cursor: MacroCursor = (m.key.clone(), m.category, m.language_code.clone(), m.id.clone());
-                    self.page_tokens.encode(&caller.tenant, &filter_key, &cursor)
-                })
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size as u64, &caller.tenant, &filter_key, |m| -> MacroCursor {
+                (m.key.clone(), m.category, m.language_code.clone(), m.id.clone())
+            });
         Ok(ListMacrosResponse { macros: rows.iter().map(to_proto).collect(), next_page_token })
     }
 

@@ -86,22 +86,13 @@ impl ResolutionApi {
         let filter_key = hex::encode(bound.encode_to_vec());
         let after: Option<QueueCursor> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
         let mut rows = store::list_cases(&self.db, &caller.tenant, &filter, after.as_ref(), size + 1).await?;
-        let next_page_token = if rows.len() as u64 > size {
-            rows.truncate(size as usize);
-            rows.last()
-                .map(|last| {
-                    let cursor = QueueCursor {
-                        due_at: last.due_at,
-                        priority_rank: last.priority_rank,
-                        created_at: last.created_at,
-                        id: last.id.clone(),
-                    };
-                    self.page_tokens.encode(&caller.tenant, &filter_key, &cursor)
-                })
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter_key, |last| QueueCursor {
+                due_at: last.due_at,
+                priority_rank: last.priority_rank,
+                created_at: last.created_at,
+                id: last.id.clone(),
+            });
         Ok(ListCasesResponse { cases: rows.iter().map(|r| self.present(r)).collect(), next_page_token })
     }
 
@@ -556,14 +547,8 @@ impl ResolutionApi {
         let after: Option<i64> = self.page_tokens.decode(&req.page_token, &caller.tenant, &req.name)?;
         let mut rows =
             store::list_events(&self.db, &caller.tenant, &row.id, after.unwrap_or(0), Some(size + 1)).await?;
-        let next_page_token = if rows.len() as u64 > size {
-            rows.truncate(size as usize);
-            rows.last()
-                .map(|last| self.page_tokens.encode(&caller.tenant, &req.name, &last.sequence))
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &req.name, |last| last.sequence);
         Ok(GetCaseHistoryResponse { events: rows.iter().map(convert::event).collect(), next_page_token })
     }
 
