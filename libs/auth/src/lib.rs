@@ -92,6 +92,14 @@ impl Caller {
     }
 }
 
+/// The caller of a request, when they hold one of `roles`: what every RPC
+/// handler checks first.
+pub fn authorize<T>(request: &tonic::Request<T>, roles: &[Role]) -> Result<Caller, ApiError> {
+    let caller = Caller::of(request)?.clone();
+    caller.require_any(roles)?;
+    Ok(caller)
+}
+
 /// The claims of a Redress token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {

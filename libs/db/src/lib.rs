@@ -106,6 +106,19 @@ pub async fn migrate<M: MigratorTrait>(db: &DatabaseConnection) -> Result<(), Db
     txn.commit().await
 }
 
+/// The current time at the precision both databases store (microseconds),
+/// so what a write returns equals what a later read returns.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(6)
+}
+
+/// A new row id: a UUIDv7, which sorts by creation time as a string, so ids
+/// double as list cursors.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// True when the database answers; drives the gRPC health status.
 pub async fn is_reachable(db: &DatabaseConnection) -> bool {
     tokio::time::timeout(Duration::from_secs(2), db.ping()).await.is_ok_and(|r| r.is_ok())

@@ -12,7 +12,6 @@
 pub mod entity;
 pub mod migration;
 
-use chrono::{SubsecRound, Utc};
 use prost::Message;
 use redress_errors::ApiError;
 use sea_orm::{
@@ -80,7 +79,7 @@ pub async fn save(conn: &impl ConnectionTrait, key: &Key<'_>, response: &impl Me
         request_id: key.request_id.to_owned(),
         fingerprint: key.fingerprint.clone(),
         response: response.encode_to_vec(),
-        created_at: Utc::now().trunc_subsecs(6),
+        created_at: redress_db::now(),
     }
     .into_active_model()
     .reset_all()

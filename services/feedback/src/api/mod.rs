@@ -11,7 +11,8 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use prost::Message;
 use rand::RngCore;
-use redress_auth::{Caller, Role};
+use redress_auth::{Role, authorize};
+use redress_db::{new_id, now};
 use redress_errors::{ApiError, ErrorCode, Violations};
 use redress_idempotency::fingerprint;
 use redress_outbox::{OutboxMessage, Relay};
@@ -138,29 +139,12 @@ impl FeedbackApi {
     }
 }
 
-/// The current time at the precision both databases store (microseconds),
-/// so a response equals what a later read returns.
-fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
-}
-
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
 /// A fresh survey token: 32 random bytes from the OS-seeded CSPRNG,
 /// base64url, so it is unguessable and safe in a URL.
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn caller<T>(request: &Request<T>, roles: &[Role]) -> Result<Caller, ApiError> {
-    let caller = Caller::of(request)?.clone();
-    caller.require_any(roles)?;
-    Ok(caller)
 }
 
 fn survey_not_found() -> ApiError {
@@ -224,7 +208,7 @@ fn time(v: &mut Violations, ts: Option<&prost_types::Timestamp>, field: &str) ->
 
 impl FeedbackApi {
     async fn record_event(&self, request: Request<RecordEventRequest>) -> Result<RecordEventResponse, ApiError> {
-        let caller = caller(&request, &[Role::Service])?;
+        let caller = authorize(&request, &[Role::Service])?;
         let req = request.into_inner();
         let tenant = caller.tenant.as_str();
         let mut v = Violations::new();
@@ -315,7 +299,7 @@ impl FeedbackApi {
         &self,
         request: Request<RecordCaseOutcomeRequest>,
     ) -> Result<RecordCaseOutcomeResponse, ApiError> {
-        let caller = caller(&request, &[Role::Service])?;
+        let caller = authorize(&request, &[Role::Service])?;
         let req = request.into_inner();
         let tenant = caller.tenant.as_str();
         let mut v = Violations::new();
@@ -420,7 +404,7 @@ impl FeedbackApi {
     }
 
     async fn get_survey(&self, request: Request<GetSurveyRequest>) -> Result<GetSurveyResponse, ApiError> {
-        let caller = caller(&request, SURVEY_ROLES)?;
+        let caller = authorize(&request, SURVEY_ROLES)?;
         let req = request.into_inner();
         let mut v = Violations::new();
         domain::token(&mut v, &req.token);
@@ -435,7 +419,7 @@ impl FeedbackApi {
         &self,
         request: Request<SubmitSurveyResponseRequest>,
     ) -> Result<SubmitSurveyResponseResponse, ApiError> {
-        let caller = caller(&request, SURVEY_ROLES)?;
+        let caller = authorize(&request, SURVEY_ROLES)?;
         let req = request.into_inner();
         let mut v = Violations::new();
         domain::token(&mut v, &req.token);
@@ -516,7 +500,7 @@ impl FeedbackApi {
     }
 
     async fn get_insights(&self, request: Request<GetInsightsRequest>) -> Result<GetInsightsResponse, ApiError> {
-        let caller = caller(&request, ANALYSTS)?;
+        let caller = authorize(&request, ANALYSTS)?;
         let req = request.into_inner();
         let now = now();
         let mut w = domain::window(req.window.as_ref(), now)?;
@@ -571,7 +555,7 @@ impl FeedbackApi {
         &self,
         request: Request<ListRecurringProblemsRequest>,
     ) -> Result<ListRecurringProblemsResponse, ApiError> {
-        let caller = caller(&request, ANALYSTS)?;
+        let caller = authorize(&request, ANALYSTS)?;
         let req = request.into_inner();
         let tenant = caller.tenant.as_str();
         let now = now();

@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
 use prost::Message;
-use redress_auth::{Caller, Role};
+use redress_auth::{Caller, Role, authorize};
+use redress_db::{new_id, now};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::{Key, fingerprint};
 use redress_outbox::{OutboxMessage, Relay};
@@ -105,23 +106,6 @@ impl IntakeApi {
     }
 }
 
-/// The current time at the precision both databases store (microseconds),
-/// so a response equals what a later read returns.
-fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
-}
-
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-fn caller<T>(request: &Request<T>, roles: &[Role]) -> Result<Caller, ApiError> {
-    let caller = Caller::of(request)?.clone();
-    caller.require_any(roles)?;
-    Ok(caller)
-}
-
 fn status_of(row: &complaint::Model) -> ComplaintStatus {
     ComplaintStatus::from_str_name(&row.status).unwrap_or(ComplaintStatus::Unspecified)
 }
@@ -175,7 +159,7 @@ impl IntakeApi {
         &self,
         request: Request<SubmitComplaintRequest>,
     ) -> Result<SubmitComplaintResponse, ApiError> {
-        let caller = caller(&request, WRITERS)?;
+        let caller = authorize(&request, WRITERS)?;
         let req = request.into_inner();
         let now = now();
 
@@ -370,7 +354,7 @@ impl IntakeApi {
         &self,
         request: Request<ListComplaintsRequest>,
     ) -> Result<ListComplaintsResponse, ApiError> {
-        let caller = caller(&request, READERS)?;
+        let caller = authorize(&request, READERS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
         let enum_filter = |v: &mut Violations, value: i32, field: &str, name: Option<&str>| -> Option<String> {
@@ -425,7 +409,7 @@ impl IntakeApi {
         &self,
         request: Request<AddPlayerMessageRequest>,
     ) -> Result<AddPlayerMessageResponse, ApiError> {
-        let caller = caller(&request, WRITERS)?;
+        let caller = authorize(&request, WRITERS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
         validate::request_id(&mut v, &req.request_id);
@@ -490,7 +474,7 @@ impl IntakeApi {
         &self,
         request: Request<SubmitPlayerDecisionRequest>,
     ) -> Result<SubmitPlayerDecisionResponse, ApiError> {
-        let caller = caller(&request, WRITERS)?;
+        let caller = authorize(&request, WRITERS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
         validate::request_id(&mut v, &req.request_id);
@@ -551,7 +535,7 @@ impl IntakeApi {
         &self,
         request: Request<WithdrawComplaintRequest>,
     ) -> Result<WithdrawComplaintResponse, ApiError> {
-        let caller = caller(&request, WRITERS)?;
+        let caller = authorize(&request, WRITERS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
         validate::request_id(&mut v, &req.request_id);
@@ -628,7 +612,7 @@ impl IntakeApi {
         &self,
         request: Request<ListInteractionsRequest>,
     ) -> Result<ListInteractionsResponse, ApiError> {
-        let caller = caller(&request, READERS)?;
+        let caller = authorize(&request, READERS)?;
         let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)?;
         let row = self.load(&caller.tenant, &req.parent, "parent").await?;
@@ -643,7 +627,7 @@ impl IntakeApi {
         &self,
         request: Request<ApplyCaseUpdateRequest>,
     ) -> Result<ApplyCaseUpdateResponse, ApiError> {
-        let caller = caller(&request, &[Role::Service])?;
+        let caller = authorize(&request, &[Role::Service])?;
         let req = request.into_inner();
         let mut v = Violations::new();
         v.text(&req.event_id, "event_id", true, validate::MAX_REQUEST_ID);
@@ -757,7 +741,7 @@ impl IntakeService for PublicService {
         request: Request<GetComplaintRequest>,
     ) -> Result<Response<GetComplaintResponse>, Status> {
         let result: Result<_, ApiError> = async {
-            let caller = caller(&request, READERS)?;
+            let caller = authorize(&request, READERS)?;
             let row = self.0.load(&caller.tenant, &request.get_ref().name, "name").await?;
             Ok(GetComplaintResponse { complaint: Some(convert::complaint(&row)) })
         }

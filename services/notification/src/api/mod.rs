@@ -5,9 +5,9 @@ pub mod convert;
 
 use std::{collections::BTreeMap, sync::Arc};
 
-use chrono::{DateTime, Utc};
 use prost::Message;
-use redress_auth::{Caller, Role};
+use redress_auth::{Role, authorize};
+use redress_db::{new_id, now};
 use redress_errors::{ApiError, ErrorCode, Violations};
 use redress_paging::PageTokens;
 use redress_proto::{
@@ -52,23 +52,6 @@ pub struct NotificationApi {
     catalog: Arc<Catalog>,
     sender: Arc<Sender>,
     page_tokens: PageTokens,
-}
-
-/// The current time at the precision both databases store (microseconds),
-/// so a response equals what a later read returns.
-fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
-}
-
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-fn caller<T>(request: &Request<T>, roles: &[Role]) -> Result<Caller, ApiError> {
-    let caller = Caller::of(request)?.clone();
-    caller.require_any(roles)?;
-    Ok(caller)
 }
 
 /// SHA-256 of a request with its key cleared. Maps are hashed sorted, since
@@ -266,7 +249,7 @@ impl NotificationApi {
         &self,
         request: Request<SendNotificationRequest>,
     ) -> Result<SendNotificationResponse, ApiError> {
-        let caller = caller(&request, &[Role::Service])?;
+        let caller = authorize(&request, &[Role::Service])?;
         let req = request.into_inner();
         let mut v = Violations::new();
         v.text(&req.dedupe_key, "dedupe_key", true, MAX_KEY);
@@ -318,7 +301,7 @@ impl NotificationApi {
         &self,
         request: Request<GetNotificationRequest>,
     ) -> Result<GetNotificationResponse, ApiError> {
-        let caller = caller(&request, READERS)?;
+        let caller = authorize(&request, READERS)?;
         let row = self.load(&caller.tenant, &request.get_ref().name, "name").await?;
         Ok(GetNotificationResponse { notification: Some(self.to_proto(&self.db, &row).await?) })
     }
@@ -327,7 +310,7 @@ impl NotificationApi {
         &self,
         request: Request<ListNotificationsRequest>,
     ) -> Result<ListNotificationsResponse, ApiError> {
-        let caller = caller(&request, READERS)?;
+        let caller = authorize(&request, READERS)?;
         let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 50, 1000)?;
         let mut v = Violations::new();
@@ -389,7 +372,7 @@ impl NotificationApi {
         &self,
         request: Request<ListDeliveryAttemptsRequest>,
     ) -> Result<ListDeliveryAttemptsResponse, ApiError> {
-        let caller = caller(&request, READERS)?;
+        let caller = authorize(&request, READERS)?;
         let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)?;
         let row = self.load(&caller.tenant, &req.parent, "parent").await?;
@@ -426,7 +409,7 @@ impl NotificationApi {
         &self,
         request: Request<RedriveNotificationRequest>,
     ) -> Result<RedriveNotificationResponse, ApiError> {
-        let caller = caller(&request, OPERATORS)?;
+        let caller = authorize(&request, OPERATORS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
         v.text(&req.request_id, "request_id", true, MAX_KEY);
@@ -482,7 +465,7 @@ impl NotificationApi {
         &self,
         request: Request<ResendNotificationRequest>,
     ) -> Result<ResendNotificationResponse, ApiError> {
-        let caller = caller(&request, OPERATORS)?;
+        let caller = authorize(&request, OPERATORS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
         v.text(&req.request_id, "request_id", true, MAX_KEY);
@@ -543,7 +526,7 @@ impl NotificationApi {
         &self,
         request: Request<UpsertTemplateRequest>,
     ) -> Result<UpsertTemplateResponse, ApiError> {
-        let caller = caller(&request, &[Role::Admin])?;
+        let caller = authorize(&request, &[Role::Admin])?;
         let req = request.into_inner();
         let t = req.template.clone().unwrap_or_default();
         let mut v = Violations::new();
@@ -639,7 +622,7 @@ impl NotificationApi {
     }
 
     async fn list_templates(&self, request: Request<ListTemplatesRequest>) -> Result<ListTemplatesResponse, ApiError> {
-        let caller = caller(&request, READERS)?;
+        let caller = authorize(&request, READERS)?;
         let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)?;
         let event = match NotificationEvent::try_from(req.event) {
@@ -681,7 +664,7 @@ impl NotificationApi {
         &self,
         request: Request<PreviewTemplateRequest>,
     ) -> Result<PreviewTemplateResponse, ApiError> {
-        let caller = caller(&request, PREVIEWERS)?;
+        let caller = authorize(&request, PREVIEWERS)?;
         let req = request.into_inner();
         let mut v = Violations::new();
         check_variables(&mut v, &req.variables, "variables");

@@ -20,6 +20,7 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 use chrono::{DateTime, Utc};
 use prost::Message;
 use rand::Rng;
+use redress_db::now;
 use redress_proto::{
     common::v1::{Channel, Player},
     notification::v1::{
@@ -110,11 +111,6 @@ impl SenderHandle {
     pub fn abort(self) {
         self.join.abort();
     }
-}
-
-fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
 }
 
 /// At most `max` bytes of `s`, cut at a character boundary (the contract
@@ -247,7 +243,7 @@ impl Sender {
 
         // The attempt is on record before anything leaves.
         let mut attempt = attempt::Model {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: redress_db::new_id(),
             tenant_id: row.tenant_id.clone(),
             notification_id: row.id.clone(),
             attempt_number: row.attempt_count + 1,

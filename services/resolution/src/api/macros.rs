@@ -2,7 +2,7 @@
 //! macro into a message when an agent sends one without a body.
 
 use prost::Message;
-use redress_auth::Role;
+use redress_auth::{Role, authorize};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::Key;
 use redress_proto::{
@@ -14,7 +14,7 @@ use redress_proto::{
 };
 use tonic::Request;
 
-use super::{MAX_BODY, ResolutionApi, SUPERVISORS, WORKERS, caller, convert, fingerprint, new_id, now, request_id};
+use super::{MAX_BODY, ResolutionApi, SUPERVISORS, WORKERS, convert, fingerprint, new_id, now, request_id};
 use crate::{
     domain::{macros, timestamp},
     store::{self, MacroCursor, MacroFilter, response_macro},
@@ -75,7 +75,7 @@ impl ResolutionApi {
         &self,
         request: Request<ListMacrosRequest>,
     ) -> Result<ListMacrosResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)? as usize;
         let filter = MacroFilter {
@@ -109,7 +109,7 @@ impl ResolutionApi {
         &self,
         request: Request<UpsertMacroRequest>,
     ) -> Result<UpsertMacroResponse, ApiError> {
-        let caller = caller(&request, SUPERVISORS)?;
+        let caller = authorize(&request, SUPERVISORS)?;
         let req = request.into_inner();
         let tenant = caller.tenant.clone();
         let given = req.r#macro.clone().unwrap_or_default();
@@ -281,7 +281,7 @@ impl ResolutionApi {
         &self,
         request: Request<RenderMacroRequest>,
     ) -> Result<RenderMacroResponse, ApiError> {
-        let caller = caller(&request, &[Role::Agent, Role::Supervisor, Role::Admin])?;
+        let caller = authorize(&request, &[Role::Agent, Role::Supervisor, Role::Admin])?;
         let req = request.into_inner();
         let row = self.load(&caller.tenant, &req.case, "case").await?;
         let case = self.present(&row);

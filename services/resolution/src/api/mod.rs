@@ -12,6 +12,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use prost::Message;
 use redress_auth::{Caller, Role};
+use redress_db::{new_id, now};
 use redress_errors::{ApiError, ErrorCode, Violations};
 use redress_idempotency::{Key, fingerprint};
 use redress_outbox::{OutboxMessage, Relay};
@@ -19,7 +20,6 @@ use redress_paging::PageTokens;
 use redress_policy::{self as policy, ClockRule, ClockUnit, ExpiryConsequence, JurisdictionPolicy, PolicyTable};
 use redress_proto::resolution::v1::{Case, CaseEvent, case_event::Type};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
-use tonic::Request;
 
 pub use service::{InternalService, PublicService};
 
@@ -323,23 +323,6 @@ fn refusal(r: Refusal) -> ApiError {
         RefusalKind::Permission => ErrorCode::PermissionDenied,
     };
     ApiError::new(code, r.reason, r.message).with_metadata("state", r.state.as_str_name())
-}
-
-/// The current time at the precision both databases store (microseconds),
-/// so a response equals what a later read returns.
-fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
-}
-
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-fn caller<T>(request: &Request<T>, roles: &[Role]) -> Result<Caller, ApiError> {
-    let caller = Caller::of(request)?.clone();
-    caller.require_any(roles)?;
-    Ok(caller)
 }
 
 fn is_supervisor(caller: &Caller) -> bool {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use prost::Message;
-use redress_auth::Role;
+use redress_auth::{Role, authorize};
 use redress_errors::{ApiError, Violations};
 use redress_proto::{
     common::v1::{ComplaintCategory, Outcome, RootCause},
@@ -27,7 +27,7 @@ use redress_proto::{
 use tonic::{Request, Response, Status};
 
 use super::{
-    AUDITORS, MAX_BODY, READERS, ResolutionApi, SUPERVISORS, Target, WORKERS, caller, consequence_name, convert, due,
+    AUDITORS, MAX_BODY, READERS, ResolutionApi, SUPERVISORS, Target, WORKERS, consequence_name, convert, due,
     fingerprint, is_supervisor, new_id, now, past_time, request_id,
 };
 use crate::{
@@ -37,13 +37,13 @@ use crate::{
 
 impl ResolutionApi {
     async fn get_case(&self, request: Request<GetCaseRequest>) -> Result<GetCaseResponse, ApiError> {
-        let caller = caller(&request, READERS)?;
+        let caller = authorize(&request, READERS)?;
         let row = self.load(&caller.tenant, &request.get_ref().name, "name").await?;
         Ok(GetCaseResponse { case: Some(self.present(&row)) })
     }
 
     async fn list_cases(&self, request: Request<ListCasesRequest>) -> Result<ListCasesResponse, ApiError> {
-        let caller = caller(&request, READERS)?;
+        let caller = authorize(&request, READERS)?;
         let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 50, 1000)?;
         let mut v = Violations::new();
@@ -97,7 +97,7 @@ impl ResolutionApi {
     }
 
     async fn assign_case(&self, request: Request<AssignCaseRequest>) -> Result<AssignCaseResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
@@ -134,7 +134,7 @@ impl ResolutionApi {
         &self,
         request: Request<RespondToPlayerRequest>,
     ) -> Result<RespondToPlayerResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let body =
@@ -161,7 +161,7 @@ impl ResolutionApi {
         &self,
         request: Request<RequestInformationRequest>,
     ) -> Result<RequestInformationResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let body =
@@ -198,7 +198,7 @@ impl ResolutionApi {
         &self,
         request: Request<AddInternalNoteRequest>,
     ) -> Result<AddInternalNoteResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
@@ -226,7 +226,7 @@ impl ResolutionApi {
         &self,
         request: Request<ProposeResolutionRequest>,
     ) -> Result<ProposeResolutionResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let message = self
@@ -280,7 +280,7 @@ impl ResolutionApi {
     }
 
     async fn resolve_case(&self, request: Request<ResolveCaseRequest>) -> Result<ResolveCaseResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let text = self
@@ -336,7 +336,7 @@ impl ResolutionApi {
     }
 
     async fn escalate_case(&self, request: Request<EscalateCaseRequest>) -> Result<EscalateCaseResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
@@ -377,7 +377,7 @@ impl ResolutionApi {
         &self,
         request: Request<redress_proto::resolution::v1::ReferToAdrRequest>,
     ) -> Result<redress_proto::resolution::v1::ReferToAdrResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let now = now();
@@ -415,7 +415,7 @@ impl ResolutionApi {
         &self,
         request: Request<AnswerAdrEnquiryRequest>,
     ) -> Result<AnswerAdrEnquiryResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let now = now();
@@ -442,7 +442,7 @@ impl ResolutionApi {
         &self,
         request: Request<RecordAdrOutcomeRequest>,
     ) -> Result<RecordAdrOutcomeResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let now = now();
@@ -479,7 +479,7 @@ impl ResolutionApi {
     }
 
     async fn reopen_case(&self, request: Request<ReopenCaseRequest>) -> Result<ReopenCaseResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
@@ -512,7 +512,7 @@ impl ResolutionApi {
     }
 
     async fn close_case(&self, request: Request<CloseCaseRequest>) -> Result<CloseCaseResponse, ApiError> {
-        let caller = caller(&request, WORKERS)?;
+        let caller = authorize(&request, WORKERS)?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
@@ -540,7 +540,7 @@ impl ResolutionApi {
         &self,
         request: Request<GetCaseHistoryRequest>,
     ) -> Result<GetCaseHistoryResponse, ApiError> {
-        let caller = caller(&request, &[Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin])?;
+        let caller = authorize(&request, &[Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin])?;
         let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)?;
         let row = self.load(&caller.tenant, &req.name, "name").await?;
@@ -556,7 +556,7 @@ impl ResolutionApi {
         &self,
         request: Request<VerifyCaseHistoryRequest>,
     ) -> Result<VerifyCaseHistoryResponse, ApiError> {
-        let caller = caller(&request, AUDITORS)?;
+        let caller = authorize(&request, AUDITORS)?;
         let row = self.load(&caller.tenant, &request.get_ref().name, "name").await?;
         let events: Vec<_> =
             store::list_events(&self.db, &caller.tenant, &row.id, 0, None).await?.iter().map(convert::event).collect();
@@ -579,7 +579,7 @@ impl ResolutionApi {
         use redress_proto::resolution::v1::{
             MgaAdrEntry, MgaAdrReport, Regulator, UkgcCategoryCount, UkgcReturn, get_regulatory_return_response::Report,
         };
-        let caller = caller(&request, &[Role::Analyst, Role::Supervisor, Role::Admin])?;
+        let caller = authorize(&request, &[Role::Analyst, Role::Supervisor, Role::Admin])?;
         let req = request.into_inner();
         let mut v = Violations::new();
         let regulator = Regulator::try_from(req.regulator).unwrap_or(Regulator::Unspecified);
@@ -658,7 +658,7 @@ impl ResolutionApi {
     }
 
     async fn open_case(&self, request: Request<OpenCaseRequest>) -> Result<OpenCaseResponse, ApiError> {
-        let caller = caller(&request, &[Role::Service])?;
+        let caller = authorize(&request, &[Role::Service])?;
         let req = request.into_inner();
         let complaint_id = convert::complaint_id(&req.complaint, "complaint")?;
         let mut v = Violations::new();
@@ -751,7 +751,7 @@ impl ResolutionApi {
         &self,
         request: Request<RecordPlayerMessageRequest>,
     ) -> Result<RecordPlayerMessageResponse, ApiError> {
-        let caller = caller(&request, &[Role::Service])?;
+        let caller = authorize(&request, &[Role::Service])?;
         let req = request.into_inner();
         let id = convert::complaint_id(&req.complaint, "complaint")?;
         let mut v = Violations::new();
@@ -775,7 +775,7 @@ impl ResolutionApi {
         &self,
         request: Request<RecordPlayerDecisionRequest>,
     ) -> Result<RecordPlayerDecisionResponse, ApiError> {
-        let caller = caller(&request, &[Role::Service])?;
+        let caller = authorize(&request, &[Role::Service])?;
         let req = request.into_inner();
         let id = convert::complaint_id(&req.complaint, "complaint")?;
         let mut v = Violations::new();
@@ -807,7 +807,7 @@ impl ResolutionApi {
         &self,
         request: Request<RecordWithdrawalRequest>,
     ) -> Result<RecordWithdrawalResponse, ApiError> {
-        let caller = caller(&request, &[Role::Service])?;
+        let caller = authorize(&request, &[Role::Service])?;
         let req = request.into_inner();
         let id = convert::complaint_id(&req.complaint, "complaint")?;
         let mut v = Violations::new();
@@ -828,7 +828,7 @@ impl ResolutionApi {
     }
 
     async fn flag_follow_up(&self, request: Request<FlagFollowUpRequest>) -> Result<FlagFollowUpResponse, ApiError> {
-        let caller = caller(&request, &[Role::Service])?;
+        let caller = authorize(&request, &[Role::Service])?;
         let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
