@@ -42,6 +42,17 @@ impl PageTokens {
         Self { key: secret.to_vec() }
     }
 
+    /// The codec for a service: its configured `secret`, or, when that is
+    /// empty, a key derived from `fallback` (the auth secret), so a
+    /// development setup needs no extra secret.
+    pub fn configured(secret: &str, fallback: &str) -> Self {
+        if secret.is_empty() {
+            Self::new(&Sha256::digest(format!("page-tokens:{fallback}")))
+        } else {
+            Self::new(secret.as_bytes())
+        }
+    }
+
     /// The token for the page after `cursor`.
     pub fn encode<T: Serialize>(&self, tenant: &str, filter: &str, cursor: &T) -> String {
         let envelope = Envelope { t: tenant.to_owned(), f: fingerprint(filter), c: cursor };

@@ -13,7 +13,6 @@ use redress_proto::feedback::v1::{
 };
 use redress_server::{Authenticator, RunningServer, ServeOptions};
 use sea_orm::DatabaseConnection;
-use sha2::{Digest, Sha256};
 use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
@@ -57,16 +56,14 @@ impl Feedback {
         let follow_ups = FollowUps::new(db.clone(), Arc::clone(&relay));
         let follow_up_handle = follow_ups.spawn(Duration::from_millis(config.follow_up_interval_ms.max(100)));
 
-        let page_secret = if config.page_token_secret.is_empty() {
-            // Derived, so a development setup needs no extra secret.
-            Sha256::digest(format!("page-tokens:{}", config.auth.hs256_secret.expose())).to_vec()
-        } else {
-            config.page_token_secret.expose().as_bytes().to_vec()
-        };
         let max = config.server.max_message_bytes;
         let server_config = config.server.clone();
-        let api =
-            Arc::new(FeedbackApi::new(db.clone(), Arc::clone(&relay), PageTokens::new(&page_secret), Arc::new(config)));
+        let api = Arc::new(FeedbackApi::new(
+            db.clone(),
+            Arc::clone(&relay),
+            PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
+            Arc::new(config),
+        ));
         let auth = Authenticator::new(verifier);
         let public = FeedbackServiceServer::new(PublicService(Arc::clone(&api)))
             .max_decoding_message_size(max)

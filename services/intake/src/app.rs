@@ -13,7 +13,6 @@ use redress_proto::intake::v1::{
 };
 use redress_server::{Authenticator, RunningServer, ServeOptions};
 use sea_orm::DatabaseConnection;
-use sha2::{Digest, Sha256};
 use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
@@ -59,17 +58,11 @@ impl Intake {
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
         let relay_handle = relay.spawn();
 
-        let page_secret = if config.page_token_secret.is_empty() {
-            // Derived, so a development setup needs no extra secret.
-            Sha256::digest(format!("page-tokens:{}", config.auth.hs256_secret.expose())).to_vec()
-        } else {
-            config.page_token_secret.expose().as_bytes().to_vec()
-        };
         let api = Arc::new(IntakeApi::new(
             db.clone(),
             Arc::clone(&relay),
             Arc::new(policy),
-            PageTokens::new(&page_secret),
+            PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
             config.reference_prefix.clone(),
         ));
         let auth = Authenticator::new(verifier);

@@ -13,7 +13,6 @@ use redress_proto::notification::v1::{
 };
 use redress_server::{Authenticator, RunningServer, ServeOptions};
 use sea_orm::DatabaseConnection;
-use sha2::{Digest, Sha256};
 use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
@@ -66,18 +65,12 @@ impl Notification {
             }
         }
 
-        let page_secret = if config.page_token_secret.is_empty() {
-            // Derived, so a development setup needs no extra secret.
-            Sha256::digest(format!("page-tokens:{}", config.auth.hs256_secret.expose())).to_vec()
-        } else {
-            config.page_token_secret.expose().as_bytes().to_vec()
-        };
         let api = Arc::new(NotificationApi::new(
             db.clone(),
             Arc::clone(&config),
             catalog,
             Arc::clone(&sender),
-            PageTokens::new(&page_secret),
+            PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
         ));
         let auth = Authenticator::new(verifier);
         let max = config.server.max_message_bytes;

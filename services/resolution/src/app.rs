@@ -15,7 +15,6 @@ use redress_proto::resolution::v1::{
 };
 use redress_server::{Authenticator, RunningServer, ServeOptions};
 use sea_orm::DatabaseConnection;
-use sha2::{Digest, Sha256};
 use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
@@ -66,18 +65,12 @@ impl Resolution {
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
         let relay_handle = relay.spawn();
 
-        let page_secret = if config.page_token_secret.is_empty() {
-            // Derived, so a development setup needs no extra secret.
-            Sha256::digest(format!("page-tokens:{}", config.auth.hs256_secret.expose())).to_vec()
-        } else {
-            config.page_token_secret.expose().as_bytes().to_vec()
-        };
         let api = Arc::new(ResolutionApi::new(
             db.clone(),
             Arc::clone(&relay),
             Arc::new(policy),
             Arc::new(playbooks),
-            PageTokens::new(&page_secret),
+            PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
             config.escalation_queue.clone(),
         ));
         let auth = Authenticator::new(verifier);
