@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
-pub use relay::{PeerConfig, Relay, RelayConfig, RelayHandle};
+pub use relay::{PeerConfig, Relay, RelayConfig};
 
 /// One message to deliver: a unary gRPC call to an internal method of a peer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,14 +8,14 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use rand::Rng;
 use redress_auth::{Issuer, Role};
+use redress_worker::{Backoff, BoxError, Job, Round, Worker};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
     Statement, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 use tonic::transport::{Channel, Endpoint};
 use tracing::Instrument;
 
@@ -72,23 +72,11 @@ pub struct Relay {
     config: RelayConfig,
     issuer: Issuer,
     service_name: String,
+    backoff: Backoff,
+    last_purge: Mutex<tokio::time::Instant>,
     wake: Notify,
     channels: Mutex<HashMap<String, Channel>>,
     tokens: Mutex<HashMap<String, (String, DateTime<Utc>)>>,
-}
-
-/// A running relay loop.
-pub struct RelayHandle {
-    stop: watch::Sender<bool>,
-    join: tokio::task::JoinHandle<()>,
-}
-
-impl RelayHandle {
-    /// Stops the loop after the round in progress.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let _ = self.join.await;
-    }
 }
 
 /// Why one delivery failed.
@@ -100,6 +88,8 @@ impl Relay {
     pub fn new(db: DatabaseConnection, config: RelayConfig, issuer: Issuer, service_name: &str) -> Arc<Self> {
         Arc::new(Self {
             db,
+            backoff: Backoff::from_millis(config.initial_backoff_ms, config.max_backoff_ms),
+            last_purge: Mutex::new(tokio::time::Instant::now()),
             config,
             issuer,
             service_name: service_name.to_owned(),
@@ -114,46 +104,14 @@ impl Relay {
         self.wake.notify_one();
     }
 
-    /// Runs the relay loop until the handle is stopped.
-    pub fn spawn(self: &Arc<Self>) -> RelayHandle {
+    /// Runs the relay in the background (see [`redress_worker::Worker`]).
+    pub fn spawn(self: &Arc<Self>) -> Worker {
         for (name, peer) in &self.config.peers {
             if peer.url.is_empty() {
                 tracing::info!(peer = %name, "peer not configured; its outbox rows wait until it is");
             }
         }
-        let (stop, mut stopped) = watch::channel(false);
-        let relay = Arc::clone(self);
-        let join = tokio::spawn(async move {
-            let poll = Duration::from_millis(relay.config.poll_interval_ms);
-            let mut last_cleanup = tokio::time::Instant::now();
-            loop {
-                let claimed = match relay.run_once().await {
-                    Ok(n) => n,
-                    Err(err) => {
-                        tracing::warn!(error = %err, "outbox round failed");
-                        0
-                    }
-                };
-                if last_cleanup.elapsed() > Duration::from_secs(600) {
-                    last_cleanup = tokio::time::Instant::now();
-                    if let Err(err) = relay.purge_delivered().await {
-                        tracing::warn!(error = %err, "outbox purge failed");
-                    }
-                }
-                if claimed as u32 >= relay.config.batch_size {
-                    if *stopped.borrow() {
-                        break;
-                    }
-                    continue;
-                }
-                tokio::select! {
-                    _ = relay.wake.notified() => {}
-                    _ = tokio::time::sleep(poll) => {}
-                    _ = stopped.changed() => break,
-                }
-            }
-        });
-        RelayHandle { stop, join }
+        Worker::spawn(Arc::clone(self), Duration::from_millis(self.config.poll_interval_ms))
     }
 
     /// Claims one batch of due rows and delivers them. Returns how many rows
@@ -237,7 +195,7 @@ impl Relay {
             }
             Err(DeliveryError(error)) => {
                 let attempts = row.attempts + 1;
-                let delay = self.backoff(attempts);
+                let delay = self.backoff.delay(attempts.max(1) as u32);
                 span.in_scope(|| {
                     tracing::warn!(error = %error, attempts, retry_in_ms = delay.as_millis() as u64, "outbox delivery failed")
                 });
@@ -315,19 +273,6 @@ impl Relay {
         Ok(token)
     }
 
-    /// Exponential backoff with "equal jitter": half fixed, half random, so
-    /// replicas retrying a recovered peer do not arrive in one wave.
-    fn backoff(&self, attempts: i32) -> Duration {
-        let exp = self
-            .config
-            .initial_backoff_ms
-            .saturating_mul(1u64 << attempts.clamp(0, 20))
-            .min(self.config.max_backoff_ms)
-            .max(1);
-        let jitter = rand::rng().random_range(0..=exp / 2);
-        Duration::from_millis(exp / 2 + jitter)
-    }
-
     async fn purge_delivered(&self) -> Result<(), DbErr> {
         let cutoff = Utc::now() - chrono::Duration::hours(self.config.keep_delivered_hours as i64);
         entity::Entity::delete_many().filter(entity::Column::DeliveredAt.lt(cutoff)).exec(&self.db).await?;
@@ -337,4 +282,34 @@ impl Relay {
 
 fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
+}
+
+/// How often delivered rows past `keep_delivered_hours` are purged.
+const PURGE_EVERY: Duration = Duration::from_secs(600);
+
+impl Job for Relay {
+    fn name(&self) -> &'static str {
+        "outbox.relay"
+    }
+
+    async fn round(&self) -> Result<Round, BoxError> {
+        let purge_due = self.last_purge.lock().map(|mut last| {
+            let due = last.elapsed() > PURGE_EVERY;
+            if due {
+                *last = tokio::time::Instant::now();
+            }
+            due
+        });
+        if purge_due.unwrap_or(false)
+            && let Err(err) = self.purge_delivered().await
+        {
+            tracing::warn!(error = %err, "outbox purge failed");
+        }
+        let claimed = self.run_once().await?;
+        Ok(Round::of(claimed, self.config.batch_size as usize))
+    }
+
+    async fn woken(&self) {
+        self.wake.notified().await
+    }
 }

@@ -86,8 +86,8 @@ async fn two_relays_deliver_every_row_exactly_once(db: TestDb) {
     let (ha, hb) = (a.spawn(), b.spawn());
     let relay = a.clone();
     assert!(eventually(Duration::from_secs(30), || async { relay.pending().await.unwrap() == 0 }).await);
-    ha.stop().await;
-    hb.stop().await;
+    ha.stop(Duration::from_secs(10)).await;
+    hb.stop(Duration::from_secs(10)).await;
 
     let counts = counter.0.lock().unwrap().clone();
     assert_eq!(counts.len(), ROWS, "every row delivered");

@@ -6,19 +6,20 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use redress_auth::{Issuer, Verifier};
-use redress_outbox::{Relay, RelayHandle};
+use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_proto::feedback::v1::{
     feedback_internal_service_server::FeedbackInternalServiceServer, feedback_service_server::FeedbackServiceServer,
 };
 use redress_server::{Authenticator, RunningServer, ServeOptions};
+use redress_worker::Worker;
 use sea_orm::DatabaseConnection;
 use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
     api::{FeedbackApi, InternalService, PublicService},
     config::FeedbackConfig,
-    follow_up::{FollowUpHandle, FollowUps},
+    follow_up::FollowUps,
     store::migration::Migrator,
 };
 
@@ -28,10 +29,10 @@ pub const SERVICE_NAME: &str = "feedback";
 /// A running feedback service.
 pub struct Feedback {
     server: RunningServer,
-    relay_handle: RelayHandle,
+    workers: Vec<Worker>,
+    drain: Duration,
     relay: Arc<Relay>,
     follow_ups: Arc<FollowUps>,
-    follow_up_handle: FollowUpHandle,
     db: DatabaseConnection,
 }
 
@@ -52,9 +53,10 @@ impl Feedback {
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
-        let relay_handle = relay.spawn();
+        let drain = Duration::from_millis(config.server.shutdown_grace_ms);
+        let relay_worker = relay.spawn();
         let follow_ups = FollowUps::new(db.clone(), Arc::clone(&relay));
-        let follow_up_handle = follow_ups.spawn(Duration::from_millis(config.follow_up_interval_ms.max(100)));
+        let follow_up_worker = follow_ups.spawn(Duration::from_millis(config.follow_up_interval_ms.max(100)));
 
         let max = config.server.max_message_bytes;
         let server_config = config.server.clone();
@@ -86,7 +88,8 @@ impl Feedback {
             },
         )?;
         tracing::info!(addr = %server.local_addr, "feedback serving");
-        Ok(Feedback { server, relay_handle, relay, follow_ups, follow_up_handle, db })
+        let workers = vec![relay_worker, follow_up_worker];
+        Ok(Feedback { server, workers, drain, relay, follow_ups, db })
     }
 
     /// The bound address.
@@ -109,27 +112,43 @@ impl Feedback {
         &self.db
     }
 
-    /// Graceful stop: in-flight requests finish within the grace period, the
-    /// relay and the sweeper finish their round, the database closes.
+    /// Graceful stop: in-flight requests finish and the background workers
+    /// end their round, concurrently, within the one drain deadline
+    /// (`server.shutdown_grace_ms`); then the database closes.
     pub async fn shutdown(self) {
-        self.server.shutdown().await;
-        self.follow_up_handle.stop().await;
-        self.relay_handle.stop().await;
+        tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
         let _ = self.db.close().await;
     }
 
-    /// Stops at once, as a crash would (fault tests).
+    /// Stops at once, mid-round, as a crash would (fault tests).
     pub fn abort(self) {
         self.server.abort();
-        self.follow_up_handle.join.abort();
-        drop(self.relay_handle);
+        self.workers.into_iter().for_each(Worker::abort);
     }
 }
 
-/// Runs feedback until SIGTERM/SIGINT.
-pub async fn run(config: FeedbackConfig) -> anyhow::Result<()> {
-    let feedback = Feedback::start(config).await?;
-    redress_server::shutdown_signal().await;
-    feedback.shutdown().await;
-    Ok(())
+impl redress_service::Service for Feedback {
+    const NAME: &'static str = SERVICE_NAME;
+    type Config = FeedbackConfig;
+    type Migrator = Migrator;
+
+    fn database(config: &FeedbackConfig) -> &redress_db::DatabaseConfig {
+        &config.database
+    }
+
+    fn log(config: &FeedbackConfig) -> &redress_telemetry::LogConfig {
+        &config.log
+    }
+
+    async fn start(config: FeedbackConfig) -> anyhow::Result<Self> {
+        Feedback::start(config).await
+    }
+
+    fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr
+    }
+
+    async fn shutdown(self) {
+        Feedback::shutdown(self).await
+    }
 }

@@ -9,8 +9,8 @@ use std::{sync::Arc, time::Duration};
 use chrono::{DateTime, Utc};
 use redress_outbox::Relay;
 use redress_proto::{feedback::v1::survey::State, resolution::v1::FollowUpReason};
+use redress_worker::{BoxError, Job, Round, Worker};
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
-use tokio::sync::watch;
 
 use crate::{api::outbox, store};
 
@@ -21,20 +21,6 @@ const BATCH: u64 = 100;
 pub struct FollowUps {
     db: DatabaseConnection,
     relay: Arc<Relay>,
-}
-
-/// A running sweeper loop.
-pub struct FollowUpHandle {
-    stop: watch::Sender<bool>,
-    pub(crate) join: tokio::task::JoinHandle<()>,
-}
-
-impl FollowUpHandle {
-    /// Stops the loop after the round in progress.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let _ = self.join.await;
-    }
 }
 
 impl FollowUps {
@@ -76,32 +62,20 @@ impl FollowUps {
         Ok(due.len())
     }
 
-    /// Runs until stopped, every `interval` (at once again while a round
-    /// finds a full batch).
-    pub fn spawn(self: &Arc<Self>, interval: Duration) -> FollowUpHandle {
-        let (stop, mut stopped) = watch::channel(false);
-        let sweeper = Arc::clone(self);
-        let join = tokio::spawn(async move {
-            loop {
-                let ran = match sweeper.run_once(Utc::now()).await {
-                    Ok(n) => n,
-                    Err(err) => {
-                        tracing::warn!(error = %err, "follow-up round failed");
-                        0
-                    }
-                };
-                if *stopped.borrow() {
-                    break;
-                }
-                if ran as u64 >= BATCH {
-                    continue;
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(interval) => {}
-                    _ = stopped.changed() => break,
-                }
-            }
-        });
-        FollowUpHandle { stop, join }
+    /// Runs in the background, every `interval` (at once again while a
+    /// round finds a full batch).
+    pub fn spawn(self: &Arc<Self>, interval: Duration) -> Worker {
+        Worker::spawn(Arc::clone(self), interval)
+    }
+}
+
+impl Job for FollowUps {
+    fn name(&self) -> &'static str {
+        "feedback.follow_ups"
+    }
+
+    async fn round(&self) -> Result<Round, BoxError> {
+        let ran = self.run_once(Utc::now()).await?;
+        Ok(Round::of(ran, BATCH as usize))
     }
 }

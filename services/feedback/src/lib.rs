@@ -14,5 +14,5 @@ pub mod domain;
 pub mod follow_up;
 pub mod store;
 
-pub use app::{Feedback, run};
+pub use app::Feedback;
 pub use config::FeedbackConfig;

@@ -5,13 +5,14 @@ use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use redress_auth::{Issuer, Verifier};
-use redress_outbox::{Relay, RelayHandle};
+use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_policy::PolicyTable;
 use redress_proto::intake::v1::{
     intake_internal_service_server::IntakeInternalServiceServer, intake_service_server::IntakeServiceServer,
 };
 use redress_server::{Authenticator, RunningServer, ServeOptions};
+use redress_worker::Worker;
 use sea_orm::DatabaseConnection;
 use tonic::service::{Routes, interceptor::InterceptedService};
 
@@ -27,7 +28,8 @@ pub const SERVICE_NAME: &str = "intake";
 /// A running intake service.
 pub struct Intake {
     server: RunningServer,
-    relay_handle: RelayHandle,
+    workers: Vec<Worker>,
+    drain: std::time::Duration,
     relay: Arc<Relay>,
     db: DatabaseConnection,
 }
@@ -56,7 +58,7 @@ impl Intake {
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
-        let relay_handle = relay.spawn();
+        let workers = vec![relay.spawn()];
 
         let api = Arc::new(IntakeApi::new(
             db.clone(),
@@ -88,7 +90,8 @@ impl Intake {
             },
         )?;
         tracing::info!(addr = %server.local_addr, "intake serving");
-        Ok(Intake { server, relay_handle, relay, db })
+        let drain = std::time::Duration::from_millis(config.server.shutdown_grace_ms);
+        Ok(Intake { server, workers, drain, relay, db })
     }
 
     /// The bound address.
@@ -106,25 +109,43 @@ impl Intake {
         &self.db
     }
 
-    /// Graceful stop: in-flight requests finish within the grace period, the
-    /// relay finishes its round, the database closes.
+    /// Graceful stop: in-flight requests finish and the background workers
+    /// end their round, concurrently, within the one drain deadline
+    /// (`server.shutdown_grace_ms`); then the database closes.
     pub async fn shutdown(self) {
-        self.server.shutdown().await;
-        self.relay_handle.stop().await;
+        tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
         let _ = self.db.close().await;
     }
 
-    /// Stops at once, as a crash would (fault tests).
+    /// Stops at once, mid-round, as a crash would (fault tests).
     pub fn abort(self) {
         self.server.abort();
-        drop(self.relay_handle);
+        self.workers.into_iter().for_each(Worker::abort);
     }
 }
 
-/// Runs intake until SIGTERM/SIGINT.
-pub async fn run(config: IntakeConfig) -> anyhow::Result<()> {
-    let intake = Intake::start(config).await?;
-    redress_server::shutdown_signal().await;
-    intake.shutdown().await;
-    Ok(())
+impl redress_service::Service for Intake {
+    const NAME: &'static str = SERVICE_NAME;
+    type Config = IntakeConfig;
+    type Migrator = Migrator;
+
+    fn database(config: &IntakeConfig) -> &redress_db::DatabaseConfig {
+        &config.database
+    }
+
+    fn log(config: &IntakeConfig) -> &redress_telemetry::LogConfig {
+        &config.log
+    }
+
+    async fn start(config: IntakeConfig) -> anyhow::Result<Self> {
+        Intake::start(config).await
+    }
+
+    fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr
+    }
+
+    async fn shutdown(self) {
+        Intake::shutdown(self).await
+    }
 }

@@ -11,5 +11,5 @@ pub mod config;
 pub mod domain;
 pub mod store;
 
-pub use app::{Intake, run};
+pub use app::Intake;
 pub use config::IntakeConfig;

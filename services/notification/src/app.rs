@@ -12,6 +12,7 @@ use redress_proto::notification::v1::{
     notification_service_server::NotificationServiceServer,
 };
 use redress_server::{Authenticator, RunningServer, ServeOptions};
+use redress_worker::Worker;
 use sea_orm::DatabaseConnection;
 use tonic::service::{Routes, interceptor::InterceptedService};
 
@@ -19,7 +20,7 @@ use crate::{
     api::{InternalService, NotificationApi, PublicService},
     catalog::Catalog,
     config::{EmailTransport, NotificationConfig},
-    delivery::{Sender, SenderHandle},
+    delivery::Sender,
     store::migration::Migrator,
 };
 
@@ -29,7 +30,8 @@ pub const SERVICE_NAME: &str = "notification";
 /// A running notification service.
 pub struct Notification {
     server: RunningServer,
-    sender_handle: Option<SenderHandle>,
+    workers: Vec<Worker>,
+    drain: std::time::Duration,
     sender: Arc<Sender>,
     db: DatabaseConnection,
 }
@@ -55,7 +57,7 @@ impl Notification {
         let config = Arc::new(config);
 
         let sender = Sender::new(db.clone(), Arc::clone(&config), Arc::clone(&catalog)).context("webhook client")?;
-        let sender_handle = config.delivery.enabled.then(|| sender.spawn());
+        let workers: Vec<Worker> = config.delivery.enabled.then(|| sender.spawn()).into_iter().collect();
         match config.email.transport {
             EmailTransport::File => {
                 tracing::info!(dir = %config.email.file_dir.display(), "e-mail is written as .eml files, not sent")
@@ -95,7 +97,8 @@ impl Notification {
             },
         )?;
         tracing::info!(addr = %server.local_addr, "notification serving");
-        Ok(Notification { server, sender_handle, sender, db })
+        let drain = std::time::Duration::from_millis(config.server.shutdown_grace_ms);
+        Ok(Notification { server, workers, drain, sender, db })
     }
 
     /// The bound address.
@@ -113,29 +116,43 @@ impl Notification {
         &self.db
     }
 
-    /// Graceful stop: in-flight requests finish within the grace period, the
-    /// sender finishes its round, the database closes.
+    /// Graceful stop: in-flight requests finish and the background workers
+    /// end their round, concurrently, within the one drain deadline
+    /// (`server.shutdown_grace_ms`); then the database closes.
     pub async fn shutdown(self) {
-        self.server.shutdown().await;
-        if let Some(handle) = self.sender_handle {
-            handle.stop().await;
-        }
+        tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
         let _ = self.db.close().await;
     }
 
-    /// Stops at once, mid-delivery if need be, as a crash would (fault tests).
+    /// Stops at once, mid-round, as a crash would (fault tests).
     pub fn abort(self) {
         self.server.abort();
-        if let Some(handle) = self.sender_handle {
-            handle.abort();
-        }
+        self.workers.into_iter().for_each(Worker::abort);
     }
 }
 
-/// Runs notification until SIGTERM/SIGINT.
-pub async fn run(config: NotificationConfig) -> anyhow::Result<()> {
-    let notification = Notification::start(config).await?;
-    redress_server::shutdown_signal().await;
-    notification.shutdown().await;
-    Ok(())
+impl redress_service::Service for Notification {
+    const NAME: &'static str = SERVICE_NAME;
+    type Config = NotificationConfig;
+    type Migrator = Migrator;
+
+    fn database(config: &NotificationConfig) -> &redress_db::DatabaseConfig {
+        &config.database
+    }
+
+    fn log(config: &NotificationConfig) -> &redress_telemetry::LogConfig {
+        &config.log
+    }
+
+    async fn start(config: NotificationConfig) -> anyhow::Result<Self> {
+        Notification::start(config).await
+    }
+
+    fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr
+    }
+
+    async fn shutdown(self) {
+        Notification::shutdown(self).await
+    }
 }

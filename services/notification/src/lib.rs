@@ -17,5 +17,5 @@ pub mod delivery;
 pub mod domain;
 pub mod store;
 
-pub use app::{Notification, run};
+pub use app::Notification;
 pub use config::NotificationConfig;

@@ -1,61 +1,7 @@
 //! `redress-notification`: the notification service as its own process (one Kubernetes
-//! workload). `serve` runs it; `migrate` applies the schema and exits (for a
-//! Kubernetes Job that runs once per rollout).
+//! workload). `serve` (the default) runs it; `migrate` applies the schema and
+//! exits (for a Kubernetes Job that runs once per rollout).
 
-use std::{path::PathBuf, process::ExitCode};
-
-use clap::{Parser, Subcommand};
-use redress_notification::{NotificationConfig, app::SERVICE_NAME, store::migration::Migrator};
-
-#[derive(Parser)]
-#[command(name = "redress-notification", version, about = "Redress notification service")]
-struct Cli {
-    /// Optional TOML configuration file (environment variables REDRESS_NOTIFICATION__… override it).
-    #[arg(long, env = "REDRESS_NOTIFICATION_CONFIG")]
-    config: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Serve gRPC (the default).
-    Serve,
-    /// Apply database migrations and exit.
-    Migrate,
-}
-
-#[tokio::main]
-async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let sources = redress_config::Sources { file: cli.config, env: None };
-    let config: NotificationConfig = match redress_config::load(SERVICE_NAME, &NotificationConfig::default(), &sources)
-    {
-        Ok(config) => config,
-        Err(err) => {
-            eprintln!("redress-notification: {err}");
-            return ExitCode::from(78); // EX_CONFIG
-        }
-    };
-    let _telemetry = redress_telemetry::init(SERVICE_NAME, &config.log);
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => redress_notification::run(config).await,
-        Command::Migrate => {
-            async {
-                let db = redress_db::connect(&config.database).await?;
-                redress_db::migrate::<Migrator>(&db).await?;
-                tracing::info!("migrations applied");
-                Ok(())
-            }
-            .await
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            tracing::error!(error = format!("{err:#}"), "redress-notification failed");
-            eprintln!("redress-notification: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+fn main() -> std::process::ExitCode {
+    redress_service::main::<redress_notification::Notification>()
 }

@@ -23,6 +23,7 @@ use redress_intake::{Intake, IntakeConfig};
 use redress_notification::{Notification, NotificationConfig, config::EmailTransport};
 use redress_outbox::PeerConfig;
 use redress_resolution::{Resolution, ResolutionConfig};
+
 use redress_telemetry::{LogConfig, LogFormat};
 
 use crate::{sample, secret, token};
@@ -108,8 +109,7 @@ fn start_intake(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
         config.database.url = Secret::new(env.database_url);
         config.auth.hs256_secret = Secret::new(env.secret);
         config.outbox.peers = env.peers;
-        let intake = Intake::start(config).await?;
-        Ok(Running { addr: intake.local_addr(), stop: Box::new(move || Box::pin(intake.shutdown())) })
+        launch::<Intake>(config).await
     })
 }
 
@@ -120,9 +120,14 @@ fn start_resolution(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> 
         config.database.url = Secret::new(env.database_url);
         config.auth.hs256_secret = Secret::new(env.secret);
         config.outbox.peers = env.peers;
-        let resolution = Resolution::start(config).await?;
-        Ok(Running { addr: resolution.local_addr(), stop: Box::new(move || Box::pin(resolution.shutdown())) })
+        launch::<Resolution>(config).await
     })
+}
+
+/// Starts any Redress service the way its own binary would.
+async fn launch<S: redress_service::Service>(config: S::Config) -> anyhow::Result<Running> {
+    let service = S::start(config).await?;
+    Ok(Running { addr: service.local_addr(), stop: Box::new(move || Box::pin(service.shutdown())) })
 }
 
 /// Where `redress dev` writes e-mails instead of sending them.
@@ -139,8 +144,7 @@ fn start_notification(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>
         // Development never sends real e-mail: each message becomes an .eml file.
         config.email.transport = EmailTransport::File;
         config.email.file_dir = mail_dir(&env.data_dir);
-        let notification = Notification::start(config).await?;
-        Ok(Running { addr: notification.local_addr(), stop: Box::new(move || Box::pin(notification.shutdown())) })
+        launch::<Notification>(config).await
     })
 }
 
@@ -151,8 +155,7 @@ fn start_feedback(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
         config.database.url = Secret::new(env.database_url);
         config.auth.hs256_secret = Secret::new(env.secret);
         config.outbox.peers = env.peers;
-        let feedback = Feedback::start(config).await?;
-        Ok(Running { addr: feedback.local_addr(), stop: Box::new(move || Box::pin(feedback.shutdown())) })
+        launch::<Feedback>(config).await
     })
 }
 

@@ -6,7 +6,7 @@ use std::{net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use redress_auth::{Issuer, Verifier};
-use redress_outbox::{Relay, RelayHandle};
+use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_policy::PolicyTable;
 use redress_proto::resolution::v1::{
@@ -14,6 +14,7 @@ use redress_proto::resolution::v1::{
     resolution_service_server::ResolutionServiceServer,
 };
 use redress_server::{Authenticator, RunningServer, ServeOptions};
+use redress_worker::Worker;
 use sea_orm::DatabaseConnection;
 use tonic::service::{Routes, interceptor::InterceptedService};
 
@@ -22,7 +23,7 @@ use crate::{
     config::ResolutionConfig,
     domain::playbook::Playbooks,
     store::migration::Migrator,
-    sweeper::{Sweeper, SweeperHandle},
+    sweeper::Sweeper,
 };
 
 /// The service name in logs, traces and service tokens.
@@ -31,10 +32,10 @@ pub const SERVICE_NAME: &str = "resolution";
 /// A running resolution service.
 pub struct Resolution {
     server: RunningServer,
-    relay_handle: RelayHandle,
+    workers: Vec<Worker>,
+    drain: std::time::Duration,
     relay: Arc<Relay>,
     sweeper: Arc<Sweeper>,
-    sweeper_handle: Option<SweeperHandle>,
     db: DatabaseConnection,
 }
 
@@ -63,7 +64,7 @@ impl Resolution {
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
-        let relay_handle = relay.spawn();
+        let relay_worker = relay.spawn();
 
         let api = Arc::new(ResolutionApi::new(
             db.clone(),
@@ -79,7 +80,7 @@ impl Resolution {
             .max_decoding_message_size(max)
             .max_encoding_message_size(max);
         let sweeper = Sweeper::new(db.clone(), Arc::clone(&api));
-        let sweeper_handle = (config.sweep_interval_ms > 0)
+        let sweeper_worker = (config.sweep_interval_ms > 0)
             .then(|| sweeper.spawn(std::time::Duration::from_millis(config.sweep_interval_ms)));
         let internal = ResolutionInternalServiceServer::new(InternalService(api))
             .max_decoding_message_size(max)
@@ -99,7 +100,9 @@ impl Resolution {
             },
         )?;
         tracing::info!(addr = %server.local_addr, "resolution serving");
-        Ok(Resolution { server, relay_handle, relay, sweeper, sweeper_handle, db })
+        let workers = std::iter::once(relay_worker).chain(sweeper_worker).collect();
+        let drain = std::time::Duration::from_millis(config.server.shutdown_grace_ms);
+        Ok(Resolution { server, workers, drain, relay, sweeper, db })
     }
 
     /// The bound address.
@@ -122,31 +125,43 @@ impl Resolution {
         &self.db
     }
 
-    /// Graceful stop: in-flight requests finish within the grace period, the
-    /// relay finishes its round, the database closes.
+    /// Graceful stop: in-flight requests finish and the background workers
+    /// end their round, concurrently, within the one drain deadline
+    /// (`server.shutdown_grace_ms`); then the database closes.
     pub async fn shutdown(self) {
-        self.server.shutdown().await;
-        if let Some(handle) = self.sweeper_handle {
-            handle.stop().await;
-        }
-        self.relay_handle.stop().await;
+        tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
         let _ = self.db.close().await;
     }
 
-    /// Stops at once, as a crash would (fault tests).
+    /// Stops at once, mid-round, as a crash would (fault tests).
     pub fn abort(self) {
         self.server.abort();
-        drop(self.relay_handle);
-        if let Some(handle) = self.sweeper_handle {
-            handle.task_abort();
-        }
+        self.workers.into_iter().for_each(Worker::abort);
     }
 }
 
-/// Runs resolution until SIGTERM/SIGINT.
-pub async fn run(config: ResolutionConfig) -> anyhow::Result<()> {
-    let resolution = Resolution::start(config).await?;
-    redress_server::shutdown_signal().await;
-    resolution.shutdown().await;
-    Ok(())
+impl redress_service::Service for Resolution {
+    const NAME: &'static str = SERVICE_NAME;
+    type Config = ResolutionConfig;
+    type Migrator = Migrator;
+
+    fn database(config: &ResolutionConfig) -> &redress_db::DatabaseConfig {
+        &config.database
+    }
+
+    fn log(config: &ResolutionConfig) -> &redress_telemetry::LogConfig {
+        &config.log
+    }
+
+    async fn start(config: ResolutionConfig) -> anyhow::Result<Self> {
+        Resolution::start(config).await
+    }
+
+    fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr
+    }
+
+    async fn shutdown(self) {
+        Resolution::shutdown(self).await
+    }
 }

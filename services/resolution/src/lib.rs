@@ -14,5 +14,5 @@ pub mod domain;
 pub mod store;
 pub mod sweeper;
 
-pub use app::{Resolution, run};
+pub use app::Resolution;
 pub use config::ResolutionConfig;

@@ -14,8 +14,8 @@ use std::sync::{
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use redress_errors::ApiError;
+use redress_worker::{BoxError, Job, Round, Worker};
 use sea_orm::{DatabaseConnection, TransactionTrait};
-use tokio::{sync::watch, task::JoinHandle};
 
 use crate::{
     api::{ResolutionApi, convert},
@@ -37,25 +37,6 @@ pub struct Sweeper {
     /// Microseconds added to the database's time: a controllable clock for
     /// tests and drills; 0 in production.
     offset_micros: AtomicI64,
-}
-
-/// Stops the background loop.
-pub struct SweeperHandle {
-    stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
-}
-
-impl SweeperHandle {
-    /// Stops at once (fault tests).
-    pub fn task_abort(self) {
-        self.task.abort();
-    }
-
-    /// Stops after the current round.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let _ = self.task.await;
-    }
 }
 
 impl Sweeper {
@@ -128,21 +109,19 @@ impl Sweeper {
         Ok(written)
     }
 
-    /// Runs a round every `interval` until stopped.
-    pub fn spawn(self: &Arc<Self>, interval: std::time::Duration) -> SweeperHandle {
-        let (stop, mut stopped) = watch::channel(false);
-        let me = Arc::clone(self);
-        let task = tokio::spawn(async move {
-            loop {
-                if let Err(err) = me.run_once().await {
-                    tracing::warn!(error = %err, "sla sweep failed");
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(interval) => {}
-                    _ = stopped.changed() => break,
-                }
-            }
-        });
-        SweeperHandle { stop, task }
+    /// Runs a round every `interval` in the background.
+    pub fn spawn(self: &Arc<Self>, interval: std::time::Duration) -> Worker {
+        Worker::spawn(Arc::clone(self), interval)
+    }
+}
+
+impl Job for Sweeper {
+    fn name(&self) -> &'static str {
+        "sla.sweeper"
+    }
+
+    async fn round(&self) -> Result<Round, BoxError> {
+        let written = self.run_once().await?;
+        Ok(Round { worked: written, more: false })
     }
 }

@@ -19,7 +19,6 @@ use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use prost::Message;
-use rand::Rng;
 use redress_db::now;
 use redress_proto::{
     common::v1::{Channel, Player},
@@ -28,15 +27,16 @@ use redress_proto::{
         notification::State,
     },
 };
+use redress_worker::{Backoff, BoxError, Job, Round, Worker};
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use sha2::{Digest, Sha256};
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 use tracing::Instrument;
 
 use crate::{
     catalog::Catalog,
     config::NotificationConfig,
-    domain::{self, templates},
+    domain::templates,
     store::{self, attempt, notification},
 };
 
@@ -94,25 +94,6 @@ pub struct Sender {
     wake: Notify,
 }
 
-/// A running sender loop.
-pub struct SenderHandle {
-    stop: watch::Sender<bool>,
-    join: tokio::task::JoinHandle<()>,
-}
-
-impl SenderHandle {
-    /// Stops the loop after the round in progress.
-    pub async fn stop(self) {
-        let _ = self.stop.send(true);
-        let _ = self.join.await;
-    }
-
-    /// Stops at once, mid-attempt if need be, as a crash would.
-    pub fn abort(self) {
-        self.join.abort();
-    }
-}
-
 /// At most `max` bytes of `s`, cut at a character boundary (the contract
 /// promises provider answers of at most 1 KiB).
 fn shorten(s: &str, max: usize) -> String {
@@ -145,34 +126,9 @@ impl Sender {
         self.wake.notify_one();
     }
 
-    /// Runs the loop until the handle is stopped.
-    pub fn spawn(self: &Arc<Self>) -> SenderHandle {
-        let (stop, mut stopped) = watch::channel(false);
-        let sender = Arc::clone(self);
-        let join = tokio::spawn(async move {
-            let poll = Duration::from_millis(sender.config.delivery.poll_interval_ms);
-            loop {
-                let claimed = match sender.run_once().await {
-                    Ok(n) => n,
-                    Err(err) => {
-                        tracing::warn!(error = %err, "notification round failed");
-                        0
-                    }
-                };
-                if *stopped.borrow() {
-                    break;
-                }
-                if claimed as u32 >= sender.config.delivery.batch_size {
-                    continue;
-                }
-                tokio::select! {
-                    _ = sender.wake.notified() => {}
-                    _ = tokio::time::sleep(poll) => {}
-                    _ = stopped.changed() => break,
-                }
-            }
-        });
-        SenderHandle { stop, join }
+    /// Runs the sender in the background.
+    pub fn spawn(self: &Arc<Self>) -> Worker {
+        Worker::spawn(Arc::clone(self), Duration::from_millis(self.config.delivery.poll_interval_ms))
     }
 
     /// Claims one batch of due notifications and works them off. Returns how
@@ -325,12 +281,7 @@ impl Sender {
                 // Failures since the last redrive decide the delay.
                 let budget = self.config.max_attempts(&row.tenant_id);
                 let in_budget = row.attempt_count - (row.max_attempts - budget).max(0);
-                let delay = domain::backoff(
-                    in_budget,
-                    Duration::from_millis(d.initial_backoff_ms),
-                    Duration::from_millis(d.max_backoff_ms),
-                    rand::rng().random::<f64>(),
-                );
+                let delay = Backoff::from_millis(d.initial_backoff_ms, d.max_backoff_ms).delay(in_budget.max(1) as u32);
                 row.state = State::Retrying.as_str_name().to_owned();
                 row.next_attempt_at = Some(end + chrono::Duration::milliseconds(delay.as_millis() as i64));
                 tracing::info!(
@@ -439,6 +390,21 @@ pub fn variables(row: &notification::Model, recipient: &Player) -> BTreeMap<Stri
     let given: BTreeMap<String, String> = serde_json::from_str(&row.variables).unwrap_or_default();
     vars.extend(given);
     vars
+}
+
+impl Job for Sender {
+    fn name(&self) -> &'static str {
+        "notification.sender"
+    }
+
+    async fn round(&self) -> Result<Round, BoxError> {
+        let claimed = self.run_once().await?;
+        Ok(Round::of(claimed, self.config.delivery.batch_size as usize))
+    }
+
+    async fn woken(&self) {
+        self.wake.notified().await
+    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,6 @@
 
 pub mod templates;
 
-use std::time::Duration;
-
 use redress_proto::{
     common::v1::{Channel, Player},
     notification::v1::{MessagePurpose, NotificationEvent, notification::SuppressionReason},
@@ -78,15 +76,6 @@ pub fn locale_candidates(language_code: &str, tenant_default: &str) -> Vec<Strin
     out
 }
 
-/// The delay before retry number `failures + 1`: exponential from `initial`,
-/// capped at `max`, with "equal jitter" (half fixed, half random) so a
-/// recovered relay is not hit by every retry at once.
-pub fn backoff(failures: i32, initial: Duration, max: Duration, random: f64) -> Duration {
-    let exp = initial.saturating_mul(1u32 << failures.clamp(0, 20).saturating_sub(1)).min(max);
-    let half = exp / 2;
-    half + half.mul_f64(random.clamp(0.0, 1.0))
-}
-
 /// A subject line safe for a mail header: control characters (CR, LF, tabs)
 /// become spaces, runs of whitespace collapse, and it is capped at 500
 /// characters. The typed header encodes what is left.
@@ -150,15 +139,6 @@ mod tests {
         assert_eq!(locale_candidates("pt-BR", "pl"), ["pt-br", "pt", "pl", "en"]);
         assert_eq!(locale_candidates("en", "en"), ["en"]);
         assert_eq!(locale_candidates("", "de"), ["de", "en"]);
-    }
-
-    #[test]
-    fn backoff_doubles_within_jitter_and_caps() {
-        let (i, m) = (Duration::from_secs(30), Duration::from_secs(3600));
-        assert_eq!(backoff(1, i, m, 1.0), Duration::from_secs(30));
-        assert_eq!(backoff(2, i, m, 0.0), Duration::from_secs(30));
-        assert_eq!(backoff(2, i, m, 1.0), Duration::from_secs(60));
-        assert_eq!(backoff(30, i, m, 1.0), Duration::from_secs(3600));
     }
 
     #[test]

@@ -1,0 +1,118 @@
+//! The process around a Redress service, written once.
+//!
+//! Every service implements [`Service`] (its name, configuration type,
+//! migrator, start and shutdown). Its binary is then one line,
+//! `redress_service::main::<Intake>()`, which gives every service the same
+//! command line (`serve`, the default, and `migrate` for a Kubernetes Job),
+//! the same configuration layering (defaults → `--config` file →
+//! `REDRESS_<SERVICE>__…`), the same telemetry, signals and exit codes.
+//! `redress dev` and the test sandbox start services through the same trait.
+
+use std::{future::Future, net::SocketAddr, path::PathBuf, process::ExitCode};
+
+use redress_db::DatabaseConfig;
+use redress_telemetry::LogConfig;
+use sea_orm_migration::MigratorTrait;
+use serde::{Serialize, de::DeserializeOwned};
+
+/// Exit code for a configuration error (`EX_CONFIG` from sysexits.h).
+pub const EXIT_CONFIG: u8 = 78;
+
+/// A Redress service: what its process, `redress dev` and the tests need to
+/// know to run it.
+pub trait Service: Sized + Send + 'static {
+    /// The service name: `REDRESS_<NAME>__…` configuration, logs, traces,
+    /// service tokens, the binary `redress-<name>`.
+    const NAME: &'static str;
+    /// Its configuration (`[server]`, `[database]`, `[log]`, … sections).
+    type Config: Serialize + DeserializeOwned + Default + Send + 'static;
+    /// Its schema.
+    type Migrator: MigratorTrait;
+
+    /// The database section of `config`.
+    fn database(config: &Self::Config) -> &DatabaseConfig;
+    /// The log section of `config`.
+    fn log(config: &Self::Config) -> &LogConfig;
+    /// Connects, migrates (unless configured not to), binds and starts
+    /// serving and its background workers.
+    fn start(config: Self::Config) -> impl Future<Output = anyhow::Result<Self>> + Send;
+    /// The bound gRPC address.
+    fn local_addr(&self) -> SocketAddr;
+    /// Drains within the configured deadline and stops.
+    fn shutdown(self) -> impl Future<Output = ()> + Send;
+}
+
+/// Runs `S` until SIGTERM/SIGINT, then drains it.
+pub async fn run<S: Service>(config: S::Config) -> anyhow::Result<()> {
+    let service = S::start(config).await?;
+    redress_server::shutdown_signal().await;
+    service.shutdown().await;
+    Ok(())
+}
+
+/// Applies `S`'s migrations and returns.
+pub async fn migrate<S: Service>(config: &S::Config) -> anyhow::Result<()> {
+    let db = redress_db::connect(S::database(config)).await?;
+    redress_db::migrate::<S::Migrator>(&db).await?;
+    tracing::info!("migrations applied");
+    Ok(())
+}
+
+/// Loads `S`'s configuration from its layered sources.
+pub fn load_config<S: Service>(sources: &redress_config::Sources) -> Result<S::Config, redress_config::ConfigError> {
+    redress_config::load(S::NAME, &S::Config::default(), sources)
+}
+
+/// The whole `main` of a service binary: parses the command line, loads the
+/// configuration (exit 78 when it is invalid, naming the key), starts
+/// telemetry, then serves or migrates (exit 1 on failure).
+pub fn main<S: Service>() -> ExitCode {
+    let binary = format!("redress-{}", S::NAME);
+    let command = clap::Command::new(binary.clone())
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(format!("Redress {} service", S::NAME))
+        .arg(
+            clap::Arg::new("config")
+                .long("config")
+                .env(format!("REDRESS_{}_CONFIG", S::NAME.to_ascii_uppercase()))
+                .value_parser(clap::value_parser!(PathBuf))
+                .help(format!(
+                    "Optional TOML configuration file (environment variables REDRESS_{}__… override it)",
+                    S::NAME.to_ascii_uppercase()
+                )),
+        )
+        .subcommand(clap::Command::new("serve").about("Serve gRPC (the default)"))
+        .subcommand(clap::Command::new("migrate").about("Apply database migrations and exit"));
+    let matches = command.get_matches();
+    let sources = redress_config::Sources { file: matches.get_one::<PathBuf>("config").cloned(), env: None };
+    let config = match load_config::<S>(&sources) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("{binary}: {err}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("{binary}: cannot start the runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let migrate_only = matches.subcommand_name() == Some("migrate");
+    let result = runtime.block_on(async {
+        let _telemetry = redress_telemetry::init(S::NAME, S::log(&config));
+        let result = if migrate_only { migrate::<S>(&config).await } else { run::<S>(config).await };
+        if let Err(err) = &result {
+            tracing::error!(error = format!("{err:#}"), "{binary} failed");
+        }
+        result
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{binary}: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
