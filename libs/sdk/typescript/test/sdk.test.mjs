@@ -2,7 +2,12 @@
 // platform.mjs): the whole handling loop, typed errors, and a retry after a
 // lost reply. Runs on the compiled package (npm run build).
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
@@ -252,4 +257,27 @@ test("uuid7 is version 7 and time ordered", () => {
   const b = uuid7();
   assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.ok(a.slice(0, 13) <= b.slice(0, 13));
+});
+
+test("the README quickstart runs as written", () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const readme = readFileSync(join(here, "..", "README.md"), "utf8");
+  const code = readme.match(/```js\n([\s\S]*?)```/)?.[1];
+  assert.ok(code, "README.md has no js block");
+  // A project that installed the package: node_modules/@redress/sdk links to it.
+  const project = mkdtempSync(join(tmpdir(), "redress-quickstart-"));
+  try {
+    mkdirSync(join(project, "node_modules", "@redress"), { recursive: true });
+    symlinkSync(join(here, ".."), join(project, "node_modules", "@redress", "sdk"), "dir");
+    writeFileSync(join(project, "quickstart.mjs"), code);
+    const out = execFileSync(process.execPath, ["quickstart.mjs"], {
+      cwd: project,
+      timeout: 60_000,
+      env: { ...process.env, REDRESS_TOKEN: platform.token("demo-casino", "backend"), REDRESS_INTAKE: platform.urls.intake },
+    }).toString();
+    assert.match(out, /^RDR-\S+ RECEIVED$/m);
+    assert.match(out, /complaints\//);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
 });
