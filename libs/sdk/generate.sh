@@ -10,6 +10,9 @@ set -euo pipefail
 sdk="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$sdk/../.." && pwd)"
 python="${PYTHON:-python3}"
+# Absolute, because the generation runs in other folders (a venv's python is
+# kept as the link it is: resolving it would leave the venv).
+[[ "$python" == */* ]] && python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"
 check=false
 [ "${1:-}" = "--check" ] && check=true
 
