@@ -234,9 +234,11 @@ export class RedressClient {
     }
     const safe = keyed || READ_PREFIXES.some((p) => method.name.startsWith(p)) || IDEMPOTENT.has(fullName(method));
     const deadline = Date.now() + (options.timeoutMs ?? this.timeoutMs);
+    let last: RedressError | undefined;
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw errorFor(Code.DeadlineExceeded, "deadline exceeded before the call");
+      // A wait that overran the deadline: the caller gets the real cause.
+      if (remaining <= 0) throw last ?? errorFor(Code.DeadlineExceeded, "deadline exceeded");
       const timeoutMs = this.attemptTimeoutMs === undefined ? remaining : Math.min(remaining, this.attemptTimeoutMs);
       let err: RedressError;
       try {
@@ -249,6 +251,7 @@ export class RedressClient {
           err = errorFor(Code.Unavailable, `connection lost: ${err.rawMessage}`, { cause: thrown });
         }
       }
+      last = err;
       if (!safe || !this.retry.codes.has(err.code) || attempt >= this.retry.maxAttempts) throw err;
       const cap = Math.min(this.retry.maxBackoffMs, this.retry.initialBackoffMs * this.retry.multiplier ** (attempt - 1));
       const wait = Math.max(Math.random() * cap, err.retryAfterMs ?? 0);

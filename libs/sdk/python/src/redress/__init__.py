@@ -6,7 +6,7 @@ paging; the generated messages live in ``redress.<service>.v1.<service>_pb2``.
 """
 
 from redress import errors
-from redress.client import Client, RetryPolicy, ServiceClient, TokenProvider, __version__, uuid7
+from redress.client import Client, RetryPolicy, TokenProvider, __version__, uuid7
 from redress.errors import FieldViolation, RedressError
 
 __all__ = [
@@ -14,7 +14,6 @@ __all__ = [
     "FieldViolation",
     "RedressError",
     "RetryPolicy",
-    "ServiceClient",
     "TokenProvider",
     "__version__",
     "errors",
