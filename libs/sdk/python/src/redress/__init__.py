@@ -2,7 +2,8 @@
 
 ``redress.Client`` calls the four public services (intake, resolution,
 notification, feedback) with tokens, deadlines, safe retries, typed errors and
-paging; the generated messages live in ``redress.<service>.v1.<service>_pb2``.
+paging (``redress.aio.Client`` is its asyncio twin); the generated messages
+live in ``redress.<service>.v1.<service>_pb2``.
 """
 
 from redress import errors

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, AsyncIterator, Callable, Iterator, Optional, Sequence
 
 import grpc
 from google.protobuf import descriptor_pool, message_factory
@@ -95,6 +95,25 @@ class ServiceBase:
         while True:
             page = method(page_request, timeout, metadata)
             yield from getattr(page, items)
+            if not page.next_page_token:
+                return
+            page_request.page_token = page.next_page_token  # type: ignore[attr-defined]
+
+
+class AsyncServiceBase(ServiceBase):
+    """The base of the generated asyncio service classes (``redress.aio``)."""
+
+    async def _apages(
+        self, name: str, items: str, request: Message, timeout: Optional[float], metadata: Sequence[tuple[str, str]]
+    ) -> AsyncIterator[Any]:
+        """Follows ``next_page_token``; each page is one call with its own deadline and retries."""
+        method = self._methods[name]
+        page_request = method.request_type()
+        page_request.CopyFrom(request)
+        while True:
+            page = await method(page_request, timeout, metadata)
+            for item in getattr(page, items):
+                yield item
             if not page.next_page_token:
                 return
             page_request.page_token = page.next_page_token  # type: ignore[attr-defined]

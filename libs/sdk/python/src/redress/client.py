@@ -69,7 +69,12 @@ class RetryPolicy:
         return random.uniform(0, cap)
 
 
-_SERVICES = {"intake": IntakeClient, "resolution": ResolutionClient, "notification": NotificationClient, "feedback": FeedbackClient}
+_SERVICES = {
+    "intake": IntakeClient,
+    "resolution": ResolutionClient,
+    "notification": NotificationClient,
+    "feedback": FeedbackClient,
+}
 
 
 class Client:
@@ -163,21 +168,31 @@ class Client:
         last: Optional[errors.RedressError] = None
         while True:
             attempt += 1
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                # The wait overran the deadline: the caller gets the real cause.
-                raise last or errors.DeadlineExceeded(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded")
-            per_attempt = remaining if self.attempt_timeout is None else min(remaining, self.attempt_timeout)
+            per_attempt = attempt_timeout(deadline, self.attempt_timeout, last)
             try:
                 return call(request, timeout=per_attempt, metadata=self._metadata(metadata))
             except grpc.RpcError as rpc_err:
-                err = last = errors.from_rpc_error(rpc_err)
-            if not retry or err.code not in self.retry.codes or attempt >= self.retry.max_attempts:
-                raise err
-            wait = self.retry.backoff(attempt)
-            if err.retry_after is not None:
-                wait = max(wait, err.retry_after)
-            if time.monotonic() + wait >= deadline:
-                # No time left for another attempt: the caller gets the real cause.
-                raise err
-            self._sleep(wait)
+                last = errors.from_rpc_error(rpc_err)
+            self._sleep(retry_wait(self.retry, last, attempt, deadline, retry))
+
+
+def attempt_timeout(deadline: float, bound: Optional[float], last: Optional[errors.RedressError]) -> float:
+    """The next attempt's timeout: what is left of the deadline, at most ``bound``."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        # A wait that overran the deadline: the caller gets the real cause.
+        raise last or errors.DeadlineExceeded(grpc.StatusCode.DEADLINE_EXCEEDED, "deadline exceeded")
+    return remaining if bound is None else min(remaining, bound)
+
+
+def retry_wait(policy: RetryPolicy, err: errors.RedressError, attempt: int, deadline: float, retry: bool) -> float:
+    """How long to wait before the next attempt; raises ``err`` when there is none."""
+    if not retry or err.code not in policy.codes or attempt >= policy.max_attempts:
+        raise err
+    wait = policy.backoff(attempt)
+    if err.retry_after is not None:
+        wait = max(wait, err.retry_after)
+    if time.monotonic() + wait >= deadline:
+        # No time left for another attempt: the caller gets the real cause.
+        raise err
+    return wait

@@ -171,10 +171,12 @@ def error_for(code: grpc.StatusCode, message: str, **kwargs: object) -> RedressE
 
 def from_rpc_error(err: grpc.RpcError) -> RedressError:
     """Decodes a grpc error, with its ``grpc-status-details-bin`` details."""
-    code: grpc.StatusCode = err.code() if isinstance(err, grpc.Call) else grpc.StatusCode.UNKNOWN
-    message: str = (err.details() or "") if isinstance(err, grpc.Call) else str(err)
+    # grpc.Call, or grpc.aio.AioRpcError, which has the same methods but is no grpc.Call.
+    is_call = all(hasattr(err, m) for m in ("code", "details", "trailing_metadata"))
+    code: grpc.StatusCode = err.code() if is_call else grpc.StatusCode.UNKNOWN
+    message: str = (err.details() or "") if is_call else str(err)
     try:
-        status = rpc_status.from_call(err) if isinstance(err, grpc.Call) else None
+        status = rpc_status.from_call(err) if is_call else None
     except ValueError:
         # Details that contradict the status line: keep the status line.
         status = None
