@@ -118,3 +118,20 @@ def test_errors_that_are_not_transient_are_not_retried(server: Callable[[str, Ha
         redress.Client(intake=address).intake.get_complaint(intake_pb2.GetComplaintRequest())
     assert calls == [1]
     assert [(v.field, v.description) for v in caught.value.violations] == [("name", "is required")]
+
+
+def test_the_deadline_token_and_user_agent_reach_the_server(server: Callable[[str, Handler], str]) -> None:
+    seen: dict[str, Any] = {}
+
+    def handler(request: Any, context: grpc.ServicerContext, attempt: int) -> Any:
+        seen["remaining"] = context.time_remaining()
+        seen["metadata"] = dict(context.invocation_metadata())
+        return intake_pb2.GetComplaintResponse()
+
+    address = server("GetComplaint", handler)
+    redress.Client(intake=address, token=lambda: "t0k3n", timeout=5).intake.get_complaint(
+        intake_pb2.GetComplaintRequest(name="complaints/x")
+    )
+    assert seen["remaining"] is not None and 0 < seen["remaining"] <= 5
+    assert seen["metadata"]["authorization"] == "Bearer t0k3n"
+    assert seen["metadata"]["user-agent"].startswith(f"redress-sdk-python/{redress.__version__}")

@@ -20,15 +20,15 @@ after(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-/** Serves intake methods from `impl`; each handler gets (request, attempt). */
+/** Serves intake methods from `impl`; each handler gets (request, attempt, context). */
 async function serve(impl) {
   const attempts = {};
   const wrapped = Object.fromEntries(
     Object.entries(impl).map(([name, fn]) => [
       name,
-      (req) => {
+      (req, ctx) => {
         attempts[name] = (attempts[name] ?? 0) + 1;
-        return fn(req, attempts[name]);
+        return fn(req, attempts[name], ctx);
       },
     ]),
   );
@@ -119,4 +119,18 @@ test("errors that are not transient are not retried", async () => {
     err.violations.map((v) => [v.field, v.description]),
     [["name", "is required"]],
   );
+});
+
+test("the deadline, token and user agent reach the server", async () => {
+  let seen;
+  const intake = await serve({
+    getComplaint(_req, _attempt, ctx) {
+      seen = { timeoutMs: ctx.timeoutMs(), auth: ctx.requestHeader.get("authorization"), ua: ctx.requestHeader.get("user-agent") };
+      return {};
+    },
+  });
+  await client({ intake, token: async () => "t0k3n", timeoutMs: 5000 }).intake.getComplaint({ name: "complaints/x" });
+  assert.ok(seen.timeoutMs > 0 && seen.timeoutMs <= 5000, String(seen.timeoutMs));
+  assert.equal(seen.auth, "Bearer t0k3n");
+  assert.match(seen.ua, /^redress-sdk-typescript\/0\.1\.0/);
 });
