@@ -18,8 +18,8 @@ check=false
 
 ts_out="$sdk/typescript/src/gen"
 py_out="$sdk/python/src" # protoc writes redress/<pkg>/v1/ under it
-# The generated Python packages, one per proto package root under redress/.
-py_packages=(common intake resolution notification feedback)
+# The generated Python packages: one per folder of proto/redress/.
+mapfile -t py_packages < <(cd "$root/proto/redress" && find . -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
 
 generate_into() { # <typescript out> <python out>
   local ts="$1" py="$2"
