@@ -1,0 +1,29 @@
+/**
+ * `@redress/sdk`: the Redress client for casino backends.
+ *
+ * {@link RedressClient} calls the four public services (intake, resolution,
+ * notification, feedback) with tokens, deadlines, safe retries, typed errors
+ * and paging. The generated messages and enums are under
+ * `@redress/sdk/gen/redress/<service>/v1/<service>_pb`.
+ *
+ * @module
+ */
+export { DEFAULT_RETRY, RedressClient, VERSION } from "./client.js";
+export type {
+  ListMethod,
+  RedressCallOptions,
+  RedressClientOptions,
+  RetryPolicy,
+  ServiceClient,
+  TokenProvider,
+  UnaryMethod,
+} from "./client.js";
+export * from "./errors.js";
+export { uuid7 } from "./uuid7.js";
+export { Code } from "@connectrpc/connect";
+// The generated messages, enums and service descriptors, one namespace per package.
+export * as common from "./gen/redress/common/v1/common_pb.js";
+export * as intake from "./gen/redress/intake/v1/intake_pb.js";
+export * as resolution from "./gen/redress/resolution/v1/resolution_pb.js";
+export * as notification from "./gen/redress/notification/v1/notification_pb.js";
+export * as feedback from "./gen/redress/feedback/v1/feedback_pb.js";
