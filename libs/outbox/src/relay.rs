@@ -173,15 +173,20 @@ impl Relay {
 
     async fn deliver_and_record(&self, row: entity::Model) -> Result<(), DbErr> {
         let trace: HashMap<String, String> = serde_json::from_str(&row.trace_context).unwrap_or_default();
+        // The relay's span continues the trace of the request that wrote the
+        // row (a child, not a link: the delay is normally milliseconds, and
+        // one trace from submission to e-mail is what an on-call engineer
+        // follows); the call itself is a CLIENT span inside it.
         let span = tracing::info_span!(
             "outbox.deliver",
-            otel.kind = "producer",
             outbox.id = row.id,
             outbox.destination = %row.destination,
-            rpc.method = %row.method,
             attempt = row.attempts + 1,
+            otel.status_code = tracing::field::Empty,
+            trace_id = tracing::field::Empty,
         );
         redress_telemetry::set_parent_from_map(&span, &trace);
+        redress_telemetry::record_trace_id(&span);
         let result = self.deliver(&row).instrument(span.clone()).await;
         let now = Utc::now();
         match result {
@@ -194,6 +199,7 @@ impl Relay {
                     .await?;
             }
             Err(DeliveryError(error)) => {
+                span.record("otel.status_code", "ERROR");
                 let attempts = row.attempts + 1;
                 let delay = self.backoff.delay(attempts.max(1) as u32);
                 span.in_scope(|| {
@@ -220,18 +226,54 @@ impl Relay {
         let token = self.token(&row.tenant_id)?;
         let path = http::uri::PathAndQuery::from_str(&row.method)
             .map_err(|e| DeliveryError(format!("bad method path {:?}: {e}", row.method)))?;
+        let (service, method) = redress_telemetry::split_path(&row.method);
+        let client = tracing::info_span!(
+            "grpc.client",
+            otel.name = %row.method.trim_start_matches('/'),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            rpc.system = "grpc",
+            rpc.service = %service,
+            rpc.method = %method,
+            rpc.grpc.status_code = tracing::field::Empty,
+            peer.service = %row.destination,
+        );
+        let result = self.call_peer(row, channel, &token, path).instrument(client.clone()).await;
+        let code = match &result {
+            Ok(()) => 0,
+            Err((code, _)) => *code,
+        };
+        client.record("rpc.grpc.status_code", code);
+        if code != 0 {
+            // A client span is an error for every code but OK.
+            client.record("otel.status_code", "ERROR");
+        }
+        result.map_err(|(_, err)| err)
+    }
+
+    async fn call_peer(
+        &self,
+        row: &entity::Model,
+        channel: Channel,
+        token: &str,
+        path: http::uri::PathAndQuery,
+    ) -> Result<(), (i32, DeliveryError)> {
+        let unknown = tonic::Code::Unknown as i32;
         let mut request = tonic::Request::new(row.payload.clone());
         request.set_timeout(Duration::from_millis(self.config.call_timeout_ms));
-        let bearer =
-            format!("Bearer {token}").parse().map_err(|_| DeliveryError("token is not a valid header".into()))?;
+        let bearer = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| (unknown, DeliveryError("token is not a valid header".into())))?;
         request.metadata_mut().insert("authorization", bearer);
+        // Injected inside the CLIENT span: the peer's server span is its child.
         redress_telemetry::inject_current(request.metadata_mut());
         let mut grpc = tonic::client::Grpc::new(channel);
-        grpc.ready().await.map_err(|e| DeliveryError(format!("peer {} unreachable: {e}", row.destination)))?;
-        grpc.unary(request, path, RawCodec)
-            .await
-            .map(|_| ())
-            .map_err(|status| DeliveryError(format!("{:?}: {}", status.code(), status.message())))
+        grpc.ready().await.map_err(|e| {
+            (tonic::Code::Unavailable as i32, DeliveryError(format!("peer {} unreachable: {e}", row.destination)))
+        })?;
+        grpc.unary(request, path, RawCodec).await.map(|_| ()).map_err(|status| {
+            (status.code() as i32, DeliveryError(format!("{:?}: {}", status.code(), status.message())))
+        })
     }
 
     fn channel(&self, destination: &str) -> Result<Channel, DeliveryError> {

@@ -66,6 +66,9 @@ impl tonic::service::Interceptor for Authenticator {
     fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
         let header = request.metadata().get("authorization").and_then(|v| v.to_str().ok());
         let caller = self.0.verify_header(header)?;
+        if let Some(slot) = request.extensions().get::<redress_telemetry::TenantSlot>() {
+            slot.set(&caller.tenant);
+        }
         request.extensions_mut().insert(caller);
         Ok(request)
     }
@@ -157,7 +160,8 @@ pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> st
         .timeout(Duration::from_millis(config.request_timeout_ms))
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)))
-        .trace_fn(redress_telemetry::grpc_server_span)
+        // Outermost, so shed and timed-out requests are traced and logged too.
+        .layer(redress_telemetry::ObserveLayer::new(local_addr))
         .layer(tower::load_shed::LoadShedLayer::new())
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(config.concurrency_limit))
         .add_routes(routes);
