@@ -12,7 +12,7 @@ use redress_auth::{Issuer, Role};
 use redress_worker::{Backoff, BoxError, Job, Round, Worker};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    Statement, sea_query::Expr,
+    QuerySelect, Statement, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
@@ -74,6 +74,7 @@ pub struct Relay {
     service_name: String,
     backoff: Backoff,
     last_purge: Mutex<tokio::time::Instant>,
+    last_backlog_report: Mutex<tokio::time::Instant>,
     wake: Notify,
     channels: Mutex<HashMap<String, Channel>>,
     tokens: Mutex<HashMap<String, (String, DateTime<Utc>)>>,
@@ -90,6 +91,7 @@ impl Relay {
             db,
             backoff: Backoff::from_millis(config.initial_backoff_ms, config.max_backoff_ms),
             last_purge: Mutex::new(tokio::time::Instant::now()),
+            last_backlog_report: Mutex::new(tokio::time::Instant::now() - BACKLOG_REPORT_EVERY),
             config,
             issuer,
             service_name: service_name.to_owned(),
@@ -189,6 +191,14 @@ impl Relay {
         redress_telemetry::record_trace_id(&span);
         let result = self.deliver(&row).instrument(span.clone()).await;
         let now = Utc::now();
+        let outcome = if result.is_ok() { "delivered" } else { "failed" };
+        redress_telemetry::metrics::instruments().outbox_deliveries.add(
+            1,
+            &[
+                redress_telemetry::metrics::label("peer", row.destination.clone()),
+                redress_telemetry::metrics::label("result", outcome),
+            ],
+        );
         match result {
             Ok(()) => {
                 entity::Entity::update_many()
@@ -315,6 +325,38 @@ impl Relay {
         Ok(token)
     }
 
+    /// Pending rows and the age of the oldest, per configured peer, into the
+    /// metrics (0 for a peer with nothing pending, so a recovered backlog
+    /// shows as recovered).
+    pub async fn report_backlog(&self) -> Result<(), DbErr> {
+        #[derive(Debug, FromQueryResult)]
+        struct Backlog {
+            destination: String,
+            pending: i64,
+            oldest: Option<DateTime<Utc>>,
+        }
+        let rows = entity::Entity::find()
+            .select_only()
+            .column(entity::Column::Destination)
+            .column_as(entity::Column::Id.count(), "pending")
+            .column_as(entity::Column::CreatedAt.min(), "oldest")
+            .filter(entity::Column::DeliveredAt.is_null())
+            .group_by(entity::Column::Destination)
+            .into_model::<Backlog>()
+            .all(&self.db)
+            .await?;
+        let now = Utc::now();
+        let metrics = redress_telemetry::metrics::instruments();
+        for peer in self.config.peers.keys() {
+            let row = rows.iter().find(|r| &r.destination == peer);
+            let labels = [redress_telemetry::metrics::label("peer", peer.clone())];
+            metrics.outbox_pending.record(row.map_or(0, |r| r.pending.max(0) as u64), &labels);
+            let age = row.and_then(|r| r.oldest).map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);
+            metrics.outbox_oldest_pending_age.record(age, &labels);
+        }
+        Ok(())
+    }
+
     async fn purge_delivered(&self) -> Result<(), DbErr> {
         let cutoff = Utc::now() - chrono::Duration::hours(self.config.keep_delivered_hours as i64);
         entity::Entity::delete_many().filter(entity::Column::DeliveredAt.lt(cutoff)).exec(&self.db).await?;
@@ -325,6 +367,10 @@ impl Relay {
 fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
+
+/// How often the backlog gauges are refreshed (a grouped count per round
+/// would cost a query per commit under load).
+const BACKLOG_REPORT_EVERY: Duration = Duration::from_secs(1);
 
 /// How often delivered rows past `keep_delivered_hours` are purged.
 const PURGE_EVERY: Duration = Duration::from_secs(600);
@@ -348,6 +394,18 @@ impl Job for Relay {
             tracing::warn!(error = %err, "outbox purge failed");
         }
         let claimed = self.run_once().await?;
+        let report_due = self.last_backlog_report.lock().map(|mut last| {
+            let due = last.elapsed() >= BACKLOG_REPORT_EVERY;
+            if due {
+                *last = tokio::time::Instant::now();
+            }
+            due
+        });
+        if report_due.unwrap_or(false)
+            && let Err(err) = self.report_backlog().await
+        {
+            tracing::warn!(error = %err, "outbox backlog query failed");
+        }
         Ok(Round::of(claimed, self.config.batch_size as usize))
     }
 

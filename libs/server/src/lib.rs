@@ -35,6 +35,10 @@ pub struct ServerConfig {
     pub shutdown_grace_ms: u64,
     /// How often the database is probed for the health status, in milliseconds.
     pub health_probe_interval_ms: u64,
+    /// Address of the Prometheus scrape endpoint (`GET /metrics`), e.g.
+    /// `0.0.0.0:9464`; empty: no endpoint (metrics still go over OTLP when
+    /// an endpoint is configured).
+    pub metrics_listen: String,
 }
 
 impl Default for ServerConfig {
@@ -46,6 +50,7 @@ impl Default for ServerConfig {
             max_message_bytes: 4 * 1024 * 1024,
             shutdown_grace_ms: 10_000,
             health_probe_interval_ms: 2_000,
+            metrics_listen: String::new(),
         }
     }
 }

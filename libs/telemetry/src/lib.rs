@@ -4,6 +4,7 @@
 //! `OTEL_EXPORTER_OTLP_ENDPOINT` variable is set. W3C trace context crosses
 //! every gRPC call (both ways) and every outbox row.
 
+pub mod metrics;
 mod rpc;
 
 use std::{collections::HashMap, io::IsTerminal, time::Duration};
@@ -13,7 +14,9 @@ use opentelemetry::{
     propagation::{Extractor, Injector},
     trace::TracerProvider as _,
 };
-use opentelemetry_sdk::{Resource, propagation::TraceContextPropagator, trace::SdkTracerProvider};
+use opentelemetry_sdk::{
+    Resource, metrics::SdkMeterProvider, propagation::TraceContextPropagator, trace::SdkTracerProvider,
+};
 use serde::{Deserialize, Serialize};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::{EnvFilter, Layer, filter::filter_fn, layer::SubscriberExt, util::SubscriberInitExt};
@@ -49,6 +52,7 @@ impl Default for LogConfig {
 /// timeout so a dead collector never blocks the exit.
 pub struct TelemetryGuard {
     provider: Option<SdkTracerProvider>,
+    meters: Option<SdkMeterProvider>,
 }
 
 impl Drop for TelemetryGuard {
@@ -58,7 +62,36 @@ impl Drop for TelemetryGuard {
         {
             eprintln!("telemetry shutdown failed: {err}");
         }
+        if let Some(meters) = self.meters.take()
+            && let Err(err) = meters.shutdown_with_timeout(Duration::from_secs(2))
+        {
+            eprintln!("metrics shutdown failed: {err}");
+        }
     }
+}
+
+/// The meter provider: a Prometheus reader always (for the scrape
+/// endpoint), an OTLP exporter when an endpoint is configured.
+fn meter_provider(service_name: &str, exporting: bool) -> Option<SdkMeterProvider> {
+    let registry = prometheus::Registry::new();
+    let reader = match opentelemetry_prometheus::exporter().with_registry(registry.clone()).build() {
+        Ok(reader) => reader,
+        Err(err) => {
+            eprintln!("prometheus metrics disabled: {err}");
+            return None;
+        }
+    };
+    let mut builder = SdkMeterProvider::builder()
+        .with_resource(Resource::builder().with_service_name(service_name.to_owned()).build())
+        .with_reader(reader);
+    if exporting {
+        match opentelemetry_otlp::MetricExporter::builder().with_tonic().build() {
+            Ok(exporter) => builder = builder.with_periodic_exporter(exporter),
+            Err(err) => eprintln!("otlp metrics exporter disabled: {err}"),
+        }
+    }
+    let _ = metrics::registry().set(registry);
+    Some(builder.build())
 }
 
 /// Targets whose spans must never reach the exporter: the exporter's own gRPC
@@ -108,7 +141,12 @@ pub fn init(service_name: &str, config: &LogConfig) -> TelemetryGuard {
     if installed {
         opentelemetry::global::set_tracer_provider(provider.clone());
     }
-    TelemetryGuard { provider: installed.then_some(provider) }
+    let meters = if installed { meter_provider(service_name, exporting) } else { None };
+    if let Some(meters) = &meters {
+        opentelemetry::global::set_meter_provider(meters.clone());
+        metrics::register_process_metrics(&metrics::meter());
+    }
+    TelemetryGuard { provider: installed.then_some(provider), meters }
 }
 
 /// Installs a quiet subscriber for tests: logs only when `TEST_LOG` is set.

@@ -14,6 +14,7 @@ use std::{
     time::Instant,
 };
 
+use opentelemetry::KeyValue;
 use tracing::{Instrument, field::Empty};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
@@ -136,6 +137,10 @@ where
         let tenant = TenantSlot::default();
         request.extensions_mut().insert(tenant.clone());
         let started = Instant::now();
+        let (service, method) = {
+            let (s, m) = split_path(request.uri().path());
+            (s.to_owned(), m.to_owned())
+        };
         // Interceptors run inside `call`, so they already see the span.
         let future = span.in_scope(|| self.inner.call(request));
         Box::pin(
@@ -145,7 +150,7 @@ where
                     Ok(response) => grpc_status(response.headers()),
                     Err(err) => error_code(err.borrow()),
                 };
-                finish(code, started, tenant.get());
+                finish(code, started, tenant.get(), &service, &method);
                 result
             }
             .instrument(span),
@@ -203,7 +208,7 @@ fn server_span<B>(request: &http::Request<B>, local: SocketAddr) -> tracing::Spa
 
 /// Records the outcome on the current (request) span and writes the access
 /// line. Never personal data: the method, the code, the time, the tenant.
-fn finish(code: i32, started: Instant, tenant: Option<&str>) {
+fn finish(code: i32, started: Instant, tenant: Option<&str>, service: &str, method: &str) {
     let span = tracing::Span::current();
     span.record("rpc.grpc.status_code", code);
     if let Some(tenant) = tenant {
@@ -213,6 +218,19 @@ fn finish(code: i32, started: Instant, tenant: Option<&str>) {
         span.record("otel.status_code", "ERROR");
     }
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let instruments = crate::metrics::instruments();
+    instruments.rpc_server_duration.record(
+        duration_ms,
+        &[
+            KeyValue::new("rpc.service", service.to_owned()),
+            KeyValue::new("rpc.method", method.to_owned()),
+            KeyValue::new("rpc.grpc.status_code", i64::from(code)),
+        ],
+    );
+    if code == tonic::Code::ResourceExhausted as i32 && tenant.is_none() {
+        // Refused before authentication ran: the chassis shed it.
+        instruments.rpc_rejected.add(1, &[KeyValue::new("reason", "overloaded")]);
+    }
     tracing::info!(
         target: "redress::access",
         code = code_name(code),
