@@ -12,7 +12,7 @@ use redress_auth::{Issuer, Role};
 use redress_worker::{Backoff, BoxError, Job, Round, Worker};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    Statement, sea_query::Expr,
+    QuerySelect, Statement, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
@@ -74,6 +74,7 @@ pub struct Relay {
     service_name: String,
     backoff: Backoff,
     last_purge: Mutex<tokio::time::Instant>,
+    last_backlog_report: Mutex<tokio::time::Instant>,
     wake: Notify,
     channels: Mutex<HashMap<String, Channel>>,
     tokens: Mutex<HashMap<String, (String, DateTime<Utc>)>>,
@@ -90,6 +91,7 @@ impl Relay {
             db,
             backoff: Backoff::from_millis(config.initial_backoff_ms, config.max_backoff_ms),
             last_purge: Mutex::new(tokio::time::Instant::now()),
+            last_backlog_report: Mutex::new(tokio::time::Instant::now() - BACKLOG_REPORT_EVERY),
             config,
             issuer,
             service_name: service_name.to_owned(),
@@ -173,17 +175,30 @@ impl Relay {
 
     async fn deliver_and_record(&self, row: entity::Model) -> Result<(), DbErr> {
         let trace: HashMap<String, String> = serde_json::from_str(&row.trace_context).unwrap_or_default();
+        // The relay's span continues the trace of the request that wrote the
+        // row (a child, not a link: the delay is normally milliseconds, and
+        // one trace from submission to e-mail is what an on-call engineer
+        // follows); the call itself is a CLIENT span inside it.
         let span = tracing::info_span!(
             "outbox.deliver",
-            otel.kind = "producer",
             outbox.id = row.id,
             outbox.destination = %row.destination,
-            rpc.method = %row.method,
             attempt = row.attempts + 1,
+            otel.status_code = tracing::field::Empty,
+            trace_id = tracing::field::Empty,
         );
         redress_telemetry::set_parent_from_map(&span, &trace);
+        redress_telemetry::record_trace_id(&span);
         let result = self.deliver(&row).instrument(span.clone()).await;
         let now = Utc::now();
+        let outcome = if result.is_ok() { "delivered" } else { "failed" };
+        redress_telemetry::metrics::instruments().outbox_deliveries.add(
+            1,
+            &[
+                redress_telemetry::metrics::label("peer", row.destination.clone()),
+                redress_telemetry::metrics::label("result", outcome),
+            ],
+        );
         match result {
             Ok(()) => {
                 entity::Entity::update_many()
@@ -194,6 +209,7 @@ impl Relay {
                     .await?;
             }
             Err(DeliveryError(error)) => {
+                span.record("otel.status_code", "ERROR");
                 let attempts = row.attempts + 1;
                 let delay = self.backoff.delay(attempts.max(1) as u32);
                 span.in_scope(|| {
@@ -220,18 +236,54 @@ impl Relay {
         let token = self.token(&row.tenant_id)?;
         let path = http::uri::PathAndQuery::from_str(&row.method)
             .map_err(|e| DeliveryError(format!("bad method path {:?}: {e}", row.method)))?;
+        let (service, method) = redress_telemetry::split_path(&row.method);
+        let client = tracing::info_span!(
+            "grpc.client",
+            otel.name = %row.method.trim_start_matches('/'),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            rpc.system = "grpc",
+            rpc.service = %service,
+            rpc.method = %method,
+            rpc.grpc.status_code = tracing::field::Empty,
+            peer.service = %row.destination,
+        );
+        let result = self.call_peer(row, channel, &token, path).instrument(client.clone()).await;
+        let code = match &result {
+            Ok(()) => 0,
+            Err((code, _)) => *code,
+        };
+        client.record("rpc.grpc.status_code", code);
+        if code != 0 {
+            // A client span is an error for every code but OK.
+            client.record("otel.status_code", "ERROR");
+        }
+        result.map_err(|(_, err)| err)
+    }
+
+    async fn call_peer(
+        &self,
+        row: &entity::Model,
+        channel: Channel,
+        token: &str,
+        path: http::uri::PathAndQuery,
+    ) -> Result<(), (i32, DeliveryError)> {
+        let unknown = tonic::Code::Unknown as i32;
         let mut request = tonic::Request::new(row.payload.clone());
         request.set_timeout(Duration::from_millis(self.config.call_timeout_ms));
-        let bearer =
-            format!("Bearer {token}").parse().map_err(|_| DeliveryError("token is not a valid header".into()))?;
+        let bearer = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| (unknown, DeliveryError("token is not a valid header".into())))?;
         request.metadata_mut().insert("authorization", bearer);
+        // Injected inside the CLIENT span: the peer's server span is its child.
         redress_telemetry::inject_current(request.metadata_mut());
         let mut grpc = tonic::client::Grpc::new(channel);
-        grpc.ready().await.map_err(|e| DeliveryError(format!("peer {} unreachable: {e}", row.destination)))?;
-        grpc.unary(request, path, RawCodec)
-            .await
-            .map(|_| ())
-            .map_err(|status| DeliveryError(format!("{:?}: {}", status.code(), status.message())))
+        grpc.ready().await.map_err(|e| {
+            (tonic::Code::Unavailable as i32, DeliveryError(format!("peer {} unreachable: {e}", row.destination)))
+        })?;
+        grpc.unary(request, path, RawCodec).await.map(|_| ()).map_err(|status| {
+            (status.code() as i32, DeliveryError(format!("{:?}: {}", status.code(), status.message())))
+        })
     }
 
     fn channel(&self, destination: &str) -> Result<Channel, DeliveryError> {
@@ -273,6 +325,38 @@ impl Relay {
         Ok(token)
     }
 
+    /// Pending rows and the age of the oldest, per configured peer, into the
+    /// metrics (0 for a peer with nothing pending, so a recovered backlog
+    /// shows as recovered).
+    pub async fn report_backlog(&self) -> Result<(), DbErr> {
+        #[derive(Debug, FromQueryResult)]
+        struct Backlog {
+            destination: String,
+            pending: i64,
+            oldest: Option<DateTime<Utc>>,
+        }
+        let rows = entity::Entity::find()
+            .select_only()
+            .column(entity::Column::Destination)
+            .column_as(entity::Column::Id.count(), "pending")
+            .column_as(entity::Column::CreatedAt.min(), "oldest")
+            .filter(entity::Column::DeliveredAt.is_null())
+            .group_by(entity::Column::Destination)
+            .into_model::<Backlog>()
+            .all(&self.db)
+            .await?;
+        let now = Utc::now();
+        let metrics = redress_telemetry::metrics::instruments();
+        for peer in self.config.peers.keys() {
+            let row = rows.iter().find(|r| &r.destination == peer);
+            let labels = [redress_telemetry::metrics::label("peer", peer.clone())];
+            metrics.outbox_pending.record(row.map_or(0, |r| r.pending.max(0) as u64), &labels);
+            let age = row.and_then(|r| r.oldest).map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);
+            metrics.outbox_oldest_pending_age.record(age, &labels);
+        }
+        Ok(())
+    }
+
     async fn purge_delivered(&self) -> Result<(), DbErr> {
         let cutoff = Utc::now() - chrono::Duration::hours(self.config.keep_delivered_hours as i64);
         entity::Entity::delete_many().filter(entity::Column::DeliveredAt.lt(cutoff)).exec(&self.db).await?;
@@ -283,6 +367,10 @@ impl Relay {
 fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
+
+/// How often the backlog gauges are refreshed (a grouped count per round
+/// would cost a query per commit under load).
+const BACKLOG_REPORT_EVERY: Duration = Duration::from_secs(1);
 
 /// How often delivered rows past `keep_delivered_hours` are purged.
 const PURGE_EVERY: Duration = Duration::from_secs(600);
@@ -306,6 +394,18 @@ impl Job for Relay {
             tracing::warn!(error = %err, "outbox purge failed");
         }
         let claimed = self.run_once().await?;
+        let report_due = self.last_backlog_report.lock().map(|mut last| {
+            let due = last.elapsed() >= BACKLOG_REPORT_EVERY;
+            if due {
+                *last = tokio::time::Instant::now();
+            }
+            due
+        });
+        if report_due.unwrap_or(false)
+            && let Err(err) = self.report_backlog().await
+        {
+            tracing::warn!(error = %err, "outbox backlog query failed");
+        }
         Ok(Round::of(claimed, self.config.batch_size as usize))
     }
 

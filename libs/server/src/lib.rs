@@ -35,6 +35,10 @@ pub struct ServerConfig {
     pub shutdown_grace_ms: u64,
     /// How often the database is probed for the health status, in milliseconds.
     pub health_probe_interval_ms: u64,
+    /// Address of the Prometheus scrape endpoint (`GET /metrics`), e.g.
+    /// `0.0.0.0:9464`; empty: no endpoint (metrics still go over OTLP when
+    /// an endpoint is configured).
+    pub metrics_listen: String,
 }
 
 impl Default for ServerConfig {
@@ -46,6 +50,7 @@ impl Default for ServerConfig {
             max_message_bytes: 4 * 1024 * 1024,
             shutdown_grace_ms: 10_000,
             health_probe_interval_ms: 2_000,
+            metrics_listen: String::new(),
         }
     }
 }
@@ -66,6 +71,9 @@ impl tonic::service::Interceptor for Authenticator {
     fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
         let header = request.metadata().get("authorization").and_then(|v| v.to_str().ok());
         let caller = self.0.verify_header(header)?;
+        if let Some(slot) = request.extensions().get::<redress_telemetry::TenantSlot>() {
+            slot.set(&caller.tenant);
+        }
         request.extensions_mut().insert(caller);
         Ok(request)
     }
@@ -157,7 +165,8 @@ pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> st
         .timeout(Duration::from_millis(config.request_timeout_ms))
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)))
-        .trace_fn(redress_telemetry::grpc_server_span)
+        // Outermost, so shed and timed-out requests are traced and logged too.
+        .layer(redress_telemetry::ObserveLayer::new(local_addr))
         .layer(tower::load_shed::LoadShedLayer::new())
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(config.concurrency_limit))
         .add_routes(routes);

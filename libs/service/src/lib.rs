@@ -10,6 +10,7 @@
 
 use std::{future::Future, net::SocketAddr, path::PathBuf, process::ExitCode};
 
+use anyhow::Context as _;
 use redress_db::DatabaseConfig;
 use redress_telemetry::LogConfig;
 use sea_orm_migration::MigratorTrait;
@@ -33,6 +34,8 @@ pub trait Service: Sized + Send + 'static {
     fn database(config: &Self::Config) -> &DatabaseConfig;
     /// The log section of `config`.
     fn log(config: &Self::Config) -> &LogConfig;
+    /// The server section of `config`.
+    fn server(config: &Self::Config) -> &redress_server::ServerConfig;
     /// Connects, migrates (unless configured not to), binds and starts
     /// serving and its background workers.
     fn start(config: Self::Config) -> impl Future<Output = anyhow::Result<Self>> + Send;
@@ -42,8 +45,17 @@ pub trait Service: Sized + Send + 'static {
     fn shutdown(self) -> impl Future<Output = ()> + Send;
 }
 
-/// Runs `S` until SIGTERM/SIGINT, then drains it.
+/// Runs `S` until SIGTERM/SIGINT, then drains it. Serves the process's
+/// metrics on `server.metrics_listen` when it is set.
 pub async fn run<S: Service>(config: S::Config) -> anyhow::Result<()> {
+    let metrics_listen = S::server(&config).metrics_listen.clone();
+    if !metrics_listen.is_empty() {
+        let listener = tokio::net::TcpListener::bind(&metrics_listen)
+            .await
+            .with_context(|| format!("server.metrics_listen: cannot bind {metrics_listen}"))?;
+        tracing::info!(addr = %metrics_listen, "prometheus metrics at /metrics");
+        tokio::spawn(redress_telemetry::metrics::serve_prometheus(listener));
+    }
     let service = S::start(config).await?;
     redress_server::shutdown_signal().await;
     service.shutdown().await;

@@ -4,14 +4,19 @@
 //! `OTEL_EXPORTER_OTLP_ENDPOINT` variable is set. W3C trace context crosses
 //! every gRPC call (both ways) and every outbox row.
 
-use std::{collections::HashMap, time::Duration};
+pub mod metrics;
+mod rpc;
+
+use std::{collections::HashMap, io::IsTerminal, time::Duration};
 
 use opentelemetry::{
     Context,
     propagation::{Extractor, Injector},
-    trace::{TraceContextExt, TracerProvider as _},
+    trace::TracerProvider as _,
 };
-use opentelemetry_sdk::{Resource, propagation::TraceContextPropagator, trace::SdkTracerProvider};
+use opentelemetry_sdk::{
+    Resource, metrics::SdkMeterProvider, propagation::TraceContextPropagator, trace::SdkTracerProvider,
+};
 use serde::{Deserialize, Serialize};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::{EnvFilter, Layer, filter::filter_fn, layer::SubscriberExt, util::SubscriberInitExt};
@@ -47,6 +52,7 @@ impl Default for LogConfig {
 /// timeout so a dead collector never blocks the exit.
 pub struct TelemetryGuard {
     provider: Option<SdkTracerProvider>,
+    meters: Option<SdkMeterProvider>,
 }
 
 impl Drop for TelemetryGuard {
@@ -56,7 +62,36 @@ impl Drop for TelemetryGuard {
         {
             eprintln!("telemetry shutdown failed: {err}");
         }
+        if let Some(meters) = self.meters.take()
+            && let Err(err) = meters.shutdown_with_timeout(Duration::from_secs(2))
+        {
+            eprintln!("metrics shutdown failed: {err}");
+        }
     }
+}
+
+/// The meter provider: a Prometheus reader always (for the scrape
+/// endpoint), an OTLP exporter when an endpoint is configured.
+fn meter_provider(service_name: &str, exporting: bool) -> Option<SdkMeterProvider> {
+    let registry = prometheus::Registry::new();
+    let reader = match opentelemetry_prometheus::exporter().with_registry(registry.clone()).build() {
+        Ok(reader) => reader,
+        Err(err) => {
+            eprintln!("prometheus metrics disabled: {err}");
+            return None;
+        }
+    };
+    let mut builder = SdkMeterProvider::builder()
+        .with_resource(Resource::builder().with_service_name(service_name.to_owned()).build())
+        .with_reader(reader);
+    if exporting {
+        match opentelemetry_otlp::MetricExporter::builder().with_tonic().build() {
+            Ok(exporter) => builder = builder.with_periodic_exporter(exporter),
+            Err(err) => eprintln!("otlp metrics exporter disabled: {err}"),
+        }
+    }
+    let _ = metrics::registry().set(registry);
+    Some(builder.build())
 }
 
 /// Targets whose spans must never reach the exporter: the exporter's own gRPC
@@ -93,7 +128,10 @@ pub fn init(service_name: &str, config: &LogConfig) -> TelemetryGuard {
         LogFormat::Json => {
             tracing_subscriber::fmt::layer().json().with_current_span(true).with_span_list(false).boxed()
         }
-        LogFormat::Pretty => tracing_subscriber::fmt::layer().compact().boxed(),
+        // Colour only on a terminal: redirected logs stay plain text.
+        LogFormat::Pretty => {
+            tracing_subscriber::fmt::layer().compact().with_ansi(std::io::stdout().is_terminal()).boxed()
+        }
     };
 
     // The level filter applies to logs only: spans are always built, so trace
@@ -103,7 +141,12 @@ pub fn init(service_name: &str, config: &LogConfig) -> TelemetryGuard {
     if installed {
         opentelemetry::global::set_tracer_provider(provider.clone());
     }
-    TelemetryGuard { provider: installed.then_some(provider) }
+    let meters = if installed { meter_provider(service_name, exporting) } else { None };
+    if let Some(meters) = &meters {
+        opentelemetry::global::set_meter_provider(meters.clone());
+        metrics::register_process_metrics(&metrics::meter());
+    }
+    TelemetryGuard { provider: installed.then_some(provider), meters }
 }
 
 /// Installs a quiet subscriber for tests: logs only when `TEST_LOG` is set.
@@ -121,7 +164,7 @@ pub fn init_for_tests() {
         .try_init();
 }
 
-struct HeaderExtractor<'a>(&'a http::HeaderMap);
+pub(crate) struct HeaderExtractor<'a>(&'a http::HeaderMap);
 
 impl Extractor for HeaderExtractor<'_> {
     fn get(&self, key: &str) -> Option<&str> {
@@ -144,23 +187,7 @@ impl Injector for MetadataInjector<'_> {
     }
 }
 
-/// The span of one incoming gRPC request, child of the caller's W3C trace
-/// context. Used as tonic's `trace_fn` by the server chassis.
-pub fn grpc_server_span(request: &http::Request<()>) -> tracing::Span {
-    let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(request.headers())));
-    let method = request.uri().path();
-    let span = tracing::info_span!(
-        "grpc.request",
-        otel.name = %method.trim_start_matches('/'),
-        otel.kind = "server",
-        rpc.system = "grpc",
-        trace_id = tracing::field::Empty,
-    );
-    let _ = span.set_parent(parent);
-    let trace_id = span.context().span().span_context().trace_id();
-    span.record("trace_id", tracing::field::display(trace_id));
-    span
-}
+pub use rpc::{ObserveLayer, TenantSlot, code_name, is_server_failure, split_path};
 
 /// Writes the current span's W3C trace context into outgoing gRPC metadata.
 pub fn inject_current(metadata: &mut tonic::metadata::MetadataMap) {
@@ -190,6 +217,14 @@ pub fn context_from_map(map: &HashMap<String, String>) -> Context {
 /// through the outbox.
 pub fn set_parent_from_map(span: &tracing::Span, map: &HashMap<String, String>) {
     let _ = span.set_parent(context_from_map(map));
+}
+
+/// Records `span`'s trace id in its `trace_id` field, so every log line
+/// written inside it (JSON logs carry the current span) names the trace.
+pub fn record_trace_id(span: &tracing::Span) {
+    use opentelemetry::trace::TraceContextExt;
+    let trace_id = span.context().span().span_context().trace_id();
+    span.record("trace_id", tracing::field::display(trace_id));
 }
 
 /// A tonic client interceptor that propagates the current trace context.

@@ -140,6 +140,10 @@ impl redress_service::Service for Feedback {
         &config.log
     }
 
+    fn server(config: &FeedbackConfig) -> &redress_server::ServerConfig {
+        &config.server
+    }
+
     async fn start(config: FeedbackConfig) -> anyhow::Result<Self> {
         Feedback::start(config).await
     }

@@ -137,6 +137,10 @@ impl redress_service::Service for Intake {
         &config.log
     }
 
+    fn server(config: &IntakeConfig) -> &redress_server::ServerConfig {
+        &config.server
+    }
+
     async fn start(config: IntakeConfig) -> anyhow::Result<Self> {
         Intake::start(config).await
     }

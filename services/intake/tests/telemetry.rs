@@ -26,9 +26,11 @@ use tonic::{Request, Response, Status};
 
 /// (trace id hex, span name, service.name)
 type Spans = Arc<Mutex<Vec<(String, String, String)>>>;
+/// Every exported span in full, for attribute checks.
+type FullSpans = Arc<Mutex<Vec<opentelemetry_proto::tonic::trace::v1::Span>>>;
 
 #[derive(Clone, Default)]
-struct Collector(Spans);
+struct Collector(Spans, FullSpans);
 
 #[tonic::async_trait]
 impl TraceService for Collector {
@@ -48,7 +50,8 @@ impl TraceService for Collector {
                 .unwrap_or_default();
             for scope in resource_spans.scope_spans {
                 for span in scope.spans {
-                    spans.push((hex::encode(&span.trace_id), span.name, service.clone()));
+                    spans.push((hex::encode(&span.trace_id), span.name.clone(), service.clone()));
+                    self.1.lock().unwrap().push(span);
                 }
             }
         }
@@ -108,6 +111,9 @@ async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
     })
     .await;
     assert!(submitted, "intake did not answer");
+    // Probes are not traced.
+    let mut health = tonic_health::pb::health_client::HealthClient::new(redress_testkit::channel(addr));
+    health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap();
 
     let spans = collector.0.clone();
     let seen = eventually(Duration::from_secs(20), || {
@@ -116,7 +122,9 @@ async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
             let spans = spans.lock().unwrap();
             let server = spans.iter().any(|(t, n, _)| t == trace_id && n.ends_with("IntakeService/SubmitComplaint"));
             let relay = spans.iter().any(|(t, n, _)| t == trace_id && n == "outbox.deliver");
-            server && relay
+            let client =
+                spans.iter().any(|(t, n, _)| t == trace_id && n.ends_with("ResolutionInternalService/OpenCase"));
+            server && relay && client
         }
     })
     .await;
@@ -129,4 +137,30 @@ async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
         !spans.iter().any(|(_, n, _)| n.contains("TraceService") || n.contains("opentelemetry")),
         "the exporter traced itself: {spans:?}"
     );
+    assert!(!spans.iter().any(|(_, n, _)| n.contains("grpc.health")), "health checks are traced: {spans:?}");
+
+    let full = collector.1.lock().unwrap().clone();
+    let attr = |span: &opentelemetry_proto::tonic::trace::v1::Span, key: &str| {
+        span.attributes.iter().find(|kv| kv.key == key).and_then(|kv| kv.value.clone()).and_then(|v| v.value).map(|v| {
+            match v {
+                opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(s) => s,
+                opentelemetry_proto::tonic::common::v1::any_value::Value::IntValue(i) => i.to_string(),
+                other => format!("{other:?}"),
+            }
+        })
+    };
+    let server = full.iter().find(|s| s.name.ends_with("IntakeService/SubmitComplaint")).unwrap();
+    assert_eq!(server.kind, 2, "SERVER kind");
+    assert_eq!(attr(server, "rpc.system").as_deref(), Some("grpc"));
+    assert_eq!(attr(server, "rpc.service").as_deref(), Some("redress.intake.v1.IntakeService"));
+    assert_eq!(attr(server, "rpc.method").as_deref(), Some("SubmitComplaint"));
+    assert_eq!(attr(server, "rpc.grpc.status_code").as_deref(), Some("0"));
+    assert_eq!(attr(server, "server.port"), Some(addr.port().to_string()));
+    assert_eq!(attr(server, "redress.tenant").as_deref(), Some("casino-a"));
+    assert!(attr(server, "network.peer.address").is_some());
+    // The peer is down: the CLIENT span of the outbox call is an error.
+    let client = full.iter().find(|s| s.name.ends_with("ResolutionInternalService/OpenCase")).unwrap();
+    assert_eq!(client.kind, 3, "CLIENT kind");
+    assert_eq!(attr(client, "rpc.method").as_deref(), Some("OpenCase"));
+    assert_eq!(client.status.as_ref().map(|s| s.code), Some(2), "client span status is Error");
 }

@@ -144,6 +144,10 @@ impl redress_service::Service for Notification {
         &config.log
     }
 
+    fn server(config: &NotificationConfig) -> &redress_server::ServerConfig {
+        &config.server
+    }
+
     async fn start(config: NotificationConfig) -> anyhow::Result<Self> {
         Notification::start(config).await
     }

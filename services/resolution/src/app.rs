@@ -153,6 +153,10 @@ impl redress_service::Service for Resolution {
         &config.log
     }
 
+    fn server(config: &ResolutionConfig) -> &redress_server::ServerConfig {
+        &config.server
+    }
+
     async fn start(config: ResolutionConfig) -> anyhow::Result<Self> {
         Resolution::start(config).await
     }

@@ -1,0 +1,174 @@
+//! The Prometheus endpoint of a real intake process: after traffic it shows
+//! the RPC histogram by method and code, and the outbox backlog rises while
+//! the resolution peer is down and falls back to zero once it is up.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    net::SocketAddr,
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use redress_auth::Role;
+use redress_proto::{
+    common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
+    intake::v1::{SubmitComplaintRequest, intake_service_client::IntakeServiceClient},
+    resolution::v1::{
+        FlagFollowUpRequest, FlagFollowUpResponse, OpenCaseRequest, OpenCaseResponse, RecordPlayerDecisionRequest,
+        RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse, RecordWithdrawalRequest,
+        RecordWithdrawalResponse,
+        resolution_internal_service_server::{ResolutionInternalService, ResolutionInternalServiceServer},
+    },
+};
+use redress_testkit::{TEST_SECRET, authed, eventually, token};
+use tonic::{Request, Response, Status};
+
+/// A resolution peer that accepts every call.
+struct Accepting;
+
+#[tonic::async_trait]
+impl ResolutionInternalService for Accepting {
+    async fn open_case(&self, _: Request<OpenCaseRequest>) -> Result<Response<OpenCaseResponse>, Status> {
+        Ok(Response::new(OpenCaseResponse::default()))
+    }
+    async fn record_player_message(
+        &self,
+        _: Request<RecordPlayerMessageRequest>,
+    ) -> Result<Response<RecordPlayerMessageResponse>, Status> {
+        Ok(Response::new(RecordPlayerMessageResponse::default()))
+    }
+    async fn record_player_decision(
+        &self,
+        _: Request<RecordPlayerDecisionRequest>,
+    ) -> Result<Response<RecordPlayerDecisionResponse>, Status> {
+        Ok(Response::new(RecordPlayerDecisionResponse::default()))
+    }
+    async fn record_withdrawal(
+        &self,
+        _: Request<RecordWithdrawalRequest>,
+    ) -> Result<Response<RecordWithdrawalResponse>, Status> {
+        Ok(Response::new(RecordWithdrawalResponse::default()))
+    }
+    async fn flag_follow_up(&self, _: Request<FlagFollowUpRequest>) -> Result<Response<FlagFollowUpResponse>, Status> {
+        Ok(Response::new(FlagFollowUpResponse::default()))
+    }
+}
+
+fn free_port() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+}
+
+async fn scrape(addr: SocketAddr) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else { return String::new() };
+    let request = format!("GET /metrics HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).await.is_err() {
+        return String::new();
+    }
+    let mut body = String::new();
+    let _ = stream.read_to_string(&mut body).await;
+    body
+}
+
+/// The value of the first sample line that starts with `name{` and contains
+/// every label in `labels`.
+fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")))
+        .find(|l| labels.iter().all(|label| l.contains(label)))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+fn complaint(i: usize) -> SubmitComplaintRequest {
+    SubmitComplaintRequest {
+        request_id: format!("metrics-{i}"),
+        player: Some(Player { player_id: format!("p-{i}"), jurisdiction: "MT".into(), ..Default::default() }),
+        transaction_references: Some(TransactionReferences { withdrawal_id: format!("w-{i}"), ..Default::default() }),
+        category: ComplaintCategory::Withdrawal.into(),
+        subject: "Withdrawal".into(),
+        description: "Not paid".into(),
+        channel: Channel::Email.into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, metrics, peer) = (free_port(), free_port(), free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redress-intake"))
+        .env("REDRESS_INTAKE__SERVER__LISTEN", addr.to_string())
+        .env("REDRESS_INTAKE__SERVER__METRICS_LISTEN", metrics.to_string())
+        .env("REDRESS_INTAKE__DATABASE__URL", format!("sqlite://{}/intake.db?mode=rwc", dir.path().display()))
+        .env("REDRESS_INTAKE__AUTH__HS256_SECRET", TEST_SECRET)
+        .env("REDRESS_INTAKE__OUTBOX__PEERS__RESOLUTION__URL", format!("http://{peer}"))
+        .env("REDRESS_INTAKE__OUTBOX__POLL_INTERVAL_MS", "100")
+        .env("REDRESS_INTAKE__OUTBOX__INITIAL_BACKOFF_MS", "50")
+        .env("REDRESS_INTAKE__OUTBOX__MAX_BACKOFF_MS", "200")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    let client = IntakeServiceClient::new(redress_testkit::channel(addr));
+    let backend = token("casino-m", &[Role::Backend]);
+    for i in 0..3 {
+        let submitted = eventually(Duration::from_secs(20), || {
+            let mut client = client.clone();
+            let req = authed(complaint(i), &backend);
+            async move { client.submit_complaint(req).await.is_ok() }
+        })
+        .await;
+        assert!(submitted, "intake did not answer");
+    }
+    let mut bad = client.clone();
+    let _ = bad.submit_complaint(authed(SubmitComplaintRequest::default(), &backend)).await;
+
+    // The peer is down: three OpenCase rows wait.
+    let backlog = eventually(Duration::from_secs(20), || async move {
+        let text = scrape(metrics).await;
+        sample(&text, "redress_outbox_pending", &["peer=\"resolution\""]) == Some(3.0)
+    })
+    .await;
+    let text = scrape(metrics).await;
+    assert!(backlog, "backlog of 3 for resolution: {text}");
+    let ok = sample(
+        &text,
+        "rpc_server_duration_milliseconds_count",
+        &["rpc_method=\"SubmitComplaint\"", "rpc_grpc_status_code=\"0\""],
+    );
+    assert_eq!(ok, Some(3.0), "{text}");
+    let invalid = sample(
+        &text,
+        "rpc_server_duration_milliseconds_count",
+        &["rpc_method=\"SubmitComplaint\"", "rpc_grpc_status_code=\"3\""],
+    );
+    assert_eq!(invalid, Some(1.0), "{text}");
+    assert!(sample(&text, "redress_outbox_oldest_pending_age_seconds", &["peer=\"resolution\""]).unwrap_or(0.0) > 0.0);
+    assert!(text.contains("process_memory_usage_bytes"), "{text}");
+    assert!(!text.contains("p-1") && !text.contains("Not paid"), "personal data in metrics: {text}");
+
+    // The peer comes up: the backlog drains to zero.
+    let listener = tokio::net::TcpListener::bind(peer).await.unwrap();
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(ResolutionInternalServiceServer::new(Accepting))
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+    );
+    let drained = eventually(Duration::from_secs(30), || async move {
+        let text = scrape(metrics).await;
+        sample(&text, "redress_outbox_pending", &["peer=\"resolution\""]) == Some(0.0)
+    })
+    .await;
+    let text = scrape(metrics).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(drained, "backlog drained: {text}");
+    assert!(
+        sample(&text, "redress_outbox_deliveries_total", &["peer=\"resolution\"", "result=\"delivered\""]) >= Some(3.0),
+        "{text}"
+    );
+}
