@@ -466,11 +466,12 @@ impl Client {
             let left = deadline.saturating_duration_since(Instant::now());
             let budget = options.attempt_timeout.map_or(left, |t| t.min(left));
             let request = self.attempt_request(message.clone(), budget).await?;
+            let started = Instant::now();
             let status = match send(self.channel(service), request).await {
                 Ok(response) => return Ok(response.into_inner()),
                 Err(status) => status,
             };
-            let error = Error::from_status(status);
+            let error = Error::from_status(normalise(status, started.elapsed() >= budget));
             let retryable = match &error {
                 Error::Unavailable { .. } | Error::ResourceExhausted { .. } => true,
                 // Only a per-attempt deadline leaves time for another attempt.
@@ -493,6 +494,30 @@ impl Client {
             }
             tokio::time::sleep(wait).await;
         }
+    }
+}
+
+/// Gives failures the client itself detected the code the gRPC spec gives
+/// them: a connection lost mid-call (tonic says UNKNOWN "transport error")
+/// is UNAVAILABLE, and tonic's CANCELLED for its own expired timer is
+/// DEADLINE_EXCEEDED.
+fn normalise(status: tonic::Status, budget_spent: bool) -> tonic::Status {
+    let transport = std::error::Error::source(&status)
+        .and_then(|source| source.downcast_ref::<tonic::transport::Error>())
+        .map(|err| {
+            let mut text = err.to_string();
+            let mut cause = std::error::Error::source(err);
+            while let Some(err) = cause {
+                text.push_str(": ");
+                text.push_str(&err.to_string());
+                cause = err.source();
+            }
+            text
+        });
+    match (status.code(), transport) {
+        (tonic::Code::Cancelled, _) if budget_spent => tonic::Status::deadline_exceeded(status.message()),
+        (tonic::Code::Unknown | tonic::Code::Internal, Some(text)) => tonic::Status::unavailable(text),
+        _ => status,
     }
 }
 
