@@ -263,6 +263,10 @@ impl ClientBuilder {
             if urls.is_empty() {
                 return Err(Error::Config(format!("no endpoint for {}", service.name())));
             }
+            // tonic's balancer takes at most this many endpoints up front.
+            if urls.len() > 1024 {
+                return Err(Error::Config(format!("{} endpoints for {}; at most 1024", urls.len(), service.name())));
+            }
             let endpoints = urls.iter().map(|url| self.make_endpoint(url)).collect::<Result<Vec<_>>>()?;
             let channel = match endpoints.as_slice() {
                 [one] => one.connect_lazy(),
