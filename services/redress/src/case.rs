@@ -213,17 +213,25 @@ struct VerifyArgs {
 
 /// Runs a cases subcommand; `verify` exits 1 when the history is broken.
 pub async fn run(args: CaseArgs) -> anyhow::Result<u8> {
+    let (text, code) = execute(&args).await?;
+    print!("{text}");
+    Ok(code)
+}
+
+/// Runs a subcommand and returns what it prints and its exit code.
+pub async fn execute(args: &CaseArgs) -> anyhow::Result<(String, u8)> {
+    let mut out = String::new();
     let remote = &args.remote;
     let output = remote.output;
-    let print_case = |case: &Case| print!("{}", render_one(output, &case_record(case)));
+    let case_text = |case: &Case| render_one(output, &case_record(case));
     match &args.command {
         CaseCommand::Queue(q) => {
             let cases = queue(remote, q).await?;
-            print!("{}", render_list(output, &cases.iter().map(case_record).collect::<Vec<_>>()));
+            out.push_str(&render_list(output, &cases.iter().map(case_record).collect::<Vec<_>>()));
         }
         CaseCommand::Show(c) => {
             let name = case_name(&c.case)?;
-            print_case(&remote.client()?.resolution().get_case(&name).await.context("GetCase")?);
+            out.push_str(&case_text(&remote.client()?.resolution().get_case(&name).await.context("GetCase")?));
         }
         CaseCommand::Assign(a) => {
             let request = AssignCaseRequest {
@@ -232,13 +240,13 @@ pub async fn run(args: CaseArgs) -> anyhow::Result<u8> {
                 queue: a.queue.clone(),
                 etag: String::new(),
             };
-            print_case(&remote.client()?.resolution().assign_case(request).await.context("AssignCase")?);
+            out.push_str(&case_text(&remote.client()?.resolution().assign_case(request).await.context("AssignCase")?));
         }
         CaseCommand::Respond(r) => {
             let request =
                 RespondToPlayerRequest { name: case_name(&r.case)?.into(), body: r.body.clone(), ..Default::default() };
             let response = remote.client()?.resolution().respond_to_player(request).await.context("RespondToPlayer")?;
-            print_case(&response.case.unwrap_or_default());
+            out.push_str(&case_text(&response.case.unwrap_or_default()));
         }
         CaseCommand::RequestInfo(r) => {
             let request = RequestInformationRequest {
@@ -249,7 +257,7 @@ pub async fn run(args: CaseArgs) -> anyhow::Result<u8> {
             };
             let response =
                 remote.client()?.resolution().request_information(request).await.context("RequestInformation")?;
-            print_case(&response.case.unwrap_or_default());
+            out.push_str(&case_text(&response.case.unwrap_or_default()));
         }
         CaseCommand::Propose(p) => {
             let amount = p.amount.as_deref().map(|a| parse_money(a, &p.currency)).transpose()?;
@@ -263,7 +271,7 @@ pub async fn run(args: CaseArgs) -> anyhow::Result<u8> {
             };
             let response =
                 remote.client()?.resolution().propose_resolution(request).await.context("ProposeResolution")?;
-            print_case(&response.case.unwrap_or_default());
+            out.push_str(&case_text(&response.case.unwrap_or_default()));
         }
         CaseCommand::Resolve(r) => {
             let request = ResolveCaseRequest {
@@ -274,7 +282,9 @@ pub async fn run(args: CaseArgs) -> anyhow::Result<u8> {
                 adr_body: r.adr_body.clone(),
                 ..Default::default()
             };
-            print_case(&remote.client()?.resolution().resolve_case(request).await.context("ResolveCase")?);
+            out.push_str(&case_text(
+                &remote.client()?.resolution().resolve_case(request).await.context("ResolveCase")?,
+            ));
         }
         CaseCommand::Escalate(e) => {
             let request = EscalateCaseRequest {
@@ -285,7 +295,9 @@ pub async fn run(args: CaseArgs) -> anyhow::Result<u8> {
                 mark_as_dispute: e.dispute,
                 ..Default::default()
             };
-            print_case(&remote.client()?.resolution().escalate_case(request).await.context("EscalateCase")?);
+            out.push_str(&case_text(
+                &remote.client()?.resolution().escalate_case(request).await.context("EscalateCase")?,
+            ));
         }
         CaseCommand::ReferToAdr(r) => {
             let request = ReferToAdrRequest {
@@ -294,25 +306,25 @@ pub async fn run(args: CaseArgs) -> anyhow::Result<u8> {
                 adr_reference: r.adr_reference.clone(),
                 ..Default::default()
             };
-            print_case(&remote.client()?.resolution().refer_to_adr(request).await.context("ReferToAdr")?);
+            out.push_str(&case_text(&remote.client()?.resolution().refer_to_adr(request).await.context("ReferToAdr")?));
         }
         CaseCommand::History(c) => {
             let name = case_name(&c.case)?;
             let events = history(remote, &name, 0).await?;
             match output {
                 crate::remote::Output::Json => {
-                    print!("{}", render_list(output, &events.iter().map(event_record).collect::<Vec<_>>()));
+                    out.push_str(&render_list(output, &events.iter().map(event_record).collect::<Vec<_>>()));
                 }
-                crate::remote::Output::Table => print!("{}", format_history(&events, &intact_placeholder())),
+                crate::remote::Output::Table => out.push_str(&format_history(&events, &intact_placeholder())),
             }
         }
         CaseCommand::Verify(v) => {
             let verdict = verify(remote, v).await?;
-            print!("{}", verdict.text);
-            return Ok(verdict.exit_status());
+            out.push_str(&verdict.text);
+            return Ok((out, verdict.exit_status()));
         }
     }
-    Ok(exit::OK)
+    Ok((out, exit::OK))
 }
 
 async fn queue(remote: &Remote, q: &QueueArgs) -> anyhow::Result<Vec<Case>> {

@@ -109,6 +109,14 @@ struct ListArgs {
 
 /// Runs a complaints subcommand.
 pub async fn run(args: ComplaintsArgs) -> anyhow::Result<u8> {
+    let (text, code) = execute(&args).await?;
+    print!("{text}");
+    Ok(code)
+}
+
+/// Runs a subcommand and returns what it prints and its exit code.
+pub async fn execute(args: &ComplaintsArgs) -> anyhow::Result<(String, u8)> {
+    let mut out = String::new();
     let remote = &args.remote;
     let output = remote.output;
     match &args.command {
@@ -117,12 +125,12 @@ pub async fn run(args: ComplaintsArgs) -> anyhow::Result<u8> {
                 remote.client()?.intake().submit_complaint(submit_request(s)?).await.context("SubmitComplaint")?;
             let mut record = complaint_record(&response.complaint.unwrap_or_default());
             record.push(("replayed", json!(response.replayed)));
-            print!("{}", render_one(output, &record));
+            out.push_str(&render_one(output, &record));
         }
         ComplaintsCommand::Show(c) => {
             let name = complaint_name(&c.complaint)?;
             let complaint = remote.client()?.intake().get_complaint(&name).await.context("GetComplaint")?;
-            print!("{}", render_one(output, &complaint_record(&complaint)));
+            out.push_str(&render_one(output, &complaint_record(&complaint)));
         }
         ComplaintsCommand::List(l) => {
             let request = ListComplaintsRequest {
@@ -146,17 +154,17 @@ pub async fn run(args: ComplaintsArgs) -> anyhow::Result<u8> {
             let client = remote.client()?;
             let complaints: Vec<Complaint> =
                 client.intake().list_complaints(request).take(l.limit).try_collect().await.context("ListComplaints")?;
-            print!("{}", render_list(output, &complaints.iter().map(complaint_record).collect::<Vec<_>>()));
+            out.push_str(&render_list(output, &complaints.iter().map(complaint_record).collect::<Vec<_>>()));
         }
         ComplaintsCommand::History(c) => {
             let name = complaint_name(&c.complaint)?;
             let client = remote.client()?;
             let items: Vec<Interaction> =
                 client.intake().list_interactions(&name).try_collect().await.context("ListInteractions")?;
-            print!("{}", render_list(output, &items.iter().map(interaction_record).collect::<Vec<_>>()));
+            out.push_str(&render_list(output, &items.iter().map(interaction_record).collect::<Vec<_>>()));
         }
     }
-    Ok(exit::OK)
+    Ok((out, exit::OK))
 }
 
 fn submit_request(s: &SubmitArgs) -> anyhow::Result<SubmitComplaintRequest> {

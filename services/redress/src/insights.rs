@@ -80,6 +80,14 @@ struct RecurringArgs {
 
 /// Runs an insights subcommand.
 pub async fn run(args: InsightsArgs) -> anyhow::Result<u8> {
+    let (text, code) = execute(&args).await?;
+    print!("{text}");
+    Ok(code)
+}
+
+/// Runs a subcommand and returns what it prints and its exit code.
+pub async fn execute(args: &InsightsArgs) -> anyhow::Result<(String, u8)> {
+    let mut out = String::new();
     let remote = &args.remote;
     let output = remote.output;
     let client = remote.client()?.feedback();
@@ -95,13 +103,13 @@ pub async fn run(args: InsightsArgs) -> anyhow::Result<u8> {
             let first = client.get_insights(request.clone()).await.context("GetInsights")?;
             let total = group_record("TOTAL", &first.total.clone().unwrap_or_default());
             if group_by.is_none() {
-                print!("{}", render_one(output, &total));
+                out.push_str(&render_one(output, &total));
             } else {
                 let groups: Vec<InsightGroup> =
                     client.insight_groups(request).try_collect().await.context("GetInsights")?;
                 let mut records = vec![total];
                 records.extend(groups.iter().map(|g| group_record(&group_label(g.key.as_ref()), g)));
-                print!("{}", render_list(output, &records));
+                out.push_str(&render_list(output, &records));
             }
         }
         InsightsCommand::RecurringProblems(r) => {
@@ -117,10 +125,10 @@ pub async fn run(args: InsightsArgs) -> anyhow::Result<u8> {
                 .try_collect()
                 .await
                 .context("ListRecurringProblems")?;
-            print!("{}", render_list(output, &problems.iter().map(problem_record).collect::<Vec<_>>()));
+            out.push_str(&render_list(output, &problems.iter().map(problem_record).collect::<Vec<_>>()));
         }
     }
-    Ok(exit::OK)
+    Ok((out, exit::OK))
 }
 
 fn group_label(key: Option<&GroupKey>) -> String {

@@ -24,6 +24,8 @@
 
 mod bench;
 mod case;
+#[cfg(test)]
+mod cli_tests;
 mod complaints;
 mod dev;
 mod insights;

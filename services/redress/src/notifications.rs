@@ -88,6 +88,14 @@ struct ResendArgs {
 
 /// Runs a notifications subcommand.
 pub async fn run(args: NotificationsArgs) -> anyhow::Result<u8> {
+    let (text, code) = execute(&args).await?;
+    print!("{text}");
+    Ok(code)
+}
+
+/// Runs a subcommand and returns what it prints and its exit code.
+pub async fn execute(args: &NotificationsArgs) -> anyhow::Result<(String, u8)> {
+    let mut out = String::new();
     let remote = &args.remote;
     let output = remote.output;
     let client = remote.client()?.notification();
@@ -111,12 +119,12 @@ pub async fn run(args: NotificationsArgs) -> anyhow::Result<u8> {
                 .try_collect()
                 .await
                 .context("ListNotifications")?;
-            print!("{}", render_list(output, &list.iter().map(notification_record).collect::<Vec<_>>()));
+            out.push_str(&render_list(output, &list.iter().map(notification_record).collect::<Vec<_>>()));
         }
         NotificationsCommand::DeadLetters(l) => {
             let list: Vec<Notification> =
                 client.list_dead_letters().take(l.limit).try_collect().await.context("ListNotifications")?;
-            print!("{}", render_list(output, &list.iter().map(notification_record).collect::<Vec<_>>()));
+            out.push_str(&render_list(output, &list.iter().map(notification_record).collect::<Vec<_>>()));
         }
         NotificationsCommand::Redrive(r) => {
             let request = RedriveNotificationRequest {
@@ -125,7 +133,7 @@ pub async fn run(args: NotificationsArgs) -> anyhow::Result<u8> {
                 ..Default::default()
             };
             let n = client.redrive_notification(request).await.context("RedriveNotification")?;
-            print!("{}", render_one(output, &notification_record(&n)));
+            out.push_str(&render_one(output, &notification_record(&n)));
         }
         NotificationsCommand::Resend(r) => {
             let name = notification_name(&r.notification)?;
@@ -153,10 +161,10 @@ pub async fn run(args: NotificationsArgs) -> anyhow::Result<u8> {
                 ..Default::default()
             };
             let n = client.resend_notification(request).await.context("ResendNotification")?;
-            print!("{}", render_one(output, &notification_record(&n)));
+            out.push_str(&render_one(output, &notification_record(&n)));
         }
     }
-    Ok(exit::OK)
+    Ok((out, exit::OK))
 }
 
 fn notification_name(arg: &str) -> anyhow::Result<NotificationName> {
