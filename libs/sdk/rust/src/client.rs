@@ -247,8 +247,9 @@ impl ClientBuilder {
     /// this inside a Tokio runtime.
     ///
     /// # Errors
-    /// [`Error::Config`] for a missing token, a service without endpoints,
-    /// or an invalid endpoint URL or TLS setting.
+    /// [`Error::Config`] for a missing token, no endpoint at all, or an
+    /// invalid endpoint URL or TLS setting. A service left without endpoints
+    /// fails its calls with [`Error::Config`].
     pub fn build(self) -> Result<Client> {
         let token =
             self.token.clone().ok_or_else(|| Error::Config("no token: call token() or token_provider()".into()))?;
@@ -256,30 +257,29 @@ impl ClientBuilder {
         if let Some(err) = &self.tls_error {
             return Err(Error::Config(err.clone()));
         }
-        let mut channels = Vec::with_capacity(4);
+        if self.default_endpoints.is_empty() && self.endpoints.iter().all(Vec::is_empty) {
+            return Err(Error::Config("no endpoint: call endpoint() or service_endpoints()".into()));
+        }
+        let mut channels: [Option<Channel>; 4] = Default::default();
         for service in Service::ALL {
             let urls = &self.endpoints[service.index()];
             let urls = if urls.is_empty() { &self.default_endpoints } else { urls };
+            // A service without endpoints fails its calls, not the build: a
+            // backend may only need intake.
             if urls.is_empty() {
-                return Err(Error::Config(format!("no endpoint for {}", service.name())));
+                continue;
             }
             // tonic's balancer takes at most this many endpoints up front.
             if urls.len() > 1024 {
                 return Err(Error::Config(format!("{} endpoints for {}; at most 1024", urls.len(), service.name())));
             }
             let endpoints = urls.iter().map(|url| self.make_endpoint(url)).collect::<Result<Vec<_>>>()?;
-            let channel = match endpoints.as_slice() {
+            channels[service.index()] = Some(match endpoints.as_slice() {
                 [one] => one.connect_lazy(),
                 _ => Channel::balance_list(endpoints.into_iter()),
-            };
-            channels.push(channel);
+            });
         }
-        let [intake, resolution, notification, feedback]: [Channel; 4] =
-            channels.try_into().map_err(|_| Error::Config("four channels".into()))?;
-        Ok(Client {
-            inner: Arc::new(Inner { channels: [intake, resolution, notification, feedback], token }),
-            options: self.options,
-        })
+        Ok(Client { inner: Arc::new(Inner { channels, token }), options: self.options })
     }
 
     fn make_endpoint(&self, url: &str) -> Result<Endpoint> {
@@ -312,7 +312,7 @@ impl ClientBuilder {
 }
 
 struct Inner {
-    channels: [Channel; 4],
+    channels: [Option<Channel>; 4],
     token: Arc<dyn TokenProvider>,
 }
 
@@ -405,8 +405,13 @@ impl Client {
     /// The raw channel to a service, for the generated clients in
     /// [`crate::proto`]; pair it with [`Client::request`] for the token and
     /// trace context.
-    pub fn channel(&self, service: Service) -> Channel {
-        self.inner.channels[service.index()].clone()
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the builder gave the service no endpoint.
+    pub fn channel(&self, service: Service) -> Result<Channel> {
+        self.inner.channels[service.index()].clone().ok_or_else(|| {
+            Error::Config(format!("no endpoint for {}: see ClientBuilder::service_endpoints", service.name()))
+        })
     }
 
     /// Wraps `message` as one attempt would send it: bearer token, W3C trace
@@ -471,7 +476,7 @@ impl Client {
             let budget = options.attempt_timeout.map_or(left, |t| t.min(left));
             let request = self.attempt_request(message.clone(), budget).await?;
             let started = Instant::now();
-            let status = match send(self.channel(service), request).await {
+            let status = match send(self.channel(service)?, request).await {
                 Ok(response) => return Ok(response.into_inner()),
                 Err(status) => status,
             };
@@ -566,6 +571,11 @@ mod tests {
     async fn the_builder_refuses_what_cannot_work() {
         assert!(matches!(Client::builder().endpoint("h:1").build(), Err(Error::Config(_))));
         assert!(matches!(Client::builder().token("t").build(), Err(Error::Config(_))));
+        // Only intake configured: the others fail their calls, not the build.
+        let intake_only = Client::builder().token("t").service_endpoints(Service::Intake, ["h:1"]).build().unwrap();
+        assert!(intake_only.channel(Service::Intake).is_ok());
+        let err = intake_only.resolution().get_case(&crate::CaseName::from_id("c").unwrap()).await.unwrap_err();
+        assert!(matches!(&err, Error::Config(m) if m.contains("no endpoint for resolution")), "{err}");
         let err = Client::builder().token("t").endpoint("http://bad host:1").build().unwrap_err();
         assert!(err.to_string().contains("invalid endpoint"), "{err}");
         let balanced = Client::builder().token("t").endpoints(["http://127.0.0.1:1", "http://127.0.0.1:2"]).build();

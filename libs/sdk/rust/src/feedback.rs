@@ -34,8 +34,11 @@ impl FeedbackClient {
 
     /// The generated client, for anything this wrapper does not cover; pair
     /// it with [`Client::request`].
-    pub fn raw(&self) -> FeedbackServiceClient<Channel> {
-        FeedbackServiceClient::new(self.client.channel(Service::Feedback))
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] when the client has no endpoint for this service.
+    pub fn raw(&self) -> Result<FeedbackServiceClient<Channel>> {
+        Ok(FeedbackServiceClient::new(self.client.channel(Service::Feedback)?))
     }
 
     /// The survey behind the token from the player's invitation link, in any

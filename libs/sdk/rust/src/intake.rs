@@ -37,8 +37,11 @@ impl IntakeClient {
 
     /// The generated client, for anything this wrapper does not cover; pair
     /// it with [`Client::request`].
-    pub fn raw(&self) -> IntakeServiceClient<Channel> {
-        IntakeServiceClient::new(self.client.channel(Service::Intake))
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] when the client has no endpoint for this service.
+    pub fn raw(&self) -> Result<IntakeServiceClient<Channel>> {
+        Ok(IntakeServiceClient::new(self.client.channel(Service::Intake)?))
     }
 
     /// Files a complaint. **Keyed**: an empty `request_id` is filled with a

@@ -38,8 +38,11 @@ impl NotificationClient {
 
     /// The generated client, for anything this wrapper does not cover; pair
     /// it with [`Client::request`].
-    pub fn raw(&self) -> NotificationServiceClient<Channel> {
-        NotificationServiceClient::new(self.client.channel(Service::Notification))
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] when the client has no endpoint for this service.
+    pub fn raw(&self) -> Result<NotificationServiceClient<Channel>> {
+        Ok(NotificationServiceClient::new(self.client.channel(Service::Notification)?))
     }
 
     /// Reads one notification with its last attempt and proof of delivery.

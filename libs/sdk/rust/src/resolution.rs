@@ -60,8 +60,11 @@ impl ResolutionClient {
 
     /// The generated client, for anything this wrapper does not cover; pair
     /// it with [`Client::request`].
-    pub fn raw(&self) -> ResolutionServiceClient<Channel> {
-        ResolutionServiceClient::new(self.client.channel(Service::Resolution))
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] when the client has no endpoint for this service.
+    pub fn raw(&self) -> Result<ResolutionServiceClient<Channel>> {
+        Ok(ResolutionServiceClient::new(self.client.channel(Service::Resolution)?))
     }
 
     /// Reads one case. **Safe** (a read).
