@@ -690,6 +690,26 @@ mod tests {
     }
 
     #[test]
+    fn failures_the_client_detected_get_the_spec_codes() {
+        // tonic's own timer: CANCELLED once the attempt's budget is spent.
+        let timer = normalise(tonic::Status::cancelled("Timeout expired"), true);
+        assert_eq!(timer.code(), tonic::Code::DeadlineExceeded);
+        let cancelled = normalise(tonic::Status::cancelled("by the caller"), false);
+        assert_eq!(cancelled.code(), tonic::Code::Cancelled);
+        // A status the server sent is left alone.
+        assert_eq!(normalise(tonic::Status::unknown("server says"), false).code(), tonic::Code::Unknown);
+    }
+
+    #[cfg(feature = "tls")]
+    #[tokio::test]
+    async fn tls_settings_are_checked_at_build() {
+        let ok = Client::builder().token("t").endpoint("https://redress.example.com").tls_system_roots().build();
+        assert!(ok.is_ok());
+        let bad = Client::builder().token("t").endpoint("https://redress.example.com").tls_ca_pem("not a pem").build();
+        assert!(matches!(bad, Err(Error::Config(m)) if m.contains("PEM")));
+    }
+
+    #[test]
     fn request_ids_are_uuid_v7_and_kept_when_given() {
         let mut id = String::new();
         ensure_request_id(&mut id);

@@ -79,6 +79,9 @@ pub use client::{CallOptions, Client, ClientBuilder, Idempotency, RetryPolicy, S
 pub use error::{Error, FieldViolation, Result};
 pub use names::{CaseName, ComplaintName, MacroName, NotificationName, TemplateName};
 pub use paging::ItemStream;
+/// Protobuf's well-known types (`Timestamp`, `Duration`, `FieldMask`) that
+/// requests and responses use.
+pub use prost_types as types;
 /// The generated messages and clients, for every request and response type.
 pub use redress_proto as proto;
 

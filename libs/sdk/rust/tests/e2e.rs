@@ -326,7 +326,62 @@ async fn a_retry_after_a_lost_reply_files_one_complaint(db: TestDb) {
     s.shutdown().await;
 }
 
+/// A TLS-terminating proxy in front of `upstream`, with a fresh self-signed
+/// certificate for `localhost`: its address and the certificate as PEM.
+async fn tls_proxy(upstream: SocketAddr) -> (SocketAddr, String) {
+    use tokio_rustls::rustls::{self, pki_types::PrivatePkcs8KeyDer};
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let key = PrivatePkcs8KeyDer::from(signing_key.serialize_der());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], key.into())
+        .unwrap();
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                let Ok(mut server) = TcpStream::connect(upstream).await else { return };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut server).await;
+            });
+        }
+    });
+    (addr, cert.pem())
+}
+
+async fn tls_with_a_given_ca_reaches_the_service(db: TestDb) {
+    let s = Sandbox::start(db.backend).await;
+    let (addr, ca) = tls_proxy(s.intake.local_addr()).await;
+    let url = format!("https://localhost:{}", addr.port());
+    let token = redress_testkit::token(TENANT, &[Role::Backend]);
+
+    let trusted = Client::builder().endpoint(url.clone()).tls_ca_pem(&ca).token(token.clone()).build().unwrap();
+    let filed = trusted.intake().submit_complaint(complaint("p-tls", "W-tls")).await.unwrap();
+    assert!(filed.complaint.is_some());
+
+    // The system's roots do not know the throwaway CA: the handshake fails.
+    let untrusted = Client::builder()
+        .endpoint(url)
+        .tls_system_roots()
+        .token(token)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = untrusted.intake().submit_complaint(complaint("p-tls", "W-tls2")).await.unwrap_err();
+    assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
+    s.shutdown().await;
+}
+
 backend_tests!(
+    tls_with_a_given_ca_reaches_the_service,
     submit_resolve_answer_and_the_insights_change,
     errors_arrive_as_typed_data,
     a_retry_after_a_lost_reply_files_one_complaint
