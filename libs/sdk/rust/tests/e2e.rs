@@ -380,7 +380,46 @@ async fn tls_with_a_given_ca_reaches_the_service(db: TestDb) {
     s.shutdown().await;
 }
 
+/// A pass-through proxy in front of `upstream` that counts the connections
+/// it accepted.
+async fn counting_proxy(upstream: SocketAddr) -> (SocketAddr, Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let Ok(mut server) = TcpStream::connect(upstream).await else { return };
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            });
+        }
+    });
+    (addr, count)
+}
+
+async fn several_endpoints_are_balanced_and_a_dead_one_is_passed_over(db: TestDb) {
+    let s = Sandbox::start(db.backend).await;
+    let (a, a_count) = counting_proxy(s.intake.local_addr()).await;
+    let (b, b_count) = counting_proxy(s.intake.local_addr()).await;
+    // A port nobody listens on any more.
+    let dead = TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    let client = Client::builder()
+        .service_endpoints(Service::Intake, [dead, a, b].map(|addr| format!("http://{addr}")))
+        .token(redress_testkit::token(TENANT, &[Role::Backend]))
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    for i in 0..10 {
+        client.intake().submit_complaint(complaint(&format!("p-lb-{i}"), &format!("W-lb-{i}"))).await.unwrap();
+    }
+    assert!(a_count.load(Ordering::SeqCst) >= 1 && b_count.load(Ordering::SeqCst) >= 1, "both live endpoints are used");
+    s.shutdown().await;
+}
+
 backend_tests!(
+    several_endpoints_are_balanced_and_a_dead_one_is_passed_over,
     tls_with_a_given_ca_reaches_the_service,
     submit_resolve_answer_and_the_insights_change,
     errors_arrive_as_typed_data,
