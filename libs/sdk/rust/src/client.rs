@@ -72,7 +72,7 @@ pub enum Idempotency {
 
 /// How failed attempts are retried: UNAVAILABLE, RESOURCE_EXHAUSTED, and
 /// DEADLINE_EXCEEDED of one attempt while the call's deadline still allows
-/// another, with exponential backoff and full jitter, honouring the server's
+/// another, with exponential backoff and jitter, honouring the server's
 /// `google.rpc.RetryInfo`, never past the call's deadline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
@@ -103,9 +103,9 @@ impl RetryPolicy {
         RetryPolicy { max_attempts: 1, ..Self::default() }
     }
 
-    /// The wait before retry `retry` (1-based): a random share of the
-    /// exponential backoff ("full jitter"), or the server's RetryInfo delay
-    /// when it asked for longer.
+    /// The wait before retry `retry` (1-based): a random 50–100 % of the
+    /// exponential step, so clients do not retry in lockstep, or the server's
+    /// RetryInfo delay when it asked for longer.
     fn backoff(&self, retry: u32, server_delay: Option<Duration>) -> Duration {
         let exp = self.multiplier.max(1.0).powi(i32::try_from(retry.saturating_sub(1)).unwrap_or(i32::MAX));
         let cap = self.initial_backoff.mul_f64(exp.min(1e6)).min(self.max_backoff);
