@@ -228,6 +228,35 @@ async fn errors_arrive_as_typed_data(db: TestDb) {
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     assert!(casino.intake().get_complaint(&name).await.is_ok());
 
+    // A refreshing token provider is asked per call and cached; when it
+    // fails, nothing is sent.
+    let refreshes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&refreshes);
+    let provider = redress_sdk::auth::RefreshingToken::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async {
+            Ok(redress_sdk::auth::ExpiringToken {
+                token: redress_testkit::token(TENANT, &[Role::Backend]),
+                expires_in: Duration::from_secs(3600),
+            })
+        }
+    });
+    let refreshing = Client::builder()
+        .service_endpoints(Service::Intake, [format!("http://{}", s.intake.local_addr())])
+        .token_provider(provider)
+        .build()
+        .unwrap();
+    refreshing.intake().get_complaint(&name).await.unwrap();
+    refreshing.intake().get_complaint(&name).await.unwrap();
+    assert_eq!(refreshes.load(Ordering::SeqCst), 1);
+    let failing = Client::builder()
+        .service_endpoints(Service::Intake, [format!("http://{}", s.intake.local_addr())])
+        .token_provider(redress_sdk::auth::RefreshingToken::new(|| async { Err("identity provider down".to_owned()) }))
+        .build()
+        .unwrap();
+    let err = failing.intake().get_complaint(&name).await.unwrap_err();
+    assert!(matches!(&err, Error::Token(m) if m == "identity provider down"), "{err:?}");
+
     // A role that may not call is PERMISSION_DENIED.
     let analyst = sdk(&s, TENANT, &[Role::Analyst]);
     let err = analyst.intake().submit_complaint(complaint("p-x", "W-4")).await.unwrap_err();
