@@ -1,6 +1,8 @@
-//! `redress bench submit`: a closed-loop load generator for SubmitComplaint.
+//! `redress bench submit`: a closed-loop load generator for SubmitComplaint,
+//! on `redress-sdk` (retries off, so every failure is counted).
 //!
-//! `--concurrency` workers share `--connections` HTTP/2 channels; each sends
+//! `--concurrency` workers share `--connections` SDK clients, each with its
+//! own HTTP/2 connection; each worker sends
 //! one request at a time, every one with a fresh request id, a player from a
 //! pool and a withdrawal of its own (so no two complaints are duplicates).
 //! Requests started during the warm-up are not counted. The run stops by
@@ -19,13 +21,9 @@ use std::{
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use hdrhistogram::Histogram;
-use redress_proto::intake::v1::intake_service_client::IntakeServiceClient;
+use redress_sdk::{Client, ComplaintName, RetryPolicy, intake::IntakeClient};
 use tokio::time::Instant;
-use tonic::{
-    Code,
-    metadata::{Ascii, MetadataValue},
-    transport::{Channel, Endpoint},
-};
+use tonic::Code;
 
 use crate::sample;
 
@@ -44,7 +42,7 @@ enum BenchCommand {
 
 #[derive(Debug, Args)]
 struct SubmitArgs {
-    /// The intake service's gRPC endpoint (plaintext).
+    /// The intake service's gRPC endpoint (http:// or https://).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     target: String,
     /// A bearer token with the backend, agent or admin role (see `redress token`).
@@ -106,8 +104,8 @@ impl Stats {
         self.errors.values().map(|(n, _)| n).sum()
     }
 
-    fn record_error(&mut self, status: &tonic::Status) {
-        let entry = self.errors.entry(status.code() as i32).or_insert_with(|| (0, status.message().to_owned()));
+    fn record_error(&mut self, err: &redress_sdk::Error) {
+        let entry = self.errors.entry(err.code() as i32).or_insert_with(|| (0, err.message().to_owned()));
         entry.0 += 1;
     }
 
@@ -118,10 +116,8 @@ impl Stats {
 
 /// Shared by the workers of one run.
 struct Plan {
-    auth: MetadataValue<Ascii>,
     sequence: AtomicU64,
     players: u64,
-    timeout: Duration,
     measure_from: Instant,
     end: Instant,
     /// One set of results for all workers: the lock is held for a record,
@@ -131,21 +127,27 @@ struct Plan {
 
 async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
     let target = normalise_target(&args.target)?;
-    let auth: MetadataValue<Ascii> = format!("Bearer {}", args.token.trim())
-        .parse()
-        .context("--token contains characters that cannot go in a header")?;
     let timeout = Duration::from_millis(args.timeout_ms);
+    // One client per connection: each builds its own channel.
     let mut channels = Vec::new();
     for _ in 0..args.connections.min(args.concurrency) {
-        let channel = Endpoint::from_shared(target.clone())
-            .with_context(|| format!("--target {target} is not a valid URL"))?
-            .connect_timeout(Duration::from_secs(5))
-            .tcp_nodelay(true)
+        let client = Client::builder()
+            .endpoint(target.clone())
+            .token(args.token.trim())
             .timeout(timeout)
-            .connect()
-            .await
-            .with_context(|| format!("cannot connect to {target}"))?;
-        channels.push(channel);
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .with_context(|| format!("--target {target}"))?;
+        channels.push(client.intake());
+    }
+    // A read of a complaint that does not exist: NOT_FOUND proves the
+    // service is there and takes the token, without filing anything.
+    let probe = ComplaintName::from_id("bench-probe")?;
+    if let Some(first) = channels.first() {
+        match first.get_complaint(&probe).await {
+            Ok(_) | Err(redress_sdk::Error::NotFound { .. }) => {}
+            Err(err) => return Err(anyhow::Error::from(err).context(format!("cannot reach {target}"))),
+        }
     }
 
     println!(
@@ -158,10 +160,8 @@ async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
     let start = Instant::now();
     let measure_from = start + Duration::from_secs(args.warmup_secs);
     let plan = Arc::new(Plan {
-        auth,
         sequence: AtomicU64::new(0),
         players: args.players,
-        timeout,
         measure_from,
         end: measure_from + Duration::from_secs(args.duration_secs),
         stats: Mutex::new(Stats::new()?),
@@ -170,7 +170,7 @@ async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
     let mut workers = Vec::new();
     for i in 0..args.concurrency {
         let channel = channels[(i as usize) % channels.len()].clone();
-        workers.push(tokio::spawn(worker(IntakeServiceClient::new(channel), Arc::clone(&plan))));
+        workers.push(tokio::spawn(worker(channel, Arc::clone(&plan))));
     }
     for worker in workers {
         worker.await.context("a bench worker panicked")?;
@@ -189,7 +189,7 @@ async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
 }
 
 /// One closed-loop worker: sends until the end of the run.
-async fn worker(mut client: IntakeServiceClient<Channel>, plan: Arc<Plan>) {
+async fn worker(client: IntakeClient, plan: Arc<Plan>) {
     loop {
         let started = Instant::now();
         if started >= plan.end {
@@ -199,9 +199,7 @@ async fn worker(mut client: IntakeServiceClient<Channel>, plan: Arc<Plan>) {
         let request_id = uuid::Uuid::now_v7().to_string();
         let player = format!("bench-player-{}", n % plan.players);
         let withdrawal = format!("bench-wd-{request_id}");
-        let mut request = tonic::Request::new(sample::submit_request(&request_id, &player, &withdrawal));
-        request.metadata_mut().insert("authorization", plan.auth.clone());
-        request.set_timeout(plan.timeout);
+        let request = sample::submit_request(&request_id, &player, &withdrawal);
         let result = tokio::select! {
             result = client.submit_complaint(request) => result,
             _ = tokio::time::sleep_until(plan.end) => break,
@@ -211,21 +209,18 @@ async fn worker(mut client: IntakeServiceClient<Channel>, plan: Arc<Plan>) {
         match result {
             _ if started < plan.measure_from => stats.warmup += 1,
             Ok(_) => stats.record_ok(elapsed),
-            Err(status) => stats.record_error(&status),
+            Err(err) => stats.record_error(&err),
         }
     }
 }
 
-/// Accepts `host:port` as well as `http://host:port`.
+/// Accepts `host:port` as well as `http://host:port` and `https://host:port`.
 fn normalise_target(target: &str) -> anyhow::Result<String> {
     let target = target.trim().trim_end_matches('/');
-    if target.starts_with("https://") {
-        bail!("--target: TLS is not supported by the bench; use a plaintext http:// endpoint");
-    }
-    if target.starts_with("http://") {
+    if target.starts_with("http://") || target.starts_with("https://") {
         Ok(target.to_owned())
     } else if target.contains("://") {
-        bail!("--target must be an http:// URL, got {target}");
+        bail!("--target must be an http:// or https:// URL, got {target}");
     } else {
         Ok(format!("http://{target}"))
     }
@@ -276,10 +271,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn targets_get_a_scheme_and_tls_is_refused() {
+    fn targets_get_a_scheme() {
         assert_eq!(normalise_target("127.0.0.1:50051").unwrap(), "http://127.0.0.1:50051");
         assert_eq!(normalise_target("http://h:1/").unwrap(), "http://h:1");
-        assert!(normalise_target("https://h:1").is_err());
+        assert_eq!(normalise_target("https://h:1").unwrap(), "https://h:1");
         assert!(normalise_target("grpc://h:1").is_err());
     }
 
@@ -289,9 +284,9 @@ mod tests {
         for ms in [1, 2, 3, 4, 100] {
             a.record_ok(Duration::from_millis(ms));
         }
-        a.record_error(&tonic::Status::unavailable("overloaded"));
-        a.record_error(&tonic::Status::unavailable("again"));
-        a.record_error(&tonic::Status::invalid_argument("bad"));
+        a.record_error(&tonic::Status::unavailable("overloaded").into());
+        a.record_error(&tonic::Status::unavailable("again").into());
+        a.record_error(&tonic::Status::invalid_argument("bad").into());
         a.warmup = 7;
         assert_eq!(a.ok(), 5);
         assert_eq!(a.failed(), 3);
@@ -318,6 +313,7 @@ mod tests {
             players: 1,
         };
         let err = submit(args).await.unwrap_err();
-        assert!(format!("{err:#}").contains("cannot connect to http://127.0.0.1:1"), "{err:#}");
+        assert!(format!("{err:#}").contains("cannot reach http://127.0.0.1:1"), "{err:#}");
+        assert_eq!(crate::remote::exit_code(&err), crate::remote::exit::UNAVAILABLE);
     }
 }

@@ -1,49 +1,205 @@
-//! `redress case verify`: checks a case's hash-chained history on a running
-//! resolution service.
+//! `redress cases`: the agent's and supervisor's view of the case queue, the
+//! steps of handling a case, and the check of its hash-chained history, all
+//! through `redress-sdk`.
 //!
-//! Calls `ResolutionService/VerifyCaseHistory` (roles supervisor, analyst or
-//! admin) and prints whether the chain is intact or, when broken, the first
-//! event the service found modified, deleted or reordered. With `--history`
-//! it also lists every event, read page by page with `GetCaseHistory`.
-//!
-//! Exit status, for scripts: 0 when the history is intact, 1 when it is
-//! broken, 2 when it could not be checked (bad arguments, connection or call
-//! failure).
+//! `cases verify` calls `ResolutionService/VerifyCaseHistory` (roles
+//! supervisor, analyst or admin) and prints whether the chain is intact or,
+//! when broken, the first event the service found modified, deleted or
+//! reordered; with `--history` it also lists every event. It exits 0 when
+//! intact and 1 when broken; failures exit by error class (see `--help`).
+//! `case` is an alias of `cases`, for scripts written before the rename.
 
-use std::{fmt::Write as _, process::ExitCode};
+use std::fmt::Write as _;
 
-use anyhow::bail;
+use anyhow::Context;
 use clap::{Args, Subcommand};
-use redress_proto::resolution::v1::{
-    CaseEvent, GetCaseHistoryRequest, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse, case_event,
-    resolution_service_client::ResolutionServiceClient, verify_case_history_response::Problem,
+use futures::{StreamExt, TryStreamExt};
+use redress_sdk::{
+    CaseName,
+    proto::{
+        common::v1::{Outcome, RootCause},
+        resolution::v1::{
+            AssignCaseRequest, Case, CaseEvent, EscalateCaseRequest, ListCasesRequest, ProposeResolutionRequest,
+            ReferToAdrRequest, RequestInformationRequest, ResolutionType, ResolveCaseRequest, RespondToPlayerRequest,
+            VerifyCaseHistoryResponse, case, case_event, escalation, verify_case_history_response::Problem,
+        },
+    },
 };
+use serde_json::json;
 
-use crate::remote::{Connection, ResolutionTarget, call_failed, format_time};
+use crate::remote::{Record, Remote, exit, format_time, parse_enum, parse_money, printable, render_list, render_one};
 
-/// The exit status when the history is broken.
-pub const BROKEN_EXIT: u8 = 1;
-/// The exit status when the history could not be checked.
-pub const ERROR_EXIT: u8 = 2;
-
-/// Events read per `GetCaseHistory` call.
-const HISTORY_PAGE_SIZE: i32 = 500;
 /// Hex characters of a hash shown in the history listing.
 const HASH_PREFIX: usize = 12;
 
-/// Arguments of `redress case`.
+/// Arguments of `redress cases`.
 #[derive(Debug, Args)]
 pub struct CaseArgs {
     #[command(subcommand)]
     command: CaseCommand,
+    #[command(flatten)]
+    remote: Remote,
 }
 
 #[derive(Debug, Subcommand)]
 enum CaseCommand {
+    /// The queue: open cases (or the given states), nearest due time first.
+    Queue(QueueArgs),
+    /// Shows one case.
+    Show(CaseRef),
+    /// Assigns a case to an agent (empty `--to` unassigns), optionally to
+    /// another queue.
+    Assign(AssignArgs),
+    /// Sends the player a message.
+    Respond(RespondArgs),
+    /// Asks the player for information (may pause the final-response clock).
+    RequestInfo(RequestInfoArgs),
+    /// Proposes a remedy to the player.
+    Propose(ProposeArgs),
+    /// Gives the final response and resolves the case.
+    Resolve(ResolveArgs),
+    /// Escalates the case to supervisors.
+    Escalate(EscalateArgs),
+    /// Records that an ADR body's enquiry about the case reached the casino.
+    ReferToAdr(ReferArgs),
+    /// Lists the case's history: sequence, time, type, actor, hash prefix.
+    History(CaseRef),
     /// Verifies a case's hash-chained history. Exits 0 when intact, 1 when
-    /// broken, 2 when it could not be checked. Needs a supervisor, analyst or
-    /// admin token.
+    /// broken. Needs a supervisor, analyst or admin token.
     Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct CaseRef {
+    /// The case, `cases/{case_id}` (a bare case id works too).
+    case: String,
+}
+
+#[derive(Debug, Args)]
+struct QueueArgs {
+    /// Only cases assigned to this agent (a token `sub`).
+    #[arg(long)]
+    assignee: Option<String>,
+    /// Only unassigned cases.
+    #[arg(long, conflicts_with = "assignee")]
+    unassigned: bool,
+    /// Only cases in these states, e.g. NEW, IN_PROGRESS, RESOLVED (repeat or
+    /// comma-separate). Default: the open states.
+    #[arg(long = "state", value_delimiter = ',')]
+    states: Vec<String>,
+    /// Only cases in this queue.
+    #[arg(long)]
+    queue: Option<String>,
+    /// Only cases of this player.
+    #[arg(long)]
+    player: Option<String>,
+    /// Only the case of this complaint, `complaints/{id}`.
+    #[arg(long)]
+    complaint: Option<String>,
+    /// At most this many cases.
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+}
+
+#[derive(Debug, Args)]
+struct AssignArgs {
+    /// The case.
+    case: String,
+    /// The agent to assign (a token `sub`); empty unassigns.
+    #[arg(long, default_value = "")]
+    to: String,
+    /// Move the case to this queue.
+    #[arg(long, default_value = "")]
+    queue: String,
+}
+
+#[derive(Debug, Args)]
+struct RespondArgs {
+    /// The case.
+    case: String,
+    /// The message to the player.
+    #[arg(long)]
+    body: String,
+}
+
+#[derive(Debug, Args)]
+struct RequestInfoArgs {
+    /// The case.
+    case: String,
+    /// The question to the player.
+    #[arg(long)]
+    body: String,
+    /// Why it is needed (kept with the clock pause), e.g. "awaiting proof of address".
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Debug, Args)]
+struct ProposeArgs {
+    /// The case.
+    case: String,
+    /// What is proposed: refund, bonus-credit, account-correction,
+    /// explanation, goodwill or rejection.
+    #[arg(long = "type")]
+    resolution_type: String,
+    /// The amount, e.g. 25.50 (refund, bonus-credit and goodwill need one).
+    #[arg(long)]
+    amount: Option<String>,
+    /// The amount's currency (ISO 4217).
+    #[arg(long, default_value = "EUR")]
+    currency: String,
+    /// The message to the player explaining the proposal.
+    #[arg(long)]
+    message: String,
+}
+
+#[derive(Debug, Args)]
+struct ResolveArgs {
+    /// The case.
+    case: String,
+    /// upheld, partially-upheld or not-upheld.
+    #[arg(long)]
+    outcome: String,
+    /// technical-error, bonus-misunderstanding, kyc-delay,
+    /// payment-provider-failure, agent-error, player-error or policy.
+    #[arg(long)]
+    root_cause: String,
+    /// The final response to the player.
+    #[arg(long)]
+    response: String,
+    /// The ADR body the final response names (default: the tenant's).
+    #[arg(long, default_value = "")]
+    adr_body: String,
+}
+
+#[derive(Debug, Args)]
+struct EscalateArgs {
+    /// The case.
+    case: String,
+    /// agent-request, player-request, responsible-gambling or legal.
+    #[arg(long, default_value = "agent-request")]
+    reason: String,
+    /// The explanation for the supervisor.
+    #[arg(long)]
+    comment: String,
+    /// The queue (default: the tenant's escalation queue).
+    #[arg(long, default_value = "")]
+    queue: String,
+    /// Record the complaint as a dispute.
+    #[arg(long)]
+    dispute: bool,
+}
+
+#[derive(Debug, Args)]
+struct ReferArgs {
+    /// The case.
+    case: String,
+    /// The ADR body, e.g. IBAS.
+    #[arg(long)]
+    adr_body: String,
+    /// The ADR body's reference for the dispute.
+    #[arg(long)]
+    adr_reference: String,
 }
 
 #[derive(Debug, Args)]
@@ -53,22 +209,176 @@ struct VerifyArgs {
     /// Also list the events: sequence, time, type, actor and hash prefix.
     #[arg(long)]
     history: bool,
-    #[command(flatten)]
-    remote: ResolutionTarget,
 }
 
-/// Runs a case subcommand; the exit code says whether the history is intact.
-pub async fn run(args: CaseArgs) -> anyhow::Result<ExitCode> {
-    match args.command {
-        CaseCommand::Verify(args) => {
-            let verdict = verify(&args).await?;
-            print!("{}", verdict.text);
-            Ok(ExitCode::from(verdict.exit_status()))
+/// Runs a cases subcommand; `verify` exits 1 when the history is broken.
+pub async fn run(args: CaseArgs) -> anyhow::Result<u8> {
+    let (text, code) = execute(&args).await?;
+    print!("{text}");
+    Ok(code)
+}
+
+/// Runs a subcommand and returns what it prints and its exit code.
+pub async fn execute(args: &CaseArgs) -> anyhow::Result<(String, u8)> {
+    let mut out = String::new();
+    let remote = &args.remote;
+    let output = remote.output;
+    let case_text = |case: &Case| render_one(output, &case_record(case));
+    match &args.command {
+        CaseCommand::Queue(q) => {
+            let cases = queue(remote, q).await?;
+            out.push_str(&render_list(output, &cases.iter().map(case_record).collect::<Vec<_>>()));
+        }
+        CaseCommand::Show(c) => {
+            let name = case_name(&c.case)?;
+            out.push_str(&case_text(&remote.client()?.resolution().get_case(&name).await.context("GetCase")?));
+        }
+        CaseCommand::Assign(a) => {
+            let request = AssignCaseRequest {
+                name: case_name(&a.case)?.into(),
+                assignee: a.to.clone(),
+                queue: a.queue.clone(),
+                etag: String::new(),
+            };
+            out.push_str(&case_text(&remote.client()?.resolution().assign_case(request).await.context("AssignCase")?));
+        }
+        CaseCommand::Respond(r) => {
+            let request =
+                RespondToPlayerRequest { name: case_name(&r.case)?.into(), body: r.body.clone(), ..Default::default() };
+            let response = remote.client()?.resolution().respond_to_player(request).await.context("RespondToPlayer")?;
+            out.push_str(&case_text(&response.case.unwrap_or_default()));
+        }
+        CaseCommand::RequestInfo(r) => {
+            let request = RequestInformationRequest {
+                name: case_name(&r.case)?.into(),
+                body: r.body.clone(),
+                reason: r.reason.clone(),
+                ..Default::default()
+            };
+            let response =
+                remote.client()?.resolution().request_information(request).await.context("RequestInformation")?;
+            out.push_str(&case_text(&response.case.unwrap_or_default()));
+        }
+        CaseCommand::Propose(p) => {
+            let amount = p.amount.as_deref().map(|a| parse_money(a, &p.currency)).transpose()?;
+            let request = ProposeResolutionRequest {
+                name: case_name(&p.case)?.into(),
+                resolution_type: parse_enum(&p.resolution_type, "RESOLUTION_TYPE_", ResolutionType::from_str_name)?
+                    .into(),
+                amount,
+                message: p.message.clone(),
+                ..Default::default()
+            };
+            let response =
+                remote.client()?.resolution().propose_resolution(request).await.context("ProposeResolution")?;
+            out.push_str(&case_text(&response.case.unwrap_or_default()));
+        }
+        CaseCommand::Resolve(r) => {
+            let request = ResolveCaseRequest {
+                name: case_name(&r.case)?.into(),
+                outcome: parse_enum(&r.outcome, "OUTCOME_", Outcome::from_str_name)?.into(),
+                root_cause: parse_enum(&r.root_cause, "ROOT_CAUSE_", RootCause::from_str_name)?.into(),
+                final_response: r.response.clone(),
+                adr_body: r.adr_body.clone(),
+                ..Default::default()
+            };
+            out.push_str(&case_text(
+                &remote.client()?.resolution().resolve_case(request).await.context("ResolveCase")?,
+            ));
+        }
+        CaseCommand::Escalate(e) => {
+            let request = EscalateCaseRequest {
+                name: case_name(&e.case)?.into(),
+                reason: parse_enum(&e.reason, "REASON_", escalation::Reason::from_str_name)?.into(),
+                comment: e.comment.clone(),
+                queue: e.queue.clone(),
+                mark_as_dispute: e.dispute,
+                ..Default::default()
+            };
+            out.push_str(&case_text(
+                &remote.client()?.resolution().escalate_case(request).await.context("EscalateCase")?,
+            ));
+        }
+        CaseCommand::ReferToAdr(r) => {
+            let request = ReferToAdrRequest {
+                name: case_name(&r.case)?.into(),
+                adr_body: r.adr_body.clone(),
+                adr_reference: r.adr_reference.clone(),
+                ..Default::default()
+            };
+            out.push_str(&case_text(&remote.client()?.resolution().refer_to_adr(request).await.context("ReferToAdr")?));
+        }
+        CaseCommand::History(c) => {
+            let name = case_name(&c.case)?;
+            let events = history(remote, &name, 0).await?;
+            match output {
+                crate::remote::Output::Json => {
+                    out.push_str(&render_list(output, &events.iter().map(event_record).collect::<Vec<_>>()));
+                }
+                crate::remote::Output::Table => out.push_str(&format_history(&events, &intact_placeholder())),
+            }
+        }
+        CaseCommand::Verify(v) => {
+            let verdict = verify(remote, v).await?;
+            out.push_str(&verdict.text);
+            return Ok((out, verdict.exit_status()));
         }
     }
+    Ok((out, exit::OK))
 }
 
-/// What `case verify` found.
+async fn queue(remote: &Remote, q: &QueueArgs) -> anyhow::Result<Vec<Case>> {
+    let states = q
+        .states
+        .iter()
+        .map(|s| parse_enum(s, "STATE_", case::State::from_str_name).map(i32::from))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let request = ListCasesRequest {
+        assignee: q.assignee.clone().unwrap_or_default(),
+        unassigned: q.unassigned,
+        states,
+        queue: q.queue.clone().unwrap_or_default(),
+        player_id: q.player.clone().unwrap_or_default(),
+        complaint: q.complaint.clone().unwrap_or_default(),
+        page_size: i32::try_from(q.limit.clamp(1, 1000)).unwrap_or(1000),
+        ..Default::default()
+    };
+    let client = remote.client()?;
+    let cases = client.resolution().list_cases(request).take(q.limit).try_collect().await.context("ListCases")?;
+    Ok(cases)
+}
+
+/// A case as a row: what an agent scans a queue for.
+fn case_record(case: &Case) -> Record {
+    vec![
+        ("name", json!(case.name)),
+        ("reference", json!(case.complaint_reference)),
+        ("state", json!(case.state().as_str_name().trim_start_matches("STATE_"))),
+        ("priority", json!(case.priority().as_str_name().trim_start_matches("PRIORITY_"))),
+        ("category", json!(case.category().as_str_name().trim_start_matches("COMPLAINT_CATEGORY_"))),
+        ("queue", json!(case.queue)),
+        ("assignee", json!(case.assignee)),
+        ("next_due", json!(format_time(case.next_due_time.as_ref()))),
+        ("subject", json!(case.subject)),
+    ]
+}
+
+fn event_record(event: &CaseEvent) -> Record {
+    vec![
+        ("sequence", json!(event.sequence)),
+        ("time", json!(format_time(event.create_time.as_ref()))),
+        ("type", json!(event_type(event.r#type))),
+        ("actor", json!(event.actor)),
+        ("hash", json!(event.hash)),
+    ]
+}
+
+/// A verdict that marks no event, for listing a history without verifying.
+fn intact_placeholder() -> VerifyCaseHistoryResponse {
+    VerifyCaseHistoryResponse { intact: true, ..Default::default() }
+}
+
+/// What `cases verify` found.
 #[derive(Debug)]
 struct Verdict {
     /// True when the service found the chain intact.
@@ -79,68 +389,63 @@ struct Verdict {
 
 impl Verdict {
     fn exit_status(&self) -> u8 {
-        if self.intact { 0 } else { BROKEN_EXIT }
+        if self.intact { exit::OK } else { exit::NEGATIVE }
     }
 }
 
-async fn verify(args: &VerifyArgs) -> anyhow::Result<Verdict> {
+async fn verify(remote: &Remote, args: &VerifyArgs) -> anyhow::Result<Verdict> {
     let name = case_name(&args.case)?;
-    let connection = Connection::open(&args.remote).await?;
-    let mut client = ResolutionServiceClient::new(connection.channel.clone());
-    let response = client
-        .verify_case_history(connection.request(VerifyCaseHistoryRequest { name: name.clone() }))
-        .await
-        .map_err(|status| call_failed(&format!("VerifyCaseHistory {name}"), &status))?
-        .into_inner();
+    let client = remote.client()?;
+    let response =
+        client.resolution().verify_case_history(&name).await.with_context(|| format!("VerifyCaseHistory {name}"))?;
+    if remote.output == crate::remote::Output::Json {
+        let mut record: Record = vec![
+            ("name", json!(name.as_str())),
+            ("intact", json!(response.intact)),
+            ("event_count", json!(response.event_count)),
+            ("head_hash", json!(response.head_hash)),
+            ("first_bad_sequence", json!(response.first_bad_sequence)),
+            ("problem", json!(Problem::try_from(response.problem).map(|p| p.as_str_name()).unwrap_or("UNKNOWN"))),
+            ("detail", json!(response.detail)),
+            ("verify_time", json!(format_time(response.verify_time.as_ref()))),
+        ];
+        if args.history {
+            let events = history(remote, &name, 0).await?;
+            let events: Vec<_> = events
+                .iter()
+                .map(|e| {
+                    serde_json::Value::Object(event_record(e).into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                })
+                .collect();
+            record.push(("events", json!(events)));
+        }
+        return Ok(Verdict { intact: response.intact, text: render_one(crate::remote::Output::Json, &record) });
+    }
     let mut text = String::new();
     if args.history {
-        let events = history(&connection, &mut client, &name, HISTORY_PAGE_SIZE).await?;
+        let events = history(remote, &name, 0).await?;
         text.push_str(&format_history(&events, &response));
     }
-    text.push_str(&format_verdict(&name, &response));
+    text.push_str(&format_verdict(name.as_str(), &response));
     Ok(Verdict { intact: response.intact, text })
 }
 
-/// Every event of the case, oldest first, page by page.
-async fn history(
-    connection: &Connection,
-    client: &mut ResolutionServiceClient<tonic::transport::Channel>,
-    name: &str,
-    page_size: i32,
-) -> anyhow::Result<Vec<CaseEvent>> {
-    let mut events = Vec::new();
-    let mut page_token = String::new();
-    loop {
-        let request = connection.request(GetCaseHistoryRequest {
-            name: name.to_owned(),
-            page_size,
-            page_token: page_token.clone(),
-        });
-        let page = client
-            .get_case_history(request)
-            .await
-            .map_err(|status| call_failed(&format!("GetCaseHistory {name}"), &status))?
-            .into_inner();
-        if page.next_page_token.is_empty() {
-            events.extend(page.events);
-            return Ok(events);
-        }
-        if page.events.is_empty() || page.next_page_token == page_token {
-            bail!("GetCaseHistory {name}: the service returned a page that does not advance; stopped paging");
-        }
-        events.extend(page.events);
-        page_token = page.next_page_token;
-    }
+/// Every event of the case, oldest first, `page_size` per call (0: the
+/// server's default).
+async fn history(remote: &Remote, name: &CaseName, page_size: i32) -> anyhow::Result<Vec<CaseEvent>> {
+    let client = remote.client()?;
+    client
+        .resolution()
+        .case_history_paged(name, page_size)
+        .try_collect()
+        .await
+        .with_context(|| format!("GetCaseHistory {name}"))
 }
 
 /// `cases/{id}` from `cases/{id}` or a bare id.
-fn case_name(arg: &str) -> anyhow::Result<String> {
-    let arg = arg.trim();
-    let id = arg.strip_prefix("cases/").unwrap_or(arg);
-    if id.is_empty() || id.contains('/') || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        bail!("expected a case name like cases/{{case_id}}, got {arg:?}");
-    }
-    Ok(format!("cases/{id}"))
+fn case_name(arg: &str) -> anyhow::Result<CaseName> {
+    CaseName::parse_or_id(arg)
+        .map_err(|_| anyhow::anyhow!("expected a case name like cases/{{case_id}}, got {:?}", arg.trim()))
 }
 
 /// The verdict lines.
@@ -234,12 +539,6 @@ fn event_type(value: i32) -> String {
     }
 }
 
-/// Server text with control characters replaced, so it cannot break the
-/// terminal or the layout.
-fn printable(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -281,8 +580,8 @@ mod tests {
 
     #[test]
     fn case_names_are_normalised_and_checked() {
-        assert_eq!(case_name("cases/abc").unwrap(), "cases/abc");
-        assert_eq!(case_name(" abc ").unwrap(), "cases/abc");
+        assert_eq!(case_name("cases/abc").unwrap().as_str(), "cases/abc");
+        assert_eq!(case_name(" abc ").unwrap().as_str(), "cases/abc");
         for bad in ["", "cases/", "cases/a/events/1", "complaints/x", "a b"] {
             assert!(case_name(bad).is_err(), "{bad:?}");
         }
@@ -308,7 +607,7 @@ mod tests {
         assert!(text.starts_with("cases/c1: history BROKEN\n  first bad event  2\n"), "{text}");
         assert!(text.contains("problem          MODIFIED: the event's content no longer matches its hash\n"), "{text}");
         assert!(text.contains("detail           event 2: hash mismatch\n"), "{text}");
-        assert_eq!(Verdict { intact: false, text }.exit_status(), BROKEN_EXIT);
+        assert_eq!(Verdict { intact: false, text }.exit_status(), exit::NEGATIVE);
 
         let deleted =
             VerifyCaseHistoryResponse { problem: Problem::Deleted.into(), detail: String::new(), ..modified_at_2() };
@@ -349,18 +648,16 @@ mod tests {
 
     /// Adds `n` staff notes to the case, so it has `n + 1` events.
     async fn add_notes(running: &crate::testing::RunningResolution, name: &str, n: usize) {
-        use redress_proto::resolution::v1::AddInternalNoteRequest;
-        let target = running.target(&[redress_auth::Role::Agent]);
-        let connection = Connection::open(&target).await.unwrap();
-        let mut client = ResolutionServiceClient::new(connection.channel.clone());
+        use redress_sdk::proto::resolution::v1::AddInternalNoteRequest;
+        let client = running.target(&[redress_auth::Role::Agent]).client().unwrap();
         for i in 0..n {
-            let request = connection.request(AddInternalNoteRequest {
+            let request = AddInternalNoteRequest {
                 name: name.into(),
                 request_id: format!("note-{i}"),
                 body: format!("note {i}"),
                 ..Default::default()
-            });
-            client.add_internal_note(request).await.unwrap();
+            };
+            client.resolution().add_internal_note(request).await.unwrap();
         }
     }
 
@@ -372,14 +669,11 @@ mod tests {
         let running = crate::testing::RunningResolution::start().await;
         let case = running.open_case("c1", "GB").await;
         add_notes(&running, &case.name, 3).await;
-        let args = |case: &str, history: bool, roles: &[Role]| VerifyArgs {
-            case: case.into(),
-            history,
-            remote: running.target(roles),
-        };
+        let args = |case: &str, history: bool| VerifyArgs { case: case.into(), history };
+        let supervisor = running.target(&[Role::Supervisor]);
 
         // Intact: exit 0, with the history of four events.
-        let verdict = verify(&args(&case.name, true, &[Role::Supervisor])).await.unwrap();
+        let verdict = verify(&supervisor, &args(&case.name, true)).await.unwrap();
         assert!(verdict.intact, "{}", verdict.text);
         assert_eq!(verdict.exit_status(), 0);
         assert!(
@@ -392,18 +686,17 @@ mod tests {
         assert!(verdict.text.contains("4 event(s)"), "{}", verdict.text);
         // A bare id works too; analysts may verify.
         let bare = case.name.trim_start_matches("cases/");
-        assert!(verify(&args(bare, false, &[Role::Analyst])).await.unwrap().intact);
+        assert!(verify(&running.target(&[Role::Analyst]), &args(bare, false)).await.unwrap().intact);
 
         // Paging: pages of 3 over 4 events give every event once, in order.
-        let target = running.target(&[Role::Agent]);
-        let connection = Connection::open(&target).await.unwrap();
-        let mut client = ResolutionServiceClient::new(connection.channel.clone());
-        let events = history(&connection, &mut client, &case.name, 3).await.unwrap();
+        let name = CaseName::parse(&case.name).unwrap();
+        let events = history(&running.target(&[Role::Agent]), &name, 3).await.unwrap();
         assert_eq!(events.iter().map(|e| e.sequence).collect::<Vec<_>>(), [1, 2, 3, 4]);
 
-        // Agents may read but not verify: an error (exit 2), not a verdict.
-        let err = verify(&args(&case.name, false, &[Role::Agent])).await.unwrap_err();
+        // Agents may read but not verify: an error (exit 6), not a verdict.
+        let err = verify(&running.target(&[Role::Agent]), &args(&case.name, false)).await.unwrap_err();
         assert!(format!("{err:#}").contains("PermissionDenied"), "{err:#}");
+        assert_eq!(crate::remote::exit_code(&err), exit::AUTH);
 
         // Tampered with in the database: broken at event 2, exit 1.
         let id = case.name.trim_start_matches("cases/");
@@ -415,9 +708,9 @@ mod tests {
             ))
             .await
             .unwrap();
-        let verdict = verify(&args(&case.name, true, &[Role::Supervisor])).await.unwrap();
+        let verdict = verify(&supervisor, &args(&case.name, true)).await.unwrap();
         assert!(!verdict.intact, "{}", verdict.text);
-        assert_eq!(verdict.exit_status(), BROKEN_EXIT);
+        assert_eq!(verdict.exit_status(), exit::NEGATIVE);
         assert!(
             verdict.text.contains("history BROKEN\n  first bad event  2\n  problem          MODIFIED"),
             "{}",
@@ -426,15 +719,25 @@ mod tests {
         assert!(verdict.text.contains("<- first bad event"), "{}", verdict.text);
 
         // An unknown case is an error, not a verdict.
-        let err = verify(&args("cases/no-such-case", false, &[Role::Supervisor])).await.unwrap_err();
+        let err = verify(&supervisor, &args("cases/no-such-case", false)).await.unwrap_err();
         assert!(format!("{err:#}").contains("NotFound"), "{err:#}");
+        assert_eq!(crate::remote::exit_code(&err), exit::NOT_FOUND);
+
+        // JSON for scripts.
+        let json = Remote { output: crate::remote::Output::Json, ..supervisor.clone() };
+        let verdict = verify(&json, &args(&case.name, true)).await.unwrap();
+        let value: serde_json::Value = serde_json::from_str(&verdict.text).unwrap();
+        assert_eq!(value["intact"], false);
+        assert_eq!(value["first_bad_sequence"], 2);
+        assert_eq!(value["events"].as_array().unwrap().len(), 4);
         running.resolution.shutdown().await;
     }
 
     #[tokio::test]
     async fn an_unreachable_service_is_an_error() {
-        let remote = ResolutionTarget { target: "127.0.0.1:1".into(), token: "t".into(), timeout_secs: 1 };
-        let err = verify(&VerifyArgs { case: "cases/x".into(), history: false, remote }).await.unwrap_err();
-        assert!(format!("{err:#}").contains("cannot connect to http://127.0.0.1:1"), "{err:#}");
+        let remote = Remote { resolution: "127.0.0.1:1".into(), timeout_secs: 1, ..Remote::with_token("t") };
+        let err = verify(&remote, &VerifyArgs { case: "cases/x".into(), history: false }).await.unwrap_err();
+        assert!(format!("{err:#}").contains("Unavailable"), "{err:#}");
+        assert_eq!(crate::remote::exit_code(&err), exit::UNAVAILABLE);
     }
 }

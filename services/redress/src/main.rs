@@ -9,22 +9,27 @@
 //!   ready-to-paste grpcurl call, and stops gracefully on Ctrl-C or SIGTERM.
 //! - `redress token` mints an HS256 token for any tenant and roles, with the
 //!   secret from `--secret`, `REDRESS_DEV_SECRET` or the data folder.
+//! - The operator subcommands talk to a running deployment through
+//!   `redress-sdk` with a token (`--token` or `REDRESS_TOKEN`), printing
+//!   tables by default and JSON with `--output json`:
+//!   `complaints` (submit, show, list, history), `cases` (queue, show,
+//!   assign, respond, request-info, propose, resolve, escalate, refer-to-adr,
+//!   history, verify), `notifications` (list, dead-letters, redrive,
+//!   resend), `insights` (show, recurring-problems) and `returns export` (a
+//!   regulator's return as CSV). They exit by error class; see
+//!   [`remote::exit`].
 //! - `redress bench submit` is a time-bounded load generator for
 //!   `IntakeService/SubmitComplaint` that reports throughput, errors by gRPC
 //!   code and latency percentiles.
-//! - `redress case verify cases/{id}` asks a running resolution service to
-//!   recompute a case's hash-chained history and prints whether it is intact
-//!   or the first modified, deleted or reordered event; `--history` also
-//!   lists the events. Exits 0 when intact, 1 when broken, 2 when it could
-//!   not check.
-//! - `redress returns export --regulator ukgc|mga --from YYYY-MM-DD --to
-//!   YYYY-MM-DD` writes a regulator's return for the period (`--to`
-//!   exclusive) as CSV, to stdout or `--output`: the UKGC counts per category
-//!   with a total row, or the MGA list of disputes referred to ADR.
 
 mod bench;
 mod case;
+#[cfg(test)]
+mod cli_tests;
+mod complaints;
 mod dev;
+mod insights;
+mod notifications;
 mod remote;
 mod returns;
 mod sample;
@@ -38,7 +43,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "redress", version, about = "Redress: development runner and operator CLI")]
+#[command(name = "redress", version, about = "Redress: development runner and operator CLI", after_help = remote::EXIT_CODES_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,34 +57,41 @@ enum Command {
     Token(token::TokenArgs),
     /// Generate load against a running service.
     Bench(bench::BenchArgs),
-    /// Check a case on a running resolution service.
-    Case(case::CaseArgs),
+    /// File, show, list and follow complaints.
+    #[command(after_help = remote::EXIT_CODES_HELP)]
+    Complaints(complaints::ComplaintsArgs),
+    /// Work the case queue: assign, respond, propose, resolve, escalate,
+    /// verify the history.
+    #[command(alias = "case", after_help = remote::EXIT_CODES_HELP)]
+    Cases(case::CaseArgs),
+    /// Deliveries to players, dead letters, redrives and resends.
+    #[command(after_help = remote::EXIT_CODES_HELP)]
+    Notifications(notifications::NotificationsArgs),
+    /// Complaint-handling figures and recurring problems.
+    #[command(after_help = remote::EXIT_CODES_HELP)]
+    Insights(insights::InsightsArgs),
     /// Export a regulator's return from a running resolution service.
+    #[command(after_help = remote::EXIT_CODES_HELP)]
     Returns(returns::ReturnsArgs),
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    // `case verify` keeps 1 for "broken", so it fails with 2.
-    let failure = match cli.command {
-        Command::Case(_) => ExitCode::from(case::ERROR_EXIT),
-        _ => ExitCode::FAILURE,
-    };
-    let done = ExitCode::SUCCESS;
+    let done = remote::exit::OK;
     let result = match cli.command {
         Command::Dev(args) => dev::run(args).await.map(|()| done),
         Command::Token(args) => token::run(args).map(|()| done),
         Command::Bench(args) => bench::run(args).await.map(|()| done),
-        Command::Case(args) => case::run(args).await,
+        Command::Complaints(args) => complaints::run(args).await,
+        Command::Cases(args) => case::run(args).await,
+        Command::Notifications(args) => notifications::run(args).await,
+        Command::Insights(args) => insights::run(args).await,
         Command::Returns(args) => returns::run(args).await.map(|()| done),
     };
     match result {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("redress: {err:#}");
-            failure
-        }
+        Ok(code) => ExitCode::from(code),
+        Err(err) => remote::report_failure(&err),
     }
 }
 

@@ -20,17 +20,17 @@
 use std::{fmt::Write as _, path::PathBuf};
 
 use anyhow::{Context, bail};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
-use redress_proto::{
+use redress_sdk::proto::{
     common::v1::{ComplaintCategory, Outcome},
     resolution::v1::{
         GetRegulatoryReturnRequest, GetRegulatoryReturnResponse, MgaAdrReport, Regulator, UkgcReturn,
-        get_regulatory_return_response::Report, resolution_service_client::ResolutionServiceClient,
+        get_regulatory_return_response::Report,
     },
 };
 
-use crate::remote::{Connection, ResolutionTarget, call_failed, format_time};
+use crate::remote::{Remote, format_time, midnight_utc, parse_date};
 
 /// The longest period the service accepts, in days.
 const MAX_PERIOD_DAYS: i64 = 366;
@@ -40,6 +40,8 @@ const MAX_PERIOD_DAYS: i64 = 366;
 pub struct ReturnsArgs {
     #[command(subcommand)]
     command: ReturnsCommand,
+    #[command(flatten)]
+    remote: Remote,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,18 +88,17 @@ struct ExportArgs {
     #[arg(long, value_parser = parse_date)]
     to: NaiveDate,
     /// Write the CSV to this file instead of stdout.
-    #[arg(long, short)]
-    output: Option<PathBuf>,
-    #[command(flatten)]
-    remote: ResolutionTarget,
+    #[arg(long = "file", short = 'f')]
+    file: Option<PathBuf>,
 }
 
 /// Runs a returns subcommand.
 pub async fn run(args: ReturnsArgs) -> anyhow::Result<()> {
     match args.command {
-        ReturnsCommand::Export(args) => {
-            let csv = export(&args).await?;
-            match &args.output {
+        ReturnsCommand::Export(export_args) => {
+            let csv = export(&args.remote, &export_args).await?;
+            let args = export_args;
+            match &args.file {
                 None => print!("{csv}"),
                 Some(path) => {
                     std::fs::write(path, &csv).with_context(|| format!("cannot write {}", path.display()))?;
@@ -116,25 +117,10 @@ pub async fn run(args: ReturnsArgs) -> anyhow::Result<()> {
 }
 
 /// Fetches the return and renders it as CSV.
-async fn export(args: &ExportArgs) -> anyhow::Result<String> {
+async fn export(remote: &Remote, args: &ExportArgs) -> anyhow::Result<String> {
     let request = return_request(args.regulator, args.from, args.to)?;
-    let connection = Connection::open(&args.remote).await?;
-    let mut client = ResolutionServiceClient::new(connection.channel.clone());
-    let response = client
-        .get_regulatory_return(connection.request(request))
-        .await
-        .map_err(|status| call_failed("GetRegulatoryReturn", &status))?
-        .into_inner();
+    let response = remote.client()?.resolution().get_regulatory_return(request).await.context("GetRegulatoryReturn")?;
     to_csv(args.regulator, &response)
-}
-
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|e| format!("expected a date as YYYY-MM-DD, e.g. 2026-10-01 ({e})"))
-}
-
-fn midnight_utc(date: NaiveDate) -> prost_types::Timestamp {
-    prost_types::Timestamp { seconds: date.and_time(NaiveTime::MIN).and_utc().timestamp(), nanos: 0 }
 }
 
 /// The request for `[from, to)`, checked as the service would.
@@ -275,7 +261,7 @@ fn csv_field(value: &str) -> std::borrow::Cow<'_, str> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use prost_types::Timestamp;
-    use redress_proto::resolution::v1::{MgaAdrEntry, UkgcCategoryCount};
+    use redress_sdk::proto::resolution::v1::{MgaAdrEntry, UkgcCategoryCount};
 
     use super::*;
 
@@ -393,7 +379,7 @@ mod tests {
     #[tokio::test]
     async fn a_real_service_exports_both_returns() {
         use redress_auth::Role;
-        use redress_proto::{
+        use redress_sdk::proto::{
             common::v1::RootCause,
             resolution::v1::{ReferToAdrRequest, ResolveCaseRequest},
         };
@@ -402,42 +388,34 @@ mod tests {
         running.open_case("g1", "GB").await;
         let m1 = running.open_case("m1", "MT").await;
         // Final response, then the player goes to ADR.
-        let agent = running.target(&[Role::Agent]);
-        let connection = Connection::open(&agent).await.unwrap();
-        let mut client = ResolutionServiceClient::new(connection.channel.clone());
-        let request = connection.request(ResolveCaseRequest {
+        let client = running.target(&[Role::Agent]).client().unwrap().resolution();
+        let request = ResolveCaseRequest {
             name: m1.name.clone(),
             request_id: "final".into(),
             outcome: Outcome::NotUpheld.into(),
             root_cause: RootCause::Policy.into(),
             final_response: "we cannot refund this".into(),
             ..Default::default()
-        });
+        };
         client.resolve_case(request).await.unwrap();
-        let request = connection.request(ReferToAdrRequest {
+        let request = ReferToAdrRequest {
             name: m1.name.clone(),
             request_id: "adr".into(),
             adr_body: "MGA Player Support".into(),
             adr_reference: "MGA-7".into(),
             ..Default::default()
-        });
+        };
         client.refer_to_adr(request).await.unwrap();
 
         // Today (UTC) to tomorrow covers both cases.
         let today = chrono::Utc::now().date_naive();
-        let args = |regulator, roles: &[Role]| ExportArgs {
-            regulator,
-            from: today,
-            to: today + chrono::Days::new(1),
-            output: None,
-            remote: running.target(roles),
-        };
-        let ukgc = export(&args(RegulatorArg::Ukgc, &[Role::Analyst])).await.unwrap();
+        let args = |regulator| ExportArgs { regulator, from: today, to: today + chrono::Days::new(1), file: None };
+        let ukgc = export(&running.target(&[Role::Analyst]), &args(RegulatorArg::Ukgc)).await.unwrap();
         assert_eq!(
             ukgc,
             "category,complaints,disputes,disputes_referred_to_adr\r\nWITHDRAWAL,1,0,0\r\nTOTAL,1,0,0\r\n"
         );
-        let mga = export(&args(RegulatorArg::Mga, &[Role::Supervisor])).await.unwrap();
+        let mga = export(&running.target(&[Role::Supervisor]), &args(RegulatorArg::Mga)).await.unwrap();
         let rows: Vec<&str> = mga.split_terminator("\r\n").collect();
         assert_eq!(rows.len(), 2, "{mga}");
         let prefix = "player-m1,\"withdrawal missing, 10 days\",WITHDRAWAL,PENDING,,MGA Player Support,MGA-7,";
@@ -445,7 +423,7 @@ mod tests {
         assert!(rows[1].ends_with(&format!(",{},RDR-2026-m1", m1.name)), "{mga}");
 
         // Agents may not build returns.
-        let err = export(&args(RegulatorArg::Ukgc, &[Role::Agent])).await.unwrap_err();
+        let err = export(&running.target(&[Role::Agent]), &args(RegulatorArg::Ukgc)).await.unwrap_err();
         assert!(format!("{err:#}").contains("PermissionDenied"), "{err:#}");
         running.resolution.shutdown().await;
     }

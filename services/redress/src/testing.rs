@@ -11,7 +11,7 @@ use redress_proto::{
 use redress_resolution::{Resolution, ResolutionConfig};
 use redress_testkit::{TestDb, auth_config, authed, token};
 
-use crate::remote::ResolutionTarget;
+use crate::remote::Remote;
 
 /// The tenant the tests' cases belong to.
 pub const TENANT: &str = "casino-a";
@@ -35,12 +35,11 @@ impl RunningResolution {
         RunningResolution { resolution, _db: db }
     }
 
-    /// `--target`/`--token` for a caller of [`TENANT`] with `roles`.
-    pub fn target(&self, roles: &[Role]) -> ResolutionTarget {
-        ResolutionTarget {
-            target: format!("http://{}", self.resolution.local_addr()),
-            token: token(TENANT, roles),
-            timeout_secs: 10,
+    /// `--resolution`/`--token` for a caller of [`TENANT`] with `roles`.
+    pub fn target(&self, roles: &[Role]) -> Remote {
+        Remote {
+            resolution: format!("http://{}", self.resolution.local_addr()),
+            ..Remote::with_token(&token(TENANT, roles))
         }
     }
 

@@ -1,0 +1,155 @@
+//! Complaints: what a casino backend files on a player's behalf and follows.
+
+use redress_proto::intake::v1::{
+    AddPlayerMessageRequest, Complaint, GetComplaintRequest, Interaction, ListComplaintsRequest,
+    ListInteractionsRequest, SubmitComplaintRequest, SubmitComplaintResponse, SubmitPlayerDecisionRequest,
+    WithdrawComplaintRequest, intake_service_client::IntakeServiceClient,
+};
+use tonic::transport::Channel;
+
+use crate::{
+    Client, ComplaintName, Idempotency, ItemStream, Result, Service, client::ensure_request_id, paging::paginate,
+    required,
+};
+
+/// The intake service (`redress.intake.v1.IntakeService`). Get one with
+/// [`Client::intake`].
+#[derive(Debug, Clone)]
+pub struct IntakeClient {
+    client: Client,
+}
+
+macro_rules! call {
+    ($self:ident, $idempotency:expr, $method:ident, $request:expr) => {
+        $self
+            .client
+            .call(Service::Intake, $idempotency, $request, |channel, request| async move {
+                IntakeServiceClient::new(channel).$method(request).await
+            })
+            .await
+    };
+}
+
+impl IntakeClient {
+    pub(crate) fn new(client: Client) -> Self {
+        IntakeClient { client }
+    }
+
+    /// The generated client, for anything this wrapper does not cover; pair
+    /// it with [`Client::request`].
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] when the client has no endpoint for this service.
+    pub fn raw(&self) -> Result<IntakeServiceClient<Channel>> {
+        Ok(IntakeServiceClient::new(self.client.channel(Service::Intake)?))
+    }
+
+    /// Files a complaint. **Keyed**: an empty `request_id` is filled with a
+    /// UUIDv7 and every retry sends the same one, so a retry after a lost
+    /// reply returns the first answer (`replayed`) and files nothing more.
+    /// Pass your own `request_id` (e.g. your ticket id) to stay safe across
+    /// restarts of your process too.
+    ///
+    /// ```no_run
+    /// # async fn run(client: redress_sdk::Client) -> redress_sdk::Result<()> {
+    /// use redress_sdk::proto::{common::v1::*, intake::v1::SubmitComplaintRequest};
+    /// let filed = client
+    ///     .intake()
+    ///     .submit_complaint(SubmitComplaintRequest {
+    ///         player: Some(Player { player_id: "p-42".into(), jurisdiction: "GB".into(), ..Default::default() }),
+    ///         transaction_references: Some(TransactionReferences { withdrawal_id: "W-1".into(), ..Default::default() }),
+    ///         category: ComplaintCategory::Withdrawal.into(),
+    ///         subject: "Withdrawal not received".into(),
+    ///         description: "Pending for a week.".into(),
+    ///         channel: Channel::LiveChat.into(),
+    ///         ..Default::default()
+    ///     })
+    ///     .await?;
+    /// println!("filed {}", filed.complaint.map(|c| c.reference).unwrap_or_default());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidArgument`] with every bad field;
+    /// [`crate::Error::AlreadyExists`] (`IDEMPOTENCY_KEY_REUSED`) for a
+    /// `request_id` reused with another payload.
+    pub async fn submit_complaint(&self, mut request: SubmitComplaintRequest) -> Result<SubmitComplaintResponse> {
+        ensure_request_id(&mut request.request_id);
+        call!(self, Idempotency::Keyed, submit_complaint, request)
+    }
+
+    /// Reads one complaint. **Safe** (a read).
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown complaint or another tenant's.
+    pub async fn get_complaint(&self, name: &ComplaintName) -> Result<Complaint> {
+        let request = GetComplaintRequest { name: name.to_string() };
+        required(call!(self, Idempotency::Safe, get_complaint, request)?.complaint, "complaint")
+    }
+
+    /// The tenant's complaints matching the filters, newest first, every
+    /// page. **Safe** (a read).
+    pub fn list_complaints(&self, request: ListComplaintsRequest) -> ItemStream<Complaint> {
+        let this = self.clone();
+        paginate(
+            request,
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_complaints, request)?;
+                    Ok((page.complaints, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// Records a further message from the player. **Keyed** (see
+    /// [`Self::submit_complaint`]).
+    ///
+    /// # Errors
+    /// [`crate::Error::FailedPrecondition`] on a closed complaint.
+    pub async fn add_player_message(&self, mut request: AddPlayerMessageRequest) -> Result<Interaction> {
+        ensure_request_id(&mut request.request_id);
+        required(call!(self, Idempotency::Keyed, add_player_message, request)?.interaction, "interaction")
+    }
+
+    /// Relays the player's answer to a proposed resolution. **Keyed**.
+    ///
+    /// # Errors
+    /// [`crate::Error::FailedPrecondition`] unless the complaint is
+    /// RESOLUTION_PROPOSED.
+    pub async fn submit_player_decision(&self, mut request: SubmitPlayerDecisionRequest) -> Result<Interaction> {
+        ensure_request_id(&mut request.request_id);
+        required(call!(self, Idempotency::Keyed, submit_player_decision, request)?.interaction, "interaction")
+    }
+
+    /// The player withdraws the complaint. **Keyed**.
+    ///
+    /// # Errors
+    /// [`crate::Error::FailedPrecondition`] once resolved, closed or
+    /// withdrawn; [`crate::Error::Aborted`] for a stale `etag`.
+    pub async fn withdraw_complaint(&self, mut request: WithdrawComplaintRequest) -> Result<Complaint> {
+        ensure_request_id(&mut request.request_id);
+        required(call!(self, Idempotency::Keyed, withdraw_complaint, request)?.complaint, "complaint")
+    }
+
+    /// Every interaction of a complaint (messages both ways, status
+    /// changes), oldest first. **Safe** (a read).
+    pub fn list_interactions(&self, complaint: &ComplaintName) -> ItemStream<Interaction> {
+        let this = self.clone();
+        let request = ListInteractionsRequest { parent: complaint.to_string(), ..Default::default() };
+        paginate(
+            request,
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_interactions, request)?;
+                    Ok((page.interactions, page.next_page_token))
+                }
+            },
+        )
+    }
+}

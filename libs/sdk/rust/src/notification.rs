@@ -1,0 +1,144 @@
+//! Notifications: what was sent to whom, dead letters, resends, templates.
+
+use redress_proto::notification::v1::{
+    DeliveryAttempt, GetNotificationRequest, ListDeliveryAttemptsRequest, ListNotificationsRequest,
+    ListTemplatesRequest, Notification, PreviewTemplateRequest, PreviewTemplateResponse, RedriveNotificationRequest,
+    ResendNotificationRequest, Template, UpsertTemplateRequest, UpsertTemplateResponse, notification,
+    notification_service_client::NotificationServiceClient,
+};
+use tonic::transport::Channel;
+
+use crate::{
+    Client, Idempotency, ItemStream, NotificationName, Result, Service, client::ensure_request_id, paging::paginate,
+    required,
+};
+
+/// The notification service (`redress.notification.v1.NotificationService`).
+/// Get one with [`Client::notification`].
+#[derive(Debug, Clone)]
+pub struct NotificationClient {
+    client: Client,
+}
+
+macro_rules! call {
+    ($self:ident, $idempotency:expr, $method:ident, $request:expr) => {
+        $self
+            .client
+            .call(Service::Notification, $idempotency, $request, |channel, request| async move {
+                NotificationServiceClient::new(channel).$method(request).await
+            })
+            .await
+    };
+}
+
+impl NotificationClient {
+    pub(crate) fn new(client: Client) -> Self {
+        NotificationClient { client }
+    }
+
+    /// The generated client, for anything this wrapper does not cover; pair
+    /// it with [`Client::request`].
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] when the client has no endpoint for this service.
+    pub fn raw(&self) -> Result<NotificationServiceClient<Channel>> {
+        Ok(NotificationServiceClient::new(self.client.channel(Service::Notification)?))
+    }
+
+    /// Reads one notification with its last attempt and proof of delivery.
+    /// **Safe** (a read).
+    pub async fn get_notification(&self, name: &NotificationName) -> Result<Notification> {
+        let request = GetNotificationRequest { name: name.to_string() };
+        required(call!(self, Idempotency::Safe, get_notification, request)?.notification, "notification")
+    }
+
+    /// The tenant's notifications matching the filters, newest first, every
+    /// page. **Safe** (a read).
+    pub fn list_notifications(&self, request: ListNotificationsRequest) -> ItemStream<Notification> {
+        let this = self.clone();
+        paginate(
+            request,
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_notifications, request)?;
+                    Ok((page.notifications, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// The dead-letter queue: notifications that ran out of attempts.
+    /// **Safe** (a read).
+    pub fn list_dead_letters(&self) -> ItemStream<Notification> {
+        self.list_notifications(ListNotificationsRequest {
+            states: vec![notification::State::DeadLetter.into()],
+            ..Default::default()
+        })
+    }
+
+    /// Every delivery attempt of a notification, oldest first. **Safe**.
+    pub fn list_delivery_attempts(&self, name: &NotificationName) -> ItemStream<DeliveryAttempt> {
+        let this = self.clone();
+        let request = ListDeliveryAttemptsRequest { parent: name.to_string(), ..Default::default() };
+        paginate(
+            request,
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_delivery_attempts, request)?;
+                    Ok((page.attempts, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// Sends a dead letter again with a fresh attempt budget. **Keyed**.
+    ///
+    /// # Errors
+    /// [`crate::Error::FailedPrecondition`] unless it is a dead letter.
+    pub async fn redrive_notification(&self, mut request: RedriveNotificationRequest) -> Result<Notification> {
+        ensure_request_id(&mut request.request_id);
+        required(call!(self, Idempotency::Keyed, redrive_notification, request)?.notification, "notification")
+    }
+
+    /// Sends a notification again as a new one, maybe to a corrected
+    /// recipient or on another channel. **Keyed**.
+    ///
+    /// # Errors
+    /// [`crate::Error::FailedPrecondition`] while the original is still on
+    /// its way.
+    pub async fn resend_notification(&self, mut request: ResendNotificationRequest) -> Result<Notification> {
+        ensure_request_id(&mut request.request_id);
+        required(call!(self, Idempotency::Keyed, resend_notification, request)?.notification, "notification")
+    }
+
+    /// Creates or changes a template. **Safe**: an upsert of the current
+    /// content changes nothing (documented in the proto).
+    pub async fn upsert_template(&self, request: UpsertTemplateRequest) -> Result<UpsertTemplateResponse> {
+        call!(self, Idempotency::Safe, upsert_template, request)
+    }
+
+    /// The tenant's templates in their current versions, every page. **Safe**.
+    pub fn list_templates(&self, request: ListTemplatesRequest) -> ItemStream<Template> {
+        let this = self.clone();
+        paginate(
+            request,
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_templates, request)?;
+                    Ok((page.templates, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// Renders a template without sending anything. **Safe** (read-only).
+    pub async fn preview_template(&self, request: PreviewTemplateRequest) -> Result<PreviewTemplateResponse> {
+        call!(self, Idempotency::Safe, preview_template, request)
+    }
+}

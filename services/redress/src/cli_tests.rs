@@ -1,0 +1,204 @@
+//! The operator CLI against the real platform (`redress_e2e::Sandbox`, on
+//! SQLite and PostgreSQL): command lines are parsed as a shell would pass
+//! them and run through the SDK, checking what they print and how they exit.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use clap::Parser;
+use redress_auth::Role;
+use redress_e2e::Sandbox;
+use redress_testkit::{TestDb, backend_tests, eventually};
+use serde_json::Value;
+
+use crate::{Cli, Command, case, complaints, insights, notifications, remote};
+
+const WAIT: Duration = Duration::from_secs(25);
+
+/// Runs `redress <words>` against the sandbox as a caller with `roles`:
+/// what it printed and its exit code, or the error's exit code.
+async fn redress(s: &Sandbox, roles: &[Role], words: &[&str]) -> Result<(String, u8), (String, u8)> {
+    let token = s.token(roles);
+    let endpoints = [
+        format!("--intake=http://{}", s.intake.local_addr()),
+        format!("--resolution=http://{}", s.resolution.local_addr()),
+        format!("--notification=http://{}", s.notification.local_addr()),
+        format!("--feedback=http://{}", s.feedback.local_addr()),
+        format!("--token={token}"),
+        "--timeout-secs=10".to_owned(),
+    ];
+    let argv = std::iter::once("redress").chain(words.iter().copied()).chain(endpoints.iter().map(String::as_str));
+    let cli = Cli::try_parse_from(argv).map_err(|e| (e.to_string(), remote::exit::USAGE))?;
+    let result = match &cli.command {
+        Command::Complaints(args) => complaints::execute(args).await,
+        Command::Cases(args) => case::execute(args).await,
+        Command::Notifications(args) => notifications::execute(args).await,
+        Command::Insights(args) => insights::execute(args).await,
+        other => panic!("not an operator command: {other:?}"),
+    };
+    result.map_err(|err| (format!("{err:#}"), remote::exit_code(&err)))
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+async fn operators_drive_a_complaint_through_the_cli(db: TestDb) {
+    let s = Sandbox::start(db.backend).await;
+    let backend = [Role::Backend];
+    let agent = [Role::Agent];
+    let supervisor = [Role::Supervisor];
+
+    let (text, code) = redress(
+        &s,
+        &backend,
+        &[
+            "complaints",
+            "submit",
+            "--player",
+            "p-cli",
+            "--jurisdiction",
+            "GB",
+            "--email",
+            "p-cli@example.co.uk",
+            "--category",
+            "withdrawal",
+            "--channel",
+            "live-chat",
+            "--subject",
+            "Withdrawal missing",
+            "--description",
+            "My withdrawal of 300 GBP has not arrived.",
+            "--withdrawal",
+            "W-cli",
+            "--output",
+            "json",
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(code, 0);
+    let filed = json(&text);
+    let name = filed["name"].as_str().unwrap().to_owned();
+    assert_eq!(filed["replayed"], false);
+    assert!(filed["reference"].as_str().unwrap().starts_with("RDR-"), "{text}");
+
+    let (text, _) = redress(&s, &backend, &["complaints", "show", &name]).await.unwrap();
+    assert!(text.contains(&format!("name          {name}")), "{text}");
+    let (text, _) =
+        redress(&s, &backend, &["complaints", "list", "--player", "p-cli", "--output", "json"]).await.unwrap();
+    assert_eq!(json(&text).as_array().unwrap().len(), 1, "{text}");
+
+    // The case appears in the queue once intake's outbox delivers it.
+    let queue = || async {
+        redress(&s, &agent, &["cases", "queue", "--complaint", &name, "--output", "json"])
+            .await
+            .ok()
+            .and_then(|(text, _)| json(&text).as_array().and_then(|a| a.first().cloned()))
+    };
+    assert!(eventually(WAIT, || async { queue().await.is_some() }).await, "no case in the queue");
+    let case = queue().await.unwrap()["name"].as_str().unwrap().to_owned();
+
+    let (text, _) = redress(&s, &supervisor, &["cases", "assign", &case, "--to", "agent-7"]).await.unwrap();
+    assert!(text.contains("agent-7"), "{text}");
+    redress(&s, &agent, &["cases", "respond", &case, "--body", "We are looking into it."]).await.unwrap();
+    let (text, _) = redress(
+        &s,
+        &agent,
+        &[
+            "cases",
+            "propose",
+            &case,
+            "--type",
+            "goodwill",
+            "--amount",
+            "25",
+            "--currency",
+            "GBP",
+            "--message",
+            "A goodwill payment of 25 GBP.",
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(text.contains("RESOLUTION_PROPOSED"), "{text}");
+    let (text, _) = redress(
+        &s,
+        &agent,
+        &[
+            "cases",
+            "resolve",
+            &case,
+            "--outcome",
+            "partially-upheld",
+            "--root-cause",
+            "payment-provider-failure",
+            "--response",
+            "The payment provider failed; the withdrawal has been sent again.",
+            "--adr-body",
+            "IBAS",
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(text.contains("RESOLVED"), "{text}");
+    let (text, _) = redress(&s, &agent, &["cases", "history", &case]).await.unwrap();
+    assert!(text.contains("CASE_OPENED") && text.contains("event(s)"), "{text}");
+    let (text, code) = redress(&s, &supervisor, &["cases", "verify", &case]).await.unwrap();
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("history intact"), "{text}");
+
+    // The player's side: the status changes reach intake's history.
+    let followed = eventually(WAIT, || async {
+        redress(&s, &backend, &["complaints", "history", &name]).await.is_ok_and(|(t, _)| t.contains("STATUS_CHANGED"))
+    })
+    .await;
+    assert!(followed, "no status change in the complaint's history");
+    let notified = eventually(WAIT, || async {
+        redress(&s, &supervisor, &["notifications", "list", "--complaint", &name, "--output", "json"])
+            .await
+            .is_ok_and(|(t, _)| !json(&t).as_array().unwrap().is_empty())
+    })
+    .await;
+    assert!(notified, "no notification for the complaint");
+    let (text, _) = redress(&s, &supervisor, &["notifications", "dead-letters"]).await.unwrap();
+    assert_eq!(text, "(none)\n");
+    let counted = eventually(WAIT, || async {
+        redress(&s, &[Role::Analyst], &["insights", "show", "--output", "json"])
+            .await
+            .is_ok_and(|(t, _)| json(&t)["submitted"].as_i64().unwrap_or(0) >= 1)
+    })
+    .await;
+    assert!(counted, "the complaint never reached the insights");
+    let (_, code) = redress(&s, &[Role::Analyst], &["insights", "recurring-problems"]).await.unwrap();
+    assert_eq!(code, 0);
+
+    // Failures exit by class.
+    let (text, code) = redress(&s, &backend, &["complaints", "show", "complaints/no-such"]).await.unwrap_err();
+    assert_eq!(code, remote::exit::NOT_FOUND, "{text}");
+    let (text, code) = redress(&s, &agent, &["cases", "verify", &case]).await.unwrap_err();
+    assert_eq!(code, remote::exit::AUTH, "{text}");
+    let (text, code) = redress(&s, &agent, &["cases", "respond", "cases/no-such", "--body", "hi"]).await.unwrap_err();
+    assert_eq!(code, remote::exit::NOT_FOUND, "{text}");
+    let (text, code) = redress(
+        &s,
+        &backend,
+        &["complaints", "submit", "--player", "", "--jurisdiction", "GB", "--subject", "s", "--description", "d"],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code, remote::exit::INVALID, "{text}");
+    assert!(text.contains("player.player_id"), "{text}");
+    let (_, code) = redress(
+        &s,
+        &agent,
+        &["cases", "resolve", &case, "--outcome", "maybe", "--root-cause", "policy", "--response", "x"],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code, remote::exit::USAGE);
+    s.shutdown().await;
+}
+
+backend_tests!(operators_drive_a_complaint_through_the_cli);
