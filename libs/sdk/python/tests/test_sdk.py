@@ -318,10 +318,11 @@ def test_uuid7_is_version_7_and_ordered() -> None:
     assert a[:8] <= b[:8]
 
 
-def test_the_readme_quickstart_runs_as_written(platform: Platform, tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    code = re.search(r"```python\n(.*?)```", readme, re.S)
-    assert code, "README.md has no python block"
+@pytest.mark.parametrize("doc", ["libs/sdk/python/README.md", "docs/sdk.md"])
+def test_the_quickstart_runs_as_written(platform: Platform, tmp_path: Path, doc: str) -> None:
+    text = (Path(__file__).resolve().parents[4] / doc).read_text()
+    code = re.search(r"```python\n(.*?)```", text, re.S)
+    assert code, f"{doc} has no python block"
     script = tmp_path / "quickstart.py"
     script.write_text(code.group(1))
     env = dict(

@@ -259,11 +259,11 @@ test("uuid7 is version 7 and time ordered", () => {
   assert.ok(a.slice(0, 13) <= b.slice(0, 13));
 });
 
-test("the README quickstart runs as written", () => {
+for (const doc of ["libs/sdk/typescript/README.md", "docs/sdk.md"]) test(`the quickstart in ${doc} runs as written`, () => {
   const here = dirname(fileURLToPath(import.meta.url));
-  const readme = readFileSync(join(here, "..", "README.md"), "utf8");
-  const code = readme.match(/```js\n([\s\S]*?)```/)?.[1];
-  assert.ok(code, "README.md has no js block");
+  const text = readFileSync(join(here, "..", "..", "..", "..", doc), "utf8");
+  const code = text.match(/```js\n([\s\S]*?)```/)?.[1];
+  assert.ok(code, `${doc} has no js block`);
   // A project that installed the package: node_modules/@redress/sdk links to it.
   const project = mkdtempSync(join(tmpdir(), "redress-quickstart-"));
   try {
