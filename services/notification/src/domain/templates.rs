@@ -21,7 +21,7 @@ pub struct Content {
 }
 
 /// A rendered message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Rendered {
     pub subject: String,
     pub body_text: String,

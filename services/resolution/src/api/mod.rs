@@ -194,11 +194,11 @@ impl ResolutionApi {
         }
         store::insert_events(txn, models).await?;
         let case = self.present(&next);
-        let durable = self.policy_of(&case).durable_medium_required;
+        let policy = self.policy_of(&case);
         let mut messages = Vec::new();
         for (event, new) in events.iter().zip(&decision.events) {
             let first = first_response_now && new.message.is_some() && new.kind != Type::CaseOpened;
-            messages.extend(outbox::for_event(&tenant, &case, event, new, first, durable));
+            messages.extend(outbox::for_event(&tenant, &case, event, new, first, policy));
         }
         Ok(Applied { case, events, messages, row: next })
     }

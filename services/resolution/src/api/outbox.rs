@@ -2,9 +2,8 @@
 //! the same transaction as the case events. Each carries an idempotency key
 //! derived from the case event, so a redelivery is a no-op at the peer.
 
-use std::collections::HashMap;
-
 use redress_outbox::OutboxMessage;
+use redress_policy::JurisdictionPolicy;
 use redress_proto::{
     common::v1::{Channel, ComplaintStatus},
     feedback::v1::{EventType, RecordCaseOutcomeRequest, RecordEventRequest},
@@ -14,6 +13,7 @@ use redress_proto::{
 };
 
 use crate::domain::{
+    letters,
     machine::{NewEvent, Notice},
     player_status,
 };
@@ -43,15 +43,17 @@ fn is_internal(kind: Type) -> bool {
 /// The outbox rows of one case event. `case` is the case after the whole
 /// command; `first_response` when this event was the first message to the
 /// player; `durable_medium` when the jurisdiction wants the final response
-/// on a durable medium (e-mail) whatever the player's channel.
+/// on a durable medium (e-mail) whatever the player's channel; `policy` is
+/// the case's jurisdiction policy (durable medium, ADR bodies).
 pub fn for_event(
     tenant: &str,
     case: &Case,
     event: &CaseEvent,
     new: &NewEvent,
     first_response: bool,
-    durable_medium: bool,
+    policy: &JurisdictionPolicy,
 ) -> Vec<OutboxMessage> {
+    let durable_medium = policy.durable_medium_required;
     let mut out = Vec::new();
     let kind = new.kind;
     let player = case.player.clone().unwrap_or_default();
@@ -90,15 +92,14 @@ pub fn for_event(
             Notice::FinalResponse => (NotificationEvent::FinalResponse, MessagePurpose::LegallyRequired),
             Notice::AdrRightsNotice => (NotificationEvent::AdrRightsNotice, MessagePurpose::LegallyRequired),
         };
-        let mut variables: HashMap<String, String> = HashMap::new();
-        variables.insert("complaint_reference".into(), case.complaint_reference.clone());
-        variables.insert("player_name".into(), player.display_name.clone());
-        variables.insert("message".into(), text.clone());
-        if let Some(fr) = &case.final_response
-            && !fr.adr_body.is_empty()
-        {
-            variables.insert("adr_body".into(), fr.adr_body.clone());
-        }
+        // The final letter names the ADR body it recorded; the ADR-rights
+        // notice the jurisdiction's default.
+        let adr = match notice {
+            Notice::FinalResponse => case.final_response.as_ref().and_then(|fr| policy.adr_contact(&fr.adr_body)),
+            Notice::AdrRightsNotice => policy.default_adr_contact(),
+            _ => None,
+        };
+        let variables = letters::variables(case, text, *notice, adr.as_ref());
         let request = SendNotificationRequest {
             dedupe_key: format!("{}:notify", event_key(case, event)),
             event: event_kind.into(),
