@@ -5,7 +5,7 @@
 use redress_outbox::OutboxMessage;
 use redress_policy::JurisdictionPolicy;
 use redress_proto::{
-    common::v1::{Channel, ComplaintStatus},
+    common::v1::{Channel, ComplaintStatus, Player},
     feedback::v1::{EventType, RecordCaseOutcomeRequest, RecordEventRequest},
     intake::v1::ApplyCaseUpdateRequest,
     notification::v1::{MessagePurpose, NotificationEvent, SendNotificationRequest},
@@ -13,7 +13,7 @@ use redress_proto::{
 };
 
 use crate::domain::{
-    letters,
+    clocks, letters,
     machine::{NewEvent, Notice},
     player_status,
 };
@@ -33,6 +33,24 @@ const RECORD_CASE_OUTCOME: &str = "/redress.feedback.v1.FeedbackInternalService/
 /// The event id peers deduplicate on: the case and the event's sequence.
 fn event_key(case: &Case, event: &CaseEvent) -> String {
     format!("resolution:{}:{}", case.name.trim_start_matches("cases/"), event.sequence)
+}
+
+/// An analytics event of `case` at `event`, with the case's dimensions and
+/// no type yet.
+fn case_fact(case: &Case, event: &CaseEvent, player: &Player) -> RecordEventRequest {
+    RecordEventRequest {
+        occur_time: event.create_time,
+        complaint: case.complaint.clone(),
+        case: case.name.clone(),
+        category: case.category,
+        channel: case.channel,
+        jurisdiction: player.jurisdiction.clone(),
+        agent: event.actor.clone(),
+        transaction_references: case.transaction_references.clone(),
+        priority: case.priority,
+        responsible_gambling: case.responsible_gambling,
+        ..Default::default()
+    }
 }
 
 /// Events that change nothing the player sees or the analytics count.
@@ -168,17 +186,19 @@ pub fn for_event(
         let request = RecordEventRequest {
             event_id: format!("{}:first_response", event_key(case, event)),
             r#type: EventType::FirstResponse.into(),
-            occur_time: event.create_time,
-            complaint: case.complaint.clone(),
-            case: case.name.clone(),
-            category: case.category,
-            channel: case.channel,
-            jurisdiction: player.jurisdiction.clone(),
-            agent: event.actor.clone(),
-            transaction_references: case.transaction_references.clone(),
-            priority: case.priority,
-            responsible_gambling: case.responsible_gambling,
-            ..Default::default()
+            ..case_fact(case, event, &player)
+        };
+        out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_EVENT, &request));
+    }
+    // The first response stopped the acknowledge clock: analytics count
+    // whether it came in time (first-response compliance).
+    if first_response && let Some(met) = clocks::acknowledgment(&case.clocks) {
+        let request = RecordEventRequest {
+            event_id: format!("{}:acknowledged", event_key(case, event)),
+            r#type: EventType::Acknowledged.into(),
+            clock: "acknowledge".into(),
+            clock_met: met,
+            ..case_fact(case, event, &player)
         };
         out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_EVENT, &request));
     }
