@@ -135,7 +135,7 @@ pub fn event_slug(event: NotificationEvent) -> String {
 }
 
 /// Every event a template can be for.
-pub const EVENTS: [NotificationEvent; 8] = [
+pub const EVENTS: [NotificationEvent; 9] = [
     NotificationEvent::ComplaintReceived,
     NotificationEvent::InformationRequested,
     NotificationEvent::AgentMessage,
@@ -144,6 +144,7 @@ pub const EVENTS: [NotificationEvent; 8] = [
     NotificationEvent::AdrRightsNotice,
     NotificationEvent::SurveyInvitation,
     NotificationEvent::OperationsAlert,
+    NotificationEvent::DeadlineWarning,
 ];
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! the same transaction as the case events. Each carries an idempotency key
 //! derived from the case event, so a redelivery is a no-op at the peer.
 
+use std::collections::HashMap;
+
 use redress_outbox::OutboxMessage;
 use redress_policy::JurisdictionPolicy;
 use redress_proto::{
@@ -16,6 +18,7 @@ use crate::domain::{
     clocks, letters,
     machine::{NewEvent, Notice},
     player_status,
+    staff::{self, StaffDirectory},
 };
 
 /// Peer names, keys of `[outbox.peers]`.
@@ -219,4 +222,58 @@ pub fn for_event(
         out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_CASE_OUTCOME, &request));
     }
     out
+}
+
+/// The staff e-mails of a deadline warning or breach: one per person the
+/// tenant's directory names for the case (its assignee, else its queue's
+/// supervisors, as the case stands after the event; after a breach's
+/// escalation, the escalation queue's).
+pub fn staff_warnings(
+    tenant: &str,
+    case: &Case,
+    event: &CaseEvent,
+    new: &NewEvent,
+    directory: &StaffDirectory,
+) -> Vec<OutboxMessage> {
+    if !matches!(new.kind, Type::ClockWarned | Type::ClockBreached) || new.threshold == 0 {
+        return Vec::new();
+    }
+    let due = clocks::latest_of(&case.clocks, new.clock)
+        .and_then(|c| c.due_time.as_ref())
+        .and_then(crate::domain::from_timestamp)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    let variables: HashMap<String, String> = [
+        ("case", case.name.clone()),
+        ("clock", new.clock.to_owned()),
+        ("threshold", new.threshold.to_string()),
+        ("due_time", due),
+        ("queue", case.queue.clone()),
+        ("assignee", case.assignee.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    staff::deadline_recipients(directory, &case.assignee, &case.queue)
+        .into_iter()
+        .map(|contact| {
+            let request = SendNotificationRequest {
+                dedupe_key: format!("{}:staff:{}:{}", event_key(case, event), contact.id, contact.email),
+                event: NotificationEvent::DeadlineWarning.into(),
+                purpose: MessagePurpose::Service.into(),
+                recipient: Some(Player {
+                    player_id: contact.id,
+                    email: contact.email,
+                    language_code: directory.language_code.clone(),
+                    preferred_channel: Channel::Email.into(),
+                    ..Default::default()
+                }),
+                complaint: case.complaint.clone(),
+                complaint_reference: case.complaint_reference.clone(),
+                variables: variables.clone(),
+                channel: Channel::Email.into(),
+            };
+            OutboxMessage::grpc(tenant, NOTIFICATION, SEND_NOTIFICATION, &request)
+        })
+        .collect()
 }

@@ -160,6 +160,18 @@ pub fn next_sweep(clocks: &[Clock]) -> Option<DateTime<Utc>> {
         .min()
 }
 
+/// The latest clock of a kind named as analytics name it ("acknowledge",
+/// "final_response", "adr_enquiry").
+pub fn latest_of<'a>(clocks: &'a [Clock], key: &str) -> Option<&'a Clock> {
+    let kind = match key {
+        "acknowledge" => Kind::Acknowledge,
+        "final_response" => Kind::FinalResponse,
+        "adr_enquiry" => Kind::AdrEnquiry,
+        _ => return None,
+    };
+    clocks.iter().rev().find(|c| c.kind == kind as i32)
+}
+
 /// Whether the acknowledge clock was met, once it stopped: `None` while it
 /// runs or when the case has none. Analytics count it as the first-response
 /// compliance.

@@ -8,6 +8,7 @@ pub mod letters;
 pub mod machine;
 pub mod macros;
 pub mod playbook;
+pub mod staff;
 
 use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 use prost_types::Timestamp;
