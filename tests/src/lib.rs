@@ -26,6 +26,10 @@ use tonic::transport::Channel;
 pub const TENANT: &str = "casino-e2e";
 /// Where feedback sends the tenant's spike alerts.
 pub const OPERATIONS_CONTACT: &str = "ops@casino-e2e.example";
+/// The supervisors of the payments queue: deadline warnings of its unassigned cases.
+pub const PAYMENTS_SUPERVISOR: &str = "payments-lead@casino-e2e.example";
+/// The supervisors of the escalation queue: where breached cases go.
+pub const ESCALATIONS_SUPERVISOR: &str = "duty@casino-e2e.example";
 
 /// The running platform.
 pub struct Sandbox {
@@ -87,12 +91,15 @@ impl Sandbox {
         };
         let intake = Intake::start_on(intake, next()).await.unwrap_or_else(|e| panic!("intake: {e:#}"));
 
-        let resolution = ResolutionConfig {
+        let mut resolution = ResolutionConfig {
             database: dbs[1].config.clone(),
             auth: auth_config(),
             outbox: quick_outbox(&peers, "resolution"),
             ..Default::default()
         };
+        let staff = &mut resolution.tenants.entry(TENANT.to_owned()).or_default().staff_notifications;
+        staff.queues.insert("payments".into(), vec![PAYMENTS_SUPERVISOR.into()]);
+        staff.queues.insert("escalations".into(), vec![ESCALATIONS_SUPERVISOR.into()]);
         let resolution = Resolution::start_on(resolution, next()).await.unwrap_or_else(|e| panic!("resolution: {e:#}"));
 
         let mut notification =

@@ -1,8 +1,9 @@
 //! What the player reads, taken from the e-mails notification delivered: a
 //! GB or MT final response NOT_UPHELD names the ADR body and its address (in
 //! English and Polish); when the final-response clock of an `adr_rights`
-//! jurisdiction expires the player is told of their ADR rights; and the
-//! survey token is in the player's e-mail only, never in what staff read.
+//! jurisdiction expires the player is told of their ADR rights; the survey
+//! token is in the player's e-mail only, never in what staff read; and the
+//! SLA sweeper's deadline warnings reach the queue's supervisors by e-mail.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -14,7 +15,7 @@ use redress_proto::{
     common::v1::{Channel, ComplaintCategory, Outcome, Player, RootCause, TransactionReferences},
     intake::v1::SubmitComplaintRequest,
     notification::v1::{GetNotificationRequest, ListNotificationsRequest, Notification, NotificationEvent},
-    resolution::v1::{GetCaseRequest, ListCasesRequest, ResolveCaseRequest},
+    resolution::v1::{GetCaseRequest, ListCasesRequest, ResolveCaseRequest, RespondToPlayerRequest},
 };
 use redress_testkit::{Backend, authed, eventually};
 
@@ -152,6 +153,39 @@ async fn an_expired_final_response_clock_tells_the_player_of_adr_in_english_and_
     s.shutdown().await;
 }
 
+async fn deadline_warnings_reach_the_queue_supervisors_by_email(backend: Backend) {
+    let s = Sandbox::start(backend).await;
+    // A withdrawal complaint lands in the payments queue; the first answer
+    // stops its acknowledge clock and gives the case to the answering agent,
+    // who has no address configured, so the queue's supervisors hear.
+    let (reference, case) = file(&s, "pl-warn", "PL", "pl").await;
+    s.resolution()
+        .respond_to_player(authed(
+            RespondToPlayerRequest {
+                name: case.clone(),
+                request_id: "respond".into(),
+                body: "Sprawdzamy wypłatę.".into(),
+                ..Default::default()
+            },
+            &s.token(&[Role::Agent]),
+        ))
+        .await
+        .unwrap();
+    let sweeper = s.resolution.sweeper().clone();
+    // 11 of the 14 Polish days: past 75 % of the final-response clock.
+    sweeper.advance(chrono::Duration::days(11));
+    sweeper.run_once().await.unwrap();
+    // Staff read English unless `staff_notifications.language_code` says otherwise.
+    let warning = email_with(&s, &[redress_e2e::PAYMENTS_SUPERVISOR, &reference, "Deadline near (75 %)"]).await;
+    assert!(warning.contains("75 % of the time for the final response of complaint"), "{warning}");
+    // Past the deadline: the breach escalates, so the escalation queue hears.
+    sweeper.advance(chrono::Duration::days(4));
+    sweeper.run_once().await.unwrap();
+    let breach = email_with(&s, &[redress_e2e::ESCALATIONS_SUPERVISOR, &reference, "Deadline missed"]).await;
+    assert!(breach.contains("The final response deadline of complaint"), "{breach}");
+    s.shutdown().await;
+}
+
 /// Every notification of the tenant as a caller with `role` reads them,
 /// through List and through Get.
 async fn staff_view(s: &Sandbox, role: Role) -> Vec<Notification> {
@@ -238,4 +272,5 @@ on_both_backends!(
     a_rejected_complaint_names_the_adr_body_in_english_and_polish,
     an_expired_final_response_clock_tells_the_player_of_adr_in_english_and_polish,
     only_the_players_inbox_holds_the_survey_token,
+    deadline_warnings_reach_the_queue_supervisors_by_email,
 );

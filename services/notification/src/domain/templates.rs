@@ -274,7 +274,11 @@ mod tests {
         v.insert("threshold".into(), "100".into());
         let pl = render(builtins.get("pl", "deadline_warning").unwrap(), "pl", &v).unwrap();
         assert_eq!(pl.subject, "Termin minął: reklamacja RDR-1");
-        assert!(pl.body_text.contains("termin: 14.01.2026"), "{}", pl.body_text);
+        assert!(
+            pl.body_text.starts_with("Minął termin: odpowiedź na reklamację (reklamacja RDR-1); termin: 14.01.2026."),
+            "{}",
+            pl.body_text
+        );
     }
 
     #[test]
