@@ -26,6 +26,10 @@ use tonic::transport::Channel;
 pub const TENANT: &str = "casino-e2e";
 /// Where feedback sends the tenant's spike alerts.
 pub const OPERATIONS_CONTACT: &str = "ops@casino-e2e.example";
+/// The supervisors of the payments queue: deadline warnings of its unassigned cases.
+pub const PAYMENTS_SUPERVISOR: &str = "payments-lead@casino-e2e.example";
+/// The supervisors of the escalation queue: where breached cases go.
+pub const ESCALATIONS_SUPERVISOR: &str = "duty@casino-e2e.example";
 
 /// The running platform.
 pub struct Sandbox {
@@ -87,12 +91,15 @@ impl Sandbox {
         };
         let intake = Intake::start_on(intake, next()).await.unwrap_or_else(|e| panic!("intake: {e:#}"));
 
-        let resolution = ResolutionConfig {
+        let mut resolution = ResolutionConfig {
             database: dbs[1].config.clone(),
             auth: auth_config(),
             outbox: quick_outbox(&peers, "resolution"),
             ..Default::default()
         };
+        let staff = &mut resolution.tenants.entry(TENANT.to_owned()).or_default().staff_notifications;
+        staff.queues.insert("payments".into(), vec![PAYMENTS_SUPERVISOR.into()]);
+        staff.queues.insert("escalations".into(), vec![ESCALATIONS_SUPERVISOR.into()]);
         let resolution = Resolution::start_on(resolution, next()).await.unwrap_or_else(|e| panic!("resolution: {e:#}"));
 
         let mut notification =
@@ -167,11 +174,84 @@ impl Sandbox {
         files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).collect()
     }
 
+    /// The e-mails written so far, each with its headers as written and every
+    /// body part decoded (quoted-printable, base64), so a test can read the
+    /// text the player reads in any language.
+    pub fn decoded_emails(&self) -> Vec<String> {
+        self.emails().iter().map(|m| decode_email(m)).collect()
+    }
+
     /// Stops every service gracefully.
     pub async fn shutdown(self) {
         self.intake.shutdown().await;
         self.resolution.shutdown().await;
         self.notification.shutdown().await;
         self.feedback.shutdown().await;
+    }
+}
+
+/// An RFC 5322 message with its MIME body parts decoded: headers stay as
+/// written, each part's body is decoded by its Content-Transfer-Encoding.
+pub fn decode_email(raw: &str) -> String {
+    let mut out = String::new();
+    let mut encoding = String::new();
+    let mut in_body = false;
+    let mut body: Vec<&str> = Vec::new();
+    for line in raw.split('\n').map(|l| l.trim_end_matches('\r')) {
+        if line.starts_with("--") {
+            out.push_str(&decode_part(&encoding, &body));
+            body.clear();
+            encoding.clear();
+            in_body = false;
+            continue;
+        }
+        if in_body {
+            body.push(line);
+        } else if line.is_empty() {
+            in_body = true;
+        } else {
+            if let Some(v) = line.strip_prefix("Content-Transfer-Encoding:") {
+                encoding = v.trim().to_ascii_lowercase();
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str(&decode_part(&encoding, &body));
+    out
+}
+
+fn decode_part(encoding: &str, lines: &[&str]) -> String {
+    use base64::Engine as _;
+    match encoding {
+        "base64" => {
+            let joined: String = lines.concat();
+            let bytes = base64::engine::general_purpose::STANDARD.decode(joined.trim()).unwrap_or_default();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        "quoted-printable" => {
+            let joined = lines.join("\r\n");
+            let bytes = joined.as_bytes();
+            let mut out = Vec::with_capacity(bytes.len());
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i] == b'=' {
+                    if bytes[i + 1..].starts_with(b"\r\n") {
+                        i += 3;
+                        continue;
+                    }
+                    let hex = joined.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+                    if let Some(b) = hex {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                }
+                out.push(bytes[i]);
+                i += 1;
+            }
+            String::from_utf8_lossy(&out).into_owned()
+        }
+        _ => lines.join("\n"),
     }
 }

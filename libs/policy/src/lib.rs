@@ -64,9 +64,13 @@ pub struct JurisdictionPolicy {
     /// The final response must name an ADR body.
     #[serde(default)]
     pub adr_required: bool,
-    /// Approved ADR bodies.
+    /// Approved ADR bodies; the first is the one a final response names by
+    /// default and the ADR-rights notice names.
     #[serde(default)]
     pub adr_bodies: Vec<String>,
+    /// How a player reaches each ADR body: its web address, by name.
+    #[serde(default)]
+    pub adr_body_urls: BTreeMap<String, String>,
     /// Time to answer an ADR body's enquiry.
     pub adr_enquiry: Option<ClockRule>,
     /// The final response must reach the player on a durable medium.
@@ -75,6 +79,39 @@ pub struct JurisdictionPolicy {
     /// Public holidays, skipped by working-day clocks.
     #[serde(default)]
     pub holidays: Vec<NaiveDate>,
+}
+
+/// An ADR body as a letter to the player names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdrContact {
+    /// The body's name, e.g. `IBAS`.
+    pub name: String,
+    /// Its web address; empty when the policy gives none.
+    pub url: String,
+}
+
+impl JurisdictionPolicy {
+    /// The contact of the ADR body `name` (case-insensitive); the policy's
+    /// spelling of a known name, the caller's of an unknown one.
+    pub fn adr_contact(&self, name: &str) -> Option<AdrContact> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let known = self.adr_bodies.iter().find(|b| b.eq_ignore_ascii_case(name)).map(String::as_str).unwrap_or(name);
+        let url = self
+            .adr_body_urls
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(known))
+            .map(|(_, u)| u.clone())
+            .unwrap_or_default();
+        Some(AdrContact { name: known.to_owned(), url })
+    }
+
+    /// The ADR body a player is told about when nobody named one: the first.
+    pub fn default_adr_contact(&self) -> Option<AdrContact> {
+        self.adr_bodies.first().and_then(|b| self.adr_contact(b))
+    }
 }
 
 /// The whole policy table.
@@ -160,6 +197,7 @@ fn unreachable_default() -> (&'static str, &'static JurisdictionPolicy) {
         on_final_response_expiry: ExpiryConsequence::Escalate,
         adr_required: false,
         adr_bodies: Vec::new(),
+        adr_body_urls: BTreeMap::new(),
         adr_enquiry: None,
         durable_medium_required: false,
         holidays: Vec::new(),
@@ -193,6 +231,22 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn every_adr_body_of_the_shipped_policy_has_a_url() {
+        let table = PolicyTable::shipped().unwrap();
+        for (key, policy) in &table.jurisdictions {
+            for body in &policy.adr_bodies {
+                let contact = policy.adr_contact(body).unwrap();
+                assert!(contact.url.starts_with("https://"), "{key}: {body} has no url");
+            }
+        }
+        let gb = table.lookup("GB").1;
+        assert_eq!(gb.default_adr_contact().unwrap().name, "IBAS");
+        assert_eq!(gb.adr_contact("ibas").unwrap().name, "IBAS", "names match case-insensitively");
+        assert_eq!(gb.adr_contact("Ombudsman").unwrap().url, "", "an unknown body has no url");
+        assert_eq!(table.lookup("PL").1.default_adr_contact(), None);
     }
 
     #[test]

@@ -73,6 +73,7 @@ impl Resolution {
             Arc::new(playbooks),
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
             config.escalation_queue.clone(),
+            config.tenants.iter().map(|(k, v)| (k.clone(), v.staff_notifications.clone())).collect(),
         ));
         let auth = Authenticator::new(verifier);
         let max = config.server.max_message_bytes;

@@ -1,7 +1,7 @@
 //! Resolution's configuration: defaults here, then an optional TOML file,
 //! then `REDRESS_RESOLUTION__…` environment variables.
 
-use std::path::PathBuf;
+use std::{collections::BTreeMap, path::PathBuf};
 
 use redress_auth::AuthConfig;
 use redress_config::Secret;
@@ -10,6 +10,8 @@ use redress_outbox::{PeerConfig, RelayConfig};
 use redress_server::ServerConfig;
 use redress_telemetry::LogConfig;
 use serde::{Deserialize, Serialize};
+
+pub use crate::domain::staff::StaffDirectory;
 
 /// Everything the resolution service reads at start.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -33,6 +35,19 @@ pub struct ResolutionConfig {
     /// How often the SLA sweeper runs, in milliseconds; 0 turns the
     /// background sweeper off (tests call `run_once`).
     pub sweep_interval_ms: u64,
+    /// Per-tenant settings, by tenant id (the token's `tenant`).
+    #[serde(default)]
+    pub tenants: BTreeMap<String, TenantConfig>,
+}
+
+/// One tenant's settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TenantConfig {
+    /// Where the SLA sweeper's deadline warnings (75 %, 90 %, breach) go: the
+    /// assignee's address, else the supervisors of the case's queue. Without
+    /// an address nobody is e-mailed; the warning stays in the case history.
+    pub staff_notifications: StaffDirectory,
 }
 
 impl Default for ResolutionConfig {
@@ -51,6 +66,7 @@ impl Default for ResolutionConfig {
             page_token_secret: Secret::default(),
             escalation_queue: "escalations".into(),
             sweep_interval_ms: 30_000,
+            tenants: BTreeMap::new(),
         }
     }
 }

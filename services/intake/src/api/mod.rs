@@ -4,7 +4,7 @@
 pub mod convert;
 mod outbox;
 
-use std::sync::Arc;
+use std::{future::Future, sync::Arc};
 
 use chrono::{DateTime, Datelike, Utc};
 use prost::Message;
@@ -29,6 +29,7 @@ use redress_proto::{
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use tonic::{Request, Response, Status};
+use tracing::Instrument;
 
 use crate::{
     domain::{self, triage, validate},
@@ -721,6 +722,25 @@ fn inbound_author(caller: &Caller, player_id: &str) -> String {
     if caller.roles.contains(&Role::Backend) { player_id.to_owned() } else { caller.subject.clone() }
 }
 
+/// Runs a write to its end on a task of its own. tonic drops a handler's
+/// future when the client cancels or its deadline passes; cut between BEGIN
+/// and COMMIT, sqlx and PostgreSQL disagree about the transaction (a ROLLBACK
+/// queued behind a COMMIT already sent makes the server log "there is no
+/// transaction in progress" and count a rollback; a BEGIN sent but not awaited
+/// leaves a pooled connection idle in transaction). Detached, every write ends
+/// in its own COMMIT or ROLLBACK, and the request's span (and trace context,
+/// which the outbox rows keep) goes with it.
+async fn to_completion<R, F>(work: F) -> Result<Response<R>, Status>
+where
+    R: Send + 'static,
+    F: Future<Output = Result<R, ApiError>> + Send + 'static,
+{
+    match tokio::spawn(work.in_current_span()).await {
+        Ok(result) => result.map(Response::new).map_err(Into::into),
+        Err(err) => Err(ApiError::internal(format!("write task ended abnormally: {err}")).into()),
+    }
+}
+
 /// The public service.
 pub struct PublicService(pub Arc<IntakeApi>);
 
@@ -733,7 +753,8 @@ impl IntakeService for PublicService {
         &self,
         request: Request<SubmitComplaintRequest>,
     ) -> Result<Response<SubmitComplaintResponse>, Status> {
-        self.0.submit_complaint(request).await.map(Response::new).map_err(Into::into)
+        let api = Arc::clone(&self.0);
+        to_completion(async move { api.submit_complaint(request).await }).await
     }
 
     async fn get_complaint(
@@ -760,21 +781,24 @@ impl IntakeService for PublicService {
         &self,
         request: Request<AddPlayerMessageRequest>,
     ) -> Result<Response<AddPlayerMessageResponse>, Status> {
-        self.0.add_player_message(request).await.map(Response::new).map_err(Into::into)
+        let api = Arc::clone(&self.0);
+        to_completion(async move { api.add_player_message(request).await }).await
     }
 
     async fn submit_player_decision(
         &self,
         request: Request<SubmitPlayerDecisionRequest>,
     ) -> Result<Response<SubmitPlayerDecisionResponse>, Status> {
-        self.0.submit_player_decision(request).await.map(Response::new).map_err(Into::into)
+        let api = Arc::clone(&self.0);
+        to_completion(async move { api.submit_player_decision(request).await }).await
     }
 
     async fn withdraw_complaint(
         &self,
         request: Request<WithdrawComplaintRequest>,
     ) -> Result<Response<WithdrawComplaintResponse>, Status> {
-        self.0.withdraw_complaint(request).await.map(Response::new).map_err(Into::into)
+        let api = Arc::clone(&self.0);
+        to_completion(async move { api.withdraw_complaint(request).await }).await
     }
 
     async fn list_interactions(
@@ -791,6 +815,7 @@ impl IntakeInternalService for InternalService {
         &self,
         request: Request<ApplyCaseUpdateRequest>,
     ) -> Result<Response<ApplyCaseUpdateResponse>, Status> {
-        self.0.apply_case_update(request).await.map(Response::new).map_err(Into::into)
+        let api = Arc::clone(&self.0);
+        to_completion(async move { api.apply_case_update(request).await }).await
     }
 }

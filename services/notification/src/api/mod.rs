@@ -167,7 +167,8 @@ impl NotificationApi {
         };
         let suppressed =
             if event == NotificationEvent::OperationsAlert { None } else { domain::suppression(purpose, &recipient) };
-        let sorted: BTreeMap<&String, &String> = variables.iter().collect();
+        // The survey token never reaches a column staff can read.
+        let (public, secret) = domain::split_secrets(variables);
         let max_attempts = self.config.max_attempts(tenant);
         notification_row::Model {
             id: new_id(),
@@ -180,7 +181,9 @@ impl NotificationApi {
             recipient: if event == NotificationEvent::OperationsAlert { Vec::new() } else { recipient.encode_to_vec() },
             complaint: complaint.to_owned(),
             complaint_reference: complaint_reference.to_owned(),
-            variables: serde_json::to_string(&sorted).unwrap_or_else(|_| "{}".into()),
+            variables: serde_json::to_string(&public).unwrap_or_else(|_| "{}".into()),
+            secret_variables: serde_json::to_string(&secret).unwrap_or_else(|_| "{}".into()),
+            sealed_message: None,
             channel: routed.as_str_name().to_owned(),
             locale: String::new(),
             template_name: String::new(),
@@ -443,6 +446,7 @@ impl NotificationApi {
                 row.subject = None;
                 row.body_text = None;
                 row.body_html = None;
+                row.sealed_message = None;
             }
             row.state = State::Pending.as_str_name().to_owned();
             row.dead_letter_reason = String::new();
@@ -496,8 +500,11 @@ impl NotificationApi {
             Vec::new()
         });
         let tenant = caller.tenant.clone();
-        let variables: std::collections::HashMap<String, String> =
+        // A resend goes to the same player, so it carries the secrets too.
+        let mut variables: std::collections::HashMap<String, String> =
             serde_json::from_str(&original.variables).unwrap_or_default();
+        variables
+            .extend(serde_json::from_str::<BTreeMap<String, String>>(&original.secret_variables).unwrap_or_default());
         let event = NotificationEvent::from_str_name(&original.event).unwrap_or(NotificationEvent::Unspecified);
         let purpose = MessagePurpose::from_str_name(&original.purpose).unwrap_or(MessagePurpose::Unspecified);
         let dedupe_key = format!("resend:{}:{}", original.id, req.request_id);

@@ -176,11 +176,12 @@ impl Sender {
             row.locale = selected.locale.clone();
             row.template_name = selected.name.clone();
             row.template_version = selected.version;
-            match templates::render(&selected.content, &selected.locale, &variables(&row, &recipient)) {
-                Ok(rendered) => {
-                    row.subject = Some(rendered.subject);
-                    row.body_text = Some(rendered.body_text);
-                    row.body_html = Some(rendered.body_html);
+            match render(&selected, &row, &recipient) {
+                Ok((shown, sealed)) => {
+                    row.subject = Some(shown.subject);
+                    row.body_text = Some(shown.body_text);
+                    row.body_html = Some(shown.body_html);
+                    row.sealed_message = sealed;
                 }
                 Err(err) => {
                     tracing::warn!(notification = %row.id, error = %err, "template rendering failed");
@@ -309,11 +310,15 @@ impl Sender {
         let recipient = Player::decode(row.recipient.as_slice()).unwrap_or_default();
         let tenant = self.config.tenant(&row.tenant_id);
         let channel = Channel::from_str_name(&row.channel).unwrap_or(Channel::Unspecified);
-        let rendered = templates::Rendered {
-            subject: row.subject.clone().unwrap_or_default(),
-            body_text: row.body_text.clone().unwrap_or_default(),
-            body_html: row.body_html.clone().unwrap_or_default(),
-        };
+        // The player gets the message with its secrets; staff read the
+        // redacted rendering in subject/body_*.
+        let rendered = row.sealed_message.as_deref().and_then(|m| serde_json::from_str(m).ok()).unwrap_or_else(|| {
+            templates::Rendered {
+                subject: row.subject.clone().unwrap_or_default(),
+                body_text: row.body_text.clone().unwrap_or_default(),
+                body_html: row.body_html.clone().unwrap_or_default(),
+            }
+        });
         if channel == Channel::Email {
             let alert = row.event == NotificationEvent::OperationsAlert.as_str_name();
             let to = if alert { tenant.operations_email.clone() } else { recipient.email.clone() };
@@ -341,7 +346,8 @@ impl Sender {
             if tenant.webhook_url.is_empty() || tenant.webhook_secrets.is_empty() {
                 return None;
             }
-            let vars: BTreeMap<String, String> = serde_json::from_str(&row.variables).unwrap_or_default();
+            let mut vars: BTreeMap<String, String> = serde_json::from_str(&row.variables).unwrap_or_default();
+            vars.extend(secrets(row));
             let name = format!("notifications/{}", row.id);
             let payload = webhook::Payload {
                 notification: &name,
@@ -379,6 +385,31 @@ impl Sender {
         row.updated_at = now;
         store::update_notification(&self.db, row, expected).await.map(|_| ())
     }
+}
+
+/// The secret variables of a notification (see `domain::SECRET_VARIABLES`).
+fn secrets(row: &notification::Model) -> BTreeMap<String, String> {
+    serde_json::from_str(&row.secret_variables).unwrap_or_default()
+}
+
+/// Renders a notification twice when it carries secrets: the copy staff see,
+/// with each secret redacted, and the sealed message the player receives
+/// (JSON, `None` when there is no secret and the two are the same).
+fn render(
+    selected: &crate::catalog::Selected,
+    row: &notification::Model,
+    recipient: &Player,
+) -> Result<(templates::Rendered, Option<String>), templates::TemplateError> {
+    let vars = variables(row, recipient);
+    let secrets = secrets(row);
+    if secrets.is_empty() {
+        return Ok((templates::render(&selected.content, &selected.locale, &vars)?, None));
+    }
+    let shown = templates::render(&selected.content, &selected.locale, &domain::redacted(&vars, &secrets))?;
+    let mut all = vars;
+    all.extend(secrets);
+    let sealed = templates::render(&selected.content, &selected.locale, &all)?;
+    Ok((shown, serde_json::to_string(&sealed).ok()))
 }
 
 /// The variables a template sees: the built-ins, then the caller's (which

@@ -3,6 +3,8 @@
 
 pub mod templates;
 
+use std::collections::BTreeMap;
+
 use redress_proto::{
     common::v1::{Channel, Player},
     notification::v1::{MessagePurpose, NotificationEvent, notification::SuppressionReason},
@@ -85,6 +87,38 @@ pub fn header_safe(text: &str) -> String {
     collapsed.chars().take(500).collect()
 }
 
+/// Variables only the player may see: the single-use survey token and the
+/// link that carries it. Notification stores them apart, renders staff a
+/// redacted copy, and puts them only into the delivered message.
+pub const SECRET_VARIABLES: [&str; 2] = ["survey_token", "survey_url"];
+
+/// What staff see in place of a secret variable.
+pub const REDACTED: &str = "[redacted]";
+
+/// True for a variable only the player may see.
+pub fn is_secret_variable(key: &str) -> bool {
+    SECRET_VARIABLES.contains(&key)
+}
+
+/// Splits a notification's variables into those staff may read and the
+/// secret ones.
+pub fn split_secrets<'a, I>(variables: I) -> (BTreeMap<String, String>, BTreeMap<String, String>)
+where
+    I: IntoIterator<Item = (&'a String, &'a String)>,
+{
+    variables.into_iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(k, _)| !is_secret_variable(k))
+}
+
+/// The variables of the staff-facing rendering: each secret replaced by
+/// [`REDACTED`].
+pub fn redacted(vars: &BTreeMap<String, String>, secrets: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut out = vars.clone();
+    for key in secrets.keys() {
+        out.insert(key.clone(), REDACTED.to_owned());
+    }
+    out
+}
+
 /// The stable name of an event in template files and stored rows' slugs,
 /// e.g. `complaint_received`.
 pub fn event_slug(event: NotificationEvent) -> String {
@@ -92,7 +126,7 @@ pub fn event_slug(event: NotificationEvent) -> String {
 }
 
 /// Every event a template can be for.
-pub const EVENTS: [NotificationEvent; 8] = [
+pub const EVENTS: [NotificationEvent; 9] = [
     NotificationEvent::ComplaintReceived,
     NotificationEvent::InformationRequested,
     NotificationEvent::AgentMessage,
@@ -101,6 +135,7 @@ pub const EVENTS: [NotificationEvent; 8] = [
     NotificationEvent::AdrRightsNotice,
     NotificationEvent::SurveyInvitation,
     NotificationEvent::OperationsAlert,
+    NotificationEvent::DeadlineWarning,
 ];
 
 #[cfg(test)]
@@ -139,6 +174,21 @@ mod tests {
         assert_eq!(locale_candidates("pt-BR", "pl"), ["pt-br", "pt", "pl", "en"]);
         assert_eq!(locale_candidates("en", "en"), ["en"]);
         assert_eq!(locale_candidates("", "de"), ["de", "en"]);
+    }
+
+    #[test]
+    fn the_survey_token_and_url_are_secret_and_redacted() {
+        let given: BTreeMap<String, String> =
+            [("survey_token", "t0k"), ("survey_url", "https://s/?token=t0k"), ("a", "1")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        let (public, secret) = split_secrets(&given);
+        assert_eq!(public.keys().collect::<Vec<_>>(), ["a"]);
+        assert_eq!(secret.keys().collect::<Vec<_>>(), ["survey_token", "survey_url"]);
+        let shown = redacted(&public, &secret);
+        assert_eq!(shown["survey_url"], REDACTED);
+        assert!(!shown.values().any(|v| v.contains("t0k")));
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub struct Content {
 }
 
 /// A rendered message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Rendered {
     pub subject: String,
     pub body_text: String,
@@ -227,6 +227,58 @@ mod tests {
                 render(content, locale, &v).unwrap_or_else(|e| panic!("{locale}/{slug}: {e}"));
             }
         }
+    }
+
+    #[test]
+    fn the_final_response_puts_the_outcome_into_words_and_names_the_adr_body() {
+        let builtins = Builtins::load().unwrap();
+        let v = vars(&[
+            ("complaint_reference", "RDR-1"),
+            ("player_name", "Anna"),
+            ("message", "no"),
+            ("outcome", "not_upheld"),
+            ("adr_body_name", "IBAS"),
+            ("adr_body_url", "https://www.ibas-uk.com"),
+        ]);
+        let en = render(builtins.get("en", "final_response").unwrap(), "en", &v).unwrap();
+        assert!(en.body_text.contains("Outcome: your complaint is not upheld"), "{}", en.body_text);
+        assert!(en.body_text.contains("IBAS (https://www.ibas-uk.com)"), "{}", en.body_text);
+        let pl = render(builtins.get("pl", "final_response").unwrap(), "pl", &v).unwrap();
+        assert!(pl.body_text.contains("Rozstrzygnięcie: reklamacja nie została uznana"), "{}", pl.body_text);
+        assert!(pl.body_text.contains("IBAS (https://www.ibas-uk.com)"), "{}", pl.body_text);
+    }
+
+    #[test]
+    fn a_deadline_warning_tells_staff_which_clock_and_when() {
+        let builtins = Builtins::load().unwrap();
+        let mut v = vars(&[
+            ("complaint_reference", "RDR-1"),
+            ("player_name", ""),
+            ("case", "cases/1"),
+            ("clock", "final_response"),
+            ("threshold", "75"),
+            ("due_time", "2026-01-14T10:00:00Z"),
+            ("queue", "payments"),
+            ("assignee", "agent-7"),
+        ]);
+        let en = render(builtins.get("en", "deadline_warning").unwrap(), "en", &v).unwrap();
+        assert_eq!(en.subject, "Deadline near (75 %): complaint RDR-1");
+        assert!(
+            en.body_text.starts_with(
+                "75 % of the time for the final response of complaint RDR-1 has passed; it is due 14 January 2026."
+            ),
+            "{}",
+            en.body_text
+        );
+        assert!(en.body_text.contains("Assigned to: agent-7"));
+        v.insert("threshold".into(), "100".into());
+        let pl = render(builtins.get("pl", "deadline_warning").unwrap(), "pl", &v).unwrap();
+        assert_eq!(pl.subject, "Termin minął: reklamacja RDR-1");
+        assert!(
+            pl.body_text.starts_with("Minął termin: odpowiedź na reklamację (reklamacja RDR-1); termin: 14.01.2026."),
+            "{}",
+            pl.body_text
+        );
     }
 
     #[test]

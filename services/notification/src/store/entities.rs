@@ -24,8 +24,16 @@ pub mod notification {
         /// `complaints/{id}` or empty.
         pub complaint: String,
         pub complaint_reference: String,
-        /// The caller's variables, a JSON object of strings.
+        /// The caller's variables, a JSON object of strings, without the
+        /// secret ones (see `domain::is_secret_variable`): what staff may read.
         pub variables: String,
+        /// The secret variables (the survey token and URL), a JSON object;
+        /// read only to render and deliver, never returned by the API.
+        pub secret_variables: String,
+        /// When the message holds a secret: the message as delivered, a JSON
+        /// `{subject, body_text, body_html}`. `subject`/`body_*` then hold the
+        /// redacted rendering staff see. Never returned by the API.
+        pub sealed_message: Option<String>,
         /// The channel after routing.
         pub channel: String,
         /// Set once rendered.

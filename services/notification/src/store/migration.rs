@@ -9,7 +9,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateNotificationTables), Box::new(redress_idempotency::migration::CreateIdempotencyRecords)]
+        vec![
+            Box::new(CreateNotificationTables),
+            Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
+            Box::new(AddNotificationSecrets),
+        ]
     }
 }
 
@@ -36,6 +40,8 @@ enum Notifications {
     Complaint,
     ComplaintReference,
     Variables,
+    SecretVariables,
+    SealedMessage,
     Channel,
     Locale,
     TemplateName,
@@ -61,6 +67,46 @@ enum Notifications {
     Version,
     CreatedAt,
     UpdatedAt,
+}
+
+/// Secret variables (the survey token) move out of `variables`, and the
+/// message as delivered out of the staff-facing rendering.
+struct AddNotificationSecrets;
+
+impl MigrationName for AddNotificationSecrets {
+    fn name(&self) -> &str {
+        "m20261201_000001_add_notification_secrets"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddNotificationSecrets {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite alters one thing at a time.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Notifications::Table)
+                    .add_column(text(Notifications::SecretVariables).default("{}"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Notifications::Table)
+                    .add_column(text_null(Notifications::SealedMessage))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in [Notifications::SealedMessage, Notifications::SecretVariables] {
+            manager.alter_table(Table::alter().table(Notifications::Table).drop_column(column).to_owned()).await?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(DeriveIden)]

@@ -9,6 +9,7 @@ mod delivery;
 mod end_to_end;
 mod health;
 mod helpers;
+mod secrets;
 mod send;
 mod smtp;
 mod templates;

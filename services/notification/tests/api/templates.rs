@@ -72,7 +72,7 @@ async fn upserts_make_versions_and_an_unchanged_upsert_changes_nothing(db: TestD
         count += page.templates.len();
         next_token = page.next_page_token;
     }
-    assert_eq!(count, 1 + 8 * 2, "the tenant's template and every built-in in English and Polish");
+    assert_eq!(count, 1 + 9 * 2, "the tenant's template and every built-in in English and Polish");
 
     let foreign = authed(ListTemplatesRequest::default(), &token(OTHER_TENANT, &[Role::Admin]));
     assert!(t.public.list_templates(foreign).await.unwrap().into_inner().templates.is_empty());

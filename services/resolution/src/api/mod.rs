@@ -28,6 +28,7 @@ use crate::{
         chain,
         machine::{self, Command, Decision, Refusal, RefusalKind},
         playbook::Playbooks,
+        staff::StaffDirectory,
         timestamp,
     },
     store::{self, case, case_event},
@@ -55,6 +56,8 @@ pub struct ResolutionApi {
     playbooks: Arc<Playbooks>,
     page_tokens: PageTokens,
     escalation_queue: String,
+    /// Staff addresses for deadline warnings, by tenant.
+    staff: std::collections::BTreeMap<String, StaffDirectory>,
 }
 
 /// The outcome of one applied command.
@@ -88,8 +91,9 @@ impl ResolutionApi {
         playbooks: Arc<Playbooks>,
         page_tokens: PageTokens,
         escalation_queue: String,
+        staff: std::collections::BTreeMap<String, StaffDirectory>,
     ) -> Self {
-        Self { db, relay, policy, playbooks, page_tokens, escalation_queue }
+        Self { db, relay, policy, playbooks, page_tokens, escalation_queue, staff }
     }
 
     /// The escalation queue.
@@ -194,11 +198,13 @@ impl ResolutionApi {
         }
         store::insert_events(txn, models).await?;
         let case = self.present(&next);
-        let durable = self.policy_of(&case).durable_medium_required;
+        let policy = self.policy_of(&case);
+        let staff = self.staff.get(&tenant).cloned().unwrap_or_default();
         let mut messages = Vec::new();
         for (event, new) in events.iter().zip(&decision.events) {
             let first = first_response_now && new.message.is_some() && new.kind != Type::CaseOpened;
-            messages.extend(outbox::for_event(&tenant, &case, event, new, first, durable));
+            messages.extend(outbox::for_event(&tenant, &case, event, new, first, policy));
+            messages.extend(outbox::staff_warnings(&tenant, &case, event, new, &staff));
         }
         Ok(Applied { case, events, messages, row: next })
     }

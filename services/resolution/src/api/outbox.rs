@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 
 use redress_outbox::OutboxMessage;
+use redress_policy::JurisdictionPolicy;
 use redress_proto::{
-    common::v1::{Channel, ComplaintStatus},
+    common::v1::{Channel, ComplaintStatus, Player},
     feedback::v1::{EventType, RecordCaseOutcomeRequest, RecordEventRequest},
     intake::v1::ApplyCaseUpdateRequest,
     notification::v1::{MessagePurpose, NotificationEvent, SendNotificationRequest},
@@ -14,8 +15,10 @@ use redress_proto::{
 };
 
 use crate::domain::{
+    clocks, letters,
     machine::{NewEvent, Notice},
     player_status,
+    staff::{self, StaffDirectory},
 };
 
 /// Peer names, keys of `[outbox.peers]`.
@@ -35,6 +38,24 @@ fn event_key(case: &Case, event: &CaseEvent) -> String {
     format!("resolution:{}:{}", case.name.trim_start_matches("cases/"), event.sequence)
 }
 
+/// An analytics event of `case` at `event`, with the case's dimensions and
+/// no type yet.
+fn case_fact(case: &Case, event: &CaseEvent, player: &Player) -> RecordEventRequest {
+    RecordEventRequest {
+        occur_time: event.create_time,
+        complaint: case.complaint.clone(),
+        case: case.name.clone(),
+        category: case.category,
+        channel: case.channel,
+        jurisdiction: player.jurisdiction.clone(),
+        agent: event.actor.clone(),
+        transaction_references: case.transaction_references.clone(),
+        priority: case.priority,
+        responsible_gambling: case.responsible_gambling,
+        ..Default::default()
+    }
+}
+
 /// Events that change nothing the player sees or the analytics count.
 fn is_internal(kind: Type) -> bool {
     matches!(kind, Type::NoteAdded | Type::FollowUpFlagged | Type::ClockWarned | Type::ClockPaused | Type::ClockResumed)
@@ -43,15 +64,17 @@ fn is_internal(kind: Type) -> bool {
 /// The outbox rows of one case event. `case` is the case after the whole
 /// command; `first_response` when this event was the first message to the
 /// player; `durable_medium` when the jurisdiction wants the final response
-/// on a durable medium (e-mail) whatever the player's channel.
+/// on a durable medium (e-mail) whatever the player's channel; `policy` is
+/// the case's jurisdiction policy (durable medium, ADR bodies).
 pub fn for_event(
     tenant: &str,
     case: &Case,
     event: &CaseEvent,
     new: &NewEvent,
     first_response: bool,
-    durable_medium: bool,
+    policy: &JurisdictionPolicy,
 ) -> Vec<OutboxMessage> {
+    let durable_medium = policy.durable_medium_required;
     let mut out = Vec::new();
     let kind = new.kind;
     let player = case.player.clone().unwrap_or_default();
@@ -90,15 +113,14 @@ pub fn for_event(
             Notice::FinalResponse => (NotificationEvent::FinalResponse, MessagePurpose::LegallyRequired),
             Notice::AdrRightsNotice => (NotificationEvent::AdrRightsNotice, MessagePurpose::LegallyRequired),
         };
-        let mut variables: HashMap<String, String> = HashMap::new();
-        variables.insert("complaint_reference".into(), case.complaint_reference.clone());
-        variables.insert("player_name".into(), player.display_name.clone());
-        variables.insert("message".into(), text.clone());
-        if let Some(fr) = &case.final_response
-            && !fr.adr_body.is_empty()
-        {
-            variables.insert("adr_body".into(), fr.adr_body.clone());
-        }
+        // The final letter names the ADR body it recorded; the ADR-rights
+        // notice the jurisdiction's default.
+        let adr = match notice {
+            Notice::FinalResponse => case.final_response.as_ref().and_then(|fr| policy.adr_contact(&fr.adr_body)),
+            Notice::AdrRightsNotice => policy.default_adr_contact(),
+            _ => None,
+        };
+        let variables = letters::variables(case, text, *notice, adr.as_ref());
         let request = SendNotificationRequest {
             dedupe_key: format!("{}:notify", event_key(case, event)),
             event: event_kind.into(),
@@ -167,17 +189,19 @@ pub fn for_event(
         let request = RecordEventRequest {
             event_id: format!("{}:first_response", event_key(case, event)),
             r#type: EventType::FirstResponse.into(),
-            occur_time: event.create_time,
-            complaint: case.complaint.clone(),
-            case: case.name.clone(),
-            category: case.category,
-            channel: case.channel,
-            jurisdiction: player.jurisdiction.clone(),
-            agent: event.actor.clone(),
-            transaction_references: case.transaction_references.clone(),
-            priority: case.priority,
-            responsible_gambling: case.responsible_gambling,
-            ..Default::default()
+            ..case_fact(case, event, &player)
+        };
+        out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_EVENT, &request));
+    }
+    // The first response stopped the acknowledge clock: analytics count
+    // whether it came in time (first-response compliance).
+    if first_response && let Some(met) = clocks::acknowledgment(&case.clocks) {
+        let request = RecordEventRequest {
+            event_id: format!("{}:acknowledged", event_key(case, event)),
+            r#type: EventType::Acknowledged.into(),
+            clock: "acknowledge".into(),
+            clock_met: met,
+            ..case_fact(case, event, &player)
         };
         out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_EVENT, &request));
     }
@@ -198,4 +222,58 @@ pub fn for_event(
         out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_CASE_OUTCOME, &request));
     }
     out
+}
+
+/// The staff e-mails of a deadline warning or breach: one per person the
+/// tenant's directory names for the case (its assignee, else its queue's
+/// supervisors, as the case stands after the event; after a breach's
+/// escalation, the escalation queue's).
+pub fn staff_warnings(
+    tenant: &str,
+    case: &Case,
+    event: &CaseEvent,
+    new: &NewEvent,
+    directory: &StaffDirectory,
+) -> Vec<OutboxMessage> {
+    if !matches!(new.kind, Type::ClockWarned | Type::ClockBreached) || new.threshold == 0 {
+        return Vec::new();
+    }
+    let due = clocks::latest_of(&case.clocks, new.clock)
+        .and_then(|c| c.due_time.as_ref())
+        .and_then(crate::domain::from_timestamp)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    let variables: HashMap<String, String> = [
+        ("case", case.name.clone()),
+        ("clock", new.clock.to_owned()),
+        ("threshold", new.threshold.to_string()),
+        ("due_time", due),
+        ("queue", case.queue.clone()),
+        ("assignee", case.assignee.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    staff::deadline_recipients(directory, &case.assignee, &case.queue)
+        .into_iter()
+        .map(|contact| {
+            let request = SendNotificationRequest {
+                dedupe_key: format!("{}:staff:{}:{}", event_key(case, event), contact.id, contact.email),
+                event: NotificationEvent::DeadlineWarning.into(),
+                purpose: MessagePurpose::Service.into(),
+                recipient: Some(Player {
+                    player_id: contact.id,
+                    email: contact.email,
+                    language_code: directory.language_code.clone(),
+                    preferred_channel: Channel::Email.into(),
+                    ..Default::default()
+                }),
+                complaint: case.complaint.clone(),
+                complaint_reference: case.complaint_reference.clone(),
+                variables: variables.clone(),
+                channel: Channel::Email.into(),
+            };
+            OutboxMessage::grpc(tenant, NOTIFICATION, SEND_NOTIFICATION, &request)
+        })
+        .collect()
 }

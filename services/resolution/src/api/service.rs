@@ -51,7 +51,7 @@ impl ResolutionApi {
         v.into_result()?;
         let now = now();
         let states: Vec<State> = if req.states.is_empty() {
-            domain::OPEN_STATES.to_vec()
+            domain::default_list_states(req.follow_up_pending)
         } else {
             req.states.iter().map(|s| State::try_from(*s).unwrap_or(State::Unspecified)).collect()
         };

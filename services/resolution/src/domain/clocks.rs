@@ -160,6 +160,25 @@ pub fn next_sweep(clocks: &[Clock]) -> Option<DateTime<Utc>> {
         .min()
 }
 
+/// The latest clock of a kind named as analytics name it ("acknowledge",
+/// "final_response", "adr_enquiry").
+pub fn latest_of<'a>(clocks: &'a [Clock], key: &str) -> Option<&'a Clock> {
+    let kind = match key {
+        "acknowledge" => Kind::Acknowledge,
+        "final_response" => Kind::FinalResponse,
+        "adr_enquiry" => Kind::AdrEnquiry,
+        _ => return None,
+    };
+    clocks.iter().rev().find(|c| c.kind == kind as i32)
+}
+
+/// Whether the acknowledge clock was met, once it stopped: `None` while it
+/// runs or when the case has none. Analytics count it as the first-response
+/// compliance.
+pub fn acknowledgment(clocks: &[Clock]) -> Option<bool> {
+    clocks.iter().rev().find(|c| c.kind == Kind::Acknowledge as i32).filter(|c| !is_running(c)).map(|c| c.met)
+}
+
 /// How close the case is to missing a deadline at `now`.
 pub fn risk(clocks: &[Clock], now: DateTime<Utc>) -> DeadlineRisk {
     let running: Vec<&Clock> = clocks.iter().filter(|c| is_running(c)).collect();
@@ -227,6 +246,18 @@ mod tests {
         let mut late = start(Kind::Acknowledge, at("2026-11-01T00:00:00Z"), at("2026-11-02T00:00:00Z"), false, "");
         stop(&mut late, at("2026-11-03T00:00:00Z"));
         assert!(!late.met);
+    }
+
+    #[test]
+    fn acknowledgment_is_known_once_the_clock_stops() {
+        let mut c = start(Kind::Acknowledge, at("2026-11-01T00:00:00Z"), at("2026-11-02T00:00:00Z"), false, "");
+        assert_eq!(acknowledgment(std::slice::from_ref(&c)), None);
+        stop(&mut c, at("2026-11-01T10:00:00Z"));
+        assert_eq!(acknowledgment(std::slice::from_ref(&c)), Some(true));
+        let mut late = start(Kind::Acknowledge, at("2026-11-01T00:00:00Z"), at("2026-11-02T00:00:00Z"), false, "");
+        stop(&mut late, at("2026-11-02T00:00:01Z"));
+        assert_eq!(acknowledgment(&[late]), Some(false));
+        assert_eq!(acknowledgment(&[]), None);
     }
 
     #[test]

@@ -113,11 +113,14 @@ pub struct NewEvent {
     /// For clock events: which clock, "acknowledge", "final_response" or
     /// "adr_enquiry" (as analytics names them).
     pub clock: &'static str,
+    /// For clock events: the percentage of the clock's time passed (75, 90),
+    /// 100 for a breach; 0 otherwise.
+    pub threshold: i32,
 }
 
 impl NewEvent {
     fn new(kind: Type, summary: impl Into<String>) -> Self {
-        Self { kind, summary: summary.into(), message: None, channel: 0, clock: "" }
+        Self { kind, summary: summary.into(), message: None, channel: 0, clock: "", threshold: 0 }
     }
 
     fn telling(mut self, text: &str, notice: Notice) -> Self {
@@ -525,6 +528,7 @@ pub fn decide(case: &Case, command: Command, actor: &str, now: DateTime<Utc>) ->
                     clock.warned_thresholds.push(t);
                     let mut event = NewEvent::new(Type::ClockWarned, format!("{name} clock passed {t} %"));
                     event.clock = key;
+                    event.threshold = t;
                     events.push(event);
                 }
             }
@@ -541,6 +545,7 @@ pub fn decide(case: &Case, command: Command, actor: &str, now: DateTime<Utc>) ->
             let mut breach =
                 NewEvent::new(Type::ClockBreached, format!("{name} clock breached; consequence {consequence}"));
             breach.clock = c.clocks.get(clock_index).map(clock_key).unwrap_or_default();
+            breach.threshold = 100;
             if kind == Kind::FinalResponse && consequence == "adr_rights" {
                 breach = breach.telling(
                     "we have not been able to give you our final response in time. you may now take your complaint to the independent adr body named in our complaints procedure.",

@@ -4,9 +4,11 @@
 
 pub mod chain;
 pub mod clocks;
+pub mod letters;
 pub mod machine;
 pub mod macros;
 pub mod playbook;
+pub mod staff;
 
 use chrono::{DateTime, SubsecRound, TimeZone, Utc};
 use prost_types::Timestamp;
@@ -45,6 +47,13 @@ pub fn is_open(state: State) -> bool {
 /// The open states, as ListCases lists them without a `states` filter.
 pub const OPEN_STATES: [State; 5] =
     [State::New, State::InProgress, State::AwaitingPlayer, State::ResolutionProposed, State::Escalated];
+
+/// The states ListCases lists when the caller names none: the open states,
+/// except in the follow-up view (`follow_up_pending: true`), which lists every
+/// state, since feedback flags cases after they were RESOLVED.
+pub fn default_list_states(follow_up_pending: Option<bool>) -> Vec<State> {
+    if follow_up_pending == Some(true) { Vec::new() } else { OPEN_STATES.to_vec() }
+}
 
 /// The status the player sees for a case state (what intake shows).
 pub fn player_status(state: State, close_reason: CloseReason) -> ComplaintStatus {
@@ -99,6 +108,13 @@ mod tests {
         assert_eq!(player_status(State::Closed, CloseReason::Withdrawn), ComplaintStatus::Withdrawn);
         assert_eq!(player_status(State::Closed, CloseReason::Duplicate), ComplaintStatus::Closed);
         assert_eq!(player_status(State::ReferredToAdr, CloseReason::Unspecified), ComplaintStatus::ReferredToAdr);
+    }
+
+    #[test]
+    fn the_follow_up_view_lists_resolved_cases() {
+        assert!(default_list_states(Some(true)).is_empty(), "no state filter");
+        assert_eq!(default_list_states(None), OPEN_STATES);
+        assert_eq!(default_list_states(Some(false)), OPEN_STATES);
     }
 
     #[test]

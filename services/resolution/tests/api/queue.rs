@@ -1,8 +1,11 @@
 //! The agent queue: filters, the nearest due time first, signed page tokens.
 
 use redress_proto::{
-    common::v1::Priority,
-    resolution::v1::{AssignCaseRequest, ListCasesRequest, RequestInformationRequest, case::State},
+    common::v1::{Outcome, Priority, RootCause},
+    resolution::v1::{
+        AssignCaseRequest, FlagFollowUpRequest, FollowUpReason, ListCasesRequest, RequestInformationRequest,
+        ResolveCaseRequest, case::State,
+    },
 };
 use redress_testkit::{TestDb, backend_tests};
 use tonic::Code;
@@ -122,4 +125,50 @@ async fn the_queue_lists_the_nearest_deadline_first(db: TestDb) {
     t.resolution.shutdown().await;
 }
 
-backend_tests!(the_queue_lists_the_nearest_deadline_first);
+async fn the_follow_up_view_lists_flagged_resolved_cases(db: TestDb) {
+    let mut t = TestResolution::start(&db).await;
+    let mut flagged = open_request("flagged", "MT");
+    flagged.subject = "flagged".into();
+    let flagged = t.open(flagged).await;
+    let mut quiet = open_request("quiet", "MT");
+    quiet.subject = "quiet".into();
+    let quiet = t.open(quiet).await;
+    for (case, id) in [(&flagged, "f"), (&quiet, "q")] {
+        let request = t.agent(ResolveCaseRequest {
+            name: case.name.clone(),
+            request_id: id.into(),
+            outcome: Outcome::NotUpheld.into(),
+            root_cause: RootCause::Policy.into(),
+            final_response: "the terms were applied correctly".into(),
+            ..Default::default()
+        });
+        t.client.resolve_case(request).await.unwrap();
+    }
+    // Feedback flags the case after a poor survey answer.
+    let request = t.service(FlagFollowUpRequest {
+        name: flagged.name.clone(),
+        feedback_id: "s-1".into(),
+        reason: FollowUpReason::LowCsat.into(),
+        score: 1,
+        ..Default::default()
+    });
+    t.internal.flag_follow_up(request).await.unwrap();
+
+    let view = list(&mut t, ListCasesRequest { follow_up_pending: Some(true), ..Default::default() }).await;
+    assert_eq!(view, ["flagged"], "the supervisor's follow-up view shows the flagged RESOLVED case");
+    let resolved = list(
+        &mut t,
+        ListCasesRequest {
+            follow_up_pending: Some(true),
+            states: vec![State::InProgress.into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(resolved.is_empty(), "an explicit states filter still applies");
+    let open = list(&mut t, ListCasesRequest::default()).await;
+    assert!(open.is_empty(), "without the follow-up filter only open cases are listed");
+    t.resolution.shutdown().await;
+}
+
+backend_tests!(the_queue_lists_the_nearest_deadline_first, the_follow_up_view_lists_flagged_resolved_cases);

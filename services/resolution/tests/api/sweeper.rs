@@ -7,8 +7,8 @@ use redress_proto::{
     common::v1::ComplaintKind,
     notification::v1::{MessagePurpose, NotificationEvent},
     resolution::v1::{
-        GetCaseHistoryRequest, ReferToAdrRequest, RespondToPlayerRequest, case::State, case_event::Type,
-        escalation::Reason as EscalationReason,
+        AssignCaseRequest, GetCaseHistoryRequest, ReferToAdrRequest, RespondToPlayerRequest, case::State,
+        case_event::Type, escalation::Reason as EscalationReason,
     },
 };
 use redress_testkit::{TestDb, backend_tests};
@@ -134,7 +134,86 @@ async fn two_sweepers_never_do_the_same_work(db: TestDb) {
     a.resolution.shutdown().await;
 }
 
+async fn deadline_warnings_reach_the_assignee_or_the_queue_supervisors(db: TestDb) {
+    let peer = RecordingPeer::default();
+    let (addr, stop) = peer.serve().await;
+    let mut cfg = config(&db, Some(addr));
+    let staff = &mut cfg.tenants.entry(crate::helpers::TENANT.into()).or_default().staff_notifications;
+    staff.agents.insert("agent-7".into(), "agent7@casino-a.example".into());
+    staff.queues.insert("payments".into(), vec!["payments-lead@casino-a.example".into()]);
+    staff.queues.insert("escalations".into(), vec!["duty@casino-a.example".into()]);
+    let mut t = TestResolution::start_with(cfg).await;
+    let assigned = t.open(open_request("assigned", "PL")).await;
+    let unassigned = t.open(open_request("unassigned", "PL")).await;
+    let request = t.supervisor(AssignCaseRequest {
+        name: assigned.name.clone(),
+        assignee: "agent-7".into(),
+        ..Default::default()
+    });
+    t.client.assign_case(request).await.unwrap();
+    for (case, id) in [(&assigned, "r-a"), (&unassigned, "r-u")] {
+        let request = t.agent(RespondToPlayerRequest {
+            name: case.name.clone(),
+            request_id: id.into(),
+            body: "we are on it".into(),
+            ..Default::default()
+        });
+        t.client.respond_to_player(request).await.unwrap();
+    }
+    let sweeper = t.resolution.sweeper().clone();
+    // 14 days to the final response: 75 % after 10.5 days, 90 % after 12.6,
+    // the breach (and its escalation) after 14.
+    sweeper.advance(Duration::days(11));
+    sweeper.run_once().await.unwrap();
+    sweeper.advance(Duration::days(2));
+    sweeper.run_once().await.unwrap();
+    sweeper.advance(Duration::days(2));
+    sweeper.run_once().await.unwrap();
+    drained(&t).await;
+    let warnings: Vec<(String, String, String, String)> = {
+        let got = peer.0.lock().unwrap();
+        got.notifications
+            .iter()
+            .filter(|n| n.event() == NotificationEvent::DeadlineWarning)
+            .map(|n| {
+                assert_eq!(n.purpose(), MessagePurpose::Service);
+                assert_eq!(n.variables["clock"], "final_response");
+                assert!(!n.variables["due_time"].is_empty());
+                let r = n.recipient.clone().unwrap();
+                (n.complaint.clone(), r.email, r.player_id, n.variables["threshold"].clone())
+            })
+            .collect()
+    };
+    let of = |complaint: &str| {
+        let mut w: Vec<(String, String, String)> =
+            warnings.iter().filter(|w| w.0 == complaint).map(|w| (w.1.clone(), w.2.clone(), w.3.clone())).collect();
+        w.sort_by(|a, b| a.2.cmp(&b.2));
+        w
+    };
+    let s = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
+    assert_eq!(
+        of(&assigned.complaint),
+        [
+            s("duty@casino-a.example", "queue/escalations", "100"),
+            s("agent7@casino-a.example", "staff/agent-7", "75"),
+            s("agent7@casino-a.example", "staff/agent-7", "90"),
+        ],
+        "the assignee hears of 75 % and 90 %; the breach escalates, so the escalation queue's supervisors hear of it"
+    );
+    assert_eq!(
+        of(&unassigned.complaint),
+        [
+            s("duty@casino-a.example", "queue/escalations", "100"),
+            s("payments-lead@casino-a.example", "queue/payments", "75"),
+            s("payments-lead@casino-a.example", "queue/payments", "90"),
+        ]
+    );
+    let _ = stop.send(());
+    t.resolution.shutdown().await;
+}
+
 backend_tests!(
+    deadline_warnings_reach_the_assignee_or_the_queue_supervisors,
     a_polish_complaint_is_warned_then_deemed_accepted,
     a_uk_breach_tells_the_player_about_adr,
     two_sweepers_never_do_the_same_work,

@@ -376,7 +376,47 @@ async fn polish_final_responses_also_go_by_email(db: TestDb) {
     t.resolution.shutdown().await;
 }
 
+async fn feedback_hears_whether_the_acknowledgment_came_in_time(db: TestDb) {
+    let peer = RecordingPeer::default();
+    let (addr, stop) = peer.serve().await;
+    let mut t = TestResolution::start_with(config(&db, Some(addr))).await;
+    let on_time = t.open(open_request("on-time", "GB")).await;
+    // Opened with an acknowledge deadline that passed a day ago.
+    let mut late = open_request("late", "GB");
+    late.deadlines.as_mut().unwrap().acknowledge_due_time.as_mut().unwrap().seconds -= 2 * 86_400;
+    let late = t.open(late).await;
+    t.client.respond_to_player(t.agent(respond(&on_time.name, "r-1", "we are looking into it"))).await.unwrap();
+    // A first response by a question stops the clock too.
+    let ask = RequestInformationRequest {
+        name: late.name.clone(),
+        request_id: "i-1".into(),
+        body: "please send a bank statement".into(),
+        reason: "statement".into(),
+        ..Default::default()
+    };
+    t.client.request_information(t.agent(ask)).await.unwrap();
+    // A second message acknowledges nothing new.
+    t.client.respond_to_player(t.agent(respond(&on_time.name, "r-2", "still on it"))).await.unwrap();
+    drained(&t).await;
+    {
+        use redress_proto::feedback::v1::EventType;
+        let got = peer.0.lock().unwrap();
+        let acknowledged: Vec<(&str, &str, bool)> = got
+            .events
+            .iter()
+            .filter(|e| e.r#type() == EventType::Acknowledged)
+            .map(|e| (e.case.as_str(), e.clock.as_str(), e.clock_met))
+            .collect();
+        assert_eq!(acknowledged.len(), 2, "{acknowledged:?}");
+        assert!(acknowledged.contains(&(on_time.name.as_str(), "acknowledge", true)), "{acknowledged:?}");
+        assert!(acknowledged.contains(&(late.name.as_str(), "acknowledge", false)), "{acknowledged:?}");
+    }
+    let _ = stop.send(());
+    t.resolution.shutdown().await;
+}
+
 backend_tests!(
+    feedback_hears_whether_the_acknowledgment_came_in_time,
     polish_final_responses_also_go_by_email,
     open_case_is_idempotent_per_complaint,
     a_case_goes_from_first_response_to_final_response,
