@@ -36,7 +36,7 @@ use tracing::Instrument;
 use crate::{
     catalog::Catalog,
     config::NotificationConfig,
-    domain::templates,
+    domain::{self, templates},
     store::{self, attempt, notification},
 };
 
