@@ -81,12 +81,21 @@ pub struct ApiError {
     pub violations: Vec<Violation>,
     /// Extra `ErrorInfo` metadata, e.g. the current state of a resource.
     pub metadata: Vec<(String, String)>,
+    /// When set, sent as `google.rpc.RetryInfo`: the client may retry after this delay.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
     /// An error with a code, a reason and a message.
     pub fn new(code: ErrorCode, reason: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code, reason: reason.into(), message: message.into(), violations: Vec::new(), metadata: Vec::new() }
+        Self {
+            code,
+            reason: reason.into(),
+            message: message.into(),
+            violations: Vec::new(),
+            metadata: Vec::new(),
+            retry_after: None,
+        }
     }
 
     /// INVALID_ARGUMENT with field violations.
@@ -148,6 +157,12 @@ impl ApiError {
         Self::new(ErrorCode::Internal, "INTERNAL", "internal error")
     }
 
+    /// Adds a `google.rpc.RetryInfo` hint.
+    pub fn with_retry_after(mut self, delay: std::time::Duration) -> Self {
+        self.retry_after = Some(delay);
+        self
+    }
+
     /// Adds an `ErrorInfo` metadata entry.
     pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.metadata.push((key.into(), value.into()));
@@ -155,28 +170,103 @@ impl ApiError {
     }
 }
 
+// Limits on what one status carries, so that its trailers (details are sent
+// base64-encoded) stay well under the 8 KB header lists clients accept.
+/// The longest message, in characters, a status carries.
+pub const MAX_MESSAGE_CHARS: usize = 512;
+/// The longest `ErrorInfo` metadata value or field violation text, in characters.
+pub const MAX_DETAIL_CHARS: usize = 128;
+/// The most field violations one status carries.
+pub const MAX_VIOLATIONS: usize = 10;
+
+/// `text` cut to at most `max` characters, marked with `…` when cut. Every
+/// status passes its texts through here: errors echo client input (resource
+/// names, field values), and unbounded echoes made trailers clients could not
+/// read (a 10,000-character name gave 23 KB).
+pub fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max.saturating_sub(1)) {
+        Some((cut, _)) if text.chars().count() > max => format!("{}…", &text[..cut]),
+        _ => text.to_owned(),
+    }
+}
+
 impl From<ApiError> for Status {
     fn from(err: ApiError) -> Self {
-        let metadata: HashMap<String, String> = err.metadata.into_iter().collect();
+        let metadata: HashMap<String, String> = err
+            .metadata
+            .into_iter()
+            .map(|(k, v)| (truncate(&k, MAX_DETAIL_CHARS), truncate(&v, MAX_DETAIL_CHARS)))
+            .collect();
         let mut details = ErrorDetails::with_error_info(err.reason, ERROR_DOMAIN, metadata);
         if !err.violations.is_empty() {
             details.set_bad_request(
-                err.violations.into_iter().map(|v| FieldViolation::new(v.field, v.description)).collect::<Vec<_>>(),
+                err.violations
+                    .into_iter()
+                    .take(MAX_VIOLATIONS)
+                    .map(|v| {
+                        FieldViolation::new(
+                            truncate(&v.field, MAX_DETAIL_CHARS),
+                            truncate(&v.description, MAX_DETAIL_CHARS),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
             );
         }
-        Status::with_error_details(err.code.grpc_code(), err.message, details)
+        if let Some(retry) = err.retry_after {
+            details.set_retry_info(Some(retry));
+        }
+        Status::with_error_details(err.code.grpc_code(), truncate(&err.message, MAX_MESSAGE_CHARS), details)
     }
+}
+
+/// How long a client should wait before retrying a call that met an
+/// unavailable database (sent as `google.rpc.RetryInfo`).
+pub const DATABASE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// True for database errors that mean "the server is gone or restarting":
+/// no pooled connection, a connection that broke (I/O, TLS, protocol, EOF
+/// such as "expected to read 5 bytes, got 0"), and SQLSTATE classes 08
+/// (connection exception), 53 (insufficient resources, e.g. too many
+/// connections) and 57 (operator intervention: shutdown, admin termination,
+/// cancellation). The one classification in Redress.
+pub fn is_db_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx::Error as Sqlx};
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else { return false };
+    match sqlx.as_ref() {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::Protocol(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed => true,
+        Sqlx::Database(db) => db.code().is_some_and(|code| unavailable_code(&code)),
+        _ => false,
+    }
+}
+
+/// PostgreSQL SQLSTATEs (always five characters) of classes 08, 53 and 57;
+/// SQLite's extended result codes (shorter numbers) whose primary code is
+/// SQLITE_BUSY (5) or SQLITE_LOCKED (6): the file stayed locked past the busy
+/// timeout, which a retry can outlast.
+fn unavailable_code(code: &str) -> bool {
+    if code.len() == 5 {
+        return ["08", "53", "57"].iter().any(|class| code.starts_with(class));
+    }
+    code.parse::<u32>().is_ok_and(|extended| matches!(extended & 0xff, 5 | 6))
 }
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        use sea_orm::DbErr;
-        match &err {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
-                tracing::warn!(error = %err, "database unavailable");
-                ApiError::unavailable("the database is unavailable; retry later")
-            }
-            _ => ApiError::internal(err),
+        if is_db_unavailable(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            ApiError::unavailable("the database is unavailable; retry later").with_retry_after(DATABASE_RETRY_AFTER)
+        } else {
+            ApiError::internal(err)
         }
     }
 }
@@ -250,6 +340,27 @@ mod tests {
         let fields: Vec<_> = bad.field_violations.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["subject", "description"]);
         assert_eq!(status.get_details_error_info().unwrap().reason, "INVALID_ARGUMENT");
+    }
+
+    #[test]
+    fn echoed_input_is_truncated_so_trailers_stay_small() {
+        let name = format!("complaints/{}", "x".repeat(10_000));
+        let mut v = Violations::new();
+        for i in 0..100 {
+            v.add(format!("{name}.{i}"), format!("bad {name}"));
+        }
+        for err in [
+            ApiError::not_found(&name),
+            ApiError::stale_etag(&name).with_metadata("name", name.clone()),
+            v.into_result().unwrap_err(),
+        ] {
+            let status: Status = err.into();
+            assert!(status.message().chars().count() <= MAX_MESSAGE_CHARS + 1, "{}", status.message().len());
+            assert!(status.details().len() < 4096, "details are {} bytes", status.details().len());
+        }
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "ab…");
+        assert_eq!(truncate("żółw", 2), "ż…");
     }
 
     #[test]

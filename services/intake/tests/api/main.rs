@@ -9,4 +9,5 @@ mod helpers;
 mod outbox;
 mod replicas;
 mod submit;
+mod unavailable;
 mod workflow;
