@@ -36,6 +36,8 @@ pub enum ErrorCode {
     ResourceExhausted,
     /// A dependency (the database, a peer) is unreachable; retry later.
     Unavailable,
+    /// The service or method is not served on this port.
+    Unimplemented,
     /// A bug or an unexpected failure; details are in the server log only.
     Internal,
 }
@@ -53,6 +55,7 @@ impl ErrorCode {
             ErrorCode::PermissionDenied => Code::PermissionDenied,
             ErrorCode::ResourceExhausted => Code::ResourceExhausted,
             ErrorCode::Unavailable => Code::Unavailable,
+            ErrorCode::Unimplemented => Code::Unimplemented,
             ErrorCode::Internal => Code::Internal,
         }
     }

@@ -73,7 +73,7 @@ impl Resolution {
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
             config.escalation_queue.clone(),
         ));
-        let auth = Authenticator::new(verifier);
+        let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
         let public = ResolutionServiceServer::new(PublicService(Arc::clone(&api)))
             .max_decoding_message_size(max)
@@ -91,7 +91,8 @@ impl Resolution {
             routes,
             ServeOptions {
                 config: config.server.clone(),
-                health_names: vec![
+                verifier,
+                services: vec![
                     "redress.resolution.v1.ResolutionService".into(),
                     "redress.resolution.v1.ResolutionInternalService".into(),
                 ],
