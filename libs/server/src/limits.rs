@@ -62,9 +62,12 @@ pub struct TenantRates {
 impl Default for TenantRates {
     fn default() -> Self {
         Self {
-            write: Rate { per_second: 500.0, burst: 1_000.0 },
-            read: Rate { per_second: 1_000.0, burst: 2_000.0 },
-            internal: Rate { per_second: 5_000.0, burst: 10_000.0 },
+            // Above what one replica serves (about 1,200 submits/s), so the
+            // defaults only stop runaway clients; set tighter per-tenant
+            // rates where tenants share a deployment.
+            write: Rate { per_second: 2_000.0, burst: 4_000.0 },
+            read: Rate { per_second: 5_000.0, burst: 10_000.0 },
+            internal: Rate { per_second: 10_000.0, burst: 20_000.0 },
         }
     }
 }

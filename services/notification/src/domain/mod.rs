@@ -87,13 +87,12 @@ pub fn backoff(failures: i32, initial: Duration, max: Duration, random: f64) -> 
     half + half.mul_f64(random.clamp(0.0, 1.0))
 }
 
-/// A subject line safe for a mail header: control characters (CR, LF, tabs)
-/// become spaces, runs of whitespace collapse, and it is capped at 500
-/// characters. The typed header encodes what is left.
+/// A subject line safe for a mail header (the text rule's
+/// [`redress_errors::text::header_safe`]: no control characters, no bidi
+/// controls, whitespace collapsed), capped at 500 characters. The typed
+/// header encodes what is left.
 pub fn header_safe(text: &str) -> String {
-    let cleaned: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed.chars().take(500).collect()
+    redress_errors::text::header_safe(text).chars().take(500).collect()
 }
 
 /// The stable name of an event in template files and stored rows' slugs,
