@@ -15,7 +15,7 @@ use std::{
 
 use prost::Message;
 use redress_auth::{Role, Verifier};
-use redress_errors::{ApiError, ErrorCode};
+use redress_errors::{ApiError, ErrorCode, Violations};
 use tonic::{Status, body::Body};
 
 use crate::limits::{Limiter, MethodClass, Refusal};
@@ -29,29 +29,32 @@ const BYPASS: [&str; 3] =
 pub struct GateState {
     verifier: Arc<Verifier>,
     limiter: Arc<Limiter>,
-    /// Served services and their methods.
-    served: HashMap<String, HashSet<String>>,
+    /// Served services: their methods and each method's request type.
+    served: HashMap<String, HashMap<String, String>>,
+    /// Request message descriptors, for the text rule.
+    messages: crate::scan::Messages,
+    /// Largest request message, in bytes.
+    max_message_bytes: usize,
     /// Every Redress service known from the descriptors, by full name.
     known: HashSet<String>,
 }
 
 impl GateState {
     /// A gate for a port serving `services`.
-    pub fn new(verifier: Arc<Verifier>, limiter: Arc<Limiter>, services: &[String]) -> Self {
-        let mut methods: HashMap<String, HashSet<String>> = HashMap::new();
-        if let Ok(set) = prost_types::FileDescriptorSet::decode(redress_proto::FILE_DESCRIPTOR_SET) {
-            for file in set.file {
-                let package = file.package.unwrap_or_default();
-                for service in file.service {
-                    let name = format!("{package}.{}", service.name.unwrap_or_default());
-                    let names = service.method.into_iter().filter_map(|m| m.name).collect();
-                    methods.insert(name, names);
-                }
+    pub fn new(verifier: Arc<Verifier>, limiter: Arc<Limiter>, services: &[String], max_message_bytes: usize) -> Self {
+        let mut methods: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let set = prost_types::FileDescriptorSet::decode(redress_proto::FILE_DESCRIPTOR_SET).unwrap_or_default();
+        for file in &set.file {
+            for service in &file.service {
+                let name = format!("{}.{}", file.package(), service.name());
+                let inputs = service.method.iter().map(|m| (m.name().to_owned(), m.input_type().to_owned())).collect();
+                methods.insert(name, inputs);
             }
         }
+        let messages = crate::scan::Messages::of(&set);
         let known = methods.keys().cloned().collect();
         let served = services.iter().filter_map(|name| methods.get(name).map(|m| (name.clone(), m.clone()))).collect();
-        Self { verifier, limiter, served, known }
+        Self { verifier, limiter, served, messages, known, max_message_bytes }
     }
 
     /// The Redress service (`intake`, …) whose API a gRPC service belongs to,
@@ -61,11 +64,7 @@ impl GateState {
     }
 
     /// Checks a call; on success, the caller and its hold on the budget.
-    fn admit(
-        self: &Arc<Self>,
-        path: &str,
-        authorization: Option<&str>,
-    ) -> Result<Option<(redress_auth::Caller, crate::limits::Permit)>, ApiError> {
+    fn admit(self: &Arc<Self>, path: &str, authorization: Option<&str>) -> Result<Option<Admitted>, ApiError> {
         let (service, method) = path.trim_start_matches('/').split_once('/').unwrap_or((path, ""));
         if BYPASS.contains(&service) {
             return Ok(None);
@@ -82,7 +81,7 @@ impl GateState {
                 return Err(ApiError::new(ErrorCode::Unimplemented, "UNKNOWN_SERVICE", message)
                     .with_metadata("service", service));
             }
-            Some(methods) if !methods.contains(method) => {
+            Some(methods) if !methods.contains_key(method) => {
                 return Err(ApiError::new(
                     ErrorCode::Unimplemented,
                     "UNKNOWN_METHOD",
@@ -116,8 +115,49 @@ impl GateState {
         };
         self.limiter.check_rate(&caller.tenant, class).map_err(refused)?;
         let permit = self.limiter.acquire(&caller.tenant, class).map_err(refused)?;
-        Ok(Some((caller, permit)))
+        let input = self.served.get(service).and_then(|m| m.get(method)).cloned().unwrap_or_default();
+        Ok(Some(Admitted { caller, permit, input }))
     }
+
+    /// The request body, read whole (every Redress method is unary) and
+    /// checked by the text rule; the checked bytes go on to the handler.
+    async fn checked_body(&self, body: Body, input: &str) -> Result<Body, ApiError> {
+        use http_body_util::BodyExt;
+        // One gRPC frame: a flag byte, a 4-byte length, the message.
+        let limit = self.max_message_bytes.saturating_add(5);
+        let bytes = match http_body_util::Limited::new(body, limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(err) if err.is::<http_body_util::LengthLimitError>() => {
+                return Err(ApiError::new(
+                    ErrorCode::ResourceExhausted,
+                    "MESSAGE_TOO_LARGE",
+                    format!("the message exceeds the size limit of {} bytes", self.max_message_bytes),
+                ));
+            }
+            // A broken stream: let tonic see what is there and answer.
+            Err(_) => return Ok(Body::empty()),
+        };
+        let mut rest: &[u8] = &bytes;
+        let mut v = Violations::new();
+        while rest.len() >= 5 {
+            let len = u32::from_be_bytes([rest[1], rest[2], rest[3], rest[4]]) as usize;
+            let compressed = rest[0] != 0;
+            let Some(message) = rest.get(5..5 + len) else { break };
+            if !compressed {
+                self.messages.check(input, message, &mut v);
+            }
+            rest = &rest[5 + len..];
+        }
+        v.into_result()?;
+        Ok(Body::new(http_body_util::Full::new(bytes)))
+    }
+}
+
+/// An admitted call: who, its hold on the budget, its request type.
+struct Admitted {
+    caller: redress_auth::Caller,
+    permit: crate::limits::Permit,
+    input: String,
 }
 
 /// The gate as a tower layer.
@@ -155,26 +195,34 @@ where
 
     fn call(&mut self, mut request: http::Request<Body>) -> Self::Future {
         let authorization = request.headers().get("authorization").and_then(|v| v.to_str().ok());
-        let permit = match self.state.admit(request.uri().path(), authorization) {
-            Ok(Some((caller, permit))) => {
-                request.extensions_mut().insert(caller);
-                Some(permit)
-            }
-            Ok(None) => None,
-            Err(err) => {
-                let status: Status = err.into();
-                return Box::pin(async move { Ok(status.into_http()) });
-            }
+        let admitted = match self.state.admit(request.uri().path(), authorization) {
+            Ok(admitted) => admitted,
+            Err(err) => return Box::pin(async move { Ok(answer(err)) }),
         };
         // The ready inner service goes to this call; a fresh clone stays.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
+        let state = Arc::clone(&self.state);
         Box::pin(async move {
-            let response = inner.call(request).await?;
+            let Some(Admitted { caller, permit, input }) = admitted else {
+                return inner.call(request).await.map(rewrite);
+            };
+            request.extensions_mut().insert(caller);
+            let (parts, body) = request.into_parts();
+            let body = match state.checked_body(body, &input).await {
+                Ok(body) => body,
+                Err(err) => return Ok(answer(err)),
+            };
+            let response = inner.call(http::Request::from_parts(parts, body)).await?;
             drop(permit);
             Ok(rewrite(response))
         })
     }
+}
+
+fn answer(err: ApiError) -> http::Response<Body> {
+    let status: Status = err.into();
+    status.into_http()
 }
 
 /// tonic answers a message it cannot decode with INTERNAL and an oversized

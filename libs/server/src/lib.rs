@@ -7,6 +7,7 @@
 mod gate;
 mod incoming;
 pub mod limits;
+mod scan;
 mod signal;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -204,7 +205,12 @@ pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> st
         config.tenant_concurrency_share,
         config.internal_concurrency_limit,
     );
-    let gate = gate::GateLayer(Arc::new(gate::GateState::new(options.verifier, limiter, &options.services)));
+    let gate = gate::GateLayer(Arc::new(gate::GateState::new(
+        options.verifier,
+        limiter,
+        &options.services,
+        config.max_message_bytes,
+    )));
 
     let probe = tokio::spawn(probe_health(
         reporter,
