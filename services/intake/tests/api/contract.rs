@@ -80,7 +80,21 @@ async fn a_huge_echoed_name_gives_small_trailers(db: TestDb) {
     t.intake.shutdown().await;
 }
 
+async fn another_services_api_on_this_port_names_the_service_that_serves_it(db: TestDb) {
+    use redress_proto::feedback::v1::{GetSurveyRequest, feedback_service_client::FeedbackServiceClient};
+    let t = TestIntake::start(&db).await;
+    let mut feedback = FeedbackServiceClient::new(redress_testkit::channel(t.intake.local_addr()));
+    let status = feedback.get_survey(t.req(GetSurveyRequest { token: "t".into() })).await.unwrap_err();
+    assert_eq!(status.code(), Code::Unimplemented);
+    assert_eq!(
+        status.message(),
+        "redress.feedback.v1.FeedbackService is not served here; it is served by the feedback service"
+    );
+    t.intake.shutdown().await;
+}
+
 backend_tests!(
+    another_services_api_on_this_port_names_the_service_that_serves_it,
     control_characters_and_invisible_text_are_refused_the_same_way_on_both_backends,
     out_of_range_filter_timestamps_are_invalid_argument_not_ignored,
     a_huge_echoed_name_gives_small_trailers,

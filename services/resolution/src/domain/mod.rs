@@ -97,6 +97,7 @@ mod tests {
 
     #[test]
     fn timestamps_round_trip_at_microseconds() {
+        use chrono::{TimeZone, Utc};
         let at = Utc.timestamp_opt(1_700_000_000, 123_456_789).single().unwrap();
         let back = from_timestamp(&timestamp(at)).unwrap();
         assert_eq!(back.timestamp_subsec_nanos(), 123_456_000);
