@@ -115,7 +115,13 @@ impl GateState {
         };
         self.limiter.check_rate(&caller.tenant, class).map_err(refused)?;
         let permit = self.limiter.acquire(&caller.tenant, class).map_err(refused)?;
-        let input = self.served.get(service).and_then(|m| m.get(method)).cloned().unwrap_or_default();
+        // Internal calls carry what the calling service accepted (and rows
+        // queued before this rule); they are not checked again, so an old
+        // outbox row can never be refused for good.
+        let input = match class {
+            MethodClass::Internal => String::new(),
+            _ => self.served.get(service).and_then(|m| m.get(method)).cloned().unwrap_or_default(),
+        };
         Ok(Some(Admitted { caller, permit, input }))
     }
 

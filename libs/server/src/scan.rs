@@ -93,13 +93,11 @@ impl Messages {
                     match field.r#type() {
                         Type::String => {
                             let Ok(value) = std::str::from_utf8(value) else { continue };
-                            // Map values take their map's name.
-                            let name = if message.options.as_ref().is_some_and(|o| o.map_entry()) {
-                                prefix.rsplit('.').next().unwrap_or_default()
-                            } else {
-                                field.name()
-                            };
-                            if let Some(problem) = text::problem(value, MULTILINE.contains(&name)) {
+                            // Map values (template variables) are free text.
+                            let map_value =
+                                field.name() == "value" && message.options.as_ref().is_some_and(|o| o.map_entry());
+                            let multiline = map_value || MULTILINE.contains(&field.name());
+                            if let Some(problem) = text::problem(value, multiline) {
                                 v.add(path, problem);
                             }
                         }
