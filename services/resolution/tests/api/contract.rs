@@ -40,7 +40,6 @@ async fn unknown_enum_values_and_bad_times_in_filters_are_invalid_argument(db: T
         regulator: 1,
         period_start_time: Some(Timestamp { seconds: 1 << 62, nanos: 0 }),
         period_end_time: Some(Timestamp { seconds: 1_700_000_000, nanos: 2_000_000_000 }),
-        ..Default::default()
     };
     let status = t.client.get_regulatory_return(t.supervisor(far)).await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
