@@ -117,7 +117,14 @@ pub struct Claims {
     pub exp: u64,
     /// Issued at, seconds since the epoch.
     pub iat: u64,
+    /// Not before, seconds since the epoch: a token used earlier is rejected
+    /// (RFC 7519 §4.1.5), within the clock-skew leeway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
 }
+
+/// Clock skew tolerated on `exp` and `nbf`, in seconds.
+pub const CLOCK_LEEWAY_SECS: u64 = 30;
 
 /// Authentication settings (`[auth]` in every service's configuration).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -236,7 +243,8 @@ impl Verifier {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
+        validation.leeway = CLOCK_LEEWAY_SECS;
+        validation.validate_nbf = true;
         let data = jsonwebtoken::decode::<Claims>(token, &entry.key, &validation)
             .map_err(|e| ApiError::unauthenticated(format!("invalid token: {}", e.to_string().to_lowercase())))?;
         let claims = data.claims;
@@ -333,6 +341,7 @@ impl Issuer {
             aud: self.audience.clone(),
             exp: now + ttl.as_secs(),
             iat: now,
+            nbf: None,
         };
         jsonwebtoken::encode(&self.header, &claims, &self.key).map_err(ApiError::internal)
     }
@@ -380,11 +389,40 @@ mod tests {
             aud: "redress".into(),
             exp: 1_000,
             iat: 900,
+            nbf: None,
         };
         let token = jsonwebtoken::encode(&expired.header, &claims, &expired.key).unwrap();
         assert!(verifier.verify(&token).is_err());
         assert!(verifier.verify_header(Some("Basic abc")).is_err());
         assert!(verifier.verify_header(None).is_err());
+    }
+
+    fn token_with_nbf(offset_secs: i64) -> String {
+        let issuer = Issuer::hs256("dev-secret", "redress", "redress");
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let claims = Claims {
+            sub: "s".into(),
+            tenant: "t".into(),
+            roles: vec![],
+            iss: "redress".into(),
+            aud: "redress".into(),
+            exp: now + 3600,
+            iat: now,
+            nbf: Some(now.saturating_add_signed(offset_secs)),
+        };
+        jsonwebtoken::encode(&issuer.header, &claims, &issuer.key).unwrap()
+    }
+
+    #[test]
+    fn a_token_not_yet_valid_is_rejected_within_the_leeway() {
+        let verifier = Verifier::from_config(&hs_config()).unwrap();
+        // nbf an hour ahead: refused, and the message says why.
+        let err = verifier.verify(&token_with_nbf(3600)).unwrap_err();
+        assert_eq!(err.code, redress_errors::ErrorCode::Unauthenticated);
+        assert!(err.message.contains("immature"), "{}", err.message);
+        // nbf a few seconds ahead (clock skew) or in the past: accepted.
+        assert!(verifier.verify(&token_with_nbf(5)).is_ok());
+        assert!(verifier.verify(&token_with_nbf(-60)).is_ok());
     }
 
     #[test]

@@ -126,7 +126,7 @@ pub async fn is_reachable(db: &DatabaseConnection) -> bool {
 
 /// True for errors that mean "the database is unreachable right now".
 pub fn is_unavailable(err: &DbErr) -> bool {
-    matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+    redress_errors::is_db_unavailable(err)
 }
 
 /// True when an insert failed on a unique constraint (idempotency races).

@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, SubsecRound, TimeZone, Utc};
+
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 
@@ -36,6 +38,8 @@ pub enum ErrorCode {
     ResourceExhausted,
     /// A dependency (the database, a peer) is unreachable; retry later.
     Unavailable,
+    /// The service or method is not served on this port.
+    Unimplemented,
     /// A bug or an unexpected failure; details are in the server log only.
     Internal,
 }
@@ -53,6 +57,7 @@ impl ErrorCode {
             ErrorCode::PermissionDenied => Code::PermissionDenied,
             ErrorCode::ResourceExhausted => Code::ResourceExhausted,
             ErrorCode::Unavailable => Code::Unavailable,
+            ErrorCode::Unimplemented => Code::Unimplemented,
             ErrorCode::Internal => Code::Internal,
         }
     }
@@ -81,12 +86,21 @@ pub struct ApiError {
     pub violations: Vec<Violation>,
     /// Extra `ErrorInfo` metadata, e.g. the current state of a resource.
     pub metadata: Vec<(String, String)>,
+    /// When set, sent as `google.rpc.RetryInfo`: the client may retry after this delay.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
     /// An error with a code, a reason and a message.
     pub fn new(code: ErrorCode, reason: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code, reason: reason.into(), message: message.into(), violations: Vec::new(), metadata: Vec::new() }
+        Self {
+            code,
+            reason: reason.into(),
+            message: message.into(),
+            violations: Vec::new(),
+            metadata: Vec::new(),
+            retry_after: None,
+        }
     }
 
     /// INVALID_ARGUMENT with field violations.
@@ -148,6 +162,12 @@ impl ApiError {
         Self::new(ErrorCode::Internal, "INTERNAL", "internal error")
     }
 
+    /// Adds a `google.rpc.RetryInfo` hint.
+    pub fn with_retry_after(mut self, delay: std::time::Duration) -> Self {
+        self.retry_after = Some(delay);
+        self
+    }
+
     /// Adds an `ErrorInfo` metadata entry.
     pub fn with_metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.metadata.push((key.into(), value.into()));
@@ -155,28 +175,103 @@ impl ApiError {
     }
 }
 
+// Limits on what one status carries, so that its trailers (details are sent
+// base64-encoded) stay well under the 8 KB header lists clients accept.
+/// The longest message, in characters, a status carries.
+pub const MAX_MESSAGE_CHARS: usize = 512;
+/// The longest `ErrorInfo` metadata value or field violation text, in characters.
+pub const MAX_DETAIL_CHARS: usize = 128;
+/// The most field violations one status carries.
+pub const MAX_VIOLATIONS: usize = 10;
+
+/// `text` cut to at most `max` characters, marked with `…` when cut. Every
+/// status passes its texts through here: errors echo client input (resource
+/// names, field values), and unbounded echoes made trailers clients could not
+/// read (a 10,000-character name gave 23 KB).
+pub fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max.saturating_sub(1)) {
+        Some((cut, _)) if text.chars().count() > max => format!("{}…", &text[..cut]),
+        _ => text.to_owned(),
+    }
+}
+
 impl From<ApiError> for Status {
     fn from(err: ApiError) -> Self {
-        let metadata: HashMap<String, String> = err.metadata.into_iter().collect();
+        let metadata: HashMap<String, String> = err
+            .metadata
+            .into_iter()
+            .map(|(k, v)| (truncate(&k, MAX_DETAIL_CHARS), truncate(&v, MAX_DETAIL_CHARS)))
+            .collect();
         let mut details = ErrorDetails::with_error_info(err.reason, ERROR_DOMAIN, metadata);
         if !err.violations.is_empty() {
             details.set_bad_request(
-                err.violations.into_iter().map(|v| FieldViolation::new(v.field, v.description)).collect::<Vec<_>>(),
+                err.violations
+                    .into_iter()
+                    .take(MAX_VIOLATIONS)
+                    .map(|v| {
+                        FieldViolation::new(
+                            truncate(&v.field, MAX_DETAIL_CHARS),
+                            truncate(&v.description, MAX_DETAIL_CHARS),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
             );
         }
-        Status::with_error_details(err.code.grpc_code(), err.message, details)
+        if let Some(retry) = err.retry_after {
+            details.set_retry_info(Some(retry));
+        }
+        Status::with_error_details(err.code.grpc_code(), truncate(&err.message, MAX_MESSAGE_CHARS), details)
     }
+}
+
+/// How long a client should wait before retrying a call that met an
+/// unavailable database (sent as `google.rpc.RetryInfo`).
+pub const DATABASE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// True for database errors that mean "the server is gone or restarting":
+/// no pooled connection, a connection that broke (I/O, TLS, protocol, EOF
+/// such as "expected to read 5 bytes, got 0"), and SQLSTATE classes 08
+/// (connection exception), 53 (insufficient resources, e.g. too many
+/// connections) and 57 (operator intervention: shutdown, admin termination,
+/// cancellation). The one classification in Redress.
+pub fn is_db_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx::Error as Sqlx};
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else { return false };
+    match sqlx.as_ref() {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::Protocol(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed => true,
+        Sqlx::Database(db) => db.code().is_some_and(|code| unavailable_code(&code)),
+        _ => false,
+    }
+}
+
+/// PostgreSQL SQLSTATEs (always five characters) of classes 08, 53 and 57;
+/// SQLite's extended result codes (shorter numbers) whose primary code is
+/// SQLITE_BUSY (5) or SQLITE_LOCKED (6): the file stayed locked past the busy
+/// timeout, which a retry can outlast.
+fn unavailable_code(code: &str) -> bool {
+    if code.len() == 5 {
+        return ["08", "53", "57"].iter().any(|class| code.starts_with(class));
+    }
+    code.parse::<u32>().is_ok_and(|extended| matches!(extended & 0xff, 5 | 6))
 }
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        use sea_orm::DbErr;
-        match &err {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
-                tracing::warn!(error = %err, "database unavailable");
-                ApiError::unavailable("the database is unavailable; retry later")
-            }
-            _ => ApiError::internal(err),
+        if is_db_unavailable(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            ApiError::unavailable("the database is unavailable; retry later").with_retry_after(DATABASE_RETRY_AFTER)
+        } else {
+            ApiError::internal(err)
         }
     }
 }
@@ -188,6 +283,88 @@ impl From<sea_orm::TransactionError<ApiError>> for ApiError {
             sea_orm::TransactionError::Transaction(api) => api,
         }
     }
+}
+
+/// The one text rule of Redress, applied to every string field of every
+/// request (by the server's gate, by field) and by [`Violations::text`]:
+///
+/// - no control characters (C0, DEL, C1; NUL especially, which PostgreSQL
+///   refuses and SQLite stores), except line feed, tab and CR-LF in
+///   multi-line fields (bodies, descriptions, comments, notes);
+/// - text made only of invisible characters (whitespace, zero-width
+///   characters, bidi controls, the BOM) counts as empty;
+/// - bidi controls never reach an e-mail header ([`text::header_safe`]).
+pub mod text {
+    /// True for characters that show nothing: whitespace, zero-width and
+    /// joiner characters, bidi controls, the BOM, fillers.
+    pub fn is_invisible(c: char) -> bool {
+        c.is_whitespace()
+            || is_bidi_control(c)
+            || matches!(
+                c,
+                '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{200B}'..='\u{200D}'
+                    | '\u{2060}'..='\u{2064}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}'
+            )
+    }
+
+    /// True for the bidi marks, embeddings, overrides and isolates.
+    pub fn is_bidi_control(c: char) -> bool {
+        matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    }
+
+    /// True when `value` is empty or shows nothing.
+    pub fn is_blank(value: &str) -> bool {
+        value.chars().all(is_invisible)
+    }
+
+    /// What breaks the rule in `value`, if anything.
+    pub fn problem(value: &str, multiline: bool) -> Option<&'static str> {
+        let mut chars = value.chars().peekable();
+        while let Some(c) = chars.next() {
+            if !c.is_control() {
+                continue;
+            }
+            let allowed = multiline && (c == '\n' || c == '\t' || (c == '\r' && chars.peek() == Some(&'\n')));
+            if !allowed {
+                return Some(match (c, multiline) {
+                    ('\0', _) => "must not contain nul characters",
+                    (_, true) => "must not contain control characters other than line breaks and tabs",
+                    (_, false) => "must not contain control characters (line breaks included)",
+                });
+            }
+        }
+        None
+    }
+
+    /// `value` fit for a one-line mail header: control characters become
+    /// spaces, bidi controls are removed (they can make a subject read
+    /// backwards), whitespace runs collapse.
+    pub fn header_safe(value: &str) -> String {
+        let cleaned: String =
+            value.chars().filter(|c| !is_bidi_control(*c)).map(|c| if c.is_control() { ' ' } else { c }).collect();
+        cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// `google.protobuf.Timestamp`'s range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+const MIN_TIMESTAMP_SECONDS: i64 = -62_135_596_800;
+const MAX_TIMESTAMP_SECONDS: i64 = 253_402_300_799;
+
+/// A time as a protobuf timestamp.
+pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
+}
+
+/// A protobuf timestamp as a time at microsecond precision (what both
+/// databases store, so a filter compares as the stored value does); `None`
+/// outside `google.protobuf.Timestamp`'s range or with bad nanos. The one
+/// conversion of client times in Redress.
+pub fn from_timestamp(ts: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
+    if !(0..1_000_000_000).contains(&ts.nanos) || !(MIN_TIMESTAMP_SECONDS..=MAX_TIMESTAMP_SECONDS).contains(&ts.seconds)
+    {
+        return None;
+    }
+    Utc.timestamp_opt(ts.seconds, ts.nanos as u32).single().map(|t| t.trunc_subsecs(6))
 }
 
 /// Collects field violations while a request is validated, then fails with
@@ -213,15 +390,56 @@ impl Violations {
         }
     }
 
-    /// Checks a required text field for presence and a maximum length in characters.
+    /// Checks a (multi-line) text field by the [`text`] rule, for presence
+    /// (invisible-only text is empty) and a maximum length in characters.
     pub fn text(&mut self, value: &str, field: &str, required: bool, max_chars: usize) {
-        if value.trim().is_empty() {
+        self.checked_text(value, field, required, max_chars, true);
+    }
+
+    /// Like [`Violations::text`] for a one-line field: no line breaks or tabs.
+    pub fn line(&mut self, value: &str, field: &str, required: bool, max_chars: usize) {
+        self.checked_text(value, field, required, max_chars, false);
+    }
+
+    fn checked_text(&mut self, value: &str, field: &str, required: bool, max_chars: usize, multiline: bool) {
+        if let Some(problem) = text::problem(value, multiline) {
+            self.add(field, problem);
+        } else if text::is_blank(value) {
             if required {
                 self.add(field, "must not be empty");
             }
         } else if value.chars().count() > max_chars {
             self.add(field, format!("must be at most {max_chars} characters"));
         }
+    }
+
+    /// A client-given timestamp: `None` when absent; when present but
+    /// outside what `google.protobuf.Timestamp` allows (years 0001 to 9999,
+    /// nanos 0 to 999,999,999) a violation of `field`, never a silently
+    /// dropped filter.
+    pub fn timestamp(&mut self, ts: Option<&prost_types::Timestamp>, field: &str) -> Option<DateTime<Utc>> {
+        let ts = ts?;
+        let at = from_timestamp(ts);
+        if at.is_none() {
+            self.add(field, "must be a valid timestamp (years 0001 to 9999, nanos 0 to 999999999)");
+        }
+        at
+    }
+
+    /// A client-given enum value: `None` and a violation of `field` when the
+    /// number is not a value of `E` (0, unspecified, is a value).
+    pub fn enum_value<E: TryFrom<i32>>(&mut self, value: i32, field: &str) -> Option<E> {
+        let known = E::try_from(value).ok();
+        if known.is_none() {
+            self.add(field, format!("{value} is not a known value"));
+        }
+        known
+    }
+
+    /// A repeated enum filter: the known values; each unknown one is a
+    /// violation of `field[i]`.
+    pub fn enum_values<E: TryFrom<i32>>(&mut self, values: &[i32], field: &str) -> Vec<E> {
+        values.iter().enumerate().filter_map(|(i, v)| self.enum_value(*v, &format!("{field}[{i}]"))).collect()
     }
 
     /// True when nothing was recorded.
@@ -250,6 +468,95 @@ mod tests {
         let fields: Vec<_> = bad.field_violations.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["subject", "description"]);
         assert_eq!(status.get_details_error_info().unwrap().reason, "INVALID_ARGUMENT");
+    }
+
+    #[test]
+    fn echoed_input_is_truncated_so_trailers_stay_small() {
+        let name = format!("complaints/{}", "x".repeat(10_000));
+        let mut v = Violations::new();
+        for i in 0..100 {
+            v.add(format!("{name}.{i}"), format!("bad {name}"));
+        }
+        for err in [
+            ApiError::not_found(&name),
+            ApiError::stale_etag(&name).with_metadata("name", name.clone()),
+            v.into_result().unwrap_err(),
+        ] {
+            let status: Status = err.into();
+            assert!(status.message().chars().count() <= MAX_MESSAGE_CHARS + 1, "{}", status.message().len());
+            assert!(status.details().len() < 4096, "details are {} bytes", status.details().len());
+        }
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "ab…");
+        assert_eq!(truncate("żółw", 2), "ż…");
+    }
+
+    #[test]
+    fn timestamps_out_of_range_or_with_bad_nanos_are_violations_naming_the_field() {
+        use prost_types::Timestamp;
+        let mut v = Violations::new();
+        let ok = Timestamp { seconds: 1_700_000_000, nanos: 123_456_789 };
+        assert_eq!(v.timestamp(Some(&ok), "a").unwrap().timestamp_subsec_nanos(), 123_456_000);
+        assert_eq!(v.timestamp(None, "absent"), None);
+        assert!(v.is_empty());
+        assert_eq!(v.timestamp(Some(&Timestamp { seconds: 1 << 62, nanos: 0 }), "create_time_start"), None);
+        assert_eq!(v.timestamp(Some(&Timestamp { seconds: 0, nanos: -1 }), "create_time_end"), None);
+        assert_eq!(v.timestamp(Some(&Timestamp { seconds: MAX_TIMESTAMP_SECONDS + 1, nanos: 0 }), "c"), None);
+        assert!(v.timestamp(Some(&Timestamp { seconds: MIN_TIMESTAMP_SECONDS, nanos: 0 }), "d").is_some());
+        let status: Status = v.into_result().unwrap_err().into();
+        let bad = status.get_details_bad_request().unwrap();
+        let fields: Vec<_> = bad.field_violations.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["create_time_start", "create_time_end", "c"]);
+    }
+
+    #[test]
+    fn unknown_enum_values_are_violations() {
+        #[derive(Debug, PartialEq)]
+        enum State {
+            Unspecified,
+            Open,
+        }
+        impl TryFrom<i32> for State {
+            type Error = ();
+            fn try_from(v: i32) -> Result<Self, ()> {
+                match v {
+                    0 => Ok(State::Unspecified),
+                    1 => Ok(State::Open),
+                    _ => Err(()),
+                }
+            }
+        }
+        let mut v = Violations::new();
+        assert_eq!(v.enum_value::<State>(99, "state"), None);
+        assert_eq!(v.enum_value::<State>(0, "state"), Some(State::Unspecified));
+        assert_eq!(v.enum_values::<State>(&[1, 99, -1], "states"), vec![State::Open]);
+        let fields: Vec<_> = v.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["state", "states[1]", "states[2]"]);
+    }
+
+    #[test]
+    fn the_text_rule_refuses_control_characters_and_treats_invisible_text_as_empty() {
+        let mut v = Violations::new();
+        v.text("a\0b", "nul", true, 100);
+        v.text("line\nnext\ttab\r\nwindows", "body", true, 100);
+        v.line("line\nnext", "subject", true, 100);
+        v.text("bell\u{7}", "bell", true, 100);
+        v.text("c1\u{85}", "c1", true, 100);
+        v.text("\u{200B}\u{202E}\u{FEFF} \u{2066}", "invisible", true, 100);
+        v.text("\u{200B}", "optional", false, 100);
+        v.text("żółw \u{202E}ok", "visible", true, 100);
+        let fields: Vec<_> = v.0.iter().map(|f| (f.field.as_str(), f.description.as_str())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("nul", "must not contain nul characters"),
+                ("subject", "must not contain control characters (line breaks included)"),
+                ("bell", "must not contain control characters other than line breaks and tabs"),
+                ("c1", "must not contain control characters other than line breaks and tabs"),
+                ("invisible", "must not be empty"),
+            ]
+        );
+        assert_eq!(text::header_safe("Re: \u{202E}gnp.exe\r\nBcc: x"), "Re: gnp.exe Bcc: x");
     }
 
     #[test]

@@ -4,9 +4,15 @@
 //! concurrency limit with load shedding, message size limits), bearer-token
 //! authentication, and a graceful shutdown with a hard deadline.
 
+mod gate;
+mod incoming;
+pub mod limits;
+mod scan;
 mod signal;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+pub use limits::{MethodClass, Rate, RateLimits, TenantRates};
 
 use redress_auth::Verifier;
 use sea_orm::DatabaseConnection;
@@ -24,11 +30,36 @@ pub struct ServerConfig {
     pub listen: String,
     /// Deadline of one request, in milliseconds (a shorter client deadline wins).
     pub request_timeout_ms: u64,
-    /// Requests served at once across all connections; more are shed with
-    /// UNAVAILABLE instead of queueing without bound.
+    /// Public requests served at once across all connections; more are shed
+    /// at once with RESOURCE_EXHAUSTED, reason `SERVER_OVERLOADED`, and a
+    /// RetryInfo hint, instead of queueing without bound.
     pub concurrency_limit: usize,
-    /// Largest request or response message, in bytes.
+    /// The share (0–1] of `concurrency_limit` one tenant may hold, so one
+    /// tenant's flood cannot take the whole budget.
+    pub tenant_concurrency_share: f64,
+    /// Internal (role `service`) requests served at once: their own budget,
+    /// never shed by public traffic.
+    pub internal_concurrency_limit: usize,
+    /// Token buckets per tenant and method class; a call over its rate is
+    /// refused with RESOURCE_EXHAUSTED, reason `RATE_LIMITED`, and RetryInfo.
+    pub rate_limits: RateLimits,
+    /// Largest request or response message, in bytes; a larger request is
+    /// refused with RESOURCE_EXHAUSTED, reason `MESSAGE_TOO_LARGE`.
     pub max_message_bytes: usize,
+    /// Time a new connection has to send its HTTP/2 preface, in milliseconds;
+    /// then it is closed.
+    pub handshake_timeout_ms: u64,
+    /// Connections open at once; more are closed as they are accepted.
+    pub max_connections: usize,
+    /// HTTP/2 keepalive ping interval, in milliseconds: a peer that does not
+    /// answer within `http2_keepalive_timeout_ms` is disconnected.
+    pub http2_keepalive_interval_ms: u64,
+    /// How long a keepalive ping may go unanswered, in milliseconds.
+    pub http2_keepalive_timeout_ms: u64,
+    /// Oldest a connection may grow, in milliseconds, before the server asks
+    /// the client to reconnect (GOAWAY): bounds idle connections and spreads
+    /// clients over new replicas. 0 = no limit.
+    pub max_connection_age_ms: u64,
     /// How long in-flight requests may finish after a shutdown signal, in
     /// milliseconds; then the server stops regardless (idle HTTP/2 clients can
     /// otherwise hold a graceful shutdown open forever).
@@ -47,7 +78,15 @@ impl Default for ServerConfig {
             listen: "0.0.0.0:50051".into(),
             request_timeout_ms: 15_000,
             concurrency_limit: 512,
+            tenant_concurrency_share: 0.5,
+            internal_concurrency_limit: 256,
+            rate_limits: RateLimits::default(),
             max_message_bytes: 4 * 1024 * 1024,
+            handshake_timeout_ms: 10_000,
+            max_connections: 4_096,
+            http2_keepalive_interval_ms: 30_000,
+            http2_keepalive_timeout_ms: 10_000,
+            max_connection_age_ms: 3_600_000,
             shutdown_grace_ms: 10_000,
             health_probe_interval_ms: 2_000,
             metrics_listen: String::new(),
@@ -69,6 +108,13 @@ impl Authenticator {
 
 impl tonic::service::Interceptor for Authenticator {
     fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+        // The server's gate has verified the token already.
+        if let Some(caller) = request.extensions().get::<redress_auth::Caller>() {
+            if let Some(slot) = request.extensions().get::<redress_telemetry::TenantSlot>() {
+                slot.set(&caller.tenant);
+            }
+            return Ok(request);
+        }
         let header = request.metadata().get("authorization").and_then(|v| v.to_str().ok());
         let caller = self.0.verify_header(header)?;
         if let Some(slot) = request.extensions().get::<redress_telemetry::TenantSlot>() {
@@ -83,9 +129,14 @@ impl tonic::service::Interceptor for Authenticator {
 pub struct ServeOptions {
     /// Server settings.
     pub config: ServerConfig,
-    /// The gRPC service names to report in `grpc.health.v1`, e.g.
-    /// `redress.intake.v1.IntakeService`.
-    pub health_names: Vec<String>,
+    /// The gRPC services this port serves, e.g.
+    /// `redress.intake.v1.IntakeService`: reported in `grpc.health.v1`,
+    /// advertised by reflection, and the only ones routed (any other answers
+    /// UNIMPLEMENTED naming the service that has it).
+    pub services: Vec<String>,
+    /// Verifies the bearer token of every call before the limits, which are
+    /// kept per verified tenant.
+    pub verifier: Arc<Verifier>,
     /// The database whose reachability decides the health status.
     pub db: Option<DatabaseConnection>,
 }
@@ -140,42 +191,63 @@ pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> st
     let config = options.config;
     let (reporter, health_service) = tonic_health::server::health_reporter();
 
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(redress_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    // Reflection advertises exactly what this port serves.
+    let reflection = |builder: tonic_reflection::server::Builder<'static>| {
+        let builder = builder
+            .register_encoded_file_descriptor_set(redress_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .with_service_name("grpc.health.v1.Health");
+        options.services.iter().fold(builder, |b, name| b.with_service_name(name.clone()))
+    };
+    let reflection_v1 = reflection(tonic_reflection::server::Builder::configure())
+        .with_service_name("grpc.reflection.v1.ServerReflection")
         .build_v1()
         .map_err(std::io::Error::other)?;
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(redress_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    let reflection_v1alpha = reflection(tonic_reflection::server::Builder::configure())
+        .with_service_name("grpc.reflection.v1alpha.ServerReflection")
         .build_v1alpha()
         .map_err(std::io::Error::other)?;
 
     let routes = routes.add_service(health_service).add_service(reflection_v1).add_service(reflection_v1alpha);
 
+    let limiter = limits::Limiter::new(
+        config.rate_limits.clone(),
+        config.concurrency_limit,
+        config.tenant_concurrency_share,
+        config.internal_concurrency_limit,
+    );
+    let gate = gate::GateLayer(Arc::new(gate::GateState::new(
+        options.verifier,
+        limiter,
+        &options.services,
+        config.max_message_bytes,
+    )));
+
     let probe = tokio::spawn(probe_health(
         reporter,
-        options.health_names,
+        options.services,
         options.db,
         Duration::from_millis(config.health_probe_interval_ms),
     ));
 
     let (tx, rx) = oneshot::channel::<()>();
-    let server = Server::builder()
+    let millis = |ms: u64| (ms > 0).then(|| Duration::from_millis(ms));
+    let mut builder = Server::builder()
         .timeout(Duration::from_millis(config.request_timeout_ms))
-        .http2_keepalive_interval(Some(Duration::from_secs(30)))
-        .http2_keepalive_timeout(Some(Duration::from_secs(10)))
-        // Outermost, so shed and timed-out requests are traced and logged too.
-        .layer(redress_telemetry::ObserveLayer::new(local_addr))
-        .layer(tower::load_shed::LoadShedLayer::new())
-        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(config.concurrency_limit))
-        .add_routes(routes);
-    // Nodelay must be set on the accepted sockets: the builder's `tcp_nodelay`
-    // only applies when tonic binds the listener itself, and without it every
-    // unary reply waited ~40 ms for a delayed ACK.
-    let incoming = tonic::transport::server::TcpIncoming::from(listener)
-        .with_nodelay(Some(true))
-        .with_keepalive(Some(Duration::from_secs(60)));
+        .http2_keepalive_interval(millis(config.http2_keepalive_interval_ms))
+        .http2_keepalive_timeout(millis(config.http2_keepalive_timeout_ms));
+    if let Some(age) = millis(config.max_connection_age_ms) {
+        builder = builder.max_connection_age(age);
+    }
+    // Outermost, so refused and timed-out requests are traced and logged too.
+    let server = builder.layer(redress_telemetry::ObserveLayer::new(local_addr)).layer(gate).add_routes(routes);
+    let incoming = incoming::guarded(
+        listener,
+        incoming::Guard {
+            handshake_timeout: Duration::from_millis(config.handshake_timeout_ms),
+            max_connections: config.max_connections,
+        },
+    );
     let join = tokio::spawn(server.serve_with_incoming_shutdown(incoming, async {
         let _ = rx.await;
     }));

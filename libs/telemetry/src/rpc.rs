@@ -118,7 +118,7 @@ impl<S, B, RB, E> tower::Service<http::Request<B>> for Observe<S>
 where
     S: tower::Service<http::Request<B>, Response = http::Response<RB>, Error = E>,
     S::Future: Send + 'static,
-    E: std::borrow::Borrow<dyn Error + Send + Sync + 'static> + Send + 'static,
+    E: LayerError + Send + 'static,
     RB: Send + 'static,
 {
     type Response = http::Response<RB>;
@@ -148,7 +148,7 @@ where
                 let result = future.await;
                 let code = match &result {
                     Ok(response) => grpc_status(response.headers()),
-                    Err(err) => error_code(err.borrow()),
+                    Err(err) => err.grpc_code(),
                 };
                 finish(code, started, tenant.get(), &service, &method);
                 result
@@ -163,6 +163,25 @@ where
 /// and sends `grpc-status: 0` in its trailers.
 fn grpc_status(headers: &http::HeaderMap) -> i32 {
     headers.get("grpc-status").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+/// An error of the service under the layer, as the gRPC code tonic answers
+/// for it.
+pub trait LayerError {
+    /// The code.
+    fn grpc_code(&self) -> i32;
+}
+
+impl LayerError for std::convert::Infallible {
+    fn grpc_code(&self) -> i32 {
+        match *self {}
+    }
+}
+
+impl LayerError for Box<dyn Error + Send + Sync> {
+    fn grpc_code(&self) -> i32 {
+        error_code(self.as_ref())
+    }
 }
 
 /// The code tonic answers for an error raised by a layer (load shedding,
@@ -227,10 +246,7 @@ fn finish(code: i32, started: Instant, tenant: Option<&str>, service: &str, meth
             KeyValue::new("rpc.grpc.status_code", i64::from(code)),
         ],
     );
-    if code == tonic::Code::ResourceExhausted as i32 && tenant.is_none() {
-        // Refused before authentication ran: the chassis shed it.
-        instruments.rpc_rejected.add(1, &[KeyValue::new("reason", "overloaded")]);
-    }
+
     tracing::info!(
         target: "redress::access",
         code = code_name(code),

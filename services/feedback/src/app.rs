@@ -66,7 +66,7 @@ impl Feedback {
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
             Arc::new(config),
         ));
-        let auth = Authenticator::new(verifier);
+        let auth = Authenticator::new(Arc::clone(&verifier));
         let public = FeedbackServiceServer::new(PublicService(Arc::clone(&api)))
             .max_decoding_message_size(max)
             .max_encoding_message_size(max);
@@ -80,7 +80,8 @@ impl Feedback {
             routes,
             ServeOptions {
                 config: server_config,
-                health_names: vec![
+                verifier,
+                services: vec![
                     "redress.feedback.v1.FeedbackService".into(),
                     "redress.feedback.v1.FeedbackInternalService".into(),
                 ],

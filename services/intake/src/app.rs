@@ -67,7 +67,7 @@ impl Intake {
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
             config.reference_prefix.clone(),
         ));
-        let auth = Authenticator::new(verifier);
+        let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
         let public = IntakeServiceServer::new(PublicService(Arc::clone(&api)))
             .max_decoding_message_size(max)
@@ -82,7 +82,8 @@ impl Intake {
             routes,
             ServeOptions {
                 config: config.server.clone(),
-                health_names: vec![
+                verifier,
+                services: vec![
                     "redress.intake.v1.IntakeService".into(),
                     "redress.intake.v1.IntakeInternalService".into(),
                 ],

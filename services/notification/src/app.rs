@@ -74,7 +74,7 @@ impl Notification {
             Arc::clone(&sender),
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
         ));
-        let auth = Authenticator::new(verifier);
+        let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
         let public = NotificationServiceServer::new(PublicService(Arc::clone(&api)))
             .max_decoding_message_size(max)
@@ -89,7 +89,8 @@ impl Notification {
             routes,
             ServeOptions {
                 config: config.server.clone(),
-                health_names: vec![
+                verifier,
+                services: vec![
                     "redress.notification.v1.NotificationService".into(),
                     "redress.notification.v1.NotificationInternalService".into(),
                 ],

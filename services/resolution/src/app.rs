@@ -75,7 +75,7 @@ impl Resolution {
             config.escalation_queue.clone(),
             config.tenants.iter().map(|(k, v)| (k.clone(), v.staff_notifications.clone())).collect(),
         ));
-        let auth = Authenticator::new(verifier);
+        let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
         let public = ResolutionServiceServer::new(PublicService(Arc::clone(&api)))
             .max_decoding_message_size(max)
@@ -93,7 +93,8 @@ impl Resolution {
             routes,
             ServeOptions {
                 config: config.server.clone(),
-                health_names: vec![
+                verifier,
+                services: vec![
                     "redress.resolution.v1.ResolutionService".into(),
                     "redress.resolution.v1.ResolutionInternalService".into(),
                 ],

@@ -6,7 +6,7 @@ pub mod facts;
 pub mod insights;
 pub mod recurring;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use redress_errors::{ApiError, Violations};
 use redress_proto::{
     feedback::v1::{SurveyAnswer, TimeWindow, survey::State, survey_answer::ProblemSolved},
@@ -49,18 +49,8 @@ impl Window {
     }
 }
 
-/// A chrono time as a protobuf timestamp.
-pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
-}
-
-/// A protobuf timestamp as a chrono time, `None` when out of range.
-pub fn from_timestamp(ts: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
-    if !(0..1_000_000_000).contains(&ts.nanos) {
-        return None;
-    }
-    Utc.timestamp_opt(ts.seconds, ts.nanos as u32).single().map(|t| chrono::SubsecRound::trunc_subsecs(t, 6))
-}
+// The one conversion of times, in the chassis.
+pub use redress_errors::{from_timestamp, timestamp};
 
 /// The window a request asks for, with defaults: end now, start 7 days before.
 pub fn window(requested: Option<&TimeWindow>, now: DateTime<Utc>) -> Result<Window, ApiError> {

@@ -174,7 +174,7 @@ impl IntakeApi {
         validate::money(&mut v, req.disputed_amount.as_ref(), "disputed_amount");
         let incident = match &req.incident_time {
             Some(ts) => match convert::from_timestamp(ts) {
-                Some(at) => Some(chrono::SubsecRound::trunc_subsecs(at, 6)),
+                Some(at) => Some(at),
                 None => {
                     v.add("incident_time", "is not a valid timestamp");
                     None
@@ -389,8 +389,8 @@ impl IntakeApi {
             ),
             player_id: (!req.player_id.is_empty()).then(|| req.player_id.clone()),
             jurisdiction: (!req.jurisdiction.is_empty()).then(|| req.jurisdiction.to_ascii_uppercase()),
-            created_from: req.create_time_start.as_ref().and_then(convert::from_timestamp),
-            created_to: req.create_time_end.as_ref().and_then(convert::from_timestamp),
+            created_from: v.timestamp(req.create_time_start.as_ref(), "create_time_start"),
+            created_to: v.timestamp(req.create_time_end.as_ref(), "create_time_end"),
         };
         let size = redress_paging::page_size(req.page_size, 50, 1000);
         if let Err(err) = &size {

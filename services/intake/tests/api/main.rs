@@ -5,9 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cancellation;
+mod contract;
 mod health;
 mod helpers;
 mod outbox;
 mod replicas;
 mod submit;
+mod unavailable;
 mod workflow;

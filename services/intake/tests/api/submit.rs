@@ -145,8 +145,15 @@ async fn bad_input_gets_every_field_violation(db: TestDb) {
         assert!(fields.contains(&field.to_owned()), "{field} missing in {fields:?}");
     }
 
+    // The text rule (no line breaks in one-line fields) is checked for every
+    // field before the method's own checks.
+    let mut header = withdrawal_complaint("r-1", "p-1", "w-1");
+    header.player.as_mut().unwrap().email = "not-an-email\r\nBcc: evil@example.com".into();
+    let err = t.client.submit_complaint(t.req(header)).await.unwrap_err();
+    assert_eq!(violations(&err), ["player.email"]);
+
     let mut request = withdrawal_complaint("r-1", "p-1", "");
-    request.player.as_mut().unwrap().email = "not-an-email\r\nBcc: evil@example.com".into();
+    request.player.as_mut().unwrap().email = "not-an-email".into();
     request.player.as_mut().unwrap().jurisdiction = "Poland".into();
     request.subject = "x".repeat(201);
     request.disputed_amount = Some(Money { amount_minor: -5, currency_code: "zł".into() });

@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, TimeZone, Utc};
 use prost::Message;
-use prost_types::Timestamp;
 use redress_proto::{
     common::v1::{Channel, Player},
     notification::v1::{
@@ -18,18 +16,8 @@ use crate::{
     store::{attempt, notification as notification_row},
 };
 
-/// A chrono time as a protobuf timestamp.
-pub fn timestamp(at: DateTime<Utc>) -> Timestamp {
-    Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
-}
-
-/// A protobuf timestamp as a chrono time, `None` when out of range.
-pub fn from_timestamp(ts: &Timestamp) -> Option<DateTime<Utc>> {
-    if !(0..1_000_000_000).contains(&ts.nanos) {
-        return None;
-    }
-    Utc.timestamp_opt(ts.seconds, ts.nanos as u32).single()
-}
+// The one conversion of times, in the chassis.
+pub use redress_errors::{from_timestamp, timestamp};
 
 /// The etag of a stored version.
 pub fn etag(version: i64) -> String {

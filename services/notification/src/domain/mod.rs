@@ -78,13 +78,12 @@ pub fn locale_candidates(language_code: &str, tenant_default: &str) -> Vec<Strin
     out
 }
 
-/// A subject line safe for a mail header: control characters (CR, LF, tabs)
-/// become spaces, runs of whitespace collapse, and it is capped at 500
-/// characters. The typed header encodes what is left.
+/// A subject line safe for a mail header (the text rule's
+/// [`redress_errors::text::header_safe`]: no control characters, no bidi
+/// controls, whitespace collapsed), capped at 500 characters. The typed
+/// header encodes what is left.
 pub fn header_safe(text: &str) -> String {
-    let cleaned: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed.chars().take(500).collect()
+    redress_errors::text::header_safe(text).chars().take(500).collect()
 }
 
 /// Variables only the player may see: the single-use survey token and the

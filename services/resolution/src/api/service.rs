@@ -50,22 +50,22 @@ impl ResolutionApi {
         v.check(req.unassigned && !req.assignee.is_empty(), "unassigned", "cannot be combined with assignee");
         v.into_result()?;
         let now = now();
-        let states: Vec<State> = if req.states.is_empty() {
-            domain::default_list_states(req.follow_up_pending)
-        } else {
-            req.states.iter().map(|s| State::try_from(*s).unwrap_or(State::Unspecified)).collect()
-        };
-        let risk = redress_proto::resolution::v1::DeadlineRisk::try_from(req.deadline_risk).unwrap_or_default();
+        // Unknown enum values are refused, as in every List.
+        let mut v = Violations::new();
+        let listed: Vec<State> = v.enum_values(&req.states, "states");
+        let categories: Vec<ComplaintCategory> = v.enum_values(&req.categories, "categories");
+        let _: Vec<redress_proto::common::v1::Priority> = v.enum_values(&req.priorities, "priorities");
+        let risk: redress_proto::resolution::v1::DeadlineRisk =
+            v.enum_value(req.deadline_risk, "deadline_risk").unwrap_or_default();
+        v.into_result()?;
+        let states: Vec<State> =
+            if req.states.is_empty() { domain::default_list_states(req.follow_up_pending) } else { listed };
         let filter = CaseFilter {
             states: states.iter().map(|s| s.as_str_name().to_owned()).collect(),
             assignee: Some(req.assignee.clone()).filter(|s| !s.is_empty()),
             unassigned: req.unassigned,
             priority_ranks: req.priorities.iter().map(|p| convert::priority_rank(*p)).collect(),
-            categories: req
-                .categories
-                .iter()
-                .map(|c| ComplaintCategory::try_from(*c).unwrap_or_default().as_str_name().to_owned())
-                .collect(),
+            categories: categories.iter().map(|c| c.as_str_name().to_owned()).collect(),
             jurisdiction: Some(req.jurisdiction.to_ascii_uppercase()).filter(|s| !s.is_empty()),
             responsible_gambling: req.responsible_gambling,
             queue: Some(req.queue.clone()).filter(|s| !s.is_empty()),
@@ -584,10 +584,10 @@ impl ResolutionApi {
         let mut v = Violations::new();
         let regulator = Regulator::try_from(req.regulator).unwrap_or(Regulator::Unspecified);
         v.check(regulator == Regulator::Unspecified, "regulator", "must be UKGC or MGA");
-        let start = req.period_start_time.as_ref().and_then(domain::from_timestamp);
-        let end = req.period_end_time.as_ref().and_then(domain::from_timestamp);
-        v.check(start.is_none(), "period_start_time", "is required");
-        v.check(end.is_none(), "period_end_time", "is required");
+        let start = v.timestamp(req.period_start_time.as_ref(), "period_start_time");
+        let end = v.timestamp(req.period_end_time.as_ref(), "period_end_time");
+        v.check(req.period_start_time.is_none(), "period_start_time", "is required");
+        v.check(req.period_end_time.is_none(), "period_end_time", "is required");
         if let (Some(s), Some(e)) = (start, end) {
             v.check(e <= s, "period_end_time", "must be after period_start_time");
             v.check(e - s > chrono::Duration::days(366), "period_end_time", "must be at most 366 days after the start");

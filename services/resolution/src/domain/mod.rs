@@ -10,8 +10,6 @@ pub mod macros;
 pub mod playbook;
 pub mod staff;
 
-use chrono::{DateTime, SubsecRound, TimeZone, Utc};
-use prost_types::Timestamp;
 use redress_proto::{
     common::v1::{ComplaintCategory, ComplaintStatus},
     resolution::v1::{CloseReason, case::State},
@@ -22,19 +20,8 @@ pub const DEFAULT_ESCALATION_QUEUE: &str = "escalations";
 /// The actor of what the SLA sweeper does.
 pub const SWEEPER: &str = "sla-sweeper";
 
-/// A chrono time as a protobuf timestamp.
-pub fn timestamp(at: DateTime<Utc>) -> Timestamp {
-    Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
-}
-
-/// A protobuf timestamp as a chrono time at microsecond precision (what both
-/// databases store), `None` when out of range.
-pub fn from_timestamp(ts: &Timestamp) -> Option<DateTime<Utc>> {
-    if !(0..1_000_000_000).contains(&ts.nanos) {
-        return None;
-    }
-    Utc.timestamp_opt(ts.seconds, ts.nanos as u32).single().map(|t| t.trunc_subsecs(6))
-}
+// The one conversion of times, in the chassis.
+pub use redress_errors::{from_timestamp, timestamp};
 
 /// The states in which the case is still being handled by the casino.
 pub fn is_open(state: State) -> bool {
@@ -126,6 +113,7 @@ mod tests {
 
     #[test]
     fn timestamps_round_trip_at_microseconds() {
+        use chrono::{TimeZone, Utc};
         let at = Utc.timestamp_opt(1_700_000_000, 123_456_789).single().unwrap();
         let back = from_timestamp(&timestamp(at)).unwrap();
         assert_eq!(back.timestamp_subsec_nanos(), 123_456_000);

@@ -26,7 +26,12 @@ if _version_not_supported:
 
 
 class FeedbackServiceStub:
-    """The last step of the handling loop: asking the player afterwards whether
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    The last step of the handling loop: asking the player afterwards whether
     they are satisfied, and turning every complaint's life into numbers that
     show which problems keep coming back.
 
@@ -76,7 +81,12 @@ class FeedbackServiceStub:
 
 
 class FeedbackServiceServicer:
-    """The last step of the handling loop: asking the player afterwards whether
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    The last step of the handling loop: asking the player afterwards whether
     they are satisfied, and turning every complaint's life into numbers that
     show which problems keep coming back.
 
@@ -181,7 +191,12 @@ def add_FeedbackServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class FeedbackService:
-    """The last step of the handling loop: asking the player afterwards whether
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    The last step of the handling loop: asking the player afterwards whether
     they are satisfied, and turning every complaint's life into numbers that
     show which problems keep coming back.
 

@@ -26,7 +26,12 @@ if _version_not_supported:
 
 
 class IntakeServiceStub:
-    """The front door of Redress. A casino backend submits a player's complaint
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    The front door of Redress. A casino backend submits a player's complaint
     here, on whatever channel the player used, and reads back its status and its
     whole interaction history. Every call needs a bearer token; the tenant (the
     casino brand) comes only from the token, and another tenant's complaint
@@ -81,7 +86,12 @@ class IntakeServiceStub:
 
 
 class IntakeServiceServicer:
-    """The front door of Redress. A casino backend submits a player's complaint
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    The front door of Redress. A casino backend submits a player's complaint
     here, on whatever channel the player used, and reads back its status and its
     whole interaction history. Every call needs a bearer token; the tenant (the
     casino brand) comes only from the token, and another tenant's complaint
@@ -200,7 +210,12 @@ def add_IntakeServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class IntakeService:
-    """The front door of Redress. A casino backend submits a player's complaint
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    The front door of Redress. A casino backend submits a player's complaint
     here, on whatever channel the player used, and reads back its status and its
     whole interaction history. Every call needs a bearer token; the tenant (the
     casino brand) comes only from the token, and another tenant's complaint

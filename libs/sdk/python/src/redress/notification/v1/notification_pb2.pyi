@@ -22,6 +22,7 @@ class NotificationEvent(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NOTIFICATION_EVENT_ADR_RIGHTS_NOTICE: _ClassVar[NotificationEvent]
     NOTIFICATION_EVENT_SURVEY_INVITATION: _ClassVar[NotificationEvent]
     NOTIFICATION_EVENT_OPERATIONS_ALERT: _ClassVar[NotificationEvent]
+    NOTIFICATION_EVENT_DEADLINE_WARNING: _ClassVar[NotificationEvent]
 
 class MessagePurpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -39,6 +40,7 @@ NOTIFICATION_EVENT_FINAL_RESPONSE: NotificationEvent
 NOTIFICATION_EVENT_ADR_RIGHTS_NOTICE: NotificationEvent
 NOTIFICATION_EVENT_SURVEY_INVITATION: NotificationEvent
 NOTIFICATION_EVENT_OPERATIONS_ALERT: NotificationEvent
+NOTIFICATION_EVENT_DEADLINE_WARNING: NotificationEvent
 MESSAGE_PURPOSE_UNSPECIFIED: MessagePurpose
 MESSAGE_PURPOSE_LEGALLY_REQUIRED: MessagePurpose
 MESSAGE_PURPOSE_SERVICE: MessagePurpose

@@ -26,7 +26,12 @@ if _version_not_supported:
 
 
 class NotificationServiceStub:
-    """Keeps the player informed. Every message Redress sends to a player (and
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    Keeps the player informed. Every message Redress sends to a player (and
     every alert it sends to the casino's operations contact) is a Notification:
     rendered once from the tenant's template in the player's language, then
     delivered on the player's preferred channel, with every delivery attempt
@@ -122,7 +127,12 @@ class NotificationServiceStub:
 
 
 class NotificationServiceServicer:
-    """Keeps the player informed. Every message Redress sends to a player (and
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    Keeps the player informed. Every message Redress sends to a player (and
     every alert it sends to the casino's operations contact) is a Notification:
     rendered once from the tenant's template in the player's language, then
     delivered on the player's preferred channel, with every delivery attempt
@@ -304,7 +314,12 @@ def add_NotificationServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class NotificationService:
-    """Keeps the player informed. Every message Redress sends to a player (and
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    Keeps the player informed. Every message Redress sends to a player (and
     every alert it sends to the casino's operations contact) is a Notification:
     rendered once from the tenant's template in the player's language, then
     delivered on the player's preferred channel, with every delivery attempt

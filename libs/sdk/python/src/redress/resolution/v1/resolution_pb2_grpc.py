@@ -26,7 +26,12 @@ if _version_not_supported:
 
 
 class ResolutionServiceStub:
-    """Where complaints get handled. Every complaint that intake accepts becomes a
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    Where complaints get handled. Every complaint that intake accepts becomes a
     case here: it sits in a queue, an agent takes it, answers the player, asks
     for what is missing, proposes a remedy and gives the final response, and
     the case holds every regulatory clock on the way. Every step is a case event
@@ -191,7 +196,12 @@ class ResolutionServiceStub:
 
 
 class ResolutionServiceServicer:
-    """Where complaints get handled. Every complaint that intake accepts becomes a
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    Where complaints get handled. Every complaint that intake accepts becomes a
     case here: it sits in a queue, an agent takes it, answers the player, asks
     for what is missing, proposes a remedy and gives the final response, and
     the case holds every regulatory clock on the way. Every step is a case event
@@ -594,7 +604,12 @@ def add_ResolutionServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class ResolutionService:
-    """Where complaints get handled. Every complaint that intake accepts becomes a
+    """Errors every method may answer besides its own (chassis: malformed or
+    oversized messages, text rule, rate limits, overload, database outages,
+    authentication, unknown methods): see the error contract in
+    redress/common/v1/common.proto.
+
+    Where complaints get handled. Every complaint that intake accepts becomes a
     case here: it sits in a queue, an agent takes it, answers the player, asks
     for what is missing, proposes a remedy and gives the final response, and
     the case holds every regulatory clock on the way. Every step is a case event

@@ -1538,7 +1538,10 @@ export enum EventType {
 
   /**
    * The complaint was acknowledged; `clock_met` tells whether the acknowledge
-   * deadline was met. Stops the "acknowledge" clock.
+   * deadline was met. Stops the "acknowledge" clock. Resolution sends it
+   * (with `clock` = "acknowledge") with the first message to the player,
+   * which stops its acknowledge clock; GetInsights counts it in the
+   * "acknowledge" clock compliance (first-response compliance).
    *
    * @generated from enum value: EVENT_TYPE_ACKNOWLEDGED = 2;
    */

@@ -1604,7 +1604,9 @@ export type ListCasesRequest = Message<"redress.resolution.v1.ListCasesRequest">
 
   /**
    * Only cases in these states. Empty means the open states: NEW,
-   * IN_PROGRESS, AWAITING_PLAYER, RESOLUTION_PROPOSED and ESCALATED.
+   * IN_PROGRESS, AWAITING_PLAYER, RESOLUTION_PROPOSED and ESCALATED; with
+   * `follow_up_pending: true` (the follow-up view) it means every state, so
+   * the RESOLVED cases feedback flagged are listed.
    *
    * @generated from field: repeated redress.resolution.v1.Case.State states = 5;
    */
