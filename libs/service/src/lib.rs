@@ -10,9 +10,11 @@
 
 use std::{future::Future, net::SocketAddr, path::PathBuf, process::ExitCode};
 
+pub use anyhow;
 use anyhow::Context as _;
-use redress_db::DatabaseConfig;
-use redress_telemetry::LogConfig;
+pub use redress_db::DatabaseConfig;
+pub use redress_server::ServerConfig;
+pub use redress_telemetry::LogConfig;
 use sea_orm_migration::MigratorTrait;
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -35,7 +37,7 @@ pub trait Service: Sized + Send + 'static {
     /// The log section of `config`.
     fn log(config: &Self::Config) -> &LogConfig;
     /// The server section of `config`.
-    fn server(config: &Self::Config) -> &redress_server::ServerConfig;
+    fn server(config: &Self::Config) -> &ServerConfig;
     /// Connects, migrates (unless configured not to), binds and starts
     /// serving and its background workers.
     fn start(config: Self::Config) -> impl Future<Output = anyhow::Result<Self>> + Send;
@@ -43,6 +45,45 @@ pub trait Service: Sized + Send + 'static {
     fn local_addr(&self) -> SocketAddr;
     /// Drains within the configured deadline and stops.
     fn shutdown(self) -> impl Future<Output = ()> + Send;
+}
+
+/// Implements [`Service`] for a service type whose configuration has the
+/// standard `database`, `log` and `server` sections and which has inherent
+/// `start(config)`, `local_addr()` and `shutdown()` methods:
+/// `redress_service::service!(Intake, IntakeConfig, Migrator, "intake");`
+#[macro_export]
+macro_rules! service {
+    ($service:ty, $config:ty, $migrator:ty, $name:expr) => {
+        impl $crate::Service for $service {
+            const NAME: &'static str = $name;
+            type Config = $config;
+            type Migrator = $migrator;
+
+            fn database(config: &$config) -> &$crate::DatabaseConfig {
+                &config.database
+            }
+
+            fn log(config: &$config) -> &$crate::LogConfig {
+                &config.log
+            }
+
+            fn server(config: &$config) -> &$crate::ServerConfig {
+                &config.server
+            }
+
+            async fn start(config: $config) -> $crate::anyhow::Result<Self> {
+                <$service>::start(config).await
+            }
+
+            fn local_addr(&self) -> std::net::SocketAddr {
+                <$service>::local_addr(self)
+            }
+
+            async fn shutdown(self) {
+                <$service>::shutdown(self).await
+            }
+        }
+    };
 }
 
 /// Runs `S` until SIGTERM/SIGINT, then drains it. Serves the process's

@@ -128,32 +128,4 @@ impl Feedback {
     }
 }
 
-impl redress_service::Service for Feedback {
-    const NAME: &'static str = SERVICE_NAME;
-    type Config = FeedbackConfig;
-    type Migrator = Migrator;
-
-    fn database(config: &FeedbackConfig) -> &redress_db::DatabaseConfig {
-        &config.database
-    }
-
-    fn log(config: &FeedbackConfig) -> &redress_telemetry::LogConfig {
-        &config.log
-    }
-
-    fn server(config: &FeedbackConfig) -> &redress_server::ServerConfig {
-        &config.server
-    }
-
-    async fn start(config: FeedbackConfig) -> anyhow::Result<Self> {
-        Feedback::start(config).await
-    }
-
-    fn local_addr(&self) -> SocketAddr {
-        self.server.local_addr
-    }
-
-    async fn shutdown(self) {
-        Feedback::shutdown(self).await
-    }
-}
+redress_service::service!(Feedback, FeedbackConfig, Migrator, SERVICE_NAME);

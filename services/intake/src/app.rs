@@ -125,32 +125,4 @@ impl Intake {
     }
 }
 
-impl redress_service::Service for Intake {
-    const NAME: &'static str = SERVICE_NAME;
-    type Config = IntakeConfig;
-    type Migrator = Migrator;
-
-    fn database(config: &IntakeConfig) -> &redress_db::DatabaseConfig {
-        &config.database
-    }
-
-    fn log(config: &IntakeConfig) -> &redress_telemetry::LogConfig {
-        &config.log
-    }
-
-    fn server(config: &IntakeConfig) -> &redress_server::ServerConfig {
-        &config.server
-    }
-
-    async fn start(config: IntakeConfig) -> anyhow::Result<Self> {
-        Intake::start(config).await
-    }
-
-    fn local_addr(&self) -> SocketAddr {
-        self.server.local_addr
-    }
-
-    async fn shutdown(self) {
-        Intake::shutdown(self).await
-    }
-}
+redress_service::service!(Intake, IntakeConfig, Migrator, SERVICE_NAME);

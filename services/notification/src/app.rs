@@ -132,32 +132,4 @@ impl Notification {
     }
 }
 
-impl redress_service::Service for Notification {
-    const NAME: &'static str = SERVICE_NAME;
-    type Config = NotificationConfig;
-    type Migrator = Migrator;
-
-    fn database(config: &NotificationConfig) -> &redress_db::DatabaseConfig {
-        &config.database
-    }
-
-    fn log(config: &NotificationConfig) -> &redress_telemetry::LogConfig {
-        &config.log
-    }
-
-    fn server(config: &NotificationConfig) -> &redress_server::ServerConfig {
-        &config.server
-    }
-
-    async fn start(config: NotificationConfig) -> anyhow::Result<Self> {
-        Notification::start(config).await
-    }
-
-    fn local_addr(&self) -> SocketAddr {
-        self.server.local_addr
-    }
-
-    async fn shutdown(self) {
-        Notification::shutdown(self).await
-    }
-}
+redress_service::service!(Notification, NotificationConfig, Migrator, SERVICE_NAME);

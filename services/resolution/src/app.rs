@@ -142,32 +142,4 @@ impl Resolution {
     }
 }
 
-impl redress_service::Service for Resolution {
-    const NAME: &'static str = SERVICE_NAME;
-    type Config = ResolutionConfig;
-    type Migrator = Migrator;
-
-    fn database(config: &ResolutionConfig) -> &redress_db::DatabaseConfig {
-        &config.database
-    }
-
-    fn log(config: &ResolutionConfig) -> &redress_telemetry::LogConfig {
-        &config.log
-    }
-
-    fn server(config: &ResolutionConfig) -> &redress_server::ServerConfig {
-        &config.server
-    }
-
-    async fn start(config: ResolutionConfig) -> anyhow::Result<Self> {
-        Resolution::start(config).await
-    }
-
-    fn local_addr(&self) -> SocketAddr {
-        self.server.local_addr
-    }
-
-    async fn shutdown(self) {
-        Resolution::shutdown(self).await
-    }
-}
+redress_service::service!(Resolution, ResolutionConfig, Migrator, SERVICE_NAME);
