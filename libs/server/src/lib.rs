@@ -185,25 +185,30 @@ pub async fn bind(listen: &str) -> std::io::Result<TcpListener> {
     TcpListener::bind(listen).await
 }
 
+/// A reflection builder that advertises exactly what this port serves.
+///
+/// A plain function on purpose: the same builder written as a closure called
+/// twice made the release build (rustc 1.95) crash with SIGSEGV inside
+/// tonic-reflection's descriptor parsing; the debug build did not.
+fn reflection(services: &[String]) -> tonic_reflection::server::Builder<'static> {
+    let builder = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(redress_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .with_service_name("grpc.health.v1.Health");
+    services.iter().fold(builder, |b, name| b.with_service_name(name.clone()))
+}
+
 /// Serves `routes` plus health and reflection on `listener`, in the background.
 pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> std::io::Result<RunningServer> {
     let local_addr = listener.local_addr()?;
     let config = options.config;
     let (reporter, health_service) = tonic_health::server::health_reporter();
 
-    // Reflection advertises exactly what this port serves.
-    let reflection = |builder: tonic_reflection::server::Builder<'static>| {
-        let builder = builder
-            .register_encoded_file_descriptor_set(redress_proto::FILE_DESCRIPTOR_SET)
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-            .with_service_name("grpc.health.v1.Health");
-        options.services.iter().fold(builder, |b, name| b.with_service_name(name.clone()))
-    };
-    let reflection_v1 = reflection(tonic_reflection::server::Builder::configure())
+    let reflection_v1 = reflection(&options.services)
         .with_service_name("grpc.reflection.v1.ServerReflection")
         .build_v1()
         .map_err(std::io::Error::other)?;
-    let reflection_v1alpha = reflection(tonic_reflection::server::Builder::configure())
+    let reflection_v1alpha = reflection(&options.services)
         .with_service_name("grpc.reflection.v1alpha.ServerReflection")
         .build_v1alpha()
         .map_err(std::io::Error::other)?;
