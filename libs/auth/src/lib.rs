@@ -143,6 +143,10 @@ pub struct AuthConfig {
     pub service_key_file: Option<PathBuf>,
     /// The `kid` header of service tokens signed with `service_key_file`.
     pub service_key_id: String,
+    /// Whether HS256 (one shared secret that can mint any role for any
+    /// tenant) is accepted at all. Production sets `false`: tokens are then
+    /// RS256/EdDSA only, and a configured `hs256_secret` stops the start.
+    pub allow_hs256: bool,
 }
 
 impl Default for AuthConfig {
@@ -154,6 +158,7 @@ impl Default for AuthConfig {
             jwks_file: None,
             service_key_file: None,
             service_key_id: String::new(),
+            allow_hs256: true,
         }
     }
 }
@@ -170,6 +175,9 @@ pub enum AuthSetupError {
     /// The service key file could not be read or parsed.
     #[error("auth.service_key_file: {0}")]
     ServiceKey(String),
+    /// An HS256 secret is configured where `auth.allow_hs256` is false.
+    #[error("auth.hs256_secret is set but auth.allow_hs256 is false: remove the secret (HS256 is refused here)")]
+    Hs256Refused,
 }
 
 struct KeyEntry {
@@ -194,6 +202,9 @@ impl fmt::Debug for Verifier {
 impl Verifier {
     /// Builds a verifier from configuration.
     pub fn from_config(config: &AuthConfig) -> Result<Self, AuthSetupError> {
+        if !config.allow_hs256 && !config.hs256_secret.is_empty() {
+            return Err(AuthSetupError::Hs256Refused);
+        }
         let mut keys = Vec::new();
         if !config.hs256_secret.is_empty() {
             keys.push(KeyEntry {
@@ -322,7 +333,7 @@ impl Issuer {
                     std::fs::read(path).map_err(|e| AuthSetupError::ServiceKey(format!("{}: {e}", path.display())))?;
                 Self::from_pem(&pem, &config.service_key_id, &config.issuer, &config.audience)
             }
-            None if !config.hs256_secret.is_empty() => {
+            None if config.allow_hs256 && !config.hs256_secret.is_empty() => {
                 Ok(Self::hs256(config.hs256_secret.expose(), &config.issuer, &config.audience))
             }
             None => Err(AuthSetupError::NoKeys),
@@ -446,5 +457,15 @@ mod tests {
             Duration::from_secs(60),
         );
         assert!(verifier.verify(&hs.unwrap()).is_err());
+    }
+
+    #[test]
+    fn where_hs256_is_refused_a_configured_secret_stops_the_start_and_service_tokens_need_a_key() {
+        let refused = AuthConfig { allow_hs256: false, ..hs_config() };
+        assert!(matches!(Verifier::from_config(&refused), Err(AuthSetupError::Hs256Refused)));
+        let no_key = AuthConfig { allow_hs256: false, ..AuthConfig::default() };
+        assert!(matches!(Issuer::for_service(&no_key), Err(AuthSetupError::NoKeys)));
+        let with_secret = AuthConfig { allow_hs256: false, ..hs_config() };
+        assert!(matches!(Issuer::for_service(&with_secret), Err(AuthSetupError::NoKeys)));
     }
 }

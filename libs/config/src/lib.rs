@@ -2,6 +2,10 @@
 //! defaults, then an optional TOML file, then `REDRESS_<SERVICE>__SECTION__KEY`
 //! environment variables. A value of the wrong type stops the start with an
 //! error that names the key.
+//!
+//! Every [`Secret`] can also come from a file, the way Kubernetes mounts
+//! Secrets: `key = { file = "/run/secrets/…" }` in TOML, or
+//! `REDRESS_<SERVICE>__…__KEY__FILE=/run/secrets/…` in the environment.
 
 use std::{collections::HashMap, fmt, path::Path};
 
@@ -44,7 +48,12 @@ where
 }
 
 /// A secret value (a signing key, a database password) that never prints:
-/// `Debug` and `Display` show `[redacted]`.
+/// `Debug` shows `[redacted]`.
+///
+/// Configured either as the value itself or as `{ file = "/path" }`, whose
+/// content is the value (one trailing newline removed, as `echo` and
+/// `kubectl create secret --from-file` leave one). A file that cannot be read
+/// stops the start with an error naming the key and the path.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -79,7 +88,31 @@ impl Serialize for Secret {
 
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Secret)
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Value(String),
+            File { file: std::path::PathBuf },
+        }
+        match Form::deserialize(d)? {
+            Form::Value(value) => Ok(Secret(value)),
+            Form::File { file } => Secret::from_file(&file).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+impl Secret {
+    /// Reads a secret from a file: its content, minus one trailing newline.
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let mut value =
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read secret file {}: {e}", path.display()))?;
+        if value.ends_with('\n') {
+            value.pop();
+            if value.ends_with('\r') {
+                value.pop();
+            }
+        }
+        Ok(Secret(value))
     }
 }
 
@@ -124,6 +157,49 @@ mod tests {
     fn an_invalid_value_names_its_key() {
         let err = load::<Conf>("intake", &defaults(), &env(&[("REDRESS_INTAKE__SERVER__PORT", "many")])).unwrap_err();
         assert!(err.to_string().contains("server.port"), "{err}");
+    }
+
+    #[test]
+    fn a_secret_comes_from_the_file_an_environment_variable_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        std::fs::write(&path, "s3cret\n").unwrap();
+        let sources = env(&[("REDRESS_INTAKE__KEY__FILE", path.to_str().unwrap())]);
+        let conf: Conf = load("intake", &defaults(), &sources).unwrap();
+        assert_eq!(conf.key.expose(), "s3cret");
+    }
+
+    #[test]
+    fn a_secret_comes_from_a_file_named_in_toml_also_in_a_list() {
+        #[derive(Debug, Serialize, Deserialize)]
+        struct Tenants {
+            #[serde(default)]
+            secrets: Vec<Secret>,
+            key: Secret,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, "first").unwrap();
+        std::fs::write(&b, "second\r\n").unwrap();
+        let toml = dir.path().join("c.toml");
+        std::fs::write(
+            &toml,
+            format!("secrets = [{{ file = {a:?} }}, \"inline\", {{ file = {b:?} }}]\nkey = {{ file = {a:?} }}\n"),
+        )
+        .unwrap();
+        let sources = Sources { file: Some(toml), env: Some(HashMap::new()) };
+        let conf: Tenants = load("intake", &Tenants { secrets: vec![], key: Secret::default() }, &sources).unwrap();
+        let secrets: Vec<&str> = conf.secrets.iter().map(Secret::expose).collect();
+        assert_eq!(secrets, ["first", "inline", "second"]);
+        assert_eq!(conf.key.expose(), "first");
+    }
+
+    #[test]
+    fn an_unreadable_secret_file_names_its_key_and_path() {
+        let sources = env(&[("REDRESS_INTAKE__KEY__FILE", "/nonexistent/redress-key")]);
+        let err = load::<Conf>("intake", &defaults(), &sources).unwrap_err().to_string();
+        assert!(err.contains("/nonexistent/redress-key"), "{err}");
+        assert!(err.contains("for key `key`"), "{err}");
     }
 
     #[test]

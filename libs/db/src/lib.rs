@@ -8,7 +8,13 @@
 //! under 8 writers with a larger pool). PostgreSQL gets a real pool with
 //! acquire and connect timeouts, and a server-side limit on idle transactions.
 
-use std::time::Duration;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use redress_config::Secret;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
@@ -122,6 +128,71 @@ pub fn new_id() -> String {
 /// True when the database answers; drives the gRPC health status.
 pub async fn is_reachable(db: &DatabaseConnection) -> bool {
     tokio::time::timeout(Duration::from_secs(2), db.ping()).await.is_ok_and(|r| r.is_ok())
+}
+
+/// What readiness asks of a service's database: that it answers, and that
+/// its schema is at the version this binary expects. A pod whose database was
+/// never migrated (or whose migration Job has not run yet) must not receive
+/// traffic: every call would fail with "relation does not exist".
+#[derive(Clone)]
+pub struct Readiness {
+    db: DatabaseConnection,
+    expected: Arc<[String]>,
+    // The schema never goes back, so once current it is not queried again.
+    schema_current: Arc<AtomicBool>,
+}
+
+/// The database as readiness sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseState {
+    /// Reachable, with every migration of this binary applied.
+    Ready,
+    /// Not answering.
+    Unreachable,
+    /// Reachable, but these migrations of this binary are not applied.
+    SchemaBehind {
+        /// Names of the missing migrations, oldest first.
+        pending: Vec<String>,
+    },
+}
+
+impl Readiness {
+    /// Readiness of `db` for the schema of migrator `M`.
+    pub fn new<M: MigratorTrait>(db: DatabaseConnection) -> Self {
+        let expected: Arc<[String]> = M::migrations().iter().map(|m| m.name().to_owned()).collect();
+        Self { db, expected, schema_current: Arc::new(AtomicBool::new(false)) }
+    }
+
+    /// Pings the database and, until it has once been current, compares its
+    /// applied migrations with this binary's. Reads only: the runtime role
+    /// may lack the right to create the migrations table.
+    pub async fn check(&self) -> DatabaseState {
+        if !is_reachable(&self.db).await {
+            return DatabaseState::Unreachable;
+        }
+        if self.schema_current.load(Ordering::Relaxed) {
+            return DatabaseState::Ready;
+        }
+        let stmt = sea_orm::Statement::from_string(
+            self.db.get_database_backend(),
+            "SELECT version FROM seaql_migrations".to_owned(),
+        );
+        let query = tokio::time::timeout(Duration::from_secs(2), self.db.query_all_raw(stmt)).await;
+        let applied: Vec<String> = match query {
+            Err(_) => return DatabaseState::Unreachable,
+            Ok(Ok(rows)) => rows.iter().filter_map(|r| r.try_get::<String>("", "version").ok()).collect(),
+            Ok(Err(err)) if is_unavailable(&err) => return DatabaseState::Unreachable,
+            // No migrations table: nothing was ever applied.
+            Ok(Err(_)) => Vec::new(),
+        };
+        let pending: Vec<String> = self.expected.iter().filter(|m| !applied.contains(m)).cloned().collect();
+        if pending.is_empty() {
+            self.schema_current.store(true, Ordering::Relaxed);
+            DatabaseState::Ready
+        } else {
+            DatabaseState::SchemaBehind { pending }
+        }
+    }
 }
 
 /// True for errors that mean "the database is unreachable right now".

@@ -14,6 +14,7 @@
 mod codec;
 pub mod entity;
 pub mod migration;
+mod peer;
 mod relay;
 
 use std::collections::HashMap;
@@ -21,7 +22,8 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
-pub use relay::{PeerConfig, Relay, RelayConfig};
+pub use peer::{PeerAddress, Resolve, SystemResolver};
+pub use relay::{InvalidPeer, PeerConfig, Relay, RelayConfig};
 
 /// One message to deliver: a unary gRPC call to an internal method of a peer.
 #[derive(Debug, Clone, PartialEq, Eq)]

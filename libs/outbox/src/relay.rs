@@ -16,15 +16,17 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 use tracing::Instrument;
 
-use crate::{codec::RawCodec, entity};
+use crate::{codec::RawCodec, entity, peer::PeerAddress};
 
 /// Where a peer service listens.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PeerConfig {
-    /// The peer's gRPC endpoint, e.g. `http://resolution:50051`. Empty: the
+    /// The peer's gRPC endpoint: `http://resolution:50051` (one connection)
+    /// or `dns:///resolution-headless:50051` (every address the name resolves
+    /// to, balanced per call; for Kubernetes headless Services). Empty: the
     /// peer is not deployed yet and its rows wait.
     pub url: String,
 }
@@ -47,8 +49,23 @@ pub struct RelayConfig {
     pub call_timeout_ms: u64,
     /// How long delivered rows are kept for inspection, in hours.
     pub keep_delivered_hours: u64,
+    /// How often `dns:///` peer names are resolved again, in milliseconds
+    /// (replicas that came or went are added or dropped).
+    pub dns_refresh_ms: u64,
     /// Peer services by name (`resolution`, `notification`, `feedback`, `intake`).
     pub peers: BTreeMap<String, PeerConfig>,
+}
+
+impl RelayConfig {
+    /// Checks every peer URL; the error names the key of the first bad one.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, peer) in &self.peers {
+            if !peer.url.is_empty() {
+                PeerAddress::parse(&peer.url).map_err(|e| format!("outbox.peers.{name}.url: {e}"))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for RelayConfig {
@@ -61,6 +78,7 @@ impl Default for RelayConfig {
             max_backoff_ms: 60_000,
             call_timeout_ms: 10_000,
             keep_delivered_hours: 72,
+            dns_refresh_ms: 5_000,
             peers: BTreeMap::new(),
         }
     }
@@ -80,14 +98,26 @@ pub struct Relay {
     tokens: Mutex<HashMap<String, (String, DateTime<Utc>)>>,
 }
 
+/// A peer URL the relay cannot call; the message names its key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidPeer(String);
+
 /// Why one delivery failed.
 #[derive(Debug)]
 struct DeliveryError(String);
 
 impl Relay {
     /// A relay for `db`'s outbox that signs its calls as `service_name`.
-    pub fn new(db: DatabaseConnection, config: RelayConfig, issuer: Issuer, service_name: &str) -> Arc<Self> {
-        Arc::new(Self {
+    /// Fails, naming the key, when a peer URL is not one the relay can call.
+    pub fn new(
+        db: DatabaseConnection,
+        config: RelayConfig,
+        issuer: Issuer,
+        service_name: &str,
+    ) -> Result<Arc<Self>, InvalidPeer> {
+        config.validate().map_err(InvalidPeer)?;
+        Ok(Arc::new(Self {
             db,
             backoff: Backoff::from_millis(config.initial_backoff_ms, config.max_backoff_ms),
             last_purge: Mutex::new(tokio::time::Instant::now()),
@@ -98,7 +128,7 @@ impl Relay {
             wake: Notify::new(),
             channels: Mutex::new(HashMap::new()),
             tokens: Mutex::new(HashMap::new()),
-        })
+        }))
     }
 
     /// Wakes the relay: call after committing a transaction that enqueued rows.
@@ -248,7 +278,18 @@ impl Relay {
             rpc.grpc.status_code = tracing::field::Empty,
             peer.service = %row.destination,
         );
-        let result = self.call_peer(row, channel, &token, path).instrument(client.clone()).await;
+        // The whole call, connecting included, is bounded: a peer that
+        // accepts connections but never answers (or a DNS peer with no
+        // replica yet) must not hold the round.
+        let timeout = Duration::from_millis(self.config.call_timeout_ms);
+        let call = tokio::time::timeout(timeout, self.call_peer(row, channel, &token, path));
+        let result = match call.instrument(client.clone()).await {
+            Ok(result) => result,
+            Err(_) => Err((
+                tonic::Code::DeadlineExceeded as i32,
+                DeliveryError(format!("peer {} did not answer within {} ms", row.destination, timeout.as_millis())),
+            )),
+        };
         let code = match &result {
             Ok(()) => 0,
             Err((code, _)) => *code,
@@ -298,11 +339,11 @@ impl Relay {
             .map(|p| p.url.as_str())
             .filter(|u| !u.is_empty())
             .ok_or_else(|| DeliveryError(format!("peer {destination} is not configured")))?;
-        let channel = Endpoint::from_shared(url.to_owned())
-            .map_err(|e| DeliveryError(format!("peer {destination} url: {e}")))?
-            .connect_timeout(Duration::from_secs(2))
-            .tcp_nodelay(true)
-            .connect_lazy();
+        let channel = PeerAddress::parse(url)
+            .and_then(|peer| {
+                peer.channel(Duration::from_secs(2), Duration::from_millis(self.config.dns_refresh_ms.max(100)))
+            })
+            .map_err(|e| DeliveryError(format!("peer {destination} url: {e}")))?;
         channels.insert(destination.to_owned(), channel.clone());
         Ok(channel)
     }

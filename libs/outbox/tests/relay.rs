@@ -81,8 +81,9 @@ async fn two_relays_deliver_every_row_exactly_once(db: TestDb) {
     let issuer = Issuer::hs256(TEST_SECRET, "redress", "redress");
     // Each relay has its own pool, as two replicas would.
     let conn_b = redress_db::connect(&db.config).await.unwrap();
-    let a = Relay::new(conn.clone(), config("intake", format!("http://{addr}")), issuer.clone(), "a");
-    let b = Relay::new(conn_b, config("intake", format!("http://{addr}")), issuer, "b");
+    let a = Relay::new(conn.clone(), config("intake", format!("http://{addr}")), issuer.clone(), "a").unwrap();
+    // The second replica finds the peer through DNS, as a headless Service.
+    let b = Relay::new(conn_b, config("intake", format!("dns:///localhost:{}", addr.port())), issuer, "b").unwrap();
     let (ha, hb) = (a.spawn(), b.spawn());
     let relay = a.clone();
     assert!(eventually(Duration::from_secs(30), || async { relay.pending().await.unwrap() == 0 }).await);
@@ -102,9 +103,123 @@ async fn rows_for_an_unconfigured_peer_wait(db: TestDb) {
     redress_outbox::enqueue(&txn, vec![message(1, "feedback")]).await.unwrap();
     txn.commit().await.unwrap();
     let relay =
-        Relay::new(conn, config("feedback", String::new()), Issuer::hs256(TEST_SECRET, "redress", "redress"), "a");
+        Relay::new(conn, config("feedback", String::new()), Issuer::hs256(TEST_SECRET, "redress", "redress"), "a")
+            .unwrap();
     assert_eq!(relay.run_once().await.unwrap(), 0);
     assert_eq!(relay.pending().await.unwrap(), 1);
 }
 
-backend_tests!(two_relays_deliver_every_row_exactly_once, rows_for_an_unconfigured_peer_wait);
+/// A peer that accepts connections and never says a word.
+async fn hung_peer() -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    addr
+}
+
+async fn a_hung_peer_fails_the_call_within_its_timeout_and_the_row_is_retried(db: TestDb) {
+    let conn = redress_db::connect(&db.config).await.unwrap();
+    redress_db::migrate::<OutboxOnly>(&conn).await.unwrap();
+    let txn = conn.begin().await.unwrap();
+    redress_outbox::enqueue(&txn, vec![message(1, "intake")]).await.unwrap();
+    txn.commit().await.unwrap();
+    let mut config = config("intake", format!("http://{}", hung_peer().await));
+    config.call_timeout_ms = 300;
+    let relay = Relay::new(conn, config, Issuer::hs256(TEST_SECRET, "redress", "redress"), "a").unwrap();
+    // run_once returns (the round is not held by the peer) and the row waits.
+    assert_eq!(relay.run_once().await.unwrap(), 1);
+    assert_eq!(relay.pending().await.unwrap(), 1);
+}
+
+backend_tests!(
+    two_relays_deliver_every_row_exactly_once,
+    rows_for_an_unconfigured_peer_wait,
+    a_hung_peer_fails_the_call_within_its_timeout_and_the_row_is_retried
+);
+
+#[tokio::test]
+async fn a_bad_peer_url_stops_the_start_naming_its_key() {
+    let db = TestDb::sqlite();
+    let conn = redress_db::connect(&db.config).await.unwrap();
+    let issuer = Issuer::hs256(TEST_SECRET, "redress", "redress");
+    let Err(err) = Relay::new(conn, config("resolution", "resolution:50051".into()), issuer, "a") else {
+        panic!("a URL without a scheme was accepted");
+    };
+    assert!(err.to_string().starts_with("outbox.peers.resolution.url: "), "{err}");
+}
+
+/// A resolver the test controls: the addresses a headless Service would have.
+struct Replicas(Mutex<Vec<std::net::SocketAddr>>);
+
+impl redress_outbox::Resolve for Replicas {
+    fn resolve<'a>(
+        &'a self,
+        _host: &'a str,
+        _port: u16,
+    ) -> futures::future::BoxFuture<'a, std::io::Result<Vec<std::net::SocketAddr>>> {
+        let addrs = self.0.lock().unwrap().clone();
+        Box::pin(async move { Ok(addrs) })
+    }
+}
+
+async fn serve_on(counter: Counter, addr: std::net::SocketAddr) {
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(IntakeInternalServiceServer::new(counter))
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+    );
+}
+
+#[tokio::test]
+async fn a_dns_peer_spreads_calls_over_every_replica_and_follows_changes() {
+    use redress_proto::intake::v1::intake_internal_service_client::IntakeInternalServiceClient;
+    // Two replicas on one port, as pods behind a headless Service.
+    let probe = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = probe.local_addr().unwrap().port();
+    drop(probe);
+    let (one, two) = (Counter::default(), Counter::default());
+    let a: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let b: std::net::SocketAddr = format!("127.0.0.2:{port}").parse().unwrap();
+    serve_on(one.clone(), a).await;
+    serve_on(two.clone(), b).await;
+    let replicas = Arc::new(Replicas(Mutex::new(vec![a, b])));
+    let peer = redress_outbox::PeerAddress::parse(&format!("dns:///intake-headless:{port}")).unwrap();
+    let channel = peer.channel_with(replicas.clone(), Duration::from_secs(2), Duration::from_millis(50)).unwrap();
+    let mut client = IntakeInternalServiceClient::new(channel);
+    let call = |client: &mut IntakeInternalServiceClient<tonic::transport::Channel>, i: usize| {
+        let mut client = client.clone();
+        async move {
+            let request = ApplyCaseUpdateRequest { event_id: format!("e-{i}"), ..Default::default() };
+            client.apply_case_update(request).await.is_ok()
+        }
+    };
+    // Both replicas are found before the balancer is ready.
+    assert!(eventually(Duration::from_secs(10), || call(&mut client, 0)).await);
+    for i in 1..200 {
+        assert!(call(&mut client, i).await);
+    }
+    let (to_one, to_two) = (one.0.lock().unwrap().len(), two.0.lock().unwrap().len());
+    assert!(to_one > 0 && to_two > 0, "calls not spread: {to_one} and {to_two}");
+    // The second pod goes away: calls go to the first only.
+    replicas.0.lock().unwrap().retain(|r| *r == a);
+    let before = two.0.lock().unwrap().len();
+    let mut gone = false;
+    for round in 0..100 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let start = two.0.lock().unwrap().len();
+        for i in 0..20 {
+            assert!(call(&mut client, 1_000 + round * 20 + i).await);
+        }
+        if two.0.lock().unwrap().len() == start {
+            gone = true;
+            break;
+        }
+    }
+    assert!(gone, "the removed replica kept receiving calls (had {before})");
+}

@@ -15,7 +15,6 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 pub use limits::{MethodClass, Rate, RateLimits, TenantRates};
 
 use redress_auth::Verifier;
-use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 use tonic::{service::Routes, transport::Server};
@@ -60,9 +59,12 @@ pub struct ServerConfig {
     /// the client to reconnect (GOAWAY): bounds idle connections and spreads
     /// clients over new replicas. 0 = no limit.
     pub max_connection_age_ms: u64,
-    /// How long in-flight requests may finish after a shutdown signal, in
-    /// milliseconds; then the server stops regardless (idle HTTP/2 clients can
-    /// otherwise hold a graceful shutdown open forever).
+    /// The one deadline from a shutdown signal to the exit of the process,
+    /// in milliseconds. In-flight requests and the background workers' rounds
+    /// share it (concurrently) up to [`ServerConfig::drain_deadline`]; the
+    /// rest is for flushing telemetry. Then the process exits regardless (idle
+    /// HTTP/2 clients, hung peers or a hung collector never hold it open).
+    /// Kubernetes' `terminationGracePeriodSeconds` must exceed it plus preStop.
     pub shutdown_grace_ms: u64,
     /// How often the database is probed for the health status, in milliseconds.
     pub health_probe_interval_ms: u64,
@@ -93,6 +95,27 @@ impl Default for ServerConfig {
         }
     }
 }
+
+impl ServerConfig {
+    /// The part of `shutdown_grace_ms` kept for flushing traces and metrics
+    /// after the drain: a quarter, at most two seconds.
+    pub fn flush_reserve(&self) -> Duration {
+        Duration::from_millis((self.shutdown_grace_ms / 4).min(2_000))
+    }
+
+    /// How long requests and workers may drain after a shutdown signal.
+    pub fn drain_deadline(&self) -> Duration {
+        Duration::from_millis(self.shutdown_grace_ms) - self.flush_reserve()
+    }
+
+    /// The whole budget from a shutdown signal to exit.
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_millis(self.shutdown_grace_ms)
+    }
+}
+
+/// How long closing a service's database pool may take at the end of a drain.
+pub const DB_CLOSE_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// The tonic interceptor that authenticates every call of a Redress service
 /// and puts the [`redress_auth::Caller`] into the request's extensions.
@@ -137,8 +160,9 @@ pub struct ServeOptions {
     /// Verifies the bearer token of every call before the limits, which are
     /// kept per verified tenant.
     pub verifier: Arc<Verifier>,
-    /// The database whose reachability decides the health status.
-    pub db: Option<DatabaseConnection>,
+    /// The database whose reachability and schema version decide the health
+    /// status (readiness).
+    pub database: Option<redress_db::Readiness>,
 }
 
 /// A server running in the background.
@@ -148,17 +172,20 @@ pub struct RunningServer {
     shutdown: Option<oneshot::Sender<()>>,
     join: JoinHandle<Result<(), tonic::transport::Error>>,
     probe: JoinHandle<()>,
+    health: Health,
     grace: Duration,
 }
 
 impl RunningServer {
-    /// Stops accepting, lets in-flight requests finish within the grace
+    /// Reports NOT_SERVING (so health watchers and balancers move away),
+    /// stops accepting, lets in-flight requests finish within the grace
     /// period, then stops regardless.
     pub async fn shutdown(mut self) {
+        self.probe.abort();
+        self.health.set(ServingStatus::NotServing).await;
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        self.probe.abort();
         match tokio::time::timeout(self.grace, &mut self.join).await {
             Ok(Ok(Ok(()))) => {}
             Ok(Ok(Err(err))) => tracing::warn!(error = %err, "server stopped with an error"),
@@ -228,10 +255,10 @@ pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> st
         config.max_message_bytes,
     )));
 
+    let health = Health { reporter, names: options.services };
     let probe = tokio::spawn(probe_health(
-        reporter,
-        options.services,
-        options.db,
+        health.clone(),
+        options.database,
         Duration::from_millis(config.health_probe_interval_ms),
     ));
 
@@ -256,13 +283,7 @@ pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> st
     let join = tokio::spawn(server.serve_with_incoming_shutdown(incoming, async {
         let _ = rx.await;
     }));
-    Ok(RunningServer {
-        local_addr,
-        shutdown: Some(tx),
-        join,
-        probe,
-        grace: Duration::from_millis(config.shutdown_grace_ms),
-    })
+    Ok(RunningServer { local_addr, shutdown: Some(tx), join, probe, health, grace: config.drain_deadline() })
 }
 
 /// The health name for liveness probes: SERVING while the process serves at
@@ -270,31 +291,51 @@ pub fn spawn(listener: TcpListener, routes: Routes, options: ServeOptions) -> st
 /// Kubernetes restart every replica.
 pub const LIVENESS_SERVICE: &str = "liveness";
 
-async fn probe_health(
+/// The readiness names of one port: `""` and every served service.
+#[derive(Clone)]
+struct Health {
     reporter: tonic_health::server::HealthReporter,
     names: Vec<String>,
-    db: Option<DatabaseConnection>,
-    interval: Duration,
-) {
-    reporter.set_service_status(LIVENESS_SERVICE, ServingStatus::Serving).await;
-    let mut last = None;
+}
+
+impl Health {
+    async fn set(&self, status: ServingStatus) {
+        self.reporter.set_service_status("", status).await;
+        for name in &self.names {
+            self.reporter.set_service_status(name.as_str(), status).await;
+        }
+    }
+}
+
+/// Keeps readiness true to the database: SERVING only while it answers and
+/// its schema is the one this binary expects. Liveness is SERVING throughout.
+async fn probe_health(health: Health, database: Option<redress_db::Readiness>, interval: Duration) {
+    use redress_db::DatabaseState;
+    health.reporter.set_service_status(LIVENESS_SERVICE, ServingStatus::Serving).await;
+    if database.is_some() {
+        // Not ready until the first check says so.
+        health.set(ServingStatus::NotServing).await;
+    }
+    let mut last: Option<DatabaseState> = None;
     loop {
-        let serving = match &db {
-            Some(db) => redress_db::is_reachable(db).await,
-            None => true,
+        let state = match &database {
+            Some(database) => database.check().await,
+            None => DatabaseState::Ready,
         };
-        if last != Some(serving) {
-            let status = if serving { ServingStatus::Serving } else { ServingStatus::NotServing };
-            if !serving {
-                tracing::warn!("database unreachable; reporting NOT_SERVING");
-            } else if last.is_some() {
-                tracing::info!("database reachable again; reporting SERVING");
+        if last.as_ref() != Some(&state) {
+            match &state {
+                DatabaseState::Ready if last.is_some() => tracing::info!("database ready; reporting SERVING"),
+                DatabaseState::Ready => {}
+                DatabaseState::Unreachable => tracing::warn!("database unreachable; reporting NOT_SERVING"),
+                DatabaseState::SchemaBehind { pending } => tracing::warn!(
+                    pending = pending.len(),
+                    first_pending = %pending.first().map_or("", String::as_str),
+                    "database schema is behind this binary; reporting NOT_SERVING until `migrate` has run"
+                ),
             }
-            reporter.set_service_status("", status).await;
-            for name in &names {
-                reporter.set_service_status(name.as_str(), status).await;
-            }
-            last = Some(serving);
+            let serving = state == DatabaseState::Ready;
+            health.set(if serving { ServingStatus::Serving } else { ServingStatus::NotServing }).await;
+            last = Some(state);
         }
         tokio::time::sleep(interval).await;
     }

@@ -124,7 +124,7 @@ async fn start(mut config: ServerConfig, held: bool) -> TestServer {
                 "redress.feedback.v1.FeedbackInternalService".into(),
             ],
             verifier,
-            db: None,
+            database: None,
         },
     )
     .unwrap();
@@ -329,6 +329,17 @@ async fn one_tenant_cannot_take_the_whole_concurrency_budget_and_internal_calls_
         internal.record_event(request).await.map(|_| Response::new(GetSurveyResponse::default()))
     }));
     assert!(eventually(Duration::from_secs(10), || async { entered.load(Ordering::SeqCst) == 5 }).await);
+    // Every budget is full and public calls are shed, yet probes (a new
+    // connection each, as the kubelet makes them) answer SERVING: a busy pod
+    // is neither restarted nor taken out of the endpoints.
+    let shed = client.get_survey(authed(GetSurveyRequest::default(), &quiet)).await.unwrap_err();
+    assert_eq!(reason(&shed), "SERVER_OVERLOADED");
+    for service in ["liveness", ""].into_iter().cycle().take(40) {
+        let mut health =
+            tonic_health::pb::health_client::HealthClient::new(redress_testkit::channel(t.server.local_addr));
+        let status = health.check(tonic_health::pb::HealthCheckRequest { service: service.into() }).await.unwrap();
+        assert_eq!(status.into_inner().status, tonic_health::pb::health_check_response::ServingStatus::Serving as i32);
+    }
     t.handlers.hold.add_permits(Semaphore::MAX_PERMITS / 2);
     for call in calls {
         assert!(call.await.unwrap().is_ok());
@@ -384,4 +395,19 @@ async fn half_a_preface_is_dropped_after_the_handshake_timeout_and_connections_a
     assert!(back);
     let _ = &mut health;
     t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn readiness_turns_not_serving_when_the_drain_begins() {
+    use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
+    let config = ServerConfig { shutdown_grace_ms: 500, ..ServerConfig::default() };
+    let t = start(config, false).await;
+    let mut health = HealthClient::new(t.channel.clone());
+    let mut watch = health.watch(HealthCheckRequest { service: String::new() }).await.unwrap().into_inner();
+    let first = watch.message().await.unwrap().unwrap();
+    assert_eq!(first.status, ServingStatus::Serving as i32);
+    let drain = tokio::spawn(t.server.shutdown());
+    let next = watch.message().await.unwrap().unwrap();
+    assert_eq!(next.status, ServingStatus::NotServing as i32);
+    drain.await.unwrap();
 }

@@ -87,8 +87,11 @@ macro_rules! service {
 }
 
 /// Runs `S` until SIGTERM/SIGINT, then drains it. Serves the process's
-/// metrics on `server.metrics_listen` when it is set.
-pub async fn run<S: Service>(config: S::Config) -> anyhow::Result<()> {
+/// metrics on `server.metrics_listen` when it is set. Returns the exit
+/// deadline: the signal's time plus `server.shutdown_grace_ms` (what is left
+/// of it is the telemetry flush's).
+pub async fn run<S: Service>(config: S::Config) -> anyhow::Result<tokio::time::Instant> {
+    let grace = S::server(&config).shutdown_grace();
     let metrics_listen = S::server(&config).metrics_listen.clone();
     if !metrics_listen.is_empty() {
         let listener = tokio::net::TcpListener::bind(&metrics_listen)
@@ -99,8 +102,9 @@ pub async fn run<S: Service>(config: S::Config) -> anyhow::Result<()> {
     }
     let service = S::start(config).await?;
     redress_server::shutdown_signal().await;
+    let deadline = tokio::time::Instant::now() + grace;
     service.shutdown().await;
-    Ok(())
+    Ok(deadline)
 }
 
 /// Applies `S`'s migrations and returns.
@@ -153,14 +157,27 @@ pub fn main<S: Service>() -> ExitCode {
         }
     };
     let migrate_only = matches.subcommand_name() == Some("migrate");
+    let flush_reserve = S::server(&config).flush_reserve();
     let result = runtime.block_on(async {
-        let _telemetry = redress_telemetry::init(S::NAME, S::log(&config));
-        let result = if migrate_only { migrate::<S>(&config).await } else { run::<S>(config).await };
+        let telemetry = redress_telemetry::init(S::NAME, S::log(&config));
+        let (result, deadline) = if migrate_only {
+            (migrate::<S>(&config).await, None)
+        } else {
+            match run::<S>(config).await {
+                Ok(deadline) => (Ok(()), Some(deadline)),
+                Err(err) => (Err(err), None),
+            }
+        };
         if let Err(err) = &result {
             tracing::error!(error = format!("{err:#}"), "{binary} failed");
         }
+        let budget = deadline.map_or(flush_reserve, |d| d.saturating_duration_since(tokio::time::Instant::now()));
+        telemetry.shutdown_within(budget);
         result
     });
+    // Blocking tasks still running (a DNS lookup of a hung resolver) must not
+    // hold the exit past the deadline.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -55,17 +55,36 @@ pub struct TelemetryGuard {
     meters: Option<SdkMeterProvider>,
 }
 
+impl TelemetryGuard {
+    /// Flushes and shuts down traces and metrics, concurrently, within
+    /// `budget`: what is not exported by then is dropped, so a hung collector
+    /// never delays the exit beyond the drain deadline.
+    pub fn shutdown_within(mut self, budget: Duration) {
+        let (provider, meters) = (self.provider.take(), self.meters.take());
+        std::thread::scope(|scope| {
+            if let Some(provider) = provider {
+                scope.spawn(move || {
+                    if let Err(err) = provider.shutdown_with_timeout(budget) {
+                        eprintln!("telemetry shutdown failed: {err}");
+                    }
+                });
+            }
+            if let Some(meters) = meters {
+                scope.spawn(move || {
+                    if let Err(err) = meters.shutdown_with_timeout(budget) {
+                        eprintln!("metrics shutdown failed: {err}");
+                    }
+                });
+            }
+        });
+    }
+}
+
 impl Drop for TelemetryGuard {
     fn drop(&mut self) {
-        if let Some(provider) = self.provider.take()
-            && let Err(err) = provider.shutdown_with_timeout(Duration::from_secs(5))
-        {
-            eprintln!("telemetry shutdown failed: {err}");
-        }
-        if let Some(meters) = self.meters.take()
-            && let Err(err) = meters.shutdown_with_timeout(Duration::from_secs(2))
-        {
-            eprintln!("metrics shutdown failed: {err}");
+        let guard = TelemetryGuard { provider: self.provider.take(), meters: self.meters.take() };
+        if guard.provider.is_some() || guard.meters.is_some() {
+            guard.shutdown_within(Duration::from_secs(2));
         }
     }
 }

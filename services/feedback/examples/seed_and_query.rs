@@ -332,7 +332,8 @@ async fn main() -> anyhow::Result<()> {
     // In process: the handler itself (query, fold, figures, encode-free), as
     // the service runs it, without the network.
     let db = redress_db::connect(&config.database).await?;
-    let relay = Relay::new(db.clone(), config.outbox.clone(), Issuer::hs256("bench", "redress", "redress"), "feedback");
+    let relay = Relay::new(db.clone(), config.outbox.clone(), Issuer::hs256("bench", "redress", "redress"), "feedback")
+        .expect("valid peers");
     let api = FeedbackApi::new(db.clone(), relay, PageTokens::new(b"bench"), Arc::new(config.clone()));
     let service = PublicService(Arc::new(api));
     let caller =

@@ -52,8 +52,8 @@ impl Feedback {
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
-        let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
-        let drain = Duration::from_millis(config.server.shutdown_grace_ms);
+        let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
+        let drain = config.server.drain_deadline();
         let relay_worker = relay.spawn();
         let follow_ups = FollowUps::new(db.clone(), Arc::clone(&relay));
         let follow_up_worker = follow_ups.spawn(Duration::from_millis(config.follow_up_interval_ms.max(100)));
@@ -85,7 +85,7 @@ impl Feedback {
                     "redress.feedback.v1.FeedbackService".into(),
                     "redress.feedback.v1.FeedbackInternalService".into(),
                 ],
-                db: Some(db.clone()),
+                database: Some(redress_db::Readiness::new::<Migrator>(db.clone())),
             },
         )?;
         tracing::info!(addr = %server.local_addr, "feedback serving");
@@ -115,10 +115,10 @@ impl Feedback {
 
     /// Graceful stop: in-flight requests finish and the background workers
     /// end their round, concurrently, within the one drain deadline
-    /// (`server.shutdown_grace_ms`); then the database closes.
+    /// ([`redress_server::ServerConfig::drain_deadline`]); then the database closes.
     pub async fn shutdown(self) {
         tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
-        let _ = self.db.close().await;
+        let _ = tokio::time::timeout(redress_server::DB_CLOSE_TIMEOUT, self.db.close()).await;
     }
 
     /// Stops at once, mid-round, as a crash would (fault tests).

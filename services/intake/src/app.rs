@@ -57,7 +57,7 @@ impl Intake {
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
-        let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
+        let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let workers = vec![relay.spawn()];
 
         let api = Arc::new(IntakeApi::new(
@@ -87,11 +87,11 @@ impl Intake {
                     "redress.intake.v1.IntakeService".into(),
                     "redress.intake.v1.IntakeInternalService".into(),
                 ],
-                db: Some(db.clone()),
+                database: Some(redress_db::Readiness::new::<Migrator>(db.clone())),
             },
         )?;
         tracing::info!(addr = %server.local_addr, "intake serving");
-        let drain = std::time::Duration::from_millis(config.server.shutdown_grace_ms);
+        let drain = config.server.drain_deadline();
         Ok(Intake { server, workers, drain, relay, db })
     }
 
@@ -112,10 +112,10 @@ impl Intake {
 
     /// Graceful stop: in-flight requests finish and the background workers
     /// end their round, concurrently, within the one drain deadline
-    /// (`server.shutdown_grace_ms`); then the database closes.
+    /// ([`redress_server::ServerConfig::drain_deadline`]); then the database closes.
     pub async fn shutdown(self) {
         tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
-        let _ = self.db.close().await;
+        let _ = tokio::time::timeout(redress_server::DB_CLOSE_TIMEOUT, self.db.close()).await;
     }
 
     /// Stops at once, mid-round, as a crash would (fault tests).

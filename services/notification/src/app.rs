@@ -94,11 +94,11 @@ impl Notification {
                     "redress.notification.v1.NotificationService".into(),
                     "redress.notification.v1.NotificationInternalService".into(),
                 ],
-                db: Some(db.clone()),
+                database: Some(redress_db::Readiness::new::<Migrator>(db.clone())),
             },
         )?;
         tracing::info!(addr = %server.local_addr, "notification serving");
-        let drain = std::time::Duration::from_millis(config.server.shutdown_grace_ms);
+        let drain = config.server.drain_deadline();
         Ok(Notification { server, workers, drain, sender, db })
     }
 
@@ -119,10 +119,10 @@ impl Notification {
 
     /// Graceful stop: in-flight requests finish and the background workers
     /// end their round, concurrently, within the one drain deadline
-    /// (`server.shutdown_grace_ms`); then the database closes.
+    /// ([`redress_server::ServerConfig::drain_deadline`]); then the database closes.
     pub async fn shutdown(self) {
         tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
-        let _ = self.db.close().await;
+        let _ = tokio::time::timeout(redress_server::DB_CLOSE_TIMEOUT, self.db.close()).await;
     }
 
     /// Stops at once, mid-round, as a crash would (fault tests).

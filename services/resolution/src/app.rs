@@ -63,7 +63,7 @@ impl Resolution {
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
-        let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME);
+        let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let relay_worker = relay.spawn();
 
         let api = Arc::new(ResolutionApi::new(
@@ -98,12 +98,12 @@ impl Resolution {
                     "redress.resolution.v1.ResolutionService".into(),
                     "redress.resolution.v1.ResolutionInternalService".into(),
                 ],
-                db: Some(db.clone()),
+                database: Some(redress_db::Readiness::new::<Migrator>(db.clone())),
             },
         )?;
         tracing::info!(addr = %server.local_addr, "resolution serving");
         let workers = std::iter::once(relay_worker).chain(sweeper_worker).collect();
-        let drain = std::time::Duration::from_millis(config.server.shutdown_grace_ms);
+        let drain = config.server.drain_deadline();
         Ok(Resolution { server, workers, drain, relay, sweeper, db })
     }
 
@@ -129,10 +129,10 @@ impl Resolution {
 
     /// Graceful stop: in-flight requests finish and the background workers
     /// end their round, concurrently, within the one drain deadline
-    /// (`server.shutdown_grace_ms`); then the database closes.
+    /// ([`redress_server::ServerConfig::drain_deadline`]); then the database closes.
     pub async fn shutdown(self) {
         tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
-        let _ = self.db.close().await;
+        let _ = tokio::time::timeout(redress_server::DB_CLOSE_TIMEOUT, self.db.close()).await;
     }
 
     /// Stops at once, mid-round, as a crash would (fault tests).
