@@ -50,8 +50,27 @@ async fn assert_no_idle_transactions(blocker: &DatabaseConnection) {
     assert!(clean, "{} connection(s) left idle in transaction", count().await);
 }
 
-/// The write went through: a retry replays it, and the service still reads.
-async fn assert_written_and_usable(t: &mut TestIntake, request: SubmitComplaintRequest) {
+/// The write went through: it commits on its own (polled, within a bounded
+/// deadline: the server finishes it after the client left), a retry then
+/// replays it, and the service still reads.
+async fn assert_written_and_usable(t: &mut TestIntake, blocker: &DatabaseConnection, request: SubmitComplaintRequest) {
+    let player = request.player.as_ref().map(|p| p.player_id.clone()).unwrap_or_default();
+    let committed = || async {
+        let row = blocker
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT count(*) AS n FROM complaints WHERE player_id = $1",
+                [player.clone().into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap() == 1
+    };
+    assert!(
+        redress_testkit::eventually(Duration::from_secs(10), committed).await,
+        "the cut-short write never committed"
+    );
     let again = t.client.submit_complaint(t.req(request)).await.unwrap().into_inner();
     assert!(again.replayed, "the cut-short write did not complete");
     let listed = t.client.list_complaints(t.req(ListComplaintsRequest::default())).await.unwrap().into_inner();
@@ -83,7 +102,7 @@ async fn a_write_cut_short_by_its_client_completes_and_leaves_no_transaction_ope
         let lock = block_inserts(&blocker).await;
         submit_cut_short(&mut t, cut.clone()).await;
         lock.rollback().await.unwrap();
-        assert_written_and_usable(&mut t, cut).await;
+        assert_written_and_usable(&mut t, &blocker, cut).await;
         assert_no_idle_transactions(&blocker).await;
 
         // Cut during COMMIT: a deferred trigger waits on a lock the test holds.
@@ -101,7 +120,7 @@ async fn a_write_cut_short_by_its_client_completes_and_leaves_no_transaction_ope
         let cut = withdrawal_complaint("cut-mid-commit", "p-2", "w-2");
         submit_cut_short(&mut t, cut.clone()).await;
         hold.rollback().await.unwrap();
-        assert_written_and_usable(&mut t, cut).await;
+        assert_written_and_usable(&mut t, &blocker, cut).await;
         assert_no_idle_transactions(&blocker).await;
         blocker.execute_unprepared("DROP TRIGGER test_hold_commit ON complaints").await.unwrap();
     }

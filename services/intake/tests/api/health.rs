@@ -1,5 +1,6 @@
-//! gRPC health follows the database: SERVING while it answers, NOT_SERVING
-//! while it does not, SERVING again when it is back.
+//! gRPC health follows the database: SERVING while it answers with the
+//! schema this binary expects, NOT_SERVING while it does not answer or was
+//! never migrated, SERVING again when it is back or migrated.
 
 use std::time::Duration;
 
@@ -30,7 +31,28 @@ async fn health_reports_serving_with_a_reachable_database(db: TestDb) {
     t.intake.shutdown().await;
 }
 
-backend_tests!(health_reports_serving_with_a_reachable_database);
+async fn an_unmigrated_database_is_not_serving_until_migrate_has_run(db: TestDb) {
+    let mut cfg = config(&db, None);
+    cfg.database.migrate_on_start = false;
+    cfg.server.health_probe_interval_ms = 100;
+    let t = TestIntake::start_with(cfg).await;
+    let health = HealthClient::new(redress_testkit::channel(t.intake.local_addr()));
+    assert!(becomes(&health, ServingStatus::NotServing).await);
+    assert_eq!(status(&health, "").await, Some(ServingStatus::NotServing));
+    assert_eq!(status(&health, redress_server::LIVENESS_SERVICE).await, Some(ServingStatus::Serving));
+    // What the migration Job (or init container) does.
+    let conn = redress_db::connect(&db.config).await.unwrap();
+    redress_db::migrate::<redress_intake::store::migration::Migrator>(&conn).await.unwrap();
+    assert!(becomes(&health, ServingStatus::Serving).await, "SERVING once migrated");
+    assert_eq!(status(&health, "").await, Some(ServingStatus::Serving));
+    let _ = conn.close().await;
+    t.intake.shutdown().await;
+}
+
+backend_tests!(
+    health_reports_serving_with_a_reachable_database,
+    an_unmigrated_database_is_not_serving_until_migrate_has_run
+);
 
 /// Only PostgreSQL can be taken away from a running process and given back.
 mod pg_outage {
