@@ -60,31 +60,49 @@ impl TelemetryGuard {
     /// `budget`: what is not exported by then is dropped, so a hung collector
     /// never delays the exit beyond the drain deadline.
     pub fn shutdown_within(mut self, budget: Duration) {
-        let (provider, meters) = (self.provider.take(), self.meters.take());
-        std::thread::scope(|scope| {
-            if let Some(provider) = provider {
-                scope.spawn(move || {
-                    if let Err(err) = provider.shutdown_with_timeout(budget) {
-                        eprintln!("telemetry shutdown failed: {err}");
-                    }
-                });
-            }
-            if let Some(meters) = meters {
-                scope.spawn(move || {
-                    if let Err(err) = meters.shutdown_with_timeout(budget) {
-                        eprintln!("metrics shutdown failed: {err}");
-                    }
-                });
-            }
-        });
+        shutdown_providers(self.provider.take(), self.meters.take(), budget);
     }
 }
 
 impl Drop for TelemetryGuard {
     fn drop(&mut self) {
-        let guard = TelemetryGuard { provider: self.provider.take(), meters: self.meters.take() };
-        if guard.provider.is_some() || guard.meters.is_some() {
-            guard.shutdown_within(Duration::from_secs(2));
+        shutdown_providers(self.provider.take(), self.meters.take(), Duration::from_secs(2));
+    }
+}
+
+/// Shuts the providers down on threads of their own and waits for them at
+/// most `budget`. The SDK's own timeouts do not bound everything (a periodic
+/// metric reader waits for its export timeout whatever it is given), so a
+/// shutdown still running at the deadline is left behind: the process exits.
+fn shutdown_providers(provider: Option<SdkTracerProvider>, meters: Option<SdkMeterProvider>, budget: Duration) {
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let mut running = 0;
+    if let Some(provider) = provider {
+        let done = done.clone();
+        running += 1;
+        std::thread::spawn(move || {
+            if let Err(err) = provider.shutdown_with_timeout(budget) {
+                eprintln!("telemetry shutdown failed: {err}");
+            }
+            let _ = done.send(());
+        });
+    }
+    if let Some(meters) = meters {
+        let done = done.clone();
+        running += 1;
+        std::thread::spawn(move || {
+            if let Err(err) = meters.shutdown_with_timeout(budget) {
+                eprintln!("metrics shutdown failed: {err}");
+            }
+            let _ = done.send(());
+        });
+    }
+    let deadline = std::time::Instant::now() + budget;
+    for _ in 0..running {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if finished.recv_timeout(left).is_err() {
+            eprintln!("telemetry not flushed within {} ms; exiting without it", budget.as_millis());
+            return;
         }
     }
 }

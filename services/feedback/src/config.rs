@@ -27,7 +27,8 @@ pub struct FeedbackConfig {
     /// Secret that signs page tokens. Empty: derived from the auth secret.
     pub page_token_secret: Secret,
     /// Where the casino shows surveys; the invitation links to
-    /// `{survey_base_url}?token={token}`.
+    /// `{survey_base_url}?token={token}`. Each brand usually has its own:
+    /// `tenants.<id>.survey_base_url` overrides it.
     pub survey_base_url: String,
     /// Tenant defaults, overridable per tenant in `tenants`.
     pub defaults: TenantSettings,
@@ -75,9 +76,16 @@ pub struct TenantOverrides {
     pub recurring_min_count: Option<i32>,
     pub spike_factor: Option<f64>,
     pub language_code: Option<String>,
+    /// This brand's survey page; unset uses the top-level `survey_base_url`.
+    pub survey_base_url: Option<String>,
 }
 
 impl FeedbackConfig {
+    /// Where `tenant`'s players answer surveys.
+    pub fn survey_base_url(&self, tenant: &str) -> &str {
+        self.tenants.get(tenant).and_then(|o| o.survey_base_url.as_deref()).unwrap_or(&self.survey_base_url)
+    }
+
     /// The effective settings of `tenant`.
     pub fn tenant(&self, tenant: &str) -> TenantSettings {
         let d = &self.defaults;
@@ -138,5 +146,14 @@ mod tests {
         assert_eq!(config.tenant("a").follow_up_days, 3);
         assert_eq!(config.tenant("a").survey_expire_days, 14);
         assert_eq!(config.tenant("b"), TenantSettings::default());
+    }
+
+    #[test]
+    fn each_brand_can_have_its_own_survey_page() {
+        let mut config = FeedbackConfig::default();
+        let page = Some("https://casino-a.example/feedback".to_owned());
+        config.tenants.insert("a".into(), TenantOverrides { survey_base_url: page, ..Default::default() });
+        assert_eq!(config.survey_base_url("a"), "https://casino-a.example/feedback");
+        assert_eq!(config.survey_base_url("b"), "https://casino.example/survey");
     }
 }

@@ -63,7 +63,16 @@ impl Notification {
                 tracing::info!(dir = %config.email.file_dir.display(), "e-mail is written as .eml files, not sent")
             }
             EmailTransport::Smtp => {
-                tracing::info!(host = %config.email.smtp_host, port = config.email.smtp_port, "e-mail goes out over smtp")
+                if config.email.smtp_tls != crate::config::SmtpTls::None {
+                    // A CA file that cannot be read stops the start, not every send.
+                    crate::delivery::email::tls_parameters(&config.email).map_err(anyhow::Error::msg)?;
+                }
+                tracing::info!(
+                    host = %config.email.smtp_host,
+                    port = config.email.smtp_port,
+                    tls = ?config.email.smtp_tls,
+                    "e-mail goes out over smtp"
+                )
             }
         }
 

@@ -96,8 +96,11 @@ pub struct EmailConfig {
     pub smtp_tls: SmtpTls,
     /// SMTP user name; empty sends without authentication.
     pub smtp_username: String,
-    /// SMTP password.
+    /// SMTP password (or `{ file = "/run/secrets/…" }`).
     pub smtp_password: Secret,
+    /// A PEM file of extra root certificates trusted for the relay's TLS
+    /// (a private relay's CA); the public roots are always trusted.
+    pub smtp_ca_file: Option<PathBuf>,
     /// Deadline of one SMTP conversation, in milliseconds. Keep it well below
     /// `delivery.lease_ms`, so no other replica takes over a send in flight.
     pub smtp_timeout_ms: u64,
@@ -114,6 +117,7 @@ impl Default for EmailConfig {
             smtp_tls: SmtpTls::Starttls,
             smtp_username: String::new(),
             smtp_password: Secret::default(),
+            smtp_ca_file: None,
             smtp_timeout_ms: 20_000,
         }
     }

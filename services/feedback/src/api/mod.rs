@@ -392,7 +392,7 @@ impl FeedbackApi {
                     complaint: &req.complaint,
                     complaint_reference: &req.complaint_reference,
                     token,
-                    url: outbox::survey_url(&self.config.survey_base_url, token),
+                    url: outbox::survey_url(self.config.survey_base_url(tenant), token),
                     expire_at: row.expire_at,
                 },
             ));

@@ -10,7 +10,7 @@ use lettre::{
     message::{Mailbox, MultiPart, SinglePart, header::ContentType},
     transport::smtp::{
         authentication::{Credentials, Mechanism},
-        client::{AsyncSmtpConnection, TlsParameters},
+        client::{AsyncSmtpConnection, Certificate, TlsParameters},
         extension::ClientId,
     },
 };
@@ -98,7 +98,7 @@ async fn write_file(config: &EmailConfig, notification_id: &str, bytes: &[u8]) -
 async fn smtp(config: &EmailConfig, bytes: &[u8], envelope: &Envelope, timeout: Duration) -> Outcome {
     let hello = ClientId::default();
     let host = config.smtp_host.as_str();
-    let tls = || TlsParameters::new(host.to_owned()).map_err(|e| format!("tls setup: {e}"));
+    let tls = || tls_parameters(config);
     let wrapper = match config.smtp_tls {
         SmtpTls::Tls => match tls() {
             Ok(params) => Some(params),
@@ -143,6 +143,17 @@ async fn smtp(config: &EmailConfig, bytes: &[u8], envelope: &Envelope, timeout: 
             failure(&err)
         }
     }
+}
+
+/// TLS towards the relay: the public roots plus `email.smtp_ca_file`.
+pub fn tls_parameters(config: &EmailConfig) -> Result<TlsParameters, String> {
+    let mut builder = TlsParameters::builder(config.smtp_host.clone());
+    if let Some(path) = &config.smtp_ca_file {
+        let pem = std::fs::read(path).map_err(|e| format!("email.smtp_ca_file {}: {e}", path.display()))?;
+        let roots = Certificate::from_pem(&pem).map_err(|e| format!("email.smtp_ca_file {}: {e}", path.display()))?;
+        builder = builder.add_root_certificate(roots);
+    }
+    builder.build_rustls().map_err(|e| format!("tls setup: {e}"))
 }
 
 fn failure(err: &lettre::transport::smtp::Error) -> Outcome {
