@@ -85,14 +85,19 @@ def eddsa_token(key, kid: str, tenant: str, roles: list[str]) -> str:
     return f"{signing_input}.{b64(key.sign(signing_input.encode()))}"
 
 
-def self_signed_cert(tmp: str) -> tuple[str, str]:
-    cert, key = os.path.join(tmp, "smtp.crt"), os.path.join(tmp, "smtp.key")
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", cert],
-        check=True, capture_output=True,
-    )
-    return cert, key
+def private_relay_cert(tmp: str) -> tuple[str, str, str]:
+    """A private CA and the relay's certificate for `localhost`, signed by it:
+    (ca.crt, relay.crt, relay.key)."""
+    ca_crt, ca_key = os.path.join(tmp, "ca.crt"), os.path.join(tmp, "ca.key")
+    crt, key, csr = os.path.join(tmp, "relay.crt"), os.path.join(tmp, "relay.key"), os.path.join(tmp, "relay.csr")
+    ext = os.path.join(tmp, "relay.ext")
+    with open(ext, "w") as f:
+        f.write("basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n")
+    run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=Redress test relay CA", "-keyout", ca_key, "-out", ca_crt)
+    run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", key, "-out", csr)
+    run("x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial", "-days", "1", "-extfile", ext, "-out", crt)
+    return ca_crt, crt, key
 
 
 def start_smtp(cert: str, key: str):
@@ -164,15 +169,21 @@ def main() -> None:
                 return f.read()
         return uuid.uuid4().hex + "\n"
 
-    env = {}
-    for c in containers:
+    def container_env(c: dict) -> dict:
+        env = {}
         for src in c.get("envFrom", []):
             env.update(config_maps[src["configMapRef"]["name"]])
         for e in c.get("env", []):
             if "value" in e:
                 env[e["name"]] = e["value"]
+        return env
+
+    server_spec = next(c for c in pod["containers"] if c["name"] == "server")
+    env = container_env(server_spec)
+    values = [v for c in containers for v in container_env(c).values()]
+    values += [open(os.path.join(root, f)).read() for root, _, files in os.walk(tmp) for f in files if f.endswith(".toml")]
     referenced = set()
-    for value in list(env.values()) + [open(os.path.join(root, f)).read() for root, _, files in os.walk(tmp) for f in files if f.endswith(".toml")]:
+    for value in values:
         for path in mounts:
             referenced.update(re.findall(re.escape(path) + r"/[\w.\-]+", value))
     for path in referenced:
@@ -181,7 +192,7 @@ def main() -> None:
             with open(tmp + path, "w") as f:
                 f.write(secret_content(path))
 
-    cert, key = self_signed_cert(tmp)
+    ca, cert, key = private_relay_cert(tmp)
     controller, inbox, smtp_port = start_smtp(cert, key)
     port = free_port()
     run_env = {k: relocate(v) for k, v in env.items()}
@@ -191,23 +202,22 @@ def main() -> None:
         "REDRESS_NOTIFICATION__SERVER__METRICS_LISTEN": "",
         "REDRESS_NOTIFICATION__EMAIL__SMTP_HOST": "localhost",
         "REDRESS_NOTIFICATION__EMAIL__SMTP_PORT": str(smtp_port),
-        "REDRESS_NOTIFICATION__EMAIL__SMTP_CA_FILE": cert,
+        "REDRESS_NOTIFICATION__EMAIL__SMTP_CA_FILE": ca,
     })
     assert run_env["REDRESS_NOTIFICATION__EMAIL__SMTP_TLS"] == "starttls", "prod must use STARTTLS"
     assert run_env["REDRESS_NOTIFICATION__AUTH__ALLOW_HS256"] == "false", "prod must refuse HS256"
 
     # The init container's migration, then the server.
-    init_env = {k: v for k, v in run_env.items()}
     for c in pod.get("initContainers", []):
-        for e in c.get("env", []):
-            if "value" in e:
-                init_env[e["name"]] = relocate(e["value"])
+        init_env = {k: relocate(v) for k, v in container_env(c).items()}
+        init_env["PATH"] = os.environ.get("PATH", "")
         subprocess.run([binary] + c.get("args", []), env=init_env, check=True, timeout=120)
     log = open(os.path.join(tmp, "notification.log"), "w")
     server = subprocess.Popen([binary, "serve"], env=run_env, stdout=log, stderr=subprocess.STDOUT)
     try:
         import grpc
 
+        os.makedirs(os.path.join(tmp, "stubs"))
         generate_stubs(os.path.join(tmp, "stubs"))
         from redress.common.v1 import common_pb2
         from redress.notification.v1 import notification_pb2, notification_pb2_grpc
@@ -229,7 +239,7 @@ def main() -> None:
             metadata=[("authorization", f"Bearer {token}")],
             timeout=10,
         )
-        print("accepted:", notification_pb2.NotificationState.Name(reply.notification.state))
+        assert reply.notification.name, reply
         deadline = time.time() + 60
         while not inbox.messages and time.time() < deadline:
             time.sleep(0.2)
