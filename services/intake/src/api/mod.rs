@@ -422,6 +422,10 @@ impl IntakeApi {
         let tenant = caller.tenant.clone();
         let (response, _) = self
             .keyed_write(&tenant, "AddPlayerMessage", &req.request_id, &key, async |txn| {
+                // The status decides, so it is read again under a lock.
+                let row = store::lock_complaint(txn, &tenant, &row.id)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found(&req.complaint))?;
                 let status = status_of(&row);
                 if !domain::accepts_messages(status) {
                     return Err(ApiError::failed_precondition(
@@ -489,6 +493,10 @@ impl IntakeApi {
         let tenant = caller.tenant.clone();
         let (response, _) = self
             .keyed_write(&tenant, "SubmitPlayerDecision", &req.request_id, &key, async |txn| {
+                // The status decides, so it is read again under a lock.
+                let row = store::lock_complaint(txn, &tenant, &row.id)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found(&req.complaint))?;
                 let status = status_of(&row);
                 if status != ComplaintStatus::ResolutionProposed {
                     return Err(ApiError::failed_precondition(

@@ -95,6 +95,24 @@ pub async fn find_complaint<C: ConnectionTrait>(
     complaint::Entity::find_by_id(id.to_owned()).filter(complaint::Column::TenantId.eq(tenant)).one(c).await
 }
 
+/// Reads a complaint inside a write and, on PostgreSQL, holds a share lock
+/// on its row until the transaction ends: a status change committed by a
+/// concurrent request is waited for and seen, and none can commit between
+/// this read and the write that depends on it. (SQLite runs one transaction
+/// at a time.)
+pub async fn lock_complaint(
+    txn: &sea_orm::DatabaseTransaction,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<complaint::Model>, DbErr> {
+    let query = complaint::Entity::find_by_id(id.to_owned()).filter(complaint::Column::TenantId.eq(tenant));
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        query.lock_shared().one(txn).await
+    } else {
+        query.one(txn).await
+    }
+}
+
 /// The open, original complaint of the same player about the same transaction.
 pub async fn find_open_duplicate<C: ConnectionTrait>(
     c: &C,

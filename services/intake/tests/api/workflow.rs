@@ -186,3 +186,63 @@ async fn players_write_decide_and_withdraw(db: TestDb) {
 }
 
 backend_tests!(resolution_updates_the_status_the_player_sees, players_write_decide_and_withdraw);
+
+/// A status change that commits while a player's message is being written:
+/// the message waits for it and sees it. Only PostgreSQL runs transactions
+/// side by side (SQLite runs one at a time, so there is no race to lose).
+mod pg_race {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_message_racing_a_withdrawal_sees_it_and_is_refused() {
+        if redress_testkit::postgres_skipped() {
+            eprintln!("SKIPPED (REDRESS_TEST_POSTGRES=skip): a_message_racing_a_withdrawal_sees_it_and_is_refused");
+            return;
+        }
+        let db = TestDb::postgres().await;
+        let mut t = TestIntake::start(&db).await;
+        let c = submit(&mut t, "race").await;
+        let id = c.name.trim_start_matches("complaints/").to_owned();
+        // Another request withdraws the complaint and has not committed yet.
+        let other = redress_db::connect(&db.config).await.unwrap();
+        let withdrawal = other.begin().await.unwrap();
+        withdrawal
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "UPDATE complaints SET status = 'COMPLAINT_STATUS_WITHDRAWN', version = version + 1 WHERE id = $1",
+                [id.into()],
+            ))
+            .await
+            .unwrap();
+        let message = AddPlayerMessageRequest {
+            complaint: c.name.clone(),
+            request_id: "m-race".into(),
+            channel: Channel::LiveChat.into(),
+            body: "Any news?".into(),
+        };
+        let mut client = t.client.clone();
+        let request = t.req(message);
+        let sent = tokio::spawn(async move { client.add_player_message(request).await });
+        // The message must wait on the row, not decide on the status it read.
+        let waiting = redress_testkit::eventually(std::time::Duration::from_secs(10), || async {
+            let row = other
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT count(*) AS n FROM pg_locks WHERE NOT granted",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get::<i64>("", "n").unwrap() > 0 || sent.is_finished()
+        })
+        .await;
+        assert!(waiting);
+        withdrawal.commit().await.unwrap();
+        let err = sent.await.unwrap().unwrap_err();
+        assert_eq!(err.code(), Code::FailedPrecondition, "{err:?}");
+        let _ = other.close().await;
+        t.intake.shutdown().await;
+    }
+}
