@@ -364,10 +364,9 @@ impl NotificationApi {
         let mut rows = store::list_notifications(&self.db, &caller.tenant, &filter, after.as_deref(), size + 1).await?;
         let next_page_token =
             self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter_key, |last| last.id.clone());
-        let mut notifications = Vec::with_capacity(rows.len());
-        for row in &rows {
-            notifications.push(self.to_proto(&self.db, row).await?);
-        }
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let last = store::last_attempts(&self.db, &ids).await?;
+        let notifications = rows.iter().map(|row| convert::notification(row, last.get(&row.id))).collect();
         Ok(ListNotificationsResponse { notifications, next_page_token })
     }
 

@@ -138,6 +138,26 @@ pub async fn last_attempt<C: ConnectionTrait>(c: &C, notification_id: &str) -> R
         .await
 }
 
+/// The latest attempt of each of `notification_ids`, in one query (a list
+/// page must not cost a query per row).
+pub async fn last_attempts<C: ConnectionTrait>(
+    c: &C,
+    notification_ids: &[String],
+) -> Result<std::collections::HashMap<String, attempt::Model>, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait as _, Query};
+    if notification_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let latest = Query::select()
+        .expr(Expr::col(attempt::Column::Id).max())
+        .from(attempt::Entity)
+        .and_where(Expr::col(attempt::Column::NotificationId).is_in(notification_ids.iter().cloned()))
+        .group_by_col(attempt::Column::NotificationId)
+        .to_owned();
+    let rows = attempt::Entity::find().filter(Expr::col(attempt::Column::Id).in_subquery(latest)).all(c).await?;
+    Ok(rows.into_iter().map(|a| (a.notification_id.clone(), a)).collect())
+}
+
 /// An attempt by id.
 pub async fn find_attempt<C: ConnectionTrait>(c: &C, id: &str) -> Result<Option<attempt::Model>, DbErr> {
     attempt::Entity::find_by_id(id.to_owned()).one(c).await

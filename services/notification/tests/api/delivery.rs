@@ -161,6 +161,9 @@ async fn after_max_attempts_a_dead_letter_is_listed_and_a_redrive_delivers_it(db
         .notifications;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].name, n.name);
+    // The page carries each notification's latest attempt (one query per page).
+    assert_eq!(listed[0].last_attempt, dead.last_attempt);
+    assert_eq!(listed[0].last_attempt.as_ref().map(|a| a.attempt_number), Some(3));
 
     let redrive = RedriveNotificationRequest {
         name: n.name.clone(),
