@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateResolutionTables),
             Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
             Box::new(redress_outbox::migration::CreateOutbox),
+            Box::new(IndexCasesByAssigneeAndPlayer),
         ]
     }
 }
@@ -217,6 +218,44 @@ impl MigrationTrait for CreateResolutionTables {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [Cases::Table.into_iden(), CaseEvents::Table.into_iden(), Macros::Table.into_iden()] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// "My cases" and "this player's cases" in queue order, without a scan of the
+/// tenant's cases.
+struct IndexCasesByAssigneeAndPlayer;
+
+impl MigrationName for IndexCasesByAssigneeAndPlayer {
+    fn name(&self) -> &str {
+        "m20261201_000001_index_cases_by_assignee_and_player"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for IndexCasesByAssigneeAndPlayer {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (name, by) in [("cases_assignee_queue", Cases::Assignee), ("cases_player_queue", Cases::PlayerId)] {
+            let index = Index::create()
+                .name(name)
+                .table(Cases::Table)
+                .if_not_exists()
+                .col(Cases::TenantId)
+                .col(by)
+                .col(Cases::DueAt)
+                .col(Cases::PriorityRank)
+                .col(Cases::CreatedAt)
+                .col(Cases::Id)
+                .to_owned();
+            manager.create_index(index).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for name in ["cases_assignee_queue", "cases_player_queue"] {
+            manager.drop_index(Index::drop().name(name).table(Cases::Table).to_owned()).await?;
         }
         Ok(())
     }

@@ -172,3 +172,32 @@ async fn the_follow_up_view_lists_flagged_resolved_cases(db: TestDb) {
 }
 
 backend_tests!(the_queue_lists_the_nearest_deadline_first, the_follow_up_view_lists_flagged_resolved_cases);
+
+/// "My cases" and "this player's cases" walk an index in queue order
+/// instead of scanning the tenant's cases (SQLite's plan is deterministic;
+/// PostgreSQL's depends on table statistics).
+#[tokio::test]
+async fn cases_by_assignee_or_player_are_listed_from_an_index() {
+    use sea_orm::ConnectionTrait;
+    let db = redress_testkit::TestDb::sqlite();
+    let conn = redress_db::connect(&db.config).await.unwrap();
+    redress_db::migrate::<redress_resolution::store::migration::Migrator>(&conn).await.unwrap();
+    for (column, index) in [("assignee", "cases_assignee_queue"), ("player_id", "cases_player_queue")] {
+        let plan = conn
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                format!(
+                    "EXPLAIN QUERY PLAN SELECT * FROM cases WHERE tenant_id = 't' AND {column} = 'x' \
+                     ORDER BY due_at, priority_rank, created_at, id LIMIT 50"
+                ),
+            ))
+            .await
+            .unwrap();
+        let text: Vec<String> = plan.iter().filter_map(|r| r.try_get::<String>("", "detail").ok()).collect();
+        assert!(text.iter().any(|d| d.contains(index)), "{column}: {text:?}");
+        assert!(
+            !text.iter().any(|d| d.contains("TEMP B-TREE")),
+            "{column} sorts instead of walking the index: {text:?}"
+        );
+    }
+}
