@@ -167,16 +167,22 @@ async fn the_scrape_endpoint_shows_deliveries_deadlines_open_cases_and_pools() {
         "acknowledgment breaches",
     );
     check(
-        sum(&t, "redress_resolution_deadline_warnings_total", &["jurisdiction=\"PL\"", "clock=\"acknowledge\"", "threshold=\"75\""])
-            == 3.0,
+        sum(
+            &t,
+            "redress_resolution_deadline_warnings_total",
+            &["jurisdiction=\"PL\"", "clock=\"acknowledge\"", "threshold=\"75\""],
+        ) == 3.0,
         "three acknowledgment clocks past 75 %",
     );
     check(sum(&t, "redress_resolution_deemed_acceptances_total", &["jurisdiction=\"PL\""]) == 3.0, "deemed");
     check(sum(&t, "redress_resolution_cases_open", &[]) == 3.0, "three open cases");
     check(sum(&t, "redress_resolution_cases_open", &["queue=\"escalations\""]) == 3.0, "all escalated");
     check(
-        sum(&t, "rpc_server_duration_milliseconds_count", &["rpc_method=\"SubmitComplaint\"", "rpc_grpc_status_code=\"0\""])
-            == 3.0,
+        sum(
+            &t,
+            "rpc_server_duration_milliseconds_count",
+            &["rpc_method=\"SubmitComplaint\"", "rpc_grpc_status_code=\"0\""],
+        ) == 3.0,
         "three submissions",
     );
     for pool in ["intake", "resolution", "notification", "feedback"] {

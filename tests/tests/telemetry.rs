@@ -2,8 +2,8 @@
 //! and exporting to an OTLP receiver inside the test: the four services run
 //! as separate servers in this process, each exporting its spans under its
 //! own `service.name` (as `redress dev` does). A complaint is filed, resolved
-//! and its survey answered, each step by a caller that sends a W3C
-//! `traceparent`; then:
+//! and its survey answered (on SQLite, then on PostgreSQL), each step by a
+//! caller that sends a W3C `traceparent`; then:
 //! - each step is ONE trace across the services it reached, with a CLIENT
 //!   span in the sender and a SERVER span in the receiver for every outbox
 //!   hop (RPC attributes on both), and the e-mail delivery span inside it;
@@ -154,26 +154,28 @@ fn problems(spans: &[ExportedSpan], entry: &str, services: &[&str], deliveries: 
     out
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_complaint_is_one_trace_per_step_from_the_request_to_the_email() {
-    let receiver = Receiver::start().await;
-    let logs = Logs::default();
-    let mut options = Options::new(
-        "redress-e2e",
-        &LogConfig {
-            level: "info,redress_intake=debug,redress_resolution=debug,redress_notification=debug,\
-                    redress_feedback=debug,redress_outbox=debug,redress_telemetry=debug"
-                .into(),
-            format: LogFormat::Json,
-        },
-    );
-    options.services = ["intake", "resolution", "notification", "feedback"].map(String::from).to_vec();
-    options.otlp_endpoint = Some(receiver.endpoint());
-    let writer = logs.clone();
-    options.log_writer = Some(tracing_subscriber::fmt::writer::BoxMakeWriter::new(move || writer.clone()));
-    let telemetry = redress_telemetry::init_with(options);
+/// The trace ids a run's callers send.
+struct Ids {
+    filed: &'static str,
+    resolved: &'static str,
+    answered: &'static str,
+}
 
-    let s = Sandbox::start(Backend::Sqlite).await;
+const ON_SQLITE: Ids = Ids {
+    filed: "4bf92f3577b34da6a3ce929d0e0e4736",
+    resolved: "5bf92f3577b34da6a3ce929d0e0e4737",
+    answered: "6bf92f3577b34da6a3ce929d0e0e4738",
+};
+
+const ON_POSTGRES: Ids = Ids {
+    filed: "4cf92f3577b34da6a3ce929d0e0e4736",
+    resolved: "5cf92f3577b34da6a3ce929d0e0e4737",
+    answered: "6cf92f3577b34da6a3ce929d0e0e4738",
+};
+
+/// The three steps on `backend`, each asserted to be one whole trace.
+async fn steps(backend: Backend, receiver: &Receiver, telemetry: &redress_telemetry::TelemetryGuard, ids: &Ids) {
+    let s = Sandbox::start(backend).await;
     let casino = s.token(&[Role::Backend]);
     let agent = s.token(&[Role::Agent]);
     // Probes, as the kubelet sends them: never traced.
@@ -208,7 +210,6 @@ async fn one_complaint_is_one_trace_per_step_from_the_request_to_the_email() {
 
     // 1. The casino files the complaint: intake, then resolution opens the
     // case, notification acknowledges by e-mail, feedback counts it.
-    const FILED: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
     let complaint = s
         .intake()
         .submit_complaint(with_trace(
@@ -234,14 +235,14 @@ async fn one_complaint_is_one_trace_per_step_from_the_request_to_the_email() {
                 ..Default::default()
             },
             &casino,
-            FILED,
+            ids.filed,
         ))
         .await
         .unwrap()
         .into_inner()
         .complaint
         .unwrap();
-    whole(FILED, "SubmitComplaint", &["intake", "resolution", "notification", "feedback"], 1).await;
+    whole(ids.filed, "SubmitComplaint", &["intake", "resolution", "notification", "feedback"], 1).await;
 
     // 2. An agent resolves the case: intake shows it, the player gets the
     // final response, feedback records the outcome and sends the survey.
@@ -253,7 +254,6 @@ async fn one_complaint_is_one_trace_per_step_from_the_request_to_the_email() {
         .into_inner()
         .cases
         .remove(0);
-    const RESOLVED: &str = "5bf92f3577b34da6a3ce929d0e0e4737";
     s.resolution()
         .resolve_case(with_trace(
             ResolveCaseRequest {
@@ -266,16 +266,15 @@ async fn one_complaint_is_one_trace_per_step_from_the_request_to_the_email() {
                 ..Default::default()
             },
             &agent,
-            RESOLVED,
+            ids.resolved,
         ))
         .await
         .unwrap();
     // The final response and the survey invitation: two e-mails.
-    whole(RESOLVED, "ResolveCase", &["resolution", "intake", "notification", "feedback"], 2).await;
+    whole(ids.resolved, "ResolveCase", &["resolution", "intake", "notification", "feedback"], 2).await;
 
     // 3. The player answers the survey, poorly: the case is flagged back.
     let token = survey_token(&s.emails()).expect("a survey invitation");
-    const ANSWERED: &str = "6bf92f3577b34da6a3ce929d0e0e4738";
     s.feedback()
         .submit_survey_response(with_trace(
             SubmitSurveyResponseRequest {
@@ -290,14 +289,45 @@ async fn one_complaint_is_one_trace_per_step_from_the_request_to_the_email() {
                 }),
             },
             &casino,
-            ANSWERED,
+            ids.answered,
         ))
         .await
         .unwrap();
-    whole(ANSWERED, "SubmitSurveyResponse", &["feedback", "resolution"], 0).await;
+    whole(ids.answered, "SubmitSurveyResponse", &["feedback", "resolution"], 0).await;
 
     drive().await;
+    s.shutdown().await;
     telemetry.flush();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_complaint_is_one_trace_per_step_from_the_request_to_the_email() {
+    let receiver = Receiver::start().await;
+    let logs = Logs::default();
+    let mut options = Options::new(
+        "redress-e2e",
+        &LogConfig {
+            level: "info,redress_intake=debug,redress_resolution=debug,redress_notification=debug,\
+                    redress_feedback=debug,redress_outbox=debug,redress_telemetry=debug"
+                .into(),
+            format: LogFormat::Json,
+        },
+    );
+    options.services = ["intake", "resolution", "notification", "feedback"].map(String::from).to_vec();
+    options.otlp_endpoint = Some(receiver.endpoint());
+    let writer = logs.clone();
+    options.log_writer = Some(tracing_subscriber::fmt::writer::BoxMakeWriter::new(move || writer.clone()));
+    let telemetry = redress_telemetry::init_with(options);
+
+    steps(Backend::Sqlite, &receiver, &telemetry, &ON_SQLITE).await;
+    let mut runs = vec![&ON_SQLITE];
+    if redress_testkit::postgres_skipped() {
+        eprintln!("SKIPPED (REDRESS_TEST_POSTGRES=skip): the PostgreSQL run");
+    } else {
+        steps(Backend::Postgres, &receiver, &telemetry, &ON_POSTGRES).await;
+        runs.push(&ON_POSTGRES);
+    }
+
     let spans = receiver.spans();
     // Health checks are not traced; the exporter does not trace itself.
     assert!(
@@ -355,9 +385,12 @@ async fn one_complaint_is_one_trace_per_step_from_the_request_to_the_email() {
         }
     }
     let delivered: Vec<&String> = lines.iter().filter(|l| l.contains("\"notification delivered\"")).collect();
-    assert!(delivered.iter().any(|l| l.contains(FILED)), "the sender's log line names the trace: {delivered:#?}");
-    let access = lines.iter().find(|l| l.contains("redress::access") && l.contains("SubmitComplaint")).unwrap();
-    assert!(access.contains(FILED), "{access}");
-
-    s.shutdown().await;
+    for ids in runs {
+        assert!(
+            delivered.iter().any(|l| l.contains(ids.filed)),
+            "the sender's log line names the trace: {delivered:#?}"
+        );
+        let access = lines.iter().find(|l| l.contains("redress::access") && l.contains(ids.filed));
+        assert!(access.is_some_and(|l| l.contains("SubmitComplaint")), "no access line of {}", ids.filed);
+    }
 }

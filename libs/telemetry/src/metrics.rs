@@ -234,9 +234,7 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for PoolWaitLayer {
         // Inside a request or a worker's span the pool is that service's.
         let cx = opentelemetry::Context::current();
         let pool = crate::service_of(&cx).unwrap_or(&self.process).to_owned();
-        instruments()
-            .db_connection_wait_time
-            .record(seconds, &[KeyValue::new("db.client.connection.pool.name", pool)]);
+        instruments().db_connection_wait_time.record(seconds, &[KeyValue::new("db.client.connection.pool.name", pool)]);
     }
 }
 

@@ -283,7 +283,10 @@ mod tests {
     #[test]
     fn the_package_names_the_service() {
         assert_eq!(service_of_path("/redress.intake.v1.IntakeService/SubmitComplaint"), Some("intake"));
-        assert_eq!(service_of_path("/redress.notification.v1.NotificationInternalService/SendNotification"), Some("notification"));
+        assert_eq!(
+            service_of_path("/redress.notification.v1.NotificationInternalService/SendNotification"),
+            Some("notification")
+        );
         assert_eq!(service_of_path("/grpc.health.v1.Health/Check"), None);
         assert_eq!(service_of_path("/redress..x/Y"), None);
     }

@@ -41,7 +41,6 @@ fn clock_label(kind: i32) -> String {
     name.strip_prefix("KIND_").unwrap_or(name).to_ascii_lowercase()
 }
 
-
 /// The sweeper of one replica.
 pub struct Sweeper {
     db: DatabaseConnection,

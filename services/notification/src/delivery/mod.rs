@@ -277,7 +277,9 @@ impl Sender {
                 row.destination = destination;
                 row.content_sha256 = hex::encode(Sha256::digest(&bytes));
                 let waited = (end - row.created_at).num_milliseconds().max(0) as f64 / 1000.0;
-                crate::metrics::metrics().delivery_latency.record(waited, &[crate::metrics::channel_label(&row.channel)]);
+                crate::metrics::metrics()
+                    .delivery_latency
+                    .record(waited, &[crate::metrics::channel_label(&row.channel)]);
                 tracing::info!(notification = %row.id, channel = %row.channel, "notification delivered");
             }
             AttemptResult::PermanentFailure => {
@@ -423,7 +425,10 @@ fn record_dead_letter(channel: &str, reason: DeadLetterReason) {
         1,
         &[
             crate::metrics::channel_label(channel),
-            redress_telemetry::metrics::label("reason", crate::metrics::short(reason.as_str_name(), "DEAD_LETTER_REASON_")),
+            redress_telemetry::metrics::label(
+                "reason",
+                crate::metrics::short(reason.as_str_name(), "DEAD_LETTER_REASON_"),
+            ),
         ],
     );
 }

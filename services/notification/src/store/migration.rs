@@ -126,7 +126,10 @@ impl MigrationTrait for AddNotificationTraceContext {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(
-                Table::alter().table(Notifications::Table).add_column(text_null(Notifications::TraceContext)).to_owned(),
+                Table::alter()
+                    .table(Notifications::Table)
+                    .add_column(text_null(Notifications::TraceContext))
+                    .to_owned(),
             )
             .await
     }
