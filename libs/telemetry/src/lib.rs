@@ -231,7 +231,7 @@ pub fn init_with(options: Options) -> TelemetryGuard {
     let installed = tracing_subscriber::registry()
         .with(otel_layer)
         .with(fmt_layer.with_filter(filter))
-        .with(metrics::PoolWaitLayer::new(&options.service_name))
+        .with(metrics::PoolWaitLayer::layer(&options.service_name))
         .try_init()
         .is_ok();
     if installed {

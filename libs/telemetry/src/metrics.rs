@@ -139,8 +139,11 @@ pub struct PoolObservation {
     _reader: Arc<PoolReader>,
 }
 
-fn pools() -> &'static Mutex<Vec<(String, Weak<PoolReader>)>> {
-    static POOLS: OnceLock<Mutex<Vec<(String, Weak<PoolReader>)>>> = OnceLock::new();
+/// The observed pools, by name; dead ones are dropped as they are found.
+type Pools = Mutex<Vec<(String, Weak<PoolReader>)>>;
+
+fn pools() -> &'static Pools {
+    static POOLS: OnceLock<Pools> = OnceLock::new();
     POOLS.get_or_init(Mutex::default)
 }
 
@@ -206,7 +209,7 @@ pub(crate) struct PoolWaitLayer {
 
 impl PoolWaitLayer {
     /// The layer, listening to sqlx's acquire events only.
-    pub(crate) fn new<S>(process: &str) -> impl tracing_subscriber::Layer<S>
+    pub(crate) fn layer<S>(process: &str) -> impl tracing_subscriber::Layer<S>
     where
         S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
     {
