@@ -41,6 +41,13 @@ fn clock_label(kind: i32) -> String {
     name.strip_prefix("KIND_").unwrap_or(name).to_ascii_lowercase()
 }
 
+/// What a round counts in the metrics, with its labels.
+enum Counted {
+    Warning(Vec<redress_telemetry::metrics::KeyValue>),
+    Breach(Vec<redress_telemetry::metrics::KeyValue>),
+    Deemed(Vec<redress_telemetry::metrics::KeyValue>),
+}
+
 /// The sweeper of one replica.
 pub struct Sweeper {
     db: DatabaseConnection,
@@ -77,6 +84,9 @@ impl Sweeper {
         let txn = self.db.begin().await?;
         let rows = store::claim_due(&txn, now, BATCH).await?;
         let mut written = 0;
+        // Counted once the transaction committed: a rolled-back round
+        // breached nothing.
+        let mut counted = Vec::new();
         for row in rows {
             // Each case's sweep is a trace of its own, started by no request:
             // its log lines carry its trace id, and the notifications and
@@ -89,11 +99,19 @@ impl Sweeper {
                 trace_id = tracing::field::Empty,
             );
             redress_telemetry::start_trace(&span, crate::app::SERVICE_NAME);
-            let events = self.sweep_case(&txn, row, now).instrument(span.clone()).await?;
+            let events = self.sweep_case(&txn, row, now, &mut counted).instrument(span.clone()).await?;
             span.record("events", events);
             written += events;
         }
         txn.commit().await?;
+        let m = crate::metrics::metrics();
+        for count in counted {
+            match count {
+                Counted::Warning(labels) => m.deadline_warnings.add(1, &labels),
+                Counted::Breach(labels) => m.deadline_breaches.add(1, &labels),
+                Counted::Deemed(labels) => m.deemed_acceptances.add(1, &labels),
+            }
+        }
         if written > 0 {
             self.api.notify_relay();
             tracing::info!(events = written, "sla sweep recorded events");
@@ -108,6 +126,7 @@ impl Sweeper {
         txn: &sea_orm::DatabaseTransaction,
         mut row: crate::store::case::Model,
         now: DateTime<Utc>,
+        counted: &mut Vec<Counted>,
     ) -> Result<usize, ApiError> {
         let mut written = 0;
         let mut messages = Vec::new();
@@ -141,16 +160,15 @@ impl Sweeper {
             let breached = !clock.breached && after.is_some_and(|a| a.breached);
             let deemed = decision.case.deemed_accepted && !body.deemed_accepted;
             let applied = self.api.apply(txn, row, decision, SWEEPER, &payload, now).await?;
-            let m = crate::metrics::metrics();
             for threshold in warned {
                 let threshold = redress_telemetry::metrics::label("threshold", i64::from(threshold));
-                m.deadline_warnings.add(1, &[jurisdiction.clone(), clock_label.clone(), threshold]);
+                counted.push(Counted::Warning(vec![jurisdiction.clone(), clock_label.clone(), threshold]));
             }
             if breached {
-                m.deadline_breaches.add(1, &[jurisdiction.clone(), clock_label.clone()]);
+                counted.push(Counted::Breach(vec![jurisdiction.clone(), clock_label.clone()]));
             }
             if deemed {
-                m.deemed_acceptances.add(1, std::slice::from_ref(&jurisdiction));
+                counted.push(Counted::Deemed(vec![jurisdiction.clone()]));
                 tracing::info!(case = %applied.row.id, "final response breached: complaint deemed accepted");
             }
             written += applied.events.len();
