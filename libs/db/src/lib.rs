@@ -70,8 +70,12 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
         .acquire_timeout(Duration::from_millis(config.acquire_timeout_ms))
         .connect_timeout(Duration::from_millis(config.connect_timeout_ms))
         .sqlx_logging(false);
+    // sqlx reports every acquire's wait as a trace event; the telemetry
+    // turns it into `db.client.connection.wait_time`.
+    let wait_level = log::LevelFilter::Trace;
     if url.starts_with("sqlite:") {
         options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
+        options.map_sqlx_sqlite_pool_opts(move |o| o.acquire_time_level(wait_level));
         options.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
@@ -82,9 +86,36 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
     } else {
         let idle = config.idle_in_transaction_timeout_ms.to_string();
         options.max_connections(config.max_connections).min_connections(1);
+        options.map_sqlx_postgres_pool_opts(move |o| o.acquire_time_level(wait_level));
         options.map_sqlx_postgres_opts(move |o| o.options([("idle_in_transaction_session_timeout", idle.as_str())]));
     }
     Database::connect(options).await
+}
+
+/// Reports `db`'s pool in the pool gauges (`db.client.connection.count` by
+/// state, `db.client.connection.max`) as `name`, while the returned guard
+/// lives: keep it with the service.
+pub fn observe_pool(db: &DatabaseConnection, name: &str) -> redress_telemetry::metrics::PoolObservation {
+    use redress_telemetry::metrics::PoolStats;
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool().clone();
+            redress_telemetry::metrics::observe_pool(name, move || PoolStats {
+                open: pool.size(),
+                idle: pool.num_idle() as u32,
+                max: pool.options().get_max_connections(),
+            })
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool().clone();
+            redress_telemetry::metrics::observe_pool(name, move || PoolStats {
+                open: pool.size(),
+                idle: pool.num_idle() as u32,
+                max: pool.options().get_max_connections(),
+            })
+        }
+        _ => redress_telemetry::metrics::observe_pool(name, PoolStats::default),
+    }
 }
 
 /// Opens the database and, when configured, brings its schema up to date.

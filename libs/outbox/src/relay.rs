@@ -217,8 +217,7 @@ impl Relay {
             otel.status_code = tracing::field::Empty,
             trace_id = tracing::field::Empty,
         );
-        redress_telemetry::set_parent_from_map(&span, &trace);
-        redress_telemetry::record_trace_id(&span);
+        redress_telemetry::continue_stored_trace(&span, &self.service_name, &trace);
         let result = self.deliver(&row).instrument(span.clone()).await;
         let now = Utc::now();
         let outcome = if result.is_ok() { "delivered" } else { "failed" };

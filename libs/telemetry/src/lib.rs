@@ -6,6 +6,7 @@
 
 pub mod metrics;
 mod rpc;
+mod tracer;
 
 use std::{collections::HashMap, io::IsTerminal, time::Duration};
 
@@ -14,12 +15,15 @@ use opentelemetry::{
     propagation::{Extractor, Injector},
     trace::TracerProvider as _,
 };
+use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_sdk::{
     Resource, metrics::SdkMeterProvider, propagation::TraceContextPropagator, trace::SdkTracerProvider,
 };
 use serde::{Deserialize, Serialize};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
-use tracing_subscriber::{EnvFilter, Layer, filter::filter_fn, layer::SubscriberExt, util::SubscriberInitExt};
+use tracing_subscriber::{
+    EnvFilter, Layer, filter::filter_fn, fmt::writer::BoxMakeWriter, layer::SubscriberExt, util::SubscriberInitExt,
+};
 
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -48,36 +52,48 @@ impl Default for LogConfig {
     }
 }
 
-/// Owns the OpenTelemetry provider; flushes and shuts it down on drop, under a
-/// timeout so a dead collector never blocks the exit.
+/// Owns the OpenTelemetry providers; flushes and shuts them down on drop,
+/// under a timeout so a dead collector never blocks the exit.
 pub struct TelemetryGuard {
-    provider: Option<SdkTracerProvider>,
+    providers: Vec<SdkTracerProvider>,
     meters: Option<SdkMeterProvider>,
 }
 
 impl TelemetryGuard {
+    /// Exports every finished span and the current metrics now (tests call
+    /// this instead of waiting for the batch and the metric intervals).
+    pub fn flush(&self) {
+        for provider in &self.providers {
+            let _ = provider.force_flush();
+        }
+        if let Some(meters) = &self.meters {
+            let _ = meters.force_flush();
+        }
+    }
+
     /// Flushes and shuts down traces and metrics, concurrently, within
     /// `budget`: what is not exported by then is dropped, so a hung collector
     /// never delays the exit beyond the drain deadline.
     pub fn shutdown_within(mut self, budget: Duration) {
-        shutdown_providers(self.provider.take(), self.meters.take(), budget);
+        shutdown_providers(std::mem::take(&mut self.providers), self.meters.take(), budget);
     }
 }
 
 impl Drop for TelemetryGuard {
     fn drop(&mut self) {
-        shutdown_providers(self.provider.take(), self.meters.take(), Duration::from_secs(2));
+        shutdown_providers(std::mem::take(&mut self.providers), self.meters.take(), Duration::from_secs(2));
     }
 }
 
-/// Shuts the providers down on threads of their own and waits for them at
-/// most `budget`. The SDK's own timeouts do not bound everything (a periodic
+/// Shuts the providers down (one per service in the process, and the
+/// meters) side by side on threads of their own and waits for them at most
+/// `budget`. The SDK's own timeouts do not bound everything (a periodic
 /// metric reader waits for its export timeout whatever it is given), so a
 /// shutdown still running at the deadline is left behind: the process exits.
-fn shutdown_providers(provider: Option<SdkTracerProvider>, meters: Option<SdkMeterProvider>, budget: Duration) {
+fn shutdown_providers(providers: Vec<SdkTracerProvider>, meters: Option<SdkMeterProvider>, budget: Duration) {
     let (done, finished) = std::sync::mpsc::channel::<()>();
     let mut running = 0;
-    if let Some(provider) = provider {
+    for provider in providers {
         let done = done.clone();
         running += 1;
         std::thread::spawn(move || {
@@ -107,9 +123,39 @@ fn shutdown_providers(provider: Option<SdkTracerProvider>, meters: Option<SdkMet
     }
 }
 
+/// How [`init_with`] sets telemetry up. [`init`] is the usual case: one
+/// service, the exporter from the `OTEL_*` variables, logs to stdout.
+pub struct Options {
+    /// `service.name` of the process, and of spans no service claims.
+    pub service_name: String,
+    /// Further services that run in this process (`redress dev`): spans of
+    /// their work are exported with their own `service.name`.
+    pub services: Vec<String>,
+    /// Logging settings.
+    pub log: LogConfig,
+    /// The OTLP/gRPC endpoint; `None` reads `OTEL_EXPORTER_OTLP_ENDPOINT`
+    /// (unset: nothing is exported).
+    pub otlp_endpoint: Option<String>,
+    /// Where log lines go instead of stdout (tests capture them).
+    pub log_writer: Option<BoxMakeWriter>,
+}
+
+impl Options {
+    /// One service, exporting as the `OTEL_*` variables say, logging to stdout.
+    pub fn new(service_name: &str, log: &LogConfig) -> Self {
+        Self {
+            service_name: service_name.to_owned(),
+            services: Vec::new(),
+            log: log.clone(),
+            otlp_endpoint: None,
+            log_writer: None,
+        }
+    }
+}
+
 /// The meter provider: a Prometheus reader always (for the scrape
 /// endpoint), an OTLP exporter when an endpoint is configured.
-fn meter_provider(service_name: &str, exporting: bool) -> Option<SdkMeterProvider> {
+fn meter_provider(service_name: &str, otlp: Option<&Option<String>>) -> Option<SdkMeterProvider> {
     let registry = prometheus::Registry::new();
     let reader = match opentelemetry_prometheus::exporter().with_registry(registry.clone()).build() {
         Ok(reader) => reader,
@@ -121,14 +167,39 @@ fn meter_provider(service_name: &str, exporting: bool) -> Option<SdkMeterProvide
     let mut builder = SdkMeterProvider::builder()
         .with_resource(Resource::builder().with_service_name(service_name.to_owned()).build())
         .with_reader(reader);
-    if exporting {
-        match opentelemetry_otlp::MetricExporter::builder().with_tonic().build() {
+    if let Some(endpoint) = otlp {
+        let mut exporter = opentelemetry_otlp::MetricExporter::builder().with_tonic();
+        if let Some(endpoint) = endpoint {
+            exporter = exporter.with_endpoint(endpoint.clone());
+        }
+        match exporter.build() {
             Ok(exporter) => builder = builder.with_periodic_exporter(exporter),
             Err(err) => eprintln!("otlp metrics exporter disabled: {err}"),
         }
     }
     let _ = metrics::registry().set(registry);
     Some(builder.build())
+}
+
+/// A tracer provider for one service: it always exists, so spans get trace
+/// ids that logs and outbox rows carry; it exports only when an OTLP endpoint
+/// is configured (`otlp`: `Some(None)` is the `OTEL_*` variables' endpoint).
+fn tracer_provider(service_name: &str, otlp: Option<&Option<String>>) -> SdkTracerProvider {
+    let mut builder = SdkTracerProvider::builder()
+        .with_resource(Resource::builder().with_service_name(service_name.to_owned()).build());
+    if let Some(endpoint) = otlp {
+        let mut exporter = opentelemetry_otlp::SpanExporter::builder().with_tonic();
+        if let Some(endpoint) = endpoint {
+            exporter = exporter.with_endpoint(endpoint.clone());
+        }
+        // The batch processor: a bounded queue that drops spans when the
+        // collector is slow or down, never a request's time.
+        match exporter.build() {
+            Ok(exporter) => builder = builder.with_batch_exporter(exporter),
+            Err(err) => eprintln!("otlp exporter disabled: {err}"),
+        }
+    }
+    builder.build()
 }
 
 /// Targets whose spans must never reach the exporter: the exporter's own gRPC
@@ -138,52 +209,71 @@ const NOISY_TARGETS: &[&str] = &["h2", "hyper", "tonic", "tower", "opentelemetry
 /// Installs the global subscriber and the W3C propagator. Call once, first
 /// thing in `main`. A second call (tests, `redress dev`) keeps the first setup.
 pub fn init(service_name: &str, config: &LogConfig) -> TelemetryGuard {
+    init_with(Options::new(service_name, config))
+}
+
+/// [`init`] with every choice spelled out (several services in one process,
+/// an explicit exporter endpoint, captured logs).
+pub fn init_with(options: Options) -> TelemetryGuard {
     opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+    let config = &options.log;
 
     // The SDK announces itself at info level; that is noise in service logs.
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(format!("{},opentelemetry=warn", config.level)))
         .unwrap_or_else(|_| EnvFilter::new("info"));
 
-    // A provider always exists, so spans get trace ids that logs and outbox
-    // rows carry; it exports only when an OTLP endpoint is configured.
-    let mut builder = SdkTracerProvider::builder()
-        .with_resource(Resource::builder().with_service_name(service_name.to_owned()).build());
-    let exporting = std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_some();
-    if exporting {
-        match opentelemetry_otlp::SpanExporter::builder().with_tonic().build() {
-            Ok(exporter) => builder = builder.with_batch_exporter(exporter),
-            Err(err) => eprintln!("otlp exporter disabled: {err}"),
-        }
+    let otlp = match &options.otlp_endpoint {
+        Some(endpoint) => Some(Some(endpoint.clone())),
+        None => std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_some().then_some(None),
+    };
+    let provider = tracer_provider(&options.service_name, otlp.as_ref());
+    let mut providers = vec![provider.clone()];
+    let mut by_service = HashMap::new();
+    for service in options.services.iter().filter(|s| **s != options.service_name) {
+        let own = tracer_provider(service, otlp.as_ref());
+        by_service.insert(service.clone(), own.tracer(service.clone()));
+        providers.push(own);
     }
-    let provider = builder.build();
+    let tracer = tracer::ServiceTracer::new(provider.tracer(options.service_name.clone()), by_service);
     let otel_layer = tracing_opentelemetry::layer()
-        .with_tracer(provider.tracer(service_name.to_owned()))
+        .with_tracer(tracer)
         .with_filter(filter_fn(|meta| !NOISY_TARGETS.iter().any(|t| meta.target().starts_with(t))));
 
+    let writer = options.log_writer.unwrap_or_else(|| BoxMakeWriter::new(std::io::stdout));
     let fmt_layer = match config.format {
-        LogFormat::Json => {
-            tracing_subscriber::fmt::layer().json().with_current_span(true).with_span_list(false).boxed()
-        }
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_writer(writer)
+            .boxed(),
         // Colour only on a terminal: redirected logs stay plain text.
-        LogFormat::Pretty => {
-            tracing_subscriber::fmt::layer().compact().with_ansi(std::io::stdout().is_terminal()).boxed()
-        }
+        LogFormat::Pretty => tracing_subscriber::fmt::layer()
+            .compact()
+            .with_ansi(std::io::stdout().is_terminal())
+            .with_writer(writer)
+            .boxed(),
     };
 
     // The level filter applies to logs only: spans are always built, so trace
     // context reaches the outbox and peers even when logs are quiet.
-    let installed =
-        tracing_subscriber::registry().with(otel_layer).with(fmt_layer.with_filter(filter)).try_init().is_ok();
+    let installed = tracing_subscriber::registry()
+        .with(otel_layer)
+        .with(fmt_layer.with_filter(filter))
+        .with(metrics::PoolWaitLayer::layer(&options.service_name))
+        .try_init()
+        .is_ok();
     if installed {
-        opentelemetry::global::set_tracer_provider(provider.clone());
+        opentelemetry::global::set_tracer_provider(provider);
     }
-    let meters = if installed { meter_provider(service_name, exporting) } else { None };
+    let meters = if installed { meter_provider(&options.service_name, otlp.as_ref()) } else { None };
     if let Some(meters) = &meters {
         opentelemetry::global::set_meter_provider(meters.clone());
         metrics::register_process_metrics(&metrics::meter());
+        metrics::register_pool_metrics(&metrics::meter());
     }
-    TelemetryGuard { provider: installed.then_some(provider), meters }
+    TelemetryGuard { providers: if installed { providers } else { Vec::new() }, meters }
 }
 
 /// Installs a quiet subscriber for tests: logs only when `TEST_LOG` is set.
@@ -225,6 +315,7 @@ impl Injector for MetadataInjector<'_> {
 }
 
 pub use rpc::{ObserveLayer, TenantSlot, code_name, is_server_failure, split_path};
+pub use tracer::{for_service, service_of};
 
 /// Writes the current span's W3C trace context into outgoing gRPC metadata.
 pub fn inject_current(metadata: &mut tonic::metadata::MetadataMap) {
@@ -245,15 +336,32 @@ pub fn current_context_map() -> HashMap<String, String> {
     map
 }
 
-/// Rebuilds a trace context stored with [`current_context_map`].
+/// Rebuilds a trace context stored with [`current_context_map`] (an empty
+/// context when nothing usable was stored, never the caller's).
 pub fn context_from_map(map: &HashMap<String, String>) -> Context {
-    opentelemetry::global::get_text_map_propagator(|p| p.extract(map))
+    opentelemetry::global::get_text_map_propagator(|p| p.extract_with_context(&Context::new(), map))
 }
 
 /// Makes `span` a child of a stored trace context, so a trace continues
 /// through the outbox.
 pub fn set_parent_from_map(span: &tracing::Span, map: &HashMap<String, String>) {
     let _ = span.set_parent(context_from_map(map));
+}
+
+/// Starts `service`'s work on a stored row (an outbox row, a notification):
+/// `span` becomes a child of the trace context stored with it (the root of
+/// a new trace when none was stored), and its `trace_id` field is recorded,
+/// so every log line written inside it names the trace.
+pub fn continue_stored_trace(span: &tracing::Span, service: &str, map: &HashMap<String, String>) {
+    let _ = span.set_parent(for_service(context_from_map(map), service));
+    record_trace_id(span);
+}
+
+/// Starts `service`'s work that no request asked for (a sweep): `span` is
+/// the root of a new trace, with its `trace_id` field recorded.
+pub fn start_trace(span: &tracing::Span, service: &str) {
+    let _ = span.set_parent(for_service(Context::new(), service));
+    record_trace_id(span);
 }
 
 /// Records `span`'s trace id in its `trace_id` field, so every log line

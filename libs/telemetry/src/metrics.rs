@@ -1,6 +1,8 @@
-//! Metrics, defined once: every instrument Redress records is named here,
-//! in one scheme — the OpenTelemetry conventions where one exists
-//! (`rpc.server.duration`), `redress.<area>.<noun>` otherwise. They are
+//! Metrics, defined once: the chassis's instruments are named here, each
+//! service's own in its `metrics` module, in one scheme — the OpenTelemetry
+//! conventions where one exists (`rpc.server.duration`,
+//! `db.client.connection.count`), `redress.<area>.<noun>` otherwise
+//! (`redress.outbox.pending`, `redress.notification.deliveries`). They are
 //! exported over OTLP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set and always
 //! kept for the Prometheus scrape endpoint ([`serve_prometheus`]), where the
 //! dots become underscores and the unit a suffix
@@ -9,11 +11,14 @@
 //! Labels never carry personal data: methods, codes, tenants, peers, queues,
 //! channels, jurisdictions.
 
-use std::{convert::Infallible, sync::OnceLock};
+use std::{
+    convert::Infallible,
+    sync::{Arc, Mutex, OnceLock, Weak},
+};
 
-use opentelemetry::{
+pub use opentelemetry::{
     KeyValue,
-    metrics::{Counter, Gauge, Histogram, Meter},
+    metrics::{Counter, Gauge, Histogram, Meter, ObservableGauge},
 };
 use tokio::net::TcpListener;
 
@@ -31,6 +36,8 @@ pub struct Instruments {
     pub outbox_oldest_pending_age: Gauge<f64>,
     /// Outbox delivery attempts, by peer and result (`delivered`, `failed`).
     pub outbox_deliveries: Counter<u64>,
+    /// How long taking a connection from the database pool took, in seconds.
+    pub db_connection_wait_time: Histogram<f64>,
 }
 
 /// The meter every Redress instrument belongs to.
@@ -68,6 +75,12 @@ pub fn instruments() -> &'static Instruments {
                 .u64_counter("redress.outbox.deliveries")
                 .with_description("outbox delivery attempts, by peer and result")
                 .build(),
+            db_connection_wait_time: m
+                .f64_histogram("db.client.connection.wait_time")
+                .with_unit("s")
+                .with_description("time to take a connection from the database pool")
+                .with_boundaries(vec![0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0])
+                .build(),
         }
     })
 }
@@ -104,6 +117,128 @@ pub(crate) fn register_process_metrics(meter: &Meter) {
             }
         })
         .build();
+}
+
+/// A database pool as the pool gauges see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PoolStats {
+    /// Open connections (idle and in use).
+    pub open: u32,
+    /// Open connections nobody uses.
+    pub idle: u32,
+    /// The pool's upper bound.
+    pub max: u32,
+}
+
+type PoolReader = dyn Fn() -> PoolStats + Send + Sync;
+
+/// Keeps a pool in the pool gauges; dropped, the pool leaves them (so a
+/// pool that was closed is not reported, and the gauges never keep it open).
+#[must_use = "the pool is reported only while this lives"]
+pub struct PoolObservation {
+    _reader: Arc<PoolReader>,
+}
+
+/// The observed pools, by name; dead ones are dropped as they are found.
+type Pools = Mutex<Vec<(String, Weak<PoolReader>)>>;
+
+fn pools() -> &'static Pools {
+    static POOLS: OnceLock<Pools> = OnceLock::new();
+    POOLS.get_or_init(Mutex::default)
+}
+
+/// Reports a database pool named `name` (the service) in
+/// `db.client.connection.count` and `db.client.connection.max`, read by
+/// `read` at each collection (cheap: the pool's own counters).
+pub fn observe_pool(name: &str, read: impl Fn() -> PoolStats + Send + Sync + 'static) -> PoolObservation {
+    let reader: Arc<PoolReader> = Arc::new(read);
+    if let Ok(mut pools) = pools().lock() {
+        pools.retain(|(_, r)| r.strong_count() > 0);
+        pools.push((name.to_owned(), Arc::downgrade(&reader)));
+    }
+    PoolObservation { _reader: reader }
+}
+
+/// Every observed pool that is still alive, with its stats now.
+fn pool_stats() -> Vec<(String, PoolStats)> {
+    let Ok(pools) = pools().lock() else { return Vec::new() };
+    pools.iter().filter_map(|(name, reader)| reader.upgrade().map(|read| (name.clone(), read()))).collect()
+}
+
+/// Registers the pool gauges (OpenTelemetry's database client conventions).
+pub(crate) fn register_pool_metrics(meter: &Meter) {
+    let _count = meter
+        .u64_observable_gauge("db.client.connection.count")
+        .with_description("database connections by pool and state (used, idle)")
+        .with_callback(|o| {
+            for (name, stats) in pool_stats() {
+                let used = stats.open.saturating_sub(stats.idle);
+                for (state, value) in [("used", used), ("idle", stats.idle)] {
+                    o.observe(
+                        u64::from(value),
+                        &[
+                            KeyValue::new("db.client.connection.pool.name", name.clone()),
+                            KeyValue::new("db.client.connection.state", state),
+                        ],
+                    );
+                }
+            }
+        })
+        .build();
+    let _max = meter
+        .u64_observable_gauge("db.client.connection.max")
+        .with_description("the most connections a database pool opens")
+        .with_callback(|o| {
+            for (name, stats) in pool_stats() {
+                o.observe(u64::from(stats.max), &[KeyValue::new("db.client.connection.pool.name", name)]);
+            }
+        })
+        .build();
+}
+
+/// The target of sqlx's "acquired connection" events (enabled by
+/// `redress_db::connect`), which carry the wait in `acquired_after_secs`.
+const SQLX_ACQUIRE_TARGET: &str = "sqlx::pool::acquire";
+
+/// Turns sqlx's acquire events into `db.client.connection.wait_time`: sqlx
+/// measures the wait itself, including time spent opening a connection.
+pub(crate) struct PoolWaitLayer {
+    /// The pool name when the event happens outside any service's span.
+    process: String,
+}
+
+impl PoolWaitLayer {
+    /// The layer, listening to sqlx's acquire events only.
+    pub(crate) fn layer<S>(process: &str) -> impl tracing_subscriber::Layer<S>
+    where
+        S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    {
+        use tracing_subscriber::Layer as _;
+        Self { process: process.to_owned() }.with_filter(
+            tracing_subscriber::filter::Targets::new().with_target(SQLX_ACQUIRE_TARGET, tracing::Level::TRACE),
+        )
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for PoolWaitLayer {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct Wait(Option<f64>);
+        impl tracing::field::Visit for Wait {
+            fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+                if field.name() == "acquired_after_secs" {
+                    self.0 = Some(value);
+                }
+            }
+            fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+        }
+        let mut wait = Wait(None);
+        event.record(&mut wait);
+        let Some(seconds) = wait.0 else { return };
+        // Inside a request or a worker's span the pool is that service's.
+        let cx = opentelemetry::Context::current();
+        let pool = crate::service_of(&cx).unwrap_or(&self.process).to_owned();
+        instruments().db_connection_wait_time.record(seconds, &[KeyValue::new("db.client.connection.pool.name", pool)]);
+    }
 }
 
 fn proc_rss_bytes() -> Option<u64> {

@@ -35,6 +35,13 @@ pub fn split_path(path: &str) -> (&str, &str) {
     trimmed.rsplit_once('/').unwrap_or((trimmed, ""))
 }
 
+/// The Redress service a method belongs to, from its package:
+/// `/redress.intake.v1.IntakeService/SubmitComplaint` → `intake`. Its spans
+/// are that service's (see `tracer`).
+fn service_of_path(path: &str) -> Option<&str> {
+    path.trim_start_matches('/').strip_prefix("redress.")?.split('.').next().filter(|s| !s.is_empty())
+}
+
 /// The gRPC codes that mean the SERVER failed, so the server span's status is
 /// Error (the RPC conventions); the others are the client's doing.
 pub fn is_server_failure(code: i32) -> bool {
@@ -220,6 +227,10 @@ fn server_span<B>(request: &http::Request<B>, local: SocketAddr) -> tracing::Spa
         redress.tenant = Empty,
         trace_id = Empty,
     );
+    let parent = match service_of_path(path) {
+        Some(own) => crate::for_service(parent, own),
+        None => parent,
+    };
     let _ = span.set_parent(parent);
     crate::record_trace_id(&span);
     span
@@ -267,6 +278,17 @@ mod tests {
             ("redress.intake.v1.IntakeService", "SubmitComplaint")
         );
         assert_eq!(split_path("/nonsense"), ("nonsense", ""));
+    }
+
+    #[test]
+    fn the_package_names_the_service() {
+        assert_eq!(service_of_path("/redress.intake.v1.IntakeService/SubmitComplaint"), Some("intake"));
+        assert_eq!(
+            service_of_path("/redress.notification.v1.NotificationInternalService/SendNotification"),
+            Some("notification")
+        );
+        assert_eq!(service_of_path("/grpc.health.v1.Health/Check"), None);
+        assert_eq!(service_of_path("/redress..x/Y"), None);
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! The test kit: throwaway databases on SQLite and on the local PostgreSQL
 //! server, tokens for any tenant and role, and gRPC channels to services that
-//! tests start on `127.0.0.1:0`.
+//! tests start on `127.0.0.1:0`, and an OTLP receiver ([`otlp::Receiver`])
+//! to export telemetry to.
 //!
 //! PostgreSQL tests use `REDRESS_TEST_POSTGRES_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`): each test creates its own
 //! database there and drops it afterwards. They FAIL when the server cannot
 //! be reached, so a missing PostgreSQL never passes in silence; set
 //! `REDRESS_TEST_POSTGRES=skip` to skip them knowingly (CI never does).
+
+pub mod otlp;
 
 use std::time::Duration;
 

@@ -34,6 +34,8 @@ pub struct Feedback {
     relay: Arc<Relay>,
     follow_ups: Arc<FollowUps>,
     db: DatabaseConnection,
+    /// Keeps the pool in the pool gauges while the service runs.
+    _pool_metrics: redress_telemetry::metrics::PoolObservation,
 }
 
 impl Feedback {
@@ -51,6 +53,7 @@ impl Feedback {
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+        let pool_metrics = redress_db::observe_pool(&db, SERVICE_NAME);
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let drain = config.server.drain_deadline();
@@ -90,7 +93,7 @@ impl Feedback {
         )?;
         tracing::info!(addr = %server.local_addr, "feedback serving");
         let workers = vec![relay_worker, follow_up_worker];
-        Ok(Feedback { server, workers, drain, relay, follow_ups, db })
+        Ok(Feedback { server, workers, drain, relay, follow_ups, db, _pool_metrics: pool_metrics })
     }
 
     /// The bound address.

@@ -11,6 +11,7 @@ use redress_outbox::Relay;
 use redress_proto::{feedback::v1::survey::State, resolution::v1::FollowUpReason};
 use redress_worker::{BoxError, Job, Round, Worker};
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use tracing::Instrument;
 
 use crate::{api::outbox, store};
 
@@ -33,28 +34,45 @@ impl FollowUps {
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, DbErr> {
         let txn = self.db.begin().await?;
         let due = store::claim_due_follow_ups(&txn, now, BATCH).await?;
-        let mut messages = Vec::new();
+        let mut flagged = false;
         for mut row in due.iter().cloned() {
-            row.follow_up_done = true;
-            // Still open (or expired unanswered): the player never told us,
-            // so an agent calls back. Suppressed surveys were never sent.
-            let unanswered = row.state == State::Open.as_str_name();
-            if unanswered && !row.follow_up_flagged {
-                row.follow_up_flagged = true;
-                messages.push(outbox::flag_follow_up(
-                    &row.tenant_id,
-                    &row.case_name,
-                    &row.id,
-                    FollowUpReason::FollowUpUnanswered,
-                    0,
-                    "",
-                    row.follow_up_at,
-                ));
+            // Each check is a trace of its own (no request asked for it); the
+            // flag it writes continues it through the outbox.
+            let span = tracing::info_span!(
+                "feedback.follow_up",
+                survey.id = %row.id,
+                redress.tenant = %row.tenant_id,
+                trace_id = tracing::field::Empty,
+            );
+            redress_telemetry::start_trace(&span, crate::app::SERVICE_NAME);
+            let txn = &txn;
+            flagged |= async move {
+                row.follow_up_done = true;
+                // Still open (or expired unanswered): the player never told us,
+                // so an agent calls back. Suppressed surveys were never sent.
+                let unanswered = row.state == State::Open.as_str_name();
+                let mut messages = Vec::new();
+                if unanswered && !row.follow_up_flagged {
+                    row.follow_up_flagged = true;
+                    tracing::info!(survey = %row.id, "survey unanswered: follow-up flagged");
+                    messages.push(outbox::flag_follow_up(
+                        &row.tenant_id,
+                        &row.case_name,
+                        &row.id,
+                        FollowUpReason::FollowUpUnanswered,
+                        0,
+                        "",
+                        row.follow_up_at,
+                    ));
+                }
+                store::update_survey(txn, row).await?;
+                let flagged = !messages.is_empty();
+                redress_outbox::enqueue(txn, messages).await?;
+                Ok::<_, DbErr>(flagged)
             }
-            store::update_survey(&txn, row).await?;
+            .instrument(span)
+            .await?;
         }
-        let flagged = !messages.is_empty();
-        redress_outbox::enqueue(&txn, messages).await?;
         txn.commit().await?;
         if flagged {
             self.relay.notify();

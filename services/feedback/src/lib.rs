@@ -5,13 +5,14 @@
 //!
 //! Layers: `api` (proto ↔ domain, roles, transactions), `domain` (pure rules:
 //! validation, per-complaint facts, insight figures, clusters and spikes),
-//! `store` (entities, queries, schema), `follow_up` (the background sweeper).
+//! `store` (entities, queries, schema), `follow_up` (the background sweeper), `metrics` (its instruments).
 
 pub mod api;
 pub mod app;
 pub mod config;
 pub mod domain;
 pub mod follow_up;
+pub mod metrics;
 pub mod store;
 
 pub use app::Feedback;

@@ -32,6 +32,8 @@ pub struct Intake {
     drain: std::time::Duration,
     relay: Arc<Relay>,
     db: DatabaseConnection,
+    /// Keeps the pool in the pool gauges while the service runs.
+    _pool_metrics: redress_telemetry::metrics::PoolObservation,
 }
 
 impl Intake {
@@ -56,6 +58,7 @@ impl Intake {
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+        let pool_metrics = redress_db::observe_pool(&db, SERVICE_NAME);
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let workers = vec![relay.spawn()];
@@ -92,7 +95,7 @@ impl Intake {
         )?;
         tracing::info!(addr = %server.local_addr, "intake serving");
         let drain = config.server.drain_deadline();
-        Ok(Intake { server, workers, drain, relay, db })
+        Ok(Intake { server, workers, drain, relay, db, _pool_metrics: pool_metrics })
     }
 
     /// The bound address.

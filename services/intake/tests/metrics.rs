@@ -1,6 +1,7 @@
 //! The Prometheus endpoint of a real intake process: after traffic it shows
 //! the RPC histogram by method and code, and the outbox backlog rises while
-//! the resolution peer is down and falls back to zero once it is up.
+//! the resolution peer is down and falls back to zero once it is up; the
+//! database pool's size and waits.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -149,6 +150,10 @@ async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
     assert_eq!(invalid, Some(1.0), "{text}");
     assert!(sample(&text, "redress_outbox_oldest_pending_age_seconds", &["peer=\"resolution\""]).unwrap_or(0.0) > 0.0);
     assert!(text.contains("process_memory_usage_bytes"), "{text}");
+    // The database pool: SQLite's single connection, and the waits for it.
+    let pool = "db_client_connection_pool_name=\"intake\"";
+    assert_eq!(sample(&text, "db_client_connection_max", &[pool]), Some(1.0), "{text}");
+    assert!(sample(&text, "db_client_connection_wait_time_seconds_count", &[pool]).unwrap_or(0.0) > 0.0, "{text}");
     assert!(!text.contains("p-1") && !text.contains("Not paid"), "personal data in metrics: {text}");
 
     // The peer comes up: the backlog drains to zero.

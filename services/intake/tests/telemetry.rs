@@ -8,56 +8,16 @@
 use std::{
     net::SocketAddr,
     process::{Command, Stdio},
-    sync::{Arc, Mutex},
     time::Duration,
 };
 
-use opentelemetry_proto::tonic::collector::trace::v1::{
-    ExportTraceServiceRequest, ExportTraceServiceResponse,
-    trace_service_server::{TraceService, TraceServiceServer},
-};
+use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
 use redress_auth::Role;
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
     intake::v1::{SubmitComplaintRequest, intake_service_client::IntakeServiceClient},
 };
-use redress_testkit::{TEST_SECRET, authed, eventually, token};
-use tonic::{Request, Response, Status};
-
-/// (trace id hex, span name, service.name)
-type Spans = Arc<Mutex<Vec<(String, String, String)>>>;
-/// Every exported span in full, for attribute checks.
-type FullSpans = Arc<Mutex<Vec<opentelemetry_proto::tonic::trace::v1::Span>>>;
-
-#[derive(Clone, Default)]
-struct Collector(Spans, FullSpans);
-
-#[tonic::async_trait]
-impl TraceService for Collector {
-    async fn export(
-        &self,
-        request: Request<ExportTraceServiceRequest>,
-    ) -> Result<Response<ExportTraceServiceResponse>, Status> {
-        let mut spans = self.0.lock().unwrap();
-        for resource_spans in request.into_inner().resource_spans {
-            let service = resource_spans
-                .resource
-                .iter()
-                .flat_map(|r| r.attributes.iter())
-                .find(|kv| kv.key == "service.name")
-                .and_then(|kv| kv.value.as_ref())
-                .map(|v| format!("{:?}", v.value))
-                .unwrap_or_default();
-            for scope in resource_spans.scope_spans {
-                for span in scope.spans {
-                    spans.push((hex::encode(&span.trace_id), span.name.clone(), service.clone()));
-                    self.1.lock().unwrap().push(span);
-                }
-            }
-        }
-        Ok(Response::new(ExportTraceServiceResponse::default()))
-    }
-}
+use redress_testkit::{TEST_SECRET, authed, eventually, otlp::Receiver, token};
 
 fn free_port() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
@@ -65,14 +25,8 @@ fn free_port() -> SocketAddr {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
-    let collector = Collector::default();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let otlp = listener.local_addr().unwrap();
-    tokio::spawn(
-        tonic::transport::Server::builder()
-            .add_service(TraceServiceServer::new(collector.clone()))
-            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
-    );
+    let collector = Receiver::start().await;
+    let otlp = collector.addr();
 
     let dir = tempfile::tempdir().unwrap();
     let addr = free_port();
@@ -115,52 +69,41 @@ async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
     let mut health = tonic_health::pb::health_client::HealthClient::new(redress_testkit::channel(addr));
     health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap();
 
-    let spans = collector.0.clone();
     let seen = eventually(Duration::from_secs(20), || {
-        let spans = spans.clone();
+        let spans = collector.trace(trace_id);
         async move {
-            let spans = spans.lock().unwrap();
-            let server = spans.iter().any(|(t, n, _)| t == trace_id && n.ends_with("IntakeService/SubmitComplaint"));
-            let relay = spans.iter().any(|(t, n, _)| t == trace_id && n == "outbox.deliver");
-            let client =
-                spans.iter().any(|(t, n, _)| t == trace_id && n.ends_with("ResolutionInternalService/OpenCase"));
+            let server = spans.iter().any(|s| s.name().ends_with("IntakeService/SubmitComplaint"));
+            let relay = spans.iter().any(|s| s.name() == "outbox.deliver");
+            let client = spans.iter().any(|s| s.name().ends_with("ResolutionInternalService/OpenCase"));
             server && relay && client
         }
     })
     .await;
     child.kill().unwrap();
     child.wait().unwrap();
-    let spans = collector.0.lock().unwrap().clone();
-    assert!(seen, "the request span and the outbox delivery continue the caller's trace: {spans:?}");
-    assert!(spans.iter().all(|(_, _, service)| service.contains("intake")), "{spans:?}");
+    let spans = collector.spans();
+    let names: Vec<(String, String, String)> =
+        spans.iter().map(|s| (s.trace_id(), s.name().to_owned(), s.service.clone())).collect();
+    assert!(seen, "the request span and the outbox delivery continue the caller's trace: {names:?}");
+    assert!(spans.iter().all(|s| s.service == "intake"), "{names:?}");
     assert!(
-        !spans.iter().any(|(_, n, _)| n.contains("TraceService") || n.contains("opentelemetry")),
-        "the exporter traced itself: {spans:?}"
+        !spans.iter().any(|s| s.name().contains("TraceService") || s.name().contains("opentelemetry")),
+        "the exporter traced itself: {names:?}"
     );
-    assert!(!spans.iter().any(|(_, n, _)| n.contains("grpc.health")), "health checks are traced: {spans:?}");
+    assert!(!spans.iter().any(|s| s.name().contains("grpc.health")), "health checks are traced: {names:?}");
 
-    let full = collector.1.lock().unwrap().clone();
-    let attr = |span: &opentelemetry_proto::tonic::trace::v1::Span, key: &str| {
-        span.attributes.iter().find(|kv| kv.key == key).and_then(|kv| kv.value.clone()).and_then(|v| v.value).map(|v| {
-            match v {
-                opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(s) => s,
-                opentelemetry_proto::tonic::common::v1::any_value::Value::IntValue(i) => i.to_string(),
-                other => format!("{other:?}"),
-            }
-        })
-    };
-    let server = full.iter().find(|s| s.name.ends_with("IntakeService/SubmitComplaint")).unwrap();
-    assert_eq!(server.kind, 2, "SERVER kind");
-    assert_eq!(attr(server, "rpc.system").as_deref(), Some("grpc"));
-    assert_eq!(attr(server, "rpc.service").as_deref(), Some("redress.intake.v1.IntakeService"));
-    assert_eq!(attr(server, "rpc.method").as_deref(), Some("SubmitComplaint"));
-    assert_eq!(attr(server, "rpc.grpc.status_code").as_deref(), Some("0"));
-    assert_eq!(attr(server, "server.port"), Some(addr.port().to_string()));
-    assert_eq!(attr(server, "redress.tenant").as_deref(), Some("casino-a"));
-    assert!(attr(server, "network.peer.address").is_some());
+    let server = spans.iter().find(|s| s.name().ends_with("IntakeService/SubmitComplaint")).unwrap();
+    assert_eq!(server.kind(), SpanKind::Server);
+    assert_eq!(server.attr("rpc.system").as_deref(), Some("grpc"));
+    assert_eq!(server.attr("rpc.service").as_deref(), Some("redress.intake.v1.IntakeService"));
+    assert_eq!(server.attr("rpc.method").as_deref(), Some("SubmitComplaint"));
+    assert_eq!(server.attr("rpc.grpc.status_code").as_deref(), Some("0"));
+    assert_eq!(server.attr("server.port"), Some(addr.port().to_string()));
+    assert_eq!(server.attr("redress.tenant").as_deref(), Some("casino-a"));
+    assert!(server.attr("network.peer.address").is_some());
     // The peer is down: the CLIENT span of the outbox call is an error.
-    let client = full.iter().find(|s| s.name.ends_with("ResolutionInternalService/OpenCase")).unwrap();
-    assert_eq!(client.kind, 3, "CLIENT kind");
-    assert_eq!(attr(client, "rpc.method").as_deref(), Some("OpenCase"));
-    assert_eq!(client.status.as_ref().map(|s| s.code), Some(2), "client span status is Error");
+    let client = spans.iter().find(|s| s.name().ends_with("ResolutionInternalService/OpenCase")).unwrap();
+    assert_eq!(client.kind(), SpanKind::Client);
+    assert_eq!(client.attr("rpc.method").as_deref(), Some("OpenCase"));
+    assert!(client.is_error(), "client span status is Error");
 }

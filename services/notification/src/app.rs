@@ -34,6 +34,8 @@ pub struct Notification {
     drain: std::time::Duration,
     sender: Arc<Sender>,
     db: DatabaseConnection,
+    /// Keeps the pool in the pool gauges while the service runs.
+    _pool_metrics: redress_telemetry::metrics::PoolObservation,
 }
 
 impl Notification {
@@ -54,6 +56,7 @@ impl Notification {
         let catalog = Arc::new(Catalog::new().context("built-in templates")?);
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+        let pool_metrics = redress_db::observe_pool(&db, SERVICE_NAME);
         let config = Arc::new(config);
 
         let sender = Sender::new(db.clone(), Arc::clone(&config), Arc::clone(&catalog)).context("webhook client")?;
@@ -108,7 +111,7 @@ impl Notification {
         )?;
         tracing::info!(addr = %server.local_addr, "notification serving");
         let drain = config.server.drain_deadline();
-        Ok(Notification { server, workers, drain, sender, db })
+        Ok(Notification { server, workers, drain, sender, db, _pool_metrics: pool_metrics })
     }
 
     /// The bound address.

@@ -7,7 +7,8 @@
 //! Layers: `api` (proto ↔ domain, roles), `domain` (pure rules: suppression,
 //! routing, locale fallback, backoff, rendering), `store` (entities, queries,
 //! schema), `catalog` (template selection over the store and the built-ins),
-//! `delivery` (the background sender and its channels).
+//! `delivery` (the background sender and its channels), `metrics` (its
+//! instruments).
 
 pub mod api;
 pub mod app;
@@ -15,6 +16,7 @@ pub mod catalog;
 pub mod config;
 pub mod delivery;
 pub mod domain;
+pub mod metrics;
 pub mod store;
 
 pub use app::Notification;

@@ -231,6 +231,16 @@ fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{encoded}?mode=rwc")
 }
 
+/// Telemetry for the whole process: each service's spans carry its own
+/// `service.name` (`intake`, …, as its standalone binary's do), anything
+/// else `redress-dev`; readable logs, coloured only on a terminal.
+fn telemetry_options() -> redress_telemetry::Options {
+    let mut options =
+        redress_telemetry::Options::new("redress-dev", &LogConfig { level: "info".into(), format: LogFormat::Pretty });
+    options.services = SERVICES.iter().map(|s| s.name.to_owned()).collect();
+    options
+}
+
 /// Runs until SIGINT or SIGTERM.
 pub async fn run(args: DevArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.data_dir)
@@ -239,8 +249,7 @@ pub async fn run(args: DevArgs) -> anyhow::Result<()> {
         .data_dir
         .canonicalize()
         .with_context(|| format!("cannot resolve the data folder {}", args.data_dir.display()))?;
-    let _telemetry =
-        redress_telemetry::init("redress-dev", &LogConfig { level: "info".into(), format: LogFormat::Pretty });
+    let _telemetry = redress_telemetry::init_with(telemetry_options());
     let (secret, origin) = secret::load_or_create(&data_dir)?;
     if origin == secret::Origin::Created {
         tracing::info!(file = %secret::path(&data_dir).display(), "generated a new development secret");
@@ -410,6 +419,14 @@ mod tests {
     #[test]
     fn url_special_characters_in_the_data_folder_are_escaped() {
         assert_eq!(sqlite_url(Path::new("/a b/x?#%.db")), "sqlite:///a b/x%3F%23%25.db?mode=rwc");
+    }
+
+    #[test]
+    fn each_service_traces_under_its_own_name() {
+        let options = telemetry_options();
+        assert_eq!(options.service_name, "redress-dev");
+        assert_eq!(options.services, ["intake", "resolution", "notification", "feedback"]);
+        assert_eq!(options.log.format, LogFormat::Pretty);
     }
 
     #[test]

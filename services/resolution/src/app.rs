@@ -37,6 +37,8 @@ pub struct Resolution {
     relay: Arc<Relay>,
     sweeper: Arc<Sweeper>,
     db: DatabaseConnection,
+    /// Keeps the pool in the pool gauges while the service runs.
+    _pool_metrics: redress_telemetry::metrics::PoolObservation,
 }
 
 impl Resolution {
@@ -62,6 +64,7 @@ impl Resolution {
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+        let pool_metrics = redress_db::observe_pool(&db, SERVICE_NAME);
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let relay_worker = relay.spawn();
@@ -104,7 +107,7 @@ impl Resolution {
         tracing::info!(addr = %server.local_addr, "resolution serving");
         let workers = std::iter::once(relay_worker).chain(sweeper_worker).collect();
         let drain = config.server.drain_deadline();
-        Ok(Resolution { server, workers, drain, relay, sweeper, db })
+        Ok(Resolution { server, workers, drain, relay, sweeper, db, _pool_metrics: pool_metrics })
     }
 
     /// The bound address.

@@ -5,12 +5,13 @@
 //!
 //! Layers: `api` (proto ↔ domain, roles, transactions, outbox rows), `domain`
 //! (pure rules: the state machine, clocks, the hash chain), `store` (entities,
-//! queries, schema).
+//! queries, schema), `metrics` (its instruments).
 
 pub mod api;
 pub mod app;
 pub mod config;
 pub mod domain;
+pub mod metrics;
 pub mod store;
 pub mod sweeper;
 

@@ -496,6 +496,9 @@ impl FeedbackApi {
             })
             .await?;
         response.replayed = replayed;
+        if !replayed {
+            crate::metrics::survey_answered(&answer);
+        }
         Ok(response)
     }
 

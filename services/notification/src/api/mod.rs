@@ -71,6 +71,13 @@ fn fingerprint<M: Message + Clone>(request: &M, clear: impl FnOnce(&mut M) -> Ve
     hex::encode(hasher.finalize())
 }
 
+/// The current request's W3C trace context as stored with a notification,
+/// `None` when there is none to continue.
+fn trace_context() -> Option<String> {
+    let map = redress_telemetry::current_context_map();
+    if map.is_empty() { None } else { serde_json::to_string(&map).ok() }
+}
+
 fn notification_id(name: &str, field: &str) -> Result<String, ApiError> {
     name.strip_prefix("notifications/")
         .filter(|id| !id.is_empty() && !id.contains('/'))
@@ -206,6 +213,8 @@ impl NotificationApi {
             provider_message_id: String::new(),
             destination: String::new(),
             content_sha256: String::new(),
+            // The sender's delivery spans continue this request's trace.
+            trace_context: trace_context(),
             version: 1,
             created_at: now,
             updated_at: now,

@@ -146,8 +146,20 @@ impl Sender {
         .await?;
         let count = rows.len();
         let results = futures::future::join_all(rows.into_iter().map(|row| {
-            let span =
-                tracing::info_span!("notification.deliver", notification.id = %row.id, attempt = row.attempt_count + 1);
+            // A child of the SendNotification that accepted the row, like an
+            // outbox delivery: one trace from the complaint to the e-mail (a
+            // retry hours later still lands there; `attempt` says which).
+            let span = tracing::info_span!(
+                "notification.deliver",
+                notification.id = %row.id,
+                notification.channel = %crate::metrics::short(&row.channel, "CHANNEL_"),
+                attempt = row.attempt_count + 1,
+                otel.status_code = tracing::field::Empty,
+                trace_id = tracing::field::Empty,
+            );
+            let stored: std::collections::HashMap<String, String> =
+                row.trace_context.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
+            redress_telemetry::continue_stored_trace(&span, crate::app::SERVICE_NAME, &stored);
             self.process(row).instrument(span)
         }))
         .await;
@@ -243,6 +255,7 @@ impl Sender {
             }
         };
         let end = now();
+        record_attempt(&row, &outcome, end - started);
         attempt.ended_at = Some(end);
         attempt.result = Some(outcome.result.as_str_name().to_owned());
         attempt.provider_status_code = outcome.code;
@@ -263,18 +276,24 @@ impl Sender {
                 row.provider_message_id = attempt.provider_message_id.clone();
                 row.destination = destination;
                 row.content_sha256 = hex::encode(Sha256::digest(&bytes));
+                let waited = (end - row.created_at).num_milliseconds().max(0) as f64 / 1000.0;
+                crate::metrics::metrics()
+                    .delivery_latency
+                    .record(waited, &[crate::metrics::channel_label(&row.channel)]);
                 tracing::info!(notification = %row.id, channel = %row.channel, "notification delivered");
             }
             AttemptResult::PermanentFailure => {
                 row.state = State::DeadLetter.as_str_name().to_owned();
                 row.dead_letter_reason = DeadLetterReason::PermanentFailure.as_str_name().to_owned();
                 row.next_attempt_at = None;
+                record_dead_letter(&row.channel, DeadLetterReason::PermanentFailure);
                 tracing::warn!(notification = %row.id, response = %attempt.provider_response, "permanent delivery failure; dead letter");
             }
             _ if row.attempt_count >= row.max_attempts => {
                 row.state = State::DeadLetter.as_str_name().to_owned();
                 row.dead_letter_reason = DeadLetterReason::AttemptsExhausted.as_str_name().to_owned();
                 row.next_attempt_at = None;
+                record_dead_letter(&row.channel, DeadLetterReason::AttemptsExhausted);
                 tracing::warn!(notification = %row.id, attempts = row.attempt_count, "attempts exhausted; dead letter");
             }
             _ => {
@@ -285,6 +304,7 @@ impl Sender {
                 let delay = Backoff::from_millis(d.initial_backoff_ms, d.max_backoff_ms).delay(in_budget.max(1) as u32);
                 row.state = State::Retrying.as_str_name().to_owned();
                 row.next_attempt_at = Some(end + chrono::Duration::milliseconds(delay.as_millis() as i64));
+                crate::metrics::metrics().retries.add(1, &[crate::metrics::channel_label(&row.channel)]);
                 tracing::info!(
                     notification = %row.id,
                     error = %attempt.error_message,
@@ -376,6 +396,7 @@ impl Sender {
         now: DateTime<Utc>,
     ) -> Result<(), DbErr> {
         tracing::warn!(notification = %row.id, reason = reason.as_str_name(), "notification dead-lettered");
+        record_dead_letter(&row.channel, reason);
         let expected = row.version;
         row.state = State::DeadLetter.as_str_name().to_owned();
         row.dead_letter_reason = reason.as_str_name().to_owned();
@@ -385,6 +406,31 @@ impl Sender {
         row.updated_at = now;
         store::update_notification(&self.db, row, expected).await.map(|_| ())
     }
+}
+
+/// One attempt into the metrics; a failed one marks the delivery span.
+fn record_attempt(row: &notification::Model, outcome: &Outcome, took: chrono::Duration) {
+    let result = crate::metrics::short(outcome.result.as_str_name(), "RESULT_");
+    let labels = [crate::metrics::channel_label(&row.channel), redress_telemetry::metrics::label("result", result)];
+    let m = crate::metrics::metrics();
+    m.deliveries.add(1, &labels);
+    m.attempt_duration.record(took.num_microseconds().unwrap_or(i64::MAX).max(0) as f64 / 1e6, &labels);
+    if outcome.result != AttemptResult::Accepted {
+        tracing::Span::current().record("otel.status_code", "ERROR");
+    }
+}
+
+fn record_dead_letter(channel: &str, reason: DeadLetterReason) {
+    crate::metrics::metrics().dead_letters.add(
+        1,
+        &[
+            crate::metrics::channel_label(channel),
+            redress_telemetry::metrics::label(
+                "reason",
+                crate::metrics::short(reason.as_str_name(), "DEAD_LETTER_REASON_"),
+            ),
+        ],
+    );
 }
 
 /// The secret variables of a notification (see `domain::SECRET_VARIABLES`).

@@ -61,6 +61,10 @@ pub mod notification {
         pub provider_message_id: String,
         pub destination: String,
         pub content_sha256: String,
+        /// W3C trace context (`traceparent`, `tracestate`) of the request
+        /// that accepted the notification, as JSON: every delivery attempt's
+        /// span is its child. `None` for rows accepted before it was kept.
+        pub trace_context: Option<String>,
         /// Bumped on every change; the etag.
         pub version: i64,
         pub created_at: DateTimeUtc,

@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateNotificationTables),
             Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
             Box::new(AddNotificationSecrets),
+            Box::new(AddNotificationTraceContext),
         ]
     }
 }
@@ -64,6 +65,7 @@ enum Notifications {
     ProviderMessageId,
     Destination,
     ContentSha256,
+    TraceContext,
     Version,
     CreatedAt,
     UpdatedAt,
@@ -106,6 +108,36 @@ impl MigrationTrait for AddNotificationSecrets {
             manager.alter_table(Table::alter().table(Notifications::Table).drop_column(column).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// The trace context of the accepting request, so the sender's delivery
+/// spans continue its trace. Nullable: rows accepted before have none.
+struct AddNotificationTraceContext;
+
+impl MigrationName for AddNotificationTraceContext {
+    fn name(&self) -> &str {
+        "m20261210_000001_add_notification_trace_context"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddNotificationTraceContext {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Notifications::Table)
+                    .add_column(text_null(Notifications::TraceContext))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(Table::alter().table(Notifications::Table).drop_column(Notifications::TraceContext).to_owned())
+            .await
     }
 }
 

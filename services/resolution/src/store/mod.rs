@@ -7,8 +7,8 @@ pub mod migration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -227,6 +227,27 @@ pub async fn claim_due<C: ConnectionTrait>(c: &C, now: DateTime<Utc>, limit: u64
             .lock_with_behavior(sea_orm::sea_query::LockType::Update, sea_orm::sea_query::LockBehavior::SkipLocked);
     }
     query.all(c).await
+}
+
+/// Open cases (the states of the default queue) per queue, across tenants:
+/// one grouped count, for the open-cases gauge.
+pub async fn open_cases_by_queue<C: ConnectionTrait>(c: &C) -> Result<Vec<(String, i64)>, DbErr> {
+    #[derive(Debug, FromQueryResult)]
+    struct Count {
+        queue: String,
+        open: i64,
+    }
+    let states = crate::domain::OPEN_STATES.iter().map(|s| s.as_str_name());
+    let rows = case::Entity::find()
+        .select_only()
+        .column(case::Column::Queue)
+        .column_as(case::Column::Id.count(), "open")
+        .filter(case::Column::State.is_in(states))
+        .group_by(case::Column::Queue)
+        .into_model::<Count>()
+        .all(c)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.queue, r.open)).collect())
 }
 
 /// Moves a case's next sweep time (the sweeper found nothing due).
