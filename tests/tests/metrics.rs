@@ -24,15 +24,7 @@ use redress_testkit::{Backend, authed, eventually};
 const WAIT: Duration = Duration::from_secs(30);
 
 async fn scrape(addr: SocketAddr) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else { return String::new() };
-    let request = format!("GET /metrics HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n");
-    if stream.write_all(request.as_bytes()).await.is_err() {
-        return String::new();
-    }
-    let mut body = String::new();
-    let _ = stream.read_to_string(&mut body).await;
-    body
+    redress_testkit::scrape_metrics(addr).await
 }
 
 /// The sum of the sample lines of `name` that carry every label in `labels`.

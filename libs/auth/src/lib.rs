@@ -217,6 +217,12 @@ impl Verifier {
             let text =
                 std::fs::read_to_string(path).map_err(|e| AuthSetupError::Jwks(format!("{}: {e}", path.display())))?;
             let set: JwkSet = serde_json::from_str(&text).map_err(|e| AuthSetupError::Jwks(e.to_string()))?;
+            if set.keys.is_empty() && config.hs256_secret.is_empty() {
+                return Err(AuthSetupError::Jwks(format!(
+                    "{} holds no keys: put the public keys of the callers and peers in it",
+                    path.display()
+                )));
+            }
             for jwk in &set.keys {
                 let algorithm =
                     jwk_algorithm(jwk).ok_or_else(|| AuthSetupError::Jwks("a key without a usable alg".into()))?;

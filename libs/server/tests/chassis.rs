@@ -13,7 +13,6 @@ use std::{
     time::Duration,
 };
 
-use bytes::{Buf, BufMut};
 use redress_auth::{Role, Verifier};
 use redress_proto::feedback::v1::{
     GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, GetSurveyResponse, ListRecurringProblemsRequest,
@@ -25,14 +24,13 @@ use redress_proto::feedback::v1::{
     feedback_service_server::{FeedbackService, FeedbackServiceServer},
 };
 use redress_server::{Authenticator, Rate, RunningServer, ServeOptions, ServerConfig};
-use redress_testkit::{authed, eventually, token};
+use redress_testkit::{RawCodec, authed, eventually, token};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     sync::Semaphore,
 };
 use tonic::{
     Code, Request, Response, Status,
-    codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder},
     service::{Routes, interceptor::InterceptedService},
 };
 use tonic_types::StatusExt;
@@ -130,42 +128,6 @@ async fn start(mut config: ServerConfig, held: bool) -> TestServer {
     .unwrap();
     let channel = redress_testkit::channel(server.local_addr);
     TestServer { server, handlers, channel }
-}
-
-/// Sends and receives raw message bytes, whatever they are.
-#[derive(Clone, Default)]
-struct RawCodec;
-
-impl Codec for RawCodec {
-    type Encode = Vec<u8>;
-    type Decode = Vec<u8>;
-    type Encoder = RawCodec;
-    type Decoder = RawCodec;
-    fn encoder(&mut self) -> Self::Encoder {
-        RawCodec
-    }
-    fn decoder(&mut self) -> Self::Decoder {
-        RawCodec
-    }
-}
-
-impl Encoder for RawCodec {
-    type Item = Vec<u8>;
-    type Error = Status;
-    fn encode(&mut self, item: Vec<u8>, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
-        dst.put_slice(&item);
-        Ok(())
-    }
-}
-
-impl Decoder for RawCodec {
-    type Item = Vec<u8>;
-    type Error = Status;
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Vec<u8>>, Status> {
-        let mut out = vec![0; src.remaining()];
-        src.copy_to_slice(&mut out);
-        Ok(Some(out))
-    }
 }
 
 async fn raw_call(channel: &tonic::transport::Channel, path: &'static str, body: Vec<u8>, bearer: &str) -> Status {

@@ -10,6 +10,8 @@
 //! `REDRESS_TEST_POSTGRES=skip` to skip them knowingly (CI never does).
 
 pub mod otlp;
+mod raw;
+pub use raw::RawCodec;
 
 use std::time::Duration;
 
@@ -189,4 +191,18 @@ macro_rules! backend_tests {
 /// Quiet logs unless `TEST_LOG` is set.
 pub fn init_test_logging() {
     redress_telemetry::init_for_tests();
+}
+
+/// The text a Prometheus scrape of `GET /metrics` on `addr` returns (the
+/// whole HTTP response, headers included); empty when nothing answers.
+pub async fn scrape_metrics(addr: std::net::SocketAddr) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else { return String::new() };
+    let request = format!("GET /metrics HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).await.is_err() {
+        return String::new();
+    }
+    let mut body = String::new();
+    let _ = stream.read_to_string(&mut body).await;
+    body
 }

@@ -61,15 +61,7 @@ fn free_port() -> SocketAddr {
 }
 
 async fn scrape(addr: SocketAddr) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let Ok(mut stream) = tokio::net::TcpStream::connect(addr).await else { return String::new() };
-    let request = format!("GET /metrics HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n");
-    if stream.write_all(request.as_bytes()).await.is_err() {
-        return String::new();
-    }
-    let mut body = String::new();
-    let _ = stream.read_to_string(&mut body).await;
-    body
+    redress_testkit::scrape_metrics(addr).await
 }
 
 /// The value of the first sample line that starts with `name{` and contains
