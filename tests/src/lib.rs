@@ -120,6 +120,8 @@ impl Sandbox {
             database: dbs[3].config.clone(),
             auth: auth_config(),
             outbox: quick_outbox(&peers, "feedback"),
+            // Tests drive the spike watch themselves.
+            spike_check_interval_ms: 0,
             ..Default::default()
         };
         let feedback = Feedback::start_on(feedback, next()).await.unwrap_or_else(|e| panic!("feedback: {e:#}"));

@@ -193,6 +193,8 @@ async fn a_spike_of_withdrawal_complaints_for_one_payment_method_raises_an_alert
     assert!(paysafe.spike, "six against none before is a spike");
     assert!(!problems.iter().any(|p| p.reference == "visa"), "one complaint is not a recurring problem");
 
+    // The spike watch (not the read) alerts the operations contact.
+    assert_eq!(s.feedback.spikes().run_once(chrono::Utc::now()).await.unwrap(), 1);
     let alerted = eventually(WAIT, || async { s.emails().iter().any(|m| m.contains(OPERATIONS_CONTACT)) }).await;
     assert!(alerted, "no alert e-mail to the operations contact");
     s.shutdown().await;

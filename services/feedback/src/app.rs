@@ -20,6 +20,7 @@ use crate::{
     api::{FeedbackApi, InternalService, PublicService},
     config::FeedbackConfig,
     follow_up::FollowUps,
+    spikes::SpikeWatch,
     store::migration::Migrator,
 };
 
@@ -33,6 +34,7 @@ pub struct Feedback {
     drain: Duration,
     relay: Arc<Relay>,
     follow_ups: Arc<FollowUps>,
+    spikes: Arc<SpikeWatch>,
     db: DatabaseConnection,
     /// Keeps the pool in the pool gauges while the service runs.
     _pool_metrics: redress_telemetry::metrics::PoolObservation,
@@ -63,12 +65,12 @@ impl Feedback {
 
         let max = config.server.max_message_bytes;
         let server_config = config.server.clone();
-        let api = Arc::new(FeedbackApi::new(
-            db.clone(),
-            Arc::clone(&relay),
-            PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
-            Arc::new(config),
-        ));
+        let page_tokens = PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose());
+        let config = Arc::new(config);
+        let spikes = SpikeWatch::new(db.clone(), Arc::clone(&relay), Arc::clone(&config));
+        let spike_worker = (config.spike_check_interval_ms > 0)
+            .then(|| spikes.spawn(Duration::from_millis(config.spike_check_interval_ms)));
+        let api = Arc::new(FeedbackApi::new(db.clone(), Arc::clone(&relay), page_tokens, config));
         let auth = Authenticator::new(Arc::clone(&verifier));
         let public = FeedbackServiceServer::new(PublicService(Arc::clone(&api)))
             .max_decoding_message_size(max)
@@ -92,8 +94,8 @@ impl Feedback {
             },
         )?;
         tracing::info!(addr = %server.local_addr, "feedback serving");
-        let workers = vec![relay_worker, follow_up_worker];
-        Ok(Feedback { server, workers, drain, relay, follow_ups, db, _pool_metrics: pool_metrics })
+        let workers = [relay_worker, follow_up_worker].into_iter().chain(spike_worker).collect();
+        Ok(Feedback { server, workers, drain, relay, follow_ups, spikes, db, _pool_metrics: pool_metrics })
     }
 
     /// The bound address.
@@ -109,6 +111,11 @@ impl Feedback {
     /// The follow-up sweeper (tests run it at a chosen time).
     pub fn follow_ups(&self) -> &Arc<FollowUps> {
         &self.follow_ups
+    }
+
+    /// The spike watch (tests drive it with `run_once`).
+    pub fn spikes(&self) -> &Arc<SpikeWatch> {
+        &self.spikes
     }
 
     /// The database connection (tests inspect rows).

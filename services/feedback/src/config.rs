@@ -38,6 +38,12 @@ pub struct FeedbackConfig {
     pub tenants: BTreeMap<String, TenantOverrides>,
     /// How often the follow-up sweeper looks for due checks, in milliseconds.
     pub follow_up_interval_ms: u64,
+    /// How often the spike watch compares each tenant's recurring problems
+    /// with the window before, in milliseconds; 0 runs no watch (tests drive
+    /// it themselves).
+    pub spike_check_interval_ms: u64,
+    /// The spike watch's window, in days (compared with as many days before).
+    pub spike_window_days: i64,
 }
 
 /// The settings a tenant may change.
@@ -119,6 +125,8 @@ impl Default for FeedbackConfig {
             defaults: TenantSettings::default(),
             tenants: BTreeMap::new(),
             follow_up_interval_ms: 60_000,
+            spike_check_interval_ms: 900_000,
+            spike_window_days: 7,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod domain;
 pub mod follow_up;
 pub mod metrics;
+pub mod spikes;
 pub mod store;
 
 pub use app::Feedback;

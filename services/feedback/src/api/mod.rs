@@ -39,7 +39,7 @@ use crate::{
         facts::{Dims, Event, Fact},
         insights, recurring,
     },
-    store::{self, FactFilter, event as event_row, spike_alert, survey},
+    store::{self, FactFilter, event as event_row, survey},
 };
 
 /// Roles that act for a player holding a survey token.
@@ -593,21 +593,7 @@ impl FeedbackApi {
             None => 0,
         };
         let previous = w.previous();
-        let rows = store::submissions_in(&self.db, tenant, previous.start, w.end).await?;
-        let subs: Vec<recurring::Submission> = rows
-            .into_iter()
-            .filter_map(|r| {
-                Some(recurring::Submission {
-                    submitted_at: r.submitted_at?,
-                    category: convert::enum_value(&r.category, ComplaintCategory::from_str_name),
-                    complaint_id: r.complaint_id,
-                    game_id: r.game_id,
-                    game_provider: r.game_provider,
-                    payment_method: r.payment_method,
-                    bonus_id: r.bonus_id,
-                })
-            })
-            .collect();
+        let subs = submissions(&self.db, tenant, previous.start, w.end).await?;
         let params = recurring::Params {
             window: w,
             previous,
@@ -618,7 +604,6 @@ impl FeedbackApi {
             spikes_only: req.spikes_only,
         };
         let problems = recurring::clusters(&subs, &params);
-        self.alert_spikes(tenant, &problems, &w, now).await?;
         let (page, next) = paginate(problems, offset, size);
         let next_page_token = next
             .map(|offset| {
@@ -635,47 +620,31 @@ impl FeedbackApi {
             spike_factor,
         })
     }
+}
 
-    /// Alerts the tenant's operations contact about each spike once: no new
-    /// alert for a cluster while an earlier alert's window overlaps this one.
-    async fn alert_spikes(
-        &self,
-        tenant: &str,
-        problems: &[redress_proto::feedback::v1::RecurringProblem],
-        w: &Window,
-        now: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
-        let spikes: Vec<_> = problems.iter().filter(|p| p.spike).collect();
-        if spikes.is_empty() {
-            return Ok(());
-        }
-        let txn = self.begin().await?;
-        let mut messages = Vec::new();
-        for p in spikes {
-            let cluster = recurring::cluster_key(p);
-            if store::recent_alert_exists(&txn, tenant, &cluster, w.start).await? {
-                continue;
-            }
-            let id = new_id();
-            store::insert_alert(
-                &txn,
-                spike_alert::Model {
-                    id: id.clone(),
-                    tenant_id: tenant.to_owned(),
-                    cluster: cluster.clone(),
-                    window_start: w.start,
-                    window_end: w.end,
-                    count: p.count,
-                    created_at: now,
-                },
-            )
-            .await?;
-            tracing::warn!(tenant, cluster = %cluster, count = p.count, previous = p.previous_count, "recurring problem spike");
-            messages.push(outbox::spike_alert(tenant, &id, p, w));
-        }
-        redress_outbox::enqueue(&txn, messages).await?;
-        self.commit(txn).await
-    }
+/// The complaints `tenant` submitted in [from, to), as the recurring-problem
+/// rules see them (the spike watch reads the same).
+pub(crate) async fn submissions(
+    db: &DatabaseConnection,
+    tenant: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<recurring::Submission>, sea_orm::DbErr> {
+    let rows = store::submissions_in(db, tenant, from, to).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(recurring::Submission {
+                submitted_at: r.submitted_at?,
+                category: convert::enum_value(&r.category, ComplaintCategory::from_str_name),
+                complaint_id: r.complaint_id,
+                game_id: r.game_id,
+                game_provider: r.game_provider,
+                payment_method: r.payment_method,
+                bonus_id: r.bonus_id,
+            })
+        })
+        .collect())
 }
 
 fn domain_solved_yes() -> i32 {

@@ -229,6 +229,24 @@ pub struct SubmissionRow {
     pub bonus_id: String,
 }
 
+/// The tenants with complaints submitted in [from, to).
+pub async fn tenants_with_submissions<C: ConnectionTrait>(
+    c: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<String>, DbErr> {
+    use complaint_fact::Column as Col;
+    complaint_fact::Entity::find()
+        .select_only()
+        .column(Col::TenantId)
+        .distinct()
+        .filter(Col::SubmittedAt.gte(from))
+        .filter(Col::SubmittedAt.lt(to))
+        .into_tuple::<String>()
+        .all(c)
+        .await
+}
+
 /// The complaints submitted in [from, to), through (tenant, submit time).
 pub async fn submissions_in<C: ConnectionTrait>(
     c: &C,

@@ -55,6 +55,7 @@ pub fn config(db: &TestDb, peer: Option<SocketAddr>) -> FeedbackConfig {
     config.outbox.poll_interval_ms = 100;
     // Tests drive the sweeper themselves, at a time of their choosing.
     config.follow_up_interval_ms = 3_600_000;
+    config.spike_check_interval_ms = 0;
     config.survey_base_url = "https://casino-a.example/survey".into();
     let url = peer.map(|a| format!("http://{a}")).unwrap_or_default();
     for name in ["resolution", "notification"] {

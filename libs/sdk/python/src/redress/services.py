@@ -79,7 +79,11 @@ class FeedbackClient(ServiceBase):
         same category and the same reference (game, game provider, payment
         method or bonus) at or above a threshold, each compared with the window
         just before it, with a trend and a spike flag. Spikes first, then by
-        count, largest first. Roles: analyst, supervisor, admin.
+        count, largest first. A read only: it alerts nobody. Spike alerts to the
+        tenant's operations contact come from the service's own spike watch,
+        which looks at the last `spike_window_days` with the tenant's configured
+        threshold and factor (never a caller's), once per cluster and window.
+        Roles: analyst, supervisor, admin.
 
         Yields every item of `recurring_problems` of every page.
         """
@@ -639,7 +643,11 @@ class AsyncFeedbackClient(AsyncServiceBase):
         same category and the same reference (game, game provider, payment
         method or bonus) at or above a threshold, each compared with the window
         just before it, with a trend and a spike flag. Spikes first, then by
-        count, largest first. Roles: analyst, supervisor, admin.
+        count, largest first. A read only: it alerts nobody. Spike alerts to the
+        tenant's operations contact come from the service's own spike watch,
+        which looks at the last `spike_window_days` with the tenant's configured
+        threshold and factor (never a caller's), once per cluster and window.
+        Roles: analyst, supervisor, admin.
 
         Yields every item of `recurring_problems` of every page.
         """

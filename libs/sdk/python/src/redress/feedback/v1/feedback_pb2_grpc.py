@@ -153,7 +153,11 @@ class FeedbackServiceServicer:
         same category and the same reference (game, game provider, payment
         method or bonus) at or above a threshold, each compared with the window
         just before it, with a trend and a spike flag. Spikes first, then by
-        count, largest first. Roles: analyst, supervisor, admin.
+        count, largest first. A read only: it alerts nobody. Spike alerts to the
+        tenant's operations contact come from the service's own spike watch,
+        which looks at the last `spike_window_days` with the tenant's configured
+        threshold and factor (never a caller's), once per cluster and window.
+        Roles: analyst, supervisor, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
