@@ -16,6 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fds = protox::compile(&files, [&root])?;
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
     fs::write(out_dir.join("redress_descriptor.bin"), fds.encode_to_vec())?;
+    write_method_paths(&fds, &out_dir)?;
 
     tonic_prost_build::configure()
         .build_client(env::var_os("CARGO_FEATURE_CLIENT").is_some())
@@ -27,6 +28,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo:rerun-if-changed={}", file.display());
     }
     Ok(())
+}
+
+/// Writes `<package>.methods.rs` per package: one constant per RPC with its
+/// gRPC path, e.g. `methods::resolution_internal_service::OPEN_CASE =
+/// "/redress.resolution.v1.ResolutionInternalService/OpenCase"`, so the
+/// outbox names peer methods by the contract instead of by string literals.
+fn write_method_paths(fds: &prost_types::FileDescriptorSet, out_dir: &std::path::Path) -> std::io::Result<()> {
+    use std::collections::BTreeMap;
+    let mut by_package: BTreeMap<String, String> = BTreeMap::new();
+    for file in &fds.file {
+        let package = file.package().to_owned();
+        if !package.starts_with("redress.") {
+            continue;
+        }
+        let text = by_package.entry(package.clone()).or_default();
+        for service in &file.service {
+            text.push_str(&format!(
+                "/// gRPC paths of `{package}.{}`.\npub mod {} {{\n",
+                service.name(),
+                snake(service.name())
+            ));
+            for method in &service.method {
+                text.push_str(&format!(
+                    "    /// `{}`.\n    pub const {}: &str = \"/{package}.{}/{}\";\n",
+                    method.name(),
+                    snake(method.name()).to_ascii_uppercase(),
+                    service.name(),
+                    method.name()
+                ));
+            }
+            text.push_str("}\n");
+        }
+    }
+    for (package, text) in by_package {
+        fs::write(out_dir.join(format!("{package}.methods.rs")), text)?;
+    }
+    Ok(())
+}
+
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 fn collect_protos(dir: &PathBuf, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -21,6 +21,11 @@ pub mod intake {
     /// Version 1.
     pub mod v1 {
         tonic::include_proto!("redress.intake.v1");
+
+        /// The gRPC path of every method, by service.
+        pub mod methods {
+            include!(concat!(env!("OUT_DIR"), "/redress.intake.v1.methods.rs"));
+        }
     }
 }
 
@@ -29,6 +34,11 @@ pub mod resolution {
     /// Version 1.
     pub mod v1 {
         tonic::include_proto!("redress.resolution.v1");
+
+        /// The gRPC path of every method, by service.
+        pub mod methods {
+            include!(concat!(env!("OUT_DIR"), "/redress.resolution.v1.methods.rs"));
+        }
     }
 }
 
@@ -37,6 +47,11 @@ pub mod notification {
     /// Version 1.
     pub mod v1 {
         tonic::include_proto!("redress.notification.v1");
+
+        /// The gRPC path of every method, by service.
+        pub mod methods {
+            include!(concat!(env!("OUT_DIR"), "/redress.notification.v1.methods.rs"));
+        }
     }
 }
 
@@ -45,8 +60,32 @@ pub mod feedback {
     /// Version 1.
     pub mod v1 {
         tonic::include_proto!("redress.feedback.v1");
+
+        /// The gRPC path of every method, by service.
+        pub mod methods {
+            include!(concat!(env!("OUT_DIR"), "/redress.feedback.v1.methods.rs"));
+        }
     }
 }
 
 /// The encoded `FileDescriptorSet` of every Redress proto, for gRPC reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("redress_descriptor");
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn method_paths_are_the_grpc_paths_of_the_contract() {
+        assert_eq!(
+            crate::resolution::v1::methods::resolution_internal_service::OPEN_CASE,
+            "/redress.resolution.v1.ResolutionInternalService/OpenCase"
+        );
+        assert_eq!(
+            crate::notification::v1::methods::notification_internal_service::SEND_NOTIFICATION,
+            "/redress.notification.v1.NotificationInternalService/SendNotification"
+        );
+        assert_eq!(
+            crate::intake::v1::methods::intake_service::SUBMIT_COMPLAINT,
+            "/redress.intake.v1.IntakeService/SubmitComplaint"
+        );
+    }
+}

@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use redress_outbox::OutboxMessage;
+use redress_proto::notification::v1::methods::notification_internal_service::SEND_NOTIFICATION;
+use redress_proto::resolution::v1::methods::resolution_internal_service::FLAG_FOLLOW_UP;
 use redress_proto::{
     common::v1::{Channel, Player},
     feedback::v1::{RecurringProblem, ReferenceKind},
@@ -17,9 +19,6 @@ use crate::domain::{Window, timestamp};
 pub const NOTIFICATION: &str = "notification";
 /// The resolution service.
 pub const RESOLUTION: &str = "resolution";
-
-const SEND_NOTIFICATION: &str = "/redress.notification.v1.NotificationInternalService/SendNotification";
-const FLAG_FOLLOW_UP: &str = "/redress.resolution.v1.ResolutionInternalService/FlagFollowUp";
 
 /// The link in an invitation: the casino's survey page with the token.
 pub fn survey_url(base: &str, token: &str) -> String {

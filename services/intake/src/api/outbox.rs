@@ -4,6 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use redress_outbox::OutboxMessage;
+use redress_proto::feedback::v1::methods::feedback_internal_service::RECORD_EVENT;
+use redress_proto::notification::v1::methods::notification_internal_service::SEND_NOTIFICATION;
+use redress_proto::resolution::v1::methods::resolution_internal_service::{
+    OPEN_CASE, RECORD_PLAYER_DECISION, RECORD_PLAYER_MESSAGE, RECORD_WITHDRAWAL,
+};
 use redress_proto::{
     common::v1::Player,
     feedback::v1::{EventType, RecordEventRequest},
@@ -23,13 +28,6 @@ pub const RESOLUTION: &str = "resolution";
 pub const NOTIFICATION: &str = "notification";
 /// The feedback service.
 pub const FEEDBACK: &str = "feedback";
-
-const OPEN_CASE: &str = "/redress.resolution.v1.ResolutionInternalService/OpenCase";
-const RECORD_PLAYER_MESSAGE: &str = "/redress.resolution.v1.ResolutionInternalService/RecordPlayerMessage";
-const RECORD_PLAYER_DECISION: &str = "/redress.resolution.v1.ResolutionInternalService/RecordPlayerDecision";
-const RECORD_WITHDRAWAL: &str = "/redress.resolution.v1.ResolutionInternalService/RecordWithdrawal";
-const SEND_NOTIFICATION: &str = "/redress.notification.v1.NotificationInternalService/SendNotification";
-const RECORD_EVENT: &str = "/redress.feedback.v1.FeedbackInternalService/RecordEvent";
 
 /// resolution.OpenCase for a new (non-duplicate) complaint.
 pub fn open_case(tenant: &str, c: &Complaint, submitted: DateTime<Utc>) -> OutboxMessage {

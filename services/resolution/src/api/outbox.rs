@@ -2,6 +2,9 @@
 //! the same transaction as the case events. Each carries an idempotency key
 //! derived from the case event, so a redelivery is a no-op at the peer.
 
+use redress_proto::feedback::v1::methods::feedback_internal_service::{RECORD_CASE_OUTCOME, RECORD_EVENT};
+use redress_proto::intake::v1::methods::intake_internal_service::APPLY_CASE_UPDATE;
+use redress_proto::notification::v1::methods::notification_internal_service::SEND_NOTIFICATION;
 use std::collections::HashMap;
 
 use redress_outbox::OutboxMessage;
@@ -27,11 +30,6 @@ pub const INTAKE: &str = "intake";
 pub const NOTIFICATION: &str = "notification";
 /// The feedback service.
 pub const FEEDBACK: &str = "feedback";
-
-const APPLY_CASE_UPDATE: &str = "/redress.intake.v1.IntakeInternalService/ApplyCaseUpdate";
-const SEND_NOTIFICATION: &str = "/redress.notification.v1.NotificationInternalService/SendNotification";
-const RECORD_EVENT: &str = "/redress.feedback.v1.FeedbackInternalService/RecordEvent";
-const RECORD_CASE_OUTCOME: &str = "/redress.feedback.v1.FeedbackInternalService/RecordCaseOutcome";
 
 /// The event id peers deduplicate on: the case and the event's sequence.
 fn event_key(case: &Case, event: &CaseEvent) -> String {
