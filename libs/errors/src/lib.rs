@@ -372,6 +372,17 @@ pub fn from_timestamp(ts: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
 #[derive(Debug, Default)]
 pub struct Violations(Vec<Violation>);
 
+/// True for the shape of a BCP 47 language tag, the one rule every service
+/// applies: a primary language of 2–3 letters, then subtags of 1–8 letters
+/// or digits separated by `-`, at most 35 characters (`pl`, `en-GB`,
+/// `sr-Latn-RS`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    tag.len() <= 35
+        && parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 impl Violations {
     /// No violations yet.
     pub fn new() -> Self {
@@ -410,6 +421,16 @@ impl Violations {
             }
         } else if value.chars().count() > max_chars {
             self.add(field, format!("must be at most {max_chars} characters"));
+        }
+    }
+
+    /// A language: a BCP 47 tag's shape ([`is_language_tag`]), e.g. `pl` or
+    /// `en-GB`; empty is a violation only when `required`.
+    pub fn language_tag(&mut self, value: &str, field: &str, required: bool) {
+        if value.is_empty() {
+            self.check(required, field, "must not be empty");
+        } else if !is_language_tag(value) {
+            self.add(field, "must be a BCP 47 language tag, e.g. pl or en-GB");
         }
     }
 
@@ -456,6 +477,21 @@ impl Violations {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags_have_one_shape_everywhere() {
+        for good in ["pl", "en-GB", "sr-Latn-RS", "es-419", "fil"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "e", "english", "en_GB", "en-", "-GB", "pl-toolongsubtag", "en GB", "1a"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+        let mut v = Violations::new();
+        v.language_tag("", "optional", false);
+        v.language_tag("", "required", true);
+        v.language_tag("en_GB", "bad", false);
+        assert!(v.into_result().is_err());
+    }
 
     #[test]
     fn invalid_argument_carries_every_field_violation_and_error_info() {

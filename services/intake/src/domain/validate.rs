@@ -43,9 +43,7 @@ pub fn player(v: &mut Violations, player: Option<&Player>) {
     } else if !(p.jurisdiction.len() == 2 && p.jurisdiction.chars().all(|c| c.is_ascii_alphabetic())) {
         v.add("player.jurisdiction", "must be an ISO 3166-1 alpha-2 code such as PL or GB");
     }
-    if !p.language_code.is_empty() && !is_language_tag(&p.language_code) {
-        v.add("player.language_code", "must be a BCP 47 language tag such as pl or en-GB");
-    }
+    v.language_tag(&p.language_code, "player.language_code", false);
     if !p.email.is_empty() && !is_plausible_email(&p.email) {
         v.add("player.email", "must be an e-mail address");
     }
@@ -145,13 +143,6 @@ pub fn complaint_name(name: &str, field: &str) -> Result<String, ApiError> {
     }
 }
 
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split(['-', '_']);
-    let primary_ok =
-        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    primary_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
 fn is_plausible_email(email: &str) -> bool {
     email.len() <= 254
         && !email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
@@ -166,9 +157,9 @@ mod tests {
 
     #[test]
     fn language_tags_and_emails() {
-        assert!(is_language_tag("pl"));
-        assert!(is_language_tag("en-GB"));
-        assert!(!is_language_tag("english!"));
+        assert!(redress_errors::is_language_tag("pl"));
+        assert!(redress_errors::is_language_tag("en-GB"));
+        assert!(!redress_errors::is_language_tag("english!"));
         assert!(is_plausible_email("anna@example.pl"));
         assert!(!is_plausible_email("anna@example.pl\r\nBcc: x@y.z"));
         assert!(!is_plausible_email("nobody"));

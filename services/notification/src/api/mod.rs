@@ -102,21 +102,6 @@ fn check_variables(v: &mut Violations, vars: &std::collections::HashMap<String, 
     }
 }
 
-fn check_locale(v: &mut Violations, locale: &str, field: &str, required: bool) {
-    if locale.is_empty() {
-        if required {
-            v.add(field, "must not be empty");
-        }
-        return;
-    }
-    let ok = locale.len() <= 35
-        && locale
-            .split('-')
-            .all(|part| (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric()))
-        && locale.split('-').next().is_some_and(|p| (2..=3).contains(&p.len()));
-    v.check(!ok, field, "must be a BCP 47 language tag, e.g. pl or en-GB");
-}
-
 fn known_channel(value: i32) -> Option<Channel> {
     Channel::try_from(value).ok()
 }
@@ -272,7 +257,7 @@ impl NotificationApi {
         let recipient = req.recipient.clone().unwrap_or_default();
         if event != NotificationEvent::OperationsAlert {
             v.text(&recipient.player_id, "recipient.player_id", true, 128);
-            check_locale(&mut v, &recipient.language_code, "recipient.language_code", false);
+            v.language_tag(&recipient.language_code, "recipient.language_code", false);
         }
         v.text(&recipient.display_name, "recipient.display_name", false, 200);
         v.text(&recipient.email, "recipient.email", false, 320);
@@ -548,7 +533,7 @@ impl NotificationApi {
         v.check(req.template.is_none(), "template", "is required");
         let event = NotificationEvent::try_from(t.event).unwrap_or(NotificationEvent::Unspecified);
         v.check(event == NotificationEvent::Unspecified, "template.event", "must be a known, specified event");
-        check_locale(&mut v, &t.locale, "template.locale", true);
+        v.language_tag(&t.locale, "template.locale", true);
         v.text(&t.subject, "template.subject", true, 500);
         v.text(&t.body_text, "template.body_text", true, 50_000);
         v.check(t.body_html.chars().count() > 200_000, "template.body_html", "must be at most 200000 characters");
