@@ -372,6 +372,23 @@ pub fn from_timestamp(ts: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
 #[derive(Debug, Default)]
 pub struct Violations(Vec<Violation>);
 
+/// The id in a resource name `{collection}/{id}` (AIP-122), by the one rule
+/// every service applies: 1–64 ASCII letters, digits or `-` (ids are UUIDv7s
+/// or client-chosen slugs). Anything else is INVALID_ARGUMENT on `field`,
+/// e.g. "must be cases/{case_id}".
+pub fn resource_id(name: &str, collection: &str, field: &str) -> Result<String, ApiError> {
+    let id = name.strip_prefix(collection).and_then(|rest| rest.strip_prefix('/'));
+    match id {
+        Some(id) if (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            Ok(id.to_owned())
+        }
+        _ => {
+            let singular = collection.strip_suffix('s').unwrap_or(collection);
+            Err(ApiError::invalid_field(field, format!("must be {collection}/{{{singular}_id}}")))
+        }
+    }
+}
+
 /// True for the shape of a BCP 47 language tag, the one rule every service
 /// applies: a primary language of 2–3 letters, then subtags of 1–8 letters
 /// or digits separated by `-`, at most 35 characters (`pl`, `en-GB`,
@@ -477,6 +494,16 @@ impl Violations {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resource_names_have_one_rule_everywhere() {
+        assert_eq!(resource_id("cases/0190-ab", "cases", "name").unwrap(), "0190-ab");
+        for bad in ["cases/", "cases", "complaints/1", "cases/a/b", "cases/../x", "cases/a b", "casesx/1"] {
+            let err = resource_id(bad, "cases", "name").unwrap_err();
+            assert!(format!("{err:?}").contains("must be cases/{case_id}"), "{bad}: {err:?}");
+        }
+        assert!(resource_id(&format!("cases/{}", "a".repeat(65)), "cases", "name").is_err());
+    }
 
     #[test]
     fn language_tags_have_one_shape_everywhere() {

@@ -135,12 +135,7 @@ pub fn incident_time(v: &mut Violations, incident: Option<DateTime<Utc>>, now: D
 
 /// Parses a resource name `complaints/{id}`.
 pub fn complaint_name(name: &str, field: &str) -> Result<String, ApiError> {
-    match name.strip_prefix("complaints/") {
-        Some(id) if !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
-            Ok(id.to_owned())
-        }
-        _ => Err(ApiError::invalid_field(field, "must be a complaint name, complaints/{complaint_id}")),
-    }
+    redress_errors::resource_id(name, "complaints", field)
 }
 
 fn is_plausible_email(email: &str) -> bool {

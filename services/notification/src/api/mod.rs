@@ -79,10 +79,7 @@ fn trace_context() -> Option<String> {
 }
 
 fn notification_id(name: &str, field: &str) -> Result<String, ApiError> {
-    name.strip_prefix("notifications/")
-        .filter(|id| !id.is_empty() && !id.contains('/'))
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::invalid_field(field, "must be notifications/{notification_id}"))
+    redress_errors::resource_id(name, "notifications", field)
 }
 
 fn check_variables(v: &mut Violations, vars: &std::collections::HashMap<String, String>, field: &str) {

@@ -24,18 +24,12 @@ pub fn case_name(id: &str) -> String {
 
 /// The id in `cases/{id}`, or INVALID_ARGUMENT on `field`.
 pub fn case_id(name: &str, field: &str) -> Result<String, redress_errors::ApiError> {
-    name.strip_prefix("cases/")
-        .filter(|id| !id.is_empty() && id.len() <= 64 && !id.contains('/'))
-        .map(str::to_owned)
-        .ok_or_else(|| redress_errors::ApiError::invalid_field(field, "must be cases/{case_id}"))
+    redress_errors::resource_id(name, "cases", field)
 }
 
 /// The id in `complaints/{id}`, or INVALID_ARGUMENT on `field`.
 pub fn complaint_id(name: &str, field: &str) -> Result<String, redress_errors::ApiError> {
-    name.strip_prefix("complaints/")
-        .filter(|id| !id.is_empty() && id.len() <= 64 && !id.contains('/'))
-        .map(str::to_owned)
-        .ok_or_else(|| redress_errors::ApiError::invalid_field(field, "must be complaints/{complaint_id}"))
+    redress_errors::resource_id(name, "complaints", field)
 }
 
 /// Queue order of a priority: urgent first.
