@@ -132,15 +132,59 @@ pub async fn connect_and_migrate<M: MigratorTrait>(config: &DatabaseConfig) -> R
 /// together migrate one at a time and the lock can never outlive its
 /// transaction (a session lock taken on one pooled connection and released on
 /// another would leak, and the next replica would wait forever).
+///
+/// A schema AHEAD of the binary (a rollback to an older release after a
+/// newer one migrated) is left as it is when every migration of this binary
+/// is applied: migrations are additive, so the older binary runs on it.
+/// sea-orm alone would refuse ("migration file … is missing") and the init
+/// container of every rolled-back pod would fail.
 pub async fn migrate<M: MigratorTrait>(db: &DatabaseConnection) -> Result<(), DbErr> {
     const LOCK_KEY: i64 = 0x0052_4544_5245_5353; // "REDRESS" in ASCII
     if db.get_database_backend() != DbBackend::Postgres {
-        return M::up(db, None).await;
+        return migrate_locked::<M, _>(db).await;
     }
     let txn = db.begin().await?;
     txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({LOCK_KEY})")).await?;
-    M::up(&txn, None).await?;
+    migrate_locked::<M, _>(&txn).await?;
     txn.commit().await
+}
+
+async fn migrate_locked<M: MigratorTrait, C: ConnectionTrait>(c: &C) -> Result<(), DbErr>
+where
+    for<'c> &'c C: sea_orm_migration::IntoSchemaManagerConnection<'c>,
+{
+    let known: Vec<String> = M::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let applied = applied_migrations(c).await?;
+    let unknown: Vec<&String> = applied.iter().filter(|v| !known.contains(v)).collect();
+    if !unknown.is_empty() {
+        if known.iter().all(|k| applied.contains(k)) {
+            tracing::warn!(
+                newer = unknown.len(),
+                first_newer = %unknown[0],
+                "the schema is ahead of this binary (a rollback?); nothing to apply"
+            );
+            return Ok(());
+        }
+        return Err(DbErr::Migration(format!(
+            "the schema has migrations this binary does not know ({}) and lacks some it needs: roll forward",
+            unknown[0]
+        )));
+    }
+    M::up(c, None).await
+}
+
+/// The migrations recorded as applied (none when the table does not exist;
+/// asked first, since a failed query would abort a PostgreSQL transaction).
+async fn applied_migrations<C: ConnectionTrait>(c: &C) -> Result<Vec<String>, DbErr>
+where
+    for<'c> &'c C: sea_orm_migration::IntoSchemaManagerConnection<'c>,
+{
+    if !sea_orm_migration::SchemaManager::new(c).has_table("seaql_migrations").await? {
+        return Ok(Vec::new());
+    }
+    let stmt = sea_orm::Statement::from_string(c.get_database_backend(), "SELECT version FROM seaql_migrations");
+    let rows = c.query_all_raw(stmt).await?;
+    Ok(rows.iter().filter_map(|r| r.try_get::<String>("", "version").ok()).collect())
 }
 
 /// The current time at the precision both databases store (microseconds),

@@ -49,9 +49,52 @@ async fn an_unmigrated_database_is_not_serving_until_migrate_has_run(db: TestDb)
     t.intake.shutdown().await;
 }
 
+/// A migration only a newer release has.
+struct FromANewerRelease;
+
+impl sea_orm_migration::MigrationName for FromANewerRelease {
+    fn name(&self) -> &str {
+        "m20991231_000001_from_a_newer_release"
+    }
+}
+
+#[async_trait::async_trait]
+impl sea_orm_migration::MigrationTrait for FromANewerRelease {
+    async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), sea_orm::DbErr> {
+        manager.get_connection().execute_unprepared("CREATE TABLE newer_release_table (id TEXT PRIMARY KEY)").await?;
+        Ok(())
+    }
+}
+
+struct NewerRelease;
+
+impl sea_orm_migration::MigratorTrait for NewerRelease {
+    fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {
+        let mut all = redress_intake::store::migration::Migrator::migrations();
+        all.push(Box::new(FromANewerRelease));
+        all
+    }
+}
+
+async fn a_rolled_back_binary_starts_on_the_schema_a_newer_release_migrated(db: TestDb) {
+    let conn = redress_db::connect(&db.config).await.unwrap();
+    redress_db::migrate::<NewerRelease>(&conn).await.unwrap();
+    // The older binary's migrate (its init container) has nothing to do...
+    redress_db::migrate::<redress_intake::store::migration::Migrator>(&conn).await.unwrap();
+    let _ = conn.close().await;
+    // ...and it starts, migrating on start, and is ready.
+    let mut cfg = config(&db, None);
+    cfg.server.health_probe_interval_ms = 100;
+    let t = TestIntake::start_with(cfg).await;
+    let health = HealthClient::new(redress_testkit::channel(t.intake.local_addr()));
+    assert!(becomes(&health, ServingStatus::Serving).await);
+    t.intake.shutdown().await;
+}
+
 backend_tests!(
     health_reports_serving_with_a_reachable_database,
-    an_unmigrated_database_is_not_serving_until_migrate_has_run
+    an_unmigrated_database_is_not_serving_until_migrate_has_run,
+    a_rolled_back_binary_starts_on_the_schema_a_newer_release_migrated
 );
 
 /// Only PostgreSQL can be taken away from a running process and given back.
