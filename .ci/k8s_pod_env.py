@@ -27,10 +27,11 @@ import sys
 import yaml
 
 
-def main(argv):
-    rendered, deployment, root = argv[0], argv[1], pathlib.Path(argv[2]).resolve()
-    init = "--init" in argv[3:]
-    docs = [d for d in yaml.safe_load_all(open(rendered)) if d]
+def lay_out(docs, deployment, root, init=False):
+    """Writes the ConfigMap files `deployment`'s server (or first init)
+    container mounts under `root` and returns its environment, with every
+    mount path re-rooted under `root`."""
+    root = pathlib.Path(root).resolve()
     config_maps = {d["metadata"]["name"]: d.get("data", {}) for d in docs if d["kind"] == "ConfigMap"}
     dep = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == deployment)
     spec = dep["spec"]["template"]["spec"]
@@ -61,7 +62,14 @@ def main(argv):
     for e in container.get("env", []):
         if "value" in e:
             env[e["name"]] = e["value"]
-    json.dump({k: reroot(v) for k, v in env.items()}, sys.stdout, indent=2, sort_keys=True)
+    return {k: reroot(v) for k, v in env.items()}
+
+
+def main(argv):
+    rendered, deployment, root = argv[0], argv[1], argv[2]
+    docs = [d for d in yaml.safe_load_all(open(rendered)) if d]
+    env = lay_out(docs, deployment, root, init="--init" in argv[3:])
+    json.dump(env, sys.stdout, indent=2, sort_keys=True)
     print()
     return 0
 

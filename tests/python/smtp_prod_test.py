@@ -33,6 +33,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.dirname(__file__))
 from client_test import free_port, generate_stubs  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, ".ci"))
+from k8s_pod_env import lay_out  # noqa: E402
+
 SMTP_USER = "redress-notification"
 SMTP_PASSWORD = "smtp-test-password-" + uuid.uuid4().hex
 TENANT = "casino-a"
@@ -132,30 +135,17 @@ def main() -> None:
     binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/debug/redress-notification"))
     tmp = tempfile.mkdtemp(prefix="redress-smtp-prod-")
     docs = render_prod()
-    deployment = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "notification")
-    pod = deployment["spec"]["template"]["spec"]
-    config_maps = {d["metadata"]["name"]: d.get("data", {}) for d in docs if d["kind"] == "ConfigMap"}
-    volumes = {v["name"]: v for v in pod["volumes"]}
-    containers = pod.get("initContainers", []) + pod["containers"]
+    # The pod's configuration as the overlay gives it (.ci/k8s_pod_env.py),
+    # its mount paths re-rooted under tmp.
+    init_env = lay_out(docs, "notification", tmp, init=True)
+    env = lay_out(docs, "notification", tmp)
 
-    # Every mount of every container, at the same path under tmp.
-    mounts = {}
-    for c in containers:
-        for m in c.get("volumeMounts", []):
-            mounts[m["mountPath"]] = volumes[m["name"]]
-    relocate = lambda text: re.sub("|".join(re.escape(p) for p in sorted(mounts, key=len, reverse=True)),
-                                   lambda m: tmp + m.group(0), text)
-    for path, volume in mounts.items():
-        os.makedirs(tmp + path, exist_ok=True)
-        if "configMap" in volume:
-            for name, content in config_maps[volume["configMap"]["name"]].items():
-                with open(os.path.join(tmp + path, name), "w") as f:
-                    f.write(relocate(content))
-
-    # The Secrets' files, as an operator creates them (docs/operations.md).
+    # The Secrets' files, as an operator creates them (docs/operations.md):
+    # every file under a re-rooted /run/secrets that the environment or a
+    # mounted TOML names.
     caller_pem, caller_key = eddsa_key(tmp)
     db_url = f"sqlite://{tmp}/notification.db?mode=rwc"
-    with open(os.path.join(tmp + "/etc/redress/jwks", "jwks.json"), "w") as f:
+    with open(env["REDRESS_NOTIFICATION__AUTH__JWKS_FILE"], "w") as f:
         f.write(jwks_for(caller_key, "intake"))
 
     def secret_content(path: str) -> str:
@@ -169,33 +159,19 @@ def main() -> None:
                 return f.read()
         return uuid.uuid4().hex + "\n"
 
-    def container_env(c: dict) -> dict:
-        env = {}
-        for src in c.get("envFrom", []):
-            env.update(config_maps[src["configMapRef"]["name"]])
-        for e in c.get("env", []):
-            if "value" in e:
-                env[e["name"]] = e["value"]
-        return env
-
-    server_spec = next(c for c in pod["containers"] if c["name"] == "server")
-    env = container_env(server_spec)
-    values = [v for c in containers for v in container_env(c).values()]
-    values += [open(os.path.join(root, f)).read() for root, _, files in os.walk(tmp) for f in files if f.endswith(".toml")]
-    referenced = set()
-    for value in values:
-        for path in mounts:
-            referenced.update(re.findall(re.escape(path) + r"/[\w.\-]+", value))
-    for path in referenced:
-        volume = mounts[os.path.dirname(path)]
-        if "secret" in volume and not os.path.exists(tmp + path):
-            with open(tmp + path, "w") as f:
-                f.write(secret_content(path))
+    texts = list(init_env.values()) + list(env.values())
+    texts += [open(os.path.join(d, f)).read() for d, _, files in os.walk(tmp) for f in files if f.endswith(".toml")]
+    for text in texts:
+        for path in re.findall(re.escape(tmp) + r"/run/secrets/[\w.\-/]+", text):
+            if not os.path.exists(path):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w") as f:
+                    f.write(secret_content(path))
 
     ca, cert, key = private_relay_cert(tmp)
     controller, inbox, smtp_port = start_smtp(cert, key)
     port = free_port()
-    run_env = {k: relocate(v) for k, v in env.items()}
+    run_env = dict(env)
     run_env.update({
         "PATH": os.environ.get("PATH", ""),
         "REDRESS_NOTIFICATION__SERVER__LISTEN": f"127.0.0.1:{port}",
@@ -207,11 +183,9 @@ def main() -> None:
     assert run_env["REDRESS_NOTIFICATION__EMAIL__SMTP_TLS"] == "starttls", "prod must use STARTTLS"
     assert run_env["REDRESS_NOTIFICATION__AUTH__ALLOW_HS256"] == "false", "prod must refuse HS256"
 
-    # The init container's migration, then the server.
-    for c in pod.get("initContainers", []):
-        init_env = {k: relocate(v) for k, v in container_env(c).items()}
-        init_env["PATH"] = os.environ.get("PATH", "")
-        subprocess.run([binary] + c.get("args", []), env=init_env, check=True, timeout=120)
+    # The init container's migration (its args: `migrate`), then the server.
+    init_env["PATH"] = os.environ.get("PATH", "")
+    subprocess.run([binary, "migrate"], env=init_env, check=True, timeout=120)
     log = open(os.path.join(tmp, "notification.log"), "w")
     server = subprocess.Popen([binary, "serve"], env=run_env, stdout=log, stderr=subprocess.STDOUT)
     try:
