@@ -172,6 +172,7 @@ def main() -> None:
     controller, inbox, smtp_port = start_smtp(cert, key)
     port = free_port()
     run_env = dict(env)
+    run_env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)  # no collector here
     run_env.update({
         "PATH": os.environ.get("PATH", ""),
         "REDRESS_NOTIFICATION__SERVER__LISTEN": f"127.0.0.1:{port}",
