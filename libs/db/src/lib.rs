@@ -153,7 +153,7 @@ async fn migrate_locked<M: MigratorTrait, C: ConnectionTrait>(c: &C) -> Result<(
 where
     for<'c> &'c C: sea_orm_migration::IntoSchemaManagerConnection<'c>,
 {
-    let known: Vec<String> = M::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let known = migration_names::<M>();
     let applied = applied_migrations(c).await?;
     let unknown: Vec<&String> = applied.iter().filter(|v| !known.contains(v)).collect();
     if !unknown.is_empty() {
@@ -171,6 +171,11 @@ where
         )));
     }
     M::up(c, None).await
+}
+
+/// The names of `M`'s migrations, oldest first.
+fn migration_names<M: MigratorTrait>() -> Vec<String> {
+    M::migrations().iter().map(|m| m.name().to_owned()).collect()
 }
 
 /// The migrations recorded as applied (none when the table does not exist;
@@ -234,7 +239,7 @@ pub enum DatabaseState {
 impl Readiness {
     /// Readiness of `db` for the schema of migrator `M`.
     pub fn new<M: MigratorTrait>(db: DatabaseConnection) -> Self {
-        let expected: Arc<[String]> = M::migrations().iter().map(|m| m.name().to_owned()).collect();
+        let expected: Arc<[String]> = migration_names::<M>().into();
         Self { db, expected, schema_current: Arc::new(AtomicBool::new(false)) }
     }
 
@@ -248,17 +253,9 @@ impl Readiness {
         if self.schema_current.load(Ordering::Relaxed) {
             return DatabaseState::Ready;
         }
-        let stmt = sea_orm::Statement::from_string(
-            self.db.get_database_backend(),
-            "SELECT version FROM seaql_migrations".to_owned(),
-        );
-        let query = tokio::time::timeout(Duration::from_secs(2), self.db.query_all_raw(stmt)).await;
-        let applied: Vec<String> = match query {
-            Err(_) => return DatabaseState::Unreachable,
-            Ok(Ok(rows)) => rows.iter().filter_map(|r| r.try_get::<String>("", "version").ok()).collect(),
-            Ok(Err(err)) if is_unavailable(&err) => return DatabaseState::Unreachable,
-            // No migrations table: nothing was ever applied.
-            Ok(Err(_)) => Vec::new(),
+        let applied = match tokio::time::timeout(Duration::from_secs(2), applied_migrations(&self.db)).await {
+            Ok(Ok(applied)) => applied,
+            Err(_) | Ok(Err(_)) => return DatabaseState::Unreachable,
         };
         let pending: Vec<String> = self.expected.iter().filter(|m| !applied.contains(m)).cloned().collect();
         if pending.is_empty() {
