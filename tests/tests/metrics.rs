@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{net::SocketAddr, time::Duration};
+use std::time::Duration;
 
 use redress_auth::Role;
 use redress_e2e::Sandbox;
@@ -22,10 +22,6 @@ use redress_telemetry::{LogConfig, Options};
 use redress_testkit::{Backend, authed, eventually};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-async fn scrape(addr: SocketAddr) -> String {
-    redress_testkit::scrape_metrics(addr).await
-}
 
 /// The sum of the sample lines of `name` that carry every label in `labels`.
 fn sum(text: &str, name: &str, labels: &[&str]) -> f64 {
@@ -74,7 +70,7 @@ async fn the_scrape_endpoint_shows_deliveries_deadlines_open_cases_and_pools() {
         s.resolution.relay().run_once().await.unwrap();
         s.notification.sender().run_once().await.unwrap();
     };
-    let text = || scrape(metrics);
+    let text = || redress_testkit::scrape_metrics(metrics);
 
     // One acknowledgment goes out by e-mail.
     let filed = s.intake().submit_complaint(authed(complaint(0, "jan@example.pl", Channel::Email), &casino)).await;

@@ -60,10 +60,6 @@ fn free_port() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
 }
 
-async fn scrape(addr: SocketAddr) -> String {
-    redress_testkit::scrape_metrics(addr).await
-}
-
 /// The value of the first sample line that starts with `name{` and contains
 /// every label in `labels`.
 fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
@@ -122,11 +118,11 @@ async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
 
     // The peer is down: three OpenCase rows wait.
     let backlog = eventually(Duration::from_secs(20), || async move {
-        let text = scrape(metrics).await;
+        let text = redress_testkit::scrape_metrics(metrics).await;
         sample(&text, "redress_outbox_pending", &["peer=\"resolution\""]) == Some(3.0)
     })
     .await;
-    let text = scrape(metrics).await;
+    let text = redress_testkit::scrape_metrics(metrics).await;
     assert!(backlog, "backlog of 3 for resolution: {text}");
     let ok = sample(
         &text,
@@ -156,11 +152,11 @@ async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
             .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
     );
     let drained = eventually(Duration::from_secs(30), || async move {
-        let text = scrape(metrics).await;
+        let text = redress_testkit::scrape_metrics(metrics).await;
         sample(&text, "redress_outbox_pending", &["peer=\"resolution\""]) == Some(0.0)
     })
     .await;
-    let text = scrape(metrics).await;
+    let text = redress_testkit::scrape_metrics(metrics).await;
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(drained, "backlog drained: {text}");
