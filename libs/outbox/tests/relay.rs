@@ -109,26 +109,13 @@ async fn rows_for_an_unconfigured_peer_wait(db: TestDb) {
     assert_eq!(relay.pending().await.unwrap(), 1);
 }
 
-/// A peer that accepts connections and never says a word.
-async fn hung_peer() -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((stream, _)) = listener.accept().await {
-            held.push(stream);
-        }
-    });
-    addr
-}
-
 async fn a_hung_peer_fails_the_call_within_its_timeout_and_the_row_is_retried(db: TestDb) {
     let conn = redress_db::connect(&db.config).await.unwrap();
     redress_db::migrate::<OutboxOnly>(&conn).await.unwrap();
     let txn = conn.begin().await.unwrap();
     redress_outbox::enqueue(&txn, vec![message(1, "intake")]).await.unwrap();
     txn.commit().await.unwrap();
-    let mut config = config("intake", format!("http://{}", hung_peer().await));
+    let mut config = config("intake", format!("http://{}", redress_testkit::HungPeer::start().await.addr));
     config.call_timeout_ms = 300;
     let relay = Relay::new(conn, config, Issuer::hs256(TEST_SECRET, "redress", "redress"), "a").unwrap();
     // run_once returns (the round is not held by the peer) and the row waits.

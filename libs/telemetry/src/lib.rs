@@ -227,6 +227,15 @@ pub fn init_with(options: Options) -> TelemetryGuard {
         Some(endpoint) => Some(Some(endpoint.clone())),
         None => std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_some().then_some(None),
     };
+    // The first setup in the process owns the globals. Its meter provider is
+    // installed before the tracer providers are built: each batch span
+    // processor takes its dropped-span counter from the global provider when
+    // it is created, and one taken earlier would count into nothing.
+    let first = !tracing::dispatcher::has_been_set();
+    let meters = if first { meter_provider(&options.service_name, otlp.as_ref()) } else { None };
+    if let Some(meters) = &meters {
+        opentelemetry::global::set_meter_provider(meters.clone());
+    }
     let provider = tracer_provider(&options.service_name, otlp.as_ref());
     let mut providers = vec![provider.clone()];
     let mut by_service = HashMap::new();
@@ -267,9 +276,7 @@ pub fn init_with(options: Options) -> TelemetryGuard {
     if installed {
         opentelemetry::global::set_tracer_provider(provider);
     }
-    let meters = if installed { meter_provider(&options.service_name, otlp.as_ref()) } else { None };
-    if let Some(meters) = &meters {
-        opentelemetry::global::set_meter_provider(meters.clone());
+    if meters.is_some() {
         metrics::register_process_metrics(&metrics::meter());
         metrics::register_pool_metrics(&metrics::meter());
     }

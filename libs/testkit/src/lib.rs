@@ -10,7 +10,9 @@
 //! `REDRESS_TEST_POSTGRES=skip` to skip them knowingly (CI never does).
 
 pub mod otlp;
+mod process;
 mod raw;
+pub use process::{HungPeer, ServiceProcess, free_port};
 pub use raw::RawCodec;
 
 use std::time::Duration;

@@ -3,11 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{
-    net::SocketAddr,
-    process::{Command, Stdio},
-    time::Duration,
-};
+use std::{net::SocketAddr, process::Command, time::Duration};
 
 use redress_auth::Role;
 use redress_proto::{
@@ -17,11 +13,7 @@ use redress_proto::{
         feedback_service_client::FeedbackServiceClient,
     },
 };
-use redress_testkit::{TEST_SECRET, TestDb, authed, backend_tests, eventually, token};
-
-fn free_port() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
-}
+use redress_testkit::{ServiceProcess, TEST_SECRET, TestDb, authed, backend_tests, free_port, token};
 
 fn command(db: &TestDb, addr: SocketAddr, config: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_redress-feedback"));
@@ -32,9 +24,7 @@ fn command(db: &TestDb, addr: SocketAddr, config: &std::path::Path) -> Command {
         .env("REDRESS_FEEDBACK__DATABASE__URL", db.config.url.expose())
         .env("REDRESS_FEEDBACK__DATABASE__MIGRATE_ON_START", "false")
         .env("REDRESS_FEEDBACK__AUTH__HS256_SECRET", TEST_SECRET)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .env("RUST_LOG", "warn");
     command
 }
 
@@ -42,19 +32,16 @@ async fn migrate_then_serve_with_tenant_settings_from_the_file(db: TestDb) {
     let addr = free_port();
     let path = std::env::temp_dir().join(format!("feedback-{}.toml", addr.port()));
     std::fs::write(&path, "[defaults]\nsurvey_expire_days = 3\n").unwrap();
-    let status = command(&db, addr, &path).arg("migrate").status().unwrap();
-    assert!(status.success(), "migrate failed: {status}");
+    let migrate = command(&db, addr, &path).arg("migrate").output().unwrap();
+    assert!(migrate.status.success(), "migrate failed: {:?}", migrate);
 
-    let mut child = command(&db, addr, &path).arg("serve").spawn().unwrap();
-    let client = FeedbackServiceClient::new(redress_testkit::channel(addr));
+    let mut serve = command(&db, addr, &path);
+    serve.arg("serve");
+    let mut feedback = ServiceProcess::spawn(serve);
+    feedback.serving(addr, Duration::from_secs(30)).await;
+    let mut client = FeedbackServiceClient::new(redress_testkit::channel(addr));
     let analyst = token("casino-a", &[Role::Analyst]);
-    let up = eventually(Duration::from_secs(20), || {
-        let mut c = client.clone();
-        let analyst = analyst.clone();
-        async move { c.get_insights(authed(GetInsightsRequest::default(), &analyst)).await.is_ok() }
-    })
-    .await;
-    assert!(up, "feedback did not come up on {addr}");
+    client.get_insights(authed(GetInsightsRequest::default(), &analyst)).await.unwrap();
 
     let mut internal = FeedbackInternalServiceClient::new(redress_testkit::channel(addr));
     let request = RecordCaseOutcomeRequest {
@@ -75,8 +62,7 @@ async fn migrate_then_serve_with_tenant_settings_from_the_file(db: TestDb) {
     let lifetime = survey.expire_time.unwrap().seconds - survey.create_time.unwrap().seconds;
     assert_eq!(lifetime, 3 * 86_400, "the file's survey_expire_days applies");
     assert_eq!(survey.language_code, "en", "the tenant default language for a player without one");
-    child.kill().unwrap();
-    let _ = child.wait();
+    feedback.kill();
     let _ = std::fs::remove_file(path);
 }
 

@@ -5,11 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{
-    net::SocketAddr,
-    process::{Command, Stdio},
-    time::Duration,
-};
+use std::{process::Command, time::Duration};
 
 use redress_auth::Role;
 use redress_proto::{
@@ -22,7 +18,7 @@ use redress_proto::{
         resolution_internal_service_server::{ResolutionInternalService, ResolutionInternalServiceServer},
     },
 };
-use redress_testkit::{TEST_SECRET, authed, eventually, token};
+use redress_testkit::{ServiceProcess, TEST_SECRET, authed, eventually, free_port, token};
 use tonic::{Request, Response, Status};
 
 /// A resolution peer that accepts every call.
@@ -56,10 +52,6 @@ impl ResolutionInternalService for Accepting {
     }
 }
 
-fn free_port() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
-}
-
 /// The value of the first sample line that starts with `name{` and contains
 /// every label in `labels`.
 fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
@@ -87,7 +79,8 @@ fn complaint(i: usize) -> SubmitComplaintRequest {
 async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
     let dir = tempfile::tempdir().unwrap();
     let (addr, metrics, peer) = (free_port(), free_port(), free_port());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redress-intake"))
+    let mut intake = Command::new(env!("CARGO_BIN_EXE_redress-intake"));
+    intake
         .env("REDRESS_INTAKE__SERVER__LISTEN", addr.to_string())
         .env("REDRESS_INTAKE__SERVER__METRICS_LISTEN", metrics.to_string())
         .env("REDRESS_INTAKE__DATABASE__URL", format!("sqlite://{}/intake.db?mode=rwc", dir.path().display()))
@@ -96,22 +89,15 @@ async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
         .env("REDRESS_INTAKE__OUTBOX__POLL_INTERVAL_MS", "100")
         .env("REDRESS_INTAKE__OUTBOX__INITIAL_BACKOFF_MS", "50")
         .env("REDRESS_INTAKE__OUTBOX__MAX_BACKOFF_MS", "200")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .env("RUST_LOG", "warn");
+    let mut intake = ServiceProcess::spawn(intake);
+    intake.serving(addr, Duration::from_secs(30)).await;
 
     let client = IntakeServiceClient::new(redress_testkit::channel(addr));
     let backend = token("casino-m", &[Role::Backend]);
     for i in 0..3 {
-        let submitted = eventually(Duration::from_secs(20), || {
-            let mut client = client.clone();
-            let req = authed(complaint(i), &backend);
-            async move { client.submit_complaint(req).await.is_ok() }
-        })
-        .await;
-        assert!(submitted, "intake did not answer");
+        let submitted = client.clone().submit_complaint(authed(complaint(i), &backend)).await;
+        assert!(submitted.is_ok(), "{submitted:?}; intake's log:\n{}", intake.log());
     }
     let mut bad = client.clone();
     let _ = bad.submit_complaint(authed(SubmitComplaintRequest::default(), &backend)).await;
@@ -123,7 +109,7 @@ async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
     })
     .await;
     let text = redress_testkit::scrape_metrics(metrics).await;
-    assert!(backlog, "backlog of 3 for resolution: {text}");
+    assert!(backlog, "backlog of 3 for resolution: {text}; intake's log:\n{}", intake.log());
     let ok = sample(
         &text,
         "rpc_server_duration_milliseconds_count",
@@ -157,9 +143,8 @@ async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
     })
     .await;
     let text = redress_testkit::scrape_metrics(metrics).await;
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(drained, "backlog drained: {text}");
+    intake.kill();
+    assert!(drained, "backlog drained: {text}; intake's log:\n{}", intake.log());
     assert!(
         sample(&text, "redress_outbox_deliveries_total", &["peer=\"resolution\"", "result=\"delivered\""]) >= Some(3.0),
         "{text}"

@@ -4,12 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{
-    collections::HashMap,
-    net::SocketAddr,
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::{collections::HashMap, net::SocketAddr, process::Command, time::Duration};
 
 use redress_auth::Role;
 use redress_proto::{
@@ -18,35 +13,18 @@ use redress_proto::{
         GetComplaintRequest, ListComplaintsRequest, SubmitComplaintRequest, intake_service_client::IntakeServiceClient,
     },
 };
-use redress_testkit::{TEST_SECRET, TestDb, authed, backend_tests, eventually, token};
+use redress_testkit::{ServiceProcess, TEST_SECRET, TestDb, authed, backend_tests, free_port, token};
 
-fn free_port() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
-}
-
-fn spawn(db: &TestDb, addr: SocketAddr) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_redress-intake"))
+async fn spawn(db: &TestDb, addr: SocketAddr) -> ServiceProcess {
+    let mut intake = Command::new(env!("CARGO_BIN_EXE_redress-intake"));
+    intake
         .env("REDRESS_INTAKE__SERVER__LISTEN", addr.to_string())
         .env("REDRESS_INTAKE__DATABASE__URL", db.config.url.expose())
         .env("REDRESS_INTAKE__AUTH__HS256_SECRET", TEST_SECRET)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-async fn wait_ready(addr: SocketAddr) -> IntakeServiceClient<tonic::transport::Channel> {
-    let client = IntakeServiceClient::new(redress_testkit::channel(addr));
-    let backend = token("casino-a", &[Role::Backend]);
-    let ok = eventually(Duration::from_secs(20), || {
-        let mut c = client.clone();
-        let backend = backend.clone();
-        async move { c.list_complaints(authed(ListComplaintsRequest::default(), &backend)).await.is_ok() }
-    })
-    .await;
-    assert!(ok, "intake did not come up on {addr}");
-    client
+        .env("RUST_LOG", "warn");
+    let mut intake = ServiceProcess::spawn(intake);
+    intake.serving(addr, Duration::from_secs(30)).await;
+    intake
 }
 
 fn complaint(i: usize) -> SubmitComplaintRequest {
@@ -64,8 +42,8 @@ fn complaint(i: usize) -> SubmitComplaintRequest {
 
 async fn nothing_acknowledged_is_lost_when_the_process_is_killed(db: TestDb) {
     let addr = free_port();
-    let mut child = spawn(&db, addr);
-    let client = wait_ready(addr).await;
+    let mut intake = spawn(&db, addr).await;
+    let client = IntakeServiceClient::new(redress_testkit::channel(addr));
     let backend = token("casino-a", &[Role::Backend]);
 
     // 4 writers submit until the process dies under them.
@@ -87,8 +65,7 @@ async fn nothing_acknowledged_is_lost_when_the_process_is_killed(db: TestDb) {
         }));
     }
     tokio::time::sleep(Duration::from_millis(700)).await;
-    child.kill().unwrap(); // SIGKILL: no shutdown hook runs
-    child.wait().unwrap();
+    intake.kill(); // SIGKILL: no shutdown hook runs
     let mut acknowledged = HashMap::new();
     let mut unanswered = Vec::new();
     for w in writers {
@@ -100,8 +77,8 @@ async fn nothing_acknowledged_is_lost_when_the_process_is_killed(db: TestDb) {
     }
     assert!(!acknowledged.is_empty(), "the load ran before the kill");
 
-    let mut child = spawn(&db, addr);
-    let mut client = wait_ready(addr).await;
+    let mut intake = spawn(&db, addr).await;
+    let mut client = IntakeServiceClient::new(redress_testkit::channel(addr));
     for (i, name) in &acknowledged {
         let got = client.get_complaint(authed(GetComplaintRequest { name: name.clone() }, &backend)).await;
         assert!(got.is_ok(), "acknowledged complaint {i} ({name}) was lost");
@@ -131,8 +108,7 @@ async fn nothing_acknowledged_is_lost_when_the_process_is_killed(db: TestDb) {
     }
     // Every request id filed exactly one complaint: acknowledged or retried.
     assert_eq!(total, acknowledged.len() + retried);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    intake.kill();
 }
 
 backend_tests!(nothing_acknowledged_is_lost_when_the_process_is_killed);

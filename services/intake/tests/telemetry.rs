@@ -5,23 +5,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{
-    net::SocketAddr,
-    process::{Command, Stdio},
-    time::Duration,
-};
+use std::{process::Command, time::Duration};
 
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
 use redress_auth::Role;
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
-    intake::v1::{SubmitComplaintRequest, intake_service_client::IntakeServiceClient},
+    intake::v1::{ListComplaintsRequest, SubmitComplaintRequest, intake_service_client::IntakeServiceClient},
 };
-use redress_testkit::{TEST_SECRET, authed, eventually, otlp::Receiver, token};
-
-fn free_port() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
-}
+use redress_testkit::{HungPeer, ServiceProcess, TEST_SECRET, authed, eventually, free_port, otlp::Receiver, token};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
@@ -31,18 +23,17 @@ async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
     let dir = tempfile::tempdir().unwrap();
     let addr = free_port();
     let peer = free_port(); // nobody listens: the relay still attempts, and traces the attempt
-    let mut child = Command::new(env!("CARGO_BIN_EXE_redress-intake"))
+    let mut intake = Command::new(env!("CARGO_BIN_EXE_redress-intake"));
+    intake
         .env("REDRESS_INTAKE__SERVER__LISTEN", addr.to_string())
         .env("REDRESS_INTAKE__DATABASE__URL", format!("sqlite://{}/intake.db?mode=rwc", dir.path().display()))
         .env("REDRESS_INTAKE__AUTH__HS256_SECRET", TEST_SECRET)
         .env("REDRESS_INTAKE__OUTBOX__PEERS__RESOLUTION__URL", format!("http://{peer}"))
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{otlp}"))
         .env("OTEL_BSP_SCHEDULE_DELAY", "200")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .env("RUST_LOG", "warn");
+    let mut intake = ServiceProcess::spawn(intake);
+    intake.serving(addr, Duration::from_secs(30)).await;
 
     let client = IntakeServiceClient::new(redress_testkit::channel(addr));
     let backend = token("casino-a", &[Role::Backend]);
@@ -57,14 +48,10 @@ async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
         channel: Channel::Email.into(),
         ..Default::default()
     };
-    let submitted = eventually(Duration::from_secs(20), || {
-        let mut client = client.clone();
-        let mut req = authed(request.clone(), &backend);
-        req.metadata_mut().insert("traceparent", format!("00-{trace_id}-00f067aa0ba902b7-01").parse().unwrap());
-        async move { client.submit_complaint(req).await.is_ok() }
-    })
-    .await;
-    assert!(submitted, "intake did not answer");
+    let mut req = authed(request, &backend);
+    req.metadata_mut().insert("traceparent", format!("00-{trace_id}-00f067aa0ba902b7-01").parse().unwrap());
+    let submitted = client.clone().submit_complaint(req).await;
+    assert!(submitted.is_ok(), "{submitted:?}; intake's log:\n{}", intake.log());
     // Probes are not traced.
     let mut health = tonic_health::pb::health_client::HealthClient::new(redress_testkit::channel(addr));
     health.check(tonic_health::pb::HealthCheckRequest { service: String::new() }).await.unwrap();
@@ -79,8 +66,7 @@ async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
         }
     })
     .await;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    intake.kill();
     let spans = collector.spans();
     let names: Vec<(String, String, String)> =
         spans.iter().map(|s| (s.trace_id(), s.name().to_owned(), s.service.clone())).collect();
@@ -106,4 +92,52 @@ async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
     assert_eq!(client.kind(), SpanKind::Client);
     assert_eq!(client.attr("rpc.method").as_deref(), Some("OpenCase"));
     assert!(client.is_error(), "client span status is Error");
+}
+
+/// The value of the first sample line that starts with `name{` and contains
+/// every label in `labels`.
+fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")))
+        .find(|l| labels.iter().all(|label| l.contains(label)))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spans_dropped_while_the_collector_hangs_are_counted() {
+    let collector = HungPeer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (addr, metrics) = (free_port(), free_port());
+    let mut intake = Command::new(env!("CARGO_BIN_EXE_redress-intake"));
+    intake
+        .env("REDRESS_INTAKE__SERVER__LISTEN", addr.to_string())
+        .env("REDRESS_INTAKE__SERVER__METRICS_LISTEN", metrics.to_string())
+        .env("REDRESS_INTAKE__DATABASE__URL", format!("sqlite://{}/intake.db?mode=rwc", dir.path().display()))
+        .env("REDRESS_INTAKE__AUTH__HS256_SECRET", TEST_SECRET)
+        .env("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://{}", collector.addr))
+        // A queue of two spans, exported one at a time to a collector that
+        // never answers: the first export hangs and the queue overflows.
+        .env("OTEL_BSP_MAX_QUEUE_SIZE", "2")
+        .env("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "1")
+        .env("OTEL_EXPORTER_OTLP_TIMEOUT", "600000")
+        .env("RUST_LOG", "warn");
+    let mut intake = ServiceProcess::spawn(intake);
+    intake.serving(addr, Duration::from_secs(30)).await;
+
+    let mut client = IntakeServiceClient::new(redress_testkit::channel(addr));
+    let backend = token("casino-a", &[Role::Backend]);
+    for _ in 0..10 {
+        let listed = client.list_complaints(authed(ListComplaintsRequest::default(), &backend)).await;
+        assert!(listed.is_ok(), "a hung collector never costs a request: {listed:?}");
+    }
+    let dropped = "otel_sdk_processor_span_processed_total";
+    let counted = eventually(Duration::from_secs(20), || async move {
+        let text = redress_testkit::scrape_metrics(metrics).await;
+        sample(&text, dropped, &["error_type=\"queue_full\""]).unwrap_or(0.0) > 0.0
+    })
+    .await;
+    let text = redress_testkit::scrape_metrics(metrics).await;
+    intake.kill();
+    assert!(counted, "dropped spans counted: {text}");
 }

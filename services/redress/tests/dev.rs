@@ -16,11 +16,7 @@ use redress_proto::{
     common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
     intake::v1::{SubmitComplaintRequest, intake_service_client::IntakeServiceClient},
 };
-use redress_testkit::{authed, eventually, otlp::Receiver};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+use redress_testkit::{authed, eventually, free_port, otlp::Receiver};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dev_names_each_services_spans_and_writes_plain_text_off_a_terminal() {
@@ -28,7 +24,7 @@ async fn dev_names_each_services_spans_and_writes_plain_text_off_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("dev.log");
     let out = std::fs::File::create(&out_path).unwrap();
-    let ports = [free_port(), free_port(), free_port(), free_port()];
+    let ports = [(); 4].map(|()| free_port().port());
     let mut child = Command::new(env!("CARGO_BIN_EXE_redress"))
         .arg("dev")
         .arg("--data-dir")

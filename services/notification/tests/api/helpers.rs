@@ -149,8 +149,4 @@ pub fn complaint_received(dedupe_key: &str, player: Player) -> SendNotificationR
     }
 }
 
-/// A free port on loopback, released for a server to bind later.
-pub fn free_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
-}
+pub use redress_testkit::free_port;
