@@ -8,6 +8,8 @@
 //! under 8 writers with a larger pool). PostgreSQL gets a real pool with
 //! acquire and connect timeouts, and a server-side limit on idle transactions.
 
+mod inserts;
+
 use std::{
     sync::{
         Arc,
@@ -21,6 +23,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use sea_orm_migration::MigratorTrait;
 use serde::{Deserialize, Serialize};
 
+pub use inserts::Inserts;
 pub use sea_orm;
 
 /// Database settings (`[database]` in every service's configuration).

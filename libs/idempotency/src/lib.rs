@@ -13,6 +13,7 @@ pub mod entity;
 pub mod migration;
 
 use prost::Message;
+pub use redress_db::Inserts;
 use redress_errors::ApiError;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
@@ -73,36 +74,43 @@ pub async fn replay<R: Message + Default>(conn: &impl ConnectionTrait, key: &Key
 /// Saves the response of `key` inside the caller's transaction. Fails with a
 /// unique violation when a twin committed first.
 pub async fn save(conn: &impl ConnectionTrait, key: &Key<'_>, response: &impl Message) -> Result<(), DbErr> {
-    entity::Model {
+    let mut inserts = Inserts::new();
+    save_into(&mut inserts, key, response);
+    inserts.execute(conn).await
+}
+
+/// Adds the saved response of `key` to a write's [`Inserts`] (see [`save`]).
+pub fn save_into(inserts: &mut Inserts, key: &Key<'_>, response: &impl Message) {
+    let record = entity::Model {
         tenant_id: key.tenant.to_owned(),
         method: key.method.to_owned(),
         request_id: key.request_id.to_owned(),
         fingerprint: key.fingerprint.clone(),
         response: response.encode_to_vec(),
         created_at: redress_db::now(),
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(conn)
-    .await
-    .map(|_| ())
+    };
+    inserts.push(entity::Entity::insert(record.into_active_model().reset_all()));
 }
 
 /// Runs a keyed write: replays a saved response, or runs `write` in a
-/// transaction that also saves its response. Returns the response and
+/// transaction that also saves its response. `write` may add the rows it
+/// writes to the [`Inserts`] it is given: they go to the database with the
+/// saved response, in one round trip on PostgreSQL. Returns the response and
 /// whether it was replayed (a replay changed nothing, so callers wake no
 /// relay).
 pub async fn run<R, F>(db: &DatabaseConnection, key: &Key<'_>, write: F) -> Result<(R, bool), ApiError>
 where
     R: Message + Default,
-    F: AsyncFnOnce(&DatabaseTransaction) -> Result<R, ApiError>,
+    F: AsyncFnOnce(&DatabaseTransaction, &mut Inserts) -> Result<R, ApiError>,
 {
     let txn = db.begin().await?;
     if let Some(saved) = replay(&txn, key).await? {
         return Ok((saved, true));
     }
-    let response = write(&txn).await?;
-    match save(&txn, key, &response).await {
+    let mut inserts = Inserts::new();
+    let response = write(&txn, &mut inserts).await?;
+    save_into(&mut inserts, key, &response);
+    match inserts.execute(&txn).await {
         Ok(()) => {
             txn.commit().await?;
             Ok((response, false))

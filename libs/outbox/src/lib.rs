@@ -20,7 +20,10 @@ mod relay;
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use redress_db::Inserts;
+use redress_errors::ApiError;
+use redress_idempotency::Key;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, Set};
 
 pub use peer::{PeerAddress, Resolve, SystemResolver};
 pub use relay::{InvalidPeer, PeerConfig, Relay, RelayConfig};
@@ -51,29 +54,59 @@ impl OutboxMessage {
     }
 }
 
-/// Writes messages to the outbox inside the caller's transaction, with the
-/// current trace context. Call [`Relay::notify`] after the commit.
+/// A keyed write (see [`redress_idempotency::run`]) whose `write` also
+/// returns the messages that tell peers of it: they are enqueued in the same
+/// transaction, sent with the write's other [`Inserts`], and the relay is
+/// woken once it commits. Returns the response and whether it was replayed.
+pub async fn keyed_write<R, F>(
+    db: &DatabaseConnection,
+    relay: &Relay,
+    key: &Key<'_>,
+    write: F,
+) -> Result<(R, bool), ApiError>
+where
+    R: prost::Message + Default,
+    F: AsyncFnOnce(&DatabaseTransaction, &mut Inserts) -> Result<(R, Vec<OutboxMessage>), ApiError>,
+{
+    let (response, replayed) = redress_idempotency::run(db, key, async |txn, inserts| {
+        let (response, messages) = write(txn, inserts).await?;
+        enqueue_into(inserts, messages);
+        Ok(response)
+    })
+    .await?;
+    if !replayed {
+        relay.notify();
+    }
+    Ok((response, replayed))
+}
+
+/// Writes messages to the outbox inside the caller's transaction (see
+/// [`enqueue_into`]). Call [`Relay::notify`] after the commit.
 pub async fn enqueue<C: ConnectionTrait>(conn: &C, messages: Vec<OutboxMessage>) -> Result<(), DbErr> {
+    let mut inserts = Inserts::new();
+    enqueue_into(&mut inserts, messages);
+    inserts.execute(conn).await
+}
+
+/// Adds messages to a write's [`Inserts`], with the current trace context,
+/// as one multi-row INSERT: no extra round trip however many peers hear of
+/// the change. Call [`Relay::notify`] after the commit.
+pub fn enqueue_into(inserts: &mut Inserts, messages: Vec<OutboxMessage>) {
     let trace: HashMap<String, String> = redress_telemetry::current_context_map();
     let trace = serde_json::to_string(&trace).unwrap_or_default();
     let now = Utc::now();
-    for message in messages {
-        entity::ActiveModel {
-            tenant_id: Set(message.tenant_id),
-            destination: Set(message.destination),
-            method: Set(message.method),
-            payload: Set(message.payload),
-            trace_context: Set(trace.clone()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            lease_until: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            delivered_at: Set(None),
-            ..Default::default()
-        }
-        .insert(conn)
-        .await?;
-    }
-    Ok(())
+    inserts.push_many(messages.into_iter().map(|message| entity::ActiveModel {
+        tenant_id: Set(message.tenant_id),
+        destination: Set(message.destination),
+        method: Set(message.method),
+        payload: Set(message.payload),
+        trace_context: Set(trace.clone()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        lease_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        delivered_at: Set(None),
+        ..Default::default()
+    }));
 }

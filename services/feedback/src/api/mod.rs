@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use prost::Message;
 use rand::RngCore;
 use redress_auth::{Role, authorize};
-use redress_db::{new_id, now};
+use redress_db::{Inserts, new_id, now};
 use redress_errors::{ApiError, ErrorCode, Violations};
 use redress_idempotency::fingerprint;
 use redress_outbox::{OutboxMessage, Relay};
@@ -86,9 +86,7 @@ impl FeedbackApi {
         Ok(())
     }
 
-    /// Runs a keyed write (see `redress_idempotency::run`) whose `write` also
-    /// returns the outbox rows to enqueue in its transaction; wakes the relay
-    /// when something was written.
+    /// Runs a keyed write of `method` (see `redress_outbox::keyed_write`).
     async fn keyed_write<R, F>(
         &self,
         tenant: &str,
@@ -99,19 +97,10 @@ impl FeedbackApi {
     ) -> Result<(R, bool), ApiError>
     where
         R: Message + Default,
-        F: AsyncFnOnce(&DatabaseTransaction) -> Result<(R, Vec<OutboxMessage>), ApiError>,
+        F: AsyncFnOnce(&DatabaseTransaction, &mut Inserts) -> Result<(R, Vec<OutboxMessage>), ApiError>,
     {
         let key = redress_idempotency::Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() };
-        let (response, replayed) = redress_idempotency::run(&self.db, &key, async |txn| {
-            let (response, messages) = write(txn).await?;
-            redress_outbox::enqueue(txn, messages).await?;
-            Ok(response)
-        })
-        .await?;
-        if !replayed {
-            self.relay.notify();
-        }
-        Ok((response, replayed))
+        redress_outbox::keyed_write(&self.db, &self.relay, &key, write).await
     }
 
     /// Loads a complaint's fact (locked) or starts one, lets `change` fold
@@ -437,7 +426,7 @@ impl FeedbackApi {
         let tenant = caller.tenant.clone();
         let hash = domain::token_hash(&req.token);
         let (mut response, replayed) = self
-            .keyed_write(&tenant, "SubmitSurveyResponse", &req.request_id, &key, async |txn| {
+            .keyed_write(&tenant, "SubmitSurveyResponse", &req.request_id, &key, async |txn, _inserts| {
                 let now = now();
                 let mut row = store::find_survey_by_token(txn, &tenant, &hash).await?.ok_or_else(survey_not_found)?;
                 let stored = State::from_str_name(&row.state).unwrap_or(State::Unspecified);

@@ -9,9 +9,9 @@ use std::{future::Future, sync::Arc};
 use chrono::{DateTime, Datelike, Utc};
 use prost::Message;
 use redress_auth::{Caller, Role, authorize};
-use redress_db::{new_id, now};
+use redress_db::{Inserts, new_id, now};
 use redress_errors::{ApiError, Violations};
-use redress_idempotency::{Key, fingerprint};
+use redress_idempotency::fingerprint;
 use redress_outbox::{OutboxMessage, Relay};
 use redress_paging::PageTokens;
 use redress_policy::PolicyTable;
@@ -78,9 +78,7 @@ impl IntakeApi {
         store::find_complaint(&self.db, tenant, &id).await?.ok_or_else(|| ApiError::not_found(name))
     }
 
-    /// Runs a keyed write (see `redress_idempotency::run`) whose `write` also
-    /// returns the outbox rows to enqueue in its transaction; wakes the relay
-    /// when something was written.
+    /// Runs a keyed write of `method` (see `redress_outbox::keyed_write`).
     async fn keyed_write<R, F>(
         &self,
         tenant: &str,
@@ -91,19 +89,10 @@ impl IntakeApi {
     ) -> Result<(R, bool), ApiError>
     where
         R: Message + Default,
-        F: AsyncFnOnce(&DatabaseTransaction) -> Result<(R, Vec<OutboxMessage>), ApiError>,
+        F: AsyncFnOnce(&DatabaseTransaction, &mut Inserts) -> Result<(R, Vec<OutboxMessage>), ApiError>,
     {
-        let key = Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() };
-        let (response, replayed) = redress_idempotency::run(&self.db, &key, async |txn| {
-            let (response, messages) = write(txn).await?;
-            redress_outbox::enqueue(txn, messages).await?;
-            Ok(response)
-        })
-        .await?;
-        if !replayed {
-            self.relay.notify();
-        }
-        Ok((response, replayed))
+        let key = redress_idempotency::Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() };
+        redress_outbox::keyed_write(&self.db, &self.relay, &key, write).await
     }
 }
 
@@ -197,18 +186,14 @@ impl IntakeApi {
 
         let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
-        // A plain retry is answered without reserving a reference number.
-        let replay_key =
-            Key { tenant: &tenant, method: "SubmitComplaint", request_id: &req.request_id, fingerprint: key.clone() };
-        if let Some(mut saved) = redress_idempotency::replay::<SubmitComplaintResponse>(&self.db, &replay_key).await? {
-            saved.replayed = true;
-            return Ok(saved);
-        }
-        // Reserved before the transaction: see `ReferenceAllocator`.
+        // Reserved before the transaction (see `ReferenceAllocator`), from
+        // memory but for one upsert per block. A retry that turns out to be a
+        // replay leaves a gap, as a crash does; checking for the replay first
+        // would cost every new complaint a round trip to spare that number.
         let sequence = self.references.next(&self.db, &tenant, now.year()).await?;
         let (mut response, replayed) = self
-            .keyed_write(&tenant, "SubmitComplaint", &req.request_id, &key, async |txn| {
-                self.file_complaint(txn, &caller, &req, sequence, incident.unwrap_or(now), now).await
+            .keyed_write(&tenant, "SubmitComplaint", &req.request_id, &key, async |txn, inserts| {
+                self.file_complaint(txn, inserts, &caller, &req, sequence, incident.unwrap_or(now), now).await
             })
             .await?;
         response.replayed = replayed;
@@ -220,6 +205,7 @@ impl IntakeApi {
     async fn file_complaint(
         &self,
         txn: &DatabaseTransaction,
+        inserts: &mut Inserts,
         caller: &Caller,
         req: &SubmitComplaintRequest,
         sequence: i64,
@@ -286,7 +272,7 @@ impl IntakeApi {
             created_at: now,
             updated_at: now,
         };
-        store::insert_complaint(txn, row.clone()).await?;
+        store::insert_complaint(inserts, row.clone());
         let filed = new_interaction(
             tenant,
             &id,
@@ -298,7 +284,7 @@ impl IntakeApi {
             Some(ComplaintStatus::Received),
             now,
         );
-        store::insert_interaction(txn, filed.clone()).await?;
+        store::insert_interaction(inserts, filed.clone());
 
         let complaint = convert::complaint(&row);
         let mut messages = Vec::new();
@@ -328,7 +314,7 @@ impl IntakeApi {
                     None,
                     now,
                 );
-                store::insert_interaction(txn, note.clone()).await?;
+                store::insert_interaction(inserts, note.clone());
                 let original_proto = convert::complaint(original);
                 messages.push(outbox::player_message(
                     tenant,
@@ -421,7 +407,7 @@ impl IntakeApi {
         let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
         let (response, _) = self
-            .keyed_write(&tenant, "AddPlayerMessage", &req.request_id, &key, async |txn| {
+            .keyed_write(&tenant, "AddPlayerMessage", &req.request_id, &key, async |txn, inserts| {
                 // The status decides, so it is read again under a lock.
                 let row = store::lock_complaint(txn, &tenant, &row.id)
                     .await?
@@ -447,7 +433,7 @@ impl IntakeApi {
                     None,
                     now,
                 );
-                store::insert_interaction(txn, message.clone()).await?;
+                store::insert_interaction(inserts, message.clone());
                 // A duplicate's messages belong to the case of its original.
                 let target = row.duplicate_of.clone().unwrap_or_else(|| row.id.clone());
                 let complaint = convert::complaint(&row);
@@ -492,7 +478,7 @@ impl IntakeApi {
         let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
         let (response, _) = self
-            .keyed_write(&tenant, "SubmitPlayerDecision", &req.request_id, &key, async |txn| {
+            .keyed_write(&tenant, "SubmitPlayerDecision", &req.request_id, &key, async |txn, inserts| {
                 // The status decides, so it is read again under a lock.
                 let row = store::lock_complaint(txn, &tenant, &row.id)
                     .await?
@@ -524,7 +510,7 @@ impl IntakeApi {
                     None,
                     now,
                 );
-                store::insert_interaction(txn, record.clone()).await?;
+                store::insert_interaction(inserts, record.clone());
                 let interaction = convert::interaction(&record);
                 let messages = vec![outbox::player_decision(
                     &tenant,
@@ -554,7 +540,7 @@ impl IntakeApi {
         let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
         let (response, _) = self
-            .keyed_write(&tenant, "WithdrawComplaint", &req.request_id, &key, async |txn| {
+            .keyed_write(&tenant, "WithdrawComplaint", &req.request_id, &key, async |txn, inserts| {
                 let mut row =
                     store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
                 if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
@@ -593,7 +579,7 @@ impl IntakeApi {
                     Some(ComplaintStatus::Withdrawn),
                     now,
                 );
-                store::insert_interaction(txn, record.clone()).await?;
+                store::insert_interaction(inserts, record.clone());
                 let complaint = convert::complaint(&row);
                 let mut messages = vec![outbox::event(
                     &tenant,
@@ -650,7 +636,7 @@ impl IntakeApi {
         let key = fingerprint(&req, |r| r.event_id.clear());
         let tenant = caller.tenant.clone();
         let (response, _) = self
-            .keyed_write(&tenant, "ApplyCaseUpdate", &req.event_id, &key, async |txn| {
+            .keyed_write(&tenant, "ApplyCaseUpdate", &req.event_id, &key, async |txn, inserts| {
                 let mut row = store::find_complaint(txn, &tenant, &id)
                     .await?
                     .ok_or_else(|| ApiError::not_found(&req.complaint))?;
@@ -701,7 +687,7 @@ impl IntakeApi {
                         Some(new_status),
                         now,
                     );
-                    store::insert_interaction(txn, change).await?;
+                    store::insert_interaction(inserts, change);
                 }
                 if !req.player_message.is_empty() {
                     let message = new_interaction(
@@ -715,7 +701,7 @@ impl IntakeApi {
                         None,
                         now,
                     );
-                    store::insert_interaction(txn, message).await?;
+                    store::insert_interaction(inserts, message);
                 }
                 Ok((ApplyCaseUpdateResponse { complaint: Some(convert::complaint(&row)) }, Vec::new()))
             })

@@ -5,6 +5,7 @@ pub mod entities;
 pub mod migration;
 
 use chrono::{DateTime, Utc};
+use redress_db::Inserts;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Statement,
@@ -133,8 +134,8 @@ pub async fn find_open_duplicate<C: ConnectionTrait>(
 }
 
 /// Inserts a new complaint.
-pub async fn insert_complaint<C: ConnectionTrait>(c: &C, model: complaint::Model) -> Result<(), DbErr> {
-    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+pub fn insert_complaint(inserts: &mut Inserts, model: complaint::Model) {
+    inserts.push(complaint::Entity::insert(model.into_active_model().reset_all()));
 }
 
 /// Writes a changed complaint if nobody changed it since `expected_version`;
@@ -194,8 +195,8 @@ pub async fn list_complaints<C: ConnectionTrait>(
 }
 
 /// Inserts an interaction.
-pub async fn insert_interaction<C: ConnectionTrait>(c: &C, model: interaction::Model) -> Result<(), DbErr> {
-    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+pub fn insert_interaction(inserts: &mut Inserts, model: interaction::Model) {
+    inserts.push(interaction::Entity::insert(model.into_active_model().reset_all()));
 }
 
 /// Oldest-first page of a complaint's interactions after `after_id`.

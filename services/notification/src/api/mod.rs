@@ -388,7 +388,7 @@ impl NotificationApi {
     ) -> Result<R, ApiError>
     where
         R: Message + Default,
-        F: AsyncFnOnce(&DatabaseTransaction) -> Result<R, ApiError>,
+        F: AsyncFnOnce(&DatabaseTransaction, &mut redress_db::Inserts) -> Result<R, ApiError>,
     {
         let key = redress_idempotency::Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() };
         let (response, replayed) = redress_idempotency::run(&self.db, &key, write).await?;
@@ -414,7 +414,7 @@ impl NotificationApi {
             Vec::new()
         });
         let tenant = caller.tenant.clone();
-        self.keyed_write(&tenant, "RedriveNotification", &req.request_id, &key, async |txn| {
+        self.keyed_write(&tenant, "RedriveNotification", &req.request_id, &key, async |txn, _| {
             let mut row =
                 store::find_notification(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
             if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
