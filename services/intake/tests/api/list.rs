@@ -43,7 +43,7 @@ async fn every_filter_lists_its_complaints_newest_first_across_pages(db: TestDb)
 
     let jurisdiction = |c: &Complaint| c.player.as_ref().unwrap().jurisdiction.clone();
     let player = |c: &Complaint| c.player.as_ref().unwrap().player_id.clone();
-    let cases: Vec<(ListComplaintsRequest, Box<dyn Fn(&Complaint) -> bool>)> = vec![
+    let cases: Vec<(ListComplaintsRequest, Wanted<Complaint>)> = vec![
         (
             ListComplaintsRequest { category: ComplaintCategory::Bonus.into(), ..Default::default() },
             Box::new(|c| c.category() == ComplaintCategory::Bonus),
@@ -111,3 +111,6 @@ async fn every_filter_reads_an_index_in_list_order() {
         assert!(!text.iter().any(|d| d.contains("TEMP B-TREE")), "{column} sorts: {text:?}");
     }
 }
+
+/// Which rows of the whole list a filter should return.
+type Wanted<T> = Box<dyn Fn(&T) -> bool>;

@@ -226,7 +226,7 @@ async fn every_filter_lists_its_cases_in_queue_order_across_pages(db: TestDb) {
     let open = |c: &Case| redress_resolution::domain::OPEN_STATES.contains(&c.state());
     let player = |c: &Case| c.player.as_ref().unwrap().player_id.clone();
     let jurisdiction = |c: &Case| c.player.as_ref().unwrap().jurisdiction.clone();
-    let filters: Vec<(ListCasesRequest, Box<dyn Fn(&Case) -> bool>)> = vec![
+    let filters: Vec<(ListCasesRequest, Wanted<Case>)> = vec![
         (
             ListCasesRequest { categories: vec![ComplaintCategory::Bonus.into()], ..Default::default() },
             Box::new(move |c| open(c) && c.category() == ComplaintCategory::Bonus),
@@ -317,3 +317,6 @@ async fn cases_by_every_filter_are_listed_from_an_index() {
         );
     }
 }
+
+/// Which rows of the whole list a filter should return.
+type Wanted<T> = Box<dyn Fn(&T) -> bool>;
