@@ -1,16 +1,27 @@
-//! `redress bench submit`: a closed-loop load generator for SubmitComplaint,
-//! on `redress-sdk` (retries off, so every failure is counted).
+//! `redress bench`: closed-loop load generators on `redress-sdk` (retries
+//! off, so every failure is counted), and a data seeder.
+//!
+//! - `submit`: SubmitComplaint, every request with a fresh request id, a
+//!   player from a pool and a withdrawal of its own (so no two complaints are
+//!   duplicates).
+//! - `list-complaints` (`list`) and `list-cases`: one List page per request,
+//!   with the filters of `--filter`, following page tokens for `--pages`
+//!   pages and then starting again (see [`list`]).
+//! - `seed`: writes synthetic complaints and cases straight into a database
+//!   (see [`seed`]).
 //!
 //! `--concurrency` workers share `--connections` SDK clients, each with its
-//! own HTTP/2 connection; each worker sends
-//! one request at a time, every one with a fresh request id, a player from a
-//! pool and a withdrawal of its own (so no two complaints are duplicates).
-//! Requests started during the warm-up are not counted. The run stops by
-//! itself after warm-up + duration; a request still in flight then is
-//! abandoned and not counted.
+//! own HTTP/2 connection; each worker sends one request at a time. Requests
+//! started during the warm-up are not counted. The run stops by itself after
+//! warm-up + duration; a request still in flight then is abandoned and not
+//! counted.
+
+mod list;
+mod seed;
 
 use std::{
     collections::BTreeMap,
+    future::Future,
     sync::{
         Arc, Mutex, PoisonError,
         atomic::{AtomicU64, Ordering},
@@ -21,7 +32,7 @@ use std::{
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use hdrhistogram::Histogram;
-use redress_sdk::{Client, ComplaintName, RetryPolicy, intake::IntakeClient};
+use redress_sdk::{Client, ComplaintName, RetryPolicy};
 use tokio::time::Instant;
 use tonic::Code;
 
@@ -38,14 +49,22 @@ pub struct BenchArgs {
 enum BenchCommand {
     /// Submits withdrawal complaints to an intake service as fast as it answers.
     Submit(SubmitArgs),
+    /// Lists complaints (ListComplaints) with filters as fast as intake answers.
+    #[command(alias = "list")]
+    ListComplaints(list::ListArgs),
+    /// Lists cases (ListCases) with filters as fast as resolution answers.
+    ListCases(list::ListArgs),
+    /// Writes synthetic complaints and cases straight into databases.
+    Seed(seed::SeedArgs),
 }
 
+/// What every load generator takes: where, who, how hard, how long.
 #[derive(Debug, Args)]
-struct SubmitArgs {
-    /// The intake service's gRPC endpoint (http:// or https://).
+struct LoadArgs {
+    /// The service's gRPC endpoint (http:// or https://).
     #[arg(long, default_value = "http://127.0.0.1:50051")]
     target: String,
-    /// A bearer token with the backend, agent or admin role (see `redress token`).
+    /// A bearer token with a role the method admits (see `redress token`).
     #[arg(long, env = "REDRESS_TOKEN", hide_env_values = true)]
     token: String,
     /// Requests in flight at once (one per worker).
@@ -63,6 +82,33 @@ struct SubmitArgs {
     /// Deadline of one request, in milliseconds.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     timeout_ms: u64,
+}
+
+impl LoadArgs {
+    /// One SDK client per connection (each builds its own channel), without
+    /// retries.
+    fn clients(&self) -> anyhow::Result<(String, Vec<Client>)> {
+        let target = normalise_target(&self.target)?;
+        let timeout = Duration::from_millis(self.timeout_ms);
+        let mut clients = Vec::new();
+        for _ in 0..self.connections.min(self.concurrency) {
+            let client = Client::builder()
+                .endpoint(target.clone())
+                .token(self.token.trim())
+                .timeout(timeout)
+                .retry_policy(RetryPolicy::none())
+                .build()
+                .with_context(|| format!("--target {target}"))?;
+            clients.push(client);
+        }
+        Ok((target, clients))
+    }
+}
+
+#[derive(Debug, Args)]
+struct SubmitArgs {
+    #[command(flatten)]
+    load: LoadArgs,
     /// Distinct player ids the complaints are spread over.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     players: u64,
@@ -72,6 +118,9 @@ struct SubmitArgs {
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.command {
         BenchCommand::Submit(args) => submit(args).await,
+        BenchCommand::ListComplaints(args) => list::complaints(args).await,
+        BenchCommand::ListCases(args) => list::cases(args).await,
+        BenchCommand::Seed(args) => seed::run(args).await,
     }
 }
 
@@ -114,10 +163,15 @@ impl Stats {
     }
 }
 
+/// One worker's requests: `call(n)` sends request number `n` (counted across
+/// all workers) and waits for its answer.
+trait Call: Send + 'static {
+    fn call(&mut self, n: u64) -> impl Future<Output = Result<(), redress_sdk::Error>> + Send;
+}
+
 /// Shared by the workers of one run.
 struct Plan {
     sequence: AtomicU64,
-    players: u64,
     measure_from: Instant,
     end: Instant,
     /// One set of results for all workers: the lock is held for a record,
@@ -125,52 +179,20 @@ struct Plan {
     stats: Mutex<Stats>,
 }
 
-async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
-    let target = normalise_target(&args.target)?;
-    let timeout = Duration::from_millis(args.timeout_ms);
-    // One client per connection: each builds its own channel.
-    let mut channels = Vec::new();
-    for _ in 0..args.connections.min(args.concurrency) {
-        let client = Client::builder()
-            .endpoint(target.clone())
-            .token(args.token.trim())
-            .timeout(timeout)
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .with_context(|| format!("--target {target}"))?;
-        channels.push(client.intake());
-    }
-    // A read of a complaint that does not exist: NOT_FOUND proves the
-    // service is there and takes the token, without filing anything.
-    let probe = ComplaintName::from_id("bench-probe")?;
-    if let Some(first) = channels.first() {
-        match first.get_complaint(&probe).await {
-            Ok(_) | Err(redress_sdk::Error::NotFound { .. }) => {}
-            Err(err) => return Err(anyhow::Error::from(err).context(format!("cannot reach {target}"))),
-        }
-    }
-
-    println!(
-        "bench submit → {target}: concurrency {}, {} connection(s), warm-up {} s, measuring {} s",
-        args.concurrency,
-        channels.len(),
-        args.warmup_secs,
-        args.duration_secs
-    );
+/// Runs one closed-loop worker per call, prints the report, and fails when
+/// nothing (or nothing but errors) completed in the measured window.
+async fn closed_loop<C: Call>(load: &LoadArgs, calls: Vec<C>) -> anyhow::Result<()> {
     let start = Instant::now();
-    let measure_from = start + Duration::from_secs(args.warmup_secs);
+    let measure_from = start + Duration::from_secs(load.warmup_secs);
     let plan = Arc::new(Plan {
         sequence: AtomicU64::new(0),
-        players: args.players,
         measure_from,
-        end: measure_from + Duration::from_secs(args.duration_secs),
+        end: measure_from + Duration::from_secs(load.duration_secs),
         stats: Mutex::new(Stats::new()?),
     });
-
     let mut workers = Vec::new();
-    for i in 0..args.concurrency {
-        let channel = channels[(i as usize) % channels.len()].clone();
-        workers.push(tokio::spawn(worker(channel, Arc::clone(&plan))));
+    for call in calls {
+        workers.push(tokio::spawn(worker(call, Arc::clone(&plan))));
     }
     for worker in workers {
         worker.await.context("a bench worker panicked")?;
@@ -189,29 +211,75 @@ async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
 }
 
 /// One closed-loop worker: sends until the end of the run.
-async fn worker(client: IntakeClient, plan: Arc<Plan>) {
+async fn worker<C: Call>(mut call: C, plan: Arc<Plan>) {
     loop {
         let started = Instant::now();
         if started >= plan.end {
             break;
         }
         let n = plan.sequence.fetch_add(1, Ordering::Relaxed);
-        let request_id = uuid::Uuid::now_v7().to_string();
-        let player = format!("bench-player-{}", n % plan.players);
-        let withdrawal = format!("bench-wd-{request_id}");
-        let request = sample::submit_request(&request_id, &player, &withdrawal);
         let result = tokio::select! {
-            result = client.submit_complaint(request) => result,
+            result = call.call(n) => result,
             _ = tokio::time::sleep_until(plan.end) => break,
         };
         let elapsed = started.elapsed();
         let mut stats = plan.stats.lock().unwrap_or_else(PoisonError::into_inner);
         match result {
             _ if started < plan.measure_from => stats.warmup += 1,
-            Ok(_) => stats.record_ok(elapsed),
+            Ok(()) => stats.record_ok(elapsed),
             Err(err) => stats.record_error(&err),
         }
     }
+}
+
+/// Fails with a clear message unless `probe` (a cheap read) shows the
+/// service is there and takes the token.
+async fn check_reachable<F>(target: &str, probe: F) -> anyhow::Result<()>
+where
+    F: Future<Output = Result<(), redress_sdk::Error>>,
+{
+    match probe.await {
+        Ok(()) | Err(redress_sdk::Error::NotFound { .. }) => Ok(()),
+        Err(err) => Err(anyhow::Error::from(err).context(format!("cannot reach {target}"))),
+    }
+}
+
+/// SubmitComplaint, a fresh complaint per request.
+struct Submit {
+    client: redress_sdk::intake::IntakeClient,
+    players: u64,
+}
+
+impl Call for Submit {
+    async fn call(&mut self, n: u64) -> Result<(), redress_sdk::Error> {
+        let request_id = uuid::Uuid::now_v7().to_string();
+        let player = format!("bench-player-{}", n % self.players);
+        let withdrawal = format!("bench-wd-{request_id}");
+        let request = sample::submit_request(&request_id, &player, &withdrawal);
+        self.client.submit_complaint(request).await.map(|_| ())
+    }
+}
+
+async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
+    let load = &args.load;
+    let (target, clients) = load.clients()?;
+    // A read of a complaint that does not exist: NOT_FOUND proves the
+    // service is there and takes the token, without filing anything.
+    let probe = ComplaintName::from_id("bench-probe")?;
+    if let Some(first) = clients.first() {
+        check_reachable(&target, async { first.intake().get_complaint(&probe).await.map(|_| ()) }).await?;
+    }
+    println!(
+        "bench submit → {target}: concurrency {}, {} connection(s), warm-up {} s, measuring {} s",
+        load.concurrency,
+        clients.len(),
+        load.warmup_secs,
+        load.duration_secs
+    );
+    let calls = (0..load.concurrency as usize)
+        .map(|i| Submit { client: clients[i % clients.len()].intake(), players: args.players })
+        .collect();
+    closed_loop(load, calls).await
 }
 
 /// Accepts `host:port` as well as `http://host:port` and `https://host:port`.
@@ -303,13 +371,15 @@ mod tests {
     #[tokio::test]
     async fn an_unreachable_target_fails_with_a_clear_message() {
         let args = SubmitArgs {
-            target: "127.0.0.1:1".into(),
-            token: "t".into(),
-            concurrency: 1,
-            duration_secs: 1,
-            warmup_secs: 0,
-            connections: 1,
-            timeout_ms: 1000,
+            load: LoadArgs {
+                target: "127.0.0.1:1".into(),
+                token: "t".into(),
+                concurrency: 1,
+                duration_secs: 1,
+                warmup_secs: 0,
+                connections: 1,
+                timeout_ms: 1000,
+            },
             players: 1,
         };
         let err = submit(args).await.unwrap_err();

@@ -3,6 +3,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+mod m20261210_000001_index_complaint_list_filters;
+
 /// Intake's migrator.
 pub struct Migrator;
 
@@ -13,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateIntakeTables),
             Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
             Box::new(redress_outbox::migration::CreateOutbox),
+            Box::new(m20261210_000001_index_complaint_list_filters::IndexComplaintListFilters),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod cancellation;
 mod contract;
 mod health;
 mod helpers;
+mod list;
 mod outbox;
 mod replicas;
 mod submit;

@@ -3,6 +3,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+mod m20261210_000001_index_case_list_filters;
+
 /// Resolution's migrator.
 pub struct Migrator;
 
@@ -14,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
             Box::new(redress_outbox::migration::CreateOutbox),
             Box::new(IndexCasesByAssigneeAndPlayer),
+            Box::new(m20261210_000001_index_case_list_filters::IndexCaseListFilters),
         ]
     }
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Statement,
+    sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
 
@@ -167,25 +168,21 @@ pub async fn list_cases<C: ConnectionTrait>(
         query = query.filter(Col::DueAt.lte(v));
     }
     if let Some(a) = after {
-        // Keyset pagination over (due_at, priority_rank, created_at, id).
-        query = query.filter(
-            Condition::any()
-                .add(Col::DueAt.gt(a.due_at))
-                .add(Condition::all().add(Col::DueAt.eq(a.due_at)).add(Col::PriorityRank.gt(a.priority_rank)))
-                .add(
-                    Condition::all()
-                        .add(Col::DueAt.eq(a.due_at))
-                        .add(Col::PriorityRank.eq(a.priority_rank))
-                        .add(Col::CreatedAt.gt(a.created_at)),
-                )
-                .add(
-                    Condition::all()
-                        .add(Col::DueAt.eq(a.due_at))
-                        .add(Col::PriorityRank.eq(a.priority_rank))
-                        .add(Col::CreatedAt.eq(a.created_at))
-                        .add(Col::Id.gt(a.id.as_str())),
-                ),
-        );
+        // Keyset pagination over (due_at, priority_rank, created_at, id) as
+        // one row-value comparison: both PostgreSQL and SQLite start the index
+        // range scan at the cursor. The same condition spelt as an OR of
+        // four ANDs is only a filter: every page re-read the queue from its
+        // start, so a deep page cost a scan of the rows before it.
+        let key = |col: Col| Expr::col((case::Entity, col));
+        query =
+            query.filter(Expr::tuple([key(Col::DueAt), key(Col::PriorityRank), key(Col::CreatedAt), key(Col::Id)]).gt(
+                Expr::tuple([
+                    Expr::value(a.due_at),
+                    Expr::value(a.priority_rank),
+                    Expr::value(a.created_at),
+                    Expr::value(a.id.as_str()),
+                ]),
+            ));
     }
     query
         .order_by_asc(Col::DueAt)
