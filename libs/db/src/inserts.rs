@@ -1,18 +1,21 @@
 //! The rows one request writes, sent to the database together.
 
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Insert, QueryTrait,
+    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Insert, QueryTrait, Statement,
     sea_query::{Alias, CommonTableExpression, InsertStatement, Query},
 };
 
 /// INSERTs collected during a write and executed at its end, in the order
-/// they were pushed. On PostgreSQL they go out as ONE statement, each INSERT
-/// but the last a data-modifying CTE (`WITH w0 AS (INSERT …), w1 AS (INSERT
-/// …) INSERT …`): a request's complaint, interaction, outbox rows and
-/// idempotency record cost one round trip, not one each, and the statement
-/// is all-or-nothing. On SQLite, in-process and without CTE INSERTs, each
-/// runs in turn. The rows are not visible to reads before [`execute`]: push
-/// only rows nothing in the same write reads back.
+/// they were pushed, in one call to the database: a request's complaint,
+/// interaction, outbox rows and idempotency record cost one round trip, not
+/// one each. On PostgreSQL they are ONE statement, each INSERT but the last
+/// a data-modifying CTE (`WITH w0 AS (INSERT …), w1 AS (INSERT …) INSERT
+/// …`), all-or-nothing. SQLite has no INSERT in a CTE: the statements go as
+/// one multi-statement text that its connection thread runs in one hand-off
+/// (sqlx binds the `?` values across them in order); run it inside the
+/// caller's transaction, which a failure rolls back. The rows are not
+/// visible to reads before [`execute`]: push only rows nothing in the same
+/// write reads back.
 ///
 /// [`execute`]: Inserts::execute
 #[derive(Default)]
@@ -60,6 +63,17 @@ impl Inserts {
                     );
                 }
                 conn.execute(&last.with(with)).await.map(|_| ())
+            }
+            DbBackend::Sqlite if statements.len() > 1 => {
+                let mut sql = String::new();
+                let mut values = Vec::new();
+                for statement in &statements {
+                    let built = backend.build(statement);
+                    sql.push_str(&built.sql);
+                    sql.push_str(";\n");
+                    values.extend(built.values.map(|v| v.0).unwrap_or_default());
+                }
+                conn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.map(|_| ())
             }
             _ => {
                 for statement in &statements {
