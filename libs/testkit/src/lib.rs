@@ -208,3 +208,15 @@ pub async fn scrape_metrics(addr: std::net::SocketAddr) -> String {
     let _ = stream.read_to_string(&mut body).await;
     body
 }
+
+/// The value of the first sample in a Prometheus scrape whose line starts
+/// with `name{` and contains every label in `labels` (`peer="resolution"`).
+pub fn metric_sample(scrape: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    let prefix = format!("{name}{{");
+    scrape
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .find(|l| labels.iter().all(|label| l.contains(label)))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}

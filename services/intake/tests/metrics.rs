@@ -18,7 +18,7 @@ use redress_proto::{
         resolution_internal_service_server::{ResolutionInternalService, ResolutionInternalServiceServer},
     },
 };
-use redress_testkit::{ServiceProcess, TEST_SECRET, authed, eventually, free_port, token};
+use redress_testkit::{ServiceProcess, TEST_SECRET, authed, eventually, free_port, metric_sample, token};
 use tonic::{Request, Response, Status};
 
 /// A resolution peer that accepts every call.
@@ -50,16 +50,6 @@ impl ResolutionInternalService for Accepting {
     async fn flag_follow_up(&self, _: Request<FlagFollowUpRequest>) -> Result<Response<FlagFollowUpResponse>, Status> {
         Ok(Response::new(FlagFollowUpResponse::default()))
     }
-}
-
-/// The value of the first sample line that starts with `name{` and contains
-/// every label in `labels`.
-fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
-    text.lines()
-        .filter(|l| l.starts_with(&format!("{name}{{")))
-        .find(|l| labels.iter().all(|label| l.contains(label)))
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|v| v.parse().ok())
 }
 
 fn complaint(i: usize) -> SubmitComplaintRequest {
@@ -105,29 +95,35 @@ async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
     // The peer is down: three OpenCase rows wait.
     let backlog = eventually(Duration::from_secs(20), || async move {
         let text = redress_testkit::scrape_metrics(metrics).await;
-        sample(&text, "redress_outbox_pending", &["peer=\"resolution\""]) == Some(3.0)
+        metric_sample(&text, "redress_outbox_pending", &["peer=\"resolution\""]) == Some(3.0)
     })
     .await;
     let text = redress_testkit::scrape_metrics(metrics).await;
     assert!(backlog, "backlog of 3 for resolution: {text}; intake's log:\n{}", intake.log());
-    let ok = sample(
+    let ok = metric_sample(
         &text,
         "rpc_server_duration_milliseconds_count",
         &["rpc_method=\"SubmitComplaint\"", "rpc_grpc_status_code=\"0\""],
     );
     assert_eq!(ok, Some(3.0), "{text}");
-    let invalid = sample(
+    let invalid = metric_sample(
         &text,
         "rpc_server_duration_milliseconds_count",
         &["rpc_method=\"SubmitComplaint\"", "rpc_grpc_status_code=\"3\""],
     );
     assert_eq!(invalid, Some(1.0), "{text}");
-    assert!(sample(&text, "redress_outbox_oldest_pending_age_seconds", &["peer=\"resolution\""]).unwrap_or(0.0) > 0.0);
+    assert!(
+        metric_sample(&text, "redress_outbox_oldest_pending_age_seconds", &["peer=\"resolution\""]).unwrap_or(0.0)
+            > 0.0
+    );
     assert!(text.contains("process_memory_usage_bytes"), "{text}");
     // The database pool: SQLite's single connection, and the waits for it.
     let pool = "db_client_connection_pool_name=\"intake\"";
-    assert_eq!(sample(&text, "db_client_connection_max", &[pool]), Some(1.0), "{text}");
-    assert!(sample(&text, "db_client_connection_wait_time_seconds_count", &[pool]).unwrap_or(0.0) > 0.0, "{text}");
+    assert_eq!(metric_sample(&text, "db_client_connection_max", &[pool]), Some(1.0), "{text}");
+    assert!(
+        metric_sample(&text, "db_client_connection_wait_time_seconds_count", &[pool]).unwrap_or(0.0) > 0.0,
+        "{text}"
+    );
     assert!(!text.contains("p-1") && !text.contains("Not paid"), "personal data in metrics: {text}");
 
     // The peer comes up: the backlog drains to zero.
@@ -139,14 +135,15 @@ async fn metrics_show_rpcs_and_an_outbox_backlog_that_rises_and_falls() {
     );
     let drained = eventually(Duration::from_secs(30), || async move {
         let text = redress_testkit::scrape_metrics(metrics).await;
-        sample(&text, "redress_outbox_pending", &["peer=\"resolution\""]) == Some(0.0)
+        metric_sample(&text, "redress_outbox_pending", &["peer=\"resolution\""]) == Some(0.0)
     })
     .await;
     let text = redress_testkit::scrape_metrics(metrics).await;
     intake.kill();
     assert!(drained, "backlog drained: {text}; intake's log:\n{}", intake.log());
     assert!(
-        sample(&text, "redress_outbox_deliveries_total", &["peer=\"resolution\"", "result=\"delivered\""]) >= Some(3.0),
+        metric_sample(&text, "redress_outbox_deliveries_total", &["peer=\"resolution\"", "result=\"delivered\""])
+            >= Some(3.0),
         "{text}"
     );
 }

@@ -13,7 +13,9 @@ use redress_proto::{
     common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
     intake::v1::{ListComplaintsRequest, SubmitComplaintRequest, intake_service_client::IntakeServiceClient},
 };
-use redress_testkit::{HungPeer, ServiceProcess, TEST_SECRET, authed, eventually, free_port, otlp::Receiver, token};
+use redress_testkit::{
+    HungPeer, ServiceProcess, TEST_SECRET, authed, eventually, free_port, metric_sample, otlp::Receiver, token,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
@@ -94,16 +96,6 @@ async fn spans_are_exported_over_otlp_and_continue_the_callers_trace() {
     assert!(client.is_error(), "client span status is Error");
 }
 
-/// The value of the first sample line that starts with `name{` and contains
-/// every label in `labels`.
-fn sample(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
-    text.lines()
-        .filter(|l| l.starts_with(&format!("{name}{{")))
-        .find(|l| labels.iter().all(|label| l.contains(label)))
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|v| v.parse().ok())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spans_dropped_while_the_collector_hangs_are_counted() {
     let collector = HungPeer::start().await;
@@ -134,7 +126,7 @@ async fn spans_dropped_while_the_collector_hangs_are_counted() {
     let dropped = "otel_sdk_processor_span_processed_total";
     let counted = eventually(Duration::from_secs(20), || async move {
         let text = redress_testkit::scrape_metrics(metrics).await;
-        sample(&text, dropped, &["error_type=\"queue_full\""]).unwrap_or(0.0) > 0.0
+        metric_sample(&text, dropped, &["error_type=\"queue_full\""]).unwrap_or(0.0) > 0.0
     })
     .await;
     let text = redress_testkit::scrape_metrics(metrics).await;

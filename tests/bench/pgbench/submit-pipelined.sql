@@ -1,4 +1,4 @@
--- The same statements and rows as submit.sql in ONE pipelined round trip: the limit of
+-- The statements and rows of submit-statements.sql in ONE pipelined round trip: the limit of
 -- PostgreSQL on this machine for what a submission writes (needs -M extended or prepared).
 -- Run against a database migrated by `redress-intake migrate`; see
 -- docs/performance.md for the command. Values are shaped like `redress bench

@@ -96,6 +96,14 @@ impl IntakeApi {
     }
 }
 
+/// What SubmitComplaint settled before its transaction: the reference
+/// number it reserved and the times it validated against.
+struct Filing {
+    reference: String,
+    incident_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+}
+
 fn status_of(row: &complaint::Model) -> ComplaintStatus {
     ComplaintStatus::from_str_name(&row.status).unwrap_or(ComplaintStatus::Unspecified)
 }
@@ -193,7 +201,12 @@ impl IntakeApi {
         let sequence = self.references.next(&self.db, &tenant, now.year()).await?;
         let (mut response, replayed) = self
             .keyed_write(&tenant, "SubmitComplaint", &req.request_id, &key, async |txn, inserts| {
-                self.file_complaint(txn, inserts, &caller, &req, sequence, incident.unwrap_or(now), now).await
+                let filing = Filing {
+                    reference: domain::reference(&self.reference_prefix, now.year(), sequence),
+                    incident_at: incident.unwrap_or(now),
+                    now,
+                };
+                self.file_complaint(txn, inserts, &caller, &req, filing).await
             })
             .await?;
         response.replayed = replayed;
@@ -208,10 +221,9 @@ impl IntakeApi {
         inserts: &mut Inserts,
         caller: &Caller,
         req: &SubmitComplaintRequest,
-        sequence: i64,
-        incident_at: DateTime<Utc>,
-        now: DateTime<Utc>,
+        filing: Filing,
     ) -> Result<(SubmitComplaintResponse, Vec<OutboxMessage>), ApiError> {
+        let Filing { reference, incident_at, now } = filing;
         let tenant = caller.tenant.as_str();
         let mut player = req.player.clone().unwrap_or_default();
         player.jurisdiction = player.jurisdiction.to_ascii_uppercase();
@@ -238,7 +250,7 @@ impl IntakeApi {
         let row = complaint::Model {
             id: id.clone(),
             tenant_id: tenant.to_owned(),
-            reference: domain::reference(&self.reference_prefix, now.year(), sequence),
+            reference,
             player_id: player.player_id.clone(),
             jurisdiction: player.jurisdiction.clone(),
             player: player.encode_to_vec(),
