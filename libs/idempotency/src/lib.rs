@@ -13,7 +13,7 @@ pub mod entity;
 pub mod migration;
 
 use prost::Message;
-pub use redress_db::Inserts;
+use redress_db::Inserts;
 use redress_errors::ApiError;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
