@@ -132,6 +132,10 @@ def test_the_deadline_token_and_user_agent_reach_the_server(server: Callable[[st
     redress.Client(intake=address, token=lambda: "t0k3n", timeout=5).intake.get_complaint(
         intake_pb2.GetComplaintRequest(name="complaints/x")
     )
-    assert seen["remaining"] is not None and 0 < seen["remaining"] <= 5
+    # The deadline arrives as the 5 s the client set. gRPC core rounds the
+    # grpc-timeout it sends up to a compact unit and the server counts from
+    # its cached clock, so the server may see a few ms more than 5 s (5.0085
+    # was seen in CI), never a tenth of a second more.
+    assert seen["remaining"] is not None and 0 < seen["remaining"] < 5.1
     assert seen["metadata"]["authorization"] == "Bearer t0k3n"
     assert seen["metadata"]["user-agent"].startswith(f"redress-sdk-python/{redress.__version__}")
