@@ -18,11 +18,11 @@ use clap::Args;
 use futures::future::BoxFuture;
 use redress_auth::Role;
 use redress_config::Secret;
-use redress_feedback::{Feedback, FeedbackConfig};
-use redress_intake::{Intake, IntakeConfig};
-use redress_notification::{Notification, NotificationConfig, config::EmailTransport};
+use redress_feedback::Feedback;
+use redress_intake::Intake;
+use redress_notification::{Notification, config::EmailTransport};
 use redress_outbox::PeerConfig;
-use redress_resolution::{Resolution, ResolutionConfig};
+use redress_resolution::Resolution;
 
 use redress_telemetry::{LogConfig, LogFormat};
 
@@ -104,7 +104,7 @@ const ALL_SERVICE_NAMES: [&str; 4] = ["intake", "resolution", "notification", "f
 
 fn start_intake(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
     Box::pin(async move {
-        let mut config = IntakeConfig::default();
+        let mut config = settings::<Intake>()?;
         config.server.listen = env.listen.to_string();
         config.database.url = Secret::new(env.database_url);
         config.auth.hs256_secret = Secret::new(env.secret);
@@ -115,13 +115,22 @@ fn start_intake(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
 
 fn start_resolution(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
     Box::pin(async move {
-        let mut config = ResolutionConfig::default();
+        let mut config = settings::<Resolution>()?;
         config.server.listen = env.listen.to_string();
         config.database.url = Secret::new(env.database_url);
         config.auth.hs256_secret = Secret::new(env.secret);
         config.outbox.peers = env.peers;
         launch::<Resolution>(config).await
     })
+}
+
+/// A service's settings as its own binary would load them (defaults, then
+/// `REDRESS_<SERVICE>__…` variables), so relay, limits and timeouts set in
+/// the environment apply in development too; `redress dev` then sets the
+/// address, database, secret and peers itself.
+fn settings<S: redress_service::Service>() -> anyhow::Result<S::Config> {
+    redress_service::load_config::<S>(&redress_config::Sources::default())
+        .with_context(|| format!("{} settings (REDRESS_{}__…)", S::NAME, S::NAME.to_ascii_uppercase()))
 }
 
 /// Starts any Redress service the way its own binary would.
@@ -137,7 +146,7 @@ pub fn mail_dir(data_dir: &Path) -> PathBuf {
 
 fn start_notification(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
     Box::pin(async move {
-        let mut config = NotificationConfig::default();
+        let mut config = settings::<Notification>()?;
         config.server.listen = env.listen.to_string();
         config.database.url = Secret::new(env.database_url);
         config.auth.hs256_secret = Secret::new(env.secret);
@@ -150,7 +159,7 @@ fn start_notification(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>
 
 fn start_feedback(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>> {
     Box::pin(async move {
-        let mut config = FeedbackConfig::default();
+        let mut config = settings::<Feedback>()?;
         config.server.listen = env.listen.to_string();
         config.database.url = Secret::new(env.database_url);
         config.auth.hs256_secret = Secret::new(env.secret);

@@ -16,7 +16,7 @@ use redress_proto::{
     common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
     intake::v1::{SubmitComplaintRequest, intake_service_client::IntakeServiceClient},
 };
-use redress_testkit::{authed, eventually, free_port, otlp::Receiver};
+use redress_testkit::{ServiceProcess, authed, eventually, free_port, otlp::Receiver};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dev_names_each_services_spans_and_writes_plain_text_off_a_terminal() {
@@ -101,4 +101,29 @@ async fn dev_names_each_services_spans_and_writes_plain_text_off_a_terminal() {
     let text = log();
     assert!(!text.contains('\u{1b}'), "colour codes in a redirected log:\n{text}");
     assert!(text.contains("intake serving"), "{text}");
+}
+
+/// `redress dev` loads each service's settings the way its binary does, so a
+/// `REDRESS_<SERVICE>__…` variable applies in development too: a value of the
+/// wrong type stops the start with an error naming the key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_reads_each_services_environment_like_its_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let ports = [(); 4].map(|()| free_port().port());
+    let mut dev = Command::new(env!("CARGO_BIN_EXE_redress"));
+    dev.arg("dev")
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["--intake-port", &ports[0].to_string()])
+        .args(["--resolution-port", &ports[1].to_string()])
+        .args(["--notification-port", &ports[2].to_string()])
+        .args(["--feedback-port", &ports[3].to_string()])
+        .env("REDRESS_RESOLUTION__OUTBOX__POLL_INTERVAL_MS", "soon");
+    let mut dev = ServiceProcess::spawn(dev);
+    // It must refuse to start; one that ignores the variable serves instead.
+    let exited = eventually(Duration::from_secs(30), || std::future::ready(dev.exited().is_some())).await;
+    let text = dev.log();
+    assert!(exited, "started despite a malformed setting:\n{text}");
+    assert!(!dev.wait().success(), "{text}");
+    assert!(text.contains("REDRESS_RESOLUTION") && text.contains("poll_interval_ms"), "{text}");
 }
