@@ -41,11 +41,6 @@ impl Inserts {
         }
     }
 
-    /// True when nothing was pushed.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Executes the INSERTs (inside the caller's transaction, if any).
     pub async fn execute(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
         let backend = conn.get_database_backend();

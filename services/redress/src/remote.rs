@@ -246,7 +246,9 @@ pub fn midnight_utc(date: chrono::NaiveDate) -> prost_types::Timestamp {
 /// A proto enum from its name without the type prefix, any case, `-` for
 /// `_`: `partially-upheld` is `OUTCOME_PARTIALLY_UPHELD`.
 pub fn parse_enum<T>(text: &str, prefix: &str, from_name: fn(&str) -> Option<T>) -> anyhow::Result<T> {
-    let name = format!("{prefix}{}", text.trim().to_uppercase().replace('-', "_"));
+    let upper = text.trim().to_uppercase().replace('-', "_");
+    // The short name (`bonus`) or the proto's full one (`COMPLAINT_CATEGORY_BONUS`).
+    let name = if upper.starts_with(prefix) { upper } else { format!("{prefix}{upper}") };
     from_name(&name).ok_or_else(|| {
         anyhow::anyhow!("unknown value {text:?}: expected a {prefix}* name from the proto without its prefix")
     })

@@ -21,6 +21,7 @@ use redress_sdk::{
 use tonic::transport::Channel as GrpcChannel;
 
 use super::{Call, LoadArgs, check_reachable, closed_loop};
+use crate::remote::parse_enum;
 
 /// Arguments of `redress bench list-complaints` and `list-cases`.
 #[derive(Debug, Args)]
@@ -47,14 +48,8 @@ fn split(filter: &str) -> anyhow::Result<(&str, &str)> {
         .with_context(|| format!("--filter {filter:?}: want key=value"))
 }
 
-/// `bonus` → `COMPLAINT_CATEGORY_BONUS`, then the enum's value.
-fn enum_value(prefix: &str, value: &str, parse: fn(&str) -> Option<i32>) -> anyhow::Result<i32> {
-    let name = format!("{prefix}{}", value.to_ascii_uppercase().replace('-', "_"));
-    parse(&name).or_else(|| parse(&value.to_ascii_uppercase())).with_context(|| format!("unknown value {value:?}"))
-}
-
 fn category(value: &str) -> anyhow::Result<i32> {
-    enum_value("COMPLAINT_CATEGORY_", value, |n| ComplaintCategory::from_str_name(n).map(Into::into))
+    parse_enum(value, "COMPLAINT_CATEGORY_", ComplaintCategory::from_str_name).map(i32::from)
 }
 
 fn boolean(value: &str) -> anyhow::Result<bool> {
@@ -73,14 +68,14 @@ pub(crate) fn complaints_request(filters: &[String], page_size: i32) -> anyhow::
         let context = || format!("--filter {filter}");
         match key {
             "status" => {
-                request.status =
-                    enum_value("COMPLAINT_STATUS_", value, |n| ComplaintStatus::from_str_name(n).map(Into::into))
-                        .with_context(context)?
+                request.status = parse_enum(value, "COMPLAINT_STATUS_", ComplaintStatus::from_str_name)
+                    .map(i32::from)
+                    .with_context(context)?
             }
             "category" => request.category = category(value).with_context(context)?,
             "channel" => {
-                request.channel = enum_value("CHANNEL_", value, |n| Channel::from_str_name(n).map(Into::into))
-                    .with_context(context)?
+                request.channel =
+                    parse_enum(value, "CHANNEL_", Channel::from_str_name).map(i32::from).with_context(context)?
             }
             "jurisdiction" => request.jurisdiction = value.to_owned(),
             "player" | "player_id" => request.player_id = value.to_owned(),
@@ -99,7 +94,7 @@ pub(crate) fn cases_request(filters: &[String], page_size: i32) -> anyhow::Resul
         match key {
             "state" => request
                 .states
-                .push(enum_value("STATE_", value, |n| State::from_str_name(n).map(Into::into)).with_context(context)?),
+                .push(parse_enum(value, "STATE_", State::from_str_name).map(i32::from).with_context(context)?),
             "category" => request.categories.push(category(value).with_context(context)?),
             "jurisdiction" => request.jurisdiction = value.to_owned(),
             "player" | "player_id" => request.player_id = value.to_owned(),
