@@ -91,7 +91,8 @@ pub async fn run(args: SeedArgs) -> anyhow::Result<()> {
         .await
         .context("--intake-db")?;
         let tenant = args.tenant.as_str();
-        fill(&db, "complaints", &args, |i| complaint::Entity::insert_many(data.complaints(tenant, i))).await?;
+        fill(&db, "complaints", args.complaints, &args, |i| complaint::Entity::insert_many(data.complaints(tenant, i)))
+            .await?;
     }
     if let Some(url) = &args.resolution_db {
         let db = redress_db::connect_and_migrate::<redress_resolution::store::migration::Migrator>(
@@ -100,19 +101,18 @@ pub async fn run(args: SeedArgs) -> anyhow::Result<()> {
         .await
         .context("--resolution-db")?;
         let tenant = args.tenant.as_str();
-        fill(&db, "cases", &args, |i| case::Entity::insert_many(data.cases(tenant, i))).await?;
+        fill(&db, "cases", args.cases, &args, |i| case::Entity::insert_many(data.cases(tenant, i))).await?;
     }
     Ok(())
 }
 
 /// Inserts the rows `args.start..args.start + count` of `table`, `insert(range)`
 /// building one statement.
-async fn fill<A, F>(db: &DatabaseConnection, table: &str, args: &SeedArgs, insert: F) -> anyhow::Result<()>
+async fn fill<A, F>(db: &DatabaseConnection, table: &str, count: u64, args: &SeedArgs, insert: F) -> anyhow::Result<()>
 where
     A: sea_orm::ActiveModelTrait + Send,
     F: Fn(std::ops::Range<u64>) -> sea_orm::InsertMany<A>,
 {
-    let count = if table == "complaints" { args.complaints } else { args.cases };
     let (from, to) = (args.start, args.start + count);
     let started = Instant::now();
     let mut next = from;
