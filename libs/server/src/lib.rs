@@ -5,6 +5,7 @@
 //! authentication, and a graceful shutdown with a hard deadline.
 
 mod gate;
+pub mod handlers;
 mod incoming;
 pub mod limits;
 mod scan;

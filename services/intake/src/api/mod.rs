@@ -4,11 +4,11 @@
 pub mod convert;
 mod outbox;
 
-use std::{future::Future, sync::Arc};
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
 use prost::Message;
-use redress_auth::{Caller, Role, authorize};
+use redress_auth::{Caller, Role};
 use redress_db::{Inserts, new_id, now};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::fingerprint;
@@ -28,8 +28,6 @@ use redress_proto::{
     },
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
-use tonic::{Request, Response, Status};
-use tracing::Instrument;
 
 use crate::{
     domain::{self, triage, validate},
@@ -155,10 +153,9 @@ fn open_status_names() -> Vec<&'static str> {
 impl IntakeApi {
     async fn submit_complaint(
         &self,
-        request: Request<SubmitComplaintRequest>,
+        caller: Caller,
+        req: SubmitComplaintRequest,
     ) -> Result<SubmitComplaintResponse, ApiError> {
-        let caller = authorize(&request, WRITERS)?;
-        let req = request.into_inner();
         let now = now();
 
         let mut v = Violations::new();
@@ -351,10 +348,9 @@ impl IntakeApi {
 
     async fn list_complaints(
         &self,
-        request: Request<ListComplaintsRequest>,
+        caller: Caller,
+        req: ListComplaintsRequest,
     ) -> Result<ListComplaintsResponse, ApiError> {
-        let caller = authorize(&request, READERS)?;
-        let req = request.into_inner();
         let mut v = Violations::new();
         let enum_filter = |v: &mut Violations, value: i32, field: &str, name: Option<&str>| -> Option<String> {
             match (value, name) {
@@ -406,10 +402,9 @@ impl IntakeApi {
 
     async fn add_player_message(
         &self,
-        request: Request<AddPlayerMessageRequest>,
+        caller: Caller,
+        req: AddPlayerMessageRequest,
     ) -> Result<AddPlayerMessageResponse, ApiError> {
-        let caller = authorize(&request, WRITERS)?;
-        let req = request.into_inner();
         let mut v = Violations::new();
         validate::request_id(&mut v, &req.request_id);
         validate::channel(&mut v, req.channel, "channel");
@@ -475,10 +470,9 @@ impl IntakeApi {
 
     async fn submit_player_decision(
         &self,
-        request: Request<SubmitPlayerDecisionRequest>,
+        caller: Caller,
+        req: SubmitPlayerDecisionRequest,
     ) -> Result<SubmitPlayerDecisionResponse, ApiError> {
-        let caller = authorize(&request, WRITERS)?;
-        let req = request.into_inner();
         let mut v = Violations::new();
         validate::request_id(&mut v, &req.request_id);
         validate::channel(&mut v, req.channel, "channel");
@@ -540,10 +534,9 @@ impl IntakeApi {
 
     async fn withdraw_complaint(
         &self,
-        request: Request<WithdrawComplaintRequest>,
+        caller: Caller,
+        req: WithdrawComplaintRequest,
     ) -> Result<WithdrawComplaintResponse, ApiError> {
-        let caller = authorize(&request, WRITERS)?;
-        let req = request.into_inner();
         let mut v = Violations::new();
         validate::request_id(&mut v, &req.request_id);
         v.text(&req.reason, "reason", false, 2000);
@@ -617,10 +610,9 @@ impl IntakeApi {
 
     async fn list_interactions(
         &self,
-        request: Request<ListInteractionsRequest>,
+        caller: Caller,
+        req: ListInteractionsRequest,
     ) -> Result<ListInteractionsResponse, ApiError> {
-        let caller = authorize(&request, READERS)?;
-        let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)?;
         let row = self.load(&caller.tenant, &req.parent, "parent").await?;
         let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &req.parent)?;
@@ -632,10 +624,9 @@ impl IntakeApi {
 
     async fn apply_case_update(
         &self,
-        request: Request<ApplyCaseUpdateRequest>,
+        caller: Caller,
+        req: ApplyCaseUpdateRequest,
     ) -> Result<ApplyCaseUpdateResponse, ApiError> {
-        let caller = authorize(&request, &[Role::Service])?;
-        let req = request.into_inner();
         let mut v = Violations::new();
         v.text(&req.event_id, "event_id", true, validate::MAX_REQUEST_ID);
         v.text(&req.case, "case", true, 128);
@@ -728,100 +719,33 @@ fn inbound_author(caller: &Caller, player_id: &str) -> String {
     if caller.roles.contains(&Role::Backend) { player_id.to_owned() } else { caller.subject.clone() }
 }
 
-/// Runs a write to its end on a task of its own. tonic drops a handler's
-/// future when the client cancels or its deadline passes; cut between BEGIN
-/// and COMMIT, sqlx and PostgreSQL disagree about the transaction (a ROLLBACK
-/// queued behind a COMMIT already sent makes the server log "there is no
-/// transaction in progress" and count a rollback; a BEGIN sent but not awaited
-/// leaves a pooled connection idle in transaction). Detached, every write ends
-/// in its own COMMIT or ROLLBACK, and the request's span (and trace context,
-/// which the outbox rows keep) goes with it.
-async fn to_completion<R, F>(work: F) -> Result<Response<R>, Status>
-where
-    R: Send + 'static,
-    F: Future<Output = Result<R, ApiError>> + Send + 'static,
-{
-    match tokio::spawn(work.in_current_span()).await {
-        Ok(result) => result.map(Response::new).map_err(Into::into),
-        Err(err) => Err(ApiError::internal(format!("write task ended abnormally: {err}")).into()),
+impl IntakeApi {
+    pub(crate) async fn get_complaint(
+        &self,
+        caller: Caller,
+        req: GetComplaintRequest,
+    ) -> Result<GetComplaintResponse, ApiError> {
+        let row = self.load(&caller.tenant, &req.name, "name").await?;
+        Ok(GetComplaintResponse { complaint: Some(convert::complaint(&row)) })
     }
 }
 
-/// The public service.
-pub struct PublicService(pub Arc<IntakeApi>);
-
-/// The internal service (role `service`).
-pub struct InternalService(pub Arc<IntakeApi>);
-
-#[tonic::async_trait]
-impl IntakeService for PublicService {
-    async fn submit_complaint(
-        &self,
-        request: Request<SubmitComplaintRequest>,
-    ) -> Result<Response<SubmitComplaintResponse>, Status> {
-        let api = Arc::clone(&self.0);
-        to_completion(async move { api.submit_complaint(request).await }).await
-    }
-
-    async fn get_complaint(
-        &self,
-        request: Request<GetComplaintRequest>,
-    ) -> Result<Response<GetComplaintResponse>, Status> {
-        let result: Result<_, ApiError> = async {
-            let caller = authorize(&request, READERS)?;
-            let row = self.0.load(&caller.tenant, &request.get_ref().name, "name").await?;
-            Ok(GetComplaintResponse { complaint: Some(convert::complaint(&row)) })
-        }
-        .await;
-        result.map(Response::new).map_err(Into::into)
-    }
-
-    async fn list_complaints(
-        &self,
-        request: Request<ListComplaintsRequest>,
-    ) -> Result<Response<ListComplaintsResponse>, Status> {
-        self.0.list_complaints(request).await.map(Response::new).map_err(Into::into)
-    }
-
-    async fn add_player_message(
-        &self,
-        request: Request<AddPlayerMessageRequest>,
-    ) -> Result<Response<AddPlayerMessageResponse>, Status> {
-        let api = Arc::clone(&self.0);
-        to_completion(async move { api.add_player_message(request).await }).await
-    }
-
-    async fn submit_player_decision(
-        &self,
-        request: Request<SubmitPlayerDecisionRequest>,
-    ) -> Result<Response<SubmitPlayerDecisionResponse>, Status> {
-        let api = Arc::clone(&self.0);
-        to_completion(async move { api.submit_player_decision(request).await }).await
-    }
-
-    async fn withdraw_complaint(
-        &self,
-        request: Request<WithdrawComplaintRequest>,
-    ) -> Result<Response<WithdrawComplaintResponse>, Status> {
-        let api = Arc::clone(&self.0);
-        to_completion(async move { api.withdraw_complaint(request).await }).await
-    }
-
-    async fn list_interactions(
-        &self,
-        request: Request<ListInteractionsRequest>,
-    ) -> Result<Response<ListInteractionsResponse>, Status> {
-        self.0.list_interactions(request).await.map(Response::new).map_err(Into::into)
+redress_server::delegate! {
+    /// The public service.
+    pub struct PublicService(IntakeApi): IntakeService {
+        submit_complaint(SubmitComplaintRequest) -> SubmitComplaintResponse = WRITERS;
+        get_complaint(GetComplaintRequest) -> GetComplaintResponse = READERS;
+        list_complaints(ListComplaintsRequest) -> ListComplaintsResponse = READERS;
+        add_player_message(AddPlayerMessageRequest) -> AddPlayerMessageResponse = WRITERS;
+        submit_player_decision(SubmitPlayerDecisionRequest) -> SubmitPlayerDecisionResponse = WRITERS;
+        withdraw_complaint(WithdrawComplaintRequest) -> WithdrawComplaintResponse = WRITERS;
+        list_interactions(ListInteractionsRequest) -> ListInteractionsResponse = READERS;
     }
 }
 
-#[tonic::async_trait]
-impl IntakeInternalService for InternalService {
-    async fn apply_case_update(
-        &self,
-        request: Request<ApplyCaseUpdateRequest>,
-    ) -> Result<Response<ApplyCaseUpdateResponse>, Status> {
-        let api = Arc::clone(&self.0);
-        to_completion(async move { api.apply_case_update(request).await }).await
+redress_server::delegate! {
+    /// The internal service (role `service`).
+    pub struct InternalService(IntakeApi): IntakeInternalService {
+        apply_case_update(ApplyCaseUpdateRequest) -> ApplyCaseUpdateResponse = &[Role::Service];
     }
 }
