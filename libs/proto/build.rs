@@ -17,6 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
     fs::write(out_dir.join("redress_descriptor.bin"), fds.encode_to_vec())?;
     write_method_paths(&fds, &out_dir)?;
+    write_named_enums(&fds, &out_dir)?;
 
     tonic_prost_build::configure()
         .build_client(env::var_os("CARGO_FEATURE_CLIENT").is_some())
@@ -63,6 +64,55 @@ fn write_method_paths(fds: &prost_types::FileDescriptorSet, out_dir: &std::path:
     }
     for (package, text) in by_package {
         fs::write(out_dir.join(format!("{package}.methods.rs")), text)?;
+    }
+    Ok(())
+}
+
+/// Writes `<package>.enums.rs` per package: `NamedEnum` for every enum,
+/// top-level or nested (`complaint::Status`), so storage can keep enums by
+/// their proto names through one generic column type.
+fn write_named_enums(fds: &prost_types::FileDescriptorSet, out_dir: &std::path::Path) -> std::io::Result<()> {
+    use std::collections::BTreeMap;
+    fn walk(
+        package: &str,
+        scope: &[String],
+        full: &str,
+        messages: &[prost_types::DescriptorProto],
+        enums: &[prost_types::EnumDescriptorProto],
+        text: &mut String,
+    ) {
+        for e in enums {
+            let path: Vec<String> = scope.iter().cloned().chain([e.name().to_owned()]).collect();
+            text.push_str(&format!(
+                "impl crate::NamedEnum for {} {{\n    const NAME: &'static str = \"{package}.{full}{}\";\n    \
+                 fn as_str_name(&self) -> &'static str {{\n        Self::as_str_name(self)\n    }}\n    \
+                 fn from_str_name(value: &str) -> Option<Self> {{\n        Self::from_str_name(value)\n    }}\n}}\n",
+                path.join("::"),
+                e.name()
+            ));
+        }
+        for m in messages {
+            // prost escapes a module named like a keyword (`r#macro`).
+            let module = match snake(m.name()) {
+                m if ["macro", "type", "match", "ref", "mod", "use"].contains(&m.as_str()) => format!("r#{m}"),
+                m => m,
+            };
+            let scope: Vec<String> = scope.iter().cloned().chain([module]).collect();
+            let full = format!("{full}{}.", m.name());
+            walk(package, &scope, &full, &m.nested_type, &m.enum_type, text);
+        }
+    }
+    let mut by_package: BTreeMap<String, String> = BTreeMap::new();
+    for file in &fds.file {
+        let package = file.package().to_owned();
+        if !package.starts_with("redress.") {
+            continue;
+        }
+        let text = by_package.entry(package.clone()).or_default();
+        walk(&package, &[], "", &file.message_type, &file.enum_type, text);
+    }
+    for (package, text) in by_package {
+        fs::write(out_dir.join(format!("{package}.enums.rs")), text)?;
     }
     Ok(())
 }

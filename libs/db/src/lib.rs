@@ -9,6 +9,7 @@
 //! acquire and connect timeouts, and a server-side limit on idle transactions.
 
 mod inserts;
+mod stored;
 
 use std::{
     sync::{
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 pub use inserts::Inserts;
 pub use sea_orm;
+pub use stored::Stored;
 
 /// Database settings (`[database]` in every service's configuration).
 #[derive(Debug, Clone, Serialize, Deserialize)]

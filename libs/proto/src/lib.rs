@@ -13,6 +13,7 @@ pub mod common {
     /// Version 1.
     pub mod v1 {
         tonic::include_proto!("redress.common.v1");
+        include!(concat!(env!("OUT_DIR"), "/redress.common.v1.enums.rs"));
     }
 }
 
@@ -21,6 +22,7 @@ pub mod intake {
     /// Version 1.
     pub mod v1 {
         tonic::include_proto!("redress.intake.v1");
+        include!(concat!(env!("OUT_DIR"), "/redress.intake.v1.enums.rs"));
 
         /// The gRPC path of every method, by service.
         pub mod methods {
@@ -34,6 +36,7 @@ pub mod resolution {
     /// Version 1.
     pub mod v1 {
         tonic::include_proto!("redress.resolution.v1");
+        include!(concat!(env!("OUT_DIR"), "/redress.resolution.v1.enums.rs"));
 
         /// The gRPC path of every method, by service.
         pub mod methods {
@@ -47,6 +50,7 @@ pub mod notification {
     /// Version 1.
     pub mod v1 {
         tonic::include_proto!("redress.notification.v1");
+        include!(concat!(env!("OUT_DIR"), "/redress.notification.v1.enums.rs"));
 
         /// The gRPC path of every method, by service.
         pub mod methods {
@@ -60,12 +64,25 @@ pub mod feedback {
     /// Version 1.
     pub mod v1 {
         tonic::include_proto!("redress.feedback.v1");
+        include!(concat!(env!("OUT_DIR"), "/redress.feedback.v1.enums.rs"));
 
         /// The gRPC path of every method, by service.
         pub mod methods {
             include!(concat!(env!("OUT_DIR"), "/redress.feedback.v1.methods.rs"));
         }
     }
+}
+
+/// A Protobuf enum by its proto value names (`CHANNEL_LIVE_CHAT`): what
+/// storage keeps, so a column reads like the contract. Implemented for every
+/// enum of the contract.
+pub trait NamedEnum: Copy + Sized + Send + Sync + 'static {
+    /// The enum's full proto name, e.g. `redress.common.v1.Channel`.
+    const NAME: &'static str;
+    /// The value's name in the proto.
+    fn as_str_name(&self) -> &'static str;
+    /// The value of a name in the proto; `None` for an unknown name.
+    fn from_str_name(value: &str) -> Option<Self>;
 }
 
 /// The encoded `FileDescriptorSet` of every Redress proto, for gRPC reflection.

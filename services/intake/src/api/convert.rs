@@ -1,9 +1,10 @@
 //! Stored rows to proto messages and back.
 
 use prost::Message;
+use redress_db::Stored;
 use redress_proto::{
-    common::v1::{ComplaintCategory, Deadlines, Money, Player, TransactionReferences},
-    intake::v1::{Complaint, Interaction, interaction},
+    common::v1::{Deadlines, Money, Player, TransactionReferences},
+    intake::v1::{Complaint, Interaction},
 };
 
 use crate::store::{complaint, interaction as interaction_row};
@@ -21,24 +22,18 @@ pub fn complaint_name(id: &str) -> String {
     format!("complaints/{id}")
 }
 
-/// A stored enum name back to its proto value; unknown names read as 0.
-pub fn enum_value<E: Into<i32>>(name: &str, from_str: fn(&str) -> Option<E>) -> i32 {
-    from_str(name).map(Into::into).unwrap_or(0)
-}
-
 /// A stored complaint as the proto resource.
 pub fn complaint(row: &complaint::Model) -> Complaint {
-    use redress_proto::common::v1::{Channel, ComplaintKind, ComplaintStatus, Outcome, Priority};
     Complaint {
         name: complaint_name(&row.id),
         reference: row.reference.clone(),
         player: Player::decode(row.player.as_slice()).ok(),
         transaction_references: TransactionReferences::decode(row.transaction_references.as_slice()).ok(),
-        category: enum_value(&row.category, ComplaintCategory::from_str_name),
+        category: row.category.number(),
         category_inferred: row.category_inferred,
         subject: row.subject.clone(),
         description: row.description.clone(),
-        channel: enum_value(&row.channel, Channel::from_str_name),
+        channel: row.channel.number(),
         incident_time: Some(timestamp(row.incident_at)),
         disputed_amount: match (row.disputed_amount_minor, &row.disputed_currency) {
             (Some(amount_minor), Some(currency_code)) => {
@@ -46,9 +41,9 @@ pub fn complaint(row: &complaint::Model) -> Complaint {
             }
             _ => None,
         },
-        status: enum_value(&row.status, ComplaintStatus::from_str_name),
-        priority: enum_value(&row.priority, Priority::from_str_name),
-        kind: enum_value(&row.kind, ComplaintKind::from_str_name),
+        status: row.status.number(),
+        priority: row.priority.number(),
+        kind: row.kind.number(),
         responsible_gambling: row.responsible_gambling,
         harm_indicators: row.harm_indicators.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
         duplicate_of: row.duplicate_of.as_deref().map(complaint_name).unwrap_or_default(),
@@ -58,7 +53,7 @@ pub fn complaint(row: &complaint::Model) -> Complaint {
             policy_jurisdiction: row.policy_jurisdiction.clone(),
             policy_version: row.policy_version.clone(),
         }),
-        outcome: enum_value(&row.outcome, Outcome::from_str_name),
+        outcome: row.outcome.number(),
         case: row.case_name.clone().unwrap_or_default(),
         create_time: Some(timestamp(row.created_at)),
         update_time: Some(timestamp(row.updated_at)),
@@ -68,15 +63,14 @@ pub fn complaint(row: &complaint::Model) -> Complaint {
 
 /// A stored interaction as the proto resource.
 pub fn interaction(row: &interaction_row::Model) -> Interaction {
-    use redress_proto::common::v1::{Channel, ComplaintStatus};
     Interaction {
         name: format!("complaints/{}/interactions/{}", row.complaint_id, row.id),
-        kind: enum_value(&row.kind, interaction::Kind::from_str_name),
-        direction: enum_value(&row.direction, interaction::Direction::from_str_name),
-        channel: enum_value(&row.channel, Channel::from_str_name),
+        kind: row.kind.number(),
+        direction: row.direction.number(),
+        channel: row.channel.number(),
         body: row.body.clone(),
         author: row.author.clone(),
-        status: row.status.as_deref().map(|s| enum_value(s, ComplaintStatus::from_str_name)).unwrap_or(0),
+        status: row.status.map(Stored::number).unwrap_or(0),
         create_time: Some(timestamp(row.created_at)),
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, Utc};
 use prost::Message;
 use redress_auth::{Caller, Role};
-use redress_db::{Inserts, new_id, now};
+use redress_db::{Inserts, Stored, new_id, now};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::fingerprint;
 use redress_outbox::{OutboxMessage, Relay};
@@ -103,11 +103,12 @@ struct Filing {
 }
 
 fn status_of(row: &complaint::Model) -> ComplaintStatus {
-    ComplaintStatus::from_str_name(&row.status).unwrap_or(ComplaintStatus::Unspecified)
+    row.status.get()
 }
 
-fn channel_name(value: i32) -> String {
-    Channel::try_from(value).unwrap_or(Channel::Unspecified).as_str_name().to_owned()
+/// A validated channel number as stored.
+fn channel_of(value: i32) -> Stored<Channel> {
+    Stored(Channel::try_from(value).unwrap_or(Channel::Unspecified))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -126,12 +127,12 @@ fn new_interaction(
         id: new_id(),
         tenant_id: tenant.to_owned(),
         complaint_id: complaint_id.to_owned(),
-        kind: kind.as_str_name().to_owned(),
-        direction: direction.as_str_name().to_owned(),
-        channel: channel_name(channel),
+        kind: Stored(kind),
+        direction: Stored(direction),
+        channel: channel_of(channel),
         body,
         author: author.to_owned(),
-        status: status.map(|s| s.as_str_name().to_owned()),
+        status: status.map(Stored),
         created_at: at,
     }
 }
@@ -253,20 +254,17 @@ impl IntakeApi {
             player: player.encode_to_vec(),
             transaction_references: refs.encode_to_vec(),
             duplicate_key,
-            category: triage.category.as_str_name().to_owned(),
+            category: Stored(triage.category),
             category_inferred: triage.category_inferred,
             subject: req.subject.trim().to_owned(),
             description: req.description.clone(),
-            channel: channel_name(req.channel),
+            channel: channel_of(req.channel),
             incident_at,
             disputed_amount_minor: req.disputed_amount.as_ref().map(|m| m.amount_minor),
             disputed_currency: req.disputed_amount.as_ref().map(|m| m.currency_code.clone()),
-            status: original
-                .as_ref()
-                .map(|o| o.status.clone())
-                .unwrap_or_else(|| ComplaintStatus::Received.as_str_name().to_owned()),
-            priority: triage.priority.as_str_name().to_owned(),
-            kind: ComplaintKind::Complaint.as_str_name().to_owned(),
+            status: original.as_ref().map(|o| o.status.clone()).unwrap_or_else(|| Stored(ComplaintStatus::Received)),
+            priority: Stored(triage.priority),
+            kind: Stored(ComplaintKind::Complaint),
             responsible_gambling: triage.responsible_gambling,
             harm_indicators: triage.harm_indicators.join(","),
             duplicate_of: original.as_ref().map(|o| o.id.clone()),
@@ -274,7 +272,7 @@ impl IntakeApi {
             final_response_due_at: deadlines.final_response_due,
             policy_jurisdiction: deadlines.jurisdiction,
             policy_version: deadlines.version,
-            outcome: Outcome::Unspecified.as_str_name().to_owned(),
+            outcome: Stored(Outcome::Unspecified),
             case_name: original.as_ref().and_then(|o| o.case_name.clone()),
             last_case_sequence: 0,
             version: 1,
@@ -561,7 +559,7 @@ impl IntakeApi {
                 }
                 let now = now();
                 let expected = row.version;
-                row.status = ComplaintStatus::Withdrawn.as_str_name().to_owned();
+                row.status = Stored(ComplaintStatus::Withdrawn);
                 row.version += 1;
                 row.updated_at = now;
                 if !store::update_complaint(txn, row.clone(), expected).await? {
@@ -653,17 +651,17 @@ impl IntakeApi {
                 let expected = row.version;
                 // A withdrawal by the player stands; the case only closes.
                 if previous != ComplaintStatus::Withdrawn {
-                    row.status = status.as_str_name().to_owned();
+                    row.status = Stored(status);
                 }
                 if let Ok(outcome) = Outcome::try_from(req.outcome)
                     && outcome != Outcome::Unspecified
                 {
-                    row.outcome = outcome.as_str_name().to_owned();
+                    row.outcome = Stored(outcome);
                 }
                 if let Ok(kind) = ComplaintKind::try_from(req.kind)
                     && kind != ComplaintKind::Unspecified
                 {
-                    row.kind = kind.as_str_name().to_owned();
+                    row.kind = Stored(kind);
                 }
                 row.case_name = Some(req.case.clone());
                 row.last_case_sequence = req.case_event_sequence;

@@ -2,6 +2,8 @@
 
 /// A complaint as filed, with triage and the status the player sees.
 pub mod complaint {
+    use redress_db::Stored;
+    use redress_proto::common::v1::{Channel, ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome, Priority};
     use sea_orm::entity::prelude::*;
 
     /// One row per complaint.
@@ -21,17 +23,17 @@ pub mod complaint {
         pub transaction_references: Vec<u8>,
         /// Strongest transaction reference, e.g. `withdrawal:W-1`; duplicates match on it.
         pub duplicate_key: Option<String>,
-        pub category: String,
+        pub category: Stored<ComplaintCategory>,
         pub category_inferred: bool,
         pub subject: String,
         pub description: String,
-        pub channel: String,
+        pub channel: Stored<Channel>,
         pub incident_at: DateTimeUtc,
         pub disputed_amount_minor: Option<i64>,
         pub disputed_currency: Option<String>,
-        pub status: String,
-        pub priority: String,
-        pub kind: String,
+        pub status: Stored<ComplaintStatus>,
+        pub priority: Stored<Priority>,
+        pub kind: Stored<ComplaintKind>,
         pub responsible_gambling: bool,
         /// Harm indicator ids, comma-separated.
         pub harm_indicators: String,
@@ -41,7 +43,7 @@ pub mod complaint {
         pub final_response_due_at: DateTimeUtc,
         pub policy_jurisdiction: String,
         pub policy_version: String,
-        pub outcome: String,
+        pub outcome: Stored<Outcome>,
         pub case_name: Option<String>,
         /// Highest resolution case-event sequence applied.
         pub last_case_sequence: i64,
@@ -59,6 +61,11 @@ pub mod complaint {
 
 /// The history of a complaint: every message in and out, every status change.
 pub mod interaction {
+    use redress_db::Stored;
+    use redress_proto::{
+        common::v1::{Channel, ComplaintStatus},
+        intake::v1::interaction::{Direction, Kind},
+    };
     use sea_orm::entity::prelude::*;
 
     /// One row per interaction.
@@ -70,12 +77,12 @@ pub mod interaction {
         pub id: String,
         pub tenant_id: String,
         pub complaint_id: String,
-        pub kind: String,
-        pub direction: String,
-        pub channel: String,
+        pub kind: Stored<Kind>,
+        pub direction: Stored<Direction>,
+        pub channel: Stored<Channel>,
         pub body: String,
         pub author: String,
-        pub status: Option<String>,
+        pub status: Option<Stored<ComplaintStatus>>,
         pub created_at: DateTimeUtc,
     }
 

@@ -4,7 +4,7 @@
 
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory},
-    intake::v1::{Complaint, ListComplaintsRequest},
+    intake::v1::{Complaint, GetComplaintRequest, ListComplaintsRequest},
 };
 use redress_testkit::{TestDb, backend_tests};
 
@@ -78,7 +78,23 @@ async fn every_filter_lists_its_complaints_newest_first_across_pages(db: TestDb)
     t.intake.shutdown().await;
 }
 
-backend_tests!(every_filter_lists_its_complaints_newest_first_across_pages);
+/// A stored status the code does not know is an error, not an unspecified
+/// complaint that a later write would store back as such.
+async fn an_undecodable_stored_status_fails_loudly(db: TestDb) {
+    use sea_orm::ConnectionTrait;
+    let mut t = TestIntake::start(&db).await;
+    let filed = t.client.submit_complaint(t.req(withdrawal_complaint("r-1", "p-1", "w-1"))).await.unwrap();
+    let name = filed.into_inner().complaint.unwrap().name;
+    let conn = redress_db::connect(&db.config).await.unwrap();
+    conn.execute_unprepared("UPDATE complaints SET status = 'COMPLAINT_STATUS_MISLAID'").await.unwrap();
+    let err = t.client.get_complaint(t.req(GetComplaintRequest { name })).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Internal, "{err:?}");
+    let err = t.client.list_complaints(t.req(ListComplaintsRequest::default())).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Internal, "{err:?}");
+    t.intake.shutdown().await;
+}
+
+backend_tests!(every_filter_lists_its_complaints_newest_first_across_pages, an_undecodable_stored_status_fails_loudly);
 
 /// Each filter's page is a range of an index in list order (SQLite's plan
 /// is deterministic; PostgreSQL's depends on statistics, see

@@ -34,7 +34,7 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use clap::Args;
 use prost::Message;
-use redress_db::DatabaseConfig;
+use redress_db::{DatabaseConfig, Stored};
 use redress_intake::store::complaint;
 use redress_proto::{
     common::v1::{
@@ -272,26 +272,26 @@ impl Data {
             player: player.encode_to_vec(),
             transaction_references: refs.encode_to_vec(),
             duplicate_key: Some(format!("withdrawal:{withdrawal}")),
-            category: category.as_str_name().to_owned(),
+            category: Stored(category),
             category_inferred: false,
             subject: "My withdrawal has not arrived".into(),
             description: "I requested a withdrawal a week ago and it is still pending; support has not answered \
                           my messages. Please pay out or tell me what is missing."
                 .into(),
-            channel: pick(&CHANNELS, d.mille(1)).as_str_name().to_owned(),
+            channel: Stored(pick(&CHANNELS, d.mille(1))),
             incident_at: created_at - Duration::days(2),
             disputed_amount_minor: Some(1_000 + (d.0[2] % 500_000) as i64),
             disputed_currency: Some("EUR".into()),
-            status: pick(&COMPLAINT_STATUSES, d.mille(3)).as_str_name().to_owned(),
-            priority: pick(&PRIORITIES, d.mille(4)).as_str_name().to_owned(),
-            kind: ComplaintKind::Complaint.as_str_name().to_owned(),
+            status: Stored(pick(&COMPLAINT_STATUSES, d.mille(3))),
+            priority: Stored(pick(&PRIORITIES, d.mille(4))),
+            kind: Stored(ComplaintKind::Complaint),
             responsible_gambling: category == ComplaintCategory::ResponsibleGambling,
             harm_indicators: String::new(),
             duplicate_of: None,
             acknowledge_due_at: created_at + Duration::days(1),
             final_response_due_at: created_at + Duration::weeks(8),
             policy_version: "bench".into(),
-            outcome: Outcome::Unspecified.as_str_name().to_owned(),
+            outcome: Stored(Outcome::Unspecified),
             case_name: None,
             last_case_sequence: 0,
             version: 1,
@@ -374,7 +374,7 @@ mod tests {
         let data = Data::new(1, 100_000);
         let rows: Vec<_> = (0..100_000).map(|i| data.complaint("t", i)).collect();
         let count = |f: &dyn Fn(&complaint::Model) -> bool| rows.iter().filter(|r| f(r)).count();
-        let rare = count(&|r| r.category == "COMPLAINT_CATEGORY_ACCOUNT_CLOSURE");
+        let rare = count(&|r| r.category == Stored(ComplaintCategory::AccountClosure));
         assert!((50..=150).contains(&rare), "about 0.1 %: {rare}");
         let gb = count(&|r| r.jurisdiction == "GB");
         assert!((43_000..=47_000).contains(&gb), "about 45 %: {gb}");
