@@ -262,7 +262,7 @@ impl IntakeApi {
             incident_at,
             disputed_amount_minor: req.disputed_amount.as_ref().map(|m| m.amount_minor),
             disputed_currency: req.disputed_amount.as_ref().map(|m| m.currency_code.clone()),
-            status: original.as_ref().map(|o| o.status.clone()).unwrap_or_else(|| Stored(ComplaintStatus::Received)),
+            status: original.as_ref().map_or(Stored(ComplaintStatus::Received), |o| o.status),
             priority: Stored(triage.priority),
             kind: Stored(ComplaintKind::Complaint),
             responsible_gambling: triage.responsible_gambling,
