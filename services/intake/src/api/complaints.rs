@@ -1,0 +1,150 @@
+//! Complaints as resources: get, list by the documented filters, withdraw.
+
+use redress_auth::Caller;
+use redress_db::{Stored, now};
+use redress_errors::{ApiError, Violations};
+use redress_idempotency::fingerprint;
+use redress_proto::{
+    common::v1::{Channel, ComplaintCategory, ComplaintStatus},
+    feedback::v1::EventType,
+    intake::v1::{
+        GetComplaintRequest, GetComplaintResponse, ListComplaintsRequest, ListComplaintsResponse,
+        WithdrawComplaintRequest, WithdrawComplaintResponse, interaction,
+    },
+};
+
+use super::{Entry, IntakeApi, convert, inbound_author, outbox, refused_in};
+use crate::{
+    domain::{self, history, validate},
+    store,
+};
+
+impl IntakeApi {
+    pub(super) async fn get_complaint(
+        &self,
+        caller: Caller,
+        req: GetComplaintRequest,
+    ) -> Result<GetComplaintResponse, ApiError> {
+        let row = self.load(&caller.tenant, &req.name, "name").await?;
+        Ok(GetComplaintResponse { complaint: Some(convert::complaint(&row)) })
+    }
+
+    pub(super) async fn list_complaints(
+        &self,
+        caller: Caller,
+        req: ListComplaintsRequest,
+    ) -> Result<ListComplaintsResponse, ApiError> {
+        let mut v = Violations::new();
+        let enum_filter = |v: &mut Violations, value: i32, field: &str, name: Option<&str>| -> Option<String> {
+            match (value, name) {
+                (0, _) => None,
+                (_, Some(n)) => Some(n.to_owned()),
+                (_, None) => {
+                    v.add(field, "is not a known value");
+                    None
+                }
+            }
+        };
+        let filter = store::ComplaintFilter {
+            status: enum_filter(
+                &mut v,
+                req.status,
+                "status",
+                ComplaintStatus::try_from(req.status).ok().map(|s| s.as_str_name()),
+            ),
+            category: enum_filter(
+                &mut v,
+                req.category,
+                "category",
+                ComplaintCategory::try_from(req.category).ok().map(|s| s.as_str_name()),
+            ),
+            channel: enum_filter(
+                &mut v,
+                req.channel,
+                "channel",
+                Channel::try_from(req.channel).ok().map(|s| s.as_str_name()),
+            ),
+            player_id: (!req.player_id.is_empty()).then(|| req.player_id.clone()),
+            jurisdiction: (!req.jurisdiction.is_empty()).then(|| req.jurisdiction.to_ascii_uppercase()),
+            created_from: v.timestamp(req.create_time_start.as_ref(), "create_time_start"),
+            created_to: v.timestamp(req.create_time_end.as_ref(), "create_time_end"),
+        };
+        let size = redress_paging::page_size(req.page_size, 50, 1000);
+        if let Err(err) = &size {
+            v.add("page_size", err.message.clone());
+        }
+        v.into_result()?;
+        let size = size?;
+        let filter_key = format!("{filter:?}");
+        let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
+        let mut rows = store::list_complaints(&self.db, &caller.tenant, &filter, after.as_deref(), size + 1).await?;
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter_key, |last| last.id.clone());
+        Ok(ListComplaintsResponse { complaints: rows.iter().map(convert::complaint).collect(), next_page_token })
+    }
+
+    pub(super) async fn withdraw_complaint(
+        &self,
+        caller: Caller,
+        req: WithdrawComplaintRequest,
+    ) -> Result<WithdrawComplaintResponse, ApiError> {
+        let mut v = Violations::new();
+        validate::request_id(&mut v, &req.request_id);
+        v.text(&req.reason, "reason", false, 2000);
+        v.into_result()?;
+        let id = validate::complaint_name(&req.name, "name")?;
+        let key = fingerprint(&req, |r| r.request_id.clear());
+        let tenant = caller.tenant.clone();
+        let (response, _) = self
+            .keyed_write(&tenant, "WithdrawComplaint", &req.request_id, &key, async |txn, inserts| {
+                let mut row =
+                    store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
+                if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
+                    return Err(ApiError::stale_etag(&req.name));
+                }
+                let status = row.status.get();
+                if !domain::can_withdraw(status) {
+                    return Err(refused_in(status, "COMPLAINT_NOT_WITHDRAWABLE", "it can no longer be withdrawn"));
+                }
+                let now = now();
+                let expected = row.version;
+                row.status = Stored(ComplaintStatus::Withdrawn);
+                row.version += 1;
+                row.updated_at = now;
+                if !store::update_complaint(txn, row.clone(), expected).await? {
+                    return Err(ApiError::stale_etag(&req.name));
+                }
+                let author = inbound_author(&caller, &row.player_id);
+                let record = Entry {
+                    kind: interaction::Kind::Withdrawn,
+                    direction: interaction::Direction::Inbound,
+                    channel: Channel::Unspecified as i32,
+                    body: history::withdrawal_text(&req.reason),
+                    author: &author,
+                    status: Some(ComplaintStatus::Withdrawn),
+                }
+                .row(&tenant, &row.id, now);
+                store::insert_interaction(inserts, record.clone());
+                let complaint = convert::complaint(&row);
+                let mut messages = vec![outbox::event(
+                    &tenant,
+                    format!("intake:{}:withdrawn", row.id),
+                    EventType::Withdrawn,
+                    &complaint,
+                    now,
+                )];
+                if row.duplicate_of.is_none() {
+                    messages.push(outbox::withdrawal(
+                        &tenant,
+                        &complaint.name,
+                        &convert::interaction(&record).name,
+                        &req.reason,
+                        now,
+                    ));
+                }
+                Ok((WithdrawComplaintResponse { complaint: Some(complaint) }, messages))
+            })
+            .await?;
+        Ok(response)
+    }
+}

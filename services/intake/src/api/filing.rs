@@ -1,0 +1,225 @@
+//! SubmitComplaint: validate, triage, link a repeat to its open original,
+//! and file the complaint with its first history entry and outbox rows in
+//! one keyed transaction.
+
+use chrono::{DateTime, Datelike, Utc};
+use prost::Message;
+use redress_auth::Caller;
+use redress_db::{Inserts, Stored, new_id, now};
+use redress_errors::{ApiError, Violations};
+use redress_idempotency::fingerprint;
+use redress_outbox::OutboxMessage;
+use redress_proto::{
+    common::v1::{ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome},
+    feedback::v1::EventType,
+    intake::v1::{SubmitComplaintRequest, SubmitComplaintResponse, interaction},
+};
+use sea_orm::DatabaseTransaction;
+
+use super::{Entry, IntakeApi, channel_of, convert, outbox};
+use crate::{
+    domain::{self, history, triage, validate},
+    store::{self, complaint},
+};
+
+/// What SubmitComplaint settled before its transaction: the reference
+/// number it reserved and the times it validated against.
+struct Filing {
+    reference: String,
+    incident_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+}
+
+/// The stored names of the statuses a repeat may join.
+fn open_status_names() -> Vec<&'static str> {
+    [
+        ComplaintStatus::Received,
+        ComplaintStatus::InProgress,
+        ComplaintStatus::AwaitingPlayer,
+        ComplaintStatus::ResolutionProposed,
+        ComplaintStatus::ReferredToAdr,
+    ]
+    .into_iter()
+    .filter(|s| domain::is_open(*s))
+    .map(|s| s.as_str_name())
+    .collect()
+}
+
+impl IntakeApi {
+    pub(super) async fn submit_complaint(
+        &self,
+        caller: Caller,
+        req: SubmitComplaintRequest,
+    ) -> Result<SubmitComplaintResponse, ApiError> {
+        let now = now();
+
+        let mut v = Violations::new();
+        validate::request_id(&mut v, &req.request_id);
+        validate::player(&mut v, req.player.as_ref());
+        validate::category(&mut v, req.category);
+        validate::channel(&mut v, req.channel, "channel");
+        v.text(&req.subject, "subject", true, validate::MAX_SUBJECT);
+        v.text(&req.description, "description", true, validate::MAX_BODY);
+        validate::money(&mut v, req.disputed_amount.as_ref(), "disputed_amount");
+        let incident = match &req.incident_time {
+            Some(ts) => match convert::from_timestamp(ts) {
+                Some(at) => Some(at),
+                None => {
+                    v.add("incident_time", "is not a valid timestamp");
+                    None
+                }
+            },
+            None => None,
+        };
+        let player = req.player.clone().unwrap_or_default();
+        let (_, policy) = self.policy.lookup(&player.jurisdiction);
+        validate::incident_time(&mut v, incident, now, policy.complaint_window_days);
+        let given_category = ComplaintCategory::try_from(req.category).unwrap_or(ComplaintCategory::Unspecified);
+        validate::references(&mut v, req.transaction_references.as_ref(), domain::references_category(given_category));
+        v.into_result()?;
+
+        let key = fingerprint(&req, |r| r.request_id.clear());
+        let tenant = caller.tenant.clone();
+        // Reserved before the transaction (see `ReferenceAllocator`), from
+        // memory but for one upsert per block. A retry that turns out to be a
+        // replay leaves a gap, as a crash does; checking for the replay first
+        // would cost every new complaint a round trip to spare that number.
+        let sequence = self.references.next(&self.db, &tenant, now.year()).await?;
+        let (mut response, replayed) = self
+            .keyed_write(&tenant, "SubmitComplaint", &req.request_id, &key, async |txn, inserts| {
+                let filing = Filing {
+                    reference: domain::reference(&self.reference_prefix, now.year(), sequence),
+                    incident_at: incident.unwrap_or(now),
+                    now,
+                };
+                self.file_complaint(txn, inserts, &caller, &req, filing).await
+            })
+            .await?;
+        response.replayed = replayed;
+        Ok(response)
+    }
+
+    /// Files a validated complaint inside `txn`; returns the response and the
+    /// outbox rows to write with it.
+    async fn file_complaint(
+        &self,
+        txn: &DatabaseTransaction,
+        inserts: &mut Inserts,
+        caller: &Caller,
+        req: &SubmitComplaintRequest,
+        filing: Filing,
+    ) -> Result<(SubmitComplaintResponse, Vec<OutboxMessage>), ApiError> {
+        let Filing { reference, incident_at, now } = filing;
+        let tenant = caller.tenant.as_str();
+        let player = domain::filing_player(req.player.clone().unwrap_or_default(), req.channel);
+        let refs = req.transaction_references.clone().unwrap_or_default();
+        let triage = triage::triage(triage::TriageInput {
+            category: ComplaintCategory::try_from(req.category).unwrap_or(ComplaintCategory::Unspecified),
+            subject: &req.subject,
+            description: &req.description,
+            disputed_amount: req.disputed_amount.as_ref(),
+            self_excluded: player.self_excluded,
+            at_risk: player.at_risk,
+        });
+        let deadlines = self.policy.deadlines(&player.jurisdiction, triage.responsible_gambling, now);
+        let duplicate_key = domain::duplicate_key(&refs);
+        let original = match &duplicate_key {
+            Some(key) => store::find_open_duplicate(txn, tenant, &player.player_id, key, &open_status_names()).await?,
+            None => None,
+        };
+
+        let id = new_id();
+        let row = complaint::Model {
+            id: id.clone(),
+            tenant_id: tenant.to_owned(),
+            reference,
+            player_id: player.player_id.clone(),
+            jurisdiction: player.jurisdiction.clone(),
+            player: player.encode_to_vec(),
+            transaction_references: refs.encode_to_vec(),
+            duplicate_key,
+            category: Stored(triage.category),
+            category_inferred: triage.category_inferred,
+            subject: req.subject.trim().to_owned(),
+            description: req.description.clone(),
+            channel: channel_of(req.channel),
+            incident_at,
+            disputed_amount_minor: req.disputed_amount.as_ref().map(|m| m.amount_minor),
+            disputed_currency: req.disputed_amount.as_ref().map(|m| m.currency_code.clone()),
+            status: original.as_ref().map_or(Stored(ComplaintStatus::Received), |o| o.status),
+            priority: Stored(triage.priority),
+            kind: Stored(ComplaintKind::Complaint),
+            responsible_gambling: triage.responsible_gambling,
+            harm_indicators: triage.harm_indicators.join(","),
+            duplicate_of: original.as_ref().map(|o| o.id.clone()),
+            acknowledge_due_at: deadlines.acknowledge_due,
+            final_response_due_at: deadlines.final_response_due,
+            policy_jurisdiction: deadlines.jurisdiction,
+            policy_version: deadlines.version,
+            outcome: Stored(Outcome::Unspecified),
+            case_name: original.as_ref().and_then(|o| o.case_name.clone()),
+            last_case_sequence: 0,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        store::insert_complaint(inserts, row.clone());
+        let filed = Entry {
+            kind: interaction::Kind::ComplaintFiled,
+            direction: interaction::Direction::Inbound,
+            channel: req.channel,
+            body: format!("{}\n\n{}", req.subject.trim(), req.description),
+            author: &player.player_id,
+            status: Some(ComplaintStatus::Received),
+        };
+        store::insert_interaction(inserts, filed.row(tenant, &id, now));
+
+        let complaint = convert::complaint(&row);
+        let mut messages = Vec::new();
+        match &original {
+            None => {
+                messages.push(outbox::open_case(tenant, &complaint, now));
+                messages.push(outbox::complaint_received(tenant, &id, &complaint, &player));
+                messages.push(outbox::event(
+                    tenant,
+                    format!("intake:{id}:submitted"),
+                    EventType::Submitted,
+                    &complaint,
+                    now,
+                ));
+            }
+            Some(original) => {
+                // The same problem again (often on another channel): it joins
+                // the open complaint's history and case instead of a new case.
+                let note = Entry {
+                    kind: interaction::Kind::PlayerMessage,
+                    direction: interaction::Direction::Inbound,
+                    channel: req.channel,
+                    body: history::repeat_text(&row.reference, &complaint.name, &req.description),
+                    author: &player.player_id,
+                    status: None,
+                }
+                .row(tenant, &original.id, now);
+                store::insert_interaction(inserts, note.clone());
+                let original_proto = convert::complaint(original);
+                messages.push(outbox::player_message(
+                    tenant,
+                    &original_proto.name,
+                    &format!("complaints/{}/interactions/{}", original.id, note.id),
+                    req.channel,
+                    &note.body,
+                    now,
+                ));
+                messages.push(outbox::complaint_received(tenant, &id, &original_proto, &player));
+                messages.push(outbox::event(
+                    tenant,
+                    format!("intake:{id}:duplicate"),
+                    EventType::PlayerMessage,
+                    &original_proto,
+                    now,
+                ));
+            }
+        }
+        Ok((SubmitComplaintResponse { complaint: Some(complaint), replayed: false }, messages))
+    }
+}
