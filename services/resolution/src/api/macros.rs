@@ -2,7 +2,7 @@
 //! macro into a message when an agent sends one without a body.
 
 use prost::Message;
-use redress_auth::{Role, authorize};
+use redress_auth::Caller;
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::Key;
 use redress_proto::{
@@ -12,9 +12,8 @@ use redress_proto::{
         UpsertMacroRequest, UpsertMacroResponse, r#macro::Purpose,
     },
 };
-use tonic::Request;
 
-use super::{MAX_BODY, ResolutionApi, SUPERVISORS, WORKERS, convert, fingerprint, new_id, now, request_id};
+use super::{MAX_BODY, ResolutionApi, convert, fingerprint, new_id, now, request_id};
 use crate::{
     domain::{macros, timestamp},
     store::{self, MacroCursor, MacroFilter, response_macro},
@@ -73,10 +72,9 @@ fn validate_macro(v: &mut Violations, m: &Macro) {
 impl ResolutionApi {
     pub(super) async fn list_macros(
         &self,
-        request: Request<ListMacrosRequest>,
+        caller: Caller,
+        req: ListMacrosRequest,
     ) -> Result<ListMacrosResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)? as usize;
         let filter = MacroFilter {
             key: Some(req.key.clone()).filter(|k| !k.is_empty()),
@@ -107,10 +105,9 @@ impl ResolutionApi {
 
     pub(super) async fn upsert_macro(
         &self,
-        request: Request<UpsertMacroRequest>,
+        caller: Caller,
+        req: UpsertMacroRequest,
     ) -> Result<UpsertMacroResponse, ApiError> {
-        let caller = authorize(&request, SUPERVISORS)?;
-        let req = request.into_inner();
         let tenant = caller.tenant.clone();
         let given = req.r#macro.clone().unwrap_or_default();
         let mut v = Violations::new();
@@ -279,10 +276,9 @@ impl ResolutionApi {
 
     pub(super) async fn render_macro(
         &self,
-        request: Request<RenderMacroRequest>,
+        caller: Caller,
+        req: RenderMacroRequest,
     ) -> Result<RenderMacroResponse, ApiError> {
-        let caller = authorize(&request, &[Role::Agent, Role::Supervisor, Role::Admin])?;
-        let req = request.into_inner();
         let row = self.load(&caller.tenant, &req.case, "case").await?;
         let case = self.present(&row);
         self.render(&caller.tenant, &req.r#macro, "macro", &case, req.amount.as_ref(), &caller.subject).await

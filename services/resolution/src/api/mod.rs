@@ -18,10 +18,21 @@ use redress_idempotency::{Key, fingerprint};
 use redress_outbox::{OutboxMessage, Relay};
 use redress_paging::PageTokens;
 use redress_policy::{self as policy, ClockRule, ClockUnit, ExpiryConsequence, JurisdictionPolicy, PolicyTable};
-use redress_proto::resolution::v1::{Case, CaseEvent, case_event::Type};
+use redress_proto::resolution::v1::{
+    AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AnswerAdrEnquiryResponse,
+    AssignCaseRequest, AssignCaseResponse, Case, CaseEvent, CloseCaseRequest, CloseCaseResponse, EscalateCaseRequest,
+    EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseHistoryRequest, GetCaseHistoryResponse,
+    GetCaseRequest, GetCaseResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse, ListCasesRequest,
+    ListCasesResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
+    ProposeResolutionRequest, ProposeResolutionResponse, RecordAdrOutcomeRequest, RecordAdrOutcomeResponse,
+    RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse,
+    RecordWithdrawalRequest, RecordWithdrawalResponse, ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest,
+    RenderMacroResponse, ReopenCaseRequest, ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse,
+    ResolveCaseRequest, ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse, UpsertMacroRequest,
+    UpsertMacroResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse, case_event::Type,
+    resolution_internal_service_server::ResolutionInternalService, resolution_service_server::ResolutionService,
+};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
-
-pub use service::{InternalService, PublicService};
 
 use crate::{
     domain::{
@@ -40,8 +51,14 @@ const READERS: &[Role] = &[Role::Agent, Role::Supervisor, Role::Analyst, Role::A
 const WORKERS: &[Role] = &[Role::Agent, Role::Supervisor, Role::Admin];
 /// Roles with authority over any case.
 const SUPERVISORS: &[Role] = &[Role::Supervisor, Role::Admin];
+/// Roles that may read a case's history: staff, not the casino backend.
+const HISTORY_READERS: &[Role] = &[Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin];
 /// Roles that may check the history's integrity.
 const AUDITORS: &[Role] = &[Role::Supervisor, Role::Analyst, Role::Admin];
+/// Roles that may pull a regulatory return.
+const REPORTERS: &[Role] = &[Role::Analyst, Role::Supervisor, Role::Admin];
+/// Peers: the internal service's only role.
+const SERVICE: &[Role] = &[Role::Service];
 
 /// Longest free text: a message, a note.
 const MAX_BODY: usize = 20_000;
@@ -377,4 +394,41 @@ const DEFAULT_ADR_ENQUIRY: ClockRule = ClockRule { amount: 10, unit: ClockUnit::
 /// The due time of a clock rule from `start` under `policy`.
 fn due(policy: &JurisdictionPolicy, rule: ClockRule, start: DateTime<Utc>) -> DateTime<Utc> {
     policy::add(start, rule, &policy.holidays)
+}
+
+redress_server::delegate! {
+    /// The public service.
+    pub struct PublicService(ResolutionApi): ResolutionService {
+        get_case(GetCaseRequest) -> GetCaseResponse = READERS;
+        list_cases(ListCasesRequest) -> ListCasesResponse = READERS;
+        assign_case(AssignCaseRequest) -> AssignCaseResponse = WORKERS;
+        respond_to_player(RespondToPlayerRequest) -> RespondToPlayerResponse = WORKERS;
+        request_information(RequestInformationRequest) -> RequestInformationResponse = WORKERS;
+        add_internal_note(AddInternalNoteRequest) -> AddInternalNoteResponse = WORKERS;
+        propose_resolution(ProposeResolutionRequest) -> ProposeResolutionResponse = WORKERS;
+        resolve_case(ResolveCaseRequest) -> ResolveCaseResponse = WORKERS;
+        escalate_case(EscalateCaseRequest) -> EscalateCaseResponse = WORKERS;
+        refer_to_adr(ReferToAdrRequest) -> ReferToAdrResponse = WORKERS;
+        answer_adr_enquiry(AnswerAdrEnquiryRequest) -> AnswerAdrEnquiryResponse = WORKERS;
+        record_adr_outcome(RecordAdrOutcomeRequest) -> RecordAdrOutcomeResponse = WORKERS;
+        reopen_case(ReopenCaseRequest) -> ReopenCaseResponse = WORKERS;
+        close_case(CloseCaseRequest) -> CloseCaseResponse = WORKERS;
+        get_case_history(GetCaseHistoryRequest) -> GetCaseHistoryResponse = HISTORY_READERS;
+        verify_case_history(VerifyCaseHistoryRequest) -> VerifyCaseHistoryResponse = AUDITORS;
+        get_regulatory_return(GetRegulatoryReturnRequest) -> GetRegulatoryReturnResponse = REPORTERS;
+        list_macros(ListMacrosRequest) -> ListMacrosResponse = WORKERS;
+        upsert_macro(UpsertMacroRequest) -> UpsertMacroResponse = SUPERVISORS;
+        render_macro(RenderMacroRequest) -> RenderMacroResponse = WORKERS;
+    }
+}
+
+redress_server::delegate! {
+    /// The internal service (role `service`).
+    pub struct InternalService(ResolutionApi): ResolutionInternalService {
+        open_case(OpenCaseRequest) -> OpenCaseResponse = SERVICE;
+        record_player_message(RecordPlayerMessageRequest) -> RecordPlayerMessageResponse = SERVICE;
+        record_player_decision(RecordPlayerDecisionRequest) -> RecordPlayerDecisionResponse = SERVICE;
+        record_withdrawal(RecordWithdrawalRequest) -> RecordWithdrawalResponse = SERVICE;
+        flag_follow_up(FlagFollowUpRequest) -> FlagFollowUpResponse = SERVICE;
+    }
 }

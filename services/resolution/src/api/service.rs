@@ -1,9 +1,7 @@
-//! The handlers, one per RPC, and the tonic services that delegate to them.
-
-use std::sync::Arc;
+//! The handlers, one per RPC.
 
 use prost::Message;
-use redress_auth::{Role, authorize};
+use redress_auth::Caller;
 use redress_errors::{ApiError, Violations};
 use redress_proto::{
     common::v1::{ComplaintCategory, Outcome, RootCause},
@@ -12,23 +10,20 @@ use redress_proto::{
         AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, CloseReason,
         EscalateCaseRequest, EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, FollowUp, FollowUpReason,
         GetCaseHistoryRequest, GetCaseHistoryResponse, GetCaseRequest, GetCaseResponse, GetRegulatoryReturnRequest,
-        GetRegulatoryReturnResponse, ListCasesRequest, ListCasesResponse, ListMacrosRequest, ListMacrosResponse,
-        OpenCaseRequest, OpenCaseResponse, PlayerDecision, Proposal, ProposeResolutionRequest,
-        ProposeResolutionResponse, RecordAdrOutcomeRequest, RecordAdrOutcomeResponse, RecordPlayerDecisionRequest,
-        RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse, RecordWithdrawalRequest,
-        RecordWithdrawalResponse, RenderMacroRequest, RenderMacroResponse, ReopenCaseRequest, ReopenCaseResponse,
-        RequestInformationRequest, RequestInformationResponse, ResolutionType, ResolveCaseRequest, ResolveCaseResponse,
-        RespondToPlayerRequest, RespondToPlayerResponse, UpsertMacroRequest, UpsertMacroResponse,
+        GetRegulatoryReturnResponse, ListCasesRequest, ListCasesResponse, OpenCaseRequest, OpenCaseResponse,
+        PlayerDecision, Proposal, ProposeResolutionRequest, ProposeResolutionResponse, RecordAdrOutcomeRequest,
+        RecordAdrOutcomeResponse, RecordPlayerDecisionRequest, RecordPlayerDecisionResponse,
+        RecordPlayerMessageRequest, RecordPlayerMessageResponse, RecordWithdrawalRequest, RecordWithdrawalResponse,
+        ReopenCaseRequest, ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse, ResolutionType,
+        ResolveCaseRequest, ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse,
         VerifyCaseHistoryRequest, VerifyCaseHistoryResponse, case::State, case_event::Type, clock::Kind,
-        escalation::Reason as EscalationReason, resolution_internal_service_server::ResolutionInternalService,
-        resolution_service_server::ResolutionService,
+        escalation::Reason as EscalationReason,
     },
 };
-use tonic::{Request, Response, Status};
 
 use super::{
-    AUDITORS, MAX_BODY, READERS, ResolutionApi, SUPERVISORS, Target, WORKERS, consequence_name, convert, due,
-    fingerprint, is_supervisor, new_id, now, past_time, request_id,
+    MAX_BODY, ResolutionApi, SUPERVISORS, Target, consequence_name, convert, due, fingerprint, is_supervisor, new_id,
+    now, past_time, request_id,
 };
 use crate::{
     domain::{self, chain, clocks, machine::Command, timestamp},
@@ -36,15 +31,16 @@ use crate::{
 };
 
 impl ResolutionApi {
-    async fn get_case(&self, request: Request<GetCaseRequest>) -> Result<GetCaseResponse, ApiError> {
-        let caller = authorize(&request, READERS)?;
-        let row = self.load(&caller.tenant, &request.get_ref().name, "name").await?;
+    pub(super) async fn get_case(&self, caller: Caller, req: GetCaseRequest) -> Result<GetCaseResponse, ApiError> {
+        let row = self.load(&caller.tenant, &req.name, "name").await?;
         Ok(GetCaseResponse { case: Some(self.present(&row)) })
     }
 
-    async fn list_cases(&self, request: Request<ListCasesRequest>) -> Result<ListCasesResponse, ApiError> {
-        let caller = authorize(&request, READERS)?;
-        let req = request.into_inner();
+    pub(super) async fn list_cases(
+        &self,
+        caller: Caller,
+        req: ListCasesRequest,
+    ) -> Result<ListCasesResponse, ApiError> {
         let size = redress_paging::page_size(req.page_size, 50, 1000)?;
         let mut v = Violations::new();
         v.check(req.unassigned && !req.assignee.is_empty(), "unassigned", "cannot be combined with assignee");
@@ -96,9 +92,11 @@ impl ResolutionApi {
         Ok(ListCasesResponse { cases: rows.iter().map(|r| self.present(r)).collect(), next_page_token })
     }
 
-    async fn assign_case(&self, request: Request<AssignCaseRequest>) -> Result<AssignCaseResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
+    pub(super) async fn assign_case(
+        &self,
+        caller: Caller,
+        req: AssignCaseRequest,
+    ) -> Result<AssignCaseResponse, ApiError> {
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
         v.text(&req.assignee, "assignee", false, 128);
@@ -130,12 +128,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn respond_to_player(
+    pub(super) async fn respond_to_player(
         &self,
-        request: Request<RespondToPlayerRequest>,
+        caller: Caller,
+        req: RespondToPlayerRequest,
     ) -> Result<RespondToPlayerResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let body =
             self.text_or_macro(&caller.tenant, &req.name, &req.body, &req.r#macro, None, &caller.subject).await?;
@@ -157,12 +154,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn request_information(
+    pub(super) async fn request_information(
         &self,
-        request: Request<RequestInformationRequest>,
+        caller: Caller,
+        req: RequestInformationRequest,
     ) -> Result<RequestInformationResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let body =
             self.text_or_macro(&caller.tenant, &req.name, &req.body, &req.r#macro, None, &caller.subject).await?;
@@ -194,12 +190,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn add_internal_note(
+    pub(super) async fn add_internal_note(
         &self,
-        request: Request<AddInternalNoteRequest>,
+        caller: Caller,
+        req: AddInternalNoteRequest,
     ) -> Result<AddInternalNoteResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
         request_id(&mut v, &req.request_id, "request_id");
@@ -222,12 +217,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn propose_resolution(
+    pub(super) async fn propose_resolution(
         &self,
-        request: Request<ProposeResolutionRequest>,
+        caller: Caller,
+        req: ProposeResolutionRequest,
     ) -> Result<ProposeResolutionResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let message = self
             .text_or_macro(&caller.tenant, &req.name, &req.message, &req.r#macro, req.amount.as_ref(), &caller.subject)
@@ -279,9 +273,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn resolve_case(&self, request: Request<ResolveCaseRequest>) -> Result<ResolveCaseResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
+    pub(super) async fn resolve_case(
+        &self,
+        caller: Caller,
+        req: ResolveCaseRequest,
+    ) -> Result<ResolveCaseResponse, ApiError> {
         let id = convert::case_id(&req.name, "name")?;
         let text = self
             .text_or_macro(&caller.tenant, &req.name, &req.final_response, &req.r#macro, None, &caller.subject)
@@ -335,9 +331,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn escalate_case(&self, request: Request<EscalateCaseRequest>) -> Result<EscalateCaseResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
+    pub(super) async fn escalate_case(
+        &self,
+        caller: Caller,
+        req: EscalateCaseRequest,
+    ) -> Result<EscalateCaseResponse, ApiError> {
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
         request_id(&mut v, &req.request_id, "request_id");
@@ -373,12 +371,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn refer_to_adr(
+    pub(super) async fn refer_to_adr(
         &self,
-        request: Request<redress_proto::resolution::v1::ReferToAdrRequest>,
+        caller: Caller,
+        req: redress_proto::resolution::v1::ReferToAdrRequest,
     ) -> Result<redress_proto::resolution::v1::ReferToAdrResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let now = now();
         let mut v = Violations::new();
@@ -411,12 +408,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn answer_adr_enquiry(
+    pub(super) async fn answer_adr_enquiry(
         &self,
-        request: Request<AnswerAdrEnquiryRequest>,
+        caller: Caller,
+        req: AnswerAdrEnquiryRequest,
     ) -> Result<AnswerAdrEnquiryResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let now = now();
         let mut v = Violations::new();
@@ -438,12 +434,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn record_adr_outcome(
+    pub(super) async fn record_adr_outcome(
         &self,
-        request: Request<RecordAdrOutcomeRequest>,
+        caller: Caller,
+        req: RecordAdrOutcomeRequest,
     ) -> Result<RecordAdrOutcomeResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
         let id = convert::case_id(&req.name, "name")?;
         let now = now();
         let mut v = Violations::new();
@@ -478,9 +473,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn reopen_case(&self, request: Request<ReopenCaseRequest>) -> Result<ReopenCaseResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
+    pub(super) async fn reopen_case(
+        &self,
+        caller: Caller,
+        req: ReopenCaseRequest,
+    ) -> Result<ReopenCaseResponse, ApiError> {
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
         request_id(&mut v, &req.request_id, "request_id");
@@ -511,9 +508,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn close_case(&self, request: Request<CloseCaseRequest>) -> Result<CloseCaseResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
+    pub(super) async fn close_case(
+        &self,
+        caller: Caller,
+        req: CloseCaseRequest,
+    ) -> Result<CloseCaseResponse, ApiError> {
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
         request_id(&mut v, &req.request_id, "request_id");
@@ -536,12 +535,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn get_case_history(
+    pub(super) async fn get_case_history(
         &self,
-        request: Request<GetCaseHistoryRequest>,
+        caller: Caller,
+        req: GetCaseHistoryRequest,
     ) -> Result<GetCaseHistoryResponse, ApiError> {
-        let caller = authorize(&request, &[Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin])?;
-        let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)?;
         let row = self.load(&caller.tenant, &req.name, "name").await?;
         let after: Option<i64> = self.page_tokens.decode(&req.page_token, &caller.tenant, &req.name)?;
@@ -552,12 +550,12 @@ impl ResolutionApi {
         Ok(GetCaseHistoryResponse { events: rows.iter().map(convert::event).collect(), next_page_token })
     }
 
-    async fn verify_case_history(
+    pub(super) async fn verify_case_history(
         &self,
-        request: Request<VerifyCaseHistoryRequest>,
+        caller: Caller,
+        req: VerifyCaseHistoryRequest,
     ) -> Result<VerifyCaseHistoryResponse, ApiError> {
-        let caller = authorize(&request, AUDITORS)?;
-        let row = self.load(&caller.tenant, &request.get_ref().name, "name").await?;
+        let row = self.load(&caller.tenant, &req.name, "name").await?;
         let events: Vec<_> =
             store::list_events(&self.db, &caller.tenant, &row.id, 0, None).await?.iter().map(convert::event).collect();
         let result = chain::verify(&events, row.last_event_sequence, &row.head_hash);
@@ -572,15 +570,14 @@ impl ResolutionApi {
         })
     }
 
-    async fn get_regulatory_return(
+    pub(super) async fn get_regulatory_return(
         &self,
-        request: Request<GetRegulatoryReturnRequest>,
+        caller: Caller,
+        req: GetRegulatoryReturnRequest,
     ) -> Result<GetRegulatoryReturnResponse, ApiError> {
         use redress_proto::resolution::v1::{
             MgaAdrEntry, MgaAdrReport, Regulator, UkgcCategoryCount, UkgcReturn, get_regulatory_return_response::Report,
         };
-        let caller = authorize(&request, &[Role::Analyst, Role::Supervisor, Role::Admin])?;
-        let req = request.into_inner();
         let mut v = Violations::new();
         let regulator = Regulator::try_from(req.regulator).unwrap_or(Regulator::Unspecified);
         v.check(regulator == Regulator::Unspecified, "regulator", "must be UKGC or MGA");
@@ -657,9 +654,7 @@ impl ResolutionApi {
         })
     }
 
-    async fn open_case(&self, request: Request<OpenCaseRequest>) -> Result<OpenCaseResponse, ApiError> {
-        let caller = authorize(&request, &[Role::Service])?;
-        let req = request.into_inner();
+    pub(super) async fn open_case(&self, caller: Caller, req: OpenCaseRequest) -> Result<OpenCaseResponse, ApiError> {
         let complaint_id = convert::complaint_id(&req.complaint, "complaint")?;
         let mut v = Violations::new();
         v.check(req.player.as_ref().is_none_or(|p| p.player_id.is_empty()), "player.player_id", "must not be empty");
@@ -747,12 +742,11 @@ impl ResolutionApi {
         Ok(OpenCaseResponse { case: Some(applied.case) })
     }
 
-    async fn record_player_message(
+    pub(super) async fn record_player_message(
         &self,
-        request: Request<RecordPlayerMessageRequest>,
+        caller: Caller,
+        req: RecordPlayerMessageRequest,
     ) -> Result<RecordPlayerMessageResponse, ApiError> {
-        let caller = authorize(&request, &[Role::Service])?;
-        let req = request.into_inner();
         let id = convert::complaint_id(&req.complaint, "complaint")?;
         let mut v = Violations::new();
         request_id(&mut v, &req.message_id, "message_id");
@@ -771,12 +765,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn record_player_decision(
+    pub(super) async fn record_player_decision(
         &self,
-        request: Request<RecordPlayerDecisionRequest>,
+        caller: Caller,
+        req: RecordPlayerDecisionRequest,
     ) -> Result<RecordPlayerDecisionResponse, ApiError> {
-        let caller = authorize(&request, &[Role::Service])?;
-        let req = request.into_inner();
         let id = convert::complaint_id(&req.complaint, "complaint")?;
         let mut v = Violations::new();
         request_id(&mut v, &req.decision_id, "decision_id");
@@ -803,12 +796,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn record_withdrawal(
+    pub(super) async fn record_withdrawal(
         &self,
-        request: Request<RecordWithdrawalRequest>,
+        caller: Caller,
+        req: RecordWithdrawalRequest,
     ) -> Result<RecordWithdrawalResponse, ApiError> {
-        let caller = authorize(&request, &[Role::Service])?;
-        let req = request.into_inner();
         let id = convert::complaint_id(&req.complaint, "complaint")?;
         let mut v = Violations::new();
         request_id(&mut v, &req.withdrawal_id, "withdrawal_id");
@@ -827,9 +819,11 @@ impl ResolutionApi {
         .await
     }
 
-    async fn flag_follow_up(&self, request: Request<FlagFollowUpRequest>) -> Result<FlagFollowUpResponse, ApiError> {
-        let caller = authorize(&request, &[Role::Service])?;
-        let req = request.into_inner();
+    pub(super) async fn flag_follow_up(
+        &self,
+        caller: Caller,
+        req: FlagFollowUpRequest,
+    ) -> Result<FlagFollowUpResponse, ApiError> {
         let id = convert::case_id(&req.name, "name")?;
         let mut v = Violations::new();
         request_id(&mut v, &req.feedback_id, "feedback_id");
@@ -862,55 +856,3 @@ impl ResolutionApi {
         .await
     }
 }
-
-/// The public service.
-pub struct PublicService(pub Arc<ResolutionApi>);
-
-/// The internal service (role `service`).
-pub struct InternalService(pub Arc<ResolutionApi>);
-
-/// Delegates each RPC of a tonic service trait to the handler of the same name.
-macro_rules! delegate {
-    ($service:ty, $trait:path { $($method:ident($req:ty) -> $resp:ty;)* } $($extra:item)*) => {
-        #[tonic::async_trait]
-        impl $trait for $service {
-            $(
-                async fn $method(&self, request: Request<$req>) -> Result<Response<$resp>, Status> {
-                    self.0.$method(request).await.map(Response::new).map_err(Into::into)
-                }
-            )*
-            $($extra)*
-        }
-    };
-}
-
-delegate!(PublicService, ResolutionService {
-    get_case(GetCaseRequest) -> GetCaseResponse;
-    list_cases(ListCasesRequest) -> ListCasesResponse;
-    assign_case(AssignCaseRequest) -> AssignCaseResponse;
-    respond_to_player(RespondToPlayerRequest) -> RespondToPlayerResponse;
-    request_information(RequestInformationRequest) -> RequestInformationResponse;
-    add_internal_note(AddInternalNoteRequest) -> AddInternalNoteResponse;
-    propose_resolution(ProposeResolutionRequest) -> ProposeResolutionResponse;
-    resolve_case(ResolveCaseRequest) -> ResolveCaseResponse;
-    escalate_case(EscalateCaseRequest) -> EscalateCaseResponse;
-    refer_to_adr(redress_proto::resolution::v1::ReferToAdrRequest) -> redress_proto::resolution::v1::ReferToAdrResponse;
-    answer_adr_enquiry(AnswerAdrEnquiryRequest) -> AnswerAdrEnquiryResponse;
-    record_adr_outcome(RecordAdrOutcomeRequest) -> RecordAdrOutcomeResponse;
-    reopen_case(ReopenCaseRequest) -> ReopenCaseResponse;
-    close_case(CloseCaseRequest) -> CloseCaseResponse;
-    get_case_history(GetCaseHistoryRequest) -> GetCaseHistoryResponse;
-    verify_case_history(VerifyCaseHistoryRequest) -> VerifyCaseHistoryResponse;
-    get_regulatory_return(GetRegulatoryReturnRequest) -> GetRegulatoryReturnResponse;
-    list_macros(ListMacrosRequest) -> ListMacrosResponse;
-    upsert_macro(UpsertMacroRequest) -> UpsertMacroResponse;
-    render_macro(RenderMacroRequest) -> RenderMacroResponse;
-});
-
-delegate!(InternalService, ResolutionInternalService {
-    open_case(OpenCaseRequest) -> OpenCaseResponse;
-    record_player_message(RecordPlayerMessageRequest) -> RecordPlayerMessageResponse;
-    record_player_decision(RecordPlayerDecisionRequest) -> RecordPlayerDecisionResponse;
-    record_withdrawal(RecordWithdrawalRequest) -> RecordWithdrawalResponse;
-    flag_follow_up(FlagFollowUpRequest) -> FlagFollowUpResponse;
-});
