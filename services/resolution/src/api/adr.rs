@@ -12,8 +12,8 @@ use redress_proto::{
     },
 };
 
-use super::{MAX_BODY, ResolutionApi, Target, convert, due, fingerprint, now, past_time, request_id};
-use crate::domain::machine::Command;
+use super::{MAX_BODY, ResolutionApi, Target, convert, fingerprint, now, past_time, request_id};
+use crate::domain::{deadlines, machine::Command};
 
 impl ResolutionApi {
     pub(super) async fn refer_to_adr(
@@ -39,13 +39,13 @@ impl ResolutionApi {
             req.encode_to_vec(),
             |case| {
                 let policy = self.policy_of(case);
-                let rule = policy.adr_enquiry.unwrap_or(super::DEFAULT_ADR_ENQUIRY);
+                let rule = deadlines::adr_enquiry(policy);
                 Ok(Command::ReferToAdr {
                     adr_body: req.adr_body.clone(),
                     adr_reference: req.adr_reference.clone(),
                     enquiry_receive_time: received,
-                    enquiry_due: due(policy, rule, received),
-                    working_days: rule.unit == redress_policy::ClockUnit::WorkingDays,
+                    enquiry_due: deadlines::due(policy, rule, received),
+                    working_days: deadlines::working_days(rule),
                 })
             },
             |a| ReferToAdrResponse { case: Some(a.case) },

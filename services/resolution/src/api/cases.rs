@@ -13,7 +13,7 @@ use redress_proto::{
 
 use super::{ResolutionApi, Target, convert, is_supervisor, now};
 use crate::{
-    domain::{self, machine::Command},
+    domain::{self, machine::Command, rules},
     store::{self, CaseFilter, QueueCursor},
 };
 
@@ -99,11 +99,7 @@ impl ResolutionApi {
             &req.etag,
             req.encode_to_vec(),
             |case| {
-                // An agent may take an unassigned case or release their own.
-                let take = req.assignee == me && case.assignee.is_empty();
-                let release = req.assignee.is_empty() && case.assignee == me;
-                let same = req.assignee == case.assignee;
-                if !(supervisor || take || release || same) {
+                if !rules::may_assign(supervisor, &me, &case.assignee, &req.assignee) {
                     return Err(ApiError::permission_denied(
                         "an agent may only take an unassigned case or release their own",
                     ));

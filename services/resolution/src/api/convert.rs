@@ -8,7 +8,7 @@ use redress_proto::{
 };
 
 use crate::{
-    domain::{clocks, playbook::Playbooks, timestamp},
+    domain::{clocks, playbook::Playbooks, returns, timestamp},
     store::{self, case, case_event},
 };
 
@@ -111,5 +111,18 @@ pub fn event(row: &case_event::Model) -> CaseEvent {
         payload_hash: row.payload_hash.clone(),
         previous_hash: row.previous_hash.clone(),
         hash: row.hash.clone(),
+    }
+}
+
+/// A stored case as a regulatory return counts it: by the row's dates, which
+/// keep a dispute in the period it became one.
+pub fn counted(row: &case::Model) -> returns::Counted {
+    returns::Counted {
+        name: case_name(&row.id),
+        player_id: row.player_id.clone(),
+        body: body_of(row),
+        created_at: row.created_at,
+        disputed_at: row.disputed_at,
+        referred_at: row.referred_at,
     }
 }

@@ -5,18 +5,15 @@
 use prost::Message;
 use redress_auth::Caller;
 use redress_errors::{ApiError, Violations};
-use redress_proto::{
-    common::v1::ComplaintCategory,
-    resolution::v1::{
-        Case, FlagFollowUpRequest, FlagFollowUpResponse, FollowUp, FollowUpReason, OpenCaseRequest, OpenCaseResponse,
-        PlayerDecision, RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest,
-        RecordPlayerMessageResponse, RecordWithdrawalRequest, RecordWithdrawalResponse, clock::Kind,
-    },
+use redress_proto::resolution::v1::{
+    FlagFollowUpRequest, FlagFollowUpResponse, FollowUp, FollowUpReason, OpenCaseRequest, OpenCaseResponse,
+    PlayerDecision, RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest,
+    RecordPlayerMessageResponse, RecordWithdrawalRequest, RecordWithdrawalResponse,
 };
 
-use super::{ResolutionApi, Target, consequence_name, convert, due, fingerprint, new_id, now, request_id};
+use super::{ResolutionApi, Target, convert, fingerprint, new_id, now, request_id};
 use crate::{
-    domain::{self, clocks, machine::Command, timestamp},
+    domain::{machine::Command, opening, timestamp},
     store,
 };
 
@@ -27,68 +24,17 @@ impl ResolutionApi {
         v.check(req.player.as_ref().is_none_or(|p| p.player_id.is_empty()), "player.player_id", "must not be empty");
         v.into_result()?;
         let tenant = caller.tenant.as_str();
-        if let Some(row) = store::find_case_by_complaint(&self.db, tenant, &complaint_id).await? {
+        let policy = self.policy.lookup(&opening::jurisdiction(&req)).1;
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        // Looked up in the transaction that inserts, so the check and the
+        // write see one database; a twin committing in between trips the
+        // unique index below.
+        if let Some(row) = store::find_case_by_complaint(&txn, tenant, &complaint_id).await? {
             return Ok(OpenCaseResponse { case: Some(self.present(&row)) });
         }
         let now = now();
-        let submitted = req.submit_time.as_ref().and_then(domain::from_timestamp).unwrap_or(now);
-        let mut player = req.player.clone().unwrap_or_default();
-        player.jurisdiction = player.jurisdiction.to_ascii_uppercase();
-        let policy = self.policy.lookup(&player.jurisdiction).1;
-        let deadlines = req.deadlines.clone().unwrap_or_default();
-        let ack_rule = match (req.responsible_gambling, policy.responsible_gambling_acknowledge) {
-            (true, Some(rule)) => rule,
-            _ => policy.acknowledge,
-        };
-        // Intake computed the deadlines at submission; recompute only when
-        // it sent none.
-        let ack_due = deadlines
-            .acknowledge_due_time
-            .as_ref()
-            .and_then(domain::from_timestamp)
-            .unwrap_or_else(|| due(policy, ack_rule, submitted));
-        let final_due = deadlines
-            .final_response_due_time
-            .as_ref()
-            .and_then(domain::from_timestamp)
-            .unwrap_or_else(|| due(policy, policy.final_response, submitted));
-        let working = |rule: redress_policy::ClockRule| rule.unit == redress_policy::ClockUnit::WorkingDays;
-        let category = ComplaintCategory::try_from(req.category).unwrap_or(ComplaintCategory::Unspecified);
         let id = new_id();
-        let body = Case {
-            name: convert::case_name(&id),
-            complaint: req.complaint.clone(),
-            complaint_reference: req.complaint_reference.clone(),
-            player: Some(player),
-            transaction_references: req.transaction_references.clone(),
-            category: req.category,
-            priority: req.priority,
-            kind: req.kind,
-            responsible_gambling: req.responsible_gambling,
-            harm_indicators: req.harm_indicators.clone(),
-            channel: req.channel,
-            subject: req.subject.clone(),
-            description: req.description.clone(),
-            disputed_amount: req.disputed_amount.clone(),
-            queue: domain::route(category, req.responsible_gambling).to_owned(),
-            clocks: vec![
-                clocks::start(Kind::Acknowledge, submitted, ack_due, working(ack_rule), "escalate"),
-                clocks::start(
-                    Kind::FinalResponse,
-                    submitted,
-                    final_due,
-                    working(policy.final_response),
-                    consequence_name(policy.on_final_response_expiry),
-                ),
-            ],
-            deadlines: Some(deadlines),
-            submit_time: Some(timestamp(submitted)),
-            create_time: Some(timestamp(now)),
-            update_time: Some(timestamp(now)),
-            ..Default::default()
-        };
-        let decision = domain::machine::open(body);
-        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let decision = opening::open(&req, policy, convert::case_name(&id), now);
         // Version 0, so `apply` writes the case at version 1 with its event.
         let mut seed = convert::row_of(&id, tenant, &decision.case, 0, now);
         seed.state = "STATE_UNSPECIFIED".into();

@@ -23,7 +23,7 @@ use redress_errors::{ApiError, Violations};
 use redress_idempotency::fingerprint;
 use redress_outbox::Relay;
 use redress_paging::PageTokens;
-use redress_policy::{self as policy, ClockRule, ClockUnit, ExpiryConsequence, JurisdictionPolicy, PolicyTable};
+use redress_policy::{JurisdictionPolicy, PolicyTable};
 use redress_proto::resolution::v1::{
     AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AnswerAdrEnquiryResponse,
     AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, EscalateCaseRequest,
@@ -151,23 +151,6 @@ fn past_time(
             }
         },
     }
-}
-
-/// The policy's name for a consequence, as clocks record it.
-fn consequence_name(c: ExpiryConsequence) -> &'static str {
-    match c {
-        ExpiryConsequence::Escalate => "escalate",
-        ExpiryConsequence::DeemedAccepted => "deemed_accepted",
-        ExpiryConsequence::AdrRights => "adr_rights",
-    }
-}
-
-/// The ADR enquiry clock where the policy sets none: 10 working days.
-const DEFAULT_ADR_ENQUIRY: ClockRule = ClockRule { amount: 10, unit: ClockUnit::WorkingDays };
-
-/// The due time of a clock rule from `start` under `policy`.
-fn due(policy: &JurisdictionPolicy, rule: ClockRule, start: DateTime<Utc>) -> DateTime<Utc> {
-    policy::add(start, rule, &policy.holidays)
 }
 
 redress_server::delegate! {

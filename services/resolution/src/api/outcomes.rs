@@ -13,11 +13,12 @@ use redress_proto::{
     },
 };
 
-use super::{
-    MAX_BODY, ResolutionApi, Target, consequence_name, convert, due, fingerprint, is_supervisor, new_id, now,
-    request_id,
+use super::{MAX_BODY, ResolutionApi, Target, convert, fingerprint, is_supervisor, new_id, now, request_id};
+use crate::domain::{
+    deadlines,
+    machine::Command,
+    rules::{self, Amount},
 };
-use crate::domain::machine::Command;
 
 impl ResolutionApi {
     pub(super) async fn propose_resolution(
@@ -35,13 +36,11 @@ impl ResolutionApi {
         v.text(&req.rationale, "rationale", false, 5000);
         let kind = ResolutionType::try_from(req.resolution_type).unwrap_or(ResolutionType::Unspecified);
         v.check(kind == ResolutionType::Unspecified, "resolution_type", "must be a known, specified type");
-        let needs_amount =
-            matches!(kind, ResolutionType::Refund | ResolutionType::BonusCredit | ResolutionType::Goodwill);
-        let no_amount = matches!(kind, ResolutionType::Explanation | ResolutionType::Rejection);
+        let amount = rules::amount_of(kind);
         match &req.amount {
-            None => v.check(needs_amount, "amount", "is required for this resolution type"),
+            None => v.check(amount == Amount::Required, "amount", "is required for this resolution type"),
             Some(m) => {
-                v.check(no_amount, "amount", "is not allowed for this resolution type");
+                v.check(amount == Amount::Forbidden, "amount", "is not allowed for this resolution type");
                 v.check(m.amount_minor <= 0, "amount.amount_minor", "must be positive");
                 let code_ok = m.currency_code.len() == 3 && m.currency_code.chars().all(|c| c.is_ascii_uppercase());
                 v.check(!code_ok, "amount.currency_code", "must be an upper-case ISO 4217 code");
@@ -57,7 +56,6 @@ impl ResolutionApi {
             &req.etag,
             req.encode_to_vec(),
             |case| {
-                let player = case.player.clone().unwrap_or_default();
                 Ok(Command::Propose {
                     proposal: Proposal {
                         proposal_id: new_id(),
@@ -68,7 +66,7 @@ impl ResolutionApi {
                         r#macro: req.r#macro.clone(),
                         ..Default::default()
                     },
-                    vulnerable: player.self_excluded || player.at_risk || case.responsible_gambling,
+                    vulnerable: rules::is_vulnerable(case),
                 })
             },
             |a| ProposeResolutionResponse { proposal: a.case.proposals.last().cloned(), case: Some(a.case) },
@@ -103,22 +101,13 @@ impl ResolutionApi {
             &req.etag,
             req.encode_to_vec(),
             |case| {
-                let policy = self.policy_of(case);
-                let adr_body = if req.adr_body.is_empty() && policy.adr_required {
-                    policy.adr_bodies.first().cloned().unwrap_or_default()
-                } else {
-                    req.adr_body.clone()
-                };
-                if policy.adr_required && adr_body.is_empty() {
-                    return Err(ApiError {
-                        reason: "ADR_BODY_REQUIRED".into(),
-                        ..ApiError::invalid_field(
-                            "adr_body",
-                            "the jurisdiction requires the final response to name an adr body",
-                        )
-                    });
-                }
-                let player = case.player.clone().unwrap_or_default();
+                let adr_body = rules::adr_body(&req.adr_body, self.policy_of(case)).map_err(|_| ApiError {
+                    reason: "ADR_BODY_REQUIRED".into(),
+                    ..ApiError::invalid_field(
+                        "adr_body",
+                        "the jurisdiction requires the final response to name an adr body",
+                    )
+                })?;
                 Ok(Command::Resolve {
                     outcome,
                     root_cause,
@@ -126,7 +115,7 @@ impl ResolutionApi {
                     adr_body,
                     macro_name: req.r#macro.clone(),
                     applied_proposal_id: req.applied_proposal_id.clone(),
-                    channel: if player.preferred_channel != 0 { player.preferred_channel } else { case.channel },
+                    channel: rules::reply_channel(case),
                 })
             },
             |a| ResolveCaseResponse { case: Some(a.case) },
@@ -198,9 +187,9 @@ impl ResolutionApi {
                 let policy = self.policy_of(case);
                 Ok(Command::Reopen {
                     reason: req.reason.clone(),
-                    final_response_due: due(policy, policy.final_response, now),
-                    working_days: policy.final_response.unit == redress_policy::ClockUnit::WorkingDays,
-                    consequence: consequence_name(policy.on_final_response_expiry).to_owned(),
+                    final_response_due: deadlines::due(policy, policy.final_response, now),
+                    working_days: deadlines::working_days(policy.final_response),
+                    consequence: deadlines::consequence_name(policy.on_final_response_expiry).to_owned(),
                     privileged,
                 })
             },
