@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use prost::Message;
 use redress_auth::Caller;
-use redress_db::now;
+use redress_db::{Inserts, now};
 use redress_errors::{ApiError, ErrorCode};
 use redress_idempotency::Key;
 use redress_outbox::OutboxMessage;
@@ -178,8 +178,11 @@ impl ResolutionApi {
         }
     }
 
+    /// One attempt of [`Self::change`]. A keyed write goes through
+    /// `redress_outbox::keyed_write` (replay, write, saved response and
+    /// outbox rows in one transaction); an unkeyed one commits its own.
     #[allow(clippy::too_many_arguments)]
-    pub(super) async fn change_once<R, B, F>(
+    async fn change_once<R, B, F>(
         &self,
         caller: &Caller,
         method: &str,
@@ -195,17 +198,44 @@ impl ResolutionApi {
         B: Fn(&Case) -> Result<Command, ApiError>,
         F: Fn(Applied) -> R,
     {
-        let tenant = caller.tenant.as_str();
-        let txn = self.db.begin().await?;
-        if let Some((request_id, fingerprint)) = key
-            && let Some(saved) = self.replay(&txn, tenant, method, request_id, fingerprint).await?
-        {
-            return Ok(saved);
+        if let Some((request_id, fingerprint)) = key {
+            let key = Key { tenant: &caller.tenant, method, request_id, fingerprint: fingerprint.clone() };
+            let write = async |txn: &DatabaseTransaction, _: &mut Inserts| {
+                self.decide_and_apply(txn, caller, target, etag, payload, build, finish).await
+            };
+            let (response, _replayed) = redress_outbox::keyed_write(&self.db, &self.relay, &key, write).await?;
+            return Ok(response);
         }
+        let txn = self.db.begin().await?;
+        let (response, messages) = self.decide_and_apply(&txn, caller, target, etag, payload, build, finish).await?;
+        redress_outbox::enqueue(&txn, messages).await?;
+        self.commit(txn).await?;
+        Ok(response)
+    }
+
+    /// Inside `txn`: reads the case (so every state check sees what the
+    /// write changes), checks the etag, decides the command `build` makes
+    /// and applies it. Returns the response and the outbox rows to write.
+    #[allow(clippy::too_many_arguments)]
+    async fn decide_and_apply<R, B, F>(
+        &self,
+        txn: &DatabaseTransaction,
+        caller: &Caller,
+        target: &Target<'_>,
+        etag: &str,
+        payload: &[u8],
+        build: &B,
+        finish: &F,
+    ) -> Result<(R, Vec<OutboxMessage>), ApiError>
+    where
+        B: Fn(&Case) -> Result<Command, ApiError>,
+        F: Fn(Applied) -> R,
+    {
+        let tenant = caller.tenant.as_str();
         let (row, name) = match target {
-            Target::Case { id, name } => (store::find_case(&txn, tenant, id).await?, *name),
+            Target::Case { id, name } => (store::find_case(txn, tenant, id).await?, *name),
             Target::Complaint { id, name } => {
-                let row = store::find_case_by_complaint(&txn, tenant, id).await?;
+                let row = store::find_case_by_complaint(txn, tenant, id).await?;
                 if row.is_none() {
                     return Err(ApiError::failed_precondition(
                         "CASE_NOT_OPENED",
@@ -223,25 +253,9 @@ impl ResolutionApi {
         let body = convert::body_of(&row);
         let command = build(&body)?;
         let decision = machine::decide(&body, command, &caller.subject, now).map_err(refusal)?;
-        let applied = self.apply(&txn, row, decision, &caller.subject, payload, now).await?;
+        let applied = self.apply(txn, row, decision, &caller.subject, payload, now).await?;
         let messages = applied.messages.clone();
-        let response = finish(applied);
-        redress_outbox::enqueue(&txn, messages).await?;
-        if let Some((request_id, fingerprint)) = key {
-            let key = Key { tenant, method, request_id, fingerprint: fingerprint.clone() };
-            let saved = redress_idempotency::save(&txn, &key, &response).await;
-            if let Err(err) = saved {
-                if redress_db::is_unique_violation(&err) {
-                    // A concurrent twin committed first: answer what it answered.
-                    drop(txn);
-                    let saved = self.replay(&self.db, tenant, method, request_id, fingerprint).await?;
-                    return saved.ok_or_else(|| ApiError::internal(err));
-                }
-                return Err(err.into());
-            }
-        }
-        self.commit(txn).await?;
-        Ok(response)
+        Ok((finish(applied), messages))
     }
 }
 
