@@ -20,7 +20,7 @@ use crate::{
         machine::{self, Command, Decision, Refusal, RefusalKind},
         timestamp,
     },
-    store::{self, case, case_event},
+    store::{self, case},
 };
 
 /// The outcome of one applied command.
@@ -70,50 +70,21 @@ impl ResolutionApi {
         let tenant = row.tenant_id.clone();
         let before = convert::body_of(&row);
         let mut body = decision.case;
-        let mut sequence = row.last_event_sequence;
-        let mut previous = row.head_hash.clone();
         let payload_hash = chain::sha256_hex(payload);
         let first_response_now = before.first_response_time.is_none() && body.first_response_time.is_some();
-        let mut events = Vec::new();
-        let mut models = Vec::new();
-        for new in &decision.events {
-            sequence += 1;
-            let mut event = CaseEvent {
-                name: format!("cases/{}/events/{sequence}", row.id),
-                sequence,
-                r#type: new.kind.into(),
-                actor: actor.to_owned(),
-                create_time: Some(timestamp(now)),
-                state: body.state,
-                payload_summary: new.summary.clone(),
-                payload_hash: payload_hash.clone(),
-                ..Default::default()
-            };
-            chain::seal(&mut event, &previous);
-            previous = event.hash.clone();
-            models.push(case_event::Model {
-                case_id: row.id.clone(),
-                sequence,
-                tenant_id: tenant.clone(),
-                event_type: new.kind.as_str_name().to_owned(),
-                actor: actor.to_owned(),
-                state: redress_proto::resolution::v1::case::State::try_from(body.state)
-                    .unwrap_or_default()
-                    .as_str_name()
-                    .to_owned(),
-                payload_summary: new.summary.clone(),
-                payload: payload.to_vec(),
-                payload_hash: payload_hash.clone(),
-                previous_hash: event.previous_hash.clone(),
-                hash: event.hash.clone(),
-                created_at: now,
-            });
-            events.push(event);
-        }
-        body.last_event_sequence = sequence;
+        let entry = chain::Entry {
+            case_id: &row.id,
+            actor,
+            state: body.state,
+            payload_hash: &payload_hash,
+            create_time: timestamp(now),
+        };
+        let events = chain::append(row.last_event_sequence, &row.head_hash, &entry, &decision.events);
+        let models = events.iter().map(|e| convert::event_row(&row.id, &tenant, e, payload, now)).collect();
+        body.last_event_sequence = events.last().map_or(row.last_event_sequence, |e| e.sequence);
         body.update_time = Some(timestamp(now));
         let mut next = convert::row_of(&row.id, &tenant, &body, row.version + 1, row.created_at);
-        next.head_hash = previous;
+        next.head_hash = events.last().map_or_else(|| row.head_hash.clone(), |e| e.hash.clone());
         // A dispute stays counted in the period it became one.
         next.disputed_at = row.disputed_at.or(next.disputed_at.map(|_| now));
         if !store::update_case(txn, next.clone(), row.version).await? {
