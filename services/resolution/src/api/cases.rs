@@ -90,7 +90,6 @@ impl ResolutionApi {
         v.text(&req.queue, "queue", false, 100);
         v.into_result()?;
         let supervisor = is_supervisor(&caller);
-        let me = caller.subject.clone();
         self.change(
             &caller,
             "AssignCase",
@@ -99,7 +98,7 @@ impl ResolutionApi {
             &req.etag,
             req.encode_to_vec(),
             |case| {
-                if !rules::may_assign(supervisor, &me, &case.assignee, &req.assignee) {
+                if !rules::may_assign(supervisor, &caller.subject, &case.assignee, &req.assignee) {
                     return Err(ApiError::permission_denied(
                         "an agent may only take an unassigned case or release their own",
                     ));

@@ -19,6 +19,10 @@ use crate::{
     store::{self, MacroCursor, MacroFilter, response_macro},
 };
 
+/// The fields of a macro an update may change (all when its mask is empty).
+const MUTABLE: [&str; 8] =
+    ["key", "display_name", "purpose", "category", "language_code", "resolution_type", "body", "active"];
+
 /// The resource name of a macro id.
 fn macro_name(id: &str) -> String {
     format!("macros/{id}")
@@ -135,9 +139,7 @@ impl ResolutionApi {
                 let paths: Vec<&str> =
                     req.update_mask.as_ref().map(|m| m.paths.iter().map(String::as_str).collect()).unwrap_or_default();
                 let all = paths.is_empty();
-                for path in
-                    ["key", "display_name", "purpose", "category", "language_code", "resolution_type", "body", "active"]
-                {
+                for path in MUTABLE {
                     if !(all || paths.contains(&path)) {
                         continue;
                     }
@@ -153,21 +155,7 @@ impl ResolutionApi {
                     }
                 }
                 for path in &paths {
-                    v.check(
-                        ![
-                            "key",
-                            "display_name",
-                            "purpose",
-                            "category",
-                            "language_code",
-                            "resolution_type",
-                            "body",
-                            "active",
-                        ]
-                        .contains(path),
-                        "update_mask",
-                        "names a field that is not mutable",
-                    );
+                    v.check(!MUTABLE.contains(path), "update_mask", "names a field that is not mutable");
                 }
                 validate_macro(&mut v, &merged);
                 v.into_result()?;

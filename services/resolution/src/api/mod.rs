@@ -1,6 +1,12 @@
 //! Resolution's gRPC API: turns requests into state-machine commands and
-//! stored rows, checks roles, and writes every change with its case events
-//! and outbox rows in one transaction.
+//! stored rows, and writes every change with its case events and outbox rows
+//! in one transaction (`write`).
+//!
+//! Each RPC is a handler `(Caller, request) -> response` in the module of its
+//! resource (`cases`, `conversation`, `outcomes`, `adr`, `history`,
+//! `returns`, `macros`; `internal` for peers). The `delegate!` tables at the
+//! end are each method's roles; a handler checks only finer rules (e.g. who
+//! may close a follow-up), validates, asks the domain, writes and converts.
 
 mod adr;
 mod cases;
@@ -116,16 +122,20 @@ impl ResolutionApi {
         convert::case(row, &self.playbooks, now())
     }
 
+    /// The tenant's case named in `field`, or NOT_FOUND (another tenant's too).
     async fn load(&self, tenant: &str, name: &str, field: &str) -> Result<case::Model, ApiError> {
         let id = convert::case_id(name, field)?;
         store::find_case(&self.db, tenant, &id).await?.ok_or_else(|| ApiError::not_found(name))
     }
 }
 
+/// True when the caller has authority over any case: the finer rules that
+/// a role list cannot say (assigning, reopening, closing) ask it.
 fn is_supervisor(caller: &Caller) -> bool {
     SUPERVISORS.iter().any(|r| caller.roles.contains(r))
 }
 
+/// Checks an idempotency key: required, at most [`MAX_REQUEST_ID`] long.
 fn request_id(v: &mut Violations, value: &str, field: &str) {
     v.text(value, field, true, MAX_REQUEST_ID);
 }
