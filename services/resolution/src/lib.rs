@@ -4,7 +4,8 @@
 //! append-only, hash-chained history a regulator can verify.
 //!
 //! Layers: `api` (proto ↔ domain, roles, transactions, outbox rows), `domain`
-//! (pure rules: the state machine, clocks, the hash chain), `store` (entities,
+//! (pure rules: the state machine, clocks and deadlines, opening a case, who
+//! may do what, the regulatory returns, the hash chain), `store` (entities,
 //! queries, schema), `metrics` (its instruments).
 
 pub mod api;

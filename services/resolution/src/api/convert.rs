@@ -8,7 +8,7 @@ use redress_proto::{
 };
 
 use crate::{
-    domain::{clocks, playbook::Playbooks, timestamp},
+    domain::{clocks, playbook::Playbooks, returns, timestamp},
     store::{self, case, case_event},
 };
 
@@ -111,5 +111,43 @@ pub fn event(row: &case_event::Model) -> CaseEvent {
         payload_hash: row.payload_hash.clone(),
         previous_hash: row.previous_hash.clone(),
         hash: row.hash.clone(),
+    }
+}
+
+/// The stored row of an appended event of case `case_id`, with the request
+/// that made it.
+pub fn event_row(
+    case_id: &str,
+    tenant: &str,
+    event: &CaseEvent,
+    payload: &[u8],
+    created_at: DateTime<Utc>,
+) -> case_event::Model {
+    case_event::Model {
+        case_id: case_id.to_owned(),
+        sequence: event.sequence,
+        tenant_id: tenant.to_owned(),
+        event_type: Type::try_from(event.r#type).unwrap_or_default().as_str_name().to_owned(),
+        actor: event.actor.clone(),
+        state: State::try_from(event.state).unwrap_or_default().as_str_name().to_owned(),
+        payload_summary: event.payload_summary.clone(),
+        payload: payload.to_vec(),
+        payload_hash: event.payload_hash.clone(),
+        previous_hash: event.previous_hash.clone(),
+        hash: event.hash.clone(),
+        created_at,
+    }
+}
+
+/// A stored case as a regulatory return counts it: by the row's dates, which
+/// keep a dispute in the period it became one.
+pub fn counted(row: &case::Model) -> returns::Counted {
+    returns::Counted {
+        name: case_name(&row.id),
+        player_id: row.player_id.clone(),
+        body: body_of(row),
+        created_at: row.created_at,
+        disputed_at: row.disputed_at,
+        referred_at: row.referred_at,
     }
 }

@@ -2,7 +2,7 @@
 //! macro into a message when an agent sends one without a body.
 
 use prost::Message;
-use redress_auth::{Role, authorize};
+use redress_auth::Caller;
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::Key;
 use redress_proto::{
@@ -12,13 +12,16 @@ use redress_proto::{
         UpsertMacroRequest, UpsertMacroResponse, r#macro::Purpose,
     },
 };
-use tonic::Request;
 
-use super::{MAX_BODY, ResolutionApi, SUPERVISORS, WORKERS, convert, fingerprint, new_id, now, request_id};
+use super::{MAX_BODY, ResolutionApi, convert, fingerprint, new_id, now, request_id};
 use crate::{
     domain::{macros, timestamp},
     store::{self, MacroCursor, MacroFilter, response_macro},
 };
+
+/// The fields of a macro an update may change (all when its mask is empty).
+const MUTABLE: [&str; 8] =
+    ["key", "display_name", "purpose", "category", "language_code", "resolution_type", "body", "active"];
 
 /// The resource name of a macro id.
 fn macro_name(id: &str) -> String {
@@ -73,10 +76,9 @@ fn validate_macro(v: &mut Violations, m: &Macro) {
 impl ResolutionApi {
     pub(super) async fn list_macros(
         &self,
-        request: Request<ListMacrosRequest>,
+        caller: Caller,
+        req: ListMacrosRequest,
     ) -> Result<ListMacrosResponse, ApiError> {
-        let caller = authorize(&request, WORKERS)?;
-        let req = request.into_inner();
         let size = redress_paging::page_size(req.page_size, 100, 1000)? as usize;
         let filter = MacroFilter {
             key: Some(req.key.clone()).filter(|k| !k.is_empty()),
@@ -107,10 +109,9 @@ impl ResolutionApi {
 
     pub(super) async fn upsert_macro(
         &self,
-        request: Request<UpsertMacroRequest>,
+        caller: Caller,
+        req: UpsertMacroRequest,
     ) -> Result<UpsertMacroResponse, ApiError> {
-        let caller = authorize(&request, SUPERVISORS)?;
-        let req = request.into_inner();
         let tenant = caller.tenant.clone();
         let given = req.r#macro.clone().unwrap_or_default();
         let mut v = Violations::new();
@@ -138,9 +139,7 @@ impl ResolutionApi {
                 let paths: Vec<&str> =
                     req.update_mask.as_ref().map(|m| m.paths.iter().map(String::as_str).collect()).unwrap_or_default();
                 let all = paths.is_empty();
-                for path in
-                    ["key", "display_name", "purpose", "category", "language_code", "resolution_type", "body", "active"]
-                {
+                for path in MUTABLE {
                     if !(all || paths.contains(&path)) {
                         continue;
                     }
@@ -156,21 +155,7 @@ impl ResolutionApi {
                     }
                 }
                 for path in &paths {
-                    v.check(
-                        ![
-                            "key",
-                            "display_name",
-                            "purpose",
-                            "category",
-                            "language_code",
-                            "resolution_type",
-                            "body",
-                            "active",
-                        ]
-                        .contains(path),
-                        "update_mask",
-                        "names a field that is not mutable",
-                    );
+                    v.check(!MUTABLE.contains(path), "update_mask", "names a field that is not mutable");
                 }
                 validate_macro(&mut v, &merged);
                 v.into_result()?;
@@ -279,10 +264,9 @@ impl ResolutionApi {
 
     pub(super) async fn render_macro(
         &self,
-        request: Request<RenderMacroRequest>,
+        caller: Caller,
+        req: RenderMacroRequest,
     ) -> Result<RenderMacroResponse, ApiError> {
-        let caller = authorize(&request, &[Role::Agent, Role::Supervisor, Role::Admin])?;
-        let req = request.into_inner();
         let row = self.load(&caller.tenant, &req.case, "case").await?;
         let case = self.present(&row);
         self.render(&caller.tenant, &req.r#macro, "macro", &case, req.amount.as_ref(), &caller.subject).await

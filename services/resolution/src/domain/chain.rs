@@ -7,6 +7,8 @@ use prost::Message;
 use redress_proto::resolution::v1::{CaseEvent, verify_case_history_response::Problem};
 use sha2::{Digest, Sha256};
 
+use super::machine::NewEvent;
+
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -24,6 +26,46 @@ pub fn event_hash(event: &CaseEvent) -> String {
 pub fn seal(event: &mut CaseEvent, previous_hash: &str) {
     event.previous_hash = previous_hash.to_owned();
     event.hash = event_hash(event);
+}
+
+/// What every event one write appends shares.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// The case's id (the `{id}` in `cases/{id}`).
+    pub case_id: &'a str,
+    /// Who made the change.
+    pub actor: &'a str,
+    /// The case's state after the change.
+    pub state: i32,
+    /// SHA-256 (hex) of the request that made it.
+    pub payload_hash: &'a str,
+    /// When it was made.
+    pub create_time: prost_types::Timestamp,
+}
+
+/// The events `new` as they extend a chain whose head is event
+/// `head_sequence` with hash `head_hash` (0 and empty for a new case):
+/// numbered on from the head, each linked to the one before and sealed.
+pub fn append(head_sequence: i64, head_hash: &str, entry: &Entry<'_>, new: &[NewEvent]) -> Vec<CaseEvent> {
+    let mut previous = head_hash.to_owned();
+    let mut events = Vec::with_capacity(new.len());
+    for (sequence, new) in (head_sequence + 1..).zip(new) {
+        let mut event = CaseEvent {
+            name: format!("cases/{}/events/{sequence}", entry.case_id),
+            sequence,
+            r#type: new.kind.into(),
+            actor: entry.actor.to_owned(),
+            create_time: Some(entry.create_time),
+            state: entry.state,
+            payload_summary: new.summary.clone(),
+            payload_hash: entry.payload_hash.to_owned(),
+            ..Default::default()
+        };
+        seal(&mut event, &previous);
+        previous.clone_from(&event.hash);
+        events.push(event);
+    }
+    events
 }
 
 /// The result of checking a history.
@@ -167,6 +209,29 @@ mod tests {
 
     fn head(events: &[CaseEvent]) -> (i64, String) {
         (events.len() as i64, events.last().map(|e| e.hash.clone()).unwrap_or_default())
+    }
+
+    #[test]
+    fn appended_events_extend_the_chain() {
+        use redress_proto::resolution::v1::case_event::Type;
+        let stored = history(2);
+        let (n, h) = head(&stored);
+        let entry = Entry {
+            case_id: "c",
+            actor: "agent-1",
+            state: 2,
+            payload_hash: "ab",
+            create_time: prost_types::Timestamp::default(),
+        };
+        let new = [NewEvent::new(Type::NoteAdded, "a note"), NewEvent::new(Type::Assigned, "to ann")];
+        let appended = append(n, &h, &entry, &new);
+        let names: Vec<_> = appended.iter().map(|e| (e.sequence, e.name.as_str())).collect();
+        assert_eq!(names, [(3, "cases/c/events/3"), (4, "cases/c/events/4")]);
+        assert_eq!(appended[0].previous_hash, h);
+        let events: Vec<_> = stored.into_iter().chain(appended).collect();
+        let (n, h) = head(&events);
+        assert!(verify(&events, n, &h).intact);
+        assert!(append(n, &h, &entry, &[]).is_empty());
     }
 
     #[test]

@@ -119,7 +119,8 @@ pub struct NewEvent {
 }
 
 impl NewEvent {
-    fn new(kind: Type, summary: impl Into<String>) -> Self {
+    /// An event of `kind` that sends nothing and names no clock.
+    pub(crate) fn new(kind: Type, summary: impl Into<String>) -> Self {
         Self { kind, summary: summary.into(), message: None, channel: 0, clock: "", threshold: 0 }
     }
 

@@ -1,13 +1,19 @@
 //! Resolution's domain: pure rules with no I/O. The case state machine (the
-//! only place that decides transitions), the clocks, the hash chain of the
-//! case history, and what the player sees of each state.
+//! only place that decides transitions), the clocks and the deadlines the
+//! policy sets them, what opening a case decides, who may do what to a case
+//! (`rules`), the regulatory returns, the hash chain of the case history,
+//! and what the player sees of each state.
 
 pub mod chain;
 pub mod clocks;
+pub mod deadlines;
 pub mod letters;
 pub mod machine;
 pub mod macros;
+pub mod opening;
 pub mod playbook;
+pub mod returns;
+pub mod rules;
 pub mod staff;
 
 use redress_proto::{
