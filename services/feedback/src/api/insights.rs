@@ -1,7 +1,6 @@
 //! Reading the analytics: GetInsights and ListRecurringProblems. Both only
 //! read; spike alerts come from the spike watch (`crate::spikes`).
 
-use chrono::{DateTime, Utc};
 use redress_auth::Caller;
 use redress_db::now;
 use redress_errors::{ApiError, Violations};
@@ -12,38 +11,12 @@ use redress_proto::{
         ListRecurringProblemsResponse, ReferenceKind,
     },
 };
-use sea_orm::DatabaseConnection;
 
 use super::{Cursor, FeedbackApi, convert, filter_key};
 use crate::{
     domain::{self, facts::Fact, insights, recurring},
     store::{self, FactFilter},
 };
-
-/// The complaints `tenant` submitted in [from, to), as the recurring-problem
-/// rules see them (the spike watch reads the same).
-pub(crate) async fn submissions(
-    db: &DatabaseConnection,
-    tenant: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<recurring::Submission>, sea_orm::DbErr> {
-    let rows = store::submissions_in(db, tenant, from, to).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(recurring::Submission {
-                submitted_at: r.submitted_at?,
-                category: convert::enum_value(&r.category, ComplaintCategory::from_str_name),
-                complaint_id: r.complaint_id,
-                game_id: r.game_id,
-                game_provider: r.game_provider,
-                payment_method: r.payment_method,
-                bonus_id: r.bonus_id,
-            })
-        })
-        .collect())
-}
 
 impl FeedbackApi {
     pub(crate) async fn get_insights(
@@ -137,7 +110,7 @@ impl FeedbackApi {
             None => 0,
         };
         let previous = w.previous();
-        let subs = submissions(&self.db, tenant, previous.start, w.end).await?;
+        let subs = store::submissions(&self.db, tenant, previous.start, w.end).await?;
         let params = recurring::Params {
             window: w,
             previous,

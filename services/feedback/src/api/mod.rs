@@ -28,7 +28,6 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub(crate) use self::insights::submissions;
 use crate::{
     config::FeedbackConfig,
     domain::{Window, facts::Fact},
