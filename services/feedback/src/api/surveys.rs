@@ -110,15 +110,9 @@ impl FeedbackApi {
             Err(err) => return Err(err.into()),
         }
         let case_dims = dims(req.category, req.channel, "", &req.agent, req.transaction_references.as_ref(), 0);
+        let sent_at = (!suppressed).then_some(now);
         self.update_fact(&txn, tenant, &complaint_id, now, |fact| {
-            fact.merge_dims(&case_dims, resolve_at);
-            if fact.case_name.is_empty() {
-                fact.case_name.clone_from(&req.case);
-            }
-            if !suppressed {
-                fact.survey_sent_at = Some(now);
-                fact.touch(now);
-            }
+            fact.case_resolved(&case_dims, &req.case, resolve_at, sent_at);
         })
         .await?;
         let mut messages = Vec::new();

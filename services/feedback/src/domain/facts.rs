@@ -152,6 +152,26 @@ impl Fact {
         }
     }
 
+    /// Takes a case's outcome: its dimensions as of `resolve_at`, its name
+    /// when none is known yet, and the survey invitation when one was sent
+    /// (at `survey_sent_at`).
+    pub fn case_resolved(
+        &mut self,
+        dims: &Dims,
+        case_name: &str,
+        resolve_at: DateTime<Utc>,
+        survey_sent_at: Option<DateTime<Utc>>,
+    ) {
+        self.merge_dims(dims, resolve_at);
+        if self.case_name.is_empty() {
+            case_name.clone_into(&mut self.case_name);
+        }
+        if let Some(at) = survey_sent_at {
+            self.survey_sent_at = Some(at);
+            self.touch(at);
+        }
+    }
+
     /// Takes a player's survey answer given at `at`.
     pub fn answered(&mut self, answer: &SurveyAnswer, at: DateTime<Utc>) {
         self.answered_at = Some(at);
@@ -299,5 +319,15 @@ mod tests {
         assert_eq!(f.last_activity_at, Some(at(5)));
         f.answered(&SurveyAnswer { problem_solved: ProblemSolved::No.into(), ..a }, at(6));
         assert_eq!(f.solved, Some(false));
+    }
+
+    #[test]
+    fn a_case_outcome_keeps_a_known_case_name_and_a_suppressed_survey_is_not_sent() {
+        let mut f = Fact::new("c");
+        let dims = Dims { agent: "a1".into(), ..Dims::default() };
+        f.case_resolved(&dims, "cases/1", at(3), None);
+        assert_eq!((f.case_name.as_str(), f.dims.agent.as_str(), f.survey_sent_at), ("cases/1", "a1", None));
+        f.case_resolved(&dims, "cases/2", at(4), Some(at(5)));
+        assert_eq!((f.case_name.as_str(), f.survey_sent_at, f.last_activity_at), ("cases/1", Some(at(5)), Some(at(5))));
     }
 }
