@@ -14,7 +14,7 @@ use redress_worker::{BoxError, Job, Round, Worker};
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
 use crate::{
-    api::{outbox, submissions},
+    api::outbox,
     config::FeedbackConfig,
     domain::{Window, recurring},
     store::{self, spike_alert},
@@ -42,7 +42,7 @@ impl SpikeWatch {
         let mut raised = 0;
         for tenant in store::tenants_with_submissions(&self.db, previous.start, window.end).await? {
             let settings = self.config.tenant(&tenant);
-            let subs = submissions(&self.db, &tenant, previous.start, window.end).await?;
+            let subs = store::submissions(&self.db, &tenant, previous.start, window.end).await?;
             let params = recurring::Params {
                 window,
                 previous,

@@ -3,7 +3,7 @@
 //! query reads one row per complaint instead of replaying its events.
 
 use chrono::{DateTime, Utc};
-use redress_proto::feedback::v1::EventType;
+use redress_proto::feedback::v1::{EventType, SurveyAnswer, survey_answer::ProblemSolved};
 
 /// The grouping dimensions of a complaint. Enum values are stored by their
 /// proto names; empty means "no value".
@@ -152,6 +152,35 @@ impl Fact {
         }
     }
 
+    /// Takes a case's outcome: its dimensions as of `resolve_at`, its name
+    /// when none is known yet, and the survey invitation when one was sent
+    /// (at `survey_sent_at`).
+    pub fn case_resolved(
+        &mut self,
+        dims: &Dims,
+        case_name: &str,
+        resolve_at: DateTime<Utc>,
+        survey_sent_at: Option<DateTime<Utc>>,
+    ) {
+        self.merge_dims(dims, resolve_at);
+        if self.case_name.is_empty() {
+            case_name.clone_into(&mut self.case_name);
+        }
+        if let Some(at) = survey_sent_at {
+            self.survey_sent_at = Some(at);
+            self.touch(at);
+        }
+    }
+
+    /// Takes a player's survey answer given at `at`.
+    pub fn answered(&mut self, answer: &SurveyAnswer, at: DateTime<Utc>) {
+        self.answered_at = Some(at);
+        self.touch(at);
+        self.csat = Some(answer.csat);
+        self.fairness = Some(answer.fairness);
+        self.solved = Some(answer.problem_solved == ProblemSolved::Yes as i32);
+    }
+
     /// Folds one event into the fact. Applying events in any order gives
     /// the same fact (each field keeps the earliest time, or the newest value).
     pub fn apply(&mut self, e: &Event) {
@@ -279,5 +308,26 @@ mod tests {
         fact.apply(&event(EventType::Reopened, 2));
         assert_eq!(fact.reopen_count, 2);
         assert_eq!(fact.reopened_at, Some(at(2)));
+    }
+
+    #[test]
+    fn an_answer_sets_the_scores_and_whether_it_was_solved() {
+        let mut f = Fact::new("c");
+        let a = SurveyAnswer { csat: 4, fairness: 3, problem_solved: ProblemSolved::Yes.into(), ..Default::default() };
+        f.answered(&a, at(5));
+        assert_eq!((f.csat, f.fairness, f.solved, f.answered_at), (Some(4), Some(3), Some(true), Some(at(5))));
+        assert_eq!(f.last_activity_at, Some(at(5)));
+        f.answered(&SurveyAnswer { problem_solved: ProblemSolved::No.into(), ..a }, at(6));
+        assert_eq!(f.solved, Some(false));
+    }
+
+    #[test]
+    fn a_case_outcome_keeps_a_known_case_name_and_a_suppressed_survey_is_not_sent() {
+        let mut f = Fact::new("c");
+        let dims = Dims { agent: "a1".into(), ..Dims::default() };
+        f.case_resolved(&dims, "cases/1", at(3), None);
+        assert_eq!((f.case_name.as_str(), f.dims.agent.as_str(), f.survey_sent_at), ("cases/1", "a1", None));
+        f.case_resolved(&dims, "cases/2", at(4), Some(at(5)));
+        assert_eq!((f.case_name.as_str(), f.survey_sent_at, f.last_activity_at), ("cases/1", Some(at(5)), Some(at(5))));
     }
 }

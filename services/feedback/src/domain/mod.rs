@@ -5,6 +5,7 @@
 pub mod facts;
 pub mod insights;
 pub mod recurring;
+pub mod surveys;
 
 use chrono::{DateTime, Duration, Utc};
 use redress_errors::{ApiError, Violations};
@@ -128,6 +129,14 @@ pub fn follow_up_reason(a: &SurveyAnswer) -> Option<FollowUpReason> {
     }
 }
 
+/// The page of `items` at `offset`, and the offset of the next page if any.
+pub fn paginate<T>(items: Vec<T>, offset: u64, size: u64) -> (Vec<T>, Option<u64>) {
+    let total = items.len() as u64;
+    let page: Vec<T> = items.into_iter().skip(offset as usize).take(size as usize).collect();
+    let next = (offset + size < total).then_some(offset + size);
+    (page, next)
+}
+
 /// The state a player sees: an open survey past its expiry is expired.
 pub fn effective_state(stored: State, expire_at: DateTime<Utc>, now: DateTime<Utc>) -> State {
     if stored == State::Open && now >= expire_at { State::Expired } else { stored }
@@ -174,6 +183,13 @@ mod tests {
         assert_eq!(effective_state(State::Open, now, now), State::Expired);
         assert_eq!(effective_state(State::Open, now + Duration::seconds(1), now), State::Open);
         assert_eq!(effective_state(State::Answered, now, now), State::Answered);
+    }
+
+    #[test]
+    fn pages_end_where_the_items_do() {
+        assert_eq!(paginate(vec![1, 2, 3], 0, 2), (vec![1, 2], Some(2)));
+        assert_eq!(paginate(vec![1, 2, 3], 2, 2), (vec![3], None));
+        assert_eq!(paginate(vec![1, 2], 0, 2), (vec![1, 2], None));
     }
 
     #[test]

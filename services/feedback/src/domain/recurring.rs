@@ -48,6 +48,15 @@ pub struct Params {
     pub spikes_only: bool,
 }
 
+/// The threshold and spike factor a listing applies: the request's, where
+/// it sets one (non-zero), else the tenant's.
+pub fn thresholds(min_count: i32, spike_factor: f64, tenant_min_count: i32, tenant_spike_factor: f64) -> (i32, f64) {
+    (
+        if min_count == 0 { tenant_min_count } else { min_count },
+        if spike_factor == 0.0 { tenant_spike_factor } else { spike_factor },
+    )
+}
+
 /// How `count` moved against `previous`.
 pub fn trend(count: i64, previous: i64) -> Trend {
     if previous == 0 {
@@ -209,5 +218,11 @@ mod tests {
         let mut only = params();
         only.spikes_only = true;
         assert_eq!(clusters(&subs, &only).len(), 1);
+    }
+
+    #[test]
+    fn unset_thresholds_are_the_tenants() {
+        assert_eq!(thresholds(0, 0.0, 3, 2.0), (3, 2.0));
+        assert_eq!(thresholds(5, 1.5, 3, 2.0), (5, 1.5));
     }
 }

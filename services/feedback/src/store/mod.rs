@@ -12,11 +12,12 @@ use sea_orm::{
 };
 
 pub use entities::{complaint_fact, event, spike_alert, survey};
-use redress_proto::feedback::v1::Dimension;
+use redress_proto::{common::v1::ComplaintCategory, feedback::v1::Dimension};
 
 use crate::domain::{
     Window,
     facts::{Clock, Dims, Fact},
+    recurring::Submission,
 };
 
 /// Filters of GetInsights, as stored values.
@@ -272,6 +273,31 @@ pub async fn submissions_in<C: ConnectionTrait>(
         .into_model::<SubmissionRow>()
         .all(c)
         .await
+}
+
+/// The complaints `tenant` submitted in [from, to), as the recurring-problem
+/// rules see them: ListRecurringProblems and the spike watch read the same.
+pub async fn submissions<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Submission>, DbErr> {
+    let rows = submissions_in(c, tenant, from, to).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Submission {
+                submitted_at: r.submitted_at?,
+                category: ComplaintCategory::from_str_name(&r.category).map(i32::from).unwrap_or(0),
+                complaint_id: r.complaint_id,
+                game_id: r.game_id,
+                game_provider: r.game_provider,
+                payment_method: r.payment_method,
+                bonus_id: r.bonus_id,
+            })
+        })
+        .collect())
 }
 
 /// A stored fact as the domain's.

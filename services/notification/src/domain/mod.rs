@@ -1,6 +1,8 @@
 //! Notification's domain: pure rules with no I/O. Suppression, channel
-//! routing, locale fallback, retry backoff, and template rendering.
+//! routing, locale fallback, retry backoff, template rendering, and the
+//! rules of accepting, redriving and resending a delivery.
 
+pub mod deliveries;
 pub mod templates;
 
 use std::collections::BTreeMap;

@@ -204,6 +204,64 @@ impl Builtins {
     }
 }
 
+/// The stored template an upsert lands on, as the revision rule sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'a> {
+    /// `templates/{template_id}`.
+    pub name: &'a str,
+    /// Its current etag.
+    pub etag: &'a str,
+    /// Its current content.
+    pub content: &'a Content,
+}
+
+/// What an upsert does to a stored template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revision {
+    /// The content is the same: nothing is written (a retry succeeds even
+    /// with an old etag).
+    Unchanged,
+    /// A new version is written.
+    NextVersion,
+}
+
+/// Whether an upsert naming `requested_name` (empty: any) with
+/// `requested_etag` (empty: any) may write `new` over `stored`.
+pub fn revise(
+    stored: Stored<'_>,
+    requested_name: &str,
+    requested_etag: &str,
+    new: &Content,
+) -> Result<Revision, redress_errors::ApiError> {
+    if !requested_name.is_empty() && requested_name != stored.name {
+        return Err(redress_errors::ApiError::invalid_field(
+            "template.name",
+            "does not name the template of this event and locale",
+        ));
+    }
+    if stored.content == new {
+        return Ok(Revision::Unchanged);
+    }
+    if !requested_etag.is_empty() && requested_etag != stored.etag {
+        return Err(redress_errors::ApiError::stale_etag(stored.name));
+    }
+    Ok(Revision::NextVersion)
+}
+
+/// The variables of a preview: the recipient's name and the complaint
+/// reference the sender would fill in, overridden by the caller's own.
+pub fn preview_variables(
+    player_name: &str,
+    complaint_reference: &str,
+    given: &HashMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut vars = BTreeMap::new();
+    vars.insert("player_name".to_owned(), player_name.to_owned());
+    vars.insert("complaint_reference".to_owned(), complaint_reference.to_owned());
+    vars.extend(given.iter().map(|(k, v)| (k.clone(), v.clone())));
+    vars
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +372,28 @@ mod tests {
     fn dates_follow_the_locale() {
         assert_eq!(format_date("2026-01-14T10:00:00Z", true), "14.01.2026");
         assert_eq!(format_date("2026-01-14T10:00:00Z", false), "14 January 2026");
+    }
+
+    fn content(subject: &str) -> Content {
+        Content { subject: subject.into(), body_text: "b".into(), body_html: String::new() }
+    }
+
+    #[test]
+    fn an_upsert_of_the_same_content_writes_nothing_and_a_stale_etag_fails_a_change() {
+        let current = content("s");
+        let stored = Stored { name: "templates/t1", etag: "\"2\"", content: &current };
+        assert_eq!(revise(stored, "", "\"1\"", &content("s")).unwrap(), Revision::Unchanged);
+        assert_eq!(revise(stored, "templates/t1", "\"2\"", &content("x")).unwrap(), Revision::NextVersion);
+        assert_eq!(revise(stored, "", "", &content("x")).unwrap(), Revision::NextVersion);
+        assert_eq!(revise(stored, "", "\"1\"", &content("x")).unwrap_err().code, redress_errors::ErrorCode::Aborted);
+        let wrong = revise(stored, "templates/t2", "", &content("s")).unwrap_err();
+        assert_eq!(wrong.violations[0].field, "template.name");
+    }
+
+    #[test]
+    fn preview_variables_default_the_name_and_reference_and_yield_to_the_caller() {
+        let given: HashMap<String, String> = [("player_name".to_owned(), "Ola".to_owned())].into();
+        let vars = preview_variables("Jan", "RDR-1", &given);
+        assert_eq!((vars["player_name"].as_str(), vars["complaint_reference"].as_str()), ("Ola", "RDR-1"));
     }
 }

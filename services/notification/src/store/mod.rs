@@ -47,6 +47,21 @@ pub async fn find_notification<C: ConnectionTrait>(
     notification::Entity::find_by_id(id.to_owned()).filter(notification::Column::TenantId.eq(tenant)).one(c).await
 }
 
+/// A notification of the tenant, locked until the transaction ends on
+/// PostgreSQL, so a resend and a redrive of it happen one after the other.
+/// (SQLite runs one writing transaction at a time.)
+pub async fn find_notification_for_update<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<notification::Model>, DbErr> {
+    let mut query = notification::Entity::find_by_id(id.to_owned()).filter(notification::Column::TenantId.eq(tenant));
+    if c.get_database_backend() == DbBackend::Postgres {
+        query = query.lock(sea_orm::sea_query::LockType::Update);
+    }
+    query.one(c).await
+}
+
 /// A notification by id alone (the sender works across tenants).
 pub async fn find_notification_any<C: ConnectionTrait>(c: &C, id: &str) -> Result<Option<notification::Model>, DbErr> {
     notification::Entity::find_by_id(id.to_owned()).one(c).await

@@ -16,6 +16,7 @@ use redress_proto::{
 use redress_testkit::{TestDb, backend_tests};
 use sha2::{Digest, Sha256};
 use tonic::Code;
+use tonic_types::StatusExt;
 
 use crate::{
     helpers::{TestNotification, complaint_received, config, free_port, player},
@@ -525,6 +526,39 @@ async fn starttls_that_the_server_cannot_do_never_falls_back_to_plain_text(db: T
     t.service.shutdown().await;
 }
 
+async fn a_delivery_under_way_is_neither_resent_nor_redriven(db: TestDb) {
+    let port = free_port();
+    let mut config = config(&db, port);
+    config.delivery.max_attempts = 1_000;
+    let mut t = TestNotification::start(config).await;
+    let n = t
+        .internal
+        .send_notification(t.svc(complaint_received("k-busy", player("p-1", "Anna", "en", Channel::Email))))
+        .await
+        .unwrap()
+        .into_inner()
+        .notification
+        .unwrap();
+    // Nothing listens: the notification stays pending or retrying.
+    let resend = ResendNotificationRequest {
+        name: n.name.clone(),
+        request_id: "resend-busy".into(),
+        reason: "player asked again".into(),
+        ..Default::default()
+    };
+    let err = t.public.resend_notification(t.as_role(Role::Supervisor, resend)).await.unwrap_err();
+    assert_eq!(err.code(), Code::FailedPrecondition);
+    let info = err.get_details_error_info().unwrap();
+    assert_eq!(info.reason, "DELIVERY_IN_PROGRESS");
+    assert!(["STATE_PENDING", "STATE_RETRYING"].contains(&info.metadata["state"].as_str()), "{info:?}");
+    let redrive =
+        RedriveNotificationRequest { name: n.name.clone(), request_id: "redrive-busy".into(), ..Default::default() };
+    let err = t.public.redrive_notification(t.as_role(Role::Supervisor, redrive)).await.unwrap_err();
+    assert_eq!(err.code(), Code::FailedPrecondition);
+    assert_eq!(err.get_details_error_info().unwrap().reason, "NOT_A_DEAD_LETTER");
+    t.service.shutdown().await;
+}
+
 backend_tests!(
     starttls_that_the_server_cannot_do_never_falls_back_to_plain_text,
     a_render_failure_is_a_dead_letter_and_a_redrive_renders_the_fixed_template,
@@ -537,6 +571,7 @@ backend_tests!(
     a_message_kept_before_a_crash_is_repeated_with_the_same_message_id,
     two_senders_on_one_database_deliver_each_notification_once,
     a_resend_decides_suppression_again_and_may_change_the_channel,
+    a_delivery_under_way_is_neither_resent_nor_redriven,
     hostile_player_text_cannot_inject_headers_or_markup,
     the_development_file_transport_writes_one_eml_per_notification,
 );

@@ -1,0 +1,136 @@
+//! Reading the analytics: GetInsights and ListRecurringProblems. Both only
+//! read; spike alerts come from the spike watch (`crate::spikes`).
+
+use redress_auth::Caller;
+use redress_db::now;
+use redress_errors::{ApiError, Violations};
+use redress_proto::{
+    common::v1::{Channel, ComplaintCategory},
+    feedback::v1::{
+        Dimension, GetInsightsRequest, GetInsightsResponse, ListRecurringProblemsRequest,
+        ListRecurringProblemsResponse, ReferenceKind,
+    },
+};
+
+use super::{Cursor, FeedbackApi, convert, filter_key};
+use crate::{
+    domain::{self, facts::Fact, insights, recurring},
+    store::{self, FactFilter},
+};
+
+impl FeedbackApi {
+    pub(crate) async fn get_insights(
+        &self,
+        caller: Caller,
+        req: GetInsightsRequest,
+    ) -> Result<GetInsightsResponse, ApiError> {
+        let now = now();
+        let mut w = domain::window(req.window.as_ref(), now)?;
+        let size = redress_paging::page_size(req.page_size, 100, 1000)?;
+        let mut v = Violations::new();
+        let dim = Dimension::try_from(req.group_by).unwrap_or_else(|_| {
+            v.add("group_by", "is not a known dimension");
+            Dimension::Unspecified
+        });
+        v.text(&req.jurisdiction, "jurisdiction", false, 8);
+        v.check(ComplaintCategory::try_from(req.category).is_err(), "category", "is not a known category");
+        v.check(Channel::try_from(req.channel).is_err(), "channel", "is not a known channel");
+        v.into_result()?;
+        let filter = FactFilter {
+            category: Some(convert::enum_name::<ComplaintCategory>(req.category, ComplaintCategory::as_str_name))
+                .filter(|s| !s.is_empty()),
+            channel: Some(convert::enum_name::<Channel>(req.channel, Channel::as_str_name)).filter(|s| !s.is_empty()),
+            jurisdiction: Some(req.jurisdiction.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()),
+        };
+        let bound = filter_key(&req, |r| {
+            r.page_size = 0;
+            r.page_token.clear();
+        });
+        let offset = match self.page_tokens.decode::<Cursor>(&req.page_token, &caller.tenant, &bound)? {
+            Some(cursor) => {
+                w = cursor.window().unwrap_or(w);
+                cursor.offset
+            }
+            None => 0,
+        };
+        let rows = store::facts_active_in(&self.db, &caller.tenant, &w, &filter, dim).await?;
+        let facts: Vec<Fact> = rows.into_iter().map(|row| store::insight_fact(row, dim)).collect();
+        let (total, groups) = insights::compute(&facts, &w, dim);
+        let (page, next) = domain::paginate(groups, offset, size);
+        let next_page_token = next
+            .map(|offset| self.page_tokens.encode(&caller.tenant, &bound, &Cursor::new(offset, &w)))
+            .unwrap_or_default();
+        Ok(GetInsightsResponse {
+            window: Some(w.to_proto()),
+            group_by: dim.into(),
+            total: Some(total),
+            groups: page,
+            next_page_token,
+            as_of_time: Some(domain::timestamp(now)),
+        })
+    }
+
+    /// A read only: `spike_factor` shapes which clusters are flagged (and
+    /// with `spikes_only`, listed); it never alerts anybody.
+    pub(crate) async fn list_recurring_problems(
+        &self,
+        caller: Caller,
+        req: ListRecurringProblemsRequest,
+    ) -> Result<ListRecurringProblemsResponse, ApiError> {
+        let tenant = caller.tenant.as_str();
+        let now = now();
+        let mut w = domain::window(req.window.as_ref(), now)?;
+        let size = redress_paging::page_size(req.page_size, 50, 1000)?;
+        let settings = self.config.tenant(tenant);
+        let mut v = Violations::new();
+        v.check(req.min_count < 0, "min_count", "must not be negative");
+        v.check(
+            req.spike_factor.is_nan() || (req.spike_factor != 0.0 && req.spike_factor < 1.0),
+            "spike_factor",
+            "must be 0 (the tenant setting) or at least 1",
+        );
+        v.check(ComplaintCategory::try_from(req.category).is_err(), "category", "is not a known category");
+        let kind = ReferenceKind::try_from(req.reference_kind).unwrap_or_else(|_| {
+            v.add("reference_kind", "is not a known reference kind");
+            ReferenceKind::Unspecified
+        });
+        v.into_result()?;
+        let (min_count, spike_factor) =
+            recurring::thresholds(req.min_count, req.spike_factor, settings.recurring_min_count, settings.spike_factor);
+
+        let bound = filter_key(&req, |r| {
+            r.page_size = 0;
+            r.page_token.clear();
+        });
+        let offset = match self.page_tokens.decode::<Cursor>(&req.page_token, tenant, &bound)? {
+            Some(cursor) => {
+                w = cursor.window().unwrap_or(w);
+                cursor.offset
+            }
+            None => 0,
+        };
+        let previous = w.previous();
+        let subs = store::submissions(&self.db, tenant, previous.start, w.end).await?;
+        let params = recurring::Params {
+            window: w,
+            previous,
+            min_count: i64::from(min_count),
+            spike_factor,
+            category: (req.category != 0).then_some(req.category),
+            reference_kind: (kind != ReferenceKind::Unspecified).then_some(kind),
+            spikes_only: req.spikes_only,
+        };
+        let problems = recurring::clusters(&subs, &params);
+        let (page, next) = domain::paginate(problems, offset, size);
+        let next_page_token =
+            next.map(|offset| self.page_tokens.encode(tenant, &bound, &Cursor::new(offset, &w))).unwrap_or_default();
+        Ok(ListRecurringProblemsResponse {
+            recurring_problems: page,
+            next_page_token,
+            window: Some(w.to_proto()),
+            previous_window: Some(previous.to_proto()),
+            min_count,
+            spike_factor,
+        })
+    }
+}
