@@ -3,7 +3,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-/// Creates `outbox` and the index the relay claims by.
+/// Creates `outbox` and its index of rows by delivery and due time (the
+/// purge and the backlog gauges read it).
 pub struct CreateOutbox;
 
 impl MigrationName for CreateOutbox {
@@ -67,5 +68,39 @@ impl MigrationTrait for CreateOutbox {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_table(Table::drop().table(Outbox::Table).to_owned()).await
+    }
+}
+
+/// Adds `outbox_pending`: the due times of undelivered rows only. The claim
+/// reads it in order and stops after `batch_size` entries; with only
+/// `outbox_pending_due`, PostgreSQL cannot order by `next_attempt_at` under
+/// `delivered_at IS NULL` and sorted the whole backlog on every claim
+/// (154 ms at 100,000 pending rows against 0.2 ms; docs/performance.md).
+pub struct IndexPendingRows;
+
+impl MigrationName for IndexPendingRows {
+    fn name(&self) -> &str {
+        "m20261211_000100_index_pending_outbox_rows"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for IndexPendingRows {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("outbox_pending")
+                    .table(Outbox::Table)
+                    .col(Outbox::NextAttemptAt)
+                    .and_where(Expr::col(Outbox::DeliveredAt).is_null())
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_index(Index::drop().name("outbox_pending").table(Outbox::Table).to_owned()).await
     }
 }

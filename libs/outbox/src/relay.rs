@@ -93,7 +93,8 @@ pub struct Relay {
     backoff: Backoff,
     last_purge: Mutex<tokio::time::Instant>,
     last_backlog_report: Mutex<tokio::time::Instant>,
-    wake: Notify,
+    /// One wake-up per lane (configured peer), all raised by a commit.
+    wakes: BTreeMap<String, Notify>,
     channels: Mutex<HashMap<String, Channel>>,
     tokens: Mutex<HashMap<String, (String, DateTime<Utc>)>>,
 }
@@ -117,6 +118,12 @@ impl Relay {
         service_name: &str,
     ) -> Result<Arc<Self>, InvalidPeer> {
         config.validate().map_err(InvalidPeer)?;
+        let wakes = config
+            .peers
+            .iter()
+            .filter(|(_, peer)| !peer.url.is_empty())
+            .map(|(name, _)| (name.clone(), Notify::new()))
+            .collect();
         Ok(Arc::new(Self {
             db,
             backoff: Backoff::from_millis(config.initial_backoff_ms, config.max_backoff_ms),
@@ -125,7 +132,7 @@ impl Relay {
             config,
             issuer,
             service_name: service_name.to_owned(),
-            wake: Notify::new(),
+            wakes,
             channels: Mutex::new(HashMap::new()),
             tokens: Mutex::new(HashMap::new()),
         }))
@@ -133,27 +140,51 @@ impl Relay {
 
     /// Wakes the relay: call after committing a transaction that enqueued rows.
     pub fn notify(&self) {
-        self.wake.notify_one();
+        for wake in self.wakes.values() {
+            wake.notify_one();
+        }
     }
 
-    /// Runs the relay in the background (see [`redress_worker::Worker`]).
+    /// Runs the relay in the background (see [`redress_worker::Worker`]):
+    /// one lane per configured peer, each claiming and delivering its own
+    /// rows, so a slow or unreachable peer delays only its own rows.
     pub fn spawn(self: &Arc<Self>) -> Worker {
         for (name, peer) in &self.config.peers {
             if peer.url.is_empty() {
                 tracing::info!(peer = %name, "peer not configured; its outbox rows wait until it is");
             }
         }
-        Worker::spawn(Arc::clone(self), Duration::from_millis(self.config.poll_interval_ms))
+        let lanes = self.wakes.keys().map(|peer| Arc::new(Lane { relay: Arc::clone(self), peer: peer.clone() }));
+        Worker::spawn_lanes(lanes.collect(), Duration::from_millis(self.config.poll_interval_ms))
     }
 
-    /// Claims one batch of due rows and delivers them. Returns how many rows
-    /// were claimed.
+    /// Claims one batch of due rows for every configured peer and delivers
+    /// them (tests drive the relay with it).
     pub async fn run_once(&self) -> Result<usize, DbErr> {
-        let rows = self.claim().await?;
+        let peers: Vec<&str> = self.wakes.keys().map(String::as_str).collect();
+        self.deliver_batch(&peers).await
+    }
+
+    /// Claims one batch of `peers`' due rows and delivers them concurrently; the
+    /// delivered ones are marked in one statement, failures each with their
+    /// own retry time. Returns how many rows were claimed.
+    async fn deliver_batch(&self, peers: &[&str]) -> Result<usize, DbErr> {
+        let rows = self.claim(peers).await?;
         let count = rows.len();
         let deliveries = rows.into_iter().map(|row| self.deliver_and_record(row));
+        let mut delivered = Vec::with_capacity(count);
         for result in futures::future::join_all(deliveries).await {
-            result?;
+            if let Some(id) = result? {
+                delivered.push(id);
+            }
+        }
+        if !delivered.is_empty() {
+            entity::Entity::update_many()
+                .col_expr(entity::Column::DeliveredAt, Expr::value(Utc::now()))
+                .col_expr(entity::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+                .filter(entity::Column::Id.is_in(delivered))
+                .exec(&self.db)
+                .await?;
         }
         Ok(count)
     }
@@ -167,10 +198,14 @@ impl Relay {
     /// Reserves due rows for this relay in one statement. On PostgreSQL the
     /// inner `FOR UPDATE SKIP LOCKED` lets replicas claim disjoint rows
     /// concurrently; SQLite has one connection, so the statement is atomic.
-    async fn claim(&self) -> Result<Vec<entity::Model>, DbErr> {
-        // Rows for peers that are not deployed yet stay pending untouched.
-        let destinations: Vec<&String> =
-            self.config.peers.iter().filter(|(_, p)| !p.url.is_empty()).map(|(name, _)| name).collect();
+    /// Oldest due first, in the order of the `outbox_pending_due` index
+    /// (delivered_at, next_attempt_at): the claim reads `batch_size` index
+    /// entries instead of sorting the whole backlog, so it stays as fast
+    /// when thousands of rows wait. (Rows of one batch are delivered
+    /// concurrently, so no order between them was ever promised; peers order
+    /// by their own sequence numbers.)
+    /// Rows for peers that are not deployed yet stay pending untouched.
+    async fn claim(&self, destinations: &[&str]) -> Result<Vec<entity::Model>, DbErr> {
         if destinations.is_empty() {
             return Ok(Vec::new());
         }
@@ -188,13 +223,13 @@ impl Relay {
             "UPDATE outbox SET lease_until = {p1} WHERE id IN (\
              SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= {p2} \
              AND (lease_until IS NULL OR lease_until < {p2}) AND destination IN ({in_list}) \
-             ORDER BY id LIMIT {p3}{skip_locked}) RETURNING *",
+             ORDER BY next_attempt_at LIMIT {p3}{skip_locked}) RETURNING *",
             p1 = param(1),
             p2 = param(2),
             p3 = param(3),
         );
         let mut values: Vec<sea_orm::Value> = vec![lease_until.into(), now.into(), limit.into()];
-        values.extend(destinations.iter().map(|d| sea_orm::Value::from(d.as_str())));
+        values.extend(destinations.iter().map(|d| sea_orm::Value::from(*d)));
         let stmt = Statement::from_sql_and_values(backend, sql, values);
         let rows = self.db.query_all_raw(stmt).await?;
         let mut models =
@@ -203,7 +238,10 @@ impl Relay {
         Ok(models)
     }
 
-    async fn deliver_and_record(&self, row: entity::Model) -> Result<(), DbErr> {
+    /// Delivers one row; a failure is recorded at once with its retry time.
+    /// Returns the row's id when it was delivered (the caller marks those
+    /// together).
+    async fn deliver_and_record(&self, row: entity::Model) -> Result<Option<i64>, DbErr> {
         let trace: HashMap<String, String> = serde_json::from_str(&row.trace_context).unwrap_or_default();
         // The relay's span continues the trace of the request that wrote the
         // row (a child, not a link: the delay is normally milliseconds, and
@@ -229,14 +267,7 @@ impl Relay {
             ],
         );
         match result {
-            Ok(()) => {
-                entity::Entity::update_many()
-                    .col_expr(entity::Column::DeliveredAt, Expr::value(now))
-                    .col_expr(entity::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
-                    .filter(entity::Column::Id.eq(row.id))
-                    .exec(&self.db)
-                    .await?;
-            }
+            Ok(()) => Ok(Some(row.id)),
             Err(DeliveryError(error)) => {
                 span.record("otel.status_code", "ERROR");
                 let attempts = row.attempts + 1;
@@ -255,9 +286,9 @@ impl Relay {
                     .filter(entity::Column::Id.eq(row.id))
                     .exec(&self.db)
                     .await?;
+                Ok(None)
             }
         }
-        Ok(())
     }
 
     async fn deliver(&self, row: &entity::Model) -> Result<(), DeliveryError> {
@@ -415,41 +446,52 @@ const BACKLOG_REPORT_EVERY: Duration = Duration::from_secs(1);
 /// How often delivered rows past `keep_delivered_hours` are purged.
 const PURGE_EVERY: Duration = Duration::from_secs(600);
 
-impl Job for Relay {
+/// One peer's lane of the relay.
+struct Lane {
+    relay: Arc<Relay>,
+    peer: String,
+}
+
+impl Job for Lane {
     fn name(&self) -> &'static str {
         "outbox.relay"
     }
 
     async fn round(&self) -> Result<Round, BoxError> {
-        let purge_due = self.last_purge.lock().map(|mut last| {
-            let due = last.elapsed() > PURGE_EVERY;
-            if due {
-                *last = tokio::time::Instant::now();
-            }
-            due
-        });
-        if purge_due.unwrap_or(false)
-            && let Err(err) = self.purge_delivered().await
+        let relay = &self.relay;
+        // Housekeeping is the relay's, not a lane's: whichever lane finds it
+        // due first does it.
+        if due(&relay.last_purge, PURGE_EVERY)
+            && let Err(err) = relay.purge_delivered().await
         {
             tracing::warn!(error = %err, "outbox purge failed");
         }
-        let claimed = self.run_once().await?;
-        let report_due = self.last_backlog_report.lock().map(|mut last| {
-            let due = last.elapsed() >= BACKLOG_REPORT_EVERY;
+        let claimed = relay.deliver_batch(&[self.peer.as_str()]).await?;
+        if due(&relay.last_backlog_report, BACKLOG_REPORT_EVERY)
+            && let Err(err) = relay.report_backlog().await
+        {
+            tracing::warn!(error = %err, "outbox backlog query failed");
+        }
+        Ok(Round::of(claimed, relay.config.batch_size as usize))
+    }
+
+    async fn woken(&self) {
+        match self.relay.wakes.get(&self.peer) {
+            Some(wake) => wake.notified().await,
+            None => std::future::pending().await,
+        }
+    }
+}
+
+/// True (and restarts the period) when `every` has passed since `last`.
+fn due(last: &Mutex<tokio::time::Instant>, every: Duration) -> bool {
+    last.lock()
+        .map(|mut last| {
+            let due = last.elapsed() >= every;
             if due {
                 *last = tokio::time::Instant::now();
             }
             due
-        });
-        if report_due.unwrap_or(false)
-            && let Err(err) = self.report_backlog().await
-        {
-            tracing::warn!(error = %err, "outbox backlog query failed");
-        }
-        Ok(Round::of(claimed, self.config.batch_size as usize))
-    }
-
-    async fn woken(&self) {
-        self.wake.notified().await
-    }
+        })
+        .unwrap_or(false)
 }

@@ -26,7 +26,7 @@ struct OutboxOnly;
 #[async_trait::async_trait]
 impl MigratorTrait for OutboxOnly {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(redress_outbox::migration::CreateOutbox)]
+        vec![Box::new(redress_outbox::migration::CreateOutbox), Box::new(redress_outbox::migration::IndexPendingRows)]
     }
 }
 
@@ -40,7 +40,12 @@ impl IntakeInternalService for Counter {
         &self,
         request: Request<ApplyCaseUpdateRequest>,
     ) -> Result<Response<ApplyCaseUpdateResponse>, Status> {
-        *self.0.lock().unwrap().entry(request.into_inner().event_id).or_default() += 1;
+        let event_id = request.into_inner().event_id;
+        *self.0.lock().unwrap().entry(event_id.clone()).or_default() += 1;
+        // Rows marked to fail stand for a peer refusing some calls.
+        if event_id.ends_with("-refused") {
+            return Err(Status::unavailable("refused"));
+        }
         Ok(Response::new(ApplyCaseUpdateResponse::default()))
     }
 }
@@ -123,7 +128,44 @@ async fn a_hung_peer_fails_the_call_within_its_timeout_and_the_row_is_retried(db
     assert_eq!(relay.pending().await.unwrap(), 1);
 }
 
+/// One round: the delivered rows are marked together, each refused row keeps
+/// its own retry; nothing is delivered twice or lost.
+async fn a_round_marks_its_deliveries_together_and_retries_each_refusal(db: TestDb) {
+    let conn = redress_db::connect(&db.config).await.unwrap();
+    redress_db::migrate::<OutboxOnly>(&conn).await.unwrap();
+    let counter = Counter::default();
+    let addr = serve(counter.clone()).await;
+    let mut rows: Vec<OutboxMessage> = (0..10).map(|i| message(i, "intake")).collect();
+    for i in 0..3 {
+        let request = ApplyCaseUpdateRequest { event_id: format!("e-{i}-refused"), ..Default::default() };
+        rows.push(OutboxMessage::grpc(
+            "t",
+            "intake",
+            "/redress.intake.v1.IntakeInternalService/ApplyCaseUpdate",
+            &request,
+        ));
+    }
+    let txn = conn.begin().await.unwrap();
+    redress_outbox::enqueue(&txn, rows).await.unwrap();
+    txn.commit().await.unwrap();
+    let relay = Relay::new(
+        conn,
+        config("intake", format!("http://{addr}")),
+        Issuer::hs256(TEST_SECRET, "redress", "redress"),
+        "a",
+    )
+    .unwrap();
+    assert_eq!(relay.run_once().await.unwrap(), 13);
+    assert_eq!(relay.pending().await.unwrap(), 3, "only the refused rows wait");
+    // The refused rows are not due again before their backoff.
+    assert_eq!(relay.run_once().await.unwrap(), 0);
+    let counts = counter.0.lock().unwrap().clone();
+    assert_eq!(counts.len(), 13);
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+}
+
 backend_tests!(
+    a_round_marks_its_deliveries_together_and_retries_each_refusal,
     two_relays_deliver_every_row_exactly_once,
     rows_for_an_unconfigured_peer_wait,
     a_hung_peer_fails_the_call_within_its_timeout_and_the_row_is_retried

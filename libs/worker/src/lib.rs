@@ -64,7 +64,7 @@ pub enum Stopped {
     Cancelled,
 }
 
-/// A job running in the background.
+/// A job running in the background, in one lane of rounds or several.
 pub struct Worker {
     name: &'static str,
     stop: watch::Sender<bool>,
@@ -75,29 +75,18 @@ impl Worker {
     /// Runs `job` in the background until stopped, waiting at most `every`
     /// between two rounds.
     pub fn spawn<J: Job>(job: Arc<J>, every: Duration) -> Worker {
-        let name = job.name();
-        let (stop, mut stopped) = watch::channel(false);
+        Self::spawn_lanes(vec![job], every)
+    }
+
+    /// Runs jobs of one kind side by side, each in a lane of its own rounds
+    /// (the outbox relay: one lane per peer, so a slow peer's round never
+    /// holds another peer's rows). The lanes stop and abort together.
+    pub fn spawn_lanes<J: Job>(jobs: Vec<Arc<J>>, every: Duration) -> Worker {
+        let name = jobs.first().map_or("worker", |job| job.name());
+        let (stop, stopped) = watch::channel(false);
+        let lanes = jobs.into_iter().map(move |job| run_lane(job, every, stopped.clone()));
         let task = tokio::spawn(async move {
-            loop {
-                let more = match job.round().await {
-                    Ok(round) => round.more,
-                    Err(err) => {
-                        tracing::warn!(worker = name, error = %err, "worker round failed");
-                        false
-                    }
-                };
-                if *stopped.borrow() {
-                    break;
-                }
-                if more {
-                    continue;
-                }
-                tokio::select! {
-                    _ = job.woken() => {}
-                    _ = tokio::time::sleep(every) => {}
-                    _ = stopped.changed() => break,
-                }
-            }
+            futures::future::join_all(lanes).await;
         });
         Worker { name, stop, task }
     }
@@ -107,8 +96,8 @@ impl Worker {
         self.name
     }
 
-    /// Stops the worker: no new round starts, the round in progress may
-    /// finish within `deadline`, then it is cancelled.
+    /// Stops the worker: no new round starts, the rounds in progress may
+    /// finish within `deadline`, then they are cancelled.
     pub async fn stop(mut self, deadline: Duration) -> Stopped {
         let _ = self.stop.send(true);
         match tokio::time::timeout(deadline, &mut self.task).await {
@@ -129,6 +118,31 @@ impl Worker {
     /// Stops at once, mid-round, as a crash would (fault tests).
     pub fn abort(self) {
         self.task.abort();
+    }
+}
+
+/// One lane: the job's rounds until the worker is stopped.
+async fn run_lane<J: Job>(job: Arc<J>, every: Duration, mut stopped: watch::Receiver<bool>) {
+    let name = job.name();
+    loop {
+        let more = match job.round().await {
+            Ok(round) => round.more,
+            Err(err) => {
+                tracing::warn!(worker = name, error = %err, "worker round failed");
+                false
+            }
+        };
+        if *stopped.borrow() {
+            break;
+        }
+        if more {
+            continue;
+        }
+        tokio::select! {
+            _ = job.woken() => {}
+            _ = tokio::time::sleep(every) => {}
+            _ = stopped.changed() => break,
+        }
     }
 }
 
@@ -264,6 +278,21 @@ mod tests {
         let stopped = stop_all(workers, Duration::from_secs(5)).await;
         assert_eq!(stopped, vec![Stopped::Cancelled, Stopped::Cancelled]);
         assert!(started.elapsed() < Duration::from_secs(6), "deadlines ran one after the other");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lane_held_by_its_round_does_not_hold_the_others() {
+        let (slow, fast) = (gate(10), gate(10));
+        let worker = Worker::spawn_lanes(vec![Arc::clone(&slow), Arc::clone(&fast)], Duration::from_secs(3600));
+        // The slow lane's first round waits for a permit that never comes;
+        // the fast lane goes on round after round.
+        fast.release.add_permits(3);
+        fast.wake.notify_one();
+        rounds_reach(&fast, 2).await;
+        fast.wake.notify_one();
+        rounds_reach(&fast, 3).await;
+        assert_eq!(slow.rounds.load(Ordering::SeqCst), 0);
+        assert_eq!(worker.stop(Duration::from_millis(50)).await, Stopped::Cancelled, "the held round is cancelled");
     }
 
     #[tokio::test(start_paused = true)]

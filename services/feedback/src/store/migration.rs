@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateFeedbackTables),
             Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
             Box::new(redress_outbox::migration::CreateOutbox),
+            Box::new(redress_outbox::migration::IndexPendingRows),
         ]
     }
 }

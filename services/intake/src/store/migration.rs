@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
             Box::new(redress_outbox::migration::CreateOutbox),
             Box::new(m20261210_000001_index_complaint_list_filters::IndexComplaintListFilters),
+            Box::new(redress_outbox::migration::IndexPendingRows),
         ]
     }
 }

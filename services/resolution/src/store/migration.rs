@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_outbox::migration::CreateOutbox),
             Box::new(IndexCasesByAssigneeAndPlayer),
             Box::new(m20261210_000001_index_case_list_filters::IndexCaseListFilters),
+            Box::new(redress_outbox::migration::IndexPendingRows),
         ]
     }
 }
