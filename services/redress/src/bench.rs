@@ -7,16 +7,26 @@
 //! - `list-complaints` (`list`) and `list-cases`: one List page per request,
 //!   with the filters of `--filter`, following page tokens for `--pages`
 //!   pages and then starting again (see [`list`]).
+//! - `pipeline`: `submit` at a fixed rate, then the lag until each
+//!   complaint's acknowledgment is delivered and its case opened (see
+//!   [`pipeline`]).
 //! - `seed`: writes synthetic complaints and cases straight into a database
 //!   (see [`seed`]).
 //!
 //! `--concurrency` workers share `--connections` SDK clients, each with its
-//! own HTTP/2 connection; each worker sends one request at a time. Requests
-//! started during the warm-up are not counted. The run stops by itself after
-//! warm-up + duration; a request still in flight then is abandoned and not
-//! counted.
+//! own HTTP/2 connection; each worker sends one request at a time. Without
+//! `--rate` the load is closed-loop (as fast as the service answers). With
+//! `--rate N` it is open-loop: request n is due at start + n/N seconds, a
+//! free worker sends it at that time, and its latency counts from when it
+//! was due, not from when it could be sent — so a service that falls behind
+//! shows it in the latency instead of hiding it by slowing the load
+//! (coordinated omission); `--concurrency` is then the most requests in
+//! flight. Requests started (due) during the warm-up are not counted. The run
+//! stops by itself after warm-up + duration; a request still in flight then
+//! is abandoned and not counted.
 
 mod list;
+mod pipeline;
 mod seed;
 
 use std::{
@@ -49,6 +59,9 @@ pub struct BenchArgs {
 enum BenchCommand {
     /// Submits withdrawal complaints to an intake service as fast as it answers.
     Submit(SubmitArgs),
+    /// Submits complaints at a fixed rate and measures until each one's
+    /// acknowledgment is delivered and its case opened.
+    Pipeline(pipeline::PipelineArgs),
     /// Lists complaints (ListComplaints) with filters as fast as intake answers.
     #[command(alias = "list")]
     ListComplaints(list::ListArgs),
@@ -82,6 +95,11 @@ struct LoadArgs {
     /// Deadline of one request, in milliseconds.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     timeout_ms: u64,
+    /// Open loop: requests per second at fixed intervals, whatever the
+    /// answers (latency counted from each request's due time). Without it,
+    /// closed loop.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    rate: Option<u64>,
 }
 
 impl LoadArgs {
@@ -118,6 +136,7 @@ struct SubmitArgs {
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.command {
         BenchCommand::Submit(args) => submit(args).await,
+        BenchCommand::Pipeline(args) => pipeline::run(args).await,
         BenchCommand::ListComplaints(args) => list::complaints(args).await,
         BenchCommand::ListCases(args) => list::cases(args).await,
         BenchCommand::Seed(args) => seed::run(args).await,
@@ -172,6 +191,9 @@ trait Call: Send + 'static {
 /// Shared by the workers of one run.
 struct Plan {
     sequence: AtomicU64,
+    start: Instant,
+    /// Open loop: the interval between two requests' due times.
+    interval: Option<Duration>,
     measure_from: Instant,
     end: Instant,
     /// One set of results for all workers: the lock is held for a record,
@@ -186,6 +208,8 @@ async fn closed_loop<C: Call>(load: &LoadArgs, calls: Vec<C>) -> anyhow::Result<
     let measure_from = start + Duration::from_secs(load.warmup_secs);
     let plan = Arc::new(Plan {
         sequence: AtomicU64::new(0),
+        start,
+        interval: load.rate.map(|rate| Duration::from_secs_f64(1.0 / rate as f64)),
         measure_from,
         end: measure_from + Duration::from_secs(load.duration_secs),
         stats: Mutex::new(Stats::new()?),
@@ -210,14 +234,22 @@ async fn closed_loop<C: Call>(load: &LoadArgs, calls: Vec<C>) -> anyhow::Result<
     Ok(())
 }
 
-/// One closed-loop worker: sends until the end of the run.
+/// One worker: sends until the end of the run, each request as soon as it
+/// is free (closed loop) or at the request's due time (open loop).
 async fn worker<C: Call>(mut call: C, plan: Arc<Plan>) {
     loop {
-        let started = Instant::now();
+        let n = plan.sequence.fetch_add(1, Ordering::Relaxed);
+        let started = match plan.interval {
+            None => Instant::now(),
+            Some(interval) => {
+                let due = plan.start + interval.saturating_mul(n.min(u32::MAX as u64) as u32);
+                tokio::time::sleep_until(due.min(plan.end)).await;
+                due
+            }
+        };
         if started >= plan.end {
             break;
         }
-        let n = plan.sequence.fetch_add(1, Ordering::Relaxed);
         let result = tokio::select! {
             result = call.call(n) => result,
             _ = tokio::time::sleep_until(plan.end) => break,
@@ -270,7 +302,8 @@ async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
         check_reachable(&target, async { first.intake().get_complaint(&probe).await.map(|_| ()) }).await?;
     }
     println!(
-        "bench submit → {target}: concurrency {}, {} connection(s), warm-up {} s, measuring {} s",
+        "bench submit → {target}: {}, concurrency {}, {} connection(s), warm-up {} s, measuring {} s",
+        load.rate.map_or("closed loop".to_owned(), |rate| format!("open loop at {rate} req/s")),
         load.concurrency,
         clients.len(),
         load.warmup_secs,
@@ -368,6 +401,49 @@ mod tests {
         assert!(text.contains("max 100.0"), "{text}");
     }
 
+    /// A call that takes 50 ms.
+    struct Slow;
+
+    impl Call for Slow {
+        async fn call(&mut self, _: u64) -> Result<(), redress_sdk::Error> {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Ok(())
+        }
+    }
+
+    fn plan(interval: Option<Duration>) -> Arc<Plan> {
+        let start = Instant::now();
+        Arc::new(Plan {
+            sequence: AtomicU64::new(0),
+            start,
+            interval,
+            measure_from: start,
+            // Not a multiple of 50 ms: no call ends exactly at the end.
+            end: start + Duration::from_millis(1010),
+            stats: Mutex::new(Stats::new().unwrap()),
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn open_loop_latency_counts_from_the_due_time_so_falling_behind_shows() {
+        // Closed loop: one worker, 50 ms each, 50 ms every time.
+        let closed = plan(None);
+        worker(Slow, Arc::clone(&closed)).await;
+        let (closed_ok, closed_max) = {
+            let stats = closed.stats.lock().unwrap();
+            (stats.ok(), stats.latency_us.max())
+        };
+        assert_eq!(closed_max / 1000, 50);
+        // Open loop at 100/s with the same single worker: it falls further
+        // behind with every request, and the latency says so.
+        let open = plan(Some(Duration::from_millis(10)));
+        worker(Slow, Arc::clone(&open)).await;
+        let open = open.stats.lock().unwrap();
+        assert!(open.latency_us.value_at_quantile(0.5) / 1000 > 200, "{}", open.latency_us.value_at_quantile(0.5));
+        assert!(open.latency_us.max() / 1000 > 700, "{}", open.latency_us.max());
+        assert_eq!(open.ok(), closed_ok, "the same worker sends as many either way");
+    }
+
     #[tokio::test]
     async fn an_unreachable_target_fails_with_a_clear_message() {
         let args = SubmitArgs {
@@ -379,6 +455,7 @@ mod tests {
                 warmup_secs: 0,
                 connections: 1,
                 timeout_ms: 1000,
+                rate: None,
             },
             players: 1,
         };
