@@ -10,8 +10,10 @@
 //! `REDRESS_TEST_POSTGRES=skip` to skip them knowingly (CI never does).
 
 pub mod otlp;
+mod peers;
 mod process;
 mod raw;
+pub use peers::{Received, RecordingPeer};
 pub use process::{HungPeer, ServiceProcess, free_port};
 pub use raw::RawCodec;
 

@@ -1,11 +1,7 @@
 //! Starting feedback for a test, a recording peer for its outbox, and
 //! request builders.
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{net::SocketAddr, time::Duration};
 
 use chrono::{DateTime, Utc};
 use redress_auth::Role;
@@ -18,19 +14,9 @@ use redress_proto::{
         feedback_internal_service_client::FeedbackInternalServiceClient,
         feedback_service_client::FeedbackServiceClient,
     },
-    notification::v1::{
-        SendNotificationRequest, SendNotificationResponse,
-        notification_internal_service_server::{NotificationInternalService, NotificationInternalServiceServer},
-    },
-    resolution::v1::{
-        FlagFollowUpRequest, FlagFollowUpResponse, OpenCaseRequest, OpenCaseResponse, RecordPlayerDecisionRequest,
-        RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse, RecordWithdrawalRequest,
-        RecordWithdrawalResponse,
-        resolution_internal_service_server::{ResolutionInternalService, ResolutionInternalServiceServer},
-    },
 };
 use redress_testkit::{TestDb, auth_config, authed, eventually, token};
-use tonic::{Request, Response, Status, transport::Channel as GrpcChannel};
+use tonic::{Request, transport::Channel as GrpcChannel};
 
 pub const TENANT: &str = "casino-a";
 pub const OTHER_TENANT: &str = "casino-b";
@@ -70,7 +56,7 @@ impl TestFeedback {
     pub async fn start(db: &TestDb) -> TestFeedback {
         let peer_addr = free_port();
         let peer = RecordingPeer::default();
-        let stop_peer = peer.serve(peer_addr).await;
+        let stop_peer = peer.serve_on(peer_addr).await;
         Self::start_with(config(db, Some(peer_addr)), peer, Some(stop_peer)).await
     }
 
@@ -167,85 +153,5 @@ pub fn ts(at: DateTime<Utc>) -> prost_types::Timestamp {
     prost_types::Timestamp { seconds: at.timestamp(), nanos: at.timestamp_subsec_nanos() as i32 }
 }
 
-/// What the peer received, by method.
-#[derive(Default, Debug)]
-pub struct Received {
-    pub notifications: Vec<SendNotificationRequest>,
-    pub follow_ups: Vec<FlagFollowUpRequest>,
-}
-
-/// A real gRPC server standing in for notification and resolution, which
-/// records what it receives.
-#[derive(Clone, Default)]
-pub struct RecordingPeer(pub Arc<Mutex<Received>>);
-
-impl RecordingPeer {
-    /// Serves the peer on `addr` until the returned sender is dropped or fired.
-    pub async fn serve(&self, addr: SocketAddr) -> tokio::sync::oneshot::Sender<()> {
-        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let router = tonic::transport::Server::builder()
-            .add_service(ResolutionInternalServiceServer::new(self.clone()))
-            .add_service(NotificationInternalServiceServer::new(self.clone()));
-        tokio::spawn(router.serve_with_incoming_shutdown(
-            tokio_stream::wrappers::TcpListenerStream::new(listener),
-            async {
-                let _ = rx.await;
-            },
-        ));
-        tx
-    }
-
-    pub fn notifications(&self) -> Vec<SendNotificationRequest> {
-        self.0.lock().unwrap().notifications.clone()
-    }
-
-    pub fn follow_ups(&self) -> Vec<FlagFollowUpRequest> {
-        self.0.lock().unwrap().follow_ups.clone()
-    }
-}
-
-#[tonic::async_trait]
-impl ResolutionInternalService for RecordingPeer {
-    async fn open_case(&self, _: Request<OpenCaseRequest>) -> Result<Response<OpenCaseResponse>, Status> {
-        Err(Status::unimplemented("not a call feedback makes"))
-    }
-    async fn record_player_message(
-        &self,
-        _: Request<RecordPlayerMessageRequest>,
-    ) -> Result<Response<RecordPlayerMessageResponse>, Status> {
-        Err(Status::unimplemented("not a call feedback makes"))
-    }
-    async fn record_player_decision(
-        &self,
-        _: Request<RecordPlayerDecisionRequest>,
-    ) -> Result<Response<RecordPlayerDecisionResponse>, Status> {
-        Err(Status::unimplemented("not a call feedback makes"))
-    }
-    async fn record_withdrawal(
-        &self,
-        _: Request<RecordWithdrawalRequest>,
-    ) -> Result<Response<RecordWithdrawalResponse>, Status> {
-        Err(Status::unimplemented("not a call feedback makes"))
-    }
-    async fn flag_follow_up(
-        &self,
-        request: Request<FlagFollowUpRequest>,
-    ) -> Result<Response<FlagFollowUpResponse>, Status> {
-        self.0.lock().unwrap().follow_ups.push(request.into_inner());
-        Ok(Response::new(FlagFollowUpResponse::default()))
-    }
-}
-
-#[tonic::async_trait]
-impl NotificationInternalService for RecordingPeer {
-    async fn send_notification(
-        &self,
-        request: Request<SendNotificationRequest>,
-    ) -> Result<Response<SendNotificationResponse>, Status> {
-        self.0.lock().unwrap().notifications.push(request.into_inner());
-        Ok(Response::new(SendNotificationResponse::default()))
-    }
-}
-
+pub use redress_testkit::RecordingPeer;
 pub use redress_testkit::free_port;

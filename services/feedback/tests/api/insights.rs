@@ -33,7 +33,7 @@ async fn answers_change_the_insights(db: TestDb) {
 
     t.internal.record_case_outcome(t.service(case_outcome("k-1", "c-1", now))).await.unwrap();
     t.drained().await;
-    let token = t.peer.notifications()[0].variables["survey_token"].clone();
+    let token = t.peer.received().notifications[0].variables["survey_token"].clone();
     let answer = SurveyAnswer { csat: 4, problem_solved: ProblemSolved::Yes.into(), fairness: 5, ..Default::default() };
     let request = SubmitSurveyResponseRequest { token, request_id: "r-1".into(), answer: Some(answer) };
     t.client.submit_survey_response(t.backend(request)).await.unwrap();
@@ -135,12 +135,14 @@ async fn a_spike_of_withdrawal_complaints_is_a_recurring_problem_with_one_alert(
 
     // Reading alerts nobody: the spike watch does, on its own schedule.
     t.drained().await;
-    assert!(t.peer.notifications().is_empty(), "a read sent an alert");
+    assert!(t.peer.received().notifications.clone().is_empty(), "a read sent an alert");
     assert_eq!(t.feedback.spikes().run_once(now).await.unwrap(), 1);
     t.drained().await;
     let peer = t.peer.clone();
-    assert!(eventually(StdDuration::from_secs(10), || async { peer.notifications().len() == 1 }).await);
-    let alert = &t.peer.notifications()[0];
+    assert!(
+        eventually(StdDuration::from_secs(10), || async { peer.received().notifications.clone().len() == 1 }).await
+    );
+    let alert = t.peer.received().notifications[0].clone();
     assert_eq!(alert.event(), NotificationEvent::OperationsAlert);
     // Notification routes alerts to the tenant's operations contact.
     assert_eq!(alert.event(), redress_proto::notification::v1::NotificationEvent::OperationsAlert);
@@ -154,7 +156,7 @@ async fn a_spike_of_withdrawal_complaints_is_a_recurring_problem_with_one_alert(
     t.client.list_recurring_problems(t.analyst(request)).await.unwrap();
     assert_eq!(t.feedback.spikes().run_once(now).await.unwrap(), 0, "one alert per spike and window");
     t.drained().await;
-    assert_eq!(t.peer.notifications().len(), 1, "one alert per spike and window");
+    assert_eq!(t.peer.received().notifications.clone().len(), 1, "one alert per spike and window");
 
     let bad = ListRecurringProblemsRequest { min_count: -1, spike_factor: 0.5, ..Default::default() };
     let err = t.client.list_recurring_problems(t.analyst(bad)).await.unwrap_err();

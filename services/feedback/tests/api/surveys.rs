@@ -43,7 +43,9 @@ async fn open_survey(t: &mut TestFeedback, case_id: &str) -> String {
     let complaint = format!("complaints/c-{case_id}");
     let n = t
         .peer
-        .notifications()
+        .received()
+        .notifications
+        .clone()
         .into_iter()
         .find(|n| n.complaint == complaint)
         .unwrap_or_else(|| panic!("no invitation for {case}"));
@@ -64,7 +66,7 @@ async fn a_resolved_case_opens_one_survey_and_invites_the_player(db: TestDb) {
     assert_eq!(again.survey.unwrap(), survey);
 
     t.drained().await;
-    let sent = t.peer.notifications();
+    let sent = t.peer.received().notifications.clone();
     assert_eq!(sent.len(), 1, "one invitation per case");
     let invitation = &sent[0];
     assert_eq!(invitation.event(), NotificationEvent::SurveyInvitation);
@@ -131,7 +133,7 @@ async fn an_answer_is_final_and_idempotent_on_its_request_id(db: TestDb) {
     let read = t.client.get_survey(t.backend(GetSurveyRequest { token })).await.unwrap().into_inner();
     assert_eq!(read.survey.unwrap(), survey);
     t.drained().await;
-    assert!(t.peer.follow_ups().is_empty(), "a good answer flags nothing");
+    assert!(t.peer.received().follow_ups.clone().is_empty(), "a good answer flags nothing");
     t.stop().await;
 }
 
@@ -160,8 +162,8 @@ async fn a_poor_answer_flags_the_case_back_to_resolution(db: TestDb) {
     let survey = response.unwrap().into_inner().survey.unwrap();
     assert!(survey.follow_up_flagged);
     let peer = t.peer.clone();
-    assert!(eventually(Duration::from_secs(10), || async { peer.follow_ups().len() == 1 }).await);
-    let flag = &t.peer.follow_ups()[0];
+    assert!(eventually(Duration::from_secs(10), || async { peer.received().follow_ups.clone().len() == 1 }).await);
+    let flag = &t.peer.received().follow_ups.clone()[0];
     assert_eq!(flag.name, "cases/k-1");
     assert_eq!(flag.feedback_id, survey.name.strip_prefix("surveys/").unwrap());
     assert_eq!(flag.reason(), FollowUpReason::LowCsat);
@@ -170,8 +172,8 @@ async fn a_poor_answer_flags_the_case_back_to_resolution(db: TestDb) {
     let token = open_survey(&mut t, "k-2").await;
     t.client.submit_survey_response(t.backend(submit(&token, "r-2", answer(4, ProblemSolved::No, 0)))).await.unwrap();
     let peer = t.peer.clone();
-    assert!(eventually(Duration::from_secs(10), || async { peer.follow_ups().len() == 2 }).await);
-    assert_eq!(t.peer.follow_ups()[1].reason(), FollowUpReason::NotSolved);
+    assert!(eventually(Duration::from_secs(10), || async { peer.received().follow_ups.clone().len() == 2 }).await);
+    assert_eq!(t.peer.received().follow_ups.clone()[1].reason(), FollowUpReason::NotSolved);
     t.stop().await;
 }
 
@@ -192,19 +194,19 @@ async fn vulnerable_players_and_harm_complaints_get_no_survey(db: TestDb) {
     }
     t.drained().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(t.peer.notifications().is_empty(), "no invitation to a vulnerable player");
+    assert!(t.peer.received().notifications.clone().is_empty(), "no invitation to a vulnerable player");
     // Their follow-up checks flag nothing: no survey was ever sent.
     let ran = t.feedback.follow_ups().run_once(Utc::now() + chrono::Duration::days(30)).await.unwrap();
     assert_eq!(ran, 4);
     t.drained().await;
-    assert!(t.peer.follow_ups().is_empty());
+    assert!(t.peer.received().follow_ups.clone().is_empty());
     t.stop().await;
 }
 
 async fn expired_tokens_are_refused(db: TestDb) {
     let peer_addr = free_port();
     let peer = RecordingPeer::default();
-    let stop = peer.serve(peer_addr).await;
+    let stop = peer.serve_on(peer_addr).await;
     let mut cfg = config(&db, Some(peer_addr));
     cfg.tenants.insert(TENANT.into(), TenantOverrides { survey_expire_days: Some(0), ..Default::default() });
     let mut t = TestFeedback::start_with(cfg, peer, Some(stop)).await;
@@ -235,8 +237,8 @@ async fn unanswered_surveys_are_flagged_at_their_follow_up_time(db: TestDb) {
     assert_eq!(sweeper.run_once(now + chrono::Duration::days(8)).await.unwrap(), 2);
     assert_eq!(sweeper.run_once(now + chrono::Duration::days(9)).await.unwrap(), 0, "each check runs once");
     let peer = t.peer.clone();
-    assert!(eventually(Duration::from_secs(10), || async { peer.follow_ups().len() == 1 }).await);
-    let flag = &t.peer.follow_ups()[0];
+    assert!(eventually(Duration::from_secs(10), || async { peer.received().follow_ups.clone().len() == 1 }).await);
+    let flag = &t.peer.received().follow_ups.clone()[0];
     assert_eq!(flag.name, "cases/k-1");
     assert_eq!(flag.reason(), FollowUpReason::FollowUpUnanswered);
     t.stop().await;

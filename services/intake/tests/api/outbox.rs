@@ -27,7 +27,7 @@ async fn rows_wait_while_peers_are_down_and_are_delivered_when_they_come_up(db: 
     assert_eq!(t.intake.relay().pending().await.unwrap(), 3);
 
     let peer = RecordingPeer::default();
-    let stop = peer.serve(peer_addr).await;
+    let stop = peer.serve_on(peer_addr).await;
     let relay = t.intake.relay().clone();
     assert!(eventually(Duration::from_secs(15), || async { relay.pending().await.unwrap() == 0 }).await);
     {
@@ -76,7 +76,7 @@ async fn accepted_complaints_survive_a_crash_and_their_rows_go_out_after_restart
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     let peer = RecordingPeer::default();
-    let stop = peer.serve(peer_addr).await;
+    let stop = peer.serve_on(peer_addr).await;
     let mut t = TestIntake::start_with(cfg).await;
     let list = t.client.list_complaints(t.req(ListComplaintsRequest::default())).await.unwrap().into_inner();
     assert_eq!(list.complaints.len(), 5);

@@ -1,29 +1,13 @@
 //! Starting resolution for a test, a recording peer for its outbox, and
 //! request builders.
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{net::SocketAddr, time::Duration};
 
 use chrono::Utc;
 use redress_auth::Role;
 use redress_outbox::PeerConfig;
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory, ComplaintKind, Deadlines, Player, Priority, TransactionReferences},
-    feedback::v1::{
-        RecordCaseOutcomeRequest, RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse,
-        feedback_internal_service_server::{FeedbackInternalService, FeedbackInternalServiceServer},
-    },
-    intake::v1::{
-        ApplyCaseUpdateRequest, ApplyCaseUpdateResponse,
-        intake_internal_service_server::{IntakeInternalService, IntakeInternalServiceServer},
-    },
-    notification::v1::{
-        SendNotificationRequest, SendNotificationResponse,
-        notification_internal_service_server::{NotificationInternalService, NotificationInternalServiceServer},
-    },
     resolution::v1::{
         Case, GetCaseRequest, OpenCaseRequest, resolution_internal_service_client::ResolutionInternalServiceClient,
         resolution_service_client::ResolutionServiceClient,
@@ -31,7 +15,7 @@ use redress_proto::{
 };
 use redress_resolution::{Resolution, ResolutionConfig};
 use redress_testkit::{TestDb, auth_config, authed, token};
-use tonic::{Request, Response, Status, transport::Channel as GrpcChannel};
+use tonic::{Request, Status, transport::Channel as GrpcChannel};
 
 pub const TENANT: &str = "casino-a";
 pub const OTHER_TENANT: &str = "casino-b";
@@ -150,79 +134,7 @@ pub fn open_request(complaint: &str, jurisdiction: &str) -> OpenCaseRequest {
     }
 }
 
-/// What the peers received, by method.
-#[derive(Default, Debug)]
-pub struct Received {
-    pub updates: Vec<ApplyCaseUpdateRequest>,
-    pub notifications: Vec<SendNotificationRequest>,
-    pub events: Vec<RecordEventRequest>,
-    pub outcomes: Vec<RecordCaseOutcomeRequest>,
-}
-
-/// A real gRPC server standing in for intake, notification and feedback,
-/// which records what it receives.
-#[derive(Clone, Default)]
-pub struct RecordingPeer(pub Arc<Mutex<Received>>);
-
-impl RecordingPeer {
-    /// Serves the peer on a free port until the returned sender fires.
-    pub async fn serve(&self) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let router = tonic::transport::Server::builder()
-            .add_service(IntakeInternalServiceServer::new(self.clone()))
-            .add_service(NotificationInternalServiceServer::new(self.clone()))
-            .add_service(FeedbackInternalServiceServer::new(self.clone()));
-        tokio::spawn(router.serve_with_incoming_shutdown(
-            tokio_stream::wrappers::TcpListenerStream::new(listener),
-            async {
-                let _ = rx.await;
-            },
-        ));
-        (addr, tx)
-    }
-}
-
-#[tonic::async_trait]
-impl IntakeInternalService for RecordingPeer {
-    async fn apply_case_update(
-        &self,
-        request: Request<ApplyCaseUpdateRequest>,
-    ) -> Result<Response<ApplyCaseUpdateResponse>, Status> {
-        self.0.lock().unwrap().updates.push(request.into_inner());
-        Ok(Response::new(ApplyCaseUpdateResponse::default()))
-    }
-}
-
-#[tonic::async_trait]
-impl NotificationInternalService for RecordingPeer {
-    async fn send_notification(
-        &self,
-        request: Request<SendNotificationRequest>,
-    ) -> Result<Response<SendNotificationResponse>, Status> {
-        self.0.lock().unwrap().notifications.push(request.into_inner());
-        Ok(Response::new(SendNotificationResponse::default()))
-    }
-}
-
-#[tonic::async_trait]
-impl FeedbackInternalService for RecordingPeer {
-    async fn record_case_outcome(
-        &self,
-        request: Request<RecordCaseOutcomeRequest>,
-    ) -> Result<Response<RecordCaseOutcomeResponse>, Status> {
-        self.0.lock().unwrap().outcomes.push(request.into_inner());
-        Ok(Response::new(RecordCaseOutcomeResponse::default()))
-    }
-    async fn record_event(
-        &self,
-        request: Request<RecordEventRequest>,
-    ) -> Result<Response<RecordEventResponse>, Status> {
-        self.0.lock().unwrap().events.push(request.into_inner());
-        Ok(Response::new(RecordEventResponse::default()))
-    }
-}
+pub use redress_testkit::RecordingPeer;
 
 /// Waits until the relay delivered every outbox row.
 pub async fn drained(t: &TestResolution) {
