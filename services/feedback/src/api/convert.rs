@@ -1,9 +1,10 @@
 //! Stored rows to proto messages.
 
 use chrono::{DateTime, Utc};
+use redress_db::Stored;
 use redress_proto::{
-    common::v1::{ComplaintCategory, Outcome},
-    feedback::v1::{Survey, SurveyAnswer, survey::State, survey_answer::ProblemSolved},
+    common::v1::ComplaintCategory,
+    feedback::v1::{Survey, SurveyAnswer},
 };
 
 use crate::{
@@ -32,17 +33,16 @@ pub fn enum_name<E: TryFrom<i32>>(value: i32, name: fn(&E) -> &'static str) -> S
 
 /// A stored survey as the proto resource, as it stands at `now`.
 pub fn survey(row: &survey::Model, now: DateTime<Utc>) -> Survey {
-    let stored = State::from_str_name(&row.state).unwrap_or(State::Unspecified);
     let answer = row.answered_at.map(|at| SurveyAnswer {
         csat: row.csat.unwrap_or_default(),
-        problem_solved: row.problem_solved.as_deref().map(|p| enum_value(p, ProblemSolved::from_str_name)).unwrap_or(0),
+        problem_solved: row.problem_solved.map(Stored::number).unwrap_or(0),
         fairness: row.fairness.unwrap_or_default(),
         comment: row.comment.clone().unwrap_or_default(),
         answer_time: Some(timestamp(at)),
     });
     Survey {
         name: format!("surveys/{}", row.id),
-        state: effective_state(stored, row.expire_at, now).into(),
+        state: effective_state(row.state.get(), row.expire_at, now).into(),
         complaint: complaint_name(&row.complaint_id),
         complaint_reference: row.complaint_reference.clone(),
         case: row.case_name.clone(),
@@ -50,7 +50,7 @@ pub fn survey(row: &survey::Model, now: DateTime<Utc>) -> Survey {
         player_display_name: row.player_display_name.clone(),
         language_code: row.language_code.clone(),
         category: enum_value(&row.category, ComplaintCategory::from_str_name),
-        outcome: enum_value(&row.outcome, Outcome::from_str_name),
+        outcome: row.outcome.number(),
         answer,
         follow_up_flagged: row.follow_up_flagged,
         create_time: Some(timestamp(row.created_at)),

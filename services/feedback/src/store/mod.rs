@@ -423,14 +423,18 @@ pub async fn find_survey_by_token<C: ConnectionTrait>(
 
 /// Writes an answered survey if it was still open; false when another
 /// answer won the race.
-pub async fn answer_survey<C: ConnectionTrait>(c: &C, model: survey::Model, open_state: &str) -> Result<bool, DbErr> {
+pub async fn answer_survey<C: ConnectionTrait>(
+    c: &C,
+    model: survey::Model,
+    open_state: redress_proto::feedback::v1::survey::State,
+) -> Result<bool, DbErr> {
     let id = model.id.clone();
     let tenant = model.tenant_id.clone();
     let result = survey::Entity::update_many()
         .set(model.into_active_model().reset_all())
         .filter(survey::Column::Id.eq(id))
         .filter(survey::Column::TenantId.eq(tenant))
-        .filter(survey::Column::State.eq(open_state))
+        .filter(survey::Column::State.eq(redress_db::Stored(open_state)))
         .exec(c)
         .await?;
     Ok(result.rows_affected == 1)
