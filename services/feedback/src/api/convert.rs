@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use redress_db::Stored;
+use redress_errors::ApiError;
 use redress_proto::{
+    NamedEnum,
     common::v1::ComplaintCategory,
     feedback::v1::{Survey, SurveyAnswer},
 };
@@ -17,9 +19,15 @@ pub fn complaint_name(id: &str) -> String {
     format!("complaints/{id}")
 }
 
-/// A stored enum name back to its proto value; unknown names read as 0.
-pub fn enum_value<E: Into<i32>>(name: &str, from_str: fn(&str) -> Option<E>) -> i32 {
-    from_str(name).map(Into::into).unwrap_or(0)
+/// A stored enum name back to its proto value: empty is unspecified (0), a
+/// name the code does not know is INTERNAL.
+pub fn enum_value<E: NamedEnum + Into<i32>>(name: &str) -> Result<i32, ApiError> {
+    if name.is_empty() {
+        return Ok(0);
+    }
+    E::from_str_name(name)
+        .map(Into::into)
+        .ok_or_else(|| ApiError::internal(format_args!("stored value {name:?} is not a {}", E::NAME)))
 }
 
 /// The stored name of a proto enum value; unspecified and unknown values are
@@ -32,7 +40,7 @@ pub fn enum_name<E: TryFrom<i32>>(value: i32, name: fn(&E) -> &'static str) -> S
 }
 
 /// A stored survey as the proto resource, as it stands at `now`.
-pub fn survey(row: &survey::Model, now: DateTime<Utc>) -> Survey {
+pub fn survey(row: &survey::Model, now: DateTime<Utc>) -> Result<Survey, ApiError> {
     let answer = row.answered_at.map(|at| SurveyAnswer {
         csat: row.csat.unwrap_or_default(),
         problem_solved: row.problem_solved.map(Stored::number).unwrap_or(0),
@@ -40,7 +48,7 @@ pub fn survey(row: &survey::Model, now: DateTime<Utc>) -> Survey {
         comment: row.comment.clone().unwrap_or_default(),
         answer_time: Some(timestamp(at)),
     });
-    Survey {
+    Ok(Survey {
         name: format!("surveys/{}", row.id),
         state: effective_state(row.state.get(), row.expire_at, now).into(),
         complaint: complaint_name(&row.complaint_id),
@@ -49,12 +57,12 @@ pub fn survey(row: &survey::Model, now: DateTime<Utc>) -> Survey {
         player_id: row.player_id.clone(),
         player_display_name: row.player_display_name.clone(),
         language_code: row.language_code.clone(),
-        category: enum_value(&row.category, ComplaintCategory::from_str_name),
+        category: enum_value::<ComplaintCategory>(&row.category)?,
         outcome: row.outcome.number(),
         answer,
         follow_up_flagged: row.follow_up_flagged,
         create_time: Some(timestamp(row.created_at)),
         expire_time: Some(timestamp(row.expire_at)),
         follow_up_time: Some(timestamp(row.follow_up_at)),
-    }
+    })
 }

@@ -61,7 +61,7 @@ impl FeedbackApi {
         let txn = self.begin().await?;
         // One survey per case, even after a reopen and a new resolution.
         if let Some(existing) = store::find_survey_by_case(&txn, tenant, &req.case).await? {
-            return Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&existing, now)), replayed: true });
+            return Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&existing, now)?), replayed: true });
         }
         let settings = self.config.tenant(tenant);
         let terms = Terms {
@@ -105,7 +105,10 @@ impl FeedbackApi {
                 let existing = store::find_survey_by_case(&self.db, tenant, &req.case)
                     .await?
                     .ok_or_else(|| ApiError::internal(err))?;
-                return Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&existing, now)), replayed: true });
+                return Ok(RecordCaseOutcomeResponse {
+                    survey: Some(convert::survey(&existing, now)?),
+                    replayed: true,
+                });
             }
             Err(err) => return Err(err.into()),
         }
@@ -133,7 +136,7 @@ impl FeedbackApi {
         redress_outbox::enqueue(&txn, messages).await?;
         self.commit(txn).await?;
         tracing::info!(survey = %id, case = %req.case, suppressed, "survey opened");
-        Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&row, now)), replayed: false })
+        Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&row, now)?), replayed: false })
     }
 
     pub(crate) async fn get_survey(
@@ -147,7 +150,7 @@ impl FeedbackApi {
         let row = store::find_survey_by_token(&self.db, &caller.tenant, &domain::token_hash(&req.token))
             .await?
             .ok_or_else(survey_not_found)?;
-        Ok(GetSurveyResponse { survey: Some(convert::survey(&row, now())) })
+        Ok(GetSurveyResponse { survey: Some(convert::survey(&row, now())?) })
     }
 
     pub(crate) async fn submit_survey_response(
@@ -202,7 +205,7 @@ impl FeedbackApi {
                     })
                     .into_iter()
                     .collect();
-                let survey = convert::survey(&row, now);
+                let survey = convert::survey(&row, now)?;
                 Ok((SubmitSurveyResponseResponse { survey: Some(survey), replayed: false }, messages))
             })
             .await?;

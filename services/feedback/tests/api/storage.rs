@@ -14,7 +14,7 @@ async fn sql(t: &TestFeedback, statement: &str) {
     t.feedback.db().execute_unprepared(statement).await.unwrap();
 }
 
-async fn an_undecodable_stored_survey_state_fails_loudly(db: TestDb) {
+async fn an_undecodable_stored_survey_state_or_category_fails_loudly(db: TestDb) {
     let mut t = TestFeedback::start(&db).await;
     let outcome = case_outcome("k-1", "c-1", Utc::now());
     t.internal.record_case_outcome(t.service(outcome.clone())).await.unwrap();
@@ -33,8 +33,18 @@ async fn an_undecodable_stored_survey_state_fails_loudly(db: TestDb) {
     assert_eq!(err.code(), Code::Internal, "{err:?}");
 
     sql(&t, "UPDATE surveys SET state = 'STATE_OPEN'").await;
-    assert!(t.client.get_survey(t.backend(GetSurveyRequest { token })).await.is_ok());
+    assert!(t.client.get_survey(t.backend(GetSurveyRequest { token: token.clone() })).await.is_ok());
+
+    // Nor is a category: empty is unspecified, an unknown name an error.
+    sql(&t, "UPDATE surveys SET category = 'COMPLAINT_CATEGORY_MISLAID'").await;
+    let err = t.client.get_survey(t.backend(GetSurveyRequest { token: token.clone() })).await.unwrap_err();
+    assert_eq!(err.code(), Code::Internal, "{err:?}");
+    sql(&t, "UPDATE surveys SET category = ''").await;
+    assert_eq!(
+        t.client.get_survey(t.backend(GetSurveyRequest { token })).await.unwrap().into_inner().survey.unwrap().category,
+        0
+    );
     t.stop().await;
 }
 
-backend_tests!(an_undecodable_stored_survey_state_fails_loudly);
+backend_tests!(an_undecodable_stored_survey_state_or_category_fails_loudly);
