@@ -9,12 +9,12 @@ use redress_proto::{
     common::v1::Channel,
     notification::v1::{GetNotificationRequest, ListNotificationsRequest, notification::State},
 };
-use redress_testkit::{TestDb, backend_tests};
+use redress_testkit::{TestDb, backend_tests, eventually};
 use sea_orm::ConnectionTrait;
 use tonic::Code;
 
 use crate::{
-    helpers::{TestNotification, complaint_received, config, player},
+    helpers::{TestNotification, complaint_received, config, free_port, player},
     smtp::SmtpServer,
 };
 
@@ -53,4 +53,38 @@ async fn an_undecodable_stored_state_or_variables_fail_loudly(db: TestDb) {
     t.service.shutdown().await;
 }
 
-backend_tests!(an_undecodable_stored_state_or_variables_fail_loudly);
+/// The sender does not send a message without the variables it lost: the
+/// notification becomes a RENDER_FAILED dead letter.
+async fn a_delivery_with_undecodable_stored_variables_is_a_dead_letter(db: TestDb) {
+    // No mail server: the first attempt fails, the next waits a second.
+    let mut cfg = config(&db, free_port());
+    cfg.delivery.initial_backoff_ms = 1_000;
+    cfg.delivery.max_backoff_ms = 1_000;
+    let mut t = TestNotification::start(cfg).await;
+    let request = complaint_received("outbox-1", player("p-1", "Anna", "pl", Channel::Email));
+    let sent = t.internal.send_notification(t.svc(request)).await.unwrap().into_inner().notification.unwrap();
+    t.wait_for(&sent.name, State::Retrying, Duration::from_secs(10)).await;
+    sql(&t, "UPDATE notifications SET variables = '{\"complaint_subject\":'").await;
+    let db = t.service.db().clone();
+    let dead = eventually(Duration::from_secs(10), || async {
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT state, dead_letter_reason FROM notifications",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let state: String = row.try_get("", "state").unwrap();
+        let reason: String = row.try_get("", "dead_letter_reason").unwrap();
+        state == "STATE_DEAD_LETTER" && reason == "DEAD_LETTER_REASON_RENDER_FAILED"
+    })
+    .await;
+    assert!(dead, "a RENDER_FAILED dead letter");
+    t.service.shutdown().await;
+}
+
+backend_tests!(
+    an_undecodable_stored_state_or_variables_fail_loudly,
+    a_delivery_with_undecodable_stored_variables_is_a_dead_letter
+);
