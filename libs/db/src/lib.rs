@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 pub use encoded::Encoded;
 pub use inserts::Inserts;
 pub use sea_orm;
-pub use stored::Stored;
+pub use stored::{Stored, number_or_empty};
 
 /// Database settings (`[database]` in every service's configuration).
 #[derive(Debug, Clone, Serialize, Deserialize)]

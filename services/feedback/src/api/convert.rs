@@ -1,10 +1,9 @@
 //! Stored rows to proto messages.
 
 use chrono::{DateTime, Utc};
-use redress_db::Stored;
+use redress_db::{Stored, number_or_empty};
 use redress_errors::ApiError;
 use redress_proto::{
-    NamedEnum,
     common::v1::ComplaintCategory,
     feedback::v1::{Survey, SurveyAnswer},
 };
@@ -17,17 +16,6 @@ use crate::{
 /// The resource name of a complaint id.
 pub fn complaint_name(id: &str) -> String {
     format!("complaints/{id}")
-}
-
-/// A stored enum name back to its proto value: empty is unspecified (0), a
-/// name the code does not know is INTERNAL.
-pub fn enum_value<E: NamedEnum + Into<i32>>(name: &str) -> Result<i32, ApiError> {
-    if name.is_empty() {
-        return Ok(0);
-    }
-    E::from_str_name(name)
-        .map(Into::into)
-        .ok_or_else(|| ApiError::internal(format_args!("stored value {name:?} is not a {}", E::NAME)))
 }
 
 /// The stored name of a proto enum value; unspecified and unknown values are
@@ -57,7 +45,7 @@ pub fn survey(row: &survey::Model, now: DateTime<Utc>) -> Result<Survey, ApiErro
         player_id: row.player_id.clone(),
         player_display_name: row.player_display_name.clone(),
         language_code: row.language_code.clone(),
-        category: enum_value::<ComplaintCategory>(&row.category)?,
+        category: number_or_empty::<ComplaintCategory>(&row.category)?,
         outcome: row.outcome.number(),
         answer,
         follow_up_flagged: row.follow_up_flagged,

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 pub use entities::{complaint_fact, event, spike_alert, survey};
-use redress_proto::{NamedEnum, common::v1::ComplaintCategory, feedback::v1::Dimension};
+use redress_proto::{common::v1::ComplaintCategory, feedback::v1::Dimension};
 
 use crate::domain::{
     Window,
@@ -287,17 +287,10 @@ pub async fn submissions<C: ConnectionTrait>(
     let mut submissions = Vec::with_capacity(rows.len());
     for r in rows {
         let Some(submitted_at) = r.submitted_at else { continue };
-        // Empty is no category; a name the code does not know is an error,
-        // not a submission of no category.
-        let category = match r.category.as_str() {
-            "" => 0,
-            name => ComplaintCategory::from_str_name(name)
-                .map(i32::from)
-                .ok_or_else(|| DbErr::Type(format!("stored value {name:?} is not a {}", ComplaintCategory::NAME)))?,
-        };
         submissions.push(Submission {
             submitted_at,
-            category,
+            // A name the code does not know is an error, not no category.
+            category: redress_db::number_or_empty::<ComplaintCategory>(&r.category)?,
             complaint_id: r.complaint_id,
             game_id: r.game_id,
             game_provider: r.game_provider,

@@ -2,10 +2,9 @@
 
 use std::collections::HashMap;
 
-use redress_db::Stored;
+use redress_db::{Stored, number_or_empty};
 use redress_errors::ApiError;
 use redress_proto::{
-    NamedEnum,
     common::v1::Player,
     notification::v1::{
         DeliveryAttempt, DeliveryProof, Notification, NotificationEvent, RenderedMessage, Template, notification,
@@ -28,17 +27,6 @@ pub fn etag(version: i64) -> String {
 /// The resource name of a notification id.
 pub fn notification_name(id: &str) -> String {
     format!("notifications/{id}")
-}
-
-/// A stored reason name back to its proto value: empty is none (0), a name
-/// the code does not know is INTERNAL.
-fn reason<E: NamedEnum + Into<i32>>(name: &str) -> Result<i32, ApiError> {
-    if name.is_empty() {
-        return Ok(0);
-    }
-    E::from_str_name(name)
-        .map(Into::into)
-        .ok_or_else(|| ApiError::internal(format_args!("stored value {name:?} is not a {}", E::NAME)))
 }
 
 /// A stored attempt as the proto message.
@@ -96,8 +84,9 @@ pub fn notification(row: &notification_row::Model, last: Option<&attempt::Model>
         template_version: row.template_version,
         rendered,
         state: row.state.number(),
-        suppression_reason: reason::<notification::SuppressionReason>(&row.suppression_reason)?,
-        dead_letter_reason: reason::<notification::DeadLetterReason>(&row.dead_letter_reason)?,
+        // Empty: none.
+        suppression_reason: number_or_empty::<notification::SuppressionReason>(&row.suppression_reason)?,
+        dead_letter_reason: number_or_empty::<notification::DeadLetterReason>(&row.dead_letter_reason)?,
         attempt_count: row.attempt_count,
         max_attempts: row.max_attempts,
         next_attempt_time: row.next_attempt_at.map(timestamp),
