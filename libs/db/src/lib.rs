@@ -8,6 +8,7 @@
 //! under 8 writers with a larger pool). PostgreSQL gets a real pool with
 //! acquire and connect timeouts, and a server-side limit on idle transactions.
 
+mod encoded;
 mod inserts;
 mod stored;
 
@@ -24,9 +25,10 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use sea_orm_migration::MigratorTrait;
 use serde::{Deserialize, Serialize};
 
+pub use encoded::Encoded;
 pub use inserts::Inserts;
 pub use sea_orm;
-pub use stored::Stored;
+pub use stored::{Stored, number_or_empty};
 
 /// Database settings (`[database]` in every service's configuration).
 #[derive(Debug, Clone, Serialize, Deserialize)]

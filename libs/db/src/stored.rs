@@ -76,6 +76,16 @@ fn decode<E: NamedEnum>(name: String) -> Result<Stored<E>, UnknownName> {
     E::from_str_name(&name).map(Stored).ok_or(UnknownName { name, enum_name: E::NAME })
 }
 
+/// The number of a name from a column that holds an enum's name or is empty
+/// (none, unspecified): 0 for empty; a name the code does not know is an
+/// error, as for a [`Stored`] column.
+pub fn number_or_empty<E: NamedEnum + Into<i32>>(name: &str) -> Result<i32, DbErr> {
+    if name.is_empty() {
+        return Ok(0);
+    }
+    decode::<E>(name.to_owned()).map(Stored::number).map_err(|err| DbErr::Type(err.to_string()))
+}
+
 impl<E: NamedEnum> From<Stored<E>> for Value {
     fn from(value: Stored<E>) -> Self {
         Value::String(Some(value.as_str().to_owned()))
@@ -134,5 +144,12 @@ mod tests {
         let err = decode::<Channel>("TELEGRAPH".into()).err().map(|e| e.to_string());
         assert_eq!(err.as_deref(), Some("stored value \"TELEGRAPH\" is not a redress.common.v1.Channel"));
         assert_eq!(Value::from(Stored(Channel::Email)), Value::String(Some("CHANNEL_EMAIL".into())));
+    }
+
+    #[test]
+    fn an_empty_name_is_unspecified_and_an_unknown_one_an_error() {
+        assert_eq!(number_or_empty::<Channel>("").ok(), Some(0));
+        assert_eq!(number_or_empty::<Channel>("CHANNEL_EMAIL").ok(), Some(Channel::Email as i32));
+        assert!(number_or_empty::<Channel>("TELEGRAPH").is_err());
     }
 }

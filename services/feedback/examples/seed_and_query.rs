@@ -187,7 +187,7 @@ fn complaint(rng: &mut StdRng, tenant: &str, n: usize, now: DateTime<Utc>, out: 
             event_id: format!("{id}:{i}"),
             complaint_id: id.clone(),
             case_name: event.case_name.clone(),
-            kind: kind.as_str_name().into(),
+            kind: kind.into(),
             occur_at: at,
             category: event.dims.category.clone(),
             channel: event.dims.channel.clone(),

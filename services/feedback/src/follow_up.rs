@@ -50,7 +50,7 @@ impl FollowUps {
                 row.follow_up_done = true;
                 // Still open (or expired unanswered): the player never told us,
                 // so an agent calls back. Suppressed surveys were never sent.
-                let unanswered = row.state == State::Open.as_str_name();
+                let unanswered = row.state.get() == State::Open;
                 let mut messages = Vec::new();
                 if unanswered && !row.follow_up_flagged {
                     row.follow_up_flagged = true;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use redress_auth::Caller;
-use redress_db::now;
+use redress_db::{Stored, now};
 use redress_errors::{ApiError, ErrorCode, Violations};
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory, Outcome, Priority, TransactionReferences},
@@ -118,7 +118,7 @@ impl FeedbackApi {
             event_id: req.event_id.clone(),
             complaint_id: complaint_id.clone(),
             case_name: event.case_name.clone(),
-            kind: kind.as_str_name().to_owned(),
+            kind: Stored(kind),
             occur_at,
             category: event.dims.category.clone(),
             channel: event.dims.channel.clone(),

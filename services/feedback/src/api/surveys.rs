@@ -5,7 +5,7 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
 use redress_auth::Caller;
-use redress_db::{new_id, now};
+use redress_db::{Stored, new_id, now};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::fingerprint;
 use redress_proto::{
@@ -61,7 +61,7 @@ impl FeedbackApi {
         let txn = self.begin().await?;
         // One survey per case, even after a reopen and a new resolution.
         if let Some(existing) = store::find_survey_by_case(&txn, tenant, &req.case).await? {
-            return Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&existing, now)), replayed: true });
+            return Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&existing, now)?), replayed: true });
         }
         let settings = self.config.tenant(tenant);
         let terms = Terms {
@@ -84,9 +84,9 @@ impl FeedbackApi {
             player_display_name: player.display_name.clone(),
             language_code: opening.language_code,
             category: convert::enum_name::<ComplaintCategory>(req.category, ComplaintCategory::as_str_name),
-            outcome: outcome.as_str_name().to_owned(),
+            outcome: Stored(outcome),
             token_hash: token.as_deref().map(domain::token_hash),
-            state: if suppressed { State::Suppressed } else { State::Open }.as_str_name().to_owned(),
+            state: Stored(if suppressed { State::Suppressed } else { State::Open }),
             csat: None,
             problem_solved: None,
             fairness: None,
@@ -105,7 +105,10 @@ impl FeedbackApi {
                 let existing = store::find_survey_by_case(&self.db, tenant, &req.case)
                     .await?
                     .ok_or_else(|| ApiError::internal(err))?;
-                return Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&existing, now)), replayed: true });
+                return Ok(RecordCaseOutcomeResponse {
+                    survey: Some(convert::survey(&existing, now)?),
+                    replayed: true,
+                });
             }
             Err(err) => return Err(err.into()),
         }
@@ -133,7 +136,7 @@ impl FeedbackApi {
         redress_outbox::enqueue(&txn, messages).await?;
         self.commit(txn).await?;
         tracing::info!(survey = %id, case = %req.case, suppressed, "survey opened");
-        Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&row, now)), replayed: false })
+        Ok(RecordCaseOutcomeResponse { survey: Some(convert::survey(&row, now)?), replayed: false })
     }
 
     pub(crate) async fn get_survey(
@@ -147,7 +150,7 @@ impl FeedbackApi {
         let row = store::find_survey_by_token(&self.db, &caller.tenant, &domain::token_hash(&req.token))
             .await?
             .ok_or_else(survey_not_found)?;
-        Ok(GetSurveyResponse { survey: Some(convert::survey(&row, now())) })
+        Ok(GetSurveyResponse { survey: Some(convert::survey(&row, now())?) })
     }
 
     pub(crate) async fn submit_survey_response(
@@ -174,18 +177,17 @@ impl FeedbackApi {
             .keyed_write(&tenant, "SubmitSurveyResponse", &req.request_id, &key, async |txn, _inserts| {
                 let now = now();
                 let mut row = store::find_survey_by_token(txn, &tenant, &hash).await?.ok_or_else(survey_not_found)?;
-                let stored = State::from_str_name(&row.state).unwrap_or(State::Unspecified);
-                surveys::check_answerable(stored, row.expire_at, now)?;
+                surveys::check_answerable(row.state.get(), row.expire_at, now)?;
                 let reason = domain::follow_up_reason(&answer);
-                row.state = State::Answered.as_str_name().to_owned();
+                row.state = Stored(State::Answered);
                 row.csat = Some(answer.csat);
-                row.problem_solved = Some(answer.problem_solved().as_str_name().to_owned());
+                row.problem_solved = Some(Stored(answer.problem_solved()));
                 row.fairness = Some(answer.fairness);
                 row.comment = Some(answer.comment.clone());
                 row.answered_at = Some(now);
                 row.follow_up_flagged |= reason.is_some();
                 // The state the check saw is the one the write replaces.
-                if !store::answer_survey(txn, row.clone(), State::Open.as_str_name()).await? {
+                if !store::answer_survey(txn, row.clone(), State::Open).await? {
                     return Err(surveys::already_answered());
                 }
                 self.update_fact(txn, &tenant, &row.complaint_id, now, |fact| fact.answered(&answer, now)).await?;
@@ -203,7 +205,7 @@ impl FeedbackApi {
                     })
                     .into_iter()
                     .collect();
-                let survey = convert::survey(&row, now);
+                let survey = convert::survey(&row, now)?;
                 Ok((SubmitSurveyResponseResponse { survey: Some(survey), replayed: false }, messages))
             })
             .await?;

@@ -2,6 +2,8 @@
 
 /// The raw analytics events, one row per event id.
 pub mod event {
+    use redress_db::Stored;
+    use redress_proto::feedback::v1::EventType;
     use sea_orm::entity::prelude::*;
 
     /// One row per (tenant, event id).
@@ -14,7 +16,7 @@ pub mod event {
         pub event_id: String,
         pub complaint_id: String,
         pub case_name: String,
-        pub kind: String,
+        pub kind: Stored<EventType>,
         pub occur_at: DateTimeUtc,
         pub category: String,
         pub channel: String,
@@ -100,6 +102,11 @@ pub mod complaint_fact {
 
 /// Satisfaction surveys, one per case.
 pub mod survey {
+    use redress_db::Stored;
+    use redress_proto::{
+        common::v1::Outcome,
+        feedback::v1::{survey::State, survey_answer::ProblemSolved},
+    };
     use sea_orm::entity::prelude::*;
 
     /// One row per survey.
@@ -117,14 +124,15 @@ pub mod survey {
         pub player_id: String,
         pub player_display_name: String,
         pub language_code: String,
+        /// A `ComplaintCategory` name, or empty: unspecified.
         pub category: String,
-        pub outcome: String,
+        pub outcome: Stored<Outcome>,
         /// SHA-256 of the token, hex; `None` when suppressed.
         pub token_hash: Option<String>,
-        /// `Survey.State` name as stored: OPEN, ANSWERED or SUPPRESSED.
-        pub state: String,
+        /// OPEN, ANSWERED or SUPPRESSED (expiry is computed on read).
+        pub state: Stored<State>,
         pub csat: Option<i32>,
-        pub problem_solved: Option<String>,
+        pub problem_solved: Option<Stored<ProblemSolved>>,
         pub fairness: Option<i32>,
         pub comment: Option<String>,
         pub answered_at: Option<DateTimeUtc>,

@@ -284,20 +284,21 @@ pub async fn submissions<C: ConnectionTrait>(
     to: DateTime<Utc>,
 ) -> Result<Vec<Submission>, DbErr> {
     let rows = submissions_in(c, tenant, from, to).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(Submission {
-                submitted_at: r.submitted_at?,
-                category: ComplaintCategory::from_str_name(&r.category).map(i32::from).unwrap_or(0),
-                complaint_id: r.complaint_id,
-                game_id: r.game_id,
-                game_provider: r.game_provider,
-                payment_method: r.payment_method,
-                bonus_id: r.bonus_id,
-            })
-        })
-        .collect())
+    let mut submissions = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(submitted_at) = r.submitted_at else { continue };
+        submissions.push(Submission {
+            submitted_at,
+            // A name the code does not know is an error, not no category.
+            category: redress_db::number_or_empty::<ComplaintCategory>(&r.category)?,
+            complaint_id: r.complaint_id,
+            game_id: r.game_id,
+            game_provider: r.game_provider,
+            payment_method: r.payment_method,
+            bonus_id: r.bonus_id,
+        });
+    }
+    Ok(submissions)
 }
 
 /// A stored fact as the domain's.
@@ -423,14 +424,18 @@ pub async fn find_survey_by_token<C: ConnectionTrait>(
 
 /// Writes an answered survey if it was still open; false when another
 /// answer won the race.
-pub async fn answer_survey<C: ConnectionTrait>(c: &C, model: survey::Model, open_state: &str) -> Result<bool, DbErr> {
+pub async fn answer_survey<C: ConnectionTrait>(
+    c: &C,
+    model: survey::Model,
+    open_state: redress_proto::feedback::v1::survey::State,
+) -> Result<bool, DbErr> {
     let id = model.id.clone();
     let tenant = model.tenant_id.clone();
     let result = survey::Entity::update_many()
         .set(model.into_active_model().reset_all())
         .filter(survey::Column::Id.eq(id))
         .filter(survey::Column::TenantId.eq(tenant))
-        .filter(survey::Column::State.eq(open_state))
+        .filter(survey::Column::State.eq(redress_db::Stored(open_state)))
         .exec(c)
         .await?;
     Ok(result.rows_affected == 1)

@@ -7,4 +7,5 @@
 mod events;
 mod helpers;
 mod insights;
+mod storage;
 mod surveys;

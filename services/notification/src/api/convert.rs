@@ -2,12 +2,12 @@
 
 use std::collections::HashMap;
 
-use prost::Message;
+use redress_db::{Stored, number_or_empty};
+use redress_errors::ApiError;
 use redress_proto::{
-    common::v1::{Channel, Player},
+    common::v1::Player,
     notification::v1::{
-        DeliveryAttempt, DeliveryProof, MessagePurpose, Notification, NotificationEvent, RenderedMessage, Template,
-        delivery_attempt, notification,
+        DeliveryAttempt, DeliveryProof, Notification, NotificationEvent, RenderedMessage, Template, notification,
     },
 };
 
@@ -29,21 +29,16 @@ pub fn notification_name(id: &str) -> String {
     format!("notifications/{id}")
 }
 
-/// A stored enum name back to its proto value; unknown names read as 0.
-pub fn enum_value<E: Into<i32>>(name: &str, from_str: fn(&str) -> Option<E>) -> i32 {
-    from_str(name).map(Into::into).unwrap_or(0)
-}
-
 /// A stored attempt as the proto message.
 pub fn attempt(row: &attempt::Model) -> DeliveryAttempt {
     DeliveryAttempt {
         name: format!("notifications/{}/attempts/{}", row.notification_id, row.id),
         attempt_number: row.attempt_number,
-        channel: enum_value(&row.channel, Channel::from_str_name),
+        channel: row.channel.number(),
         destination: row.destination.clone(),
         start_time: Some(timestamp(row.started_at)),
         end_time: row.ended_at.map(timestamp),
-        result: row.result.as_deref().map(|r| enum_value(r, delivery_attempt::Result::from_str_name)).unwrap_or(0),
+        result: row.result.map(Stored::number).unwrap_or(0),
         provider_status_code: row.provider_status_code,
         provider_response: row.provider_response.clone(),
         provider_message_id: row.provider_message_id.clone(),
@@ -51,9 +46,12 @@ pub fn attempt(row: &attempt::Model) -> DeliveryAttempt {
     }
 }
 
-/// A stored notification (with its latest attempt) as the proto resource.
-pub fn notification(row: &notification_row::Model, last: Option<&attempt::Model>) -> Notification {
-    let variables: HashMap<String, String> = serde_json::from_str(&row.variables).unwrap_or_default();
+/// A stored notification (with its latest attempt) as the proto resource;
+/// stored variables that do not parse are INTERNAL, not none.
+pub fn notification(row: &notification_row::Model, last: Option<&attempt::Model>) -> Result<Notification, ApiError> {
+    let variables: HashMap<String, String> = serde_json::from_str(&row.variables).map_err(|err| {
+        ApiError::internal(format_args!("notification {}: stored variables do not parse: {err}", row.id))
+    })?;
     let rendered = row.subject.as_ref().map(|subject| RenderedMessage {
         subject: subject.clone(),
         body_text: row.body_text.clone().unwrap_or_default(),
@@ -63,31 +61,32 @@ pub fn notification(row: &notification_row::Model, last: Option<&attempt::Model>
         accept_time: Some(timestamp(at)),
         attempt: format!("notifications/{}/attempts/{}", row.id, row.accepted_attempt),
         provider_message_id: row.provider_message_id.clone(),
-        channel: enum_value(&row.channel, Channel::from_str_name),
+        channel: row.channel.number(),
         destination: row.destination.clone(),
         locale: row.locale.clone(),
         template: row.template_name.clone(),
         template_version: row.template_version,
         content_sha256: row.content_sha256.clone(),
     });
-    let recipient = Player::decode(row.recipient.as_slice()).ok().filter(|p| *p != Player::default());
-    Notification {
+    let recipient = Some(row.recipient.get().clone()).filter(|p| *p != Player::default());
+    Ok(Notification {
         name: notification_name(&row.id),
         dedupe_key: row.dedupe_key.clone(),
-        event: enum_value(&row.event, NotificationEvent::from_str_name),
-        purpose: enum_value(&row.purpose, MessagePurpose::from_str_name),
+        event: row.event.number(),
+        purpose: row.purpose.number(),
         recipient,
         complaint: row.complaint.clone(),
         complaint_reference: row.complaint_reference.clone(),
         variables,
-        channel: enum_value(&row.channel, Channel::from_str_name),
+        channel: row.channel.number(),
         locale: row.locale.clone(),
         template: row.template_name.clone(),
         template_version: row.template_version,
         rendered,
-        state: enum_value(&row.state, notification::State::from_str_name),
-        suppression_reason: enum_value(&row.suppression_reason, notification::SuppressionReason::from_str_name),
-        dead_letter_reason: enum_value(&row.dead_letter_reason, notification::DeadLetterReason::from_str_name),
+        state: row.state.number(),
+        // Empty: none.
+        suppression_reason: number_or_empty::<notification::SuppressionReason>(&row.suppression_reason)?,
+        dead_letter_reason: number_or_empty::<notification::DeadLetterReason>(&row.dead_letter_reason)?,
         attempt_count: row.attempt_count,
         max_attempts: row.max_attempts,
         next_attempt_time: row.next_attempt_at.map(timestamp),
@@ -99,7 +98,7 @@ pub fn notification(row: &notification_row::Model, last: Option<&attempt::Model>
         create_time: Some(timestamp(row.created_at)),
         update_time: Some(timestamp(row.updated_at)),
         etag: etag(row.version),
-    }
+    })
 }
 
 /// A selected template (stored or built-in) as the proto resource.

@@ -13,7 +13,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use prost::Message;
 use redress_auth::Role;
-use redress_db::{new_id, now};
+use redress_db::{Encoded, Stored, new_id, now};
 use redress_errors::{ApiError, Violations};
 use redress_paging::PageTokens;
 use redress_proto::{
@@ -153,7 +153,7 @@ impl NotificationApi {
         row: &notification_row::Model,
     ) -> Result<Notification, ApiError> {
         let last = store::last_attempt(conn, &row.id).await?;
-        Ok(convert::notification(row, last.as_ref()))
+        convert::notification(row, last.as_ref())
     }
 
     /// The stored row of an accepted notification, due at once unless
@@ -166,23 +166,23 @@ impl NotificationApi {
             tenant_id: origin.tenant.to_owned(),
             dedupe_key: origin.dedupe_key.to_owned(),
             fingerprint: origin.fingerprint,
-            event: accepted.event.as_str_name().to_owned(),
-            purpose: accepted.purpose.as_str_name().to_owned(),
+            event: Stored(accepted.event),
+            purpose: Stored(accepted.purpose),
             player_id: accepted.player_id,
-            recipient: accepted.recipient.map(|p| p.encode_to_vec()).unwrap_or_default(),
+            recipient: Encoded(accepted.recipient.unwrap_or_default()),
             complaint: origin.complaint.to_owned(),
             complaint_reference: origin.complaint_reference.to_owned(),
             variables: serde_json::to_string(&accepted.variables).unwrap_or_else(|_| "{}".into()),
             secret_variables: serde_json::to_string(&accepted.secret_variables).unwrap_or_else(|_| "{}".into()),
             sealed_message: None,
-            channel: accepted.channel.as_str_name().to_owned(),
+            channel: Stored(accepted.channel),
             locale: String::new(),
             template_name: String::new(),
             template_version: 0,
             subject: None,
             body_text: None,
             body_html: None,
-            state: accepted.state.as_str_name().to_owned(),
+            state: Stored(accepted.state),
             suppression_reason: accepted.suppression.map(|r| r.as_str_name().to_owned()).unwrap_or_default(),
             dead_letter_reason: String::new(),
             attempt_count: 0,
@@ -234,12 +234,12 @@ impl NotificationApi {
                 if let Some(txn) = txn {
                     txn.commit().await?;
                 }
-                if row.state == State::Pending.as_str_name() {
+                if row.state.get() == State::Pending {
                     self.sender.notify();
                 } else {
                     tracing::info!(notification = %row.id, reason = %row.suppression_reason, "notification suppressed");
                 }
-                Ok((convert::notification(&row, None), false))
+                Ok((convert::notification(&row, None)?, false))
             }
             // A concurrent twin with the same key committed first.
             Err(err) if redress_db::is_unique_violation(&err) => {

@@ -79,7 +79,8 @@ impl NotificationApi {
             self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter_key, |last| last.id.clone());
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let last = store::last_attempts(&self.db, &ids).await?;
-        let notifications = rows.iter().map(|row| convert::notification(row, last.get(&row.id))).collect();
+        let notifications =
+            rows.iter().map(|row| convert::notification(row, last.get(&row.id))).collect::<Result<_, _>>()?;
         Ok(ListNotificationsResponse { notifications, next_page_token })
     }
 

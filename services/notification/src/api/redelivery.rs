@@ -7,13 +7,12 @@ use std::collections::BTreeMap;
 
 use prost::Message;
 use redress_auth::Caller;
-use redress_db::now;
+use redress_db::{Stored, now};
 use redress_errors::{ApiError, Violations};
 use redress_proto::{
-    common::v1::{Channel, Player},
+    common::v1::Channel,
     notification::v1::{
-        MessagePurpose, NotificationEvent, RedriveNotificationRequest, RedriveNotificationResponse,
-        ResendNotificationRequest, ResendNotificationResponse,
+        RedriveNotificationRequest, RedriveNotificationResponse, ResendNotificationRequest, ResendNotificationResponse,
         notification::{DeadLetterReason, State},
     },
 };
@@ -67,7 +66,7 @@ impl NotificationApi {
                 return Err(ApiError::stale_etag(&req.name));
             }
             let redrive = deliveries::redrive(
-                State::from_str_name(&row.state).unwrap_or(State::Unspecified),
+                row.state.get(),
                 DeadLetterReason::from_str_name(&row.dead_letter_reason),
                 row.attempt_count,
                 self.config.max_attempts(&tenant),
@@ -80,7 +79,7 @@ impl NotificationApi {
                 row.body_html = None;
                 row.sealed_message = None;
             }
-            row.state = State::Pending.as_str_name().to_owned();
+            row.state = Stored(State::Pending);
             row.dead_letter_reason = String::new();
             row.max_attempts = redrive.max_attempts;
             row.redrive_count += 1;
@@ -115,20 +114,23 @@ impl NotificationApi {
         let original = store::find_notification_for_update(&txn, &caller.tenant, &id)
             .await?
             .ok_or_else(|| ApiError::not_found(&req.name))?;
-        deliveries::check_resendable(State::from_str_name(&original.state).unwrap_or(State::Unspecified))?;
-        let old_player = Player::decode(original.recipient.as_slice()).unwrap_or_default();
+        deliveries::check_resendable(original.state.get())?;
+        let old_player = original.recipient.get().clone();
         let recipient = deliveries::resend_recipient(old_player, req.recipient.as_ref())?;
         let key = fingerprint(&req, |r| {
             r.request_id.clear();
             Vec::new()
         });
-        // A resend goes to the same player, so it carries the secrets too.
+        // A resend goes to the same player, so it carries the secrets too;
+        // variables that do not parse are not copied as none.
+        let unreadable =
+            |err| ApiError::internal(format_args!("notification {id}: stored variables do not parse: {err}"));
         let variables = deliveries::resend_variables(
-            serde_json::from_str(&original.variables).unwrap_or_default(),
-            serde_json::from_str::<BTreeMap<String, String>>(&original.secret_variables).unwrap_or_default(),
+            serde_json::from_str(&original.variables).map_err(unreadable)?,
+            serde_json::from_str::<BTreeMap<String, String>>(&original.secret_variables).map_err(unreadable)?,
         );
-        let event = NotificationEvent::from_str_name(&original.event).unwrap_or(NotificationEvent::Unspecified);
-        let purpose = MessagePurpose::from_str_name(&original.purpose).unwrap_or(MessagePurpose::Unspecified);
+        let event = original.event.get();
+        let purpose = original.purpose.get();
         let accepted =
             deliveries::accept(event, purpose, recipient, channel.unwrap_or(Channel::Unspecified), &variables);
         let dedupe_key = deliveries::resend_dedupe_key(&original.id, &req.request_id);

@@ -1,7 +1,7 @@
 //! Templates: UpsertTemplate, ListTemplates and PreviewTemplate.
 
 use redress_auth::Caller;
-use redress_db::{new_id, now};
+use redress_db::{Stored, new_id, now};
 use redress_errors::{ApiError, ErrorCode, Violations};
 use redress_proto::notification::v1::{
     ListTemplatesRequest, ListTemplatesResponse, NotificationEvent, PreviewTemplateRequest, PreviewTemplateResponse,
@@ -56,7 +56,7 @@ impl NotificationApi {
                     let row = template_row::Model {
                         id: new_id(),
                         tenant_id: tenant.clone(),
-                        event: event_name.to_owned(),
+                        event: Stored(event),
                         locale: locale.clone(),
                         version: 1,
                         subject: content.subject.clone(),
@@ -127,9 +127,9 @@ impl NotificationApi {
             store::list_templates(&self.db, &caller.tenant, event.map(|e| e.as_str_name()), locale.as_deref()).await?;
         let mut all: Vec<Template> = rows
             .into_iter()
-            .filter_map(|row| {
-                let e = NotificationEvent::from_str_name(&row.event)?;
-                Some(convert::template(e, &catalog::stored(row)))
+            .map(|row| {
+                let e = row.event.get();
+                convert::template(e, &catalog::stored(row))
             })
             .collect();
         if req.include_builtin {

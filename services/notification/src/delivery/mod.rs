@@ -18,8 +18,7 @@ pub mod webhook;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
-use prost::Message;
-use redress_db::now;
+use redress_db::{Stored, now};
 use redress_proto::{
     common::v1::{Channel, Player},
     notification::v1::{
@@ -152,7 +151,7 @@ impl Sender {
             let span = tracing::info_span!(
                 "notification.deliver",
                 notification.id = %row.id,
-                notification.channel = %crate::metrics::short(&row.channel, "CHANNEL_"),
+                notification.channel = %crate::metrics::short(row.channel.as_str(), "CHANNEL_"),
                 attempt = row.attempt_count + 1,
                 otel.status_code = tracing::field::Empty,
                 trace_id = tracing::field::Empty,
@@ -175,10 +174,17 @@ impl Sender {
         // unknown, and it counts as a transient failure.
         store::close_interrupted_attempts(&self.db, &row.id, AttemptResult::TransientFailure.as_str_name(), started)
             .await?;
+        // Stored variables or a sealed message that do not parse would be
+        // rendered or sent as if empty: a message without its facts or
+        // its secrets. Nothing goes out; the dead letter says why.
+        if let Err(err) = readable(&row) {
+            tracing::error!(notification = %row.id, error = %err, "stored variables or message do not parse");
+            return self.dead_letter(row, DeadLetterReason::RenderFailed, started).await;
+        }
 
         if row.subject.is_none() {
-            let recipient = Player::decode(row.recipient.as_slice()).unwrap_or_default();
-            let event = NotificationEvent::from_str_name(&row.event).unwrap_or(NotificationEvent::Unspecified);
+            let recipient = row.recipient.get().clone();
+            let event = row.event.get();
             let default_locale = self.config.default_locale(&row.tenant_id);
             let selected =
                 self.catalog.select(&self.db, &row.tenant_id, event, &recipient.language_code, &default_locale).await?;
@@ -216,7 +222,7 @@ impl Sender {
             tenant_id: row.tenant_id.clone(),
             notification_id: row.id.clone(),
             attempt_number: row.attempt_count + 1,
-            channel: row.channel.clone(),
+            channel: row.channel,
             destination: destination.clone(),
             started_at: started,
             ended_at: None,
@@ -248,7 +254,7 @@ impl Sender {
                 let tenant = self.config.tenant(&row.tenant_id);
                 let meta = webhook::Meta {
                     notification: &format!("notifications/{}", row.id),
-                    event: &row.event,
+                    event: row.event.as_str(),
                     attempt_number: attempt.attempt_number,
                 };
                 webhook::post(&self.http, &url, &tenant.webhook_secrets, &meta, body).await
@@ -257,7 +263,7 @@ impl Sender {
         let end = now();
         record_attempt(&row, &outcome, end - started);
         attempt.ended_at = Some(end);
-        attempt.result = Some(outcome.result.as_str_name().to_owned());
+        attempt.result = Some(Stored(outcome.result));
         attempt.provider_status_code = outcome.code;
         attempt.provider_response = shorten(&outcome.response, 1024);
         attempt.provider_message_id = shorten(&outcome.message_id, 512);
@@ -269,7 +275,7 @@ impl Sender {
         row.lease_until = None;
         match outcome.result {
             AttemptResult::Accepted => {
-                row.state = State::Delivered.as_str_name().to_owned();
+                row.state = Stored(State::Delivered);
                 row.next_attempt_at = None;
                 row.accepted_at = Some(end);
                 row.accepted_attempt = attempt.id.clone();
@@ -279,21 +285,21 @@ impl Sender {
                 let waited = (end - row.created_at).num_milliseconds().max(0) as f64 / 1000.0;
                 crate::metrics::metrics()
                     .delivery_latency
-                    .record(waited, &[crate::metrics::channel_label(&row.channel)]);
+                    .record(waited, &[crate::metrics::channel_label(row.channel.as_str())]);
                 tracing::info!(notification = %row.id, channel = %row.channel, "notification delivered");
             }
             AttemptResult::PermanentFailure => {
-                row.state = State::DeadLetter.as_str_name().to_owned();
+                row.state = Stored(State::DeadLetter);
                 row.dead_letter_reason = DeadLetterReason::PermanentFailure.as_str_name().to_owned();
                 row.next_attempt_at = None;
-                record_dead_letter(&row.channel, DeadLetterReason::PermanentFailure);
+                record_dead_letter(row.channel.as_str(), DeadLetterReason::PermanentFailure);
                 tracing::warn!(notification = %row.id, response = %attempt.provider_response, "permanent delivery failure; dead letter");
             }
             _ if row.attempt_count >= row.max_attempts => {
-                row.state = State::DeadLetter.as_str_name().to_owned();
+                row.state = Stored(State::DeadLetter);
                 row.dead_letter_reason = DeadLetterReason::AttemptsExhausted.as_str_name().to_owned();
                 row.next_attempt_at = None;
-                record_dead_letter(&row.channel, DeadLetterReason::AttemptsExhausted);
+                record_dead_letter(row.channel.as_str(), DeadLetterReason::AttemptsExhausted);
                 tracing::warn!(notification = %row.id, attempts = row.attempt_count, "attempts exhausted; dead letter");
             }
             _ => {
@@ -302,9 +308,9 @@ impl Sender {
                 let budget = self.config.max_attempts(&row.tenant_id);
                 let in_budget = row.attempt_count - (row.max_attempts - budget).max(0);
                 let delay = Backoff::from_millis(d.initial_backoff_ms, d.max_backoff_ms).delay(in_budget.max(1) as u32);
-                row.state = State::Retrying.as_str_name().to_owned();
+                row.state = Stored(State::Retrying);
                 row.next_attempt_at = Some(end + chrono::Duration::milliseconds(delay.as_millis() as i64));
-                crate::metrics::metrics().retries.add(1, &[crate::metrics::channel_label(&row.channel)]);
+                crate::metrics::metrics().retries.add(1, &[crate::metrics::channel_label(row.channel.as_str())]);
                 tracing::info!(
                     notification = %row.id,
                     error = %attempt.error_message,
@@ -327,9 +333,9 @@ impl Sender {
     /// The bytes and destination of the next attempt, or `None` when there
     /// is nowhere to deliver.
     fn prepare(&self, row: &notification::Model) -> Option<Prepared> {
-        let recipient = Player::decode(row.recipient.as_slice()).unwrap_or_default();
+        let recipient = row.recipient.get();
         let tenant = self.config.tenant(&row.tenant_id);
-        let channel = Channel::from_str_name(&row.channel).unwrap_or(Channel::Unspecified);
+        let channel = row.channel.get();
         // The player gets the message with its secrets; staff read the
         // redacted rendering in subject/body_*.
         let rendered = row.sealed_message.as_deref().and_then(|m| serde_json::from_str(m).ok()).unwrap_or_else(|| {
@@ -340,7 +346,7 @@ impl Sender {
             }
         });
         if channel == Channel::Email {
-            let alert = row.event == NotificationEvent::OperationsAlert.as_str_name();
+            let alert = row.event.get() == NotificationEvent::OperationsAlert;
             let to = if alert { tenant.operations_email.clone() } else { recipient.email.clone() };
             if to.trim().is_empty() {
                 return None;
@@ -371,10 +377,10 @@ impl Sender {
             let name = format!("notifications/{}", row.id);
             let payload = webhook::Payload {
                 notification: &name,
-                event: &row.event,
-                purpose: &row.purpose,
+                event: row.event.as_str(),
+                purpose: row.purpose.as_str(),
                 channel,
-                recipient: &recipient,
+                recipient,
                 locale: &row.locale,
                 complaint: &row.complaint,
                 complaint_reference: &row.complaint_reference,
@@ -396,9 +402,9 @@ impl Sender {
         now: DateTime<Utc>,
     ) -> Result<(), DbErr> {
         tracing::warn!(notification = %row.id, reason = reason.as_str_name(), "notification dead-lettered");
-        record_dead_letter(&row.channel, reason);
+        record_dead_letter(row.channel.as_str(), reason);
         let expected = row.version;
-        row.state = State::DeadLetter.as_str_name().to_owned();
+        row.state = Stored(State::DeadLetter);
         row.dead_letter_reason = reason.as_str_name().to_owned();
         row.next_attempt_at = None;
         row.lease_until = None;
@@ -411,7 +417,8 @@ impl Sender {
 /// One attempt into the metrics; a failed one marks the delivery span.
 fn record_attempt(row: &notification::Model, outcome: &Outcome, took: chrono::Duration) {
     let result = crate::metrics::short(outcome.result.as_str_name(), "RESULT_");
-    let labels = [crate::metrics::channel_label(&row.channel), redress_telemetry::metrics::label("result", result)];
+    let labels =
+        [crate::metrics::channel_label(row.channel.as_str()), redress_telemetry::metrics::label("result", result)];
     let m = crate::metrics::metrics();
     m.deliveries.add(1, &labels);
     m.attempt_duration.record(took.num_microseconds().unwrap_or(i64::MAX).max(0) as f64 / 1e6, &labels);
@@ -431,6 +438,17 @@ fn record_dead_letter(channel: &str, reason: DeadLetterReason) {
             ),
         ],
     );
+}
+
+/// Whether the JSON columns a delivery reads parse (afterwards they are read
+/// without checking again).
+fn readable(row: &notification::Model) -> Result<(), serde_json::Error> {
+    serde_json::from_str::<BTreeMap<String, String>>(&row.variables)?;
+    serde_json::from_str::<BTreeMap<String, String>>(&row.secret_variables)?;
+    if let Some(sealed) = &row.sealed_message {
+        serde_json::from_str::<templates::Rendered>(sealed)?;
+    }
+    Ok(())
 }
 
 /// The secret variables of a notification (see `domain::SECRET_VARIABLES`).

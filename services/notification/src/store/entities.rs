@@ -2,10 +2,15 @@
 
 /// A notification: one message to one recipient, from acceptance to proof.
 pub mod notification {
+    use redress_db::{Encoded, Stored};
+    use redress_proto::{
+        common::v1::{Channel, Player},
+        notification::v1::{MessagePurpose, NotificationEvent, notification::State},
+    };
     use sea_orm::entity::prelude::*;
 
     /// One row per notification.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "notifications")]
     pub struct Model {
         /// UUIDv7: sorts by creation time, so it is also the list cursor.
@@ -16,10 +21,10 @@ pub mod notification {
         pub dedupe_key: String,
         /// SHA-256 of the request without its key; a reuse with another payload differs.
         pub fingerprint: String,
-        pub event: String,
-        pub purpose: String,
-        /// `common.v1.Player`, prost-encoded.
-        pub recipient: Vec<u8>,
+        pub event: Stored<NotificationEvent>,
+        pub purpose: Stored<MessagePurpose>,
+        /// `common.v1.Player`, prost-encoded (empty: none).
+        pub recipient: Encoded<Player>,
         pub player_id: String,
         /// `complaints/{id}` or empty.
         pub complaint: String,
@@ -35,7 +40,7 @@ pub mod notification {
         /// redacted rendering staff see. Never returned by the API.
         pub sealed_message: Option<String>,
         /// The channel after routing.
-        pub channel: String,
+        pub channel: Stored<Channel>,
         /// Set once rendered.
         pub locale: String,
         pub template_name: String,
@@ -43,8 +48,10 @@ pub mod notification {
         pub subject: Option<String>,
         pub body_text: Option<String>,
         pub body_html: Option<String>,
-        pub state: String,
+        pub state: Stored<State>,
+        /// A `SuppressionReason` name, or empty: none.
         pub suppression_reason: String,
+        /// A `DeadLetterReason` name, or empty: none.
         pub dead_letter_reason: String,
         pub attempt_count: i32,
         pub max_attempts: i32,
@@ -80,6 +87,8 @@ pub mod notification {
 /// Delivery attempts: written before the send (so a crash leaves a trace),
 /// completed after it.
 pub mod attempt {
+    use redress_db::Stored;
+    use redress_proto::{common::v1::Channel, notification::v1::delivery_attempt::Result as AttemptResult};
     use sea_orm::entity::prelude::*;
 
     /// One row per attempt.
@@ -92,12 +101,12 @@ pub mod attempt {
         pub tenant_id: String,
         pub notification_id: String,
         pub attempt_number: i32,
-        pub channel: String,
+        pub channel: Stored<Channel>,
         pub destination: String,
         pub started_at: DateTimeUtc,
         pub ended_at: Option<DateTimeUtc>,
         /// `None` while in flight (or when the sender died mid-attempt).
-        pub result: Option<String>,
+        pub result: Option<Stored<AttemptResult>>,
         pub provider_status_code: i32,
         pub provider_response: String,
         pub provider_message_id: String,
@@ -112,6 +121,8 @@ pub mod attempt {
 
 /// Templates in their current version.
 pub mod template {
+    use redress_db::Stored;
+    use redress_proto::notification::v1::NotificationEvent;
     use sea_orm::entity::prelude::*;
 
     /// One row per (tenant, event, locale).
@@ -121,7 +132,7 @@ pub mod template {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: String,
         pub tenant_id: String,
-        pub event: String,
+        pub event: Stored<NotificationEvent>,
         /// Lowercase BCP 47 tag.
         pub locale: String,
         pub version: i32,

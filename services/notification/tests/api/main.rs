@@ -12,6 +12,7 @@ mod helpers;
 mod secrets;
 mod send;
 mod smtp;
+mod storage;
 mod templates;
 mod webhook;
 mod webhooks;

@@ -44,11 +44,11 @@ impl ResolutionApi {
         let states: Vec<State> =
             if req.states.is_empty() { domain::default_list_states(req.follow_up_pending) } else { listed };
         let filter = CaseFilter {
-            states: states.iter().map(|s| s.as_str_name().to_owned()).collect(),
+            states,
             assignee: Some(req.assignee.clone()).filter(|s| !s.is_empty()),
             unassigned: req.unassigned,
             priority_ranks: req.priorities.iter().map(|p| convert::priority_rank(*p)).collect(),
-            categories: categories.iter().map(|c| c.as_str_name().to_owned()).collect(),
+            categories,
             jurisdiction: Some(req.jurisdiction.to_ascii_uppercase()).filter(|s| !s.is_empty()),
             responsible_gambling: req.responsible_gambling,
             queue: Some(req.queue.clone()).filter(|s| !s.is_empty()),

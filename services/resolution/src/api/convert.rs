@@ -1,7 +1,7 @@
 //! Stored rows to proto messages and back.
 
 use chrono::{DateTime, Utc};
-use prost::Message;
+use redress_db::{Encoded, Stored};
 use redress_proto::{
     common::v1::{ComplaintCategory, Priority},
     resolution::v1::{Case, CaseEvent, case::State, case_event::Type},
@@ -51,14 +51,11 @@ pub fn row_of(id: &str, tenant: &str, body: &Case, version: i64, created_at: Dat
         id: id.to_owned(),
         tenant_id: tenant.to_owned(),
         complaint_id: body.complaint.trim_start_matches("complaints/").to_owned(),
-        state: State::try_from(body.state).unwrap_or(State::Unspecified).as_str_name().to_owned(),
+        state: Stored(State::try_from(body.state).unwrap_or(State::Unspecified)),
         assignee: body.assignee.clone(),
         queue: body.queue.clone(),
         priority_rank: priority_rank(body.priority),
-        category: ComplaintCategory::try_from(body.category)
-            .unwrap_or(ComplaintCategory::Unspecified)
-            .as_str_name()
-            .to_owned(),
+        category: Stored(ComplaintCategory::try_from(body.category).unwrap_or(ComplaintCategory::Unspecified)),
         jurisdiction: player.jurisdiction.to_ascii_uppercase(),
         player_id: player.player_id,
         responsible_gambling: body.responsible_gambling,
@@ -75,7 +72,7 @@ pub fn row_of(id: &str, tenant: &str, body: &Case, version: i64, created_at: Dat
         last_event_sequence: body.last_event_sequence,
         head_hash: String::new(),
         version,
-        body: body.encode_to_vec(),
+        body: Encoded(body.clone()),
         created_at,
         updated_at: body.update_time.as_ref().and_then(crate::domain::from_timestamp).unwrap_or(created_at),
     }
@@ -83,7 +80,7 @@ pub fn row_of(id: &str, tenant: &str, body: &Case, version: i64, created_at: Dat
 
 /// The case body as stored, without the output-only fields computed on read.
 pub fn body_of(row: &case::Model) -> Case {
-    Case::decode(row.body.as_slice()).unwrap_or_default()
+    row.body.get().clone()
 }
 
 /// A stored case as the proto resource, with its risk at `now`.
@@ -103,10 +100,10 @@ pub fn event(row: &case_event::Model) -> CaseEvent {
     CaseEvent {
         name: format!("cases/{}/events/{}", row.case_id, row.sequence),
         sequence: row.sequence,
-        r#type: Type::from_str_name(&row.event_type).map(Into::into).unwrap_or(0),
+        r#type: row.event_type.number(),
         actor: row.actor.clone(),
         create_time: Some(timestamp(row.created_at)),
-        state: State::from_str_name(&row.state).map(Into::into).unwrap_or(0),
+        state: row.state.number(),
         payload_summary: row.payload_summary.clone(),
         payload_hash: row.payload_hash.clone(),
         previous_hash: row.previous_hash.clone(),
@@ -127,9 +124,9 @@ pub fn event_row(
         case_id: case_id.to_owned(),
         sequence: event.sequence,
         tenant_id: tenant.to_owned(),
-        event_type: Type::try_from(event.r#type).unwrap_or_default().as_str_name().to_owned(),
+        event_type: Stored(Type::try_from(event.r#type).unwrap_or_default()),
         actor: event.actor.clone(),
-        state: State::try_from(event.state).unwrap_or_default().as_str_name().to_owned(),
+        state: Stored(State::try_from(event.state).unwrap_or_default()),
         payload_summary: event.payload_summary.clone(),
         payload: payload.to_vec(),
         payload_hash: event.payload_hash.clone(),

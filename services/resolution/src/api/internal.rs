@@ -37,7 +37,7 @@ impl ResolutionApi {
         let decision = opening::open(&req, policy, convert::case_name(&id), now);
         // Version 0, so `apply` writes the case at version 1 with its event.
         let mut seed = convert::row_of(&id, tenant, &decision.case, 0, now);
-        seed.state = "STATE_UNSPECIFIED".into();
+        seed.state = redress_db::Stored(redress_proto::resolution::v1::case::State::Unspecified);
         if let Err(err) = store::insert_case(&txn, seed.clone()).await {
             drop(txn);
             if redress_db::is_unique_violation(&err) {

@@ -3,12 +3,13 @@
 
 use prost::Message;
 use redress_auth::Caller;
+use redress_db::Stored;
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::Key;
 use redress_proto::{
     common::v1::{ComplaintCategory, Money},
     resolution::v1::{
-        Case, ListMacrosRequest, ListMacrosResponse, Macro, RenderMacroRequest, RenderMacroResponse, ResolutionType,
+        Case, ListMacrosRequest, ListMacrosResponse, Macro, RenderMacroRequest, RenderMacroResponse,
         UpsertMacroRequest, UpsertMacroResponse, r#macro::Purpose,
     },
 };
@@ -43,10 +44,10 @@ fn to_proto(row: &response_macro::Model) -> Macro {
         name: macro_name(&row.id),
         key: row.key.clone(),
         display_name: row.display_name.clone(),
-        purpose: Purpose::from_str_name(&row.purpose).map(Into::into).unwrap_or(0),
+        purpose: row.purpose.number(),
         category: row.category,
         language_code: row.language_code.clone(),
-        resolution_type: ResolutionType::from_str_name(&row.resolution_type).map(Into::into).unwrap_or(0),
+        resolution_type: row.resolution_type.number(),
         body: row.body.clone(),
         active: row.active,
         create_time: Some(timestamp(row.created_at)),
@@ -82,10 +83,7 @@ impl ResolutionApi {
         let size = redress_paging::page_size(req.page_size, 100, 1000)? as usize;
         let filter = MacroFilter {
             key: Some(req.key.clone()).filter(|k| !k.is_empty()),
-            purpose: Purpose::try_from(req.purpose)
-                .ok()
-                .filter(|p| *p != Purpose::Unspecified)
-                .map(|p| p.as_str_name().to_owned()),
+            purpose: Purpose::try_from(req.purpose).ok().filter(|p| *p != Purpose::Unspecified),
             category: (req.category != 0).then_some(req.category),
             show_inactive: req.show_inactive,
         };
@@ -162,10 +160,10 @@ impl ResolutionApi {
                 let expected = row.version;
                 row.key = merged.key.clone();
                 row.display_name = merged.display_name.clone();
-                row.purpose = merged.purpose().as_str_name().to_owned();
+                row.purpose = Stored(merged.purpose());
                 row.category = merged.category;
                 row.language_code = merged.language_code.clone();
-                row.resolution_type = merged.resolution_type().as_str_name().to_owned();
+                row.resolution_type = Stored(merged.resolution_type());
                 row.body = merged.body.clone();
                 row.active = merged.active;
                 row.version += 1;
@@ -184,10 +182,10 @@ impl ResolutionApi {
                     tenant_id: tenant.clone(),
                     key: given.key.clone(),
                     display_name: given.display_name.clone(),
-                    purpose: given.purpose().as_str_name().to_owned(),
+                    purpose: Stored(given.purpose()),
                     category: given.category,
                     language_code: given.language_code.clone(),
-                    resolution_type: given.resolution_type().as_str_name().to_owned(),
+                    resolution_type: Stored(given.resolution_type()),
                     body: given.body.clone(),
                     active: given.active,
                     version: 1,

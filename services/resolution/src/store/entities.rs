@@ -3,10 +3,15 @@
 /// A case: the indexed columns the queue and the sweeper filter and sort on,
 /// and the whole case as a prost-encoded `resolution.v1.Case` (`body`).
 pub mod case {
+    use redress_db::{Encoded, Stored};
+    use redress_proto::{
+        common::v1::ComplaintCategory,
+        resolution::v1::{Case, case::State},
+    };
     use sea_orm::entity::prelude::*;
 
     /// One row per case.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "cases")]
     pub struct Model {
         /// UUIDv7.
@@ -15,12 +20,12 @@ pub mod case {
         pub tenant_id: String,
         /// The intake complaint id; one case per complaint.
         pub complaint_id: String,
-        pub state: String,
+        pub state: Stored<State>,
         pub assignee: String,
         pub queue: String,
         /// 0 urgent … 4 unspecified, so the queue sorts ascending.
         pub priority_rank: i32,
-        pub category: String,
+        pub category: Stored<ComplaintCategory>,
         pub jurisdiction: String,
         pub player_id: String,
         pub responsible_gambling: bool,
@@ -41,8 +46,9 @@ pub mod case {
         pub head_hash: String,
         /// Bumped on every change; the etag.
         pub version: i64,
-        /// `resolution.v1.Case`, prost-encoded.
-        pub body: Vec<u8>,
+        /// `resolution.v1.Case`, prost-encoded; bytes that do not decode
+        /// fail the query.
+        pub body: Encoded<Case>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }
@@ -55,6 +61,8 @@ pub mod case {
 
 /// The append-only, hash-chained history of a case.
 pub mod case_event {
+    use redress_db::Stored;
+    use redress_proto::resolution::v1::{case::State, case_event::Type};
     use sea_orm::entity::prelude::*;
 
     /// One row per event; never updated or deleted.
@@ -66,9 +74,9 @@ pub mod case_event {
         #[sea_orm(primary_key, auto_increment = false)]
         pub sequence: i64,
         pub tenant_id: String,
-        pub event_type: String,
+        pub event_type: Stored<Type>,
         pub actor: String,
-        pub state: String,
+        pub state: Stored<State>,
         pub payload_summary: String,
         /// The request as applied (prost or JSON bytes).
         pub payload: Vec<u8>,
@@ -86,6 +94,8 @@ pub mod case_event {
 
 /// Response macros, per tenant, category and language.
 pub mod response_macro {
+    use redress_db::Stored;
+    use redress_proto::resolution::v1::{ResolutionType, r#macro::Purpose};
     use sea_orm::entity::prelude::*;
 
     /// One row per macro.
@@ -98,11 +108,11 @@ pub mod response_macro {
         pub tenant_id: String,
         pub key: String,
         pub display_name: String,
-        pub purpose: String,
+        pub purpose: Stored<Purpose>,
         /// The `ComplaintCategory` value (0: every category), so lists sort by it.
         pub category: i32,
         pub language_code: String,
-        pub resolution_type: String,
+        pub resolution_type: Stored<ResolutionType>,
         pub body: String,
         pub active: bool,
         /// Bumped on every change; the etag.

@@ -6,6 +6,11 @@ pub mod entities;
 pub mod migration;
 
 use chrono::{DateTime, TimeZone, Utc};
+use redress_db::Stored;
+use redress_proto::{
+    common::v1::ComplaintCategory,
+    resolution::v1::{case::State, r#macro::Purpose},
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Statement,
@@ -21,14 +26,14 @@ pub fn never() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).single().unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-/// Filters of ListCases, as stored values.
+/// Filters of ListCases.
 #[derive(Debug, Default, Clone)]
 pub struct CaseFilter {
-    pub states: Vec<String>,
+    pub states: Vec<State>,
     pub assignee: Option<String>,
     pub unassigned: bool,
     pub priority_ranks: Vec<i32>,
-    pub categories: Vec<String>,
+    pub categories: Vec<ComplaintCategory>,
     pub jurisdiction: Option<String>,
     pub responsible_gambling: Option<bool>,
     pub queue: Option<String>,
@@ -129,7 +134,7 @@ pub async fn list_cases<C: ConnectionTrait>(
     use case::Column as Col;
     let mut query = case::Entity::find().filter(Col::TenantId.eq(tenant));
     if !filter.states.is_empty() {
-        query = query.filter(Col::State.is_in(filter.states.iter().map(String::as_str)));
+        query = query.filter(Col::State.is_in(filter.states.iter().copied().map(Stored)));
     }
     if let Some(v) = &filter.assignee {
         query = query.filter(Col::Assignee.eq(v.as_str()));
@@ -141,7 +146,7 @@ pub async fn list_cases<C: ConnectionTrait>(
         query = query.filter(Col::PriorityRank.is_in(filter.priority_ranks.iter().copied()));
     }
     if !filter.categories.is_empty() {
-        query = query.filter(Col::Category.is_in(filter.categories.iter().map(String::as_str)));
+        query = query.filter(Col::Category.is_in(filter.categories.iter().copied().map(Stored)));
     }
     if let Some(v) = &filter.jurisdiction {
         query = query.filter(Col::Jurisdiction.eq(v.as_str()));
@@ -234,7 +239,7 @@ pub async fn open_cases_by_queue<C: ConnectionTrait>(c: &C) -> Result<Vec<(Strin
         queue: String,
         open: i64,
     }
-    let states = crate::domain::OPEN_STATES.iter().map(|s| s.as_str_name());
+    let states = crate::domain::OPEN_STATES.iter().copied().map(Stored);
     let rows = case::Entity::find()
         .select_only()
         .column(case::Column::Queue)
@@ -330,7 +335,7 @@ pub async fn update_macro<C: ConnectionTrait>(
 #[derive(Debug, Default, Clone)]
 pub struct MacroFilter {
     pub key: Option<String>,
-    pub purpose: Option<String>,
+    pub purpose: Option<Purpose>,
     pub category: Option<i32>,
     pub show_inactive: bool,
 }
@@ -350,8 +355,8 @@ pub async fn list_macros<C: ConnectionTrait>(
     if let Some(v) = &filter.key {
         query = query.filter(Col::Key.eq(v.as_str()));
     }
-    if let Some(v) = &filter.purpose {
-        query = query.filter(Col::Purpose.eq(v.as_str()));
+    if let Some(v) = filter.purpose {
+        query = query.filter(Col::Purpose.eq(Stored(v)));
     }
     if let Some(v) = filter.category {
         // A category filter also lists the macros for every category.

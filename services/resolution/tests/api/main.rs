@@ -12,5 +12,6 @@ mod macros;
 mod queue;
 mod returns;
 mod scale;
+mod storage;
 mod sweeper;
 mod workflow;
