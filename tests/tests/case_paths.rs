@@ -195,7 +195,7 @@ async fn information_requested_pauses_the_clock_until_the_player_answers(backend
     f.s.intake()
         .add_player_message(authed(
             AddPlayerMessageRequest {
-                complaint: complaint.clone(),
+                parent: complaint.clone(),
                 request_id: "answer".into(),
                 channel: Channel::Email.into(),
                 body: "Statement attached.".into(),

@@ -12,10 +12,11 @@ use redress_auth::Role;
 use redress_e2e::Sandbox;
 use redress_proto::{
     common::v1::{
-        Channel, ComplaintCategory, ComplaintStatus, Money, Outcome, Player, RootCause, TransactionReferences,
+        Channel, ComplaintCategory, ComplaintStatus, Money, Outcome, Player, PlayerDecision, RootCause,
+        TransactionReferences,
     },
     feedback::v1::{GetInsightsRequest, TimeWindow},
-    intake::v1::{GetComplaintRequest, PlayerDecision, SubmitComplaintRequest, SubmitPlayerDecisionRequest},
+    intake::v1::{GetComplaintRequest, SubmitComplaintRequest, SubmitPlayerDecisionRequest},
     resolution::v1::{
         AssignCaseRequest, GetCaseRequest, ListCasesRequest, ProposeResolutionRequest, ResolutionType,
         ResolveCaseRequest, RespondToPlayerRequest,
@@ -172,7 +173,7 @@ async fn a_complaint_goes_from_filing_to_an_upheld_resolution(backend: Backend) 
     s.intake()
         .submit_player_decision(authed(
             SubmitPlayerDecisionRequest {
-                complaint: complaint.name.clone(),
+                name: complaint.name.clone(),
                 request_id: "decision-1".into(),
                 decision: PlayerDecision::Accept.into(),
                 comment: "Dziękuję".into(),

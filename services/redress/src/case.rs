@@ -436,10 +436,10 @@ async fn history(remote: &Remote, name: &CaseName, page_size: i32) -> anyhow::Re
     let client = remote.client()?;
     client
         .resolution()
-        .case_history_paged(name, page_size)
+        .list_case_events_paged(name, page_size)
         .try_collect()
         .await
-        .with_context(|| format!("GetCaseHistory {name}"))
+        .with_context(|| format!("ListCaseEvents {name}"))
 }
 
 /// `cases/{id}` from `cases/{id}` or a bare id.

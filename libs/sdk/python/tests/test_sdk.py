@@ -24,7 +24,7 @@ from redress import errors
 from redress.common.v1 import common_pb2 as common
 from redress.feedback.v1 import feedback_pb2 as feedback
 from redress.intake.v1 import intake_pb2 as intake
-from redress.resolution.v1 import resolution_pb2 as resolution
+from redress.resolution.v1 import resolution_service_pb2 as resolution
 
 from conftest import Platform, eventually
 

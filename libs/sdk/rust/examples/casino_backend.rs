@@ -21,8 +21,8 @@ use futures::TryStreamExt;
 use redress_sdk::{
     Client, ComplaintName, Service,
     proto::{
-        common::v1::{Channel, ComplaintCategory, ComplaintStatus, Player, TransactionReferences},
-        intake::v1::{PlayerDecision, SubmitComplaintRequest, SubmitPlayerDecisionRequest},
+        common::v1::{Channel, ComplaintCategory, ComplaintStatus, Player, PlayerDecision, TransactionReferences},
+        intake::v1::{SubmitComplaintRequest, SubmitPlayerDecisionRequest},
         notification::v1::{ListNotificationsRequest, NotificationEvent},
     },
 };
@@ -87,7 +87,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     client
                         .intake()
                         .submit_player_decision(SubmitPlayerDecisionRequest {
-                            complaint: name.to_string(),
+                            name: name.to_string(),
                             decision: PlayerDecision::Accept.into(),
                             comment: "Thanks, that works for me.".into(),
                             channel: Channel::InApp.into(),

@@ -3,7 +3,7 @@
 use redress_proto::notification::v1::{
     DeliveryAttempt, GetNotificationRequest, ListDeliveryAttemptsRequest, ListNotificationsRequest,
     ListTemplatesRequest, Notification, PreviewTemplateRequest, PreviewTemplateResponse, RedriveNotificationRequest,
-    ResendNotificationRequest, Template, UpsertTemplateRequest, UpsertTemplateResponse, notification,
+    ResendNotificationRequest, Template, UpdateTemplateRequest, UpdateTemplateResponse, notification,
     notification_service_client::NotificationServiceClient,
 };
 use tonic::transport::Channel;
@@ -115,10 +115,11 @@ impl NotificationClient {
         required(call!(self, Idempotency::Keyed, resend_notification, request)?.notification, "notification")
     }
 
-    /// Creates or changes a template. **Safe**: an upsert of the current
-    /// content changes nothing (documented in the proto).
-    pub async fn upsert_template(&self, request: UpsertTemplateRequest) -> Result<UpsertTemplateResponse> {
-        call!(self, Idempotency::Safe, upsert_template, request)
+    /// Changes a template, or creates it when `allow_missing` is set.
+    /// **Safe**: an update to the current content changes nothing
+    /// (documented in the proto).
+    pub async fn update_template(&self, request: UpdateTemplateRequest) -> Result<UpdateTemplateResponse> {
+        call!(self, Idempotency::Safe, update_template, request)
     }
 
     /// The tenant's templates in their current versions, every page. **Safe**.

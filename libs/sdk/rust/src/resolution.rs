@@ -2,11 +2,11 @@
 
 use redress_proto::resolution::v1::{
     AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AssignCaseRequest, Case, CaseEvent,
-    CloseCaseRequest, EscalateCaseRequest, GetCaseHistoryRequest, GetCaseRequest, GetRegulatoryReturnRequest,
-    GetRegulatoryReturnResponse, ListCasesRequest, ListMacrosRequest, Macro, ProposeResolutionRequest,
+    CloseCaseRequest, EscalateCaseRequest, GetCaseRequest, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
+    ListCaseEventsRequest, ListCasesRequest, ListMacrosRequest, Macro, ProposeResolutionRequest,
     ProposeResolutionResponse, RecordAdrOutcomeRequest, ReferToAdrRequest, RenderMacroRequest, RenderMacroResponse,
     ReopenCaseRequest, RequestInformationRequest, RequestInformationResponse, ResolveCaseRequest,
-    RespondToPlayerRequest, RespondToPlayerResponse, UpsertMacroRequest, UpsertMacroResponse, VerifyCaseHistoryRequest,
+    RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest, UpdateMacroResponse, VerifyCaseHistoryRequest,
     VerifyCaseHistoryResponse, resolution_service_client::ResolutionServiceClient,
 };
 use tonic::transport::Channel;
@@ -175,24 +175,24 @@ impl ResolutionClient {
         CloseCaseRequest
     );
 
-    /// The case's hash-chained history, oldest first, every page. **Safe**
-    /// (a read).
-    pub fn case_history(&self, name: &CaseName) -> ItemStream<CaseEvent> {
-        self.case_history_paged(name, 0)
+    /// The events of the case's hash-chained history (ListCaseEvents), by
+    /// ascending sequence, every page. **Safe** (a read).
+    pub fn list_case_events(&self, parent: &CaseName) -> ItemStream<CaseEvent> {
+        self.list_case_events_paged(parent, 0)
     }
 
-    /// As [`Self::case_history`], with `page_size` events per call (0: the
-    /// server's default).
-    pub fn case_history_paged(&self, name: &CaseName, page_size: i32) -> ItemStream<CaseEvent> {
+    /// As [`Self::list_case_events`], with `page_size` events per call (0:
+    /// the server's default).
+    pub fn list_case_events_paged(&self, parent: &CaseName, page_size: i32) -> ItemStream<CaseEvent> {
         let this = self.clone();
-        let request = GetCaseHistoryRequest { name: name.to_string(), page_size, ..Default::default() };
+        let request = ListCaseEventsRequest { parent: parent.to_string(), page_size, ..Default::default() };
         paginate(
             request,
             |r, t| r.page_token = t,
             move |request| {
                 let this = this.clone();
                 async move {
-                    let page = call!(this, Idempotency::Safe, get_case_history, request)?;
+                    let page = call!(this, Idempotency::Safe, list_case_events, request)?;
                     Ok((page.events, page.next_page_token))
                 }
             },
@@ -229,11 +229,11 @@ impl ResolutionClient {
         )
     }
 
-    /// Creates or updates a macro. **Keyed** (creates are idempotent on
-    /// `request_id`; updates by content).
-    pub async fn upsert_macro(&self, mut request: UpsertMacroRequest) -> Result<UpsertMacroResponse> {
+    /// Updates a macro, or creates it when `allow_missing` is set. **Keyed**
+    /// (creates are idempotent on `request_id`; updates by content).
+    pub async fn update_macro(&self, mut request: UpdateMacroRequest) -> Result<UpdateMacroResponse> {
         ensure_request_id(&mut request.request_id);
-        call!(self, Idempotency::Keyed, upsert_macro, request)
+        call!(self, Idempotency::Keyed, update_macro, request)
     }
 
     /// Renders a macro with a case's facts. **Safe** (read-only).

@@ -146,7 +146,7 @@ async fn submit_resolve_answer_and_the_insights_change(db: TestDb) {
     assert!(resolved_for_player, "the player never saw RESOLVED");
     let interactions: Vec<_> = casino.intake().list_interactions(&name).try_collect().await.unwrap();
     assert!(interactions.len() >= 2, "{interactions:?}");
-    let history: Vec<_> = agent.resolution().case_history(&case_name).try_collect().await.unwrap();
+    let history: Vec<_> = agent.resolution().list_case_events(&case_name).try_collect().await.unwrap();
     assert!(history.len() >= 2, "{history:?}");
 
     // The survey token only reaches the player's e-mail.

@@ -33,7 +33,7 @@ import type { RedressError } from "./errors.js";
 import { FeedbackService } from "./gen/redress/feedback/v1/feedback_pb.js";
 import { IntakeService } from "./gen/redress/intake/v1/intake_pb.js";
 import { NotificationService } from "./gen/redress/notification/v1/notification_pb.js";
-import { ResolutionService } from "./gen/redress/resolution/v1/resolution_pb.js";
+import { ResolutionService } from "./gen/redress/resolution/v1/resolution_service_pb.js";
 import { uuid7 } from "./uuid7.js";
 
 /** The SDK version, sent in the user agent. */
@@ -132,8 +132,8 @@ const READ_PREFIXES = ["Get", "List", "Preview", "Render", "Verify"];
 const IDEMPOTENT = new Set([
   // "assigning the current assignee and queue again changes nothing"
   "redress.resolution.v1.ResolutionService.AssignCase",
-  // "an upsert whose content equals the current version changes nothing"
-  "redress.notification.v1.NotificationService.UpsertTemplate",
+  // "an update whose content equals the current version changes nothing"
+  "redress.notification.v1.NotificationService.UpdateTemplate",
 ]);
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -4,7 +4,10 @@
  * {@link RedressClient} calls the four public services (intake, resolution,
  * notification, feedback) with tokens, deadlines, safe retries, typed errors
  * and paging. The generated messages and enums are under
- * `@redress/sdk/gen/redress/<service>/v1/<service>_pb`.
+ * `@redress/sdk/gen/redress/<service>/v1/<file>_pb` (`<service>_pb`, except
+ * resolution, whose proto is split by resource: `case_pb`, `macro_pb`,
+ * `regulatory_return_pb`, `resolution_service_pb`,
+ * `resolution_internal_service_pb`).
  *
  * @module
  */
@@ -24,6 +27,6 @@ export { Code } from "@connectrpc/connect";
 // The generated messages, enums and service descriptors, one namespace per package.
 export * as common from "./gen/redress/common/v1/common_pb.js";
 export * as intake from "./gen/redress/intake/v1/intake_pb.js";
-export * as resolution from "./gen/redress/resolution/v1/resolution_pb.js";
+export * as resolution from "./resolution.js";
 export * as notification from "./gen/redress/notification/v1/notification_pb.js";
 export * as feedback from "./gen/redress/feedback/v1/feedback_pb.js";

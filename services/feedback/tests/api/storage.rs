@@ -19,7 +19,7 @@ async fn an_undecodable_stored_survey_state_or_category_fails_loudly(db: TestDb)
     let outcome = case_outcome("k-1", "c-1", Utc::now());
     t.internal.record_case_outcome(t.service(outcome.clone())).await.unwrap();
     t.drained().await;
-    let token = t.peer.notifications()[0].variables["survey_token"].clone();
+    let token = t.peer.received().notifications[0].variables["survey_token"].clone();
 
     // A state name no version of the code wrote: not an unspecified survey.
     sql(&t, "UPDATE surveys SET state = 'STATE_MISLAID'").await;

@@ -6,11 +6,11 @@ use redress_db::now;
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::fingerprint;
 use redress_proto::{
-    common::v1::ComplaintStatus,
+    common::v1::{ComplaintStatus, PlayerDecision},
     feedback::v1::EventType,
     intake::v1::{
         AddPlayerMessageRequest, AddPlayerMessageResponse, ListInteractionsRequest, ListInteractionsResponse,
-        PlayerDecision, SubmitPlayerDecisionRequest, SubmitPlayerDecisionResponse, interaction,
+        SubmitPlayerDecisionRequest, SubmitPlayerDecisionResponse, interaction,
     },
 };
 
@@ -31,7 +31,7 @@ impl IntakeApi {
         validate::channel(&mut v, req.channel, "channel");
         v.text(&req.body, "body", true, validate::MAX_BODY);
         v.into_result()?;
-        let row = self.load(&caller.tenant, &req.complaint, "complaint").await?;
+        let row = self.load(&caller.tenant, &req.parent, "parent").await?;
         let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
         let (response, _) = self
@@ -39,7 +39,7 @@ impl IntakeApi {
                 // The status decides, so it is read again under a lock.
                 let row = store::lock_complaint(txn, &tenant, &row.id)
                     .await?
-                    .ok_or_else(|| ApiError::not_found(&req.complaint))?;
+                    .ok_or_else(|| ApiError::not_found(&req.parent))?;
                 let status = row.status.get();
                 if !domain::accepts_messages(status) {
                     return Err(refused_in(status, "COMPLAINT_NOT_OPEN", "it accepts no more messages"));
@@ -95,7 +95,7 @@ impl IntakeApi {
         let decision = PlayerDecision::try_from(req.decision).unwrap_or(PlayerDecision::Unspecified);
         v.check(decision == PlayerDecision::Unspecified, "decision", "must be ACCEPT or REJECT");
         v.into_result()?;
-        let row = self.load(&caller.tenant, &req.complaint, "complaint").await?;
+        let row = self.load(&caller.tenant, &req.name, "name").await?;
         let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
         let (response, _) = self
@@ -103,7 +103,7 @@ impl IntakeApi {
                 // The status decides, so it is read again under a lock.
                 let row = store::lock_complaint(txn, &tenant, &row.id)
                     .await?
-                    .ok_or_else(|| ApiError::not_found(&req.complaint))?;
+                    .ok_or_else(|| ApiError::not_found(&req.name))?;
                 let status = row.status.get();
                 if status != ComplaintStatus::ResolutionProposed {
                     return Err(refused_in(status, "NO_PROPOSAL_PENDING", "there is no proposal to decide on"));

@@ -33,14 +33,13 @@ impl IntakeApi {
         v.check(req.case_event_sequence <= 0, "case_event_sequence", "must be positive");
         v.text(&req.player_message, "player_message", false, validate::MAX_BODY);
         v.into_result()?;
-        let id = validate::complaint_name(&req.complaint, "complaint")?;
+        let id = validate::complaint_name(&req.name, "name")?;
         let key = fingerprint(&req, |r| r.event_id.clear());
         let tenant = caller.tenant.clone();
         let (response, _) = self
             .keyed_write(&tenant, "ApplyCaseUpdate", &req.event_id, &key, async |txn, inserts| {
-                let mut row = store::find_complaint(txn, &tenant, &id)
-                    .await?
-                    .ok_or_else(|| ApiError::not_found(&req.complaint))?;
+                let mut row =
+                    store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
                 let previous = Standing { status: row.status.get(), outcome: row.outcome.get(), kind: row.kind.get() };
                 let update = Update {
                     sequence: req.case_event_sequence,

@@ -10,13 +10,12 @@ use redress_proto::resolution::v1::methods::resolution_internal_service::{
     OPEN_CASE, RECORD_PLAYER_DECISION, RECORD_PLAYER_MESSAGE, RECORD_WITHDRAWAL,
 };
 use redress_proto::{
-    common::v1::Player,
+    common::v1::{Player, PlayerDecision},
     feedback::v1::{EventType, RecordEventRequest},
-    intake::v1::{Complaint, PlayerDecision},
+    intake::v1::Complaint,
     notification::v1::{MessagePurpose, NotificationEvent, SendNotificationRequest},
     resolution::v1::{
-        OpenCaseRequest, PlayerDecision as CasePlayerDecision, RecordPlayerDecisionRequest, RecordPlayerMessageRequest,
-        RecordWithdrawalRequest,
+        OpenCaseRequest, RecordPlayerDecisionRequest, RecordPlayerMessageRequest, RecordWithdrawalRequest,
     },
 };
 
@@ -80,11 +79,6 @@ pub fn player_decision(
     comment: &str,
     at: DateTime<Utc>,
 ) -> OutboxMessage {
-    let decision = match decision {
-        PlayerDecision::Accept => CasePlayerDecision::Accept,
-        PlayerDecision::Reject => CasePlayerDecision::Reject,
-        PlayerDecision::Unspecified => CasePlayerDecision::Unspecified,
-    };
     let request = RecordPlayerDecisionRequest {
         complaint: complaint.to_owned(),
         decision_id: decision_id.to_owned(),

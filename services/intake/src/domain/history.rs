@@ -1,7 +1,7 @@
 //! What the interaction history says: who wrote an inbound record and the
 //! text of the records the system writes for the player's actions.
 
-use redress_proto::{common::v1::ComplaintStatus, intake::v1::PlayerDecision};
+use redress_proto::common::v1::{ComplaintStatus, PlayerDecision};
 
 /// Who wrote an inbound record: the player when the casino's backend relays
 /// them, else the member of staff who captured it (phone, back office).

@@ -3,10 +3,10 @@
 
 use redress_auth::Role;
 use redress_proto::{
-    common::v1::{Channel, ComplaintKind, ComplaintStatus, Outcome},
+    common::v1::{Channel, ComplaintKind, ComplaintStatus, Outcome, PlayerDecision},
     intake::v1::{
         AddPlayerMessageRequest, ApplyCaseUpdateRequest, Complaint, GetComplaintRequest, ListInteractionsRequest,
-        PlayerDecision, SubmitPlayerDecisionRequest, WithdrawComplaintRequest,
+        SubmitPlayerDecisionRequest, WithdrawComplaintRequest,
         intake_internal_service_client::IntakeInternalServiceClient, interaction,
     },
 };
@@ -21,7 +21,7 @@ async fn submit(t: &mut TestIntake, id: &str) -> Complaint {
 
 fn update(complaint: &Complaint, event: &str, sequence: i64, status: ComplaintStatus) -> ApplyCaseUpdateRequest {
     ApplyCaseUpdateRequest {
-        complaint: complaint.name.clone(),
+        name: complaint.name.clone(),
         case: "cases/c-1".into(),
         event_id: event.into(),
         case_event_sequence: sequence,
@@ -95,7 +95,7 @@ async fn players_write_decide_and_withdraw(db: TestDb) {
     let mut t = TestIntake::start(&db).await;
     let c = submit(&mut t, "b").await;
     let message = AddPlayerMessageRequest {
-        complaint: c.name.clone(),
+        parent: c.name.clone(),
         request_id: "m-1".into(),
         channel: Channel::LiveChat.into(),
         body: "Here is the screenshot you asked for".into(),
@@ -106,7 +106,7 @@ async fn players_write_decide_and_withdraw(db: TestDb) {
 
     // No proposal is pending yet.
     let decision = SubmitPlayerDecisionRequest {
-        complaint: c.name.clone(),
+        name: c.name.clone(),
         request_id: "d-1".into(),
         decision: PlayerDecision::Accept.into(),
         comment: String::new(),
@@ -165,7 +165,7 @@ async fn players_write_decide_and_withdraw(db: TestDb) {
     let err = t
         .client
         .add_player_message(t.req(AddPlayerMessageRequest {
-            complaint: c.name.clone(),
+            parent: c.name.clone(),
             request_id: "m-2".into(),
             channel: Channel::Email.into(),
             body: "one more thing".into(),
@@ -217,7 +217,7 @@ mod pg_race {
             .await
             .unwrap();
         let message = AddPlayerMessageRequest {
-            complaint: c.name.clone(),
+            parent: c.name.clone(),
             request_id: "m-race".into(),
             channel: Channel::LiveChat.into(),
             body: "Any news?".into(),

@@ -23,7 +23,7 @@ use redress_proto::{
         ListNotificationsRequest, ListNotificationsResponse, ListTemplatesRequest, ListTemplatesResponse, Notification,
         PreviewTemplateRequest, PreviewTemplateResponse, RedriveNotificationRequest, RedriveNotificationResponse,
         ResendNotificationRequest, ResendNotificationResponse, SendNotificationRequest, SendNotificationResponse,
-        UpsertTemplateRequest, UpsertTemplateResponse, notification::State,
+        UpdateTemplateRequest, UpdateTemplateResponse, notification::State,
         notification_internal_service_server::NotificationInternalService,
         notification_service_server::NotificationService,
     },
@@ -278,7 +278,7 @@ redress_server::delegate! {
         list_delivery_attempts(ListDeliveryAttemptsRequest) -> ListDeliveryAttemptsResponse = READERS;
         redrive_notification(RedriveNotificationRequest) -> RedriveNotificationResponse = OPERATORS;
         resend_notification(ResendNotificationRequest) -> ResendNotificationResponse = OPERATORS;
-        upsert_template(UpsertTemplateRequest) -> UpsertTemplateResponse = TEMPLATE_ADMINS;
+        update_template(UpdateTemplateRequest) -> UpdateTemplateResponse = TEMPLATE_ADMINS;
         list_templates(ListTemplatesRequest) -> ListTemplatesResponse = READERS;
         preview_template(PreviewTemplateRequest) -> PreviewTemplateResponse = PREVIEWERS;
     }

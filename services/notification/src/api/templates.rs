@@ -1,11 +1,11 @@
-//! Templates: UpsertTemplate, ListTemplates and PreviewTemplate.
+//! Templates: UpdateTemplate, ListTemplates and PreviewTemplate.
 
 use redress_auth::Caller;
 use redress_db::{Stored, new_id, now};
 use redress_errors::{ApiError, ErrorCode, Violations};
 use redress_proto::notification::v1::{
     ListTemplatesRequest, ListTemplatesResponse, NotificationEvent, PreviewTemplateRequest, PreviewTemplateResponse,
-    RenderedMessage, Template, UpsertTemplateRequest, UpsertTemplateResponse, preview_template_request,
+    RenderedMessage, Template, UpdateTemplateRequest, UpdateTemplateResponse, preview_template_request,
 };
 use sea_orm::TransactionTrait;
 
@@ -21,11 +21,11 @@ fn concurrent_update() -> ApiError {
 }
 
 impl NotificationApi {
-    pub(crate) async fn upsert_template(
+    pub(crate) async fn update_template(
         &self,
         caller: Caller,
-        req: UpsertTemplateRequest,
-    ) -> Result<UpsertTemplateResponse, ApiError> {
+        req: UpdateTemplateRequest,
+    ) -> Result<UpdateTemplateResponse, ApiError> {
         let t = req.template.clone().unwrap_or_default();
         let mut v = Violations::new();
         v.check(req.template.is_none(), "template", "is required");
@@ -52,6 +52,11 @@ impl NotificationApi {
             let existing = store::find_template(&txn, &tenant, event_name, &locale).await?;
             let now = now();
             let (row, created) = match existing {
+                // AIP-134: only `allow_missing` creates; a built-in template
+                // is not the tenant's, so overriding one is a create too.
+                None if !req.allow_missing => {
+                    return Err(ApiError::not_found(format!("the template for {event_name} in locale {locale:?}")));
+                }
                 None => {
                     let row = template_row::Model {
                         id: new_id(),
@@ -68,7 +73,7 @@ impl NotificationApi {
                     };
                     match store::insert_template(&txn, row.clone()).await {
                         Ok(()) => {}
-                        // A concurrent first upsert won; go again as an update.
+                        // A concurrent first create won; go again as an update.
                         Err(err) if redress_db::is_unique_violation(&err) => continue,
                         Err(err) => return Err(err.into()),
                     }
@@ -85,7 +90,7 @@ impl NotificationApi {
                     let stored = templates::Stored { name: &name, etag: &etag, content: &current };
                     if templates::revise(stored, &t.name, &req.etag, &content)? == Revision::Unchanged {
                         let template = convert::template(event, &catalog::stored(row));
-                        return Ok(UpsertTemplateResponse { template: Some(template), created: false });
+                        return Ok(UpdateTemplateResponse { template: Some(template), created: false });
                     }
                     let expected = row.version;
                     row.version += 1;
@@ -103,7 +108,7 @@ impl NotificationApi {
             store::insert_template_version(&txn, &row).await?;
             txn.commit().await?;
             tracing::info!(template = %row.id, version = row.version, by = %caller.subject, "template saved");
-            return Ok(UpsertTemplateResponse {
+            return Ok(UpdateTemplateResponse {
                 template: Some(convert::template(event, &catalog::stored(row))),
                 created,
             });

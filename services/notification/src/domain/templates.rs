@@ -204,7 +204,7 @@ impl Builtins {
     }
 }
 
-/// The stored template an upsert lands on, as the revision rule sees it.
+/// The stored template an update lands on, as the revision rule sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct Stored<'a> {
     /// `templates/{template_id}`.
@@ -215,7 +215,7 @@ pub struct Stored<'a> {
     pub content: &'a Content,
 }
 
-/// What an upsert does to a stored template.
+/// What an update does to a stored template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Revision {
     /// The content is the same: nothing is written (a retry succeeds even
@@ -225,7 +225,7 @@ pub enum Revision {
     NextVersion,
 }
 
-/// Whether an upsert naming `requested_name` (empty: any) with
+/// Whether an update naming `requested_name` (empty: any) with
 /// `requested_etag` (empty: any) may write `new` over `stored`.
 pub fn revise(
     stored: Stored<'_>,

@@ -9,7 +9,7 @@ use redress_proto::{
     common::v1::Channel,
     notification::v1::{
         ListDeliveryAttemptsRequest, ListNotificationsRequest, NotificationEvent, RedriveNotificationRequest,
-        ResendNotificationRequest, Template, UpsertTemplateRequest, delivery_attempt,
+        ResendNotificationRequest, Template, UpdateTemplateRequest, delivery_attempt,
         notification::{DeadLetterReason, State},
     },
 };
@@ -398,9 +398,10 @@ async fn hostile_player_text_cannot_inject_headers_or_markup(db: TestDb) {
         ..Default::default()
     };
     t.public
-        .upsert_template(
-            t.as_role(Role::Admin, UpsertTemplateRequest { template: Some(template), etag: String::new() }),
-        )
+        .update_template(t.as_role(
+            Role::Admin,
+            UpdateTemplateRequest { template: Some(template), etag: String::new(), allow_missing: true },
+        ))
         .await
         .unwrap();
     let hostile = "Hi\r\nBcc: evil@attacker.example\r\nX-Injected: 1\r\n\r\n<script>alert(1)</script><img src=x onerror=alert(2)>";
@@ -450,7 +451,7 @@ async fn the_development_file_transport_writes_one_eml_per_notification(db: Test
 async fn a_render_failure_is_a_dead_letter_and_a_redrive_renders_the_fixed_template(db: TestDb) {
     let smtp = SmtpServer::start("127.0.0.1:0".parse().unwrap()).await;
     let mut t = TestNotification::start(config(&db, smtp.addr)).await;
-    let template = |body: &str| UpsertTemplateRequest {
+    let template = |body: &str| UpdateTemplateRequest {
         template: Some(Template {
             event: NotificationEvent::ResolutionProposed.into(),
             locale: "pl".into(),
@@ -459,8 +460,9 @@ async fn a_render_failure_is_a_dead_letter_and_a_redrive_renders_the_fixed_templ
             ..Default::default()
         }),
         etag: String::new(),
+        allow_missing: true,
     };
-    t.public.upsert_template(t.as_role(Role::Admin, template("{{ refund_amount }}"))).await.unwrap();
+    t.public.update_template(t.as_role(Role::Admin, template("{{ refund_amount }}"))).await.unwrap();
     let mut req = complaint_received("k-render", player("p-1", "Anna", "pl", Channel::Email));
     req.event = NotificationEvent::ResolutionProposed.into();
     req.purpose = redress_proto::notification::v1::MessagePurpose::Service.into();
@@ -471,7 +473,7 @@ async fn a_render_failure_is_a_dead_letter_and_a_redrive_renders_the_fixed_templ
 
     let fixed = t
         .public
-        .upsert_template(t.as_role(Role::Admin, template("{{ refund_amount | default('zwrot środków') }}")))
+        .update_template(t.as_role(Role::Admin, template("{{ refund_amount | default('zwrot środków') }}")))
         .await
         .unwrap()
         .into_inner()

@@ -5,7 +5,7 @@ use redress_auth::Role;
 use redress_proto::{
     common::v1::Player,
     notification::v1::{
-        ListTemplatesRequest, NotificationEvent, PreviewTemplateRequest, Template, UpsertTemplateRequest,
+        ListTemplatesRequest, NotificationEvent, PreviewTemplateRequest, Template, UpdateTemplateRequest,
         preview_template_request::{Selection, Source},
     },
 };
@@ -26,10 +26,18 @@ fn draft(locale: &str, subject: &str) -> Template {
     }
 }
 
-async fn upserts_make_versions_and_an_unchanged_upsert_changes_nothing(db: TestDb) {
+async fn updates_make_versions_and_an_unchanged_update_changes_nothing(db: TestDb) {
     let mut t = TestNotification::start(config(&db, free_port())).await;
-    let upsert = |template: Template, etag: &str| UpsertTemplateRequest { template: Some(template), etag: etag.into() };
-    let first = t.public.upsert_template(t.as_role(Role::Admin, upsert(draft("pt-BR", "Olá"), ""))).await.unwrap();
+    let update = |template: Template, etag: &str| UpdateTemplateRequest {
+        template: Some(template),
+        etag: etag.into(),
+        allow_missing: true,
+    };
+    // Without allow_missing (AIP-134) a template the tenant lacks is NOT_FOUND.
+    let missing = UpdateTemplateRequest { allow_missing: false, ..update(draft("pt-BR", "Olá"), "") };
+    let err = t.public.update_template(t.as_role(Role::Admin, missing)).await.unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    let first = t.public.update_template(t.as_role(Role::Admin, update(draft("pt-BR", "Olá"), ""))).await.unwrap();
     let first = first.into_inner();
     assert!(first.created);
     let v1 = first.template.unwrap();
@@ -37,22 +45,22 @@ async fn upserts_make_versions_and_an_unchanged_upsert_changes_nothing(db: TestD
     assert_eq!(v1.locale, "pt-br");
     assert!(!v1.builtin);
 
-    let same = t.public.upsert_template(t.as_role(Role::Admin, upsert(draft("pt-BR", "Olá"), "\"0\""))).await.unwrap();
+    let same = t.public.update_template(t.as_role(Role::Admin, update(draft("pt-BR", "Olá"), "\"0\""))).await.unwrap();
     let same = same.into_inner();
     assert!(!same.created);
     assert_eq!(same.template.unwrap().version, 1);
 
     let stale =
-        t.public.upsert_template(t.as_role(Role::Admin, upsert(draft("pt-BR", "Oi"), "\"0\""))).await.unwrap_err();
+        t.public.update_template(t.as_role(Role::Admin, update(draft("pt-BR", "Oi"), "\"0\""))).await.unwrap_err();
     assert_eq!(stale.code(), Code::Aborted);
-    let v2 = t.public.upsert_template(t.as_role(Role::Admin, upsert(draft("pt-BR", "Oi"), &v1.etag))).await.unwrap();
+    let v2 = t.public.update_template(t.as_role(Role::Admin, update(draft("pt-BR", "Oi"), &v1.etag))).await.unwrap();
     let v2 = v2.into_inner().template.unwrap();
     assert_eq!(v2.version, 2);
     assert_eq!(v2.name, v1.name);
 
-    let err = t.public.upsert_template(t.as_role(Role::Agent, upsert(draft("en", "x"), ""))).await.unwrap_err();
+    let err = t.public.update_template(t.as_role(Role::Agent, update(draft("en", "x"), ""))).await.unwrap_err();
     assert_eq!(err.code(), Code::PermissionDenied);
-    let err = t.public.upsert_template(t.as_role(Role::Admin, upsert(draft("en", "{{ broken"), ""))).await.unwrap_err();
+    let err = t.public.update_template(t.as_role(Role::Admin, update(draft("en", "{{ broken"), ""))).await.unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
     let violation = &err.get_details_bad_request().unwrap().field_violations[0];
     assert_eq!(violation.field, "template.subject");
@@ -129,6 +137,6 @@ async fn previews_follow_the_fallback_and_list_missing_variables(db: TestDb) {
 }
 
 backend_tests!(
-    upserts_make_versions_and_an_unchanged_upsert_changes_nothing,
+    updates_make_versions_and_an_unchanged_update_changes_nothing,
     previews_follow_the_fallback_and_list_missing_variables,
 );

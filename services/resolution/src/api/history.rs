@@ -1,9 +1,10 @@
-//! The tamper-evident case history: GetCaseHistory, VerifyCaseHistory.
+//! The tamper-evident case history: ListCaseEvents (the events under
+//! `cases/{case_id}`, AIP-132), VerifyCaseHistory.
 
 use redress_auth::Caller;
 use redress_errors::ApiError;
 use redress_proto::resolution::v1::{
-    GetCaseHistoryRequest, GetCaseHistoryResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
+    ListCaseEventsRequest, ListCaseEventsResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
 };
 
 use super::{ResolutionApi, convert, now};
@@ -13,19 +14,19 @@ use crate::{
 };
 
 impl ResolutionApi {
-    pub(super) async fn get_case_history(
+    pub(super) async fn list_case_events(
         &self,
         caller: Caller,
-        req: GetCaseHistoryRequest,
-    ) -> Result<GetCaseHistoryResponse, ApiError> {
+        req: ListCaseEventsRequest,
+    ) -> Result<ListCaseEventsResponse, ApiError> {
         let size = redress_paging::page_size(req.page_size, 100, 1000)?;
-        let row = self.load(&caller.tenant, &req.name, "name").await?;
-        let after: Option<i64> = self.page_tokens.decode(&req.page_token, &caller.tenant, &req.name)?;
+        let row = self.load(&caller.tenant, &req.parent, "parent").await?;
+        let after: Option<i64> = self.page_tokens.decode(&req.page_token, &caller.tenant, &req.parent)?;
         let mut rows =
             store::list_events(&self.db, &caller.tenant, &row.id, after.unwrap_or(0), Some(size + 1)).await?;
         let next_page_token =
-            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &req.name, |last| last.sequence);
-        Ok(GetCaseHistoryResponse { events: rows.iter().map(convert::event).collect(), next_page_token })
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &req.parent, |last| last.sequence);
+        Ok(ListCaseEventsResponse { events: rows.iter().map(convert::event).collect(), next_page_token })
     }
 
     pub(super) async fn verify_case_history(

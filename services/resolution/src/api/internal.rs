@@ -5,10 +5,13 @@
 use prost::Message;
 use redress_auth::Caller;
 use redress_errors::{ApiError, Violations};
-use redress_proto::resolution::v1::{
-    FlagFollowUpRequest, FlagFollowUpResponse, FollowUp, FollowUpReason, OpenCaseRequest, OpenCaseResponse,
-    PlayerDecision, RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest,
-    RecordPlayerMessageResponse, RecordWithdrawalRequest, RecordWithdrawalResponse,
+use redress_proto::{
+    common::v1::PlayerDecision,
+    resolution::v1::{
+        FlagFollowUpRequest, FlagFollowUpResponse, FollowUp, FollowUpReason, OpenCaseRequest, OpenCaseResponse,
+        RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest,
+        RecordPlayerMessageResponse, RecordWithdrawalRequest, RecordWithdrawalResponse,
+    },
 };
 
 use super::{ResolutionApi, Target, convert, fingerprint, new_id, now, request_id};

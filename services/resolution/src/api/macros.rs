@@ -1,4 +1,4 @@
-//! Response macros: ListMacros, UpsertMacro, RenderMacro, and rendering a
+//! Response macros: ListMacros, UpdateMacro, RenderMacro, and rendering a
 //! macro into a message when an agent sends one without a body.
 
 use prost::Message;
@@ -10,7 +10,7 @@ use redress_proto::{
     common::v1::{ComplaintCategory, Money},
     resolution::v1::{
         Case, ListMacrosRequest, ListMacrosResponse, Macro, RenderMacroRequest, RenderMacroResponse,
-        UpsertMacroRequest, UpsertMacroResponse, r#macro::Purpose,
+        UpdateMacroRequest, UpdateMacroResponse, r#macro::Purpose,
     },
 };
 
@@ -105,15 +105,20 @@ impl ResolutionApi {
         Ok(ListMacrosResponse { macros: rows.iter().map(to_proto).collect(), next_page_token })
     }
 
-    pub(super) async fn upsert_macro(
+    pub(super) async fn update_macro(
         &self,
         caller: Caller,
-        req: UpsertMacroRequest,
-    ) -> Result<UpsertMacroResponse, ApiError> {
+        req: UpdateMacroRequest,
+    ) -> Result<UpdateMacroResponse, ApiError> {
         let tenant = caller.tenant.clone();
         let given = req.r#macro.clone().unwrap_or_default();
         let mut v = Violations::new();
         request_id(&mut v, &req.request_id, "request_id");
+        // AIP-134: the name selects the macro; only `allow_missing` may create
+        // one, under the given id or, with an empty name, a generated one.
+        if given.name.is_empty() && !req.allow_missing {
+            return Err(ApiError::invalid_field("macro.name", "is required unless allow_missing is set"));
+        }
         let id = if given.name.is_empty() { None } else { Some(macro_id(&given.name, "macro.name")?) };
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
         let existing = match &id {
@@ -123,7 +128,7 @@ impl ResolutionApi {
         let key = fingerprint(&req, |r| r.request_id.clear());
         if existing.is_none()
             && let Some(saved) =
-                self.replay::<UpsertMacroResponse>(&txn, &tenant, "UpsertMacro", &req.request_id, &key).await?
+                self.replay::<UpdateMacroResponse>(&txn, &tenant, "UpdateMacro", &req.request_id, &key).await?
         {
             return Ok(saved);
         }
@@ -174,6 +179,7 @@ impl ResolutionApi {
                 }
                 (row, false)
             }
+            None if !req.allow_missing => return Err(ApiError::not_found(&given.name)),
             None => {
                 validate_macro(&mut v, &given);
                 v.into_result()?;
@@ -197,10 +203,10 @@ impl ResolutionApi {
                 (row, true)
             }
         };
-        let response = UpsertMacroResponse { r#macro: Some(to_proto(&row)), created };
+        let response = UpdateMacroResponse { r#macro: Some(to_proto(&row)), created };
         if created {
             let idempotency =
-                Key { tenant: &tenant, method: "UpsertMacro", request_id: &req.request_id, fingerprint: key.clone() };
+                Key { tenant: &tenant, method: "UpdateMacro", request_id: &req.request_id, fingerprint: key.clone() };
             redress_idempotency::save(&txn, &idempotency, &response).await?;
         }
         txn.commit().await?;
@@ -267,7 +273,7 @@ impl ResolutionApi {
     ) -> Result<RenderMacroResponse, ApiError> {
         let row = self.load(&caller.tenant, &req.case, "case").await?;
         let case = self.present(&row);
-        self.render(&caller.tenant, &req.r#macro, "macro", &case, req.amount.as_ref(), &caller.subject).await
+        self.render(&caller.tenant, &req.name, "name", &case, req.amount.as_ref(), &caller.subject).await
     }
 
     /// The text to send: the body as written, or the macro rendered with the

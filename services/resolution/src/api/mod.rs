@@ -33,15 +33,15 @@ use redress_policy::{JurisdictionPolicy, PolicyTable};
 use redress_proto::resolution::v1::{
     AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AnswerAdrEnquiryResponse,
     AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, EscalateCaseRequest,
-    EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseHistoryRequest, GetCaseHistoryResponse,
-    GetCaseRequest, GetCaseResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse, ListCasesRequest,
-    ListCasesResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
+    EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest, GetCaseResponse,
+    GetRegulatoryReturnRequest, GetRegulatoryReturnResponse, ListCaseEventsRequest, ListCaseEventsResponse,
+    ListCasesRequest, ListCasesResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
     ProposeResolutionRequest, ProposeResolutionResponse, RecordAdrOutcomeRequest, RecordAdrOutcomeResponse,
     RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse,
     RecordWithdrawalRequest, RecordWithdrawalResponse, ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest,
     RenderMacroResponse, ReopenCaseRequest, ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse,
-    ResolveCaseRequest, ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse, UpsertMacroRequest,
-    UpsertMacroResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
+    ResolveCaseRequest, ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest,
+    UpdateMacroResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
     resolution_internal_service_server::ResolutionInternalService, resolution_service_server::ResolutionService,
 };
 use sea_orm::DatabaseConnection;
@@ -180,11 +180,11 @@ redress_server::delegate! {
         record_adr_outcome(RecordAdrOutcomeRequest) -> RecordAdrOutcomeResponse = WORKERS;
         reopen_case(ReopenCaseRequest) -> ReopenCaseResponse = WORKERS;
         close_case(CloseCaseRequest) -> CloseCaseResponse = WORKERS;
-        get_case_history(GetCaseHistoryRequest) -> GetCaseHistoryResponse = HISTORY_READERS;
+        list_case_events(ListCaseEventsRequest) -> ListCaseEventsResponse = HISTORY_READERS;
         verify_case_history(VerifyCaseHistoryRequest) -> VerifyCaseHistoryResponse = AUDITORS;
         get_regulatory_return(GetRegulatoryReturnRequest) -> GetRegulatoryReturnResponse = REPORTERS;
         list_macros(ListMacrosRequest) -> ListMacrosResponse = WORKERS;
-        upsert_macro(UpsertMacroRequest) -> UpsertMacroResponse = SUPERVISORS;
+        update_macro(UpdateMacroRequest) -> UpdateMacroResponse = SUPERVISORS;
         render_macro(RenderMacroRequest) -> RenderMacroResponse = WORKERS;
     }
 }

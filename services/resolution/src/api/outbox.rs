@@ -87,7 +87,7 @@ pub fn for_event(
     if !is_internal(kind) || new.message.is_some() {
         let status = player_status(state, close_reason);
         let request = ApplyCaseUpdateRequest {
-            complaint: case.complaint.clone(),
+            name: case.complaint.clone(),
             case: case.name.clone(),
             event_id: event_key(case, event),
             case_event_sequence: event.sequence,

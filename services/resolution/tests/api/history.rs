@@ -2,7 +2,7 @@
 //! the first modified, deleted or reordered event.
 
 use redress_proto::resolution::v1::{
-    Case, GetCaseHistoryRequest, RespondToPlayerRequest, VerifyCaseHistoryRequest, case_event::Type,
+    Case, ListCaseEventsRequest, RespondToPlayerRequest, VerifyCaseHistoryRequest, case_event::Type,
     verify_case_history_response::Problem,
 };
 use redress_testkit::{TestDb, backend_tests};
@@ -44,8 +44,8 @@ async fn the_history_is_a_verifiable_hash_chain(db: TestDb) {
     let mut events = Vec::new();
     let mut token = String::new();
     loop {
-        let request = t.agent(GetCaseHistoryRequest { name: case.name.clone(), page_size: 2, page_token: token });
-        let page = t.client.get_case_history(request).await.unwrap().into_inner();
+        let request = t.agent(ListCaseEventsRequest { parent: case.name.clone(), page_size: 2, page_token: token });
+        let page = t.client.list_case_events(request).await.unwrap().into_inner();
         events.extend(page.events);
         if page.next_page_token.is_empty() {
             break;

@@ -4,8 +4,8 @@
 use redress_proto::{
     common::v1::ComplaintCategory,
     resolution::v1::{
-        GetCaseHistoryRequest, ListMacrosRequest, Macro, RenderMacroRequest, RespondToPlayerRequest,
-        UpsertMacroRequest, r#macro::Purpose,
+        ListCaseEventsRequest, ListMacrosRequest, Macro, RenderMacroRequest, RespondToPlayerRequest,
+        UpdateMacroRequest, r#macro::Purpose,
     },
 };
 use redress_testkit::{TestDb, backend_tests};
@@ -29,9 +29,13 @@ fn kyc_macro(name: &str, language: &str, body: &str) -> Macro {
 
 async fn macros_render_the_case_facts_in_the_players_language(db: TestDb) {
     let mut t = TestResolution::start(&db).await;
-    let upsert =
-        |id: &str, m: Macro| UpsertMacroRequest { request_id: id.into(), r#macro: Some(m), ..Default::default() };
-    let en = upsert(
+    let create = |id: &str, m: Macro| UpdateMacroRequest {
+        request_id: id.into(),
+        r#macro: Some(m),
+        allow_missing: true,
+        ..Default::default()
+    };
+    let en = create(
         "u-1",
         kyc_macro(
             "",
@@ -39,16 +43,16 @@ async fn macros_render_the_case_facts_in_the_players_language(db: TestDb) {
             "Dear {{ player_name }}, please send documents for {{ withdrawal_id }} ({{ complaint_reference }}).{{ bet_id }}",
         ),
     );
-    let created = t.client.upsert_macro(t.supervisor(en.clone())).await.unwrap().into_inner();
+    let created = t.client.update_macro(t.supervisor(en.clone())).await.unwrap().into_inner();
     assert!(created.created);
-    let replay = t.client.upsert_macro(t.supervisor(en.clone())).await.unwrap().into_inner();
+    let replay = t.client.update_macro(t.supervisor(en.clone())).await.unwrap().into_inner();
     assert_eq!(created, replay, "idempotent on request_id");
     assert_eq!(
-        t.client.upsert_macro(t.agent(upsert("u-0", kyc_macro("", "de", "x")))).await.unwrap_err().code(),
+        t.client.update_macro(t.agent(create("u-0", kyc_macro("", "de", "x")))).await.unwrap_err().code(),
         Code::PermissionDenied
     );
 
-    let pl = upsert(
+    let pl = create(
         "u-2",
         kyc_macro(
             "macros/kyc-request-pl",
@@ -56,13 +60,19 @@ async fn macros_render_the_case_facts_in_the_players_language(db: TestDb) {
             "Dzień dobry {{ player_name }}, prosimy o dokumenty do {{ withdrawal_id }}.{{ bet_id }}",
         ),
     );
-    let pl = t.client.upsert_macro(t.supervisor(pl)).await.unwrap().into_inner().r#macro.unwrap();
+    // Without allow_missing (AIP-134) a missing macro is NOT_FOUND, and an
+    // empty name cannot be updated at all.
+    let missing = UpdateMacroRequest { allow_missing: false, ..pl.clone() };
+    assert_eq!(t.client.update_macro(t.supervisor(missing)).await.unwrap_err().code(), Code::NotFound);
+    let nameless = UpdateMacroRequest { allow_missing: false, ..en.clone() };
+    assert_eq!(t.client.update_macro(t.supervisor(nameless)).await.unwrap_err().code(), Code::InvalidArgument);
+    let pl = t.client.update_macro(t.supervisor(pl)).await.unwrap().into_inner().r#macro.unwrap();
     assert_eq!(pl.name, "macros/kyc-request-pl");
-    let twin = upsert("u-3", kyc_macro("", "pl", "{{ player_name }}"));
-    let err = t.client.upsert_macro(t.supervisor(twin)).await.unwrap_err();
+    let twin = create("u-3", kyc_macro("", "pl", "{{ player_name }}"));
+    let err = t.client.update_macro(t.supervisor(twin)).await.unwrap_err();
     assert_eq!(err.code(), Code::AlreadyExists);
-    let typo = upsert("u-4", kyc_macro("", "de", "Hallo {{ player_nam }}"));
-    assert_eq!(t.client.upsert_macro(t.supervisor(typo)).await.unwrap_err().code(), Code::InvalidArgument);
+    let typo = create("u-4", kyc_macro("", "de", "Hallo {{ player_nam }}"));
+    assert_eq!(t.client.update_macro(t.supervisor(typo)).await.unwrap_err().code(), Code::InvalidArgument);
 
     let all = t
         .client
@@ -82,7 +92,7 @@ async fn macros_render_the_case_facts_in_the_players_language(db: TestDb) {
     open.player.as_mut().unwrap().language_code = "pl-PL".into();
     let case = t.open(open).await;
     let english = created.r#macro.unwrap();
-    let request = RenderMacroRequest { r#macro: english.name.clone(), case: case.name.clone(), amount: None };
+    let request = RenderMacroRequest { name: english.name.clone(), case: case.name.clone(), amount: None };
     let rendered = t.client.render_macro(t.agent(request)).await.unwrap().into_inner();
     assert_eq!(rendered.body, "Dzień dobry Anna, prosimy o dokumenty do w-c1.");
     assert_eq!(rendered.rendered_macro, pl.name);
@@ -99,21 +109,22 @@ async fn macros_render_the_case_facts_in_the_players_language(db: TestDb) {
     assert_eq!(event.payload_summary, "Dzień dobry Anna, prosimy o dokumenty do w-c1.");
 
     // Retire the Polish variant (etag checked); the English one renders then.
-    let retire = |etag: &str| UpsertMacroRequest {
+    let retire = |etag: &str| UpdateMacroRequest {
         request_id: "u-5".into(),
         r#macro: Some(Macro { name: pl.name.clone(), active: false, ..Default::default() }),
         update_mask: Some(prost_types::FieldMask { paths: vec!["active".into()] }),
         etag: etag.into(),
+        allow_missing: false,
     };
-    assert_eq!(t.client.upsert_macro(t.supervisor(retire("\"9\""))).await.unwrap_err().code(), Code::Aborted);
-    let retired = t.client.upsert_macro(t.supervisor(retire(&pl.etag))).await.unwrap().into_inner();
+    assert_eq!(t.client.update_macro(t.supervisor(retire("\"9\""))).await.unwrap_err().code(), Code::Aborted);
+    let retired = t.client.update_macro(t.supervisor(retire(&pl.etag))).await.unwrap().into_inner();
     assert!(!retired.created && !retired.r#macro.unwrap().active);
-    let request = RenderMacroRequest { r#macro: english.name.clone(), case: case.name.clone(), amount: None };
+    let request = RenderMacroRequest { name: english.name.clone(), case: case.name.clone(), amount: None };
     let rendered = t.client.render_macro(t.agent(request)).await.unwrap().into_inner();
     assert!(rendered.body.starts_with("Dear Anna"), "{}", rendered.body);
     let history = t
         .client
-        .get_case_history(t.agent(GetCaseHistoryRequest { name: case.name.clone(), ..Default::default() }))
+        .list_case_events(t.agent(ListCaseEventsRequest { parent: case.name.clone(), ..Default::default() }))
         .await
         .unwrap()
         .into_inner();

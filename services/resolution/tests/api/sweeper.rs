@@ -7,7 +7,7 @@ use redress_proto::{
     common::v1::ComplaintKind,
     notification::v1::{MessagePurpose, NotificationEvent},
     resolution::v1::{
-        AssignCaseRequest, GetCaseHistoryRequest, ReferToAdrRequest, RespondToPlayerRequest, case::State,
+        AssignCaseRequest, ListCaseEventsRequest, ReferToAdrRequest, RespondToPlayerRequest, case::State,
         case_event::Type, escalation::Reason as EscalationReason,
     },
 };
@@ -16,8 +16,8 @@ use redress_testkit::{TestDb, backend_tests};
 use crate::helpers::{RecordingPeer, TestResolution, config, drained, open_request};
 
 async fn history_types(t: &mut TestResolution, name: &str) -> Vec<Type> {
-    let request = t.agent(GetCaseHistoryRequest { name: name.into(), page_size: 1000, ..Default::default() });
-    t.client.get_case_history(request).await.unwrap().into_inner().events.iter().map(|e| e.r#type()).collect()
+    let request = t.agent(ListCaseEventsRequest { parent: name.into(), page_size: 1000, ..Default::default() });
+    t.client.list_case_events(request).await.unwrap().into_inner().events.iter().map(|e| e.r#type()).collect()
 }
 
 async fn a_polish_complaint_is_warned_then_deemed_accepted(db: TestDb) {

@@ -4,14 +4,14 @@
 
 use redress_auth::Role;
 use redress_proto::{
-    common::v1::{ComplaintStatus, Money, Outcome, RootCause},
+    common::v1::{ComplaintStatus, Money, Outcome, PlayerDecision, RootCause},
     notification::v1::{MessagePurpose, NotificationEvent},
     resolution::v1::{
         AddInternalNoteRequest, AssignCaseRequest, CloseCaseRequest, CloseReason, EscalateCaseRequest,
-        FlagFollowUpRequest, FollowUpReason, GetCaseRequest, PlayerDecision, ProposeResolutionRequest,
-        RecordPlayerDecisionRequest, RecordPlayerMessageRequest, RecordWithdrawalRequest, ReopenCaseRequest,
-        RequestInformationRequest, ResolutionType, ResolveCaseRequest, RespondToPlayerRequest, case::State,
-        clock::Kind, escalation::Reason as EscalationReason, proposal,
+        FlagFollowUpRequest, FollowUpReason, GetCaseRequest, ProposeResolutionRequest, RecordPlayerDecisionRequest,
+        RecordPlayerMessageRequest, RecordWithdrawalRequest, ReopenCaseRequest, RequestInformationRequest,
+        ResolutionType, ResolveCaseRequest, RespondToPlayerRequest, case::State, clock::Kind,
+        escalation::Reason as EscalationReason, proposal,
     },
 };
 use redress_testkit::{TestDb, authed, backend_tests, token};

@@ -20,8 +20,8 @@ _IDEMPOTENT = frozenset(
     {
         # "assigning the current assignee and queue again changes nothing"
         "redress.resolution.v1.ResolutionService.AssignCase",
-        # "an upsert whose content equals the current version changes nothing"
-        "redress.notification.v1.NotificationService.UpsertTemplate",
+        # "an update whose content equals the current version changes nothing"
+        "redress.notification.v1.NotificationService.UpdateTemplate",
     }
 )
 _REQUEST_ID = "request_id"

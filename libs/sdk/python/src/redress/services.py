@@ -11,7 +11,9 @@ from typing import AsyncIterator, Iterator, Optional, Sequence
 from redress.feedback.v1 import feedback_pb2
 from redress.intake.v1 import intake_pb2
 from redress.notification.v1 import notification_pb2
-from redress.resolution.v1 import resolution_pb2
+from redress.resolution.v1 import case_pb2
+from redress.resolution.v1 import macro_pb2
+from redress.resolution.v1 import resolution_service_pb2
 from redress._base import AsyncServiceBase, ServiceBase
 
 
@@ -138,14 +140,15 @@ class IntakeClient(ServiceBase):
 
     def add_player_message(self, request: intake_pb2.AddPlayerMessageRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.AddPlayerMessageResponse:
         """Records a further message from the player on an open complaint, on any
-        channel. Idempotent on `request_id`. Roles: backend, agent, supervisor,
-        admin.
+        channel, as a new interaction under the complaint named in `parent`.
+        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
         """
         return self._call("AddPlayerMessage", request, timeout, metadata)  # type: ignore[no-any-return]
 
     def submit_player_decision(self, request: intake_pb2.SubmitPlayerDecisionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitPlayerDecisionResponse:
-        """Records the player's answer to a proposed resolution: accept or reject.
-        Only while the complaint is RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
+        """Records the player's answer to a proposed resolution of the complaint
+        named in `name`: accept or reject. Only while the complaint is
+        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
         Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
         """
         return self._call("SubmitPlayerDecision", request, timeout, metadata)  # type: ignore[no-any-return]
@@ -279,15 +282,18 @@ class NotificationClient(ServiceBase):
         """
         return self._call("ResendNotification", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def upsert_template(self, request: notification_pb2.UpsertTemplateRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.UpsertTemplateResponse:
-        """Creates or changes the tenant's template for one event and locale. Every
+    def update_template(self, request: notification_pb2.UpdateTemplateRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.UpdateTemplateResponse:
+        """Changes the tenant's template for one event and locale (AIP-134), or
+        creates it with `allow_missing`; without it, an event and locale the
+        tenant has no template for fail with NOT_FOUND (a built-in template does
+        not count: it cannot be changed, only overridden by creating one). Every
         change of content makes a new version; earlier versions are kept, and
-        notifications record the version they were rendered from. An upsert whose
-        content equals the current version changes nothing and returns it, so a
-        retry is harmless. A syntax error in a template field fails with
-        INVALID_ARGUMENT naming the field, line and column. Roles: admin.
+        notifications record the version they were rendered from. An update
+        whose content equals the current version changes nothing and returns
+        it, so a retry is harmless. A syntax error in a template field fails
+        with INVALID_ARGUMENT naming the field, line and column. Roles: admin.
         """
-        return self._call("UpsertTemplate", request, timeout, metadata)  # type: ignore[no-any-return]
+        return self._call("UpdateTemplate", request, timeout, metadata)  # type: ignore[no-any-return]
 
     def list_templates(self, request: notification_pb2.ListTemplatesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[notification_pb2.Template]:
         """Lists the tenant's templates in their current versions, by event then
@@ -369,12 +375,12 @@ class ResolutionClient(ServiceBase):
 
     _service = "redress.resolution.v1.ResolutionService"
 
-    def get_case(self, request: resolution_pb2.GetCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.GetCaseResponse:
+    def get_case(self, request: resolution_service_pb2.GetCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.GetCaseResponse:
         """Reads one case. Roles: agent, supervisor, analyst, admin, backend.
         """
         return self._call("GetCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def list_cases(self, request: resolution_pb2.ListCasesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[resolution_pb2.Case]:
+    def list_cases(self, request: resolution_service_pb2.ListCasesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[case_pb2.Case]:
         """The agent queue: lists cases with filters, the nearest due time first
         (the earliest `next_due_time` of a running clock; cases with no running
         clock last), then by priority (urgent first), then oldest first. Without
@@ -385,12 +391,12 @@ class ResolutionClient(ServiceBase):
         """
         return self._pages("ListCases", "cases", request, timeout, metadata)
 
-    def list_cases_page(self, request: resolution_pb2.ListCasesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ListCasesResponse:
+    def list_cases_page(self, request: resolution_service_pb2.ListCasesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ListCasesResponse:
         """One page of :meth:`list_cases`, with its `next_page_token`.
         """
         return self._call("ListCases", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def assign_case(self, request: resolution_pb2.AssignCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.AssignCaseResponse:
+    def assign_case(self, request: resolution_service_pb2.AssignCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.AssignCaseResponse:
         """Sets or clears the agent who works on the case, and optionally moves it
         to another queue. Assigning a NEW case moves it to IN_PROGRESS; in other
         states the state does not change. Idempotent: assigning the current
@@ -401,7 +407,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("AssignCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def respond_to_player(self, request: resolution_pb2.RespondToPlayerRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.RespondToPlayerResponse:
+    def respond_to_player(self, request: resolution_service_pb2.RespondToPlayerRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RespondToPlayerResponse:
         """Sends a message to the player on their preferred channel, written by the
         agent or rendered from a macro. The first message to the player (this, or
         RequestInformation, ProposeResolution, ResolveCase) stops the ACKNOWLEDGE
@@ -412,7 +418,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("RespondToPlayer", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def request_information(self, request: resolution_pb2.RequestInformationRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.RequestInformationResponse:
+    def request_information(self, request: resolution_service_pb2.RequestInformationRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RequestInformationResponse:
         """Asks the player for information (documents, details) and moves the case
         to AWAITING_PLAYER. Where the jurisdiction policy allows it, the
         FINAL_RESPONSE clock pauses with the given reason until the player
@@ -425,7 +431,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("RequestInformation", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def add_internal_note(self, request: resolution_pb2.AddInternalNoteRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.AddInternalNoteResponse:
+    def add_internal_note(self, request: resolution_service_pb2.AddInternalNoteRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.AddInternalNoteResponse:
         """Adds a note that only staff see; never sent to the player. Allowed in
         every state; never changes it. Idempotent on `request_id`. Roles: agent,
         supervisor, admin (only supervisor and admin may set
@@ -433,7 +439,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("AddInternalNote", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def propose_resolution(self, request: resolution_pb2.ProposeResolutionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ProposeResolutionResponse:
+    def propose_resolution(self, request: resolution_service_pb2.ProposeResolutionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ProposeResolutionResponse:
         """Proposes a remedy to the player (refund, bonus credit, account
         correction, explanation, goodwill payment or rejection) and moves the
         case to RESOLUTION_PROPOSED, where it waits for the player's decision
@@ -447,7 +453,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("ProposeResolution", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def resolve_case(self, request: resolution_pb2.ResolveCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ResolveCaseResponse:
+    def resolve_case(self, request: resolution_service_pb2.ResolveCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ResolveCaseResponse:
         """Gives the final response: records the outcome and the root cause, sends
         the final response text to the player (also by e-mail where the
         jurisdiction requires a durable medium), and moves the case to RESOLVED.
@@ -460,7 +466,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("ResolveCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def escalate_case(self, request: resolution_pb2.EscalateCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.EscalateCaseResponse:
+    def escalate_case(self, request: resolution_service_pb2.EscalateCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.EscalateCaseResponse:
         """Escalates the case to supervisors: moves it to ESCALATED and to the
         escalation queue (or the given one). Resumes a paused FINAL_RESPONSE
         clock. The SLA sweeper does the same at a breach. Allowed in NEW,
@@ -470,7 +476,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("EscalateCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def refer_to_adr(self, request: resolution_pb2.ReferToAdrRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ReferToAdrResponse:
+    def refer_to_adr(self, request: resolution_service_pb2.ReferToAdrRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ReferToAdrResponse:
         """Records that the player took the complaint to an ADR body and that body's
         enquiry reached the casino: moves the case to REFERRED_TO_ADR, makes it a
         dispute (COMPLAINT_KIND_DISPUTE), and starts the ADR_ENQUIRY clock (10
@@ -484,7 +490,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("ReferToAdr", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def answer_adr_enquiry(self, request: resolution_pb2.AnswerAdrEnquiryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.AnswerAdrEnquiryResponse:
+    def answer_adr_enquiry(self, request: resolution_service_pb2.AnswerAdrEnquiryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.AnswerAdrEnquiryResponse:
         """Records the casino's answer to the ADR body's enquiry and stops the
         ADR_ENQUIRY clock. The state stays REFERRED_TO_ADR. Allowed only in
         REFERRED_TO_ADR, once; otherwise FAILED_PRECONDITION. Idempotent on
@@ -492,7 +498,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("AnswerAdrEnquiry", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def record_adr_outcome(self, request: resolution_pb2.RecordAdrOutcomeRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.RecordAdrOutcomeResponse:
+    def record_adr_outcome(self, request: resolution_service_pb2.RecordAdrOutcomeRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RecordAdrOutcomeResponse:
         """Records the ADR body's decision (outcome, binding or not, any award),
         stops the ADR_ENQUIRY clock if still running, and moves the case to
         RESOLVED; close it with CloseCase once any award is paid. The decision
@@ -502,7 +508,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("RecordAdrOutcome", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def reopen_case(self, request: resolution_pb2.ReopenCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ReopenCaseResponse:
+    def reopen_case(self, request: resolution_service_pb2.ReopenCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ReopenCaseResponse:
         """Reopens a resolved or closed case: moves it to IN_PROGRESS, clears the
         outcome, root cause and a pending follow-up flag (all stay in the
         history), and starts a new FINAL_RESPONSE clock from the jurisdiction
@@ -512,7 +518,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("ReopenCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def close_case(self, request: resolution_pb2.CloseCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.CloseCaseResponse:
+    def close_case(self, request: resolution_service_pb2.CloseCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.CloseCaseResponse:
         """Closes the case: no further action. From RESOLVED with reason
         CLOSE_REASON_RESOLVED; from an open state only with reason
         CLOSE_REASON_DUPLICATE or CLOSE_REASON_NO_PLAYER_RESPONSE, and only by a
@@ -523,21 +529,31 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("CloseCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def get_case_history(self, request: resolution_pb2.GetCaseHistoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.GetCaseHistoryResponse:
-        """Reads the case's history: every event, oldest first, each hash-chained
-        to the one before. Append-only: events are never changed or deleted.
-        Roles: agent, supervisor, analyst, admin.
-        """
-        return self._call("GetCaseHistory", request, timeout, metadata)  # type: ignore[no-any-return]
+    def list_case_events(self, request: resolution_service_pb2.ListCaseEventsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[case_pb2.CaseEvent]:
+        """Lists the events of a case's history (AIP-132, the events are the
+        child collection `cases/{case_id}/events`): every event, by ascending
+        sequence, each hash-chained to the one before. Append-only: events are
+        never changed or deleted. Whether the chain is intact is
+        VerifyCaseHistory's answer, not this one's. Roles: agent, supervisor,
+        analyst, admin.
 
-    def verify_case_history(self, request: resolution_pb2.VerifyCaseHistoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.VerifyCaseHistoryResponse:
+        Yields every item of `events` of every page.
+        """
+        return self._pages("ListCaseEvents", "events", request, timeout, metadata)
+
+    def list_case_events_page(self, request: resolution_service_pb2.ListCaseEventsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ListCaseEventsResponse:
+        """One page of :meth:`list_case_events`, with its `next_page_token`.
+        """
+        return self._call("ListCaseEvents", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def verify_case_history(self, request: resolution_service_pb2.VerifyCaseHistoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.VerifyCaseHistoryResponse:
         """Recomputes the case's hash chain and reports whether the history is
         intact, or the first event that was modified, deleted or reordered.
         Read-only. Roles: supervisor, analyst, admin.
         """
         return self._call("VerifyCaseHistory", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def get_regulatory_return(self, request: resolution_pb2.GetRegulatoryReturnRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.GetRegulatoryReturnResponse:
+    def get_regulatory_return(self, request: resolution_service_pb2.GetRegulatoryReturnRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.GetRegulatoryReturnResponse:
         """Builds a regulator's return for a period from the tenant's cases: for the
         UKGC the counts of complaints, disputes and disputes referred to ADR (GB
         players); for the MGA the list of disputes referred to ADR (MT players).
@@ -546,7 +562,7 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("GetRegulatoryReturn", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def list_macros(self, request: resolution_pb2.ListMacrosRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[resolution_pb2.Macro]:
+    def list_macros(self, request: resolution_service_pb2.ListMacrosRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[macro_pb2.Macro]:
         """Lists the tenant's response macros, with filters, by key, then category,
         then language. Roles: agent, supervisor, admin.
 
@@ -554,22 +570,26 @@ class ResolutionClient(ServiceBase):
         """
         return self._pages("ListMacros", "macros", request, timeout, metadata)
 
-    def list_macros_page(self, request: resolution_pb2.ListMacrosRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ListMacrosResponse:
+    def list_macros_page(self, request: resolution_service_pb2.ListMacrosRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ListMacrosResponse:
         """One page of :meth:`list_macros`, with its `next_page_token`.
         """
         return self._call("ListMacros", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def upsert_macro(self, request: resolution_pb2.UpsertMacroRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.UpsertMacroResponse:
-        """Creates or updates a response macro. With an empty `macro.name`, creates
-        one with a generated id (idempotent on `request_id`); with a name that
-        exists, updates the fields in `update_mask` (all mutable fields when the
-        mask is empty); with a name that does not exist, creates it under that
-        id. Two active macros with the same key, category and language fail with
-        ALREADY_EXISTS. Roles: supervisor, admin.
+    def update_macro(self, request: resolution_service_pb2.UpdateMacroRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.UpdateMacroResponse:
+        """Updates a response macro (AIP-134), or creates it with `allow_missing`.
+        With a `macro.name` that exists, updates the fields in `update_mask` (all
+        mutable fields when the mask is empty); a stale `etag` fails with
+        ABORTED. With a name that does not exist: NOT_FOUND, or, with
+        `allow_missing`, creates the macro under that id. With an empty name and
+        `allow_missing`, creates one with a generated id (without
+        `allow_missing` an empty name fails with INVALID_ARGUMENT). Creates are
+        idempotent on `request_id`: a retry with the same id and payload returns
+        the original response. Two active macros with the same key, category
+        and language fail with ALREADY_EXISTS. Roles: supervisor, admin.
         """
-        return self._call("UpsertMacro", request, timeout, metadata)  # type: ignore[no-any-return]
+        return self._call("UpdateMacro", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def render_macro(self, request: resolution_pb2.RenderMacroRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.RenderMacroResponse:
+    def render_macro(self, request: resolution_service_pb2.RenderMacroRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RenderMacroResponse:
         """Renders a macro with a case's facts (reference, player name, amounts,
         deadlines, transaction references) in the player's language, choosing
         the variant of the macro's key in that language when there is one. The
@@ -702,14 +722,15 @@ class AsyncIntakeClient(AsyncServiceBase):
 
     async def add_player_message(self, request: intake_pb2.AddPlayerMessageRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.AddPlayerMessageResponse:
         """Records a further message from the player on an open complaint, on any
-        channel. Idempotent on `request_id`. Roles: backend, agent, supervisor,
-        admin.
+        channel, as a new interaction under the complaint named in `parent`.
+        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
         """
         return await self._call("AddPlayerMessage", request, timeout, metadata)  # type: ignore[no-any-return]
 
     async def submit_player_decision(self, request: intake_pb2.SubmitPlayerDecisionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitPlayerDecisionResponse:
-        """Records the player's answer to a proposed resolution: accept or reject.
-        Only while the complaint is RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
+        """Records the player's answer to a proposed resolution of the complaint
+        named in `name`: accept or reject. Only while the complaint is
+        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
         Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
         """
         return await self._call("SubmitPlayerDecision", request, timeout, metadata)  # type: ignore[no-any-return]
@@ -843,15 +864,18 @@ class AsyncNotificationClient(AsyncServiceBase):
         """
         return await self._call("ResendNotification", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def upsert_template(self, request: notification_pb2.UpsertTemplateRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.UpsertTemplateResponse:
-        """Creates or changes the tenant's template for one event and locale. Every
+    async def update_template(self, request: notification_pb2.UpdateTemplateRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.UpdateTemplateResponse:
+        """Changes the tenant's template for one event and locale (AIP-134), or
+        creates it with `allow_missing`; without it, an event and locale the
+        tenant has no template for fail with NOT_FOUND (a built-in template does
+        not count: it cannot be changed, only overridden by creating one). Every
         change of content makes a new version; earlier versions are kept, and
-        notifications record the version they were rendered from. An upsert whose
-        content equals the current version changes nothing and returns it, so a
-        retry is harmless. A syntax error in a template field fails with
-        INVALID_ARGUMENT naming the field, line and column. Roles: admin.
+        notifications record the version they were rendered from. An update
+        whose content equals the current version changes nothing and returns
+        it, so a retry is harmless. A syntax error in a template field fails
+        with INVALID_ARGUMENT naming the field, line and column. Roles: admin.
         """
-        return await self._call("UpsertTemplate", request, timeout, metadata)  # type: ignore[no-any-return]
+        return await self._call("UpdateTemplate", request, timeout, metadata)  # type: ignore[no-any-return]
 
     def list_templates(self, request: notification_pb2.ListTemplatesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[notification_pb2.Template]:
         """Lists the tenant's templates in their current versions, by event then
@@ -933,12 +957,12 @@ class AsyncResolutionClient(AsyncServiceBase):
 
     _service = "redress.resolution.v1.ResolutionService"
 
-    async def get_case(self, request: resolution_pb2.GetCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.GetCaseResponse:
+    async def get_case(self, request: resolution_service_pb2.GetCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.GetCaseResponse:
         """Reads one case. Roles: agent, supervisor, analyst, admin, backend.
         """
         return await self._call("GetCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def list_cases(self, request: resolution_pb2.ListCasesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[resolution_pb2.Case]:
+    def list_cases(self, request: resolution_service_pb2.ListCasesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[case_pb2.Case]:
         """The agent queue: lists cases with filters, the nearest due time first
         (the earliest `next_due_time` of a running clock; cases with no running
         clock last), then by priority (urgent first), then oldest first. Without
@@ -949,12 +973,12 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return self._apages("ListCases", "cases", request, timeout, metadata)
 
-    async def list_cases_page(self, request: resolution_pb2.ListCasesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ListCasesResponse:
+    async def list_cases_page(self, request: resolution_service_pb2.ListCasesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ListCasesResponse:
         """One page of :meth:`list_cases`, with its `next_page_token`.
         """
         return await self._call("ListCases", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def assign_case(self, request: resolution_pb2.AssignCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.AssignCaseResponse:
+    async def assign_case(self, request: resolution_service_pb2.AssignCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.AssignCaseResponse:
         """Sets or clears the agent who works on the case, and optionally moves it
         to another queue. Assigning a NEW case moves it to IN_PROGRESS; in other
         states the state does not change. Idempotent: assigning the current
@@ -965,7 +989,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("AssignCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def respond_to_player(self, request: resolution_pb2.RespondToPlayerRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.RespondToPlayerResponse:
+    async def respond_to_player(self, request: resolution_service_pb2.RespondToPlayerRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RespondToPlayerResponse:
         """Sends a message to the player on their preferred channel, written by the
         agent or rendered from a macro. The first message to the player (this, or
         RequestInformation, ProposeResolution, ResolveCase) stops the ACKNOWLEDGE
@@ -976,7 +1000,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("RespondToPlayer", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def request_information(self, request: resolution_pb2.RequestInformationRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.RequestInformationResponse:
+    async def request_information(self, request: resolution_service_pb2.RequestInformationRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RequestInformationResponse:
         """Asks the player for information (documents, details) and moves the case
         to AWAITING_PLAYER. Where the jurisdiction policy allows it, the
         FINAL_RESPONSE clock pauses with the given reason until the player
@@ -989,7 +1013,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("RequestInformation", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def add_internal_note(self, request: resolution_pb2.AddInternalNoteRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.AddInternalNoteResponse:
+    async def add_internal_note(self, request: resolution_service_pb2.AddInternalNoteRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.AddInternalNoteResponse:
         """Adds a note that only staff see; never sent to the player. Allowed in
         every state; never changes it. Idempotent on `request_id`. Roles: agent,
         supervisor, admin (only supervisor and admin may set
@@ -997,7 +1021,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("AddInternalNote", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def propose_resolution(self, request: resolution_pb2.ProposeResolutionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ProposeResolutionResponse:
+    async def propose_resolution(self, request: resolution_service_pb2.ProposeResolutionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ProposeResolutionResponse:
         """Proposes a remedy to the player (refund, bonus credit, account
         correction, explanation, goodwill payment or rejection) and moves the
         case to RESOLUTION_PROPOSED, where it waits for the player's decision
@@ -1011,7 +1035,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("ProposeResolution", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def resolve_case(self, request: resolution_pb2.ResolveCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ResolveCaseResponse:
+    async def resolve_case(self, request: resolution_service_pb2.ResolveCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ResolveCaseResponse:
         """Gives the final response: records the outcome and the root cause, sends
         the final response text to the player (also by e-mail where the
         jurisdiction requires a durable medium), and moves the case to RESOLVED.
@@ -1024,7 +1048,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("ResolveCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def escalate_case(self, request: resolution_pb2.EscalateCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.EscalateCaseResponse:
+    async def escalate_case(self, request: resolution_service_pb2.EscalateCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.EscalateCaseResponse:
         """Escalates the case to supervisors: moves it to ESCALATED and to the
         escalation queue (or the given one). Resumes a paused FINAL_RESPONSE
         clock. The SLA sweeper does the same at a breach. Allowed in NEW,
@@ -1034,7 +1058,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("EscalateCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def refer_to_adr(self, request: resolution_pb2.ReferToAdrRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ReferToAdrResponse:
+    async def refer_to_adr(self, request: resolution_service_pb2.ReferToAdrRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ReferToAdrResponse:
         """Records that the player took the complaint to an ADR body and that body's
         enquiry reached the casino: moves the case to REFERRED_TO_ADR, makes it a
         dispute (COMPLAINT_KIND_DISPUTE), and starts the ADR_ENQUIRY clock (10
@@ -1048,7 +1072,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("ReferToAdr", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def answer_adr_enquiry(self, request: resolution_pb2.AnswerAdrEnquiryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.AnswerAdrEnquiryResponse:
+    async def answer_adr_enquiry(self, request: resolution_service_pb2.AnswerAdrEnquiryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.AnswerAdrEnquiryResponse:
         """Records the casino's answer to the ADR body's enquiry and stops the
         ADR_ENQUIRY clock. The state stays REFERRED_TO_ADR. Allowed only in
         REFERRED_TO_ADR, once; otherwise FAILED_PRECONDITION. Idempotent on
@@ -1056,7 +1080,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("AnswerAdrEnquiry", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def record_adr_outcome(self, request: resolution_pb2.RecordAdrOutcomeRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.RecordAdrOutcomeResponse:
+    async def record_adr_outcome(self, request: resolution_service_pb2.RecordAdrOutcomeRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RecordAdrOutcomeResponse:
         """Records the ADR body's decision (outcome, binding or not, any award),
         stops the ADR_ENQUIRY clock if still running, and moves the case to
         RESOLVED; close it with CloseCase once any award is paid. The decision
@@ -1066,7 +1090,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("RecordAdrOutcome", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def reopen_case(self, request: resolution_pb2.ReopenCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ReopenCaseResponse:
+    async def reopen_case(self, request: resolution_service_pb2.ReopenCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ReopenCaseResponse:
         """Reopens a resolved or closed case: moves it to IN_PROGRESS, clears the
         outcome, root cause and a pending follow-up flag (all stay in the
         history), and starts a new FINAL_RESPONSE clock from the jurisdiction
@@ -1076,7 +1100,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("ReopenCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def close_case(self, request: resolution_pb2.CloseCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.CloseCaseResponse:
+    async def close_case(self, request: resolution_service_pb2.CloseCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.CloseCaseResponse:
         """Closes the case: no further action. From RESOLVED with reason
         CLOSE_REASON_RESOLVED; from an open state only with reason
         CLOSE_REASON_DUPLICATE or CLOSE_REASON_NO_PLAYER_RESPONSE, and only by a
@@ -1087,21 +1111,31 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("CloseCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def get_case_history(self, request: resolution_pb2.GetCaseHistoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.GetCaseHistoryResponse:
-        """Reads the case's history: every event, oldest first, each hash-chained
-        to the one before. Append-only: events are never changed or deleted.
-        Roles: agent, supervisor, analyst, admin.
-        """
-        return await self._call("GetCaseHistory", request, timeout, metadata)  # type: ignore[no-any-return]
+    def list_case_events(self, request: resolution_service_pb2.ListCaseEventsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[case_pb2.CaseEvent]:
+        """Lists the events of a case's history (AIP-132, the events are the
+        child collection `cases/{case_id}/events`): every event, by ascending
+        sequence, each hash-chained to the one before. Append-only: events are
+        never changed or deleted. Whether the chain is intact is
+        VerifyCaseHistory's answer, not this one's. Roles: agent, supervisor,
+        analyst, admin.
 
-    async def verify_case_history(self, request: resolution_pb2.VerifyCaseHistoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.VerifyCaseHistoryResponse:
+        Yields every item of `events` of every page.
+        """
+        return self._apages("ListCaseEvents", "events", request, timeout, metadata)
+
+    async def list_case_events_page(self, request: resolution_service_pb2.ListCaseEventsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ListCaseEventsResponse:
+        """One page of :meth:`list_case_events`, with its `next_page_token`.
+        """
+        return await self._call("ListCaseEvents", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def verify_case_history(self, request: resolution_service_pb2.VerifyCaseHistoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.VerifyCaseHistoryResponse:
         """Recomputes the case's hash chain and reports whether the history is
         intact, or the first event that was modified, deleted or reordered.
         Read-only. Roles: supervisor, analyst, admin.
         """
         return await self._call("VerifyCaseHistory", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def get_regulatory_return(self, request: resolution_pb2.GetRegulatoryReturnRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.GetRegulatoryReturnResponse:
+    async def get_regulatory_return(self, request: resolution_service_pb2.GetRegulatoryReturnRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.GetRegulatoryReturnResponse:
         """Builds a regulator's return for a period from the tenant's cases: for the
         UKGC the counts of complaints, disputes and disputes referred to ADR (GB
         players); for the MGA the list of disputes referred to ADR (MT players).
@@ -1110,7 +1144,7 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return await self._call("GetRegulatoryReturn", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    def list_macros(self, request: resolution_pb2.ListMacrosRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[resolution_pb2.Macro]:
+    def list_macros(self, request: resolution_service_pb2.ListMacrosRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[macro_pb2.Macro]:
         """Lists the tenant's response macros, with filters, by key, then category,
         then language. Roles: agent, supervisor, admin.
 
@@ -1118,22 +1152,26 @@ class AsyncResolutionClient(AsyncServiceBase):
         """
         return self._apages("ListMacros", "macros", request, timeout, metadata)
 
-    async def list_macros_page(self, request: resolution_pb2.ListMacrosRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.ListMacrosResponse:
+    async def list_macros_page(self, request: resolution_service_pb2.ListMacrosRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ListMacrosResponse:
         """One page of :meth:`list_macros`, with its `next_page_token`.
         """
         return await self._call("ListMacros", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def upsert_macro(self, request: resolution_pb2.UpsertMacroRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.UpsertMacroResponse:
-        """Creates or updates a response macro. With an empty `macro.name`, creates
-        one with a generated id (idempotent on `request_id`); with a name that
-        exists, updates the fields in `update_mask` (all mutable fields when the
-        mask is empty); with a name that does not exist, creates it under that
-        id. Two active macros with the same key, category and language fail with
-        ALREADY_EXISTS. Roles: supervisor, admin.
+    async def update_macro(self, request: resolution_service_pb2.UpdateMacroRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.UpdateMacroResponse:
+        """Updates a response macro (AIP-134), or creates it with `allow_missing`.
+        With a `macro.name` that exists, updates the fields in `update_mask` (all
+        mutable fields when the mask is empty); a stale `etag` fails with
+        ABORTED. With a name that does not exist: NOT_FOUND, or, with
+        `allow_missing`, creates the macro under that id. With an empty name and
+        `allow_missing`, creates one with a generated id (without
+        `allow_missing` an empty name fails with INVALID_ARGUMENT). Creates are
+        idempotent on `request_id`: a retry with the same id and payload returns
+        the original response. Two active macros with the same key, category
+        and language fail with ALREADY_EXISTS. Roles: supervisor, admin.
         """
-        return await self._call("UpsertMacro", request, timeout, metadata)  # type: ignore[no-any-return]
+        return await self._call("UpdateMacro", request, timeout, metadata)  # type: ignore[no-any-return]
 
-    async def render_macro(self, request: resolution_pb2.RenderMacroRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_pb2.RenderMacroResponse:
+    async def render_macro(self, request: resolution_service_pb2.RenderMacroRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RenderMacroResponse:
         """Renders a macro with a case's facts (reference, player name, amounts,
         deadlines, transaction references) in the player's language, choosing
         the variant of the macro's key in that language when there is one. The

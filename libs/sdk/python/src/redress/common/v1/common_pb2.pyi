@@ -78,6 +78,12 @@ class RootCause(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ROOT_CAUSE_AGENT_ERROR: _ClassVar[RootCause]
     ROOT_CAUSE_PLAYER_ERROR: _ClassVar[RootCause]
     ROOT_CAUSE_POLICY: _ClassVar[RootCause]
+
+class PlayerDecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PLAYER_DECISION_UNSPECIFIED: _ClassVar[PlayerDecision]
+    PLAYER_DECISION_ACCEPT: _ClassVar[PlayerDecision]
+    PLAYER_DECISION_REJECT: _ClassVar[PlayerDecision]
 CHANNEL_UNSPECIFIED: Channel
 CHANNEL_EMAIL: Channel
 CHANNEL_LIVE_CHAT: Channel
@@ -127,6 +133,9 @@ ROOT_CAUSE_PAYMENT_PROVIDER_FAILURE: RootCause
 ROOT_CAUSE_AGENT_ERROR: RootCause
 ROOT_CAUSE_PLAYER_ERROR: RootCause
 ROOT_CAUSE_POLICY: RootCause
+PLAYER_DECISION_UNSPECIFIED: PlayerDecision
+PLAYER_DECISION_ACCEPT: PlayerDecision
+PLAYER_DECISION_REJECT: PlayerDecision
 
 class Money(_message.Message):
     __slots__ = ("amount_minor", "currency_code")

@@ -11,15 +11,6 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
-class PlayerDecision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    PLAYER_DECISION_UNSPECIFIED: _ClassVar[PlayerDecision]
-    PLAYER_DECISION_ACCEPT: _ClassVar[PlayerDecision]
-    PLAYER_DECISION_REJECT: _ClassVar[PlayerDecision]
-PLAYER_DECISION_UNSPECIFIED: PlayerDecision
-PLAYER_DECISION_ACCEPT: PlayerDecision
-PLAYER_DECISION_REJECT: PlayerDecision
-
 class Complaint(_message.Message):
     __slots__ = ("name", "reference", "player", "transaction_references", "category", "category_inferred", "subject", "description", "channel", "incident_time", "disputed_amount", "status", "priority", "kind", "responsible_gambling", "harm_indicators", "duplicate_of", "deadlines", "outcome", "case", "create_time", "update_time", "etag")
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -189,16 +180,16 @@ class ListComplaintsResponse(_message.Message):
     def __init__(self, complaints: _Optional[_Iterable[_Union[Complaint, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AddPlayerMessageRequest(_message.Message):
-    __slots__ = ("complaint", "request_id", "channel", "body")
-    COMPLAINT_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("parent", "request_id", "channel", "body")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
-    complaint: str
+    parent: str
     request_id: str
     channel: _common_pb2.Channel
     body: str
-    def __init__(self, complaint: _Optional[str] = ..., request_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., body: _Optional[str] = ...) -> None: ...
+    def __init__(self, parent: _Optional[str] = ..., request_id: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., body: _Optional[str] = ...) -> None: ...
 
 class AddPlayerMessageResponse(_message.Message):
     __slots__ = ("interaction",)
@@ -207,18 +198,18 @@ class AddPlayerMessageResponse(_message.Message):
     def __init__(self, interaction: _Optional[_Union[Interaction, _Mapping]] = ...) -> None: ...
 
 class SubmitPlayerDecisionRequest(_message.Message):
-    __slots__ = ("complaint", "request_id", "decision", "comment", "channel")
-    COMPLAINT_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("name", "request_id", "decision", "comment", "channel")
+    NAME_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     DECISION_FIELD_NUMBER: _ClassVar[int]
     COMMENT_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
-    complaint: str
+    name: str
     request_id: str
-    decision: PlayerDecision
+    decision: _common_pb2.PlayerDecision
     comment: str
     channel: _common_pb2.Channel
-    def __init__(self, complaint: _Optional[str] = ..., request_id: _Optional[str] = ..., decision: _Optional[_Union[PlayerDecision, str]] = ..., comment: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., request_id: _Optional[str] = ..., decision: _Optional[_Union[_common_pb2.PlayerDecision, str]] = ..., comment: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ...) -> None: ...
 
 class SubmitPlayerDecisionResponse(_message.Message):
     __slots__ = ("interaction",)
@@ -263,8 +254,8 @@ class ListInteractionsResponse(_message.Message):
     def __init__(self, interactions: _Optional[_Iterable[_Union[Interaction, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ApplyCaseUpdateRequest(_message.Message):
-    __slots__ = ("complaint", "case", "event_id", "case_event_sequence", "status", "outcome", "kind", "player_message", "channel", "actor")
-    COMPLAINT_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("name", "case", "event_id", "case_event_sequence", "status", "outcome", "kind", "player_message", "channel", "actor")
+    NAME_FIELD_NUMBER: _ClassVar[int]
     CASE_FIELD_NUMBER: _ClassVar[int]
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_EVENT_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
@@ -274,7 +265,7 @@ class ApplyCaseUpdateRequest(_message.Message):
     PLAYER_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
-    complaint: str
+    name: str
     case: str
     event_id: str
     case_event_sequence: int
@@ -284,7 +275,7 @@ class ApplyCaseUpdateRequest(_message.Message):
     player_message: str
     channel: _common_pb2.Channel
     actor: str
-    def __init__(self, complaint: _Optional[str] = ..., case: _Optional[str] = ..., event_id: _Optional[str] = ..., case_event_sequence: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.ComplaintStatus, str]] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., kind: _Optional[_Union[_common_pb2.ComplaintKind, str]] = ..., player_message: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., actor: _Optional[str] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., case: _Optional[str] = ..., event_id: _Optional[str] = ..., case_event_sequence: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.ComplaintStatus, str]] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., kind: _Optional[_Union[_common_pb2.ComplaintKind, str]] = ..., player_message: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., actor: _Optional[str] = ...) -> None: ...
 
 class ApplyCaseUpdateResponse(_message.Message):
     __slots__ = ("complaint",)

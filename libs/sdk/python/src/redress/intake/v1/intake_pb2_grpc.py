@@ -130,16 +130,17 @@ class IntakeServiceServicer:
 
     def AddPlayerMessage(self, request, context):
         """Records a further message from the player on an open complaint, on any
-        channel. Idempotent on `request_id`. Roles: backend, agent, supervisor,
-        admin.
+        channel, as a new interaction under the complaint named in `parent`.
+        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SubmitPlayerDecision(self, request, context):
-        """Records the player's answer to a proposed resolution: accept or reject.
-        Only while the complaint is RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
+        """Records the player's answer to a proposed resolution of the complaint
+        named in `name`: accept or reject. Only while the complaint is
+        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
         Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -379,15 +379,17 @@ class ResendNotificationResponse(_message.Message):
     notification: Notification
     def __init__(self, notification: _Optional[_Union[Notification, _Mapping]] = ...) -> None: ...
 
-class UpsertTemplateRequest(_message.Message):
-    __slots__ = ("template", "etag")
+class UpdateTemplateRequest(_message.Message):
+    __slots__ = ("template", "etag", "allow_missing")
     TEMPLATE_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    ALLOW_MISSING_FIELD_NUMBER: _ClassVar[int]
     template: Template
     etag: str
-    def __init__(self, template: _Optional[_Union[Template, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+    allow_missing: bool
+    def __init__(self, template: _Optional[_Union[Template, _Mapping]] = ..., etag: _Optional[str] = ..., allow_missing: _Optional[bool] = ...) -> None: ...
 
-class UpsertTemplateResponse(_message.Message):
+class UpdateTemplateResponse(_message.Message):
     __slots__ = ("template", "created")
     TEMPLATE_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]

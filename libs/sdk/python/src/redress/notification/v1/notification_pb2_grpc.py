@@ -109,10 +109,10 @@ class NotificationServiceStub:
                 request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.ResendNotificationRequest.SerializeToString,
                 response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.ResendNotificationResponse.FromString,
                 _registered_method=True)
-        self.UpsertTemplate = channel.unary_unary(
-                '/redress.notification.v1.NotificationService/UpsertTemplate',
-                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpsertTemplateRequest.SerializeToString,
-                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpsertTemplateResponse.FromString,
+        self.UpdateTemplate = channel.unary_unary(
+                '/redress.notification.v1.NotificationService/UpdateTemplate',
+                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpdateTemplateRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpdateTemplateResponse.FromString,
                 _registered_method=True)
         self.ListTemplates = channel.unary_unary(
                 '/redress.notification.v1.NotificationService/ListTemplates',
@@ -233,13 +233,16 @@ class NotificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def UpsertTemplate(self, request, context):
-        """Creates or changes the tenant's template for one event and locale. Every
+    def UpdateTemplate(self, request, context):
+        """Changes the tenant's template for one event and locale (AIP-134), or
+        creates it with `allow_missing`; without it, an event and locale the
+        tenant has no template for fail with NOT_FOUND (a built-in template does
+        not count: it cannot be changed, only overridden by creating one). Every
         change of content makes a new version; earlier versions are kept, and
-        notifications record the version they were rendered from. An upsert whose
-        content equals the current version changes nothing and returns it, so a
-        retry is harmless. A syntax error in a template field fails with
-        INVALID_ARGUMENT naming the field, line and column. Roles: admin.
+        notifications record the version they were rendered from. An update
+        whose content equals the current version changes nothing and returns
+        it, so a retry is harmless. A syntax error in a template field fails
+        with INVALID_ARGUMENT naming the field, line and column. Roles: admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -290,10 +293,10 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.ResendNotificationRequest.FromString,
                     response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.ResendNotificationResponse.SerializeToString,
             ),
-            'UpsertTemplate': grpc.unary_unary_rpc_method_handler(
-                    servicer.UpsertTemplate,
-                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpsertTemplateRequest.FromString,
-                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpsertTemplateResponse.SerializeToString,
+            'UpdateTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateTemplate,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpdateTemplateRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpdateTemplateResponse.SerializeToString,
             ),
             'ListTemplates': grpc.unary_unary_rpc_method_handler(
                     servicer.ListTemplates,
@@ -502,7 +505,7 @@ class NotificationService:
             _registered_method=True)
 
     @staticmethod
-    def UpsertTemplate(request,
+    def UpdateTemplate(request,
             target,
             options=(),
             channel_credentials=None,
@@ -515,9 +518,9 @@ class NotificationService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/redress.notification.v1.NotificationService/UpsertTemplate',
-            redress_dot_notification_dot_v1_dot_notification__pb2.UpsertTemplateRequest.SerializeToString,
-            redress_dot_notification_dot_v1_dot_notification__pb2.UpsertTemplateResponse.FromString,
+            '/redress.notification.v1.NotificationService/UpdateTemplate',
+            redress_dot_notification_dot_v1_dot_notification__pb2.UpdateTemplateRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_notification__pb2.UpdateTemplateResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1255,7 +1255,8 @@ export const RecurringProblem_TrendSchema: GenEnum<RecurringProblem_Trend> = /*@
  */
 export type RecordCaseOutcomeRequest = Message<"redress.feedback.v1.RecordCaseOutcomeRequest"> & {
   /**
-   * The resolved case, `cases/{case_id}`. Required; the idempotency key.
+   * The resolved case, `cases/{case_id}`. Required; the idempotency key (a
+   * natural key, used instead of a `request_id`: one survey per case).
    *
    * @generated from field: string case = 1;
    */
@@ -1385,7 +1386,8 @@ export const RecordCaseOutcomeResponseSchema: GenMessage<RecordCaseOutcomeRespon
 export type RecordEventRequest = Message<"redress.feedback.v1.RecordEventRequest"> & {
   /**
    * Unique id of the event, chosen by the sender; the idempotency key: one
-   * row per event id. Required.
+   * row per event id. A natural key of the upstream event, used instead of a
+   * `request_id`. Required.
    *
    * @generated from field: string event_id = 1;
    */

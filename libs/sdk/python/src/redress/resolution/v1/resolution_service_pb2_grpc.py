@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from redress.resolution.v1 import resolution_pb2 as redress_dot_resolution_dot_v1_dot_resolution__pb2
+from redress.resolution.v1 import resolution_service_pb2 as redress_dot_resolution_dot_v1_dot_resolution__service__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
@@ -18,7 +18,7 @@ except ImportError:
 if _version_not_supported:
     raise RuntimeError(
         f'The grpc package installed is at version {GRPC_VERSION},'
-        + ' but the generated code in redress/resolution/v1/resolution_pb2_grpc.py depends on'
+        + ' but the generated code in redress/resolution/v1/resolution_service_pb2_grpc.py depends on'
         + f' grpcio>={GRPC_GENERATED_VERSION}.'
         + f' Please upgrade your grpc module to grpcio>={GRPC_GENERATED_VERSION}'
         + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'
@@ -95,103 +95,103 @@ class ResolutionServiceStub:
         """
         self.GetCase = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/GetCase',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetCaseRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetCaseResponse.FromString,
                 _registered_method=True)
         self.ListCases = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/ListCases',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ListCasesRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ListCasesResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCasesRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCasesResponse.FromString,
                 _registered_method=True)
         self.AssignCase = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/AssignCase',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AssignCaseRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AssignCaseResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AssignCaseRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AssignCaseResponse.FromString,
                 _registered_method=True)
         self.RespondToPlayer = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/RespondToPlayer',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RespondToPlayerRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RespondToPlayerResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RespondToPlayerRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RespondToPlayerResponse.FromString,
                 _registered_method=True)
         self.RequestInformation = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/RequestInformation',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RequestInformationRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RequestInformationResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RequestInformationRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RequestInformationResponse.FromString,
                 _registered_method=True)
         self.AddInternalNote = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/AddInternalNote',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AddInternalNoteRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AddInternalNoteResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AddInternalNoteRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AddInternalNoteResponse.FromString,
                 _registered_method=True)
         self.ProposeResolution = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/ProposeResolution',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ProposeResolutionRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ProposeResolutionResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ProposeResolutionRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ProposeResolutionResponse.FromString,
                 _registered_method=True)
         self.ResolveCase = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/ResolveCase',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ResolveCaseRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ResolveCaseResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ResolveCaseRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ResolveCaseResponse.FromString,
                 _registered_method=True)
         self.EscalateCase = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/EscalateCase',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.EscalateCaseRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.EscalateCaseResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.EscalateCaseRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.EscalateCaseResponse.FromString,
                 _registered_method=True)
         self.ReferToAdr = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/ReferToAdr',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ReferToAdrRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ReferToAdrResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReferToAdrRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReferToAdrResponse.FromString,
                 _registered_method=True)
         self.AnswerAdrEnquiry = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/AnswerAdrEnquiry',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AnswerAdrEnquiryRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AnswerAdrEnquiryResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AnswerAdrEnquiryRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AnswerAdrEnquiryResponse.FromString,
                 _registered_method=True)
         self.RecordAdrOutcome = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/RecordAdrOutcome',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordAdrOutcomeRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordAdrOutcomeResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecordAdrOutcomeRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecordAdrOutcomeResponse.FromString,
                 _registered_method=True)
         self.ReopenCase = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/ReopenCase',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ReopenCaseRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ReopenCaseResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReopenCaseRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReopenCaseResponse.FromString,
                 _registered_method=True)
         self.CloseCase = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/CloseCase',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.CloseCaseRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.CloseCaseResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.CloseCaseRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.CloseCaseResponse.FromString,
                 _registered_method=True)
-        self.GetCaseHistory = channel.unary_unary(
-                '/redress.resolution.v1.ResolutionService/GetCaseHistory',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseHistoryRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseHistoryResponse.FromString,
+        self.ListCaseEvents = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/ListCaseEvents',
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCaseEventsRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCaseEventsResponse.FromString,
                 _registered_method=True)
         self.VerifyCaseHistory = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/VerifyCaseHistory',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.VerifyCaseHistoryRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.VerifyCaseHistoryResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryResponse.FromString,
                 _registered_method=True)
         self.GetRegulatoryReturn = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/GetRegulatoryReturn',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetRegulatoryReturnRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetRegulatoryReturnResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetRegulatoryReturnRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetRegulatoryReturnResponse.FromString,
                 _registered_method=True)
         self.ListMacros = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/ListMacros',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ListMacrosRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ListMacrosResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListMacrosRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListMacrosResponse.FromString,
                 _registered_method=True)
-        self.UpsertMacro = channel.unary_unary(
-                '/redress.resolution.v1.ResolutionService/UpsertMacro',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.UpsertMacroRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.UpsertMacroResponse.FromString,
+        self.UpdateMacro = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/UpdateMacro',
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UpdateMacroRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UpdateMacroResponse.FromString,
                 _registered_method=True)
         self.RenderMacro = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/RenderMacro',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RenderMacroRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RenderMacroResponse.FromString,
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroResponse.FromString,
                 _registered_method=True)
 
 
@@ -432,10 +432,13 @@ class ResolutionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def GetCaseHistory(self, request, context):
-        """Reads the case's history: every event, oldest first, each hash-chained
-        to the one before. Append-only: events are never changed or deleted.
-        Roles: agent, supervisor, analyst, admin.
+    def ListCaseEvents(self, request, context):
+        """Lists the events of a case's history (AIP-132, the events are the
+        child collection `cases/{case_id}/events`): every event, by ascending
+        sequence, each hash-chained to the one before. Append-only: events are
+        never changed or deleted. Whether the chain is intact is
+        VerifyCaseHistory's answer, not this one's. Roles: agent, supervisor,
+        analyst, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -469,13 +472,17 @@ class ResolutionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def UpsertMacro(self, request, context):
-        """Creates or updates a response macro. With an empty `macro.name`, creates
-        one with a generated id (idempotent on `request_id`); with a name that
-        exists, updates the fields in `update_mask` (all mutable fields when the
-        mask is empty); with a name that does not exist, creates it under that
-        id. Two active macros with the same key, category and language fail with
-        ALREADY_EXISTS. Roles: supervisor, admin.
+    def UpdateMacro(self, request, context):
+        """Updates a response macro (AIP-134), or creates it with `allow_missing`.
+        With a `macro.name` that exists, updates the fields in `update_mask` (all
+        mutable fields when the mask is empty); a stale `etag` fails with
+        ABORTED. With a name that does not exist: NOT_FOUND, or, with
+        `allow_missing`, creates the macro under that id. With an empty name and
+        `allow_missing`, creates one with a generated id (without
+        `allow_missing` an empty name fails with INVALID_ARGUMENT). Creates are
+        idempotent on `request_id`: a retry with the same id and payload returns
+        the original response. Two active macros with the same key, category
+        and language fail with ALREADY_EXISTS. Roles: supervisor, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -497,103 +504,103 @@ def add_ResolutionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'GetCase': grpc.unary_unary_rpc_method_handler(
                     servicer.GetCase,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetCaseRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetCaseResponse.SerializeToString,
             ),
             'ListCases': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCases,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ListCasesRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ListCasesResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCasesRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCasesResponse.SerializeToString,
             ),
             'AssignCase': grpc.unary_unary_rpc_method_handler(
                     servicer.AssignCase,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AssignCaseRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AssignCaseResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AssignCaseRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AssignCaseResponse.SerializeToString,
             ),
             'RespondToPlayer': grpc.unary_unary_rpc_method_handler(
                     servicer.RespondToPlayer,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RespondToPlayerRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RespondToPlayerResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RespondToPlayerRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RespondToPlayerResponse.SerializeToString,
             ),
             'RequestInformation': grpc.unary_unary_rpc_method_handler(
                     servicer.RequestInformation,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RequestInformationRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RequestInformationResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RequestInformationRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RequestInformationResponse.SerializeToString,
             ),
             'AddInternalNote': grpc.unary_unary_rpc_method_handler(
                     servicer.AddInternalNote,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AddInternalNoteRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AddInternalNoteResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AddInternalNoteRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AddInternalNoteResponse.SerializeToString,
             ),
             'ProposeResolution': grpc.unary_unary_rpc_method_handler(
                     servicer.ProposeResolution,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ProposeResolutionRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ProposeResolutionResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ProposeResolutionRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ProposeResolutionResponse.SerializeToString,
             ),
             'ResolveCase': grpc.unary_unary_rpc_method_handler(
                     servicer.ResolveCase,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ResolveCaseRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ResolveCaseResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ResolveCaseRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ResolveCaseResponse.SerializeToString,
             ),
             'EscalateCase': grpc.unary_unary_rpc_method_handler(
                     servicer.EscalateCase,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.EscalateCaseRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.EscalateCaseResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.EscalateCaseRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.EscalateCaseResponse.SerializeToString,
             ),
             'ReferToAdr': grpc.unary_unary_rpc_method_handler(
                     servicer.ReferToAdr,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ReferToAdrRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ReferToAdrResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReferToAdrRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReferToAdrResponse.SerializeToString,
             ),
             'AnswerAdrEnquiry': grpc.unary_unary_rpc_method_handler(
                     servicer.AnswerAdrEnquiry,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AnswerAdrEnquiryRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.AnswerAdrEnquiryResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AnswerAdrEnquiryRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AnswerAdrEnquiryResponse.SerializeToString,
             ),
             'RecordAdrOutcome': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordAdrOutcome,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordAdrOutcomeRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordAdrOutcomeResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecordAdrOutcomeRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecordAdrOutcomeResponse.SerializeToString,
             ),
             'ReopenCase': grpc.unary_unary_rpc_method_handler(
                     servicer.ReopenCase,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ReopenCaseRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ReopenCaseResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReopenCaseRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReopenCaseResponse.SerializeToString,
             ),
             'CloseCase': grpc.unary_unary_rpc_method_handler(
                     servicer.CloseCase,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.CloseCaseRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.CloseCaseResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.CloseCaseRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.CloseCaseResponse.SerializeToString,
             ),
-            'GetCaseHistory': grpc.unary_unary_rpc_method_handler(
-                    servicer.GetCaseHistory,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseHistoryRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseHistoryResponse.SerializeToString,
+            'ListCaseEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCaseEvents,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCaseEventsRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCaseEventsResponse.SerializeToString,
             ),
             'VerifyCaseHistory': grpc.unary_unary_rpc_method_handler(
                     servicer.VerifyCaseHistory,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.VerifyCaseHistoryRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.VerifyCaseHistoryResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryResponse.SerializeToString,
             ),
             'GetRegulatoryReturn': grpc.unary_unary_rpc_method_handler(
                     servicer.GetRegulatoryReturn,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetRegulatoryReturnRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.GetRegulatoryReturnResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetRegulatoryReturnRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetRegulatoryReturnResponse.SerializeToString,
             ),
             'ListMacros': grpc.unary_unary_rpc_method_handler(
                     servicer.ListMacros,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ListMacrosRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.ListMacrosResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListMacrosRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListMacrosResponse.SerializeToString,
             ),
-            'UpsertMacro': grpc.unary_unary_rpc_method_handler(
-                    servicer.UpsertMacro,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.UpsertMacroRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.UpsertMacroResponse.SerializeToString,
+            'UpdateMacro': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateMacro,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UpdateMacroRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UpdateMacroResponse.SerializeToString,
             ),
             'RenderMacro': grpc.unary_unary_rpc_method_handler(
                     servicer.RenderMacro,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RenderMacroRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RenderMacroResponse.SerializeToString,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -680,8 +687,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/GetCase',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetCaseRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -707,8 +714,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/ListCases',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ListCasesRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ListCasesResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCasesRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCasesResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -734,8 +741,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/AssignCase',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.AssignCaseRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.AssignCaseResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AssignCaseRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AssignCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -761,8 +768,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/RespondToPlayer',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RespondToPlayerRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RespondToPlayerResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RespondToPlayerRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RespondToPlayerResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -788,8 +795,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/RequestInformation',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RequestInformationRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RequestInformationResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RequestInformationRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RequestInformationResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -815,8 +822,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/AddInternalNote',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.AddInternalNoteRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.AddInternalNoteResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AddInternalNoteRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AddInternalNoteResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -842,8 +849,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/ProposeResolution',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ProposeResolutionRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ProposeResolutionResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ProposeResolutionRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ProposeResolutionResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -869,8 +876,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/ResolveCase',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ResolveCaseRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ResolveCaseResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ResolveCaseRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ResolveCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -896,8 +903,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/EscalateCase',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.EscalateCaseRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.EscalateCaseResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.EscalateCaseRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.EscalateCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -923,8 +930,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/ReferToAdr',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ReferToAdrRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ReferToAdrResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReferToAdrRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReferToAdrResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -950,8 +957,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/AnswerAdrEnquiry',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.AnswerAdrEnquiryRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.AnswerAdrEnquiryResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AnswerAdrEnquiryRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.AnswerAdrEnquiryResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -977,8 +984,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/RecordAdrOutcome',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordAdrOutcomeRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordAdrOutcomeResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecordAdrOutcomeRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecordAdrOutcomeResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1004,8 +1011,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/ReopenCase',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ReopenCaseRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ReopenCaseResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReopenCaseRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ReopenCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1031,8 +1038,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/CloseCase',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.CloseCaseRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.CloseCaseResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.CloseCaseRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.CloseCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1044,7 +1051,7 @@ class ResolutionService:
             _registered_method=True)
 
     @staticmethod
-    def GetCaseHistory(request,
+    def ListCaseEvents(request,
             target,
             options=(),
             channel_credentials=None,
@@ -1057,9 +1064,9 @@ class ResolutionService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/redress.resolution.v1.ResolutionService/GetCaseHistory',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseHistoryRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.GetCaseHistoryResponse.FromString,
+            '/redress.resolution.v1.ResolutionService/ListCaseEvents',
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCaseEventsRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListCaseEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1085,8 +1092,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/VerifyCaseHistory',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.VerifyCaseHistoryRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.VerifyCaseHistoryResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1112,8 +1119,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/GetRegulatoryReturn',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.GetRegulatoryReturnRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.GetRegulatoryReturnResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetRegulatoryReturnRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetRegulatoryReturnResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1139,8 +1146,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/ListMacros',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ListMacrosRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.ListMacrosResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListMacrosRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListMacrosResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1152,7 +1159,7 @@ class ResolutionService:
             _registered_method=True)
 
     @staticmethod
-    def UpsertMacro(request,
+    def UpdateMacro(request,
             target,
             options=(),
             channel_credentials=None,
@@ -1165,9 +1172,9 @@ class ResolutionService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/redress.resolution.v1.ResolutionService/UpsertMacro',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.UpsertMacroRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.UpsertMacroResponse.FromString,
+            '/redress.resolution.v1.ResolutionService/UpdateMacro',
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UpdateMacroRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UpdateMacroResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1193,301 +1200,8 @@ class ResolutionService:
             request,
             target,
             '/redress.resolution.v1.ResolutionService/RenderMacro',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RenderMacroRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RenderMacroResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-
-class ResolutionInternalServiceStub:
-    """Methods that only other Redress services call (role `service`). The tenant
-    comes from the service token, as everywhere. Each method is idempotent on
-    the key named in its request, so an outbox relay may deliver a call any
-    number of times. Methods that record what the player did never fail
-    because of the case's state: what does not apply to the current state is
-    recorded in the history and otherwise ignored, so a relay never retries it
-    forever.
-    """
-
-    def __init__(self, channel):
-        """Constructor.
-
-        Args:
-            channel: A grpc.Channel.
-        """
-        self.OpenCase = channel.unary_unary(
-                '/redress.resolution.v1.ResolutionInternalService/OpenCase',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.OpenCaseRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.OpenCaseResponse.FromString,
-                _registered_method=True)
-        self.RecordPlayerMessage = channel.unary_unary(
-                '/redress.resolution.v1.ResolutionInternalService/RecordPlayerMessage',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerMessageRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerMessageResponse.FromString,
-                _registered_method=True)
-        self.RecordPlayerDecision = channel.unary_unary(
-                '/redress.resolution.v1.ResolutionInternalService/RecordPlayerDecision',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerDecisionRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerDecisionResponse.FromString,
-                _registered_method=True)
-        self.RecordWithdrawal = channel.unary_unary(
-                '/redress.resolution.v1.ResolutionInternalService/RecordWithdrawal',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordWithdrawalRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordWithdrawalResponse.FromString,
-                _registered_method=True)
-        self.FlagFollowUp = channel.unary_unary(
-                '/redress.resolution.v1.ResolutionInternalService/FlagFollowUp',
-                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.FlagFollowUpRequest.SerializeToString,
-                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.FlagFollowUpResponse.FromString,
-                _registered_method=True)
-
-
-class ResolutionInternalServiceServicer:
-    """Methods that only other Redress services call (role `service`). The tenant
-    comes from the service token, as everywhere. Each method is idempotent on
-    the key named in its request, so an outbox relay may deliver a call any
-    number of times. Methods that record what the player did never fail
-    because of the case's state: what does not apply to the current state is
-    recorded in the history and otherwise ignored, so a relay never retries it
-    forever.
-    """
-
-    def OpenCase(self, request, context):
-        """Opens the case for a complaint intake accepted: state NEW, routed to a
-        queue by category and responsible-gambling flag, with the ACKNOWLEDGE and
-        FINAL_RESPONSE clocks started from `deadlines`. One case per complaint:
-        a repeat for the same `complaint` returns the existing case unchanged.
-        Called by intake.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def RecordPlayerMessage(self, request, context):
-        """Records a further message from the player. In AWAITING_PLAYER it moves
-        the case to IN_PROGRESS and resumes a paused FINAL_RESPONSE clock; in
-        every other state it is recorded and sets
-        `has_unanswered_player_message`. Idempotent on `message_id`. Fails with
-        FAILED_PRECONDITION (reason CASE_NOT_OPENED) when the complaint has no
-        case yet; retry after OpenCase. Called by intake.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def RecordPlayerDecision(self, request, context):
-        """Records the player's decision on the open proposal: the proposal becomes
-        ACCEPTED or REJECTED and a RESOLUTION_PROPOSED case moves to IN_PROGRESS,
-        where the agent carries out the remedy and gives the final response, or
-        proposes again. With no open proposal (or another one than
-        `proposal_id`) the decision is recorded and otherwise ignored.
-        Idempotent on `decision_id`. Called by intake.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def RecordWithdrawal(self, request, context):
-        """Records that the player withdrew the complaint: closes the case with
-        CLOSE_REASON_WITHDRAWN and stops every running clock. Allowed in the open
-        states and REFERRED_TO_ADR; RESOLVED and CLOSED fail with
-        FAILED_PRECONDITION (intake refuses the withdrawal then anyway).
-        Idempotent on `withdrawal_id`. Called by intake.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def FlagFollowUp(self, request, context):
-        """Flags a case whose player answered a survey poorly or left a follow-up
-        check unanswered or unsolved. Never changes the state: it sets
-        `follow_up_pending` so the case shows in the follow-up view of ListCases,
-        where a supervisor reopens it (ReopenCase), or clears the flag with a
-        note (AddInternalNote with `close_follow_up`) or CloseCase. Accepted in
-        every state. Idempotent on `feedback_id`. Called by feedback.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-
-def add_ResolutionInternalServiceServicer_to_server(servicer, server):
-    rpc_method_handlers = {
-            'OpenCase': grpc.unary_unary_rpc_method_handler(
-                    servicer.OpenCase,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.OpenCaseRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.OpenCaseResponse.SerializeToString,
-            ),
-            'RecordPlayerMessage': grpc.unary_unary_rpc_method_handler(
-                    servicer.RecordPlayerMessage,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerMessageRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerMessageResponse.SerializeToString,
-            ),
-            'RecordPlayerDecision': grpc.unary_unary_rpc_method_handler(
-                    servicer.RecordPlayerDecision,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerDecisionRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerDecisionResponse.SerializeToString,
-            ),
-            'RecordWithdrawal': grpc.unary_unary_rpc_method_handler(
-                    servicer.RecordWithdrawal,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordWithdrawalRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordWithdrawalResponse.SerializeToString,
-            ),
-            'FlagFollowUp': grpc.unary_unary_rpc_method_handler(
-                    servicer.FlagFollowUp,
-                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.FlagFollowUpRequest.FromString,
-                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__pb2.FlagFollowUpResponse.SerializeToString,
-            ),
-    }
-    generic_handler = grpc.method_handlers_generic_handler(
-            'redress.resolution.v1.ResolutionInternalService', rpc_method_handlers)
-    server.add_generic_rpc_handlers((generic_handler,))
-    server.add_registered_method_handlers('redress.resolution.v1.ResolutionInternalService', rpc_method_handlers)
-
-
- # This class is part of an EXPERIMENTAL API.
-class ResolutionInternalService:
-    """Methods that only other Redress services call (role `service`). The tenant
-    comes from the service token, as everywhere. Each method is idempotent on
-    the key named in its request, so an outbox relay may deliver a call any
-    number of times. Methods that record what the player did never fail
-    because of the case's state: what does not apply to the current state is
-    recorded in the history and otherwise ignored, so a relay never retries it
-    forever.
-    """
-
-    @staticmethod
-    def OpenCase(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/redress.resolution.v1.ResolutionInternalService/OpenCase',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.OpenCaseRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.OpenCaseResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def RecordPlayerMessage(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/redress.resolution.v1.ResolutionInternalService/RecordPlayerMessage',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerMessageRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerMessageResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def RecordPlayerDecision(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/redress.resolution.v1.ResolutionInternalService/RecordPlayerDecision',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerDecisionRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordPlayerDecisionResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def RecordWithdrawal(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/redress.resolution.v1.ResolutionInternalService/RecordWithdrawal',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordWithdrawalRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.RecordWithdrawalResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def FlagFollowUp(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/redress.resolution.v1.ResolutionInternalService/FlagFollowUp',
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.FlagFollowUpRequest.SerializeToString,
-            redress_dot_resolution_dot_v1_dot_resolution__pb2.FlagFollowUpResponse.FromString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroResponse.FromString,
             options,
             channel_credentials,
             insecure,
