@@ -93,3 +93,31 @@ macro_rules! delegate {
         }
     };
 }
+
+/// The routes of a service's tonic servers, each behind the bearer-token
+/// authenticator and held to the configured message size both ways:
+///
+/// ```ignore
+/// let routes = redress_server::routes!(Authenticator::new(verifier), config.server.max_message_bytes;
+///     IntakeServiceServer::new(PublicService(Arc::clone(&api))),
+///     IntakeInternalServiceServer::new(InternalService(api)),
+/// );
+/// ```
+#[macro_export]
+macro_rules! routes {
+    ($auth:expr, $max_message_bytes:expr; $first:expr $(, $rest:expr)* $(,)?) => {{
+        let auth: $crate::Authenticator = $auth;
+        let max: usize = $max_message_bytes;
+        let routes = ::tonic::service::Routes::new(::tonic::service::interceptor::InterceptedService::new(
+            $first.max_decoding_message_size(max).max_encoding_message_size(max),
+            auth.clone(),
+        ));
+        $(
+            let routes = routes.add_service(::tonic::service::interceptor::InterceptedService::new(
+                $rest.max_decoding_message_size(max).max_encoding_message_size(max),
+                auth.clone(),
+            ));
+        )*
+        routes
+    }};
+}

@@ -12,7 +12,7 @@ use std::{future::Future, net::SocketAddr, path::PathBuf, process::ExitCode};
 
 pub use anyhow;
 use anyhow::Context as _;
-pub use redress_db::DatabaseConfig;
+pub use redress_db::{DatabaseConfig, sea_orm};
 pub use redress_server::ServerConfig;
 pub use redress_telemetry::LogConfig;
 use sea_orm_migration::MigratorTrait;
@@ -47,13 +47,88 @@ pub trait Service: Sized + Send + 'static {
     fn shutdown(self) -> impl Future<Output = ()> + Send;
 }
 
+/// What every started service holds: its server, its background workers,
+/// the one drain deadline, and its database (kept in the pool gauges while
+/// it runs). A service struct keeps one as its `running` field; the
+/// [`service!`] macro gives it `local_addr`, `db`, `shutdown` and `abort`.
+pub struct Running {
+    server: redress_server::RunningServer,
+    workers: Vec<redress_worker::Worker>,
+    drain: std::time::Duration,
+    db: redress_db::sea_orm::DatabaseConnection,
+    _pool_metrics: redress_telemetry::metrics::PoolObservation,
+}
+
+impl Running {
+    /// The parts of a started service; its database joins the pool gauges
+    /// under the service's name.
+    pub fn new(
+        name: &str,
+        server: redress_server::RunningServer,
+        workers: Vec<redress_worker::Worker>,
+        config: &ServerConfig,
+        db: redress_db::sea_orm::DatabaseConnection,
+    ) -> Self {
+        tracing::info!(addr = %server.local_addr, "{name} serving");
+        let pool_metrics = redress_db::observe_pool(&db, name);
+        Self { server, workers, drain: config.drain_deadline(), db, _pool_metrics: pool_metrics }
+    }
+
+    /// The bound gRPC address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr
+    }
+
+    /// The database connection (tests inspect rows).
+    pub fn db(&self) -> &redress_db::sea_orm::DatabaseConnection {
+        &self.db
+    }
+
+    /// Graceful stop: in-flight requests finish and the background workers
+    /// end their round, concurrently, within the one drain deadline
+    /// ([`ServerConfig::drain_deadline`]); then the database closes.
+    pub async fn shutdown(self) {
+        tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
+        let _ = tokio::time::timeout(redress_server::DB_CLOSE_TIMEOUT, self.db.close()).await;
+    }
+
+    /// Stops at once, mid-round, as a crash would (fault tests).
+    pub fn abort(self) {
+        self.server.abort();
+        self.workers.into_iter().for_each(redress_worker::Worker::abort);
+    }
+}
+
 /// Implements [`Service`] for a service type whose configuration has the
-/// standard `database`, `log` and `server` sections and which has inherent
-/// `start(config)`, `local_addr()` and `shutdown()` methods:
-/// `redress_service::service!(Intake, IntakeConfig, Migrator, "intake");`
+/// standard `database`, `log` and `server` sections, which has an inherent
+/// `start(config)` and keeps its [`Running`] in a field `running`; also gives
+/// it the inherent `local_addr`, `db`, `shutdown` and `abort` of its
+/// `running`: `redress_service::service!(Intake, IntakeConfig, Migrator, "intake");`
 #[macro_export]
 macro_rules! service {
     ($service:ty, $config:ty, $migrator:ty, $name:expr) => {
+        impl $service {
+            /// The bound gRPC address.
+            pub fn local_addr(&self) -> std::net::SocketAddr {
+                self.running.local_addr()
+            }
+
+            /// The database connection (tests inspect rows).
+            pub fn db(&self) -> &$crate::sea_orm::DatabaseConnection {
+                self.running.db()
+            }
+
+            /// Graceful stop within the drain deadline (see [`$crate::Running::shutdown`]).
+            pub async fn shutdown(self) {
+                self.running.shutdown().await
+            }
+
+            /// Stops at once, mid-round, as a crash would (fault tests).
+            pub fn abort(self) {
+                self.running.abort()
+            }
+        }
+
         impl $crate::Service for $service {
             const NAME: &'static str = $name;
             type Config = $config;
@@ -76,11 +151,11 @@ macro_rules! service {
             }
 
             fn local_addr(&self) -> std::net::SocketAddr {
-                <$service>::local_addr(self)
+                self.running.local_addr()
             }
 
             async fn shutdown(self) {
-                <$service>::shutdown(self).await
+                self.running.shutdown().await
             }
         }
     };

@@ -11,10 +11,10 @@ use redress_paging::PageTokens;
 use redress_proto::feedback::v1::{
     feedback_internal_service_server::FeedbackInternalServiceServer, feedback_service_server::FeedbackServiceServer,
 };
-use redress_server::{Authenticator, RunningServer, ServeOptions};
+use redress_server::{Authenticator, ServeOptions};
+use redress_service::Running;
 use redress_worker::Worker;
 use sea_orm::DatabaseConnection;
-use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
     api::{FeedbackApi, InternalService, PublicService},
@@ -29,15 +29,10 @@ pub const SERVICE_NAME: &str = "feedback";
 
 /// A running feedback service.
 pub struct Feedback {
-    server: RunningServer,
-    workers: Vec<Worker>,
-    drain: Duration,
+    running: Running,
     relay: Arc<Relay>,
     follow_ups: Arc<FollowUps>,
     spikes: Arc<SpikeWatch>,
-    db: DatabaseConnection,
-    /// Keeps the pool in the pool gauges while the service runs.
-    _pool_metrics: redress_telemetry::metrics::PoolObservation,
 }
 
 impl Feedback {
@@ -55,10 +50,8 @@ impl Feedback {
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
-        let pool_metrics = redress_db::observe_pool(&db, SERVICE_NAME);
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
-        let drain = config.server.drain_deadline();
         let relay_worker = relay.spawn();
         let follow_ups = FollowUps::new(db.clone(), Arc::clone(&relay));
         let follow_up_worker = follow_ups.spawn(Duration::from_millis(config.follow_up_interval_ms.max(100)));
@@ -72,14 +65,10 @@ impl Feedback {
             .then(|| spikes.spawn(Duration::from_millis(config.spike_check_interval_ms)));
         let api = Arc::new(FeedbackApi::new(db.clone(), Arc::clone(&relay), page_tokens, config));
         let auth = Authenticator::new(Arc::clone(&verifier));
-        let public = FeedbackServiceServer::new(PublicService(Arc::clone(&api)))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-        let internal = FeedbackInternalServiceServer::new(InternalService(api))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-        let routes = Routes::new(InterceptedService::new(public, auth.clone()))
-            .add_service(InterceptedService::new(internal, auth));
+        let routes = redress_server::routes!(auth, max;
+            FeedbackServiceServer::new(PublicService(Arc::clone(&api))),
+            FeedbackInternalServiceServer::new(InternalService(api)),
+        );
         let server = redress_server::spawn(
             listener,
             routes,
@@ -93,14 +82,9 @@ impl Feedback {
                 database: Some(redress_db::Readiness::new::<Migrator>(db.clone())),
             },
         )?;
-        tracing::info!(addr = %server.local_addr, "feedback serving");
         let workers = [relay_worker, follow_up_worker].into_iter().chain(spike_worker).collect();
-        Ok(Feedback { server, workers, drain, relay, follow_ups, spikes, db, _pool_metrics: pool_metrics })
-    }
-
-    /// The bound address.
-    pub fn local_addr(&self) -> SocketAddr {
-        self.server.local_addr
+        let running = Running::new(SERVICE_NAME, server, workers, &config.server, db);
+        Ok(Feedback { running, relay, follow_ups, spikes })
     }
 
     /// The outbox relay (tests read its backlog).
@@ -118,24 +102,6 @@ impl Feedback {
         &self.spikes
     }
 
-    /// The database connection (tests inspect rows).
-    pub fn db(&self) -> &DatabaseConnection {
-        &self.db
-    }
-
-    /// Graceful stop: in-flight requests finish and the background workers
-    /// end their round, concurrently, within the one drain deadline
-    /// ([`redress_server::ServerConfig::drain_deadline`]); then the database closes.
-    pub async fn shutdown(self) {
-        tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
-        let _ = tokio::time::timeout(redress_server::DB_CLOSE_TIMEOUT, self.db.close()).await;
-    }
-
-    /// Stops at once, mid-round, as a crash would (fault tests).
-    pub fn abort(self) {
-        self.server.abort();
-        self.workers.into_iter().for_each(Worker::abort);
-    }
 }
 
 redress_service::service!(Feedback, FeedbackConfig, Migrator, SERVICE_NAME);

@@ -11,10 +11,10 @@ use redress_policy::PolicyTable;
 use redress_proto::intake::v1::{
     intake_internal_service_server::IntakeInternalServiceServer, intake_service_server::IntakeServiceServer,
 };
-use redress_server::{Authenticator, RunningServer, ServeOptions};
+use redress_server::{Authenticator, ServeOptions};
+use redress_service::Running;
 use redress_worker::Worker;
 use sea_orm::DatabaseConnection;
-use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
     api::{IntakeApi, InternalService, PublicService},
@@ -27,13 +27,8 @@ pub const SERVICE_NAME: &str = "intake";
 
 /// A running intake service.
 pub struct Intake {
-    server: RunningServer,
-    workers: Vec<Worker>,
-    drain: std::time::Duration,
+    running: Running,
     relay: Arc<Relay>,
-    db: DatabaseConnection,
-    /// Keeps the pool in the pool gauges while the service runs.
-    _pool_metrics: redress_telemetry::metrics::PoolObservation,
 }
 
 impl Intake {
@@ -58,7 +53,6 @@ impl Intake {
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
-        let pool_metrics = redress_db::observe_pool(&db, SERVICE_NAME);
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let workers = vec![relay.spawn()];
@@ -72,14 +66,10 @@ impl Intake {
         ));
         let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
-        let public = IntakeServiceServer::new(PublicService(Arc::clone(&api)))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-        let internal = IntakeInternalServiceServer::new(InternalService(api))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-        let routes = Routes::new(InterceptedService::new(public, auth.clone()))
-            .add_service(InterceptedService::new(internal, auth));
+        let routes = redress_server::routes!(auth, max;
+            IntakeServiceServer::new(PublicService(Arc::clone(&api))),
+            IntakeInternalServiceServer::new(InternalService(api)),
+        );
         let server = redress_server::spawn(
             listener,
             routes,
@@ -93,14 +83,8 @@ impl Intake {
                 database: Some(redress_db::Readiness::new::<Migrator>(db.clone())),
             },
         )?;
-        tracing::info!(addr = %server.local_addr, "intake serving");
-        let drain = config.server.drain_deadline();
-        Ok(Intake { server, workers, drain, relay, db, _pool_metrics: pool_metrics })
-    }
-
-    /// The bound address.
-    pub fn local_addr(&self) -> SocketAddr {
-        self.server.local_addr
+        let running = Running::new(SERVICE_NAME, server, workers, &config.server, db);
+        Ok(Intake { running, relay })
     }
 
     /// The outbox relay (tests read its backlog).
@@ -108,24 +92,6 @@ impl Intake {
         &self.relay
     }
 
-    /// The database connection (tests inspect rows).
-    pub fn db(&self) -> &DatabaseConnection {
-        &self.db
-    }
-
-    /// Graceful stop: in-flight requests finish and the background workers
-    /// end their round, concurrently, within the one drain deadline
-    /// ([`redress_server::ServerConfig::drain_deadline`]); then the database closes.
-    pub async fn shutdown(self) {
-        tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
-        let _ = tokio::time::timeout(redress_server::DB_CLOSE_TIMEOUT, self.db.close()).await;
-    }
-
-    /// Stops at once, mid-round, as a crash would (fault tests).
-    pub fn abort(self) {
-        self.server.abort();
-        self.workers.into_iter().for_each(Worker::abort);
-    }
 }
 
 redress_service::service!(Intake, IntakeConfig, Migrator, SERVICE_NAME);

@@ -11,10 +11,10 @@ use redress_proto::notification::v1::{
     notification_internal_service_server::NotificationInternalServiceServer,
     notification_service_server::NotificationServiceServer,
 };
-use redress_server::{Authenticator, RunningServer, ServeOptions};
+use redress_server::{Authenticator, ServeOptions};
+use redress_service::Running;
 use redress_worker::Worker;
 use sea_orm::DatabaseConnection;
-use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
     api::{InternalService, NotificationApi, PublicService},
@@ -29,13 +29,8 @@ pub const SERVICE_NAME: &str = "notification";
 
 /// A running notification service.
 pub struct Notification {
-    server: RunningServer,
-    workers: Vec<Worker>,
-    drain: std::time::Duration,
+    running: Running,
     sender: Arc<Sender>,
-    db: DatabaseConnection,
-    /// Keeps the pool in the pool gauges while the service runs.
-    _pool_metrics: redress_telemetry::metrics::PoolObservation,
 }
 
 impl Notification {
@@ -56,7 +51,6 @@ impl Notification {
         let catalog = Arc::new(Catalog::new().context("built-in templates")?);
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
-        let pool_metrics = redress_db::observe_pool(&db, SERVICE_NAME);
         let config = Arc::new(config);
 
         let sender = Sender::new(db.clone(), Arc::clone(&config), Arc::clone(&catalog)).context("webhook client")?;
@@ -88,14 +82,10 @@ impl Notification {
         ));
         let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
-        let public = NotificationServiceServer::new(PublicService(Arc::clone(&api)))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-        let internal = NotificationInternalServiceServer::new(InternalService(api))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-        let routes = Routes::new(InterceptedService::new(public, auth.clone()))
-            .add_service(InterceptedService::new(internal, auth));
+        let routes = redress_server::routes!(auth, max;
+            NotificationServiceServer::new(PublicService(Arc::clone(&api))),
+            NotificationInternalServiceServer::new(InternalService(api)),
+        );
         let server = redress_server::spawn(
             listener,
             routes,
@@ -109,14 +99,8 @@ impl Notification {
                 database: Some(redress_db::Readiness::new::<Migrator>(db.clone())),
             },
         )?;
-        tracing::info!(addr = %server.local_addr, "notification serving");
-        let drain = config.server.drain_deadline();
-        Ok(Notification { server, workers, drain, sender, db, _pool_metrics: pool_metrics })
-    }
-
-    /// The bound address.
-    pub fn local_addr(&self) -> SocketAddr {
-        self.server.local_addr
+        let running = Running::new(SERVICE_NAME, server, workers, &config.server, db);
+        Ok(Notification { running, sender })
     }
 
     /// The background sender (tests drive rounds by hand).
@@ -124,24 +108,6 @@ impl Notification {
         &self.sender
     }
 
-    /// The database connection (tests inspect rows).
-    pub fn db(&self) -> &DatabaseConnection {
-        &self.db
-    }
-
-    /// Graceful stop: in-flight requests finish and the background workers
-    /// end their round, concurrently, within the one drain deadline
-    /// ([`redress_server::ServerConfig::drain_deadline`]); then the database closes.
-    pub async fn shutdown(self) {
-        tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
-        let _ = tokio::time::timeout(redress_server::DB_CLOSE_TIMEOUT, self.db.close()).await;
-    }
-
-    /// Stops at once, mid-round, as a crash would (fault tests).
-    pub fn abort(self) {
-        self.server.abort();
-        self.workers.into_iter().for_each(Worker::abort);
-    }
 }
 
 redress_service::service!(Notification, NotificationConfig, Migrator, SERVICE_NAME);

@@ -13,10 +13,10 @@ use redress_proto::resolution::v1::{
     resolution_internal_service_server::ResolutionInternalServiceServer,
     resolution_service_server::ResolutionServiceServer,
 };
-use redress_server::{Authenticator, RunningServer, ServeOptions};
+use redress_server::{Authenticator, ServeOptions};
+use redress_service::Running;
 use redress_worker::Worker;
 use sea_orm::DatabaseConnection;
-use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
     api::{InternalService, PublicService, ResolutionApi},
@@ -31,14 +31,9 @@ pub const SERVICE_NAME: &str = "resolution";
 
 /// A running resolution service.
 pub struct Resolution {
-    server: RunningServer,
-    workers: Vec<Worker>,
-    drain: std::time::Duration,
+    running: Running,
     relay: Arc<Relay>,
     sweeper: Arc<Sweeper>,
-    db: DatabaseConnection,
-    /// Keeps the pool in the pool gauges while the service runs.
-    _pool_metrics: redress_telemetry::metrics::PoolObservation,
 }
 
 impl Resolution {
@@ -64,7 +59,6 @@ impl Resolution {
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
-        let pool_metrics = redress_db::observe_pool(&db, SERVICE_NAME);
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let relay_worker = relay.spawn();
@@ -80,17 +74,13 @@ impl Resolution {
         ));
         let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
-        let public = ResolutionServiceServer::new(PublicService(Arc::clone(&api)))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
         let sweeper = Sweeper::new(db.clone(), Arc::clone(&api));
         let sweeper_worker = (config.sweep_interval_ms > 0)
             .then(|| sweeper.spawn(std::time::Duration::from_millis(config.sweep_interval_ms)));
-        let internal = ResolutionInternalServiceServer::new(InternalService(api))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-        let routes = Routes::new(InterceptedService::new(public, auth.clone()))
-            .add_service(InterceptedService::new(internal, auth));
+        let routes = redress_server::routes!(auth, max;
+            ResolutionServiceServer::new(PublicService(Arc::clone(&api))),
+            ResolutionInternalServiceServer::new(InternalService(api)),
+        );
         let server = redress_server::spawn(
             listener,
             routes,
@@ -104,15 +94,9 @@ impl Resolution {
                 database: Some(redress_db::Readiness::new::<Migrator>(db.clone())),
             },
         )?;
-        tracing::info!(addr = %server.local_addr, "resolution serving");
         let workers = std::iter::once(relay_worker).chain(sweeper_worker).collect();
-        let drain = config.server.drain_deadline();
-        Ok(Resolution { server, workers, drain, relay, sweeper, db, _pool_metrics: pool_metrics })
-    }
-
-    /// The bound address.
-    pub fn local_addr(&self) -> SocketAddr {
-        self.server.local_addr
+        let running = Running::new(SERVICE_NAME, server, workers, &config.server, db);
+        Ok(Resolution { running, relay, sweeper })
     }
 
     /// The outbox relay (tests read its backlog).
@@ -125,24 +109,6 @@ impl Resolution {
         &self.sweeper
     }
 
-    /// The database connection (tests inspect rows).
-    pub fn db(&self) -> &DatabaseConnection {
-        &self.db
-    }
-
-    /// Graceful stop: in-flight requests finish and the background workers
-    /// end their round, concurrently, within the one drain deadline
-    /// ([`redress_server::ServerConfig::drain_deadline`]); then the database closes.
-    pub async fn shutdown(self) {
-        tokio::join!(self.server.shutdown(), redress_worker::stop_all(self.workers, self.drain));
-        let _ = tokio::time::timeout(redress_server::DB_CLOSE_TIMEOUT, self.db.close()).await;
-    }
-
-    /// Stops at once, mid-round, as a crash would (fault tests).
-    pub fn abort(self) {
-        self.server.abort();
-        self.workers.into_iter().for_each(Worker::abort);
-    }
 }
 
 redress_service::service!(Resolution, ResolutionConfig, Migrator, SERVICE_NAME);
