@@ -62,8 +62,10 @@ enum CaseCommand {
     Escalate(EscalateArgs),
     /// Records that an ADR body's enquiry about the case reached the casino.
     ReferToAdr(ReferArgs),
-    /// Lists the case's history: sequence, time, type, actor, hash prefix.
-    History(CaseRef),
+    /// Lists the case's events (ListCaseEvents): sequence, time, type,
+    /// actor, hash prefix.
+    #[command(alias = "history")]
+    Events(CaseRef),
     /// Verifies a case's hash-chained history. Exits 0 when intact, 1 when
     /// broken. Needs a supervisor, analyst or admin token.
     Verify(VerifyArgs),
@@ -308,7 +310,7 @@ pub async fn execute(args: &CaseArgs) -> anyhow::Result<(String, u8)> {
             };
             out.push_str(&case_text(&remote.client()?.resolution().refer_to_adr(request).await.context("ReferToAdr")?));
         }
-        CaseCommand::History(c) => {
+        CaseCommand::Events(c) => {
             let name = case_name(&c.case)?;
             let events = history(remote, &name, 0).await?;
             match output {

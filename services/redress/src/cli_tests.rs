@@ -143,7 +143,7 @@ async fn operators_drive_a_complaint_through_the_cli(db: TestDb) {
     .await
     .unwrap();
     assert!(text.contains("RESOLVED"), "{text}");
-    let (text, _) = redress(&s, &agent, &["cases", "history", &case]).await.unwrap();
+    let (text, _) = redress(&s, &agent, &["cases", "events", &case]).await.unwrap();
     assert!(text.contains("CASE_OPENED") && text.contains("event(s)"), "{text}");
     let (text, code) = redress(&s, &supervisor, &["cases", "verify", &case]).await.unwrap();
     assert_eq!(code, 0, "{text}");

@@ -27,8 +27,8 @@ pub fn complaint(row: &complaint::Model) -> Complaint {
     Complaint {
         name: complaint_name(&row.id),
         reference: row.reference.clone(),
-        player: Player::decode(row.player.as_slice()).ok(),
-        transaction_references: TransactionReferences::decode(row.transaction_references.as_slice()).ok(),
+        player: Some(row.player.get().clone()),
+        transaction_references: Some(row.transaction_references.get().clone()),
         category: row.category.number(),
         category_inferred: row.category_inferred,
         subject: row.subject.clone(),

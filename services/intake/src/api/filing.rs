@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use prost::Message;
 use redress_auth::Caller;
-use redress_db::{Inserts, Stored, new_id, now};
+use redress_db::{Encoded, Inserts, Stored, new_id, now};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::fingerprint;
 use redress_outbox::OutboxMessage;
@@ -135,8 +135,8 @@ impl IntakeApi {
             reference,
             player_id: player.player_id.clone(),
             jurisdiction: player.jurisdiction.clone(),
-            player: player.encode_to_vec(),
-            transaction_references: refs.encode_to_vec(),
+            player: Encoded(player.clone()),
+            transaction_references: Encoded(refs.clone()),
             duplicate_key,
             category: Stored(triage.category),
             category_inferred: triage.category_inferred,

@@ -2,12 +2,14 @@
 
 /// A complaint as filed, with triage and the status the player sees.
 pub mod complaint {
-    use redress_db::Stored;
-    use redress_proto::common::v1::{Channel, ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome, Priority};
+    use redress_db::{Encoded, Stored};
+    use redress_proto::common::v1::{
+        Channel, ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome, Player, Priority, TransactionReferences,
+    };
     use sea_orm::entity::prelude::*;
 
     /// One row per complaint.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "complaints")]
     pub struct Model {
         /// UUIDv7: sorts by creation time, so it is also the list cursor.
@@ -18,9 +20,9 @@ pub mod complaint {
         pub player_id: String,
         pub jurisdiction: String,
         /// `common.v1.Player`, prost-encoded.
-        pub player: Vec<u8>,
+        pub player: Encoded<Player>,
         /// `common.v1.TransactionReferences`, prost-encoded.
-        pub transaction_references: Vec<u8>,
+        pub transaction_references: Encoded<TransactionReferences>,
         /// Strongest transaction reference, e.g. `withdrawal:W-1`; duplicates match on it.
         pub duplicate_key: Option<String>,
         pub category: Stored<ComplaintCategory>,

@@ -34,7 +34,7 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use clap::Args;
 use prost::Message;
-use redress_db::{DatabaseConfig, Stored};
+use redress_db::{DatabaseConfig, Encoded, Stored};
 use redress_intake::store::complaint;
 use redress_proto::{
     common::v1::{
@@ -269,8 +269,8 @@ impl Data {
             player_id,
             policy_jurisdiction: if jurisdiction == "SE" { "default".into() } else { jurisdiction.clone() },
             jurisdiction,
-            player: player.encode_to_vec(),
-            transaction_references: refs.encode_to_vec(),
+            player: Encoded(player),
+            transaction_references: Encoded(refs),
             duplicate_key: Some(format!("withdrawal:{withdrawal}")),
             category: Stored(category),
             category_inferred: false,
