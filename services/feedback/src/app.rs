@@ -2,7 +2,7 @@
 //! the binary, by `redress dev` and by the tests, so all three run the same
 //! service.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
 use redress_auth::{Issuer, Verifier};
@@ -13,8 +13,6 @@ use redress_proto::feedback::v1::{
 };
 use redress_server::{Authenticator, ServeOptions};
 use redress_service::Running;
-use redress_worker::Worker;
-use sea_orm::DatabaseConnection;
 
 use crate::{
     api::{FeedbackApi, InternalService, PublicService},
@@ -73,7 +71,7 @@ impl Feedback {
             listener,
             routes,
             ServeOptions {
-                config: server_config,
+                config: server_config.clone(),
                 verifier,
                 services: vec![
                     "redress.feedback.v1.FeedbackService".into(),
@@ -83,7 +81,7 @@ impl Feedback {
             },
         )?;
         let workers = [relay_worker, follow_up_worker].into_iter().chain(spike_worker).collect();
-        let running = Running::new(SERVICE_NAME, server, workers, &config.server, db);
+        let running = Running::new(SERVICE_NAME, server, workers, &server_config, db);
         Ok(Feedback { running, relay, follow_ups, spikes })
     }
 
@@ -101,7 +99,6 @@ impl Feedback {
     pub fn spikes(&self) -> &Arc<SpikeWatch> {
         &self.spikes
     }
-
 }
 
 redress_service::service!(Feedback, FeedbackConfig, Migrator, SERVICE_NAME);

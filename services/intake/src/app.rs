@@ -1,7 +1,7 @@
 //! Wiring: database, outbox relay, API and server. Used by the binary, by
 //! `redress dev` and by the tests, so all three run the same service.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::sync::Arc;
 
 use anyhow::Context;
 use redress_auth::{Issuer, Verifier};
@@ -13,8 +13,6 @@ use redress_proto::intake::v1::{
 };
 use redress_server::{Authenticator, ServeOptions};
 use redress_service::Running;
-use redress_worker::Worker;
-use sea_orm::DatabaseConnection;
 
 use crate::{
     api::{IntakeApi, InternalService, PublicService},
@@ -91,7 +89,6 @@ impl Intake {
     pub fn relay(&self) -> &Arc<Relay> {
         &self.relay
     }
-
 }
 
 redress_service::service!(Intake, IntakeConfig, Migrator, SERVICE_NAME);

@@ -2,7 +2,7 @@
 //! binary, by `redress dev` and by the tests, so all three run the same
 //! service.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::sync::Arc;
 
 use anyhow::Context;
 use redress_auth::Verifier;
@@ -14,7 +14,6 @@ use redress_proto::notification::v1::{
 use redress_server::{Authenticator, ServeOptions};
 use redress_service::Running;
 use redress_worker::Worker;
-use sea_orm::DatabaseConnection;
 
 use crate::{
     api::{InternalService, NotificationApi, PublicService},
@@ -107,7 +106,6 @@ impl Notification {
     pub fn sender(&self) -> &Arc<Sender> {
         &self.sender
     }
-
 }
 
 redress_service::service!(Notification, NotificationConfig, Migrator, SERVICE_NAME);

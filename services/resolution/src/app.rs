@@ -2,7 +2,7 @@
 //! binary, by `redress dev` and by the tests, so all three run the same
 //! service.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::sync::Arc;
 
 use anyhow::Context;
 use redress_auth::{Issuer, Verifier};
@@ -15,8 +15,6 @@ use redress_proto::resolution::v1::{
 };
 use redress_server::{Authenticator, ServeOptions};
 use redress_service::Running;
-use redress_worker::Worker;
-use sea_orm::DatabaseConnection;
 
 use crate::{
     api::{InternalService, PublicService, ResolutionApi},
@@ -108,7 +106,6 @@ impl Resolution {
     pub fn sweeper(&self) -> &Arc<Sweeper> {
         &self.sweeper
     }
-
 }
 
 redress_service::service!(Resolution, ResolutionConfig, Migrator, SERVICE_NAME);

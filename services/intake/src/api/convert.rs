@@ -1,9 +1,8 @@
 //! Stored rows to proto messages and back.
 
-use prost::Message;
 use redress_db::Stored;
 use redress_proto::{
-    common::v1::{Deadlines, Money, Player, TransactionReferences},
+    common::v1::{Deadlines, Money},
     intake::v1::{Complaint, Interaction},
 };
 

@@ -3,7 +3,6 @@
 //! one keyed transaction.
 
 use chrono::{DateTime, Datelike, Utc};
-use prost::Message;
 use redress_auth::Caller;
 use redress_db::{Encoded, Inserts, Stored, new_id, now};
 use redress_errors::{ApiError, Violations};

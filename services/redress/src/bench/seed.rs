@@ -33,7 +33,6 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use clap::Args;
-use prost::Message;
 use redress_db::{DatabaseConfig, Encoded, Stored};
 use redress_intake::store::complaint;
 use redress_proto::{
