@@ -115,6 +115,15 @@ fn fingerprint(filter: &str) -> String {
     URL_SAFE_NO_PAD.encode(&digest[..12])
 }
 
+/// The filter a page token is bound to: the List request without its paging
+/// fields (which `clear_paging` resets), hashed, so a token only continues
+/// the listing it came from. The one binding every List method uses.
+pub fn filter_of<M: prost::Message + Clone>(request: &M, clear_paging: impl FnOnce(&mut M)) -> String {
+    let mut bound = request.clone();
+    clear_paging(&mut bound);
+    URL_SAFE_NO_PAD.encode(Sha256::digest(bound.encode_to_vec()))
+}
+
 /// The page size to use: `requested` when 1..=`max`, `default` when 0.
 /// Negative sizes are INVALID_ARGUMENT; sizes above `max` are clamped (AIP-158).
 pub fn page_size(requested: i32, default: u64, max: u64) -> Result<u64, ApiError> {

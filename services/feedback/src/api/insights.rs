@@ -12,7 +12,9 @@ use redress_proto::{
     },
 };
 
-use super::{Cursor, FeedbackApi, convert, filter_key};
+use redress_paging::filter_of;
+
+use super::{Cursor, FeedbackApi, convert};
 use crate::{
     domain::{self, facts::Fact, insights, recurring},
     store::{self, FactFilter},
@@ -42,7 +44,7 @@ impl FeedbackApi {
             channel: Some(convert::enum_name::<Channel>(req.channel, Channel::as_str_name)).filter(|s| !s.is_empty()),
             jurisdiction: Some(req.jurisdiction.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()),
         };
-        let bound = filter_key(&req, |r| {
+        let bound = filter_of(&req, |r| {
             r.page_size = 0;
             r.page_token.clear();
         });
@@ -98,7 +100,7 @@ impl FeedbackApi {
         let (min_count, spike_factor) =
             recurring::thresholds(req.min_count, req.spike_factor, settings.recurring_min_count, settings.spike_factor);
 
-        let bound = filter_key(&req, |r| {
+        let bound = filter_of(&req, |r| {
             r.page_size = 0;
             r.page_token.clear();
         });

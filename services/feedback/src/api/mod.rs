@@ -71,14 +71,6 @@ impl Cursor {
     }
 }
 
-/// The key a page token is bound to: the request without its paging fields,
-/// so a token only continues the listing it came from.
-fn filter_key<M: Message + Clone>(request: &M, clear_paging: impl FnOnce(&mut M)) -> String {
-    let mut bound = request.clone();
-    clear_paging(&mut bound);
-    hex::encode(Sha256::digest(bound.encode_to_vec()))
-}
-
 impl FeedbackApi {
     /// The API over a database, its outbox relay and the configuration.
     pub fn new(

@@ -75,7 +75,10 @@ impl IntakeApi {
         }
         v.into_result()?;
         let size = size?;
-        let filter_key = format!("{filter:?}");
+        let filter_key = redress_paging::filter_of(&req, |r| {
+            r.page_size = 0;
+            r.page_token.clear();
+        });
         let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
         let mut rows = store::list_complaints(&self.db, &caller.tenant, &filter, after.as_deref(), size + 1).await?;
         let next_page_token =

@@ -78,14 +78,6 @@ fn fingerprint<M: Message + Clone>(request: &M, clear: impl FnOnce(&mut M) -> Ve
     hex::encode(hasher.finalize())
 }
 
-/// The key a page token is bound to: the request without its paging fields,
-/// so a token only continues the listing it came from.
-fn filter_key<M: Message + Clone>(request: &M, clear_paging: impl FnOnce(&mut M)) -> String {
-    let mut bound = request.clone();
-    clear_paging(&mut bound);
-    hex::encode(Sha256::digest(bound.encode_to_vec()))
-}
-
 /// The current request's W3C trace context as stored with a notification,
 /// `None` when there is none to continue.
 fn trace_context() -> Option<String> {

@@ -11,7 +11,9 @@ use redress_proto::{
     },
 };
 
-use super::{NotificationApi, convert, filter_key};
+use redress_paging::filter_of;
+
+use super::{NotificationApi, convert};
 use crate::store;
 
 impl NotificationApi {
@@ -69,7 +71,7 @@ impl NotificationApi {
             }
         }
         v.into_result()?;
-        let filter_key = filter_key(&req, |r| {
+        let filter_key = filter_of(&req, |r| {
             r.page_size = 0;
             r.page_token.clear();
         });

@@ -9,7 +9,9 @@ use redress_proto::notification::v1::{
 };
 use sea_orm::TransactionTrait;
 
-use super::{NotificationApi, check_variables, convert, filter_key};
+use redress_paging::filter_of;
+
+use super::{NotificationApi, check_variables, convert};
 use crate::{
     catalog,
     domain::templates::{self, Revision},
@@ -145,7 +147,7 @@ impl NotificationApi {
             }
         }
         all.sort_by(|a, b| (a.event, &a.locale, a.builtin).cmp(&(b.event, &b.locale, b.builtin)));
-        let filter_key = filter_key(&req, |r| {
+        let filter_key = filter_of(&req, |r| {
             r.page_size = 0;
             r.page_token.clear();
         });

@@ -62,11 +62,10 @@ impl ResolutionApi {
             warn_before: (risk == redress_proto::resolution::v1::DeadlineRisk::AtRisk).then_some(now),
             due_before: (risk == redress_proto::resolution::v1::DeadlineRisk::Breached).then_some(now),
         };
-        // The token is bound to every filter: the request without paging.
-        let mut bound = req.clone();
-        bound.page_size = 0;
-        bound.page_token.clear();
-        let filter_key = hex::encode(bound.encode_to_vec());
+        let filter_key = redress_paging::filter_of(&req, |r| {
+            r.page_size = 0;
+            r.page_token.clear();
+        });
         let after: Option<QueueCursor> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
         let mut rows = store::list_cases(&self.db, &caller.tenant, &filter, after.as_ref(), size + 1).await?;
         let next_page_token =

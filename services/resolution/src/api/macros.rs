@@ -87,10 +87,10 @@ impl ResolutionApi {
             category: (req.category != 0).then_some(req.category),
             show_inactive: req.show_inactive,
         };
-        let mut bound = req.clone();
-        bound.page_size = 0;
-        bound.page_token.clear();
-        let filter_key = hex::encode(bound.encode_to_vec());
+        let filter_key = redress_paging::filter_of(&req, |r| {
+            r.page_size = 0;
+            r.page_token.clear();
+        });
         let after: Option<MacroCursor> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
         let mut rows: Vec<_> = store::list_macros(&self.db, &caller.tenant, &filter, after.as_ref())
             .await?
