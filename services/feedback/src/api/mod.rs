@@ -26,7 +26,6 @@ use redress_proto::feedback::v1::{
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::{
     config::FeedbackConfig,

@@ -1,7 +1,6 @@
 //! Response macros: ListMacros, UpdateMacro, RenderMacro, and rendering a
 //! macro into a message when an agent sends one without a body.
 
-use prost::Message;
 use redress_auth::Caller;
 use redress_db::Stored;
 use redress_errors::{ApiError, Violations};
