@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Utc};
 use redress_auth::Caller;
 use redress_db::{Encoded, Inserts, Stored, new_id, now};
 use redress_errors::{ApiError, Violations};
-use redress_idempotency::fingerprint;
+use redress_idempotency::Key;
 use redress_outbox::OutboxMessage;
 use redress_proto::{
     common::v1::{ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome},
@@ -77,15 +77,15 @@ impl IntakeApi {
         validate::references(&mut v, req.transaction_references.as_ref(), domain::references_category(given_category));
         v.into_result()?;
 
-        let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
+        let key = Key::of(&tenant, "SubmitComplaint", &req.request_id, &req, |r| r.request_id.clear());
         // Reserved before the transaction (see `ReferenceAllocator`), from
         // memory but for one upsert per block. A retry that turns out to be a
         // replay leaves a gap, as a crash does; checking for the replay first
         // would cost every new complaint a round trip to spare that number.
         let sequence = self.references.next(&self.db, &tenant, now.year()).await?;
-        let (mut response, replayed) = self
-            .keyed_write(&tenant, "SubmitComplaint", &req.request_id, &key, async |txn, inserts| {
+        let (mut response, replayed) =
+            redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, inserts| {
                 let filing = Filing {
                     reference: domain::reference(&self.reference_prefix, now.year(), sequence),
                     incident_at: incident.unwrap_or(now),

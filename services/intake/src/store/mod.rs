@@ -5,7 +5,8 @@ pub mod entities;
 pub mod migration;
 
 use chrono::{DateTime, Utc};
-use redress_db::Inserts;
+use redress_db::{Inserts, Stored};
+use redress_proto::common::v1::{Channel, ComplaintCategory, ComplaintStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Statement,
@@ -16,10 +17,10 @@ pub use entities::{complaint, interaction};
 /// Filters of ListComplaints, as stored values.
 #[derive(Debug, Default, Clone)]
 pub struct ComplaintFilter {
-    pub status: Option<String>,
-    pub category: Option<String>,
+    pub status: Option<Stored<ComplaintStatus>>,
+    pub category: Option<Stored<ComplaintCategory>>,
     pub player_id: Option<String>,
-    pub channel: Option<String>,
+    pub channel: Option<Stored<Channel>>,
     pub jurisdiction: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
@@ -167,17 +168,17 @@ pub async fn list_complaints<C: ConnectionTrait>(
 ) -> Result<Vec<complaint::Model>, DbErr> {
     use complaint::Column as Col;
     let mut query = complaint::Entity::find().filter(Col::TenantId.eq(tenant));
-    if let Some(v) = &filter.status {
-        query = query.filter(Col::Status.eq(v.as_str()));
+    if let Some(v) = filter.status {
+        query = query.filter(Col::Status.eq(v));
     }
-    if let Some(v) = &filter.category {
-        query = query.filter(Col::Category.eq(v.as_str()));
+    if let Some(v) = filter.category {
+        query = query.filter(Col::Category.eq(v));
     }
     if let Some(v) = &filter.player_id {
         query = query.filter(Col::PlayerId.eq(v.as_str()));
     }
-    if let Some(v) = &filter.channel {
-        query = query.filter(Col::Channel.eq(v.as_str()));
+    if let Some(v) = filter.channel {
+        query = query.filter(Col::Channel.eq(v));
     }
     if let Some(v) = &filter.jurisdiction {
         query = query.filter(Col::Jurisdiction.eq(v.as_str()));
