@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use redress_db::{Inserts, Stored};
 use redress_proto::common::v1::{Channel, ComplaintCategory, ComplaintStatus};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 pub use entities::{complaint, interaction};
@@ -156,6 +156,22 @@ pub async fn update_complaint<C: ConnectionTrait>(
         .exec(c)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// How many complaints `player_id` filed since `since` (duplicates too: a
+/// player who files the same problem again is complaining again).
+pub async fn count_player_complaints_since<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    player_id: &str,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    complaint::Entity::find()
+        .filter(complaint::Column::TenantId.eq(tenant))
+        .filter(complaint::Column::PlayerId.eq(player_id))
+        .filter(complaint::Column::CreatedAt.gte(since))
+        .count(c)
+        .await
 }
 
 /// Newest-first page of complaints after `after_id`.
