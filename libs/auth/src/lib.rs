@@ -72,6 +72,10 @@ pub struct Caller {
     pub subject: String,
     /// What the caller may do.
     pub roles: HashSet<Role>,
+    /// The token the caller authenticated with, for a read a service makes
+    /// on the caller's behalf (intake's player story asks each owning service
+    /// as the caller, so each applies its own role rules). Never logged.
+    pub bearer: redress_config::Secret,
 }
 
 impl Caller {
@@ -269,7 +273,7 @@ impl Verifier {
             return Err(ApiError::unauthenticated("the token names no tenant"));
         }
         let roles = claims.roles.iter().filter_map(|r| r.parse().ok()).collect();
-        Ok(Caller { tenant: claims.tenant, subject: claims.sub, roles })
+        Ok(Caller { tenant: claims.tenant, subject: claims.sub, roles, bearer: redress_config::Secret::new(token) })
     }
 }
 

@@ -357,6 +357,18 @@ impl Relay {
         })
     }
 
+    /// A channel to the configured peer `name`, shared with the deliveries,
+    /// for a read that cannot wait for the outbox (intake's player story);
+    /// `None` when the peer has no URL. Bound calls by [`Self::call_timeout`].
+    pub fn peer_channel(&self, name: &str) -> Option<Channel> {
+        self.channel(name).ok()
+    }
+
+    /// The deadline of one call to a peer.
+    pub fn call_timeout(&self) -> Duration {
+        Duration::from_millis(self.config.call_timeout_ms)
+    }
+
     fn channel(&self, destination: &str) -> Result<Channel, DeliveryError> {
         let mut channels = self.channels.lock().map_err(|_| DeliveryError("channel cache poisoned".into()))?;
         if let Some(channel) = channels.get(destination) {

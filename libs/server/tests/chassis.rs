@@ -16,8 +16,9 @@ use std::{
 use redress_auth::{Role, Verifier};
 use redress_proto::feedback::v1::{
     GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, GetSurveyResponse, ListRecurringProblemsRequest,
-    ListRecurringProblemsResponse, RecordCaseOutcomeRequest, RecordCaseOutcomeResponse, RecordEventRequest,
-    RecordEventResponse, SubmitSurveyResponseRequest, SubmitSurveyResponseResponse,
+    ListRecurringProblemsResponse, ListSurveysRequest, ListSurveysResponse, RecordCaseOutcomeRequest,
+    RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse, SubmitSurveyResponseRequest,
+    SubmitSurveyResponseResponse,
     feedback_internal_service_client::FeedbackInternalServiceClient,
     feedback_internal_service_server::{FeedbackInternalService, FeedbackInternalServiceServer},
     feedback_service_client::FeedbackServiceClient,
@@ -73,6 +74,10 @@ impl FeedbackService for Handlers {
     ) -> Result<Response<ListRecurringProblemsResponse>, Status> {
         self.pass().await;
         Ok(Response::new(ListRecurringProblemsResponse::default()))
+    }
+    async fn list_surveys(&self, _: Request<ListSurveysRequest>) -> Result<Response<ListSurveysResponse>, Status> {
+        self.pass().await;
+        Ok(Response::new(ListSurveysResponse::default()))
     }
 }
 

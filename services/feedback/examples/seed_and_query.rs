@@ -336,8 +336,12 @@ async fn main() -> anyhow::Result<()> {
         .expect("valid peers");
     let api = FeedbackApi::new(db.clone(), relay, PageTokens::new(b"bench"), Arc::new(config.clone()));
     let service = PublicService(Arc::new(api));
-    let caller =
-        Caller { tenant: args.tenant.clone(), subject: "bench".into(), roles: [Role::Analyst].into_iter().collect() };
+    let caller = Caller {
+        tenant: args.tenant.clone(),
+        subject: "bench".into(),
+        roles: [Role::Analyst].into_iter().collect(),
+        bearer: Default::default(),
+    };
     println!("\nin process (handler only):");
     measure(&args, now, async |request| {
         let mut request = tonic::Request::new(request);

@@ -12,7 +12,7 @@ use redress_e2e::Sandbox;
 use redress_testkit::{TestDb, backend_tests, eventually};
 use serde_json::Value;
 
-use crate::{Cli, Command, case, complaints, insights, notifications, remote};
+use crate::{Cli, Command, case, complaints, insights, notifications, player, remote};
 
 const WAIT: Duration = Duration::from_secs(25);
 
@@ -35,6 +35,7 @@ async fn redress(s: &Sandbox, roles: &[Role], words: &[&str]) -> Result<(String,
         Command::Cases(args) => case::execute(args).await,
         Command::Notifications(args) => notifications::execute(args).await,
         Command::Insights(args) => insights::execute(args).await,
+        Command::Player(args) => player::execute(args).await,
         other => panic!("not an operator command: {other:?}"),
     };
     result.map_err(|err| (format!("{err:#}"), remote::exit_code(&err)))
@@ -198,6 +199,15 @@ async fn operators_drive_a_complaint_through_the_cli(db: TestDb) {
     .await
     .unwrap_err();
     assert_eq!(code, remote::exit::USAGE);
+
+    // The player's story holds the complaint, its case and its notifications.
+    let (text, code) = redress(&s, &agent, &["player", "story", "p-cli", "--output", "json"]).await.unwrap();
+    assert_eq!(code, 0, "{text}");
+    let story = json(&text);
+    assert_eq!(story["risk"]["recent_complaints"], 1, "{text}");
+    assert_eq!(story["complaints"][0]["case"], case.as_str(), "{text}");
+    let (text, _) = redress(&s, &agent, &["player", "story", "p-cli"]).await.unwrap();
+    assert!(text.contains("recent_complaints") && text.contains("INTERACTIONS"), "{text}");
     s.shutdown().await;
 }
 

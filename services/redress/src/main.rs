@@ -30,6 +30,7 @@ mod complaints;
 mod dev;
 mod insights;
 mod notifications;
+mod player;
 mod remote;
 mod returns;
 mod sample;
@@ -70,6 +71,9 @@ enum Command {
     /// Complaint-handling figures and recurring problems.
     #[command(after_help = remote::EXIT_CODES_HELP)]
     Insights(insights::InsightsArgs),
+    /// Everything Redress holds about one player: their story.
+    #[command(after_help = remote::EXIT_CODES_HELP)]
+    Player(player::PlayerArgs),
     /// Export a regulator's return from a running resolution service.
     #[command(after_help = remote::EXIT_CODES_HELP)]
     Returns(returns::ReturnsArgs),
@@ -87,6 +91,7 @@ async fn main() -> ExitCode {
         Command::Cases(args) => case::run(args).await,
         Command::Notifications(args) => notifications::run(args).await,
         Command::Insights(args) => insights::run(args).await,
+        Command::Player(args) => player::run(args).await,
         Command::Returns(args) => returns::run(args).await.map(|()| done),
     };
     match result {

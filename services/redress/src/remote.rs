@@ -208,7 +208,7 @@ pub fn render_one(output: Output, record: &Record) -> String {
     }
 }
 
-fn to_object(record: &Record) -> Value {
+pub fn to_object(record: &Record) -> Value {
     Value::Object(record.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect::<Map<_, _>>())
 }
 

@@ -2,7 +2,7 @@
 
 use redress_proto::feedback::v1::{
     GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, InsightGroup, ListRecurringProblemsRequest,
-    RecurringProblem, SubmitSurveyResponseRequest, SubmitSurveyResponseResponse, Survey,
+    ListSurveysRequest, RecurringProblem, SubmitSurveyResponseRequest, SubmitSurveyResponseResponse, Survey,
     feedback_service_client::FeedbackServiceClient,
 };
 use tonic::transport::Channel;
@@ -98,6 +98,23 @@ impl FeedbackClient {
                 async move {
                     let page = call!(this, Idempotency::Safe, list_recurring_problems, request)?;
                     Ok((page.recurring_problems, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// One player's surveys with their answers, newest first, every page.
+    /// **Safe**.
+    pub fn list_surveys(&self, player_id: &str) -> ItemStream<Survey> {
+        let this = self.clone();
+        paginate(
+            ListSurveysRequest { player_id: player_id.to_owned(), ..Default::default() },
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_surveys, request)?;
+                    Ok((page.surveys, page.next_page_token))
                 }
             },
         )

@@ -1,9 +1,10 @@
 //! Complaints: what a casino backend files on a player's behalf and follows.
 
 use redress_proto::intake::v1::{
-    AddPlayerMessageRequest, Complaint, GetComplaintRequest, Interaction, ListComplaintsRequest,
-    ListInteractionsRequest, SubmitComplaintRequest, SubmitComplaintResponse, SubmitPlayerDecisionRequest,
-    WithdrawComplaintRequest, intake_service_client::IntakeServiceClient,
+    AddPlayerMessageRequest, Complaint, ComplaintStory, GetComplaintRequest, GetPlayerStoryRequest,
+    GetPlayerStoryResponse, Interaction, ListComplaintsRequest, ListInteractionsRequest, SubmitComplaintRequest,
+    SubmitComplaintResponse, SubmitPlayerDecisionRequest, WithdrawComplaintRequest,
+    intake_service_client::IntakeServiceClient,
 };
 use tonic::transport::Channel;
 
@@ -148,6 +149,29 @@ impl IntakeClient {
                 async move {
                     let page = call!(this, Idempotency::Safe, list_interactions, request)?;
                     Ok((page.interactions, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// One page of a player's story (see `GetPlayerStory`): complaints
+    /// newest first with every part, the risk signal and the missing parts.
+    /// **Safe**.
+    pub async fn get_player_story(&self, request: GetPlayerStoryRequest) -> Result<GetPlayerStoryResponse> {
+        call!(self, Idempotency::Safe, get_player_story, request)
+    }
+
+    /// Every complaint of a player's story, page by page. **Safe**.
+    pub fn player_story(&self, player_id: &str) -> ItemStream<ComplaintStory> {
+        let this = self.clone();
+        paginate(
+            GetPlayerStoryRequest { player_id: player_id.to_owned(), ..Default::default() },
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = this.get_player_story(request).await?;
+                    Ok((page.complaints, page.next_page_token))
                 }
             },
         )

@@ -18,9 +18,10 @@ use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_proto::feedback::v1::{
     GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, GetSurveyResponse, ListRecurringProblemsRequest,
-    ListRecurringProblemsResponse, RecordCaseOutcomeRequest, RecordCaseOutcomeResponse, RecordEventRequest,
-    RecordEventResponse, SubmitSurveyResponseRequest, SubmitSurveyResponseResponse,
-    feedback_internal_service_server::FeedbackInternalService, feedback_service_server::FeedbackService,
+    ListRecurringProblemsResponse, ListSurveysRequest, ListSurveysResponse, RecordCaseOutcomeRequest,
+    RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse, SubmitSurveyResponseRequest,
+    SubmitSurveyResponseResponse, feedback_internal_service_server::FeedbackInternalService,
+    feedback_service_server::FeedbackService,
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,8 @@ use crate::{
 
 /// Roles that act for a player holding a survey token.
 const SURVEY_ROLES: &[Role] = &[Role::Backend, Role::Admin];
+/// Roles that read a player's surveys.
+const SURVEY_READERS: &[Role] = &[Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin, Role::Backend];
 /// Roles that read insights.
 const ANALYSTS: &[Role] = &[Role::Analyst, Role::Supervisor, Role::Admin];
 /// Other Redress services.
@@ -120,6 +123,7 @@ redress_server::delegate! {
     pub struct PublicService(FeedbackApi): FeedbackService {
         get_survey(GetSurveyRequest) -> GetSurveyResponse = SURVEY_ROLES;
         submit_survey_response(SubmitSurveyResponseRequest) -> SubmitSurveyResponseResponse = SURVEY_ROLES;
+        list_surveys(ListSurveysRequest) -> ListSurveysResponse = SURVEY_READERS;
         get_insights(GetInsightsRequest) -> GetInsightsResponse = ANALYSTS;
         list_recurring_problems(ListRecurringProblemsRequest) -> ListRecurringProblemsResponse = ANALYSTS;
     }

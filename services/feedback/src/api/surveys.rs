@@ -11,8 +11,8 @@ use redress_idempotency::Key;
 use redress_proto::{
     common::v1::{ComplaintCategory, Outcome},
     feedback::v1::{
-        GetSurveyRequest, GetSurveyResponse, RecordCaseOutcomeRequest, RecordCaseOutcomeResponse,
-        SubmitSurveyResponseRequest, SubmitSurveyResponseResponse, survey::State,
+        GetSurveyRequest, GetSurveyResponse, ListSurveysRequest, ListSurveysResponse, RecordCaseOutcomeRequest,
+        RecordCaseOutcomeResponse, SubmitSurveyResponseRequest, SubmitSurveyResponseResponse, survey::State,
     },
 };
 
@@ -38,6 +38,29 @@ fn new_token() -> String {
 }
 
 impl FeedbackApi {
+    pub(super) async fn list_surveys(
+        &self,
+        caller: Caller,
+        req: ListSurveysRequest,
+    ) -> Result<ListSurveysResponse, ApiError> {
+        let mut v = Violations::new();
+        v.line(&req.player_id, "player_id", true, 128);
+        v.into_result()?;
+        let size = redress_paging::page_size(req.page_size, 20, 100)?;
+        let filter = redress_paging::filter_of(&req, |r| {
+            r.page_size = 0;
+            r.page_token.clear();
+        });
+        let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter)?;
+        let mut rows =
+            store::list_player_surveys(&self.db, &caller.tenant, &req.player_id, after.as_deref(), size + 1).await?;
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter, |row: &survey::Model| row.id.clone());
+        let now = now();
+        let surveys = rows.iter().map(|row| convert::survey(row, now)).collect::<Result<_, _>>()?;
+        Ok(ListSurveysResponse { surveys, next_page_token })
+    }
+
     pub(crate) async fn record_case_outcome(
         &self,
         caller: Caller,

@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
             Box::new(redress_outbox::migration::CreateOutbox),
             Box::new(redress_outbox::migration::IndexPendingRows),
+            Box::new(IndexSurveysByPlayer),
         ]
     }
 }
@@ -345,5 +346,26 @@ impl MigrationTrait for CreateFeedbackTables {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// ListSurveys reads one player's surveys, newest first.
+struct IndexSurveysByPlayer;
+
+impl MigrationName for IndexSurveysByPlayer {
+    fn name(&self) -> &str {
+        "m20261212_000001_index_surveys_by_player"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for IndexSurveysByPlayer {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let columns = [Surveys::TenantId, Surveys::PlayerId, Surveys::Id];
+        create_index(manager, "surveys_tenant_player", Surveys::Table, columns, false).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_index(Index::drop().name("surveys_tenant_player").table(Surveys::Table).to_owned()).await
     }
 }

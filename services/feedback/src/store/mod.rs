@@ -425,6 +425,22 @@ pub async fn find_survey_by_case<C: ConnectionTrait>(
         .await
 }
 
+/// A newest-first page of one player's surveys, after `after_id`.
+pub async fn list_player_surveys<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    player_id: &str,
+    after_id: Option<&str>,
+    limit: u64,
+) -> Result<Vec<survey::Model>, DbErr> {
+    use survey::Column as Col;
+    let mut query = survey::Entity::find().filter(Col::TenantId.eq(tenant)).filter(Col::PlayerId.eq(player_id));
+    if let Some(after) = after_id {
+        query = query.filter(Col::Id.lt(after));
+    }
+    query.order_by_desc(Col::Id).limit(limit).all(c).await
+}
+
 /// The survey behind a token hash, of this tenant only.
 pub async fn find_survey_by_token<C: ConnectionTrait>(
     c: &C,

@@ -10,7 +10,7 @@ use redress_feedback::config::TenantOverrides;
 use redress_proto::{
     common::v1::ComplaintCategory,
     feedback::v1::{
-        EventType, GetSurveyRequest, SubmitSurveyResponseRequest, SurveyAnswer, survey::State,
+        EventType, GetSurveyRequest, ListSurveysRequest, SubmitSurveyResponseRequest, SurveyAnswer, survey::State,
         survey_answer::ProblemSolved,
     },
     notification::v1::{MessagePurpose, NotificationEvent},
@@ -281,6 +281,35 @@ async fn concurrent_answers_with_different_keys_record_one(db: TestDb) {
     t.stop().await;
 }
 
+async fn a_players_surveys_are_listed_newest_first_in_pages(db: TestDb) {
+    let mut t = TestFeedback::start(&db).await;
+    let now = Utc::now();
+    for (case, complaint, player) in [("k-1", "c-1", "p-1"), ("k-2", "c-2", "p-1"), ("k-3", "c-3", "p-2")] {
+        let mut outcome = case_outcome(case, complaint, now);
+        outcome.player.as_mut().unwrap().player_id = player.into();
+        t.internal.record_case_outcome(t.service(outcome)).await.unwrap();
+    }
+    let list = |page_token: String| ListSurveysRequest { player_id: "p-1".into(), page_size: 1, page_token };
+    let agent = token(TENANT, &[Role::Agent]);
+    let first = t.client.list_surveys(authed(list(String::new()), &agent)).await.unwrap().into_inner();
+    assert_eq!(first.surveys.len(), 1);
+    assert_eq!(first.surveys[0].case, "cases/k-2", "newest first");
+    assert_eq!(first.surveys[0].state(), State::Open);
+    let second = t.client.list_surveys(t.backend(list(first.next_page_token.clone()))).await.unwrap().into_inner();
+    assert_eq!(second.surveys.iter().map(|s| s.case.as_str()).collect::<Vec<_>>(), ["cases/k-1"]);
+    assert!(second.next_page_token.is_empty());
+
+    // Another filter or tenant cannot continue the listing.
+    let other = ListSurveysRequest { player_id: "p-2".into(), ..list(first.next_page_token.clone()) };
+    assert_eq!(t.client.list_surveys(t.backend(other)).await.unwrap_err().code(), Code::InvalidArgument);
+    let stranger = token(OTHER_TENANT, &[Role::Agent]);
+    let theirs = t.client.list_surveys(authed(list(String::new()), &stranger)).await.unwrap().into_inner();
+    assert!(theirs.surveys.is_empty());
+    let err = t.client.list_surveys(t.backend(ListSurveysRequest::default())).await.unwrap_err();
+    assert_eq!(err.get_details_bad_request().unwrap().field_violations[0].field, "player_id");
+    t.stop().await;
+}
+
 backend_tests!(
     a_resolved_case_opens_one_survey_and_invites_the_player,
     an_answer_is_final_and_idempotent_on_its_request_id,
@@ -291,4 +320,5 @@ backend_tests!(
     unanswered_surveys_are_flagged_at_their_follow_up_time,
     internal_methods_need_the_service_role_and_valid_input,
     concurrent_answers_with_different_keys_record_one,
+    a_players_surveys_are_listed_newest_first_in_pages,
 );

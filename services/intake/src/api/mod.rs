@@ -11,6 +11,7 @@ mod filing;
 mod interactions;
 mod internal;
 mod outbox;
+mod story;
 
 use std::sync::Arc;
 
@@ -25,10 +26,11 @@ use redress_proto::{
     common::v1::{Channel, ComplaintStatus},
     intake::v1::{
         AddPlayerMessageRequest, AddPlayerMessageResponse, ApplyCaseUpdateRequest, ApplyCaseUpdateResponse,
-        GetComplaintRequest, GetComplaintResponse, ListComplaintsRequest, ListComplaintsResponse,
-        ListInteractionsRequest, ListInteractionsResponse, SubmitComplaintRequest, SubmitComplaintResponse,
-        SubmitPlayerDecisionRequest, SubmitPlayerDecisionResponse, WithdrawComplaintRequest, WithdrawComplaintResponse,
-        intake_internal_service_server::IntakeInternalService, intake_service_server::IntakeService, interaction,
+        GetComplaintRequest, GetComplaintResponse, GetPlayerStoryRequest, GetPlayerStoryResponse,
+        ListComplaintsRequest, ListComplaintsResponse, ListInteractionsRequest, ListInteractionsResponse,
+        SubmitComplaintRequest, SubmitComplaintResponse, SubmitPlayerDecisionRequest, SubmitPlayerDecisionResponse,
+        WithdrawComplaintRequest, WithdrawComplaintResponse, intake_internal_service_server::IntakeInternalService,
+        intake_service_server::IntakeService, interaction,
     },
 };
 use sea_orm::DatabaseConnection;
@@ -42,6 +44,8 @@ use crate::{
 const WRITERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::Admin];
 /// Roles that may read complaints: any.
 const READERS: &[Role] = &Role::ALL;
+/// Roles that read a player's whole story.
+const STORY_READERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin];
 
 redress_server::delegate! {
     /// The public service.
@@ -53,6 +57,7 @@ redress_server::delegate! {
         submit_player_decision(SubmitPlayerDecisionRequest) -> SubmitPlayerDecisionResponse = WRITERS;
         withdraw_complaint(WithdrawComplaintRequest) -> WithdrawComplaintResponse = WRITERS;
         list_interactions(ListInteractionsRequest) -> ListInteractionsResponse = READERS;
+        get_player_story(GetPlayerStoryRequest) -> GetPlayerStoryResponse = STORY_READERS;
     }
 }
 
