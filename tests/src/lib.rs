@@ -257,3 +257,38 @@ fn decode_part(encoding: &str, lines: &[&str]) -> String {
         _ => lines.join("\n"),
     }
 }
+
+#[doc(hidden)]
+pub use redress_testkit as __testkit;
+
+/// Runs each named `async fn(Backend)` scenario as two tests, `sqlite::<name>`
+/// and `postgres::<name>` (on a multi-threaded runtime: the four services
+/// and the test share it). The PostgreSQL one says SKIPPED only when
+/// `REDRESS_TEST_POSTGRES=skip`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    $crate::__testkit::init_test_logging();
+                    super::$name($crate::__testkit::Backend::Sqlite).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if $crate::__testkit::postgres_skipped() {
+                        eprintln!("SKIPPED (REDRESS_TEST_POSTGRES=skip): {}", stringify!($name));
+                        return;
+                    }
+                    $crate::__testkit::init_test_logging();
+                    super::$name($crate::__testkit::Backend::Postgres).await;
+                }
+            )+
+        }
+    };
+}

@@ -121,25 +121,4 @@ async fn an_acknowledgment_in_time_counts_as_met_and_a_late_one_as_missed(backen
     s.shutdown().await;
 }
 
-mod sqlite {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn an_acknowledgment_in_time_counts_as_met_and_a_late_one_as_missed() {
-        redress_testkit::init_test_logging();
-        super::an_acknowledgment_in_time_counts_as_met_and_a_late_one_as_missed(redress_testkit::Backend::Sqlite).await;
-    }
-}
-
-mod postgres {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn an_acknowledgment_in_time_counts_as_met_and_a_late_one_as_missed() {
-        if redress_testkit::postgres_skipped() {
-            eprintln!(
-                "SKIPPED (REDRESS_TEST_POSTGRES=skip): an_acknowledgment_in_time_counts_as_met_and_a_late_one_as_missed"
-            );
-            return;
-        }
-        redress_testkit::init_test_logging();
-        super::an_acknowledgment_in_time_counts_as_met_and_a_late_one_as_missed(redress_testkit::Backend::Postgres)
-            .await;
-    }
-}
+redress_e2e::on_both_backends!(an_acknowledgment_in_time_counts_as_met_and_a_late_one_as_missed);

@@ -265,34 +265,7 @@ async fn a_resolved_case_is_reopened(backend: Backend) {
     f.s.shutdown().await;
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    redress_testkit::init_test_logging();
-                    super::$name(redress_testkit::Backend::Sqlite).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    if redress_testkit::postgres_skipped() {
-                        eprintln!("SKIPPED (REDRESS_TEST_POSTGRES=skip): {}", stringify!($name));
-                        return;
-                    }
-                    redress_testkit::init_test_logging();
-                    super::$name(redress_testkit::Backend::Postgres).await;
-                }
-            )+
-        }
-    };
-}
-
-on_both_backends!(
+redress_e2e::on_both_backends!(
     rejected_then_referred_to_adr,
     information_requested_pauses_the_clock_until_the_player_answers,
     a_breach_escalates_and_a_polish_complaint_is_deemed_accepted,

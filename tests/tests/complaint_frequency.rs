@@ -117,31 +117,4 @@ async fn the_fourth_complaint_in_the_window_marks_the_player_at_risk(backend: Ba
     s.shutdown().await;
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    redress_testkit::init_test_logging();
-                    super::$name(redress_testkit::Backend::Sqlite).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    if redress_testkit::postgres_skipped() {
-                        eprintln!("SKIPPED (REDRESS_TEST_POSTGRES=skip): {}", stringify!($name));
-                        return;
-                    }
-                    redress_testkit::init_test_logging();
-                    super::$name(redress_testkit::Backend::Postgres).await;
-                }
-            )+
-        }
-    };
-}
-
-on_both_backends!(the_fourth_complaint_in_the_window_marks_the_player_at_risk);
+redress_e2e::on_both_backends!(the_fourth_complaint_in_the_window_marks_the_player_at_risk);

@@ -229,22 +229,4 @@ async fn a_complaint_goes_from_filing_to_an_upheld_resolution(backend: Backend) 
     s.shutdown().await;
 }
 
-mod sqlite {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn a_complaint_goes_from_filing_to_an_upheld_resolution() {
-        redress_testkit::init_test_logging();
-        super::a_complaint_goes_from_filing_to_an_upheld_resolution(redress_testkit::Backend::Sqlite).await;
-    }
-}
-
-mod postgres {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn a_complaint_goes_from_filing_to_an_upheld_resolution() {
-        if redress_testkit::postgres_skipped() {
-            eprintln!("SKIPPED (REDRESS_TEST_POSTGRES=skip): a_complaint_goes_from_filing_to_an_upheld_resolution");
-            return;
-        }
-        redress_testkit::init_test_logging();
-        super::a_complaint_goes_from_filing_to_an_upheld_resolution(redress_testkit::Backend::Postgres).await;
-    }
-}
+redress_e2e::on_both_backends!(a_complaint_goes_from_filing_to_an_upheld_resolution);

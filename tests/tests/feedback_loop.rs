@@ -200,46 +200,7 @@ async fn a_spike_of_withdrawal_complaints_for_one_payment_method_raises_an_alert
     s.shutdown().await;
 }
 
-mod sqlite {
-    use redress_testkit::Backend;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn the_player_is_asked_and_a_poor_answer_comes_back_to_the_case() {
-        redress_testkit::init_test_logging();
-        super::the_player_is_asked_and_a_poor_answer_comes_back_to_the_case(Backend::Sqlite).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn a_spike_of_withdrawal_complaints_for_one_payment_method_raises_an_alert() {
-        redress_testkit::init_test_logging();
-        super::a_spike_of_withdrawal_complaints_for_one_payment_method_raises_an_alert(Backend::Sqlite).await;
-    }
-}
-
-mod postgres {
-    use redress_testkit::Backend;
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn the_player_is_asked_and_a_poor_answer_comes_back_to_the_case() {
-        if redress_testkit::postgres_skipped() {
-            eprintln!(
-                "SKIPPED (REDRESS_TEST_POSTGRES=skip): the_player_is_asked_and_a_poor_answer_comes_back_to_the_case"
-            );
-            return;
-        }
-        redress_testkit::init_test_logging();
-        super::the_player_is_asked_and_a_poor_answer_comes_back_to_the_case(Backend::Postgres).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn a_spike_of_withdrawal_complaints_for_one_payment_method_raises_an_alert() {
-        if redress_testkit::postgres_skipped() {
-            eprintln!(
-                "SKIPPED (REDRESS_TEST_POSTGRES=skip): a_spike_of_withdrawal_complaints_for_one_payment_method_raises_an_alert"
-            );
-            return;
-        }
-        redress_testkit::init_test_logging();
-        super::a_spike_of_withdrawal_complaints_for_one_payment_method_raises_an_alert(Backend::Postgres).await;
-    }
-}
+redress_e2e::on_both_backends!(
+    the_player_is_asked_and_a_poor_answer_comes_back_to_the_case,
+    a_spike_of_withdrawal_complaints_for_one_payment_method_raises_an_alert,
+);

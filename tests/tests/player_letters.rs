@@ -241,34 +241,7 @@ async fn only_the_players_inbox_holds_the_survey_token(backend: Backend) {
     s.shutdown().await;
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    redress_testkit::init_test_logging();
-                    super::$name(redress_testkit::Backend::Sqlite).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    if redress_testkit::postgres_skipped() {
-                        eprintln!("SKIPPED (REDRESS_TEST_POSTGRES=skip): {}", stringify!($name));
-                        return;
-                    }
-                    redress_testkit::init_test_logging();
-                    super::$name(redress_testkit::Backend::Postgres).await;
-                }
-            )+
-        }
-    };
-}
-
-on_both_backends!(
+redress_e2e::on_both_backends!(
     a_rejected_complaint_names_the_adr_body_in_english_and_polish,
     an_expired_final_response_clock_tells_the_player_of_adr_in_english_and_polish,
     only_the_players_inbox_holds_the_survey_token,
