@@ -54,7 +54,9 @@ impl Notification {
         // A key file that is configured but unreadable stops the start: every
         // endpoint's deliveries would fail otherwise.
         let sealing = match &config.webhook_secret_key_file {
-            Some(path) => Some(SealingKey::from_file(path).map_err(anyhow::Error::msg).context("webhook_secret_key_file")?),
+            Some(path) => {
+                Some(SealingKey::from_file(path).map_err(anyhow::Error::msg).context("webhook_secret_key_file")?)
+            }
             None => {
                 tracing::info!("no webhook_secret_key_file: webhook endpoints cannot be registered through the api");
                 None

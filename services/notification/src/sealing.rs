@@ -42,12 +42,15 @@ impl SealingKey {
         let bytes: Vec<u8> = match raw.len() {
             32 => raw,
             _ => {
-                let text = String::from_utf8(raw).map_err(|_| format!("{}: neither 32 bytes nor hex", path.display()))?;
-                hex::decode(text.trim()).map_err(|_| format!("{}: neither 32 bytes nor 64 hex characters", path.display()))?
+                let text =
+                    String::from_utf8(raw).map_err(|_| format!("{}: neither 32 bytes nor hex", path.display()))?;
+                hex::decode(text.trim())
+                    .map_err(|_| format!("{}: neither 32 bytes nor 64 hex characters", path.display()))?
             }
         };
-        let key: [u8; 32] =
-            bytes.try_into().map_err(|_| format!("{}: the key must be 32 bytes (64 hex characters)", path.display()))?;
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| format!("{}: the key must be 32 bytes (64 hex characters)", path.display()))?;
         Ok(Self::from_bytes(&key))
     }
 

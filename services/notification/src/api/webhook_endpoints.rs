@@ -11,6 +11,7 @@ use chrono::Utc;
 use redress_auth::Caller;
 use redress_db::{new_id, now};
 use redress_errors::{ApiError, Violations};
+use redress_paging::filter_of;
 use redress_proto::{
     common::v1::{Channel, Player},
     notification::v1::{
@@ -21,7 +22,6 @@ use redress_proto::{
         UpdateWebhookEndpointRequest, UpdateWebhookEndpointResponse, WebhookEndpoint,
     },
 };
-use redress_paging::filter_of;
 use sea_orm::TransactionTrait;
 
 use super::{MAX_KEY, NotificationApi, convert};
@@ -299,7 +299,8 @@ impl NotificationApi {
             let expected = row.version;
             // The current secret keeps its seal (same endpoint, same key): it
             // becomes the previous one, or is dropped at once without overlap.
-            let previous = std::mem::replace(&mut row.secret_sealed, key.seal(&secret, &endpoint_associated_data(&tenant, &id)));
+            let previous =
+                std::mem::replace(&mut row.secret_sealed, key.seal(&secret, &endpoint_associated_data(&tenant, &id)));
             if overlap > chrono::Duration::zero() {
                 row.previous_secret_sealed = Some(previous);
                 row.previous_secret_expires_at = Some(now + overlap);

@@ -69,10 +69,7 @@ pub fn stored_events(row: &webhook_endpoint::Model) -> Vec<NotificationEvent> {
         tracing::warn!(endpoint = %row.id, error = %err, "stored webhook endpoint events do not parse");
         vec!["NOTIFICATION_EVENT_UNSPECIFIED".to_owned()]
     });
-    names
-        .iter()
-        .map(|n| NotificationEvent::from_str_name(n).unwrap_or(NotificationEvent::Unspecified))
-        .collect()
+    names.iter().map(|n| NotificationEvent::from_str_name(n).unwrap_or(NotificationEvent::Unspecified)).collect()
 }
 
 /// What came of one attempt.
@@ -435,8 +432,15 @@ impl Sender {
         let txn = self.db.begin().await?;
         if !endpoint_id.is_empty() {
             let accepted = outcome.result == AttemptResult::Accepted;
-            store::record_endpoint_attempt(&txn, &endpoint_id, accepted, outcome.result.as_str_name(), outcome.code, end)
-                .await?;
+            store::record_endpoint_attempt(
+                &txn,
+                &endpoint_id,
+                accepted,
+                outcome.result.as_str_name(),
+                outcome.code,
+                end,
+            )
+            .await?;
         }
         store::update_attempt(&txn, attempt).await?;
         if store::update_notification(&txn, row.clone(), expected).await? {

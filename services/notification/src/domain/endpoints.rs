@@ -54,11 +54,7 @@ pub struct Candidate<'a> {
 /// (ids are UUIDv7s, so the smallest id) subscribed to it. One endpoint per
 /// notification keeps the proof of delivery about one destination.
 pub fn route<'a>(event: NotificationEvent, endpoints: &[Candidate<'a>]) -> Option<&'a str> {
-    endpoints
-        .iter()
-        .filter(|e| !e.disabled && (e.events.is_empty() || e.events.contains(&event)))
-        .map(|e| e.id)
-        .min()
+    endpoints.iter().filter(|e| !e.disabled && (e.events.is_empty() || e.events.contains(&event))).map(|e| e.id).min()
 }
 
 /// Whether a previous secret still signs at `now`.

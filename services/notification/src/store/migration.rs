@@ -221,7 +221,10 @@ impl MigrationTrait for CreateWebhookEndpoints {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(
-                Table::alter().table(DeliveryAttempts::Table).drop_column(DeliveryAttempts::WebhookEndpointId).to_owned(),
+                Table::alter()
+                    .table(DeliveryAttempts::Table)
+                    .drop_column(DeliveryAttempts::WebhookEndpointId)
+                    .to_owned(),
             )
             .await?;
         manager.drop_table(Table::drop().table(WebhookEndpoints::Table).to_owned()).await

@@ -337,7 +337,10 @@ pub async fn find_endpoint<C: ConnectionTrait>(
     tenant: &str,
     id: &str,
 ) -> Result<Option<webhook_endpoint::Model>, DbErr> {
-    webhook_endpoint::Entity::find_by_id(id.to_owned()).filter(webhook_endpoint::Column::TenantId.eq(tenant)).one(c).await
+    webhook_endpoint::Entity::find_by_id(id.to_owned())
+        .filter(webhook_endpoint::Column::TenantId.eq(tenant))
+        .one(c)
+        .await
 }
 
 /// Oldest-first page of the tenant's webhook endpoints after `after_id`.
@@ -374,8 +377,8 @@ pub async fn update_endpoint<C: ConnectionTrait>(
     model: webhook_endpoint::Model,
     expected_version: i64,
 ) -> Result<bool, DbErr> {
-    use webhook_endpoint::Column as Col;
     use sea_orm::sea_query::Expr;
+    use webhook_endpoint::Column as Col;
     let result = webhook_endpoint::Entity::update_many()
         .col_expr(Col::Url, Expr::value(model.url))
         .col_expr(Col::Description, Expr::value(model.description))
@@ -422,8 +425,8 @@ pub async fn record_endpoint_attempt<C: ConnectionTrait>(
     status_code: i32,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    use webhook_endpoint::Column as Col;
     use sea_orm::sea_query::{Expr, ExprTrait as _};
+    use webhook_endpoint::Column as Col;
     let counter = if accepted { Col::DeliveredCount } else { Col::FailedAttemptCount };
     webhook_endpoint::Entity::update_many()
         .col_expr(counter, Expr::col(counter).add(1))
