@@ -62,8 +62,9 @@ pub fn endpoint_associated_data(tenant: &str, id: &str) -> String {
     format!("{tenant}/{}", endpoint_name(id))
 }
 
-/// The events an endpoint subscribes to (empty: all). Names the code does
-/// not know are dropped with a warning (they cannot match a notification).
+/// The events an endpoint subscribes to (empty: all). A name the code does
+/// not know reads as unspecified, which matches no notification; a column
+/// that does not parse matches none either (never "all").
 pub fn stored_events(row: &webhook_endpoint::Model) -> Vec<NotificationEvent> {
     let names: Vec<String> = serde_json::from_str(&row.events).unwrap_or_else(|err| {
         tracing::warn!(endpoint = %row.id, error = %err, "stored webhook endpoint events do not parse");
