@@ -360,7 +360,33 @@ async fn a_wrong_key_fails_loudly_and_sends_nothing_unsigned(db: TestDb) {
     t.service.shutdown().await;
 }
 
+async fn a_notification_goes_to_the_oldest_enabled_endpoint_subscribed_to_its_event(db: TestDb) {
+    let (a, b, c) = (Receiver::recording().await, Receiver::recording().await, Receiver::recording().await);
+    let (mut t, _dir) = start(&db, Some(KEY_A)).await;
+    let only = |url: String, events: Vec<NotificationEvent>| WebhookEndpoint {
+        url,
+        events: events.into_iter().map(i32::from).collect(),
+        ..Default::default()
+    };
+    create(&mut t, "a", only(a.url(), vec![NotificationEvent::FinalResponse])).await;
+    let b_name = create(&mut t, "b", only(b.url(), vec![])).await.webhook_endpoint.unwrap().name;
+    create(&mut t, "c", only(c.url(), vec![NotificationEvent::ComplaintReceived])).await;
+
+    let n = deliver_one(&mut t, "k-1").await;
+    assert_eq!(n.delivery.unwrap().destination, b.url());
+    assert_eq!((a.accepted().len(), b.accepted().len(), c.accepted().len()), (0, 1, 0));
+
+    // Deleted, the next one subscribed takes over.
+    let delete = DeleteWebhookEndpointRequest { name: b_name, etag: String::new() };
+    t.public.delete_webhook_endpoint(t.as_role(Role::Admin, delete)).await.unwrap();
+    let n = deliver_one(&mut t, "k-2").await;
+    assert_eq!(n.delivery.unwrap().destination, c.url());
+    assert_eq!((a.accepted().len(), b.accepted().len(), c.accepted().len()), (0, 1, 1));
+    t.service.shutdown().await;
+}
+
 backend_tests!(
+    a_notification_goes_to_the_oldest_enabled_endpoint_subscribed_to_its_event,
     endpoints_are_created_read_listed_updated_and_deleted,
     a_retried_create_returns_the_same_secret_which_is_never_stored_in_the_clear,
     bad_requests_get_field_violations,
