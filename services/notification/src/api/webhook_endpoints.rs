@@ -137,27 +137,20 @@ impl NotificationApi {
             let now = now();
             let id = new_id();
             let secret = sealing::generate_secret();
-            let row = endpoint_row::Model {
-                id: id.clone(),
-                tenant_id: tenant.clone(),
-                url: given.url.clone(),
-                description: given.description.clone(),
-                events: events_column(&events),
-                disabled: given.disabled,
-                secret_sealed: key.seal(&secret, &endpoint_associated_data(&tenant, &id)),
-                secret_hint: sealing::hint(&secret),
-                secret_created_at: now,
-                previous_secret_sealed: None,
-                previous_secret_expires_at: None,
-                delivered_count: 0,
-                failed_attempt_count: 0,
-                last_attempt_at: None,
-                last_status_code: 0,
-                last_result: None,
-                version: 1,
-                created_at: now,
-                updated_at: now,
-            };
+            let sealed = key.seal(&secret, &endpoint_associated_data(&tenant, &id));
+            let row = store::new_endpoint(
+                store::NewEndpoint {
+                    id,
+                    tenant: tenant.clone(),
+                    url: given.url.clone(),
+                    description: given.description.clone(),
+                    events: events_column(&events),
+                    disabled: given.disabled,
+                    secret_sealed: sealed,
+                    secret_hint: sealing::hint(&secret),
+                },
+                now,
+            );
             store::insert_endpoint(txn, row.clone()).await?;
             Ok(CreateWebhookEndpointResponse {
                 webhook_endpoint: Some(convert::webhook_endpoint(&row, now)),
@@ -299,15 +292,10 @@ impl NotificationApi {
             let expected = row.version;
             // The current secret keeps its seal (same endpoint, same key): it
             // becomes the previous one, or is dropped at once without overlap.
-            let previous =
-                std::mem::replace(&mut row.secret_sealed, key.seal(&secret, &endpoint_associated_data(&tenant, &id)));
-            if overlap > chrono::Duration::zero() {
-                row.previous_secret_sealed = Some(previous);
-                row.previous_secret_expires_at = Some(now + overlap);
-            } else {
-                row.previous_secret_sealed = None;
-                row.previous_secret_expires_at = None;
-            }
+            let sealed = key.seal(&secret, &endpoint_associated_data(&tenant, &id));
+            let previous = std::mem::replace(&mut row.secret_sealed, sealed);
+            row.previous_secret_expires_at = endpoints::previous_expiry(now, overlap);
+            row.previous_secret_sealed = row.previous_secret_expires_at.map(|_| previous);
             row.secret_hint = sealing::hint(&secret);
             row.secret_created_at = now;
             row.version += 1;

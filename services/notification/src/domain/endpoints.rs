@@ -62,6 +62,12 @@ pub fn previous_active(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) ->
     expires_at.is_some_and(|at| at > now)
 }
 
+/// Until when the previous secret keeps signing after a rotation at `now`
+/// with `overlap`; `None`: it is retired at once.
+pub fn previous_expiry(now: DateTime<Utc>, overlap: Duration) -> Option<DateTime<Utc>> {
+    (overlap > Duration::zero()).then(|| now + overlap)
+}
+
 /// The overlap a rotation asked for, or what is wrong with it.
 pub fn overlap(requested: Option<&prost_types::Duration>) -> Result<Duration, &'static str> {
     let Some(d) = requested else { return Ok(DEFAULT_OVERLAP) };
@@ -153,6 +159,8 @@ mod tests {
         assert!(previous_active(Some(now + Duration::seconds(1)), now));
         assert!(!previous_active(Some(now), now));
         assert!(!previous_active(None, now));
+        assert_eq!(previous_expiry(now, Duration::zero()), None);
+        assert_eq!(previous_expiry(now, DEFAULT_OVERLAP), Some(now + DEFAULT_OVERLAP));
     }
 
     #[test]

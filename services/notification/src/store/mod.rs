@@ -364,6 +364,44 @@ pub async fn tenant_endpoints<C: ConnectionTrait>(c: &C, tenant: &str) -> Result
     list_endpoints(c, tenant, None, 10_000).await
 }
 
+/// What a new webhook endpoint is registered with.
+pub struct NewEndpoint {
+    pub id: String,
+    pub tenant: String,
+    pub url: String,
+    pub description: String,
+    /// The `events` column (see [`webhook_endpoint::Model::events`]).
+    pub events: String,
+    pub disabled: bool,
+    pub secret_sealed: Vec<u8>,
+    pub secret_hint: String,
+}
+
+/// The row of a newly registered endpoint: version 1, no statistics yet.
+pub fn new_endpoint(e: NewEndpoint, now: DateTime<Utc>) -> webhook_endpoint::Model {
+    webhook_endpoint::Model {
+        id: e.id,
+        tenant_id: e.tenant,
+        url: e.url,
+        description: e.description,
+        events: e.events,
+        disabled: e.disabled,
+        secret_sealed: e.secret_sealed,
+        secret_hint: e.secret_hint,
+        secret_created_at: now,
+        previous_secret_sealed: None,
+        previous_secret_expires_at: None,
+        delivered_count: 0,
+        failed_attempt_count: 0,
+        last_attempt_at: None,
+        last_status_code: 0,
+        last_result: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 /// Inserts a new webhook endpoint.
 pub async fn insert_endpoint<C: ConnectionTrait>(c: &C, model: webhook_endpoint::Model) -> Result<(), DbErr> {
     model.into_active_model().reset_all().insert(c).await.map(|_| ())
