@@ -207,7 +207,7 @@ impl MigrationTrait for CreateWebhookEndpoints {
                     .to_owned(),
             )
             .await?;
-        index(manager, "webhook_endpoints_tenant_id", W::Table, vec![W::TenantId, W::Id], false).await?;
+        create_index(manager, "webhook_endpoints_tenant_id", W::Table, vec![W::TenantId, W::Id], false).await?;
         manager
             .alter_table(
                 Table::alter()
