@@ -66,6 +66,12 @@ fn quick_outbox(peers: &BTreeMap<&str, SocketAddr>, own: &str) -> redress_outbox
 impl Sandbox {
     /// Starts all four services on `backend`.
     pub async fn start(backend: Backend) -> Sandbox {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    /// Like [`Sandbox::start`], with notification's configuration adjusted
+    /// by `tweak` (e.g. its sender switched off, for a test that drives it).
+    pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut NotificationConfig)) -> Sandbox {
         let dbs = vec![
             TestDb::new(backend).await,
             TestDb::new(backend).await,
@@ -113,6 +119,12 @@ impl Sandbox {
             },
         );
         notification.delivery.poll_interval_ms = 100;
+        // Webhook endpoints registered through the API need a key.
+        let key_file = mail.path().join("webhook-secret.key");
+        std::fs::write(&key_file, redress_notification::sealing::generate_key_hex())
+            .unwrap_or_else(|e| panic!("key file: {e}"));
+        notification.webhook_secret_key_file = Some(key_file);
+        tweak(&mut notification);
         let notification =
             Notification::start_on(notification, next()).await.unwrap_or_else(|e| panic!("notification: {e:#}"));
 

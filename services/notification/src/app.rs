@@ -20,6 +20,7 @@ use crate::{
     catalog::Catalog,
     config::{EmailTransport, NotificationConfig},
     delivery::Sender,
+    sealing::SealingKey,
     store::migration::Migrator,
 };
 
@@ -50,9 +51,21 @@ impl Notification {
         let catalog = Arc::new(Catalog::new().context("built-in templates")?);
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+        // A key file that is configured but unreadable stops the start: every
+        // endpoint's deliveries would fail otherwise.
+        let sealing = match &config.webhook_secret_key_file {
+            Some(path) => {
+                Some(SealingKey::from_file(path).map_err(anyhow::Error::msg).context("webhook_secret_key_file")?)
+            }
+            None => {
+                tracing::info!("no webhook_secret_key_file: webhook endpoints cannot be registered through the api");
+                None
+            }
+        };
         let config = Arc::new(config);
 
-        let sender = Sender::new(db.clone(), Arc::clone(&config), Arc::clone(&catalog)).context("webhook client")?;
+        let sender = Sender::new(db.clone(), Arc::clone(&config), Arc::clone(&catalog), sealing.clone())
+            .context("webhook client")?;
         let workers: Vec<Worker> = config.delivery.enabled.then(|| sender.spawn()).into_iter().collect();
         match config.email.transport {
             EmailTransport::File => {
@@ -78,6 +91,7 @@ impl Notification {
             catalog,
             Arc::clone(&sender),
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
+            sealing,
         ));
         let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;

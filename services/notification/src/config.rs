@@ -36,6 +36,13 @@ pub struct NotificationConfig {
     pub email: EmailConfig,
     /// The background sender.
     pub delivery: DeliveryConfig,
+    /// A file holding the 32-byte key (raw, or 64 hex characters) that
+    /// encrypts the signing secrets of webhook endpoints registered through
+    /// the API. Unset: CreateWebhookEndpoint fails with FAILED_PRECONDITION
+    /// (WEBHOOK_SECRET_KEY_MISSING); the TOML bootstrap endpoints still work.
+    /// Losing or changing the key makes every stored secret unreadable.
+    #[serde(default)]
+    pub webhook_secret_key_file: Option<PathBuf>,
 }
 
 /// One tenant's (casino brand's) settings.
@@ -48,6 +55,8 @@ pub struct TenantConfig {
     pub webhook_url: String,
     /// The webhook signing secrets. The first signs; during a rotation list
     /// the new one first and the old one second: both signatures are sent.
+    /// The URL and secrets are the bootstrap endpoint: used only while the
+    /// tenant has no endpoint registered through the API.
     pub webhook_secrets: Vec<Secret>,
     /// Where operations alerts go.
     pub operations_email: String,
@@ -172,6 +181,7 @@ impl Default for NotificationConfig {
             tenants: BTreeMap::new(),
             email: EmailConfig::default(),
             delivery: DeliveryConfig::default(),
+            webhook_secret_key_file: None,
         }
     }
 }

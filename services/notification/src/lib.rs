@@ -8,7 +8,7 @@
 //! routing, locale fallback, backoff, rendering), `store` (entities, queries,
 //! schema), `catalog` (template selection over the store and the built-ins),
 //! `delivery` (the background sender and its channels), `metrics` (its
-//! instruments).
+//! instruments), `sealing` (webhook secrets encrypted at rest).
 
 pub mod api;
 pub mod app;
@@ -17,6 +17,7 @@ pub mod config;
 pub mod delivery;
 pub mod domain;
 pub mod metrics;
+pub mod sealing;
 pub mod store;
 
 pub use app::Notification;

@@ -12,7 +12,7 @@ use redress_e2e::Sandbox;
 use redress_testkit::{TestDb, backend_tests, eventually};
 use serde_json::Value;
 
-use crate::{Cli, Command, case, complaints, insights, notifications, player, remote};
+use crate::{Cli, Command, case, complaints, insights, notifications, player, remote, webhooks};
 
 const WAIT: Duration = Duration::from_secs(25);
 
@@ -36,6 +36,7 @@ async fn redress(s: &Sandbox, roles: &[Role], words: &[&str]) -> Result<(String,
         Command::Notifications(args) => notifications::execute(args).await,
         Command::Insights(args) => insights::execute(args).await,
         Command::Player(args) => player::execute(args).await,
+        Command::Webhooks(args) => webhooks::execute(args).await,
         other => panic!("not an operator command: {other:?}"),
     };
     result.map_err(|err| (format!("{err:#}"), remote::exit_code(&err)))
@@ -211,4 +212,48 @@ async fn operators_drive_a_complaint_through_the_cli(db: TestDb) {
     s.shutdown().await;
 }
 
-backend_tests!(operators_drive_a_complaint_through_the_cli);
+async fn a_backend_manages_its_webhook_endpoint_through_the_cli(db: TestDb) {
+    let s = Sandbox::start(db.backend).await;
+    let backend = [Role::Backend];
+    let words = ["webhooks", "create", "--url", "http://127.0.0.1:1/hook", "--event", "complaint-received"];
+    let (text, code) = redress(&s, &backend, &[&words[..], &["--output", "json"]].concat()).await.unwrap();
+    assert_eq!(code, remote::exit::OK);
+    let created = json(&text);
+    let name = created["name"].as_str().unwrap().to_owned();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"), "{text}");
+    assert_eq!(created["events"], "complaint_received");
+    assert_eq!(created["secret_hint"], secret[secret.len() - 4..]);
+
+    let (text, _) = redress(&s, &backend, &["webhooks", "list", "--output", "json"]).await.unwrap();
+    let listed = json(&text);
+    assert_eq!(listed[0]["name"], name.as_str());
+    assert!(!text.contains(&secret), "the secret is shown once");
+
+    let (text, _) =
+        redress(&s, &backend, &["webhooks", "rotate", &name, "--overlap", "0", "--output", "json"]).await.unwrap();
+    let rotated = json(&text);
+    assert_ne!(rotated["secret"], secret.as_str());
+    assert_eq!(rotated["previous_secret_expires"], "");
+
+    let (text, _) =
+        redress(&s, &backend, &["webhooks", "update", &name, "--disable", "--output", "json"]).await.unwrap();
+    assert_eq!(json(&text)["disabled"], true);
+
+    // Nothing listens on port 1: the test send reports it, it is no error.
+    let (text, code) = redress(&s, &backend, &["webhooks", "test", &name, "--output", "json"]).await.unwrap();
+    assert_eq!(code, remote::exit::OK);
+    assert_eq!(json(&text)["result"], "TRANSIENT_FAILURE", "{text}");
+
+    let (_, code) = redress(&s, &[Role::Agent], &["webhooks", "get", &name]).await.unwrap_err();
+    assert_eq!(code, remote::exit::AUTH);
+    redress(&s, &backend, &["webhooks", "delete", &name]).await.unwrap();
+    let (_, code) = redress(&s, &backend, &["webhooks", "get", &name]).await.unwrap_err();
+    assert_eq!(code, remote::exit::NOT_FOUND);
+    let (_, code) =
+        redress(&s, &backend, &["webhooks", "create", "--url", "http://casino.example/"]).await.unwrap_err();
+    assert_eq!(code, remote::exit::INVALID);
+    s.shutdown().await;
+}
+
+backend_tests!(operators_drive_a_complaint_through_the_cli, a_backend_manages_its_webhook_endpoint_through_the_cli);

@@ -153,6 +153,11 @@ fn start_notification(env: DevEnv) -> BoxFuture<'static, anyhow::Result<Running>
         // Development never sends real e-mail: each message becomes an .eml file.
         config.email.transport = EmailTransport::File;
         config.email.file_dir = mail_dir(&env.data_dir);
+        // Webhook endpoints registered with `redress webhooks create` keep
+        // their secrets encrypted under a key kept in the data folder.
+        if config.webhook_secret_key_file.is_none() {
+            config.webhook_secret_key_file = Some(secret::webhook_key_file(&env.data_dir)?);
+        }
         launch::<Notification>(config).await
     })
 }
@@ -338,6 +343,11 @@ fn banner(
         secret::Origin::Loaded => "reused",
     };
     let _ = writeln!(out, "Dev secret:   {} ({state})", secret::path(data_dir).display());
+    let _ = writeln!(
+        out,
+        "Webhook key:  {} (encrypts the signing secrets of `redress webhooks` endpoints)",
+        data_dir.join(secret::WEBHOOK_KEY_FILE_NAME).display()
+    );
     let _ = writeln!(out);
     let _ = writeln!(
         out,
@@ -369,6 +379,10 @@ fn banner(
         let _ = writeln!(
             out,
             "Load test: redress bench submit --target http://{addr} --token \"$TOKEN\" --concurrency 32 --duration-secs 20"
+        );
+        let _ = writeln!(
+            out,
+            "Webhooks (live chat, in-app, SMS): redress webhooks create --url http://127.0.0.1:8080/redress --token \"$TOKEN\""
         );
     }
     Ok(out)
@@ -467,6 +481,42 @@ mod tests {
         let complaint = response.complaint.unwrap();
         assert!(complaint.name.starts_with("complaints/"));
         assert!(dir.path().join("intake.db").exists());
+        (running.stop)().await;
+    }
+
+    #[tokio::test]
+    async fn the_started_notification_registers_webhook_endpoints_under_a_kept_key() {
+        use redress_proto::notification::v1::{
+            CreateWebhookEndpointRequest, WebhookEndpoint, notification_service_client::NotificationServiceClient,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let (secret, _) = secret::load_or_create(dir.path()).unwrap();
+        let planned = plan(&args("127.0.0.1"), dir.path(), &secret).unwrap();
+        let mut env = planned.into_iter().find(|p| p.service.name == "notification").unwrap().env;
+        env.listen = "127.0.0.1:0".parse().unwrap();
+        let running = start_notification(env.clone()).await.unwrap();
+        let key_file = dir.path().join(secret::WEBHOOK_KEY_FILE_NAME);
+        let key = std::fs::read_to_string(&key_file).unwrap();
+        let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", running.addr))
+            .unwrap()
+            .connect()
+            .await
+            .unwrap();
+        let token = token::mint(&secret, DEV_TENANT, "dev-backend", &[Role::Backend], DEV_TOKEN_TTL).unwrap();
+        let mut request = tonic::Request::new(CreateWebhookEndpointRequest {
+            request_id: "r-1".into(),
+            webhook_endpoint: Some(WebhookEndpoint {
+                url: "http://127.0.0.1:8080/redress".into(),
+                ..Default::default()
+            }),
+        });
+        request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        let created = NotificationServiceClient::new(channel).create_webhook_endpoint(request).await.unwrap();
+        assert!(created.into_inner().secret.starts_with("whsec_"));
+        (running.stop)().await;
+        // A restart keeps the key, so stored secrets stay readable.
+        let running = start_notification(env).await.unwrap();
+        assert_eq!(std::fs::read_to_string(&key_file).unwrap(), key);
         (running.stop)().await;
     }
 }

@@ -15,7 +15,8 @@
 //!   `complaints` (submit, show, list, history), `cases` (queue, show,
 //!   assign, respond, request-info, propose, resolve, escalate, refer-to-adr,
 //!   history, verify), `notifications` (list, dead-letters, redrive,
-//!   resend), `insights` (show, recurring-problems) and `returns export` (a
+//!   resend), `webhooks` (create, list, get, update, delete, rotate, test),
+//!   `insights` (show, recurring-problems) and `returns export` (a
 //!   regulator's return as CSV). They exit by error class; see
 //!   [`remote::exit`].
 //! - `redress bench submit` is a time-bounded load generator for
@@ -38,6 +39,7 @@ mod secret;
 #[cfg(test)]
 mod testing;
 mod token;
+mod webhooks;
 
 use std::process::ExitCode;
 
@@ -77,6 +79,9 @@ enum Command {
     /// Export a regulator's return from a running resolution service.
     #[command(after_help = remote::EXIT_CODES_HELP)]
     Returns(returns::ReturnsArgs),
+    /// The tenant's webhook endpoints: register, rotate secrets, test.
+    #[command(after_help = remote::EXIT_CODES_HELP)]
+    Webhooks(webhooks::WebhooksArgs),
 }
 
 #[tokio::main]
@@ -93,6 +98,7 @@ async fn main() -> ExitCode {
         Command::Insights(args) => insights::run(args).await,
         Command::Player(args) => player::run(args).await,
         Command::Returns(args) => returns::run(args).await.map(|()| done),
+        Command::Webhooks(args) => webhooks::run(args).await,
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -18,6 +18,21 @@ pub fn path(data_dir: &Path) -> PathBuf {
     data_dir.join(FILE_NAME)
 }
 
+/// The file of the key that encrypts webhook endpoints' signing secrets.
+pub const WEBHOOK_KEY_FILE_NAME: &str = "webhook-secret.key";
+
+/// The webhook secret key file in `data_dir` (which must exist), written
+/// with a new random key when there is none yet; kept across restarts, so
+/// registered endpoints keep their secrets.
+pub fn webhook_key_file(data_dir: &Path) -> anyhow::Result<PathBuf> {
+    let file = data_dir.join(WEBHOOK_KEY_FILE_NAME);
+    match write_new(&file, &generate()) {
+        Ok(()) => Ok(file),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(file),
+        Err(err) => Err(err).with_context(|| format!("cannot write the webhook secret key to {}", file.display())),
+    }
+}
+
 /// Whether [`load_or_create`] found the secret or made it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -62,14 +77,14 @@ pub fn load(data_dir: &Path) -> anyhow::Result<Option<String>> {
 }
 
 /// 32 random bytes, hex encoded.
-fn generate() -> String {
+pub(crate) fn generate() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Creates `file` (failing if it exists), readable by its owner only.
-fn write_new(file: &Path, secret: &str) -> io::Result<()> {
+pub(crate) fn write_new(file: &Path, secret: &str) -> io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -7,13 +7,14 @@ use redress_errors::ApiError;
 use redress_proto::{
     common::v1::Player,
     notification::v1::{
-        DeliveryAttempt, DeliveryProof, Notification, NotificationEvent, RenderedMessage, Template, notification,
+        DeliveryAttempt, DeliveryProof, Notification, NotificationEvent, RenderedMessage, Template, WebhookEndpoint,
+        WebhookEndpointStats, notification,
     },
 };
 
 use crate::{
     catalog::Selected,
-    store::{attempt, notification as notification_row},
+    store::{attempt, notification as notification_row, webhook_endpoint},
 };
 
 // The one conversion of times, in the chassis.
@@ -43,6 +44,39 @@ pub fn attempt(row: &attempt::Model) -> DeliveryAttempt {
         provider_response: row.provider_response.clone(),
         provider_message_id: row.provider_message_id.clone(),
         error_message: row.error_message.clone(),
+        webhook_endpoint: if row.webhook_endpoint_id.is_empty() {
+            String::new()
+        } else {
+            crate::delivery::endpoint_name(&row.webhook_endpoint_id)
+        },
+    }
+}
+
+/// A stored webhook endpoint as the proto resource, without its secrets;
+/// the overlap shows only while the previous secret still signs at `now`.
+pub fn webhook_endpoint(row: &webhook_endpoint::Model, now: chrono::DateTime<chrono::Utc>) -> WebhookEndpoint {
+    let overlap = row
+        .previous_secret_expires_at
+        .filter(|at| row.previous_secret_sealed.is_some() && crate::domain::endpoints::previous_active(Some(*at), now));
+    WebhookEndpoint {
+        name: crate::delivery::endpoint_name(&row.id),
+        url: row.url.clone(),
+        description: row.description.clone(),
+        events: crate::delivery::stored_events(row).into_iter().map(i32::from).collect(),
+        disabled: row.disabled,
+        secret_hint: row.secret_hint.clone(),
+        previous_secret_expire_time: overlap.map(timestamp),
+        secret_create_time: Some(timestamp(row.secret_created_at)),
+        stats: Some(WebhookEndpointStats {
+            delivered_count: row.delivered_count,
+            failed_attempt_count: row.failed_attempt_count,
+            last_attempt_time: row.last_attempt_at.map(timestamp),
+            last_status_code: row.last_status_code,
+            last_result: row.last_result.map(Stored::number).unwrap_or(0),
+        }),
+        create_time: Some(timestamp(row.created_at)),
+        update_time: Some(timestamp(row.updated_at)),
+        etag: etag(row.version),
     }
 }
 

@@ -8,6 +8,9 @@ mod internal;
 mod notifications;
 mod redelivery;
 mod templates;
+mod webhook_endpoints;
+
+pub use webhook_endpoints::{WEBHOOK_SECRET_KEY_MISSING, WEBHOOK_SECRET_UNREADABLE};
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -19,12 +22,16 @@ use redress_paging::PageTokens;
 use redress_proto::{
     common::v1::Channel,
     notification::v1::{
-        GetNotificationRequest, GetNotificationResponse, ListDeliveryAttemptsRequest, ListDeliveryAttemptsResponse,
-        ListNotificationsRequest, ListNotificationsResponse, ListTemplatesRequest, ListTemplatesResponse, Notification,
-        PreviewTemplateRequest, PreviewTemplateResponse, RedriveNotificationRequest, RedriveNotificationResponse,
-        ResendNotificationRequest, ResendNotificationResponse, SendNotificationRequest, SendNotificationResponse,
-        UpdateTemplateRequest, UpdateTemplateResponse, notification::State,
-        notification_internal_service_server::NotificationInternalService,
+        CreateWebhookEndpointRequest, CreateWebhookEndpointResponse, DeleteWebhookEndpointRequest,
+        DeleteWebhookEndpointResponse, GetNotificationRequest, GetNotificationResponse, GetWebhookEndpointRequest,
+        GetWebhookEndpointResponse, ListDeliveryAttemptsRequest, ListDeliveryAttemptsResponse,
+        ListNotificationsRequest, ListNotificationsResponse, ListTemplatesRequest, ListTemplatesResponse,
+        ListWebhookEndpointsRequest, ListWebhookEndpointsResponse, Notification, PreviewTemplateRequest,
+        PreviewTemplateResponse, RedriveNotificationRequest, RedriveNotificationResponse, ResendNotificationRequest,
+        ResendNotificationResponse, RotateWebhookEndpointSecretRequest, RotateWebhookEndpointSecretResponse,
+        SendNotificationRequest, SendNotificationResponse, TestWebhookEndpointRequest, TestWebhookEndpointResponse,
+        UpdateTemplateRequest, UpdateTemplateResponse, UpdateWebhookEndpointRequest, UpdateWebhookEndpointResponse,
+        notification::State, notification_internal_service_server::NotificationInternalService,
         notification_service_server::NotificationService,
     },
 };
@@ -36,6 +43,7 @@ use crate::{
     config::NotificationConfig,
     delivery::Sender,
     domain::deliveries::Accepted,
+    sealing::SealingKey,
     store::{self, notification as notification_row},
 };
 
@@ -47,6 +55,9 @@ const OPERATORS: &[Role] = &[Role::Supervisor, Role::Admin];
 const PREVIEWERS: &[Role] = &[Role::Agent, Role::Supervisor, Role::Admin];
 /// Roles that may change templates.
 const TEMPLATE_ADMINS: &[Role] = &[Role::Admin];
+/// Roles that manage the tenant's webhook endpoints: the casino backend
+/// that receives them, and the tenant's administrator.
+const ENDPOINT_ADMINS: &[Role] = &[Role::Backend, Role::Admin];
 
 const MAX_KEY: usize = 128;
 const MAX_VARIABLES: usize = 100;
@@ -59,6 +70,7 @@ pub struct NotificationApi {
     catalog: Arc<Catalog>,
     sender: Arc<Sender>,
     page_tokens: PageTokens,
+    sealing: Option<SealingKey>,
 }
 
 /// SHA-256 of a request with its key cleared. Maps are hashed sorted, since
@@ -130,8 +142,9 @@ impl NotificationApi {
         catalog: Arc<Catalog>,
         sender: Arc<Sender>,
         page_tokens: PageTokens,
+        sealing: Option<SealingKey>,
     ) -> Self {
-        Self { db, config, catalog, sender, page_tokens }
+        Self { db, config, catalog, sender, page_tokens, sealing }
     }
 
     async fn load(&self, tenant: &str, name: &str, field: &str) -> Result<notification_row::Model, ApiError> {
@@ -273,6 +286,13 @@ redress_server::delegate! {
         update_template(UpdateTemplateRequest) -> UpdateTemplateResponse = TEMPLATE_ADMINS;
         list_templates(ListTemplatesRequest) -> ListTemplatesResponse = READERS;
         preview_template(PreviewTemplateRequest) -> PreviewTemplateResponse = PREVIEWERS;
+        create_webhook_endpoint(CreateWebhookEndpointRequest) -> CreateWebhookEndpointResponse = ENDPOINT_ADMINS;
+        get_webhook_endpoint(GetWebhookEndpointRequest) -> GetWebhookEndpointResponse = ENDPOINT_ADMINS;
+        list_webhook_endpoints(ListWebhookEndpointsRequest) -> ListWebhookEndpointsResponse = ENDPOINT_ADMINS;
+        update_webhook_endpoint(UpdateWebhookEndpointRequest) -> UpdateWebhookEndpointResponse = ENDPOINT_ADMINS;
+        delete_webhook_endpoint(DeleteWebhookEndpointRequest) -> DeleteWebhookEndpointResponse = ENDPOINT_ADMINS;
+        rotate_webhook_endpoint_secret(RotateWebhookEndpointSecretRequest) -> RotateWebhookEndpointSecretResponse = ENDPOINT_ADMINS;
+        test_webhook_endpoint(TestWebhookEndpointRequest) -> TestWebhookEndpointResponse = ENDPOINT_ADMINS;
     }
 }
 

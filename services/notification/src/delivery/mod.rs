@@ -18,6 +18,7 @@ pub mod webhook;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
+use redress_config::Secret;
 use redress_db::{Stored, now};
 use redress_proto::{
     common::v1::{Channel, Player},
@@ -36,8 +37,41 @@ use crate::{
     catalog::Catalog,
     config::NotificationConfig,
     domain::{self, templates},
-    store::{self, attempt, notification},
+    sealing::{SealingKey, Unreadable},
+    store::{self, attempt, notification, webhook_endpoint},
 };
+
+/// Why a registered endpoint's secrets cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum EndpointSecretError {
+    /// The service has no `webhook_secret_key_file`.
+    #[error("no webhook_secret_key_file is configured to decrypt the endpoint's signing secret")]
+    NoKey,
+    /// The configured key does not open the stored secret.
+    #[error("the endpoint's signing secret does not decrypt with the configured webhook_secret_key_file")]
+    Unreadable(#[from] Unreadable),
+}
+
+/// The resource name of a webhook endpoint id.
+pub fn endpoint_name(id: &str) -> String {
+    format!("webhookEndpoints/{id}")
+}
+
+/// What a sealed secret of an endpoint is bound to: its tenant and name.
+pub fn endpoint_associated_data(tenant: &str, id: &str) -> String {
+    format!("{tenant}/{}", endpoint_name(id))
+}
+
+/// The events an endpoint subscribes to (empty: all). A name the code does
+/// not know reads as unspecified, which matches no notification; a column
+/// that does not parse matches none either (never "all").
+pub fn stored_events(row: &webhook_endpoint::Model) -> Vec<NotificationEvent> {
+    let names: Vec<String> = serde_json::from_str(&row.events).unwrap_or_else(|err| {
+        tracing::warn!(endpoint = %row.id, error = %err, "stored webhook endpoint events do not parse");
+        vec!["NOTIFICATION_EVENT_UNSPECIFIED".to_owned()]
+    });
+    names.iter().map(|n| NotificationEvent::from_str_name(n).unwrap_or(NotificationEvent::Unspecified)).collect()
+}
 
 /// What came of one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,11 +125,23 @@ pub struct Sender {
     catalog: Arc<Catalog>,
     http: reqwest::Client,
     wake: Notify,
+    sealing: Option<SealingKey>,
+}
+
+/// Where a webhook goes and what signs it: a registered endpoint, or the
+/// tenant's TOML bootstrap endpoint.
+pub struct Target {
+    pub url: String,
+    /// The active secrets, the newest first; an error when a sealed one does
+    /// not open (the attempt then fails without sending).
+    pub secrets: Result<Vec<Secret>, String>,
+    /// The endpoint's id; empty for the bootstrap endpoint.
+    pub endpoint_id: String,
 }
 
 /// At most `max` bytes of `s`, cut at a character boundary (the contract
 /// promises provider answers of at most 1 KiB).
-fn shorten(s: &str, max: usize) -> String {
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
         end -= 1;
@@ -106,7 +152,7 @@ fn shorten(s: &str, max: usize) -> String {
 /// What one attempt sends.
 enum Prepared {
     Email { bytes: Vec<u8>, envelope: lettre::address::Envelope, to: String },
-    Webhook { url: String, body: Vec<u8> },
+    Webhook { target: Target, body: Vec<u8> },
 }
 
 impl Sender {
@@ -115,9 +161,64 @@ impl Sender {
         db: DatabaseConnection,
         config: Arc<NotificationConfig>,
         catalog: Arc<Catalog>,
+        sealing: Option<SealingKey>,
     ) -> Result<Arc<Self>, reqwest::Error> {
         let http = webhook::client(Duration::from_millis(config.delivery.webhook_timeout_ms))?;
-        Ok(Arc::new(Self { db, config, catalog, http, wake: Notify::new() }))
+        Ok(Arc::new(Self { db, config, catalog, http, wake: Notify::new(), sealing }))
+    }
+
+    /// The HTTP client webhooks go out with (TestWebhookEndpoint uses it too).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The active secrets of a registered endpoint at `now`, the newest
+    /// first: the current one, and the previous one during its overlap.
+    pub fn endpoint_secrets(
+        &self,
+        endpoint: &webhook_endpoint::Model,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Secret>, EndpointSecretError> {
+        let key = self.sealing.as_ref().ok_or(EndpointSecretError::NoKey)?;
+        let associated = endpoint_associated_data(&endpoint.tenant_id, &endpoint.id);
+        let mut secrets = vec![Secret::new(key.open(&endpoint.secret_sealed, &associated)?)];
+        if let Some(previous) = &endpoint.previous_secret_sealed
+            && domain::endpoints::previous_active(endpoint.previous_secret_expires_at, now)
+        {
+            secrets.push(Secret::new(key.open(previous, &associated)?));
+        }
+        Ok(secrets)
+    }
+
+    /// Where a webhook notification of `row` goes now, or `None` when
+    /// nowhere: the tenant's registered endpoint for its event, or, while the
+    /// tenant has none registered, the TOML bootstrap endpoint.
+    async fn webhook_target(&self, row: &notification::Model) -> Result<Option<Target>, DbErr> {
+        let endpoints = store::tenant_endpoints(&self.db, &row.tenant_id).await?;
+        if endpoints.is_empty() {
+            let tenant = self.config.tenant(&row.tenant_id);
+            if tenant.webhook_url.is_empty() || tenant.webhook_secrets.is_empty() {
+                return Ok(None);
+            }
+            return Ok(Some(Target {
+                url: tenant.webhook_url,
+                secrets: Ok(tenant.webhook_secrets),
+                endpoint_id: String::new(),
+            }));
+        }
+        let events: Vec<Vec<NotificationEvent>> = endpoints.iter().map(stored_events).collect();
+        let candidates: Vec<domain::endpoints::Candidate<'_>> = endpoints
+            .iter()
+            .zip(&events)
+            .map(|(e, events)| domain::endpoints::Candidate { id: &e.id, disabled: e.disabled, events })
+            .collect();
+        let Some(id) = domain::endpoints::route(row.event.get(), &candidates) else { return Ok(None) };
+        let Some(endpoint) = endpoints.iter().find(|e| e.id == id) else { return Ok(None) };
+        let secrets = self.endpoint_secrets(endpoint, now()).map_err(|err| {
+            tracing::error!(endpoint = %endpoint.id, error = %err, "webhook endpoint secret unreadable");
+            err.to_string()
+        });
+        Ok(Some(Target { url: endpoint.url.clone(), secrets, endpoint_id: endpoint.id.clone() }))
     }
 
     /// Wakes the sender: call after accepting a notification.
@@ -208,12 +309,13 @@ impl Sender {
             }
         }
 
-        let Some(prepared) = self.prepare(&row) else {
+        let target = if row.channel.get() == Channel::Email { None } else { self.webhook_target(&row).await? };
+        let Some(prepared) = self.prepare(&row, target) else {
             return self.dead_letter(row, DeadLetterReason::NoDestination, started).await;
         };
-        let (destination, bytes) = match &prepared {
-            Prepared::Email { to, bytes, .. } => (to.clone(), bytes.clone()),
-            Prepared::Webhook { url, body } => (url.clone(), body.clone()),
+        let (destination, bytes, endpoint_id) = match &prepared {
+            Prepared::Email { to, bytes, .. } => (to.clone(), bytes.clone(), String::new()),
+            Prepared::Webhook { target, body } => (target.url.clone(), body.clone(), target.endpoint_id.clone()),
         };
 
         // The attempt is on record before anything leaves.
@@ -231,6 +333,7 @@ impl Sender {
             provider_response: String::new(),
             provider_message_id: String::new(),
             error_message: String::new(),
+            webhook_endpoint_id: endpoint_id.clone(),
         };
         let expected = row.version;
         row.attempt_count += 1;
@@ -250,15 +353,22 @@ impl Sender {
             Prepared::Email { bytes, envelope, .. } => {
                 email::send(&self.config.email, &row.id, &bytes, &envelope).await
             }
-            Prepared::Webhook { url, body } => {
-                let tenant = self.config.tenant(&row.tenant_id);
-                let meta = webhook::Meta {
-                    notification: &format!("notifications/{}", row.id),
-                    event: row.event.as_str(),
-                    attempt_number: attempt.attempt_number,
-                };
-                webhook::post(&self.http, &url, &tenant.webhook_secrets, &meta, body).await
-            }
+            Prepared::Webhook { target, body } => match &target.secrets {
+                Ok(secrets) => {
+                    let endpoint = if endpoint_id.is_empty() { String::new() } else { endpoint_name(&endpoint_id) };
+                    let meta = webhook::Meta {
+                        notification: &format!("notifications/{}", row.id),
+                        event: row.event.as_str(),
+                        attempt_number: attempt.attempt_number,
+                        endpoint: &endpoint,
+                        test: false,
+                    };
+                    webhook::post(&self.http, &target.url, secrets, &meta, body).await
+                }
+                // Nothing is sent unsigned; the operator can fix the key
+                // and the retry goes out.
+                Err(err) => Outcome::transient(0, "", err.clone()),
+            },
         };
         let end = now();
         record_attempt(&row, &outcome, end - started);
@@ -321,6 +431,18 @@ impl Sender {
             }
         }
         let txn = self.db.begin().await?;
+        if !endpoint_id.is_empty() {
+            let accepted = outcome.result == AttemptResult::Accepted;
+            store::record_endpoint_attempt(
+                &txn,
+                &endpoint_id,
+                accepted,
+                outcome.result.as_str_name(),
+                outcome.code,
+                end,
+            )
+            .await?;
+        }
         store::update_attempt(&txn, attempt).await?;
         if store::update_notification(&txn, row.clone(), expected).await? {
             txn.commit().await?;
@@ -332,7 +454,7 @@ impl Sender {
 
     /// The bytes and destination of the next attempt, or `None` when there
     /// is nowhere to deliver.
-    fn prepare(&self, row: &notification::Model) -> Option<Prepared> {
+    fn prepare(&self, row: &notification::Model, target: Option<Target>) -> Option<Prepared> {
         let recipient = row.recipient.get();
         let tenant = self.config.tenant(&row.tenant_id);
         let channel = row.channel.get();
@@ -369,9 +491,7 @@ impl Sender {
                 }
             }
         } else {
-            if tenant.webhook_url.is_empty() || tenant.webhook_secrets.is_empty() {
-                return None;
-            }
+            let target = target?;
             let mut vars: BTreeMap<String, String> = serde_json::from_str(&row.variables).unwrap_or_default();
             vars.extend(secrets(row));
             let name = format!("notifications/{}", row.id);
@@ -391,7 +511,7 @@ impl Sender {
                 attempt_number: row.attempt_count + 1,
                 create_time: row.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             };
-            Some(Prepared::Webhook { url: tenant.webhook_url, body: webhook::body(&payload) })
+            Some(Prepared::Webhook { target, body: webhook::body(&payload) })
         }
     }
 

@@ -1,6 +1,6 @@
 //! Signed webhooks to the casino backend (see `WebhookPayload` in the proto):
 //! a JSON body in the proto3 JSON mapping, signed with HMAC-SHA256 over
-//! `{timestamp}.{body}` with each of the tenant's active secrets.
+//! `{timestamp}.{body}` with each of the endpoint's active secrets.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -96,14 +96,24 @@ pub struct Meta<'a> {
     pub notification: &'a str,
     pub event: &'a str,
     pub attempt_number: i32,
+    /// `webhookEndpoints/{id}`; empty for the TOML bootstrap endpoint.
+    pub endpoint: &'a str,
+    /// A TestWebhookEndpoint send, not a notification.
+    pub test: bool,
 }
 
 /// POSTs one attempt, signed now.
 pub async fn post(client: &reqwest::Client, url: &str, secrets: &[Secret], meta: &Meta<'_>, body: Vec<u8>) -> Outcome {
     let timestamp = chrono::Utc::now().timestamp();
     let signature = signature(secrets, timestamp, &body);
-    let response = client
-        .post(url)
+    let mut request = client.post(url);
+    if !meta.endpoint.is_empty() {
+        request = request.header("redress-webhook-endpoint", meta.endpoint);
+    }
+    if meta.test {
+        request = request.header("redress-test", "true");
+    }
+    let response = request
         .header("content-type", "application/json")
         .header("redress-notification", meta.notification)
         .header("redress-event", meta.event)

@@ -1,8 +1,10 @@
 //! Notification's domain: pure rules with no I/O. Suppression, channel
 //! routing, locale fallback, retry backoff, template rendering, and the
-//! rules of accepting, redriving and resending a delivery.
+//! rules of accepting, redriving and resending a delivery, and webhook
+//! endpoints' routing and rotation.
 
 pub mod deliveries;
+pub mod endpoints;
 pub mod templates;
 
 use std::collections::BTreeMap;

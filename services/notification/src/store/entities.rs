@@ -111,6 +111,9 @@ pub mod attempt {
         pub provider_response: String,
         pub provider_message_id: String,
         pub error_message: String,
+        /// The webhook endpoint's id; empty for e-mail and for the TOML
+        /// bootstrap endpoint.
+        pub webhook_endpoint_id: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -168,6 +171,50 @@ pub mod template_version {
         pub body_html: String,
         pub updater: String,
         pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Webhook endpoints registered through the API.
+pub mod webhook_endpoint {
+    use redress_db::Stored;
+    use redress_proto::notification::v1::delivery_attempt::Result as AttemptResult;
+    use sea_orm::entity::prelude::*;
+
+    /// One row per endpoint.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "webhook_endpoints")]
+    pub struct Model {
+        /// UUIDv7: the routing order (oldest first) and the list cursor.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub tenant_id: String,
+        pub url: String,
+        pub description: String,
+        /// The subscribed `NotificationEvent` names, a JSON array; empty: all.
+        pub events: String,
+        pub disabled: bool,
+        /// The current signing secret, sealed (see `crate::sealing`).
+        pub secret_sealed: Vec<u8>,
+        pub secret_hint: String,
+        pub secret_created_at: DateTimeUtc,
+        /// The secret before the last rotation, sealed, while it still signs.
+        pub previous_secret_sealed: Option<Vec<u8>>,
+        pub previous_secret_expires_at: Option<DateTimeUtc>,
+        /// Statistics, changed by the sender without touching `version`.
+        pub delivered_count: i64,
+        pub failed_attempt_count: i64,
+        pub last_attempt_at: Option<DateTimeUtc>,
+        pub last_status_code: i32,
+        pub last_result: Option<Stored<AttemptResult>>,
+        /// Bumped by every change of configuration or secret; the etag.
+        pub version: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
             Box::new(AddNotificationSecrets),
             Box::new(AddNotificationTraceContext),
+            Box::new(CreateWebhookEndpoints),
         ]
     }
 }
@@ -142,6 +143,94 @@ impl MigrationTrait for AddNotificationTraceContext {
     }
 }
 
+/// Webhook endpoints as resources, and the endpoint each attempt went to.
+struct CreateWebhookEndpoints;
+
+impl MigrationName for CreateWebhookEndpoints {
+    fn name(&self) -> &str {
+        "m20261215_000001_create_webhook_endpoints"
+    }
+}
+
+#[derive(DeriveIden)]
+enum WebhookEndpoints {
+    Table,
+    Id,
+    TenantId,
+    Url,
+    Description,
+    Events,
+    Disabled,
+    SecretSealed,
+    SecretHint,
+    SecretCreatedAt,
+    PreviousSecretSealed,
+    PreviousSecretExpiresAt,
+    DeliveredCount,
+    FailedAttemptCount,
+    LastAttemptAt,
+    LastStatusCode,
+    LastResult,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateWebhookEndpoints {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use WebhookEndpoints as W;
+        manager
+            .create_table(
+                Table::create()
+                    .table(W::Table)
+                    .if_not_exists()
+                    .col(string(W::Id).primary_key())
+                    .col(string(W::TenantId))
+                    .col(text(W::Url))
+                    .col(text(W::Description))
+                    .col(text(W::Events))
+                    .col(boolean(W::Disabled))
+                    .col(blob(W::SecretSealed))
+                    .col(string(W::SecretHint))
+                    .col(timestamp_with_time_zone(W::SecretCreatedAt))
+                    .col(blob_null(W::PreviousSecretSealed))
+                    .col(timestamp_with_time_zone_null(W::PreviousSecretExpiresAt))
+                    .col(big_integer(W::DeliveredCount))
+                    .col(big_integer(W::FailedAttemptCount))
+                    .col(timestamp_with_time_zone_null(W::LastAttemptAt))
+                    .col(integer(W::LastStatusCode))
+                    .col(string_null(W::LastResult))
+                    .col(big_integer(W::Version))
+                    .col(timestamp_with_time_zone(W::CreatedAt))
+                    .col(timestamp_with_time_zone(W::UpdatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        create_index(manager, "webhook_endpoints_tenant_id", W::Table, vec![W::TenantId, W::Id], false).await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(DeliveryAttempts::Table)
+                    .add_column(string(DeliveryAttempts::WebhookEndpointId).default(""))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(DeliveryAttempts::Table)
+                    .drop_column(DeliveryAttempts::WebhookEndpointId)
+                    .to_owned(),
+            )
+            .await?;
+        manager.drop_table(Table::drop().table(WebhookEndpoints::Table).to_owned()).await
+    }
+}
+
 #[derive(DeriveIden)]
 enum DeliveryAttempts {
     Table,
@@ -158,6 +247,7 @@ enum DeliveryAttempts {
     ProviderResponse,
     ProviderMessageId,
     ErrorMessage,
+    WebhookEndpointId,
 }
 
 #[derive(DeriveIden)]

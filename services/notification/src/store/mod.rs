@@ -11,7 +11,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
-pub use entities::{attempt, notification, template, template_version};
+pub use entities::{attempt, notification, template, template_version, webhook_endpoint};
 
 /// Filters of ListNotifications, as stored values.
 #[derive(Debug, Default, Clone)]
@@ -329,4 +329,150 @@ pub async fn insert_template_version<C: ConnectionTrait>(c: &C, row: &template::
     .insert(c)
     .await
     .map(|_| ())
+}
+
+/// A webhook endpoint of the tenant.
+pub async fn find_endpoint<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<webhook_endpoint::Model>, DbErr> {
+    webhook_endpoint::Entity::find_by_id(id.to_owned())
+        .filter(webhook_endpoint::Column::TenantId.eq(tenant))
+        .one(c)
+        .await
+}
+
+/// Oldest-first page of the tenant's webhook endpoints after `after_id`.
+pub async fn list_endpoints<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    after_id: Option<&str>,
+    limit: u64,
+) -> Result<Vec<webhook_endpoint::Model>, DbErr> {
+    use webhook_endpoint::Column as Col;
+    let mut query = webhook_endpoint::Entity::find().filter(Col::TenantId.eq(tenant));
+    if let Some(after) = after_id {
+        query = query.filter(Col::Id.gt(after));
+    }
+    query.order_by_asc(Col::Id).limit(limit).all(c).await
+}
+
+/// Every webhook endpoint of the tenant, oldest first (the sender routes
+/// over them; a tenant has a handful).
+pub async fn tenant_endpoints<C: ConnectionTrait>(c: &C, tenant: &str) -> Result<Vec<webhook_endpoint::Model>, DbErr> {
+    list_endpoints(c, tenant, None, 10_000).await
+}
+
+/// What a new webhook endpoint is registered with.
+pub struct NewEndpoint {
+    pub id: String,
+    pub tenant: String,
+    pub url: String,
+    pub description: String,
+    /// The `events` column (see [`webhook_endpoint::Model::events`]).
+    pub events: String,
+    pub disabled: bool,
+    pub secret_sealed: Vec<u8>,
+    pub secret_hint: String,
+}
+
+/// The row of a newly registered endpoint: version 1, no statistics yet.
+pub fn new_endpoint(e: NewEndpoint, now: DateTime<Utc>) -> webhook_endpoint::Model {
+    webhook_endpoint::Model {
+        id: e.id,
+        tenant_id: e.tenant,
+        url: e.url,
+        description: e.description,
+        events: e.events,
+        disabled: e.disabled,
+        secret_sealed: e.secret_sealed,
+        secret_hint: e.secret_hint,
+        secret_created_at: now,
+        previous_secret_sealed: None,
+        previous_secret_expires_at: None,
+        delivered_count: 0,
+        failed_attempt_count: 0,
+        last_attempt_at: None,
+        last_status_code: 0,
+        last_result: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Inserts a new webhook endpoint.
+pub async fn insert_endpoint<C: ConnectionTrait>(c: &C, model: webhook_endpoint::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Writes a changed endpoint's configuration and secrets if nobody changed
+/// them since `expected_version` (statistics are left as they are); returns
+/// false when somebody did.
+pub async fn update_endpoint<C: ConnectionTrait>(
+    c: &C,
+    model: webhook_endpoint::Model,
+    expected_version: i64,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
+    use webhook_endpoint::Column as Col;
+    let result = webhook_endpoint::Entity::update_many()
+        .col_expr(Col::Url, Expr::value(model.url))
+        .col_expr(Col::Description, Expr::value(model.description))
+        .col_expr(Col::Events, Expr::value(model.events))
+        .col_expr(Col::Disabled, Expr::value(model.disabled))
+        .col_expr(Col::SecretSealed, Expr::value(model.secret_sealed))
+        .col_expr(Col::SecretHint, Expr::value(model.secret_hint))
+        .col_expr(Col::SecretCreatedAt, Expr::value(model.secret_created_at))
+        .col_expr(Col::PreviousSecretSealed, Expr::value(model.previous_secret_sealed))
+        .col_expr(Col::PreviousSecretExpiresAt, Expr::value(model.previous_secret_expires_at))
+        .col_expr(Col::Version, Expr::value(model.version))
+        .col_expr(Col::UpdatedAt, Expr::value(model.updated_at))
+        .filter(Col::Id.eq(model.id))
+        .filter(Col::TenantId.eq(model.tenant_id))
+        .filter(Col::Version.eq(expected_version))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Deletes an endpoint, at `expected_version` when given; returns false
+/// when no such row was there.
+pub async fn delete_endpoint<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+    expected_version: Option<i64>,
+) -> Result<bool, DbErr> {
+    use webhook_endpoint::Column as Col;
+    let mut query = webhook_endpoint::Entity::delete_many().filter(Col::Id.eq(id)).filter(Col::TenantId.eq(tenant));
+    if let Some(v) = expected_version {
+        query = query.filter(Col::Version.eq(v));
+    }
+    Ok(query.exec(c).await?.rows_affected == 1)
+}
+
+/// Counts one finished attempt into an endpoint's statistics, in one
+/// statement (concurrent senders add up; the etag does not change).
+pub async fn record_endpoint_attempt<C: ConnectionTrait>(
+    c: &C,
+    id: &str,
+    accepted: bool,
+    result: &str,
+    status_code: i32,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait as _};
+    use webhook_endpoint::Column as Col;
+    let counter = if accepted { Col::DeliveredCount } else { Col::FailedAttemptCount };
+    webhook_endpoint::Entity::update_many()
+        .col_expr(counter, Expr::col(counter).add(1))
+        .col_expr(Col::LastAttemptAt, Expr::value(Some(at)))
+        .col_expr(Col::LastStatusCode, Expr::value(status_code))
+        .col_expr(Col::LastResult, Expr::value(Some(result.to_owned())))
+        .filter(Col::Id.eq(id))
+        .exec(c)
+        .await
+        .map(|_| ())
 }

@@ -68,6 +68,18 @@ pub fn with_webhook(mut config: NotificationConfig, url: String) -> Notification
     config
 }
 
+/// Gives the service a webhook secret key, written into `dir`.
+pub fn with_key(mut config: NotificationConfig, dir: &std::path::Path, key: &str) -> NotificationConfig {
+    let path = dir.join(format!("webhook-{key}.key"));
+    std::fs::write(&path, key).unwrap();
+    config.webhook_secret_key_file = Some(path);
+    config
+}
+
+/// Two keys, 64 hex characters each.
+pub const KEY_A: &str = "0101010101010101010101010101010101010101010101010101010101010101";
+pub const KEY_B: &str = "0202020202020202020202020202020202020202020202020202020202020202";
+
 impl TestNotification {
     pub async fn start(config: NotificationConfig) -> TestNotification {
         let mail_dir = tempfile::tempdir().unwrap();

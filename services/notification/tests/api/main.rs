@@ -7,6 +7,7 @@
 
 mod delivery;
 mod end_to_end;
+mod endpoints;
 mod health;
 mod helpers;
 mod secrets;

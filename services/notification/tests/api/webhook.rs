@@ -20,11 +20,27 @@ pub struct Hook {
     pub notification: String,
     pub attempt: String,
     pub body: Vec<u8>,
+    pub timestamp: String,
+    pub signature: String,
+    /// `Redress-Webhook-Endpoint`; empty when absent.
+    pub endpoint: String,
+    /// `Redress-Test`; empty when absent.
+    pub test: String,
 }
 
 impl Hook {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap()
+    }
+
+    /// The `v1=` entries of `Redress-Signature`.
+    pub fn signatures(&self) -> Vec<String> {
+        self.signature.split(", ").map(str::to_owned).collect()
+    }
+
+    /// Whether one `v1=` entry verifies against `secret`.
+    pub fn verifies(&self, secret: &str) -> bool {
+        verify(secret, &self.timestamp, &self.signature, &self.body)
     }
 }
 
@@ -61,7 +77,18 @@ pub fn verify(secret: &str, timestamp: &str, signature: &str, body: &[u8]) -> bo
 }
 
 impl Receiver {
+    /// A receiver that accepts `secret`'s signatures only.
     pub async fn start(secret: &'static str) -> Receiver {
+        Self::start_checking(Some(secret)).await
+    }
+
+    /// A receiver that accepts every request and keeps its signature
+    /// headers, for a test to verify against the secrets it holds.
+    pub async fn recording() -> Receiver {
+        Self::start_checking(None).await
+    }
+
+    async fn start_checking(secret: Option<&'static str>) -> Receiver {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(Mutex::new(State::default()));
@@ -96,10 +123,15 @@ impl Receiver {
     }
 }
 
-async fn handle(req: Request<hyper::body::Incoming>, state: Arc<Mutex<State>>, secret: &str) -> Response<Full<Bytes>> {
+async fn handle(
+    req: Request<hyper::body::Incoming>,
+    state: Arc<Mutex<State>>,
+    secret: Option<&str>,
+) -> Response<Full<Bytes>> {
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let (timestamp, signature) = (header("redress-timestamp"), header("redress-signature"));
     let (notification, attempt) = (header("redress-notification"), header("redress-attempt"));
+    let (endpoint, test) = (header("redress-webhook-endpoint"), header("redress-test"));
     let body = req.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
     let reply = |status: u16, text: &str| {
         Response::builder()
@@ -108,7 +140,7 @@ async fn handle(req: Request<hyper::body::Incoming>, state: Arc<Mutex<State>>, s
             .body(Full::new(Bytes::from(text.to_owned())))
             .unwrap()
     };
-    if !verify(secret, &timestamp, &signature, &body) {
+    if secret.is_some_and(|secret| !verify(secret, &timestamp, &signature, &body)) {
         state.lock().unwrap().rejected_signatures += 1;
         return reply(401, "bad signature");
     }
@@ -117,6 +149,6 @@ async fn handle(req: Request<hyper::body::Incoming>, state: Arc<Mutex<State>>, s
         let status = s.failures.remove(0);
         return reply(status, "unavailable");
     }
-    s.accepted.push(Hook { notification, attempt: attempt.clone(), body });
+    s.accepted.push(Hook { notification, attempt: attempt.clone(), body, timestamp, signature, endpoint, test });
     reply(200, "ok")
 }
