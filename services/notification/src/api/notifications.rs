@@ -2,6 +2,7 @@
 //! ListDeliveryAttempts.
 
 use redress_auth::Caller;
+use redress_db::Stored;
 use redress_errors::{ApiError, Violations};
 use redress_proto::{
     common::v1::Channel,
@@ -40,25 +41,17 @@ impl NotificationApi {
         }
         for state in &req.states {
             match State::try_from(*state) {
-                Ok(s) if s != State::Unspecified => filter.states.push(s.as_str_name().to_owned()),
+                Ok(s) if s != State::Unspecified => filter.states.push(Stored(s)),
                 _ => v.add("states", "must be known, specified states"),
             }
         }
-        filter.states.sort();
+        filter.states.sort_by_key(|s| s.as_str());
         filter.states.dedup();
         if !req.player_id.is_empty() {
             filter.player_id = Some(req.player_id.clone());
         }
-        match NotificationEvent::try_from(req.event) {
-            Ok(NotificationEvent::Unspecified) => {}
-            Ok(e) => filter.event = Some(e.as_str_name().to_owned()),
-            Err(_) => v.add("event", "must be a known event"),
-        }
-        match Channel::try_from(req.channel) {
-            Ok(Channel::Unspecified) => {}
-            Ok(c) => filter.channel = Some(c.as_str_name().to_owned()),
-            Err(_) => v.add("channel", "must be a known channel"),
-        }
+        filter.event = v.enum_filter::<NotificationEvent>(req.event, "event").map(Stored);
+        filter.channel = v.enum_filter::<Channel>(req.channel, "channel").map(Stored);
         for (ts, field, slot) in [
             (&req.create_time_start, "create_time_start", &mut filter.created_from),
             (&req.create_time_end, "create_time_end", &mut filter.created_to),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use prost::Message;
 use redress_auth::Caller;
-use redress_db::{Stored, now};
+use redress_db::{Stored, now, number_or_empty};
 use redress_errors::{ApiError, Violations};
 use redress_proto::{
     common::v1::Channel,
@@ -67,7 +67,10 @@ impl NotificationApi {
             }
             let redrive = deliveries::redrive(
                 row.state.get(),
-                DeadLetterReason::from_str_name(&row.dead_letter_reason),
+                // An unknown stored reason fails loudly instead of reading as none.
+                DeadLetterReason::try_from(number_or_empty::<DeadLetterReason>(&row.dead_letter_reason)?)
+                    .ok()
+                    .filter(|r| *r != DeadLetterReason::Unspecified),
                 row.attempt_count,
                 self.config.max_attempts(&tenant),
             )?;

@@ -12,15 +12,20 @@ use sea_orm::{
 };
 
 pub use entities::{attempt, notification, template, template_version, webhook_endpoint};
+use redress_db::Stored;
+use redress_proto::{
+    common::v1::Channel,
+    notification::v1::{NotificationEvent, notification::State as NotificationState},
+};
 
 /// Filters of ListNotifications, as stored values.
 #[derive(Debug, Default, Clone)]
 pub struct NotificationFilter {
     pub complaint: Option<String>,
-    pub states: Vec<String>,
+    pub states: Vec<Stored<NotificationState>>,
     pub player_id: Option<String>,
-    pub event: Option<String>,
-    pub channel: Option<String>,
+    pub event: Option<Stored<NotificationEvent>>,
+    pub channel: Option<Stored<Channel>>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
 }
@@ -104,16 +109,16 @@ pub async fn list_notifications<C: ConnectionTrait>(
         query = query.filter(Col::Complaint.eq(v.as_str()));
     }
     if !filter.states.is_empty() {
-        query = query.filter(Col::State.is_in(filter.states.iter().map(String::as_str)));
+        query = query.filter(Col::State.is_in(filter.states.iter().copied()));
     }
     if let Some(v) = &filter.player_id {
         query = query.filter(Col::PlayerId.eq(v.as_str()));
     }
-    if let Some(v) = &filter.event {
-        query = query.filter(Col::Event.eq(v.as_str()));
+    if let Some(v) = filter.event {
+        query = query.filter(Col::Event.eq(v));
     }
-    if let Some(v) = &filter.channel {
-        query = query.filter(Col::Channel.eq(v.as_str()));
+    if let Some(v) = filter.channel {
+        query = query.filter(Col::Channel.eq(v));
     }
     if let Some(v) = filter.created_from {
         query = query.filter(Col::CreatedAt.gte(v));

@@ -7,7 +7,9 @@ use std::time::Duration;
 use redress_auth::Role;
 use redress_proto::{
     common::v1::Channel,
-    notification::v1::{GetNotificationRequest, ListNotificationsRequest, notification::State},
+    notification::v1::{
+        GetNotificationRequest, ListNotificationsRequest, RedriveNotificationRequest, notification::State,
+    },
 };
 use redress_testkit::{TestDb, backend_tests, eventually};
 use sea_orm::ConnectionTrait;
@@ -45,6 +47,14 @@ async fn an_undecodable_stored_state_or_variables_fail_loudly(db: TestDb) {
     let err = t.public.get_notification(get(&t)).await.unwrap_err();
     assert_eq!(err.code(), Code::Internal, "{err:?}");
     sql(&t, "UPDATE notifications SET dead_letter_reason = ''").await;
+    // A dead letter whose reason is unknown is not redriven as if it had none.
+    sql(&t, "UPDATE notifications SET state = 'STATE_DEAD_LETTER', dead_letter_reason = 'DEAD_LETTER_REASON_MISLAID'")
+        .await;
+    let redrive =
+        RedriveNotificationRequest { name: sent.name.clone(), request_id: "r-1".into(), ..Default::default() };
+    let err = t.public.redrive_notification(t.as_role(Role::Supervisor, redrive)).await.unwrap_err();
+    assert_eq!(err.code(), Code::Internal, "{err:?}");
+    sql(&t, "UPDATE notifications SET state = 'STATE_DELIVERED', dead_letter_reason = ''").await;
 
     // Variables that do not parse are not "no variables".
     sql(&t, "UPDATE notifications SET variables = '{\"complaint_subject\":'").await;
