@@ -61,15 +61,18 @@ impl Resolution {
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let relay_worker = relay.spawn();
 
-        let api = Arc::new(ResolutionApi::new(
-            db.clone(),
-            Arc::clone(&relay),
-            Arc::new(policy),
-            Arc::new(playbooks),
-            PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
-            config.escalation_queue.clone(),
-            config.tenants.iter().map(|(k, v)| (k.clone(), v.staff_notifications.clone())).collect(),
-        ));
+        let api = Arc::new(
+            ResolutionApi::new(
+                db.clone(),
+                Arc::clone(&relay),
+                Arc::new(policy),
+                Arc::new(playbooks),
+                PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
+                config.escalation_queue.clone(),
+                config.tenants.iter().map(|(k, v)| (k.clone(), v.staff_notifications.clone())).collect(),
+            )
+            .with_evidence_policies(config.tenants.iter().map(|(k, v)| (k.clone(), v.evidence.clone())).collect()),
+        );
         let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
         let sweeper = Sweeper::new(db.clone(), Arc::clone(&api));

@@ -11,7 +11,7 @@ use redress_server::ServerConfig;
 use redress_telemetry::LogConfig;
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::staff::StaffDirectory;
+pub use crate::domain::{evidence::EvidencePolicy, staff::StaffDirectory};
 
 /// Everything the resolution service reads at start.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,6 +48,10 @@ pub struct TenantConfig {
     /// assignee's address, else the supervisors of the case's queue. Without
     /// an address nobody is e-mailed; the warning stays in the case history.
     pub staff_notifications: StaffDirectory,
+    /// Evidence limits: largest file, allowed sniffed types, whether a
+    /// malware scan must pass before download. Unconfigured tenants get the
+    /// defaults (10 MiB; PNG, JPEG, GIF, WEBP, PDF, plain text; no scan).
+    pub evidence: EvidencePolicy,
 }
 
 impl Default for ResolutionConfig {
