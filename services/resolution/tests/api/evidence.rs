@@ -152,6 +152,29 @@ async fn a_multi_chunk_upload_round_trips_and_is_chained_into_the_history(db: Te
     t.resolution.shutdown().await;
 }
 
+async fn a_file_larger_than_the_message_limit_streams_through(db: TestDb) {
+    let mut t = TestResolution::start(&db).await;
+    let case = t.open(open_request("c1", "GB")).await;
+    // 6 MiB, over the server's 4 MiB message limit: fine as a stream of
+    // 1 MiB messages, stored as 24 chunks.
+    let content = png(6 * 1024 * 1024);
+    let request =
+        authed(tokio_stream::iter(messages(header(&case, "u1", "big.png", ""), &content, 1024 * 1024)), &t.agent);
+    let evidence = t.client.upload_evidence(request).await.unwrap().into_inner().evidence.unwrap();
+    assert_eq!((evidence.size_bytes, evidence.sha256.clone()), (content.len() as i64, sha256(&content)));
+    assert_eq!(chunk_rows(&t).await, 24);
+    let (_, bytes, error) = download(&mut t, &evidence.name).await.unwrap();
+    assert!(error.is_none() && bytes == content);
+
+    // One message over 1 MiB is refused, whatever the file's size.
+    let request =
+        authed(tokio_stream::iter(messages(header(&case, "u2", "b.png", ""), &content, 1024 * 1024 + 1)), &t.agent);
+    let err = t.client.upload_evidence(request).await.unwrap_err();
+    assert_eq!((err.code(), violated_field(&err)), (Code::InvalidArgument, "chunk".to_owned()));
+    assert_eq!(chunk_rows(&t).await, 24);
+    t.resolution.shutdown().await;
+}
+
 async fn an_upload_is_idempotent_on_its_request_id(db: TestDb) {
     let mut t = TestResolution::start(&db).await;
     let case = t.open(open_request("c1", "GB")).await;
@@ -369,6 +392,7 @@ async fn tampered_evidence_fails_the_download_and_the_verification(db: TestDb) {
 
 backend_tests!(
     a_multi_chunk_upload_round_trips_and_is_chained_into_the_history,
+    a_file_larger_than_the_message_limit_streams_through,
     an_upload_is_idempotent_on_its_request_id,
     the_tenants_size_and_type_limits_refuse_with_details,
     another_tenant_and_other_roles_see_nothing,
