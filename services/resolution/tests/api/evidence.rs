@@ -136,7 +136,7 @@ async fn a_multi_chunk_upload_round_trips_and_is_chained_into_the_history(db: Te
     assert_eq!(got.into_inner().evidence.unwrap(), evidence);
     let listed =
         t.client.list_evidence(t.agent(ListEvidenceRequest { parent: case.name.clone(), ..Default::default() }));
-    assert_eq!(listed.await.unwrap().into_inner().evidence, [evidence.clone()]);
+    assert_eq!(listed.await.unwrap().into_inner().evidence, std::slice::from_ref(&evidence));
 
     // The attachment is a chained event naming the file, its size and hash.
     let request = t.agent(ListCaseEventsRequest { parent: case.name.clone(), ..Default::default() });
