@@ -14,7 +14,7 @@
 //!   tables by default and JSON with `--output json`:
 //!   `complaints` (submit, show, list, history), `cases` (queue, show,
 //!   assign, respond, request-info, propose, resolve, escalate, refer-to-adr,
-//!   history, verify), `notifications` (list, dead-letters, redrive,
+//!   history, verify, evidence upload|list|download), `notifications` (list, dead-letters, redrive,
 //!   resend), `insights` (show, recurring-problems) and `returns export` (a
 //!   regulator's return as CSV). They exit by error class; see
 //!   [`remote::exit`].
@@ -28,6 +28,7 @@ mod case;
 mod cli_tests;
 mod complaints;
 mod dev;
+mod evidence;
 mod insights;
 mod notifications;
 mod remote;
