@@ -35,6 +35,13 @@ pub struct ResolutionConfig {
     /// How often the SLA sweeper runs, in milliseconds; 0 turns the
     /// background sweeper off (tests call `run_once`).
     pub sweep_interval_ms: u64,
+    /// How often the evidence janitor removes the chunks of uploads a crash
+    /// cut off, in milliseconds; 0 turns it off (tests call `run_once`).
+    pub evidence_janitor_interval_ms: u64,
+    /// How old an evidence chunk without an evidence row must be before the
+    /// janitor removes it, in milliseconds: longer than any upload takes
+    /// (`server.request_timeout_ms` bounds one).
+    pub evidence_orphan_after_ms: u64,
     /// Per-tenant settings, by tenant id (the token's `tenant`).
     #[serde(default)]
     pub tenants: BTreeMap<String, TenantConfig>,
@@ -70,6 +77,8 @@ impl Default for ResolutionConfig {
             page_token_secret: Secret::default(),
             escalation_queue: "escalations".into(),
             sweep_interval_ms: 30_000,
+            evidence_janitor_interval_ms: 600_000,
+            evidence_orphan_after_ms: 3_600_000,
             tenants: BTreeMap::new(),
         }
     }

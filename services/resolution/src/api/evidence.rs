@@ -129,6 +129,7 @@ impl ResolutionApi {
                 seq: staged.seq,
                 tenant_id: staged.tenant.clone(),
                 data,
+                created_at: now(),
             };
             store::insert_chunk(&self.db, chunk).await?;
             staged.seq += 1;

@@ -172,7 +172,7 @@ pub mod evidence {
 
 /// The content of evidence, chunk by chunk. Written during the upload,
 /// before the evidence row exists; chunks of an upload that never completed
-/// have no evidence row and are never read.
+/// have no evidence row, are never read, and the janitor removes them.
 pub mod evidence_chunk {
     use sea_orm::entity::prelude::*;
 
@@ -187,6 +187,7 @@ pub mod evidence_chunk {
         pub seq: i32,
         pub tenant_id: String,
         pub data: Vec<u8>,
+        pub created_at: DateTimeUtc,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

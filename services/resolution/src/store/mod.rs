@@ -411,6 +411,19 @@ pub async fn delete_chunks<C: ConnectionTrait>(c: &C, tenant: &str, evidence_id:
         .map(|_| ())
 }
 
+/// Removes chunks written before `before` that no evidence row points at:
+/// the leftovers of uploads cut off by a crash. Returns how many went.
+pub async fn delete_orphan_chunks<C: ConnectionTrait>(c: &C, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::Query;
+    let evidence_ids = Query::select().column(evidence::Column::Id).from(evidence::Entity).to_owned();
+    let result = evidence_chunk::Entity::delete_many()
+        .filter(evidence_chunk::Column::CreatedAt.lt(before))
+        .filter(evidence_chunk::Column::EvidenceId.not_in_subquery(evidence_ids))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 /// One chunk of an evidence's content.
 pub async fn find_chunk<C: ConnectionTrait>(
     c: &C,

@@ -368,7 +368,13 @@ async fn tampered_evidence_fails_the_download_and_the_verification(db: TestDb) {
     restored.data = Set(content[256 * 1024..512 * 1024].to_vec());
     restored.update(t.resolution.db()).await.unwrap();
     assert!(verify(&mut t, &case.name).await.intact, "restored");
-    let extra = evidence_chunk::Model { evidence_id: id.clone(), seq: 3, tenant_id: TENANT.into(), data: vec![0; 10] };
+    let extra = evidence_chunk::Model {
+        evidence_id: id.clone(),
+        seq: 3,
+        tenant_id: TENANT.into(),
+        data: vec![0; 10],
+        created_at: chrono::Utc::now(),
+    };
     evidence_chunk::Entity::insert(evidence_chunk::ActiveModel::from(extra)).exec(t.resolution.db()).await.unwrap();
     let (_, _, error) = download(&mut t, &evidence.name).await.unwrap();
     assert_eq!(error.unwrap().code(), Code::DataLoss);
@@ -390,7 +396,37 @@ async fn tampered_evidence_fails_the_download_and_the_verification(db: TestDb) {
     t.resolution.shutdown().await;
 }
 
+async fn the_janitor_removes_only_the_chunks_of_unfinished_uploads(db: TestDb) {
+    let mut t = TestResolution::start(&db).await;
+    let case = t.open(open_request("c1", "GB")).await;
+    let kept = upload(&mut t, header(&case, "u1", "kept.png", ""), &png(300 * 1024)).await.unwrap();
+    // What a crash between the chunks and the evidence row leaves.
+    for seq in 0..3 {
+        let orphan = evidence_chunk::Model {
+            evidence_id: "0190aaaa-0000-7000-8000-000000000000".into(),
+            seq,
+            tenant_id: TENANT.into(),
+            data: vec![1; 100],
+            created_at: chrono::Utc::now(),
+        };
+        evidence_chunk::Entity::insert(evidence_chunk::ActiveModel::from(orphan))
+            .exec(t.resolution.db())
+            .await
+            .unwrap();
+    }
+    assert_eq!(chunk_rows(&t).await, 5);
+    let janitor = t.resolution.janitor().clone();
+    assert_eq!(janitor.run_once(chrono::Duration::zero()).await.unwrap(), 0, "an upload may still be running");
+    assert_eq!(janitor.run_once(chrono::Duration::hours(2)).await.unwrap(), 3);
+    assert_eq!(chunk_rows(&t).await, 2);
+    let (_, bytes, error) = download(&mut t, &kept.name).await.unwrap();
+    assert!(error.is_none() && bytes.len() == 300 * 1024);
+    assert!(verify(&mut t, &case.name).await.intact);
+    t.resolution.shutdown().await;
+}
+
 backend_tests!(
+    the_janitor_removes_only_the_chunks_of_unfinished_uploads,
     a_multi_chunk_upload_round_trips_and_is_chained_into_the_history,
     a_file_larger_than_the_message_limit_streams_through,
     an_upload_is_idempotent_on_its_request_id,

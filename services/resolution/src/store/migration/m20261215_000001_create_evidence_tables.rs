@@ -41,6 +41,7 @@ enum EvidenceChunks {
     Seq,
     TenantId,
     Data,
+    CreatedAt,
 }
 
 #[async_trait::async_trait]
@@ -92,7 +93,19 @@ impl MigrationTrait for CreateEvidenceTables {
                     .col(integer(EvidenceChunks::Seq))
                     .col(string(EvidenceChunks::TenantId))
                     .col(blob(EvidenceChunks::Data))
+                    .col(timestamp_with_time_zone(EvidenceChunks::CreatedAt))
                     .primary_key(Index::create().col(EvidenceChunks::EvidenceId).col(EvidenceChunks::Seq))
+                    .to_owned(),
+            )
+            .await?;
+        // The janitor's scan for chunks of uploads that never completed.
+        manager
+            .create_index(
+                Index::create()
+                    .name("evidence_chunks_created")
+                    .table(EvidenceChunks::Table)
+                    .if_not_exists()
+                    .col(EvidenceChunks::CreatedAt)
                     .to_owned(),
             )
             .await
