@@ -393,6 +393,58 @@ async fn tampered_evidence_fails_the_download_and_the_verification(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(verify(&mut t, &case.name).await.problem(), Problem::EvidenceMismatch);
+
+    // Nor does rewriting the attachment event's stored payload to match: the
+    // chain holds the payload's hash.
+    let mut forged = evidence.clone();
+    forged.sha256 = "0".repeat(64);
+    let hex_payload = hex::encode(prost::Message::encode_to_vec(&forged));
+    let literal = match t.resolution.db().get_database_backend() {
+        sea_orm::DbBackend::Postgres => format!("'\\x{hex_payload}'::bytea"),
+        _ => format!("X'{hex_payload}'"),
+    };
+    t.resolution
+        .db()
+        .execute_unprepared(&format!(
+            "UPDATE case_events SET payload = {literal} WHERE event_type = 'TYPE_EVIDENCE_ATTACHED'"
+        ))
+        .await
+        .unwrap();
+    let v = verify(&mut t, &case.name).await;
+    assert_eq!(v.problem(), Problem::EvidenceMismatch);
+    assert!(v.detail.contains("payload"), "{}", v.detail);
+    t.resolution.shutdown().await;
+}
+
+async fn concurrent_uploads_to_one_case_keep_one_chain(db: TestDb) {
+    let mut t = TestResolution::start(&db).await;
+    let case = t.open(open_request("c1", "GB")).await;
+    let mut tasks = Vec::new();
+    for i in 0..4 {
+        let mut client = t.client.clone();
+        let request = authed(
+            tokio_stream::iter(messages(
+                header(&case, &format!("u{i}"), &format!("{i}.png"), ""),
+                &png(50_000 + i),
+                8192,
+            )),
+            &t.agent,
+        );
+        tasks.push(tokio::spawn(async move { client.upload_evidence(request).await }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let listed =
+        t.client.list_evidence(t.agent(ListEvidenceRequest { parent: case.name.clone(), ..Default::default() }));
+    let listed = listed.await.unwrap().into_inner().evidence;
+    assert_eq!(listed.len(), 4);
+    let mut sequences: Vec<_> = listed.iter().map(|e| e.event_sequence).collect();
+    sequences.sort();
+    assert_eq!(sequences, [2, 3, 4, 5]);
+    let v = verify(&mut t, &case.name).await;
+    assert!(v.intact, "{v:?}");
+    assert_eq!(v.event_count, 5);
     t.resolution.shutdown().await;
 }
 
@@ -426,6 +478,7 @@ async fn the_janitor_removes_only_the_chunks_of_unfinished_uploads(db: TestDb) {
 }
 
 backend_tests!(
+    concurrent_uploads_to_one_case_keep_one_chain,
     the_janitor_removes_only_the_chunks_of_unfinished_uploads,
     a_multi_chunk_upload_round_trips_and_is_chained_into_the_history,
     a_file_larger_than_the_message_limit_streams_through,
