@@ -217,7 +217,13 @@ impl ResolutionApi {
             Err(err) => Err(err),
         };
         match result {
-            Ok((response, false)) => Ok(response),
+            Ok((response, false)) => {
+                let labels = [redress_telemetry::metrics::label("content_type", staged.sniffer.content_type())];
+                let m = crate::metrics::metrics();
+                m.evidence_uploads.add(1, &labels);
+                m.evidence_bytes.add(staged.size, &labels);
+                Ok(response)
+            }
             // Refused, replayed, or the stream broke: the staged chunks
             // become nobody's. Removing them is best effort; left over, no
             // evidence row points at them.
@@ -378,6 +384,9 @@ impl ResolutionApi {
                 let data = match store::find_chunk(&db, &row.tenant_id, &row.id, seq).await {
                     Ok(Some(data)) => data,
                     Ok(None) => {
+                        crate::metrics::metrics()
+                            .evidence_corrupted
+                            .add(1, &[redress_telemetry::metrics::label("found_by", "download")]);
                         let _ = tx.send(Err(corrupted(&req.name, &format!("chunk {seq} is missing")).into())).await;
                         return;
                     }
@@ -404,6 +413,9 @@ impl ResolutionApi {
             let sha256 = hex::encode(hash.finalize());
             let last = if extra || size != row.size_bytes || sha256 != row.sha256 {
                 tracing::error!(evidence = %req.name, "stored evidence does not match its recorded sha256");
+                crate::metrics::metrics()
+                    .evidence_corrupted
+                    .add(1, &[redress_telemetry::metrics::label("found_by", "download")]);
                 Err(corrupted(&req.name, "the stored bytes do not match the recorded sha256 and size").into())
             } else {
                 match held {

@@ -43,6 +43,10 @@ impl ResolutionApi {
         if result.intact
             && let Some((sequence, detail)) = self.evidence_mismatch(&caller.tenant, &stored).await?
         {
+            tracing::error!(case = %req.name, %detail, "case history: evidence does not match its attachment event");
+            crate::metrics::metrics()
+                .evidence_corrupted
+                .add(1, &[redress_telemetry::metrics::label("found_by", "verify")]);
             result.intact = false;
             result.first_bad_sequence = sequence;
             result.problem = Problem::EvidenceMismatch;
