@@ -199,6 +199,24 @@ where
     Ok(rows.iter().filter_map(|r| r.try_get::<String>("", "version").ok()).collect())
 }
 
+/// Creates index `name` on `table` over `cols` in a migration.
+pub async fn create_index<C: sea_orm::sea_query::IntoIden>(
+    manager: &sea_orm_migration::SchemaManager<'_>,
+    name: &str,
+    table: impl sea_orm::sea_query::IntoIden,
+    cols: impl IntoIterator<Item = C>,
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut index = sea_orm::sea_query::Index::create().name(name).table(table).to_owned();
+    if unique {
+        index.unique();
+    }
+    for col in cols {
+        index.col(col);
+    }
+    manager.create_index(index).await
+}
+
 /// The current time at the precision both databases store (microseconds),
 /// so what a write returns equals what a later read returns.
 pub fn now() -> chrono::DateTime<chrono::Utc> {

@@ -478,6 +478,15 @@ impl Violations {
         known
     }
 
+    /// A client-given enum filter: `None` for 0 (unspecified: no filter),
+    /// the value when it is known, and a violation of `field` when not.
+    pub fn enum_filter<E: TryFrom<i32>>(&mut self, value: i32, field: &str) -> Option<E> {
+        if value == 0 {
+            return None;
+        }
+        self.enum_value(value, field)
+    }
+
     /// A repeated enum filter: the known values; each unknown one is a
     /// violation of `field[i]`.
     pub fn enum_values<E: TryFrom<i32>>(&mut self, values: &[i32], field: &str) -> Vec<E> {

@@ -121,6 +121,40 @@ pub struct PolicyTable {
     pub version: String,
     /// Rules by ISO 3166-1 alpha-2 code, plus `default`.
     pub jurisdictions: BTreeMap<String, JurisdictionPolicy>,
+    /// When a player's complaints come often enough to mark them at risk;
+    /// none: never.
+    #[serde(default)]
+    pub complaint_frequency: Option<ComplaintFrequency>,
+    /// Per-tenant rules that replace the defaults above.
+    #[serde(default)]
+    pub tenants: BTreeMap<String, TenantPolicy>,
+}
+
+/// Complaint frequency as a harm marker (the MGA treats rising complaint
+/// frequency as one): a player's `complaints`-th complaint within `days`
+/// marks them at risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplaintFrequency {
+    /// How many complaints, this one included.
+    pub complaints: u32,
+    /// Within how many days before this one.
+    pub days: u32,
+}
+
+impl ComplaintFrequency {
+    /// Whether a complaint filed after `earlier` others in the window marks
+    /// the player at risk.
+    pub fn marks_at_risk(&self, earlier: u64) -> bool {
+        self.complaints > 0 && earlier + 1 >= u64::from(self.complaints)
+    }
+}
+
+/// One tenant's own rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantPolicy {
+    /// Replaces the default complaint-frequency rule for this tenant.
+    #[serde(default)]
+    pub complaint_frequency: Option<ComplaintFrequency>,
 }
 
 /// The deadlines of one complaint.
@@ -154,6 +188,11 @@ impl PolicyTable {
     /// The shipped defaults.
     pub fn shipped() -> Result<Self, PolicyError> {
         Self::from_toml(DEFAULT_POLICY_TOML)
+    }
+
+    /// The complaint-frequency rule of `tenant`: its own, else the default.
+    pub fn complaint_frequency(&self, tenant: &str) -> Option<ComplaintFrequency> {
+        self.tenants.get(tenant).and_then(|t| t.complaint_frequency).or(self.complaint_frequency)
     }
 
     /// The rules for `jurisdiction`, falling back to `default`. Returns the key used.
@@ -231,6 +270,21 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_tenant_sets_its_own_complaint_frequency_or_turns_it_off() {
+        let text = format!(
+            "{DEFAULT_POLICY_TOML}\n[tenants.casino-b.complaint_frequency]\ncomplaints = 2\ndays = 7\n\
+             [tenants.casino-c.complaint_frequency]\ncomplaints = 0\ndays = 7\n"
+        );
+        let table = PolicyTable::from_toml(&text).unwrap();
+        let shipped = table.complaint_frequency("casino-a").unwrap();
+        assert_eq!(shipped, ComplaintFrequency { complaints: 4, days: 30 });
+        assert!(!shipped.marks_at_risk(2), "the third complaint is not yet a marker");
+        assert!(shipped.marks_at_risk(3), "the fourth is");
+        assert!(table.complaint_frequency("casino-b").unwrap().marks_at_risk(1));
+        assert!(!table.complaint_frequency("casino-c").unwrap().marks_at_risk(100));
     }
 
     #[test]

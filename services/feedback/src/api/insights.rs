@@ -2,7 +2,7 @@
 //! read; spike alerts come from the spike watch (`crate::spikes`).
 
 use redress_auth::Caller;
-use redress_db::now;
+use redress_db::{Stored, now};
 use redress_errors::{ApiError, Violations};
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory},
@@ -14,7 +14,7 @@ use redress_proto::{
 
 use redress_paging::filter_of;
 
-use super::{Cursor, FeedbackApi, convert};
+use super::{Cursor, FeedbackApi};
 use crate::{
     domain::{self, facts::Fact, insights, recurring},
     store::{self, FactFilter},
@@ -35,15 +35,12 @@ impl FeedbackApi {
             Dimension::Unspecified
         });
         v.text(&req.jurisdiction, "jurisdiction", false, 8);
-        v.check(ComplaintCategory::try_from(req.category).is_err(), "category", "is not a known category");
-        v.check(Channel::try_from(req.channel).is_err(), "channel", "is not a known channel");
-        v.into_result()?;
         let filter = FactFilter {
-            category: Some(convert::enum_name::<ComplaintCategory>(req.category, ComplaintCategory::as_str_name))
-                .filter(|s| !s.is_empty()),
-            channel: Some(convert::enum_name::<Channel>(req.channel, Channel::as_str_name)).filter(|s| !s.is_empty()),
+            category: v.enum_filter::<ComplaintCategory>(req.category, "category").map(Stored),
+            channel: v.enum_filter::<Channel>(req.channel, "channel").map(Stored),
             jurisdiction: Some(req.jurisdiction.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()),
         };
+        v.into_result()?;
         let bound = filter_of(&req, |r| {
             r.page_size = 0;
             r.page_token.clear();
@@ -56,7 +53,7 @@ impl FeedbackApi {
             None => 0,
         };
         let rows = store::facts_active_in(&self.db, &caller.tenant, &w, &filter, dim).await?;
-        let facts: Vec<Fact> = rows.into_iter().map(|row| store::insight_fact(row, dim)).collect();
+        let facts = rows.into_iter().map(|row| store::insight_fact(row, dim)).collect::<Result<Vec<Fact>, _>>()?;
         let (total, groups) = insights::compute(&facts, &w, dim);
         let (page, next) = domain::paginate(groups, offset, size);
         let next_page_token = next

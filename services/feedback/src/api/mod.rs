@@ -12,11 +12,9 @@ mod surveys;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use prost::Message;
 use redress_auth::Role;
-use redress_db::Inserts;
 use redress_errors::{ApiError, ErrorCode};
-use redress_outbox::{OutboxMessage, Relay};
+use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_proto::feedback::v1::{
     GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, GetSurveyResponse, ListRecurringProblemsRequest,
@@ -90,23 +88,6 @@ impl FeedbackApi {
         txn.commit().await?;
         self.relay.notify();
         Ok(())
-    }
-
-    /// Runs a keyed write of `method` (see `redress_outbox::keyed_write`).
-    async fn keyed_write<R, F>(
-        &self,
-        tenant: &str,
-        method: &str,
-        request_id: &str,
-        fingerprint: &str,
-        write: F,
-    ) -> Result<(R, bool), ApiError>
-    where
-        R: Message + Default,
-        F: AsyncFnOnce(&DatabaseTransaction, &mut Inserts) -> Result<(R, Vec<OutboxMessage>), ApiError>,
-    {
-        let key = redress_idempotency::Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() };
-        redress_outbox::keyed_write(&self.db, &self.relay, &key, write).await
     }
 
     /// Loads a complaint's fact (locked) or starts one, lets `change` fold

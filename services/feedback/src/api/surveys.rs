@@ -7,7 +7,7 @@ use rand::RngCore;
 use redress_auth::Caller;
 use redress_db::{Stored, new_id, now};
 use redress_errors::{ApiError, Violations};
-use redress_idempotency::fingerprint;
+use redress_idempotency::Key;
 use redress_proto::{
     common::v1::{ComplaintCategory, Outcome},
     feedback::v1::{
@@ -165,16 +165,16 @@ impl FeedbackApi {
         v.into_result()?;
         let mut answer = req.answer.clone().unwrap_or_default();
         answer.answer_time = None;
-        let key = fingerprint(&req, |r| {
+        let tenant = caller.tenant.clone();
+        let key = Key::of(&tenant, "SubmitSurveyResponse", &req.request_id, &req, |r| {
             r.request_id.clear();
             if let Some(a) = r.answer.as_mut() {
                 a.answer_time = None;
             }
         });
-        let tenant = caller.tenant.clone();
         let hash = domain::token_hash(&req.token);
-        let (mut response, replayed) = self
-            .keyed_write(&tenant, "SubmitSurveyResponse", &req.request_id, &key, async |txn, _inserts| {
+        let (mut response, replayed) =
+            redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, _inserts| {
                 let now = now();
                 let mut row = store::find_survey_by_token(txn, &tenant, &hash).await?.ok_or_else(survey_not_found)?;
                 surveys::check_answerable(row.state.get(), row.expire_at, now)?;

@@ -7,6 +7,7 @@
 //! complaints that moved lately; recurring problems read facts by (tenant,
 //! submit time).
 
+use redress_db::create_index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 /// Feedback's migrator.
@@ -144,23 +145,6 @@ enum SpikeAlerts {
     CreatedAt,
 }
 
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: DynIden,
-    cols: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut index = Index::create().name(name).table(table).to_owned();
-    if unique {
-        index.unique();
-    }
-    for col in cols {
-        index.col(col);
-    }
-    manager.create_index(index).await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for CreateFeedbackTables {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -193,7 +177,7 @@ impl MigrationTrait for CreateFeedbackTables {
                     .to_owned(),
             )
             .await?;
-        index(
+        create_index(
             manager,
             "events_tenant_complaint",
             Events::Table.into_iden(),
@@ -257,7 +241,7 @@ impl MigrationTrait for CreateFeedbackTables {
             ("complaint_facts_tenant_submitted", ComplaintFacts::SubmittedAt),
             ("complaint_facts_tenant_last_activity", ComplaintFacts::LastActivityAt),
         ] {
-            index(
+            create_index(
                 manager,
                 name,
                 ComplaintFacts::Table.into_iden(),
@@ -297,7 +281,7 @@ impl MigrationTrait for CreateFeedbackTables {
                     .to_owned(),
             )
             .await?;
-        index(
+        create_index(
             manager,
             "surveys_tenant_case",
             Surveys::Table.into_iden(),
@@ -305,9 +289,15 @@ impl MigrationTrait for CreateFeedbackTables {
             true,
         )
         .await?;
-        index(manager, "surveys_token_hash", Surveys::Table.into_iden(), vec![Surveys::TokenHash.into_iden()], true)
-            .await?;
-        index(
+        create_index(
+            manager,
+            "surveys_token_hash",
+            Surveys::Table.into_iden(),
+            vec![Surveys::TokenHash.into_iden()],
+            true,
+        )
+        .await?;
+        create_index(
             manager,
             "surveys_follow_up_due",
             Surveys::Table.into_iden(),
@@ -331,7 +321,7 @@ impl MigrationTrait for CreateFeedbackTables {
                     .to_owned(),
             )
             .await?;
-        index(
+        create_index(
             manager,
             "spike_alerts_cluster",
             SpikeAlerts::Table.into_iden(),

@@ -12,7 +12,11 @@ use sea_orm::{
 };
 
 pub use entities::{complaint_fact, event, spike_alert, survey};
-use redress_proto::{common::v1::ComplaintCategory, feedback::v1::Dimension};
+use redress_db::Stored;
+use redress_proto::{
+    common::v1::{Channel, ComplaintCategory, Outcome},
+    feedback::v1::Dimension,
+};
 
 use crate::domain::{
     Window,
@@ -23,8 +27,8 @@ use crate::domain::{
 /// Filters of GetInsights, as stored values.
 #[derive(Debug, Default, Clone)]
 pub struct FactFilter {
-    pub category: Option<String>,
-    pub channel: Option<String>,
+    pub category: Option<Stored<ComplaintCategory>>,
+    pub channel: Option<Stored<Channel>>,
     pub jurisdiction: Option<String>,
 }
 
@@ -168,11 +172,11 @@ pub async fn facts_active_in<C: ConnectionTrait>(
         .filter(Col::TenantId.eq(tenant))
         .filter(Col::LastActivityAt.gte(w.start))
         .filter(Col::FirstActivityAt.lt(w.end));
-    if let Some(v) = &filter.category {
-        query = query.filter(Col::Category.eq(v.as_str()));
+    if let Some(v) = filter.category {
+        query = query.filter(Col::Category.eq(v));
     }
-    if let Some(v) = &filter.channel {
-        query = query.filter(Col::Channel.eq(v.as_str()));
+    if let Some(v) = filter.channel {
+        query = query.filter(Col::Channel.eq(v));
     }
     if let Some(v) = &filter.jurisdiction {
         query = query.filter(Col::Jurisdiction.eq(v.as_str()));
@@ -181,8 +185,20 @@ pub async fn facts_active_in<C: ConnectionTrait>(
 }
 
 /// An insight row as the domain's fact, its group value in `group_by`'s
-/// dimension.
-pub fn insight_fact(r: InsightRow, group_by: Dimension) -> Fact {
+/// dimension. The dimensions are grouping keys (enum names beside free
+/// text), so they stay strings; an enum name the code does not know fails
+/// here rather than counting as "none".
+pub fn insight_fact(r: InsightRow, group_by: Dimension) -> Result<Fact, DbErr> {
+    match group_by {
+        Dimension::Unspecified | Dimension::Category => {
+            redress_db::number_or_empty::<ComplaintCategory>(&r.group_value)?;
+        }
+        Dimension::Channel => {
+            redress_db::number_or_empty::<Channel>(&r.group_value)?;
+        }
+        _ => {}
+    }
+    redress_db::number_or_empty::<Outcome>(&r.outcome)?;
     let mut dims = Dims::default();
     let slot = match group_by {
         Dimension::Unspecified | Dimension::Category => &mut dims.category,
@@ -194,7 +210,7 @@ pub fn insight_fact(r: InsightRow, group_by: Dimension) -> Fact {
         Dimension::PaymentMethod => &mut dims.payment_method,
     };
     *slot = r.group_value;
-    Fact {
+    Ok(Fact {
         dims,
         responsible_gambling: r.responsible_gambling,
         submitted_at: r.submitted_at,
@@ -215,7 +231,7 @@ pub fn insight_fact(r: InsightRow, group_by: Dimension) -> Fact {
         fairness: r.fairness,
         solved: r.solved,
         ..Fact::default()
-    }
+    })
 }
 
 /// What clustering reads of a submitted complaint.

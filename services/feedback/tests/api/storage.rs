@@ -2,13 +2,18 @@
 //! the request (INTERNAL) instead of reading as a default, on SQLite and
 //! PostgreSQL alike.
 
-use chrono::Utc;
-use redress_proto::feedback::v1::{GetSurveyRequest, SubmitSurveyResponseRequest, SurveyAnswer};
+use chrono::{Duration, Utc};
+use redress_proto::feedback::v1::{
+    Dimension, EventType, GetInsightsRequest, GetSurveyRequest, SubmitSurveyResponseRequest, SurveyAnswer,
+};
 use redress_testkit::{TestDb, backend_tests};
 use sea_orm::ConnectionTrait;
 use tonic::Code;
 
-use crate::helpers::{TestFeedback, case_outcome};
+use crate::{
+    events::week,
+    helpers::{TestFeedback, case_outcome, event},
+};
 
 async fn sql(t: &TestFeedback, statement: &str) {
     t.feedback.db().execute_unprepared(statement).await.unwrap();
@@ -47,4 +52,33 @@ async fn an_undecodable_stored_survey_state_or_category_fails_loudly(db: TestDb)
     t.stop().await;
 }
 
-backend_tests!(an_undecodable_stored_survey_state_or_category_fails_loudly);
+async fn an_undecodable_stored_category_or_outcome_fails_insights_loudly(db: TestDb) {
+    let mut t = TestFeedback::start(&db).await;
+    let now = Utc::now();
+    let submitted = event("e-1", EventType::Submitted, "c-1", now - Duration::hours(1));
+    t.internal.record_event(t.service(submitted)).await.unwrap();
+    let by = |group_by: Dimension| GetInsightsRequest {
+        window: Some(week(now)),
+        group_by: group_by.into(),
+        ..Default::default()
+    };
+    assert!(t.client.get_insights(t.analyst(by(Dimension::Category))).await.is_ok());
+
+    // Grouped by category, an unknown category name is not "no category".
+    sql(&t, "UPDATE complaint_facts SET category = 'COMPLAINT_CATEGORY_MISLAID'").await;
+    let err = t.client.get_insights(t.analyst(by(Dimension::Category))).await.unwrap_err();
+    assert_eq!(err.code(), Code::Internal, "{err:?}");
+    assert!(t.client.get_insights(t.analyst(by(Dimension::Jurisdiction))).await.is_ok());
+    sql(&t, "UPDATE complaint_facts SET category = ''").await;
+
+    // Nor is an unknown outcome "no outcome".
+    sql(&t, "UPDATE complaint_facts SET outcome = 'OUTCOME_MISLAID'").await;
+    let err = t.client.get_insights(t.analyst(by(Dimension::Jurisdiction))).await.unwrap_err();
+    assert_eq!(err.code(), Code::Internal, "{err:?}");
+    t.stop().await;
+}
+
+backend_tests!(
+    an_undecodable_stored_survey_state_or_category_fails_loudly,
+    an_undecodable_stored_category_or_outcome_fails_insights_loudly
+);

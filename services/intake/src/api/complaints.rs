@@ -3,7 +3,7 @@
 use redress_auth::Caller;
 use redress_db::{Stored, now};
 use redress_errors::{ApiError, Violations};
-use redress_idempotency::fingerprint;
+use redress_idempotency::Key;
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory, ComplaintStatus},
     feedback::v1::EventType,
@@ -35,35 +35,10 @@ impl IntakeApi {
         req: ListComplaintsRequest,
     ) -> Result<ListComplaintsResponse, ApiError> {
         let mut v = Violations::new();
-        let enum_filter = |v: &mut Violations, value: i32, field: &str, name: Option<&str>| -> Option<String> {
-            match (value, name) {
-                (0, _) => None,
-                (_, Some(n)) => Some(n.to_owned()),
-                (_, None) => {
-                    v.add(field, "is not a known value");
-                    None
-                }
-            }
-        };
         let filter = store::ComplaintFilter {
-            status: enum_filter(
-                &mut v,
-                req.status,
-                "status",
-                ComplaintStatus::try_from(req.status).ok().map(|s| s.as_str_name()),
-            ),
-            category: enum_filter(
-                &mut v,
-                req.category,
-                "category",
-                ComplaintCategory::try_from(req.category).ok().map(|s| s.as_str_name()),
-            ),
-            channel: enum_filter(
-                &mut v,
-                req.channel,
-                "channel",
-                Channel::try_from(req.channel).ok().map(|s| s.as_str_name()),
-            ),
+            status: v.enum_filter::<ComplaintStatus>(req.status, "status").map(Stored),
+            category: v.enum_filter::<ComplaintCategory>(req.category, "category").map(Stored),
+            channel: v.enum_filter::<Channel>(req.channel, "channel").map(Stored),
             player_id: (!req.player_id.is_empty()).then(|| req.player_id.clone()),
             jurisdiction: (!req.jurisdiction.is_empty()).then(|| req.jurisdiction.to_ascii_uppercase()),
             created_from: v.timestamp(req.create_time_start.as_ref(), "create_time_start"),
@@ -96,58 +71,57 @@ impl IntakeApi {
         v.text(&req.reason, "reason", false, 2000);
         v.into_result()?;
         let id = validate::complaint_name(&req.name, "name")?;
-        let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
-        let (response, _) = self
-            .keyed_write(&tenant, "WithdrawComplaint", &req.request_id, &key, async |txn, inserts| {
-                let mut row =
-                    store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
-                if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
-                    return Err(ApiError::stale_etag(&req.name));
-                }
-                let status = row.status.get();
-                if !domain::can_withdraw(status) {
-                    return Err(refused_in(status, "COMPLAINT_NOT_WITHDRAWABLE", "it can no longer be withdrawn"));
-                }
-                let now = now();
-                let expected = row.version;
-                row.status = Stored(ComplaintStatus::Withdrawn);
-                row.version += 1;
-                row.updated_at = now;
-                if !store::update_complaint(txn, row.clone(), expected).await? {
-                    return Err(ApiError::stale_etag(&req.name));
-                }
-                let author = inbound_author(&caller, &row.player_id);
-                let record = Entry {
-                    kind: interaction::Kind::Withdrawn,
-                    direction: interaction::Direction::Inbound,
-                    channel: Channel::Unspecified as i32,
-                    body: history::withdrawal_text(&req.reason),
-                    author: &author,
-                    status: Some(ComplaintStatus::Withdrawn),
-                }
-                .row(&tenant, &row.id, now);
-                store::insert_interaction(inserts, record.clone());
-                let complaint = convert::complaint(&row);
-                let mut messages = vec![outbox::event(
+        let key = Key::of(&tenant, "WithdrawComplaint", &req.request_id, &req, |r| r.request_id.clear());
+        let (response, _) = redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, inserts| {
+            let mut row =
+                store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
+            if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
+                return Err(ApiError::stale_etag(&req.name));
+            }
+            let status = row.status.get();
+            if !domain::can_withdraw(status) {
+                return Err(refused_in(status, "COMPLAINT_NOT_WITHDRAWABLE", "it can no longer be withdrawn"));
+            }
+            let now = now();
+            let expected = row.version;
+            row.status = Stored(ComplaintStatus::Withdrawn);
+            row.version += 1;
+            row.updated_at = now;
+            if !store::update_complaint(txn, row.clone(), expected).await? {
+                return Err(ApiError::stale_etag(&req.name));
+            }
+            let author = inbound_author(&caller, &row.player_id);
+            let record = Entry {
+                kind: interaction::Kind::Withdrawn,
+                direction: interaction::Direction::Inbound,
+                channel: Channel::Unspecified as i32,
+                body: history::withdrawal_text(&req.reason),
+                author: &author,
+                status: Some(ComplaintStatus::Withdrawn),
+            }
+            .row(&tenant, &row.id, now);
+            store::insert_interaction(inserts, record.clone());
+            let complaint = convert::complaint(&row);
+            let mut messages = vec![outbox::event(
+                &tenant,
+                format!("intake:{}:withdrawn", row.id),
+                EventType::Withdrawn,
+                &complaint,
+                now,
+            )];
+            if row.duplicate_of.is_none() {
+                messages.push(outbox::withdrawal(
                     &tenant,
-                    format!("intake:{}:withdrawn", row.id),
-                    EventType::Withdrawn,
-                    &complaint,
+                    &complaint.name,
+                    &convert::interaction(&record).name,
+                    &req.reason,
                     now,
-                )];
-                if row.duplicate_of.is_none() {
-                    messages.push(outbox::withdrawal(
-                        &tenant,
-                        &complaint.name,
-                        &convert::interaction(&record).name,
-                        &req.reason,
-                        now,
-                    ));
-                }
-                Ok((WithdrawComplaintResponse { complaint: Some(complaint) }, messages))
-            })
-            .await?;
+                ));
+            }
+            Ok((WithdrawComplaintResponse { complaint: Some(complaint) }, messages))
+        })
+        .await?;
         Ok(response)
     }
 }

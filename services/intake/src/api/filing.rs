@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Utc};
 use redress_auth::Caller;
 use redress_db::{Encoded, Inserts, Stored, new_id, now};
 use redress_errors::{ApiError, Violations};
-use redress_idempotency::fingerprint;
+use redress_idempotency::Key;
 use redress_outbox::OutboxMessage;
 use redress_proto::{
     common::v1::{ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome},
@@ -27,6 +27,8 @@ struct Filing {
     reference: String,
     incident_at: DateTime<Utc>,
     now: DateTime<Utc>,
+    /// The player's complaints reached the policy's complaint-frequency rule.
+    frequent: bool,
 }
 
 /// The stored names of the statuses a repeat may join.
@@ -77,25 +79,44 @@ impl IntakeApi {
         validate::references(&mut v, req.transaction_references.as_ref(), domain::references_category(given_category));
         v.into_result()?;
 
-        let key = fingerprint(&req, |r| r.request_id.clear());
         let tenant = caller.tenant.clone();
+        let key = Key::of(&tenant, "SubmitComplaint", &req.request_id, &req, |r| r.request_id.clear());
         // Reserved before the transaction (see `ReferenceAllocator`), from
         // memory but for one upsert per block. A retry that turns out to be a
         // replay leaves a gap, as a crash does; checking for the replay first
         // would cost every new complaint a round trip to spare that number.
-        let sequence = self.references.next(&self.db, &tenant, now.year()).await?;
-        let (mut response, replayed) = self
-            .keyed_write(&tenant, "SubmitComplaint", &req.request_id, &key, async |txn, inserts| {
+        //
+        // The complaint-frequency count is read beside it: it is a harm
+        // marker, not a limit, so two complaints filed at the same instant may
+        // both miss it and the next one is marked.
+        let (sequence, frequent) = tokio::try_join!(
+            async { Ok::<_, ApiError>(self.references.next(&self.db, &tenant, now.year()).await?) },
+            self.frequent_complainant(&tenant, &player.player_id, now),
+        )?;
+        let (mut response, replayed) =
+            redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, inserts| {
                 let filing = Filing {
                     reference: domain::reference(&self.reference_prefix, now.year(), sequence),
                     incident_at: incident.unwrap_or(now),
                     now,
+                    frequent,
                 };
                 self.file_complaint(txn, inserts, &caller, &req, filing).await
             })
             .await?;
         response.replayed = replayed;
         Ok(response)
+    }
+
+    /// Whether a new complaint of `player_id` reaches the tenant's
+    /// complaint-frequency rule (see `redress_policy::ComplaintFrequency`).
+    async fn frequent_complainant(&self, tenant: &str, player_id: &str, now: DateTime<Utc>) -> Result<bool, ApiError> {
+        let Some(rule) = self.policy.complaint_frequency(tenant).filter(|r| r.complaints > 0) else {
+            return Ok(false);
+        };
+        let since = now - chrono::Duration::days(rule.days.into());
+        let earlier = store::count_player_complaints_since(&self.db, tenant, player_id, since).await?;
+        Ok(rule.marks_at_risk(earlier))
     }
 
     /// Files a validated complaint inside `txn`; returns the response and the
@@ -108,9 +129,9 @@ impl IntakeApi {
         req: &SubmitComplaintRequest,
         filing: Filing,
     ) -> Result<(SubmitComplaintResponse, Vec<OutboxMessage>), ApiError> {
-        let Filing { reference, incident_at, now } = filing;
+        let Filing { reference, incident_at, now, frequent } = filing;
         let tenant = caller.tenant.as_str();
-        let player = domain::filing_player(req.player.clone().unwrap_or_default(), req.channel);
+        let mut player = domain::filing_player(req.player.clone().unwrap_or_default(), req.channel);
         let refs = req.transaction_references.clone().unwrap_or_default();
         let triage = triage::triage(triage::TriageInput {
             category: ComplaintCategory::try_from(req.category).unwrap_or(ComplaintCategory::Unspecified),
@@ -119,7 +140,9 @@ impl IntakeApi {
             disputed_amount: req.disputed_amount.as_ref(),
             self_excluded: player.self_excluded,
             at_risk: player.at_risk,
+            frequent_complainant: frequent,
         });
+        player.at_risk |= frequent;
         let deadlines = self.policy.deadlines(&player.jurisdiction, triage.responsible_gambling, now);
         let duplicate_key = domain::duplicate_key(&refs);
         let original = match &duplicate_key {

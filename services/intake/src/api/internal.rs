@@ -4,7 +4,7 @@
 use redress_auth::Caller;
 use redress_db::{Stored, now};
 use redress_errors::{ApiError, Violations};
-use redress_idempotency::fingerprint;
+use redress_idempotency::Key;
 use redress_proto::{
     common::v1::{Channel, ComplaintKind, ComplaintStatus, Outcome},
     intake::v1::{ApplyCaseUpdateRequest, ApplyCaseUpdateResponse, interaction},
@@ -34,64 +34,63 @@ impl IntakeApi {
         v.text(&req.player_message, "player_message", false, validate::MAX_BODY);
         v.into_result()?;
         let id = validate::complaint_name(&req.name, "name")?;
-        let key = fingerprint(&req, |r| r.event_id.clear());
         let tenant = caller.tenant.clone();
-        let (response, _) = self
-            .keyed_write(&tenant, "ApplyCaseUpdate", &req.event_id, &key, async |txn, inserts| {
-                let mut row =
-                    store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
-                let previous = Standing { status: row.status.get(), outcome: row.outcome.get(), kind: row.kind.get() };
-                let update = Update {
-                    sequence: req.case_event_sequence,
-                    status,
-                    outcome: Outcome::try_from(req.outcome).unwrap_or_default(),
-                    kind: ComplaintKind::try_from(req.kind).unwrap_or_default(),
+        let key = Key::of(&tenant, "ApplyCaseUpdate", &req.event_id, &req, |r| r.event_id.clear());
+        let (response, _) = redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, inserts| {
+            let mut row =
+                store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
+            let previous = Standing { status: row.status.get(), outcome: row.outcome.get(), kind: row.kind.get() };
+            let update = Update {
+                sequence: req.case_event_sequence,
+                status,
+                outcome: Outcome::try_from(req.outcome).unwrap_or_default(),
+                kind: ComplaintKind::try_from(req.kind).unwrap_or_default(),
+            };
+            let Some(next) = case_update::apply(previous, row.last_case_sequence, update) else {
+                return Ok((ApplyCaseUpdateResponse { complaint: Some(convert::complaint(&row)) }, Vec::new()));
+            };
+            let now = now();
+            let expected = row.version;
+            row.status = Stored(next.status);
+            row.outcome = Stored(next.outcome);
+            row.kind = Stored(next.kind);
+            row.case_name = Some(req.case.clone());
+            row.last_case_sequence = req.case_event_sequence;
+            row.version += 1;
+            row.updated_at = now;
+            if !store::update_complaint(txn, row.clone(), expected).await? {
+                return Err(ApiError::new(
+                    redress_errors::ErrorCode::Aborted,
+                    "CONCURRENT_UPDATE",
+                    "the complaint changed concurrently; retry",
+                ));
+            }
+            let actor = if req.actor.is_empty() { caller.subject.clone() } else { req.actor.clone() };
+            if next.status != previous.status {
+                let change = Entry {
+                    kind: interaction::Kind::StatusChanged,
+                    direction: interaction::Direction::System,
+                    channel: Channel::Unspecified as i32,
+                    body: history::status_change_text(previous.status, next.status),
+                    author: &actor,
+                    status: Some(next.status),
                 };
-                let Some(next) = case_update::apply(previous, row.last_case_sequence, update) else {
-                    return Ok((ApplyCaseUpdateResponse { complaint: Some(convert::complaint(&row)) }, Vec::new()));
+                store::insert_interaction(inserts, change.row(&tenant, &row.id, now));
+            }
+            if !req.player_message.is_empty() {
+                let message = Entry {
+                    kind: interaction::Kind::AgentMessage,
+                    direction: interaction::Direction::Outbound,
+                    channel: req.channel,
+                    body: req.player_message.clone(),
+                    author: &actor,
+                    status: None,
                 };
-                let now = now();
-                let expected = row.version;
-                row.status = Stored(next.status);
-                row.outcome = Stored(next.outcome);
-                row.kind = Stored(next.kind);
-                row.case_name = Some(req.case.clone());
-                row.last_case_sequence = req.case_event_sequence;
-                row.version += 1;
-                row.updated_at = now;
-                if !store::update_complaint(txn, row.clone(), expected).await? {
-                    return Err(ApiError::new(
-                        redress_errors::ErrorCode::Aborted,
-                        "CONCURRENT_UPDATE",
-                        "the complaint changed concurrently; retry",
-                    ));
-                }
-                let actor = if req.actor.is_empty() { caller.subject.clone() } else { req.actor.clone() };
-                if next.status != previous.status {
-                    let change = Entry {
-                        kind: interaction::Kind::StatusChanged,
-                        direction: interaction::Direction::System,
-                        channel: Channel::Unspecified as i32,
-                        body: history::status_change_text(previous.status, next.status),
-                        author: &actor,
-                        status: Some(next.status),
-                    };
-                    store::insert_interaction(inserts, change.row(&tenant, &row.id, now));
-                }
-                if !req.player_message.is_empty() {
-                    let message = Entry {
-                        kind: interaction::Kind::AgentMessage,
-                        direction: interaction::Direction::Outbound,
-                        channel: req.channel,
-                        body: req.player_message.clone(),
-                        author: &actor,
-                        status: None,
-                    };
-                    store::insert_interaction(inserts, message.row(&tenant, &row.id, now));
-                }
-                Ok((ApplyCaseUpdateResponse { complaint: Some(convert::complaint(&row)) }, Vec::new()))
-            })
-            .await?;
+                store::insert_interaction(inserts, message.row(&tenant, &row.id, now));
+            }
+            Ok((ApplyCaseUpdateResponse { complaint: Some(convert::complaint(&row)) }, Vec::new()))
+        })
+        .await?;
         Ok(response)
     }
 }

@@ -15,11 +15,10 @@ mod outbox;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use prost::Message;
 use redress_auth::{Caller, Role};
-use redress_db::{Inserts, Stored, new_id};
+use redress_db::{Stored, new_id};
 use redress_errors::ApiError;
-use redress_outbox::{OutboxMessage, Relay};
+use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_policy::PolicyTable;
 use redress_proto::{
@@ -32,7 +31,7 @@ use redress_proto::{
         intake_internal_service_server::IntakeInternalService, intake_service_server::IntakeService, interaction,
     },
 };
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use sea_orm::DatabaseConnection;
 
 use crate::{
     domain::{history, validate},
@@ -99,23 +98,6 @@ impl IntakeApi {
     async fn load(&self, tenant: &str, name: &str, field: &str) -> Result<complaint::Model, ApiError> {
         let id = validate::complaint_name(name, field)?;
         store::find_complaint(&self.db, tenant, &id).await?.ok_or_else(|| ApiError::not_found(name))
-    }
-
-    /// Runs a keyed write of `method` (see `redress_outbox::keyed_write`).
-    async fn keyed_write<R, F>(
-        &self,
-        tenant: &str,
-        method: &str,
-        request_id: &str,
-        fingerprint: &str,
-        write: F,
-    ) -> Result<(R, bool), ApiError>
-    where
-        R: Message + Default,
-        F: AsyncFnOnce(&DatabaseTransaction, &mut Inserts) -> Result<(R, Vec<OutboxMessage>), ApiError>,
-    {
-        let key = redress_idempotency::Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() };
-        redress_outbox::keyed_write(&self.db, &self.relay, &key, write).await
     }
 }
 

@@ -184,6 +184,8 @@ pub struct TriageInput<'a> {
     pub self_excluded: bool,
     /// The casino flagged the player as at risk.
     pub at_risk: bool,
+    /// The player's complaints reached the complaint-frequency rule.
+    pub frequent_complainant: bool,
 }
 
 /// Amount (in minor units) from which a money complaint is HIGH priority.
@@ -206,6 +208,9 @@ pub fn triage(input: TriageInput<'_>) -> Triage {
     }
     if input.at_risk {
         harm_indicators.push("at_risk_player".into());
+    }
+    if input.frequent_complainant {
+        harm_indicators.push("complaint_frequency".into());
     }
     let responsible_gambling = !harm_indicators.is_empty() || category == ComplaintCategory::ResponsibleGambling;
     let priority = priority(category, responsible_gambling, input.disputed_amount);
@@ -262,7 +267,25 @@ mod tests {
             disputed_amount: (amount > 0).then_some(&money),
             self_excluded: false,
             at_risk: false,
+            frequent_complainant: false,
         })
+    }
+
+    #[test]
+    fn frequent_complaints_are_a_harm_marker() {
+        let input = TriageInput {
+            category: ComplaintCategory::Withdrawal,
+            subject: "Withdrawal late",
+            description: "Still pending.",
+            disputed_amount: None,
+            self_excluded: false,
+            at_risk: false,
+            frequent_complainant: true,
+        };
+        let t = triage(input);
+        assert_eq!(t.harm_indicators, ["complaint_frequency"]);
+        assert!(t.responsible_gambling);
+        assert_eq!(t.priority, Priority::Urgent);
     }
 
     #[test]
@@ -322,6 +345,7 @@ mod tests {
             disputed_amount: None,
             self_excluded: true,
             at_risk: false,
+            frequent_complainant: false,
         });
         assert!(t.responsible_gambling);
         assert_eq!(t.harm_indicators, ["self_excluded_player"]);

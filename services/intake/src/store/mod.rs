@@ -5,10 +5,11 @@ pub mod entities;
 pub mod migration;
 
 use chrono::{DateTime, Utc};
-use redress_db::Inserts;
+use redress_db::{Inserts, Stored};
+use redress_proto::common::v1::{Channel, ComplaintCategory, ComplaintStatus};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 pub use entities::{complaint, interaction};
@@ -16,10 +17,10 @@ pub use entities::{complaint, interaction};
 /// Filters of ListComplaints, as stored values.
 #[derive(Debug, Default, Clone)]
 pub struct ComplaintFilter {
-    pub status: Option<String>,
-    pub category: Option<String>,
+    pub status: Option<Stored<ComplaintStatus>>,
+    pub category: Option<Stored<ComplaintCategory>>,
     pub player_id: Option<String>,
-    pub channel: Option<String>,
+    pub channel: Option<Stored<Channel>>,
     pub jurisdiction: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
@@ -157,6 +158,22 @@ pub async fn update_complaint<C: ConnectionTrait>(
     Ok(result.rows_affected == 1)
 }
 
+/// How many complaints `player_id` filed since `since` (duplicates too: a
+/// player who files the same problem again is complaining again).
+pub async fn count_player_complaints_since<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    player_id: &str,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    complaint::Entity::find()
+        .filter(complaint::Column::TenantId.eq(tenant))
+        .filter(complaint::Column::PlayerId.eq(player_id))
+        .filter(complaint::Column::CreatedAt.gte(since))
+        .count(c)
+        .await
+}
+
 /// Newest-first page of complaints after `after_id`.
 pub async fn list_complaints<C: ConnectionTrait>(
     c: &C,
@@ -167,17 +184,17 @@ pub async fn list_complaints<C: ConnectionTrait>(
 ) -> Result<Vec<complaint::Model>, DbErr> {
     use complaint::Column as Col;
     let mut query = complaint::Entity::find().filter(Col::TenantId.eq(tenant));
-    if let Some(v) = &filter.status {
-        query = query.filter(Col::Status.eq(v.as_str()));
+    if let Some(v) = filter.status {
+        query = query.filter(Col::Status.eq(v));
     }
-    if let Some(v) = &filter.category {
-        query = query.filter(Col::Category.eq(v.as_str()));
+    if let Some(v) = filter.category {
+        query = query.filter(Col::Category.eq(v));
     }
     if let Some(v) = &filter.player_id {
         query = query.filter(Col::PlayerId.eq(v.as_str()));
     }
-    if let Some(v) = &filter.channel {
-        query = query.filter(Col::Channel.eq(v.as_str()));
+    if let Some(v) = filter.channel {
+        query = query.filter(Col::Channel.eq(v));
     }
     if let Some(v) = &filter.jurisdiction {
         query = query.filter(Col::Jurisdiction.eq(v.as_str()));

@@ -1,6 +1,7 @@
 //! Notification's schema. The same migrations run on SQLite and PostgreSQL,
 //! at start or from `redress-notification migrate` (a Kubernetes Job).
 
+use redress_db::create_index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 /// Notification's migrator.
@@ -188,23 +189,6 @@ enum TemplateVersions {
     CreatedAt,
 }
 
-async fn index<T: IntoIden + 'static>(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: T,
-    cols: Vec<T>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut index = Index::create().name(name).table(table).to_owned();
-    if unique {
-        index.unique();
-    }
-    for col in cols {
-        index.col(col);
-    }
-    manager.create_index(index).await
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for CreateNotificationTables {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -253,13 +237,20 @@ impl MigrationTrait for CreateNotificationTables {
                     .to_owned(),
             )
             .await?;
-        index(manager, "notifications_tenant_dedupe", N::Table, vec![N::TenantId, N::DedupeKey], true).await?;
-        index(manager, "notifications_tenant_id", N::Table, vec![N::TenantId, N::Id], false).await?;
-        index(manager, "notifications_tenant_complaint", N::Table, vec![N::TenantId, N::Complaint, N::Id], false)
+        create_index(manager, "notifications_tenant_dedupe", N::Table, vec![N::TenantId, N::DedupeKey], true).await?;
+        create_index(manager, "notifications_tenant_id", N::Table, vec![N::TenantId, N::Id], false).await?;
+        create_index(
+            manager,
+            "notifications_tenant_complaint",
+            N::Table,
+            vec![N::TenantId, N::Complaint, N::Id],
+            false,
+        )
+        .await?;
+        create_index(manager, "notifications_tenant_state", N::Table, vec![N::TenantId, N::State, N::Id], false)
             .await?;
-        index(manager, "notifications_tenant_state", N::Table, vec![N::TenantId, N::State, N::Id], false).await?;
         // The sender's claim query: due rows by state and time.
-        index(manager, "notifications_due", N::Table, vec![N::State, N::NextAttemptAt], false).await?;
+        create_index(manager, "notifications_due", N::Table, vec![N::State, N::NextAttemptAt], false).await?;
 
         use DeliveryAttempts as A;
         manager
@@ -283,7 +274,8 @@ impl MigrationTrait for CreateNotificationTables {
                     .to_owned(),
             )
             .await?;
-        index(manager, "delivery_attempts_notification", A::Table, vec![A::NotificationId, A::Id], false).await?;
+        create_index(manager, "delivery_attempts_notification", A::Table, vec![A::NotificationId, A::Id], false)
+            .await?;
 
         use Templates as T;
         manager
@@ -305,7 +297,8 @@ impl MigrationTrait for CreateNotificationTables {
                     .to_owned(),
             )
             .await?;
-        index(manager, "templates_tenant_event_locale", T::Table, vec![T::TenantId, T::Event, T::Locale], true).await?;
+        create_index(manager, "templates_tenant_event_locale", T::Table, vec![T::TenantId, T::Event, T::Locale], true)
+            .await?;
 
         use TemplateVersions as V;
         manager

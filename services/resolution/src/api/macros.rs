@@ -13,7 +13,7 @@ use redress_proto::{
     },
 };
 
-use super::{MAX_BODY, ResolutionApi, convert, fingerprint, new_id, now, request_id};
+use super::{MAX_BODY, ResolutionApi, convert, new_id, now, request_id};
 use crate::{
     domain::{macros, timestamp},
     store::{self, MacroCursor, MacroFilter, response_macro},
@@ -119,96 +119,89 @@ impl ResolutionApi {
             return Err(ApiError::invalid_field("macro.name", "is required unless allow_missing is set"));
         }
         let id = if given.name.is_empty() { None } else { Some(macro_id(&given.name, "macro.name")?) };
-        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
-        let existing = match &id {
-            Some(id) => store::find_macro(&txn, &tenant, id).await?,
-            None => None,
-        };
-        let key = fingerprint(&req, |r| r.request_id.clear());
-        if existing.is_none()
-            && let Some(saved) =
-                self.replay::<UpdateMacroResponse>(&txn, &tenant, "UpdateMacro", &req.request_id, &key).await?
-        {
-            return Ok(saved);
-        }
-        let now = now();
-        let (row, created) = match existing {
-            Some(mut row) => {
-                if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
-                    return Err(ApiError::stale_etag(&given.name));
-                }
-                let mut merged = to_proto(&row);
-                let paths: Vec<&str> =
-                    req.update_mask.as_ref().map(|m| m.paths.iter().map(String::as_str).collect()).unwrap_or_default();
-                let all = paths.is_empty();
-                for path in MUTABLE {
-                    if !(all || paths.contains(&path)) {
-                        continue;
+        let key = Key::of(&tenant, "UpdateMacro", &req.request_id, &req, |r| r.request_id.clear());
+        let (response, _replayed) = redress_idempotency::run(&self.db, &key, async |txn, _| {
+            let existing = match &id {
+                Some(id) => store::find_macro(txn, &tenant, id).await?,
+                None => None,
+            };
+            let now = now();
+            let (row, created) = match existing {
+                Some(mut row) => {
+                    if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
+                        return Err(ApiError::stale_etag(&given.name));
                     }
-                    match path {
-                        "key" => merged.key = given.key.clone(),
-                        "display_name" => merged.display_name = given.display_name.clone(),
-                        "purpose" => merged.purpose = given.purpose,
-                        "category" => merged.category = given.category,
-                        "language_code" => merged.language_code = given.language_code.clone(),
-                        "resolution_type" => merged.resolution_type = given.resolution_type,
-                        "body" => merged.body = given.body.clone(),
-                        _ => merged.active = given.active,
+                    let mut merged = to_proto(&row);
+                    let paths: Vec<&str> = req
+                        .update_mask
+                        .as_ref()
+                        .map(|m| m.paths.iter().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    let all = paths.is_empty();
+                    for path in MUTABLE {
+                        if !(all || paths.contains(&path)) {
+                            continue;
+                        }
+                        match path {
+                            "key" => merged.key = given.key.clone(),
+                            "display_name" => merged.display_name = given.display_name.clone(),
+                            "purpose" => merged.purpose = given.purpose,
+                            "category" => merged.category = given.category,
+                            "language_code" => merged.language_code = given.language_code.clone(),
+                            "resolution_type" => merged.resolution_type = given.resolution_type,
+                            "body" => merged.body = given.body.clone(),
+                            _ => merged.active = given.active,
+                        }
                     }
+                    for path in &paths {
+                        v.check(!MUTABLE.contains(path), "update_mask", "names a field that is not mutable");
+                    }
+                    validate_macro(&mut v, &merged);
+                    v.into_result()?;
+                    let expected = row.version;
+                    row.key = merged.key.clone();
+                    row.display_name = merged.display_name.clone();
+                    row.purpose = Stored(merged.purpose());
+                    row.category = merged.category;
+                    row.language_code = merged.language_code.clone();
+                    row.resolution_type = Stored(merged.resolution_type());
+                    row.body = merged.body.clone();
+                    row.active = merged.active;
+                    row.version += 1;
+                    row.updated_at = now;
+                    self.refuse_twin(txn, &row).await?;
+                    if !store::update_macro(txn, row.clone(), expected).await? {
+                        return Err(ApiError::stale_etag(&given.name));
+                    }
+                    (row, false)
                 }
-                for path in &paths {
-                    v.check(!MUTABLE.contains(path), "update_mask", "names a field that is not mutable");
+                None if !req.allow_missing => return Err(ApiError::not_found(&given.name)),
+                None => {
+                    validate_macro(&mut v, &given);
+                    v.into_result()?;
+                    let row = response_macro::Model {
+                        id: id.clone().unwrap_or_else(new_id),
+                        tenant_id: tenant.clone(),
+                        key: given.key.clone(),
+                        display_name: given.display_name.clone(),
+                        purpose: Stored(given.purpose()),
+                        category: given.category,
+                        language_code: given.language_code.clone(),
+                        resolution_type: Stored(given.resolution_type()),
+                        body: given.body.clone(),
+                        active: given.active,
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    self.refuse_twin(txn, &row).await?;
+                    store::insert_macro(txn, row.clone()).await?;
+                    (row, true)
                 }
-                validate_macro(&mut v, &merged);
-                v.into_result()?;
-                let expected = row.version;
-                row.key = merged.key.clone();
-                row.display_name = merged.display_name.clone();
-                row.purpose = Stored(merged.purpose());
-                row.category = merged.category;
-                row.language_code = merged.language_code.clone();
-                row.resolution_type = Stored(merged.resolution_type());
-                row.body = merged.body.clone();
-                row.active = merged.active;
-                row.version += 1;
-                row.updated_at = now;
-                self.refuse_twin(&txn, &row).await?;
-                if !store::update_macro(&txn, row.clone(), expected).await? {
-                    return Err(ApiError::stale_etag(&given.name));
-                }
-                (row, false)
-            }
-            None if !req.allow_missing => return Err(ApiError::not_found(&given.name)),
-            None => {
-                validate_macro(&mut v, &given);
-                v.into_result()?;
-                let row = response_macro::Model {
-                    id: id.clone().unwrap_or_else(new_id),
-                    tenant_id: tenant.clone(),
-                    key: given.key.clone(),
-                    display_name: given.display_name.clone(),
-                    purpose: Stored(given.purpose()),
-                    category: given.category,
-                    language_code: given.language_code.clone(),
-                    resolution_type: Stored(given.resolution_type()),
-                    body: given.body.clone(),
-                    active: given.active,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                };
-                self.refuse_twin(&txn, &row).await?;
-                store::insert_macro(&txn, row.clone()).await?;
-                (row, true)
-            }
-        };
-        let response = UpdateMacroResponse { r#macro: Some(to_proto(&row)), created };
-        if created {
-            let idempotency =
-                Key { tenant: &tenant, method: "UpdateMacro", request_id: &req.request_id, fingerprint: key.clone() };
-            redress_idempotency::save(&txn, &idempotency, &response).await?;
-        }
-        txn.commit().await?;
+            };
+            Ok(UpdateMacroResponse { r#macro: Some(to_proto(&row)), created })
+        })
+        .await?;
         Ok(response)
     }
 

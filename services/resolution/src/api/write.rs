@@ -103,20 +103,6 @@ impl ResolutionApi {
         Ok(Applied { case, events, messages, row: next })
     }
 
-    /// The saved response of a keyed write, if this key was used before
-    /// (see `redress_idempotency::replay`).
-    pub(super) async fn replay<R: Message + Default>(
-        &self,
-        conn: &impl sea_orm::ConnectionTrait,
-        tenant: &str,
-        method: &str,
-        request_id: &str,
-        fingerprint: &str,
-    ) -> Result<Option<R>, ApiError> {
-        redress_idempotency::replay(conn, &Key { tenant, method, request_id, fingerprint: fingerprint.to_owned() })
-            .await
-    }
-
     /// Changes one case: loads it in a transaction, checks the etag, lets
     /// `build` turn the request into a command, decides and applies it, and
     /// writes the outbox rows. With a key, the response is saved and a
