@@ -325,9 +325,8 @@ impl ResolutionApi {
         let size = redress_paging::page_size(req.page_size, 50, 1000)?;
         let case_id = convert::case_id(&req.parent, "parent")?;
         let mut v = Violations::new();
-        let state: Option<evidence::State> = v.enum_value(req.state, "state");
+        let state: Option<evidence::State> = v.enum_filter(req.state, "state");
         v.into_result()?;
-        let state = state.filter(|s| *s != evidence::State::Unspecified);
         // `cases/-`: every case of the tenant (AIP-159).
         let case_id = if case_id == "-" {
             None

@@ -74,15 +74,8 @@ impl MigrationTrait for CreateEvidenceTables {
             .await?;
         // A case's evidence in id (upload) order, and the scanner's queue.
         for (name, by) in [("evidence_case", Evidence::CaseId), ("evidence_state", Evidence::State)] {
-            let index = Index::create()
-                .name(name)
-                .table(Evidence::Table)
-                .if_not_exists()
-                .col(Evidence::TenantId)
-                .col(by)
-                .col(Evidence::Id)
-                .to_owned();
-            manager.create_index(index).await?;
+            redress_db::create_index(manager, name, Evidence::Table, [Evidence::TenantId, by, Evidence::Id], false)
+                .await?;
         }
         manager
             .create_table(
@@ -99,16 +92,14 @@ impl MigrationTrait for CreateEvidenceTables {
             )
             .await?;
         // The janitor's scan for chunks of uploads that never completed.
-        manager
-            .create_index(
-                Index::create()
-                    .name("evidence_chunks_created")
-                    .table(EvidenceChunks::Table)
-                    .if_not_exists()
-                    .col(EvidenceChunks::CreatedAt)
-                    .to_owned(),
-            )
-            .await
+        redress_db::create_index(
+            manager,
+            "evidence_chunks_created",
+            EvidenceChunks::Table,
+            [EvidenceChunks::CreatedAt],
+            false,
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
