@@ -42,6 +42,9 @@ pub enum ErrorCode {
     Unimplemented,
     /// A bug or an unexpected failure; details are in the server log only.
     Internal,
+    /// Stored data no longer matches what was recorded (corruption or
+    /// tampering); retrying does not help.
+    DataLoss,
 }
 
 impl ErrorCode {
@@ -59,6 +62,7 @@ impl ErrorCode {
             ErrorCode::Unavailable => Code::Unavailable,
             ErrorCode::Unimplemented => Code::Unimplemented,
             ErrorCode::Internal => Code::Internal,
+            ErrorCode::DataLoss => Code::DataLoss,
         }
     }
 }

@@ -37,16 +37,23 @@ pub struct GateState {
     max_message_bytes: usize,
     /// Every Redress service known from the descriptors, by full name.
     known: HashSet<String>,
+    /// Client-streaming methods (`service/method`): their body is a stream
+    /// of messages of any total length, passed on unread (see `call`).
+    client_streaming: HashSet<String>,
 }
 
 impl GateState {
     /// A gate for a port serving `services`.
     pub fn new(verifier: Arc<Verifier>, limiter: Arc<Limiter>, services: &[String], max_message_bytes: usize) -> Self {
         let mut methods: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let mut client_streaming = HashSet::new();
         let set = prost_types::FileDescriptorSet::decode(redress_proto::FILE_DESCRIPTOR_SET).unwrap_or_default();
         for file in &set.file {
             for service in &file.service {
                 let name = format!("{}.{}", file.package(), service.name());
+                for method in service.method.iter().filter(|m| m.client_streaming()) {
+                    client_streaming.insert(format!("{name}/{}", method.name()));
+                }
                 let inputs = service.method.iter().map(|m| (m.name().to_owned(), m.input_type().to_owned())).collect();
                 methods.insert(name, inputs);
             }
@@ -54,7 +61,7 @@ impl GateState {
         let messages = crate::scan::Messages::of(&set);
         let known = methods.keys().cloned().collect();
         let served = services.iter().filter_map(|name| methods.get(name).map(|m| (name.clone(), m.clone()))).collect();
-        Self { verifier, limiter, served, messages, known, max_message_bytes }
+        Self { verifier, limiter, served, messages, known, max_message_bytes, client_streaming }
     }
 
     /// The Redress service (`intake`, …) whose API a gRPC service belongs to,
@@ -122,11 +129,12 @@ impl GateState {
             MethodClass::Internal => String::new(),
             _ => self.served.get(service).and_then(|m| m.get(method)).cloned().unwrap_or_default(),
         };
-        Ok(Some(Admitted { caller, permit, input }))
+        let streaming = self.client_streaming.contains(path.trim_start_matches('/'));
+        Ok(Some(Admitted { caller, permit, input, streaming }))
     }
 
-    /// The request body, read whole (every Redress method is unary) and
-    /// checked by the text rule; the checked bytes go on to the handler.
+    /// The request body of a unary method, read whole and checked by the
+    /// text rule; the checked bytes go on to the handler.
     async fn checked_body(&self, body: Body, input: &str) -> Result<Body, ApiError> {
         use http_body_util::BodyExt;
         // One gRPC frame: a flag byte, a 4-byte length, the message.
@@ -164,6 +172,8 @@ struct Admitted {
     caller: redress_auth::Caller,
     permit: crate::limits::Permit,
     input: String,
+    /// A client-streaming method.
+    streaming: bool,
 }
 
 /// The gate as a tower layer.
@@ -215,14 +225,22 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let state = Arc::clone(&self.state);
         Box::pin(async move {
-            let Some(Admitted { caller, permit, input }) = admitted else {
+            let Some(Admitted { caller, permit, input, streaming }) = admitted else {
                 return inner.call(request).await.map(rewrite);
             };
             request.extensions_mut().insert(caller);
             let (parts, body) = request.into_parts();
-            let body = match state.checked_body(body, &input).await {
-                Ok(body) => body,
-                Err(err) => return Ok(answer(err)),
+            // A client stream (an evidence upload) is longer than one message
+            // may be and must not be held whole in memory: it goes on unread;
+            // tonic holds each message to the size limit and the handler
+            // checks its text fields by the same rule.
+            let body = if streaming {
+                body
+            } else {
+                match state.checked_body(body, &input).await {
+                    Ok(body) => body,
+                    Err(err) => return Ok(answer(err)),
+                }
             };
             let response = inner.call(http::Request::from_parts(parts, body)).await?;
             drop(permit);

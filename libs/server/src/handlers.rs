@@ -69,10 +69,16 @@ where
 ///     }
 /// }
 /// ```
+///
+/// Streaming methods (whose signatures the table cannot say) follow the
+/// table in an `@streaming { … }` block, written out as trait items that call
+/// [`handle`] themselves: the stream is the request (or the response) that
+/// [`handle`] passes on.
 #[macro_export]
 macro_rules! delegate {
     ($(#[$meta:meta])* pub struct $service:ident($api:ty): $trait:path {
         $($method:ident($req:ty) -> $resp:ty = $roles:expr;)*
+        $(@streaming { $($streaming:tt)* })?
     }) => {
         $(#[$meta])*
         pub struct $service(pub ::std::sync::Arc<$api>);
@@ -90,6 +96,7 @@ macro_rules! delegate {
                     .await
                 }
             )*
+            $($($streaming)*)?
         }
     };
 }

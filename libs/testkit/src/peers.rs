@@ -154,6 +154,14 @@ impl ResolutionInternalService for RecordingPeer {
     ) -> Result<Response<FlagFollowUpResponse>, Status> {
         self.record(request, |r| &mut r.follow_ups)
     }
+
+    /// No Redress service sends it (a malware scanner does); not recorded.
+    async fn record_evidence_scan(
+        &self,
+        _request: Request<redress_proto::resolution::v1::RecordEvidenceScanRequest>,
+    ) -> Result<Response<redress_proto::resolution::v1::RecordEvidenceScanResponse>, Status> {
+        Err(Status::unimplemented("the recording peer does not record evidence scans"))
+    }
 }
 
 #[tonic::async_trait]

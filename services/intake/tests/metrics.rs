@@ -50,6 +50,12 @@ impl ResolutionInternalService for Accepting {
     async fn flag_follow_up(&self, _: Request<FlagFollowUpRequest>) -> Result<Response<FlagFollowUpResponse>, Status> {
         Ok(Response::new(FlagFollowUpResponse::default()))
     }
+    async fn record_evidence_scan(
+        &self,
+        _: Request<redress_proto::resolution::v1::RecordEvidenceScanRequest>,
+    ) -> Result<Response<redress_proto::resolution::v1::RecordEvidenceScanResponse>, Status> {
+        Ok(Response::new(Default::default()))
+    }
 }
 
 fn complaint(i: usize) -> SubmitComplaintRequest {

@@ -69,6 +69,8 @@ enum CaseCommand {
     /// Verifies a case's hash-chained history. Exits 0 when intact, 1 when
     /// broken. Needs a supervisor, analyst or admin token.
     Verify(VerifyArgs),
+    /// Files attached to cases: upload, list, download.
+    Evidence(crate::evidence::EvidenceArgs),
 }
 
 #[derive(Debug, Args)]
@@ -320,6 +322,7 @@ pub async fn execute(args: &CaseArgs) -> anyhow::Result<(String, u8)> {
                 crate::remote::Output::Table => out.push_str(&format_history(&events, &intact_placeholder())),
             }
         }
+        CaseCommand::Evidence(e) => return crate::evidence::execute(remote, e).await,
         CaseCommand::Verify(v) => {
             let verdict = verify(remote, v).await?;
             out.push_str(&verdict.text);
@@ -482,6 +485,9 @@ fn describe_problem(problem: i32) -> String {
             .into(),
         Ok(Problem::Reordered) => "REORDERED: the event's previous_hash points to another event than the one \
                                    with the previous sequence"
+            .into(),
+        Ok(Problem::EvidenceMismatch) => "EVIDENCE_MISMATCH: an attached evidence's stored bytes (or its \
+                                          recorded event payload) no longer match the sha256 the history holds"
             .into(),
         Ok(Problem::Unspecified) => "not specified by the service".into(),
         Err(_) => format!("problem {problem} (unknown to this version of redress)"),

@@ -14,9 +14,10 @@
 //!   tables by default and JSON with `--output json`:
 //!   `complaints` (submit, show, list, history), `cases` (queue, show,
 //!   assign, respond, request-info, propose, resolve, escalate, refer-to-adr,
-//!   history, verify), `notifications` (list, dead-letters, redrive,
-//!   resend), `webhooks` (create, list, get, update, delete, rotate, test),
-//!   `insights` (show, recurring-problems) and `returns export` (a
+//!   history, verify, evidence upload|list|download), `notifications` (list,
+//!   dead-letters, redrive, resend), `webhooks` (create, list, get, update,
+//!   delete, rotate, test), `player story`, `insights` (show,
+//!   recurring-problems) and `returns export` (a
 //!   regulator's return as CSV). They exit by error class; see
 //!   [`remote::exit`].
 //! - `redress bench submit` is a time-bounded load generator for
@@ -29,6 +30,7 @@ mod case;
 mod cli_tests;
 mod complaints;
 mod dev;
+mod evidence;
 mod insights;
 mod notifications;
 mod player;

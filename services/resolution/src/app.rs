@@ -1,4 +1,4 @@
-//! Wiring: database, outbox relay, SLA sweeper, API and server. Used by the
+//! Wiring: database, outbox relay, SLA sweeper, evidence janitor, API and server. Used by the
 //! binary, by `redress dev` and by the tests, so all three run the same
 //! service.
 
@@ -20,6 +20,7 @@ use crate::{
     api::{InternalService, PublicService, ResolutionApi},
     config::ResolutionConfig,
     domain::playbook::Playbooks,
+    janitor::EvidenceJanitor,
     store::migration::Migrator,
     sweeper::Sweeper,
 };
@@ -32,6 +33,7 @@ pub struct Resolution {
     running: Running,
     relay: Arc<Relay>,
     sweeper: Arc<Sweeper>,
+    janitor: Arc<EvidenceJanitor>,
 }
 
 impl Resolution {
@@ -61,20 +63,27 @@ impl Resolution {
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let relay_worker = relay.spawn();
 
-        let api = Arc::new(ResolutionApi::new(
-            db.clone(),
-            Arc::clone(&relay),
-            Arc::new(policy),
-            Arc::new(playbooks),
-            PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
-            config.escalation_queue.clone(),
-            config.tenants.iter().map(|(k, v)| (k.clone(), v.staff_notifications.clone())).collect(),
-        ));
+        let api = Arc::new(
+            ResolutionApi::new(
+                db.clone(),
+                Arc::clone(&relay),
+                Arc::new(policy),
+                Arc::new(playbooks),
+                PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
+                config.escalation_queue.clone(),
+                config.tenants.iter().map(|(k, v)| (k.clone(), v.staff_notifications.clone())).collect(),
+            )
+            .with_evidence_policies(config.tenants.iter().map(|(k, v)| (k.clone(), v.evidence.clone())).collect()),
+        );
         let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
         let sweeper = Sweeper::new(db.clone(), Arc::clone(&api));
         let sweeper_worker = (config.sweep_interval_ms > 0)
             .then(|| sweeper.spawn(std::time::Duration::from_millis(config.sweep_interval_ms)));
+        let janitor =
+            EvidenceJanitor::new(db.clone(), std::time::Duration::from_millis(config.evidence_orphan_after_ms));
+        let janitor_worker = (config.evidence_janitor_interval_ms > 0)
+            .then(|| janitor.spawn(std::time::Duration::from_millis(config.evidence_janitor_interval_ms)));
         let routes = redress_server::routes!(auth, max;
             ResolutionServiceServer::new(PublicService(Arc::clone(&api))),
             ResolutionInternalServiceServer::new(InternalService(api)),
@@ -92,9 +101,9 @@ impl Resolution {
                 database: Some(redress_db::Readiness::new::<Migrator>(db.clone())),
             },
         )?;
-        let workers = std::iter::once(relay_worker).chain(sweeper_worker).collect();
+        let workers = std::iter::once(relay_worker).chain(sweeper_worker).chain(janitor_worker).collect();
         let running = Running::new(SERVICE_NAME, server, workers, &config.server, db);
-        Ok(Resolution { running, relay, sweeper })
+        Ok(Resolution { running, relay, sweeper, janitor })
     }
 
     /// The outbox relay (tests read its backlog).
@@ -105,6 +114,11 @@ impl Resolution {
     /// The SLA sweeper (tests call `run_once` and move its clock).
     pub fn sweeper(&self) -> &Arc<Sweeper> {
         &self.sweeper
+    }
+
+    /// The evidence janitor (tests call `run_once`).
+    pub fn janitor(&self) -> &Arc<EvidenceJanitor> {
+        &self.janitor
     }
 }
 

@@ -11,7 +11,7 @@ use redress_server::ServerConfig;
 use redress_telemetry::LogConfig;
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::staff::StaffDirectory;
+pub use crate::domain::{evidence::EvidencePolicy, staff::StaffDirectory};
 
 /// Everything the resolution service reads at start.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,6 +35,13 @@ pub struct ResolutionConfig {
     /// How often the SLA sweeper runs, in milliseconds; 0 turns the
     /// background sweeper off (tests call `run_once`).
     pub sweep_interval_ms: u64,
+    /// How often the evidence janitor removes the chunks of uploads a crash
+    /// cut off, in milliseconds; 0 turns it off (tests call `run_once`).
+    pub evidence_janitor_interval_ms: u64,
+    /// How old an evidence chunk without an evidence row must be before the
+    /// janitor removes it, in milliseconds: longer than any upload takes
+    /// (`server.request_timeout_ms` bounds one).
+    pub evidence_orphan_after_ms: u64,
     /// Per-tenant settings, by tenant id (the token's `tenant`).
     #[serde(default)]
     pub tenants: BTreeMap<String, TenantConfig>,
@@ -48,6 +55,10 @@ pub struct TenantConfig {
     /// assignee's address, else the supervisors of the case's queue. Without
     /// an address nobody is e-mailed; the warning stays in the case history.
     pub staff_notifications: StaffDirectory,
+    /// Evidence limits: largest file, allowed sniffed types, whether a
+    /// malware scan must pass before download. Unconfigured tenants get the
+    /// defaults (10 MiB; PNG, JPEG, GIF, WEBP, PDF, plain text; no scan).
+    pub evidence: EvidencePolicy,
 }
 
 impl Default for ResolutionConfig {
@@ -66,6 +77,8 @@ impl Default for ResolutionConfig {
             page_token_secret: Secret::default(),
             escalation_queue: "escalations".into(),
             sweep_interval_ms: 30_000,
+            evidence_janitor_interval_ms: 600_000,
+            evidence_orphan_after_ms: 3_600_000,
             tenants: BTreeMap::new(),
         }
     }

@@ -19,6 +19,13 @@ pub struct Metrics {
     /// Complaints deemed accepted because the final response came too late
     /// (Poland), by jurisdiction.
     pub deemed_acceptances: Counter<u64>,
+    /// Evidence attached, by sniffed content type (a fixed set).
+    pub evidence_uploads: Counter<u64>,
+    /// Bytes of evidence attached, by sniffed content type.
+    pub evidence_bytes: Counter<u64>,
+    /// Evidence whose stored bytes no longer match the recorded SHA-256, by
+    /// where it was found (`download`, `verify`).
+    pub evidence_corrupted: Counter<u64>,
     /// Open cases by queue, as last counted (see [`Metrics::set_open_cases`]).
     open_cases: Arc<Mutex<BTreeMap<String, u64>>>,
     _open_cases_gauge: ObservableGauge<u64>,
@@ -53,6 +60,21 @@ pub fn metrics() -> &'static Metrics {
             deemed_acceptances: m
                 .u64_counter("redress.resolution.deemed_acceptances")
                 .with_description("complaints deemed accepted at a final-response breach, by jurisdiction")
+                .build(),
+            evidence_uploads: m
+                .u64_counter("redress.resolution.evidence.uploads")
+                .with_description("evidence attached to cases, by sniffed content type")
+                .build(),
+            evidence_bytes: m
+                .u64_counter("redress.resolution.evidence.uploaded")
+                .with_unit("By")
+                .with_description("bytes of evidence attached, by sniffed content type")
+                .build(),
+            evidence_corrupted: m
+                .u64_counter("redress.resolution.evidence.corrupted")
+                .with_description(
+                    "evidence whose stored bytes no longer match its recorded sha256, by where it was found",
+                )
                 .build(),
             // Observed at each collection from the counts the sweeper keeps
             // fresh: a scrape never queries the database.

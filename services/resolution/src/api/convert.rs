@@ -4,12 +4,12 @@ use chrono::{DateTime, Utc};
 use redress_db::{Encoded, Stored};
 use redress_proto::{
     common::v1::{ComplaintCategory, Priority},
-    resolution::v1::{Case, CaseEvent, case::State, case_event::Type},
+    resolution::v1::{Case, CaseEvent, Evidence, case::State, case_event::Type, evidence::Uploader},
 };
 
 use crate::{
     domain::{clocks, playbook::Playbooks, returns, timestamp},
-    store::{self, case, case_event},
+    store::{self, case, case_event, evidence},
 };
 
 /// The etag of a stored version.
@@ -30,6 +30,40 @@ pub fn case_id(name: &str, field: &str) -> Result<String, redress_errors::ApiErr
 /// The id in `complaints/{id}`, or INVALID_ARGUMENT on `field`.
 pub fn complaint_id(name: &str, field: &str) -> Result<String, redress_errors::ApiError> {
     redress_errors::resource_id(name, "complaints", field)
+}
+
+/// The resource name of an evidence.
+pub fn evidence_name(case_id: &str, id: &str) -> String {
+    format!("cases/{case_id}/evidence/{id}")
+}
+
+/// The (case id, evidence id) in `cases/{case_id}/evidence/{evidence_id}`,
+/// or INVALID_ARGUMENT on `field`.
+pub fn evidence_ids(name: &str, field: &str) -> Result<(String, String), redress_errors::ApiError> {
+    let bad = || redress_errors::ApiError::invalid_field(field, "must be cases/{case_id}/evidence/{evidence_id}");
+    let (case, id) = name.strip_prefix("cases/").and_then(|rest| rest.split_once("/evidence/")).ok_or_else(bad)?;
+    let case = redress_errors::resource_id(&case_name(case), "cases", field).map_err(|_| bad())?;
+    let id = redress_errors::resource_id(&format!("evidence/{id}"), "evidence", field).map_err(|_| bad())?;
+    Ok((case, id))
+}
+
+/// A stored evidence as the proto resource.
+pub fn evidence(row: &evidence::Model) -> Evidence {
+    Evidence {
+        name: evidence_name(&row.case_id, &row.id),
+        filename: row.filename.clone(),
+        content_type: row.content_type.clone(),
+        declared_content_type: row.declared_content_type.clone(),
+        size_bytes: row.size_bytes,
+        sha256: row.sha256.clone(),
+        uploaded_by: Some(Uploader { subject: row.uploader_subject.clone(), role: row.uploader_role.clone() }),
+        description: row.description.clone(),
+        state: row.state.number(),
+        scan_reason: row.scan_reason.clone(),
+        create_time: Some(timestamp(row.created_at)),
+        scan_time: row.scan_time.map(timestamp),
+        event_sequence: row.event_sequence,
+    }
 }
 
 /// Queue order of a priority: urgent first.

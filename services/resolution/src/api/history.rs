@@ -1,10 +1,12 @@
 //! The tamper-evident case history: ListCaseEvents (the events under
 //! `cases/{case_id}`, AIP-132), VerifyCaseHistory.
 
+use prost::Message;
 use redress_auth::Caller;
 use redress_errors::ApiError;
 use redress_proto::resolution::v1::{
-    ListCaseEventsRequest, ListCaseEventsResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
+    Evidence, ListCaseEventsRequest, ListCaseEventsResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
+    case_event::Type, verify_case_history_response::Problem,
 };
 
 use super::{ResolutionApi, convert, now};
@@ -35,9 +37,21 @@ impl ResolutionApi {
         req: VerifyCaseHistoryRequest,
     ) -> Result<VerifyCaseHistoryResponse, ApiError> {
         let row = self.load(&caller.tenant, &req.name, "name").await?;
-        let events: Vec<_> =
-            store::list_events(&self.db, &caller.tenant, &row.id, 0, None).await?.iter().map(convert::event).collect();
-        let result = chain::verify(&events, row.last_event_sequence, &row.head_hash);
+        let stored = store::list_events(&self.db, &caller.tenant, &row.id, 0, None).await?;
+        let events: Vec<_> = stored.iter().map(convert::event).collect();
+        let mut result = chain::verify(&events, row.last_event_sequence, &row.head_hash);
+        if result.intact
+            && let Some((sequence, detail)) = self.evidence_mismatch(&caller.tenant, &stored).await?
+        {
+            tracing::error!(case = %req.name, %detail, "case history: evidence does not match its attachment event");
+            crate::metrics::metrics()
+                .evidence_corrupted
+                .add(1, &[redress_telemetry::metrics::label("found_by", "verify")]);
+            result.intact = false;
+            result.first_bad_sequence = sequence;
+            result.problem = Problem::EvidenceMismatch;
+            result.detail = detail;
+        }
         Ok(VerifyCaseHistoryResponse {
             intact: result.intact,
             event_count: result.event_count,
@@ -47,5 +61,43 @@ impl ResolutionApi {
             detail: result.detail,
             verify_time: Some(timestamp(now())),
         })
+    }
+}
+
+impl ResolutionApi {
+    /// The first attachment event whose evidence no longer matches it: its
+    /// stored payload (the Evidence as attached) must hash to the chained
+    /// `payload_hash`, and the evidence's stored bytes to the SHA-256 and
+    /// size in that payload. Reads one chunk at a time.
+    async fn evidence_mismatch(
+        &self,
+        tenant: &str,
+        events: &[store::case_event::Model],
+    ) -> Result<Option<(i64, String)>, redress_errors::ApiError> {
+        for event in events.iter().filter(|e| e.event_type.get() == Type::EvidenceAttached) {
+            let at = event.sequence;
+            if chain::sha256_hex(&event.payload) != event.payload_hash {
+                return Ok(Some((at, format!("event {at}: stored payload does not match its payload hash"))));
+            }
+            let Ok(attached) = Evidence::decode(event.payload.as_slice()) else {
+                return Ok(Some((at, format!("event {at}: stored payload is not an evidence"))));
+            };
+            let (case_id, id) = convert::evidence_ids(&attached.name, "name")?;
+            let Some(row) = store::find_evidence(&self.db, tenant, &case_id, &id).await? else {
+                return Ok(Some((at, format!("event {at}: {} is missing", attached.name))));
+            };
+            let rehash = super::evidence::rehash(&self.db, &row).await?;
+            if rehash.rows_differ
+                || rehash.size != attached.size_bytes
+                || rehash.sha256 != attached.sha256
+                || row.sha256 != attached.sha256
+            {
+                return Ok(Some((
+                    at,
+                    format!("event {at}: {} content does not match its recorded sha256", attached.name),
+                )));
+            }
+        }
+        Ok(None)
     }
 }

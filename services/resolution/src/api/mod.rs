@@ -4,7 +4,8 @@
 //!
 //! Each RPC is a handler `(Caller, request) -> response` in the module of its
 //! resource (`cases`, `conversation`, `outcomes`, `adr`, `history`,
-//! `returns`, `macros`; `internal` for peers). The `delegate!` tables at the
+//! `returns`, `macros`, `evidence`; `internal` for peers). The streaming
+//! evidence methods are written out after their tables. The `delegate!` tables at the
 //! end are each method's roles; a handler checks only finer rules (e.g. who
 //! may close a follow-up), validates, asks the domain, writes and converts.
 
@@ -12,6 +13,7 @@ mod adr;
 mod cases;
 mod conversation;
 pub mod convert;
+mod evidence;
 mod history;
 mod internal;
 mod macros;
@@ -32,16 +34,18 @@ use redress_paging::PageTokens;
 use redress_policy::{JurisdictionPolicy, PolicyTable};
 use redress_proto::resolution::v1::{
     AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AnswerAdrEnquiryResponse,
-    AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, EscalateCaseRequest,
-    EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest, GetCaseResponse,
-    GetRegulatoryReturnRequest, GetRegulatoryReturnResponse, ListCaseEventsRequest, ListCaseEventsResponse,
-    ListCasesRequest, ListCasesResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
+    AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, DownloadEvidenceRequest,
+    EscalateCaseRequest, EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest,
+    GetCaseResponse, GetEvidenceRequest, GetEvidenceResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
+    ListCaseEventsRequest, ListCaseEventsResponse, ListCasesRequest, ListCasesResponse, ListEvidenceRequest,
+    ListEvidenceResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
     ProposeResolutionRequest, ProposeResolutionResponse, RecordAdrOutcomeRequest, RecordAdrOutcomeResponse,
-    RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse,
-    RecordWithdrawalRequest, RecordWithdrawalResponse, ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest,
-    RenderMacroResponse, ReopenCaseRequest, ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse,
-    ResolveCaseRequest, ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest,
-    UpdateMacroResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
+    RecordEvidenceScanRequest, RecordEvidenceScanResponse, RecordPlayerDecisionRequest, RecordPlayerDecisionResponse,
+    RecordPlayerMessageRequest, RecordPlayerMessageResponse, RecordWithdrawalRequest, RecordWithdrawalResponse,
+    ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest, RenderMacroResponse, ReopenCaseRequest,
+    ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse, ResolveCaseRequest, ResolveCaseResponse,
+    RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest, UpdateMacroResponse, UploadEvidenceRequest,
+    UploadEvidenceResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
     resolution_internal_service_server::ResolutionInternalService, resolution_service_server::ResolutionService,
 };
 use sea_orm::DatabaseConnection;
@@ -50,7 +54,7 @@ pub use write::Applied;
 use write::Target;
 
 use crate::{
-    domain::{playbook::Playbooks, staff::StaffDirectory},
+    domain::{evidence::EvidencePolicy, playbook::Playbooks, staff::StaffDirectory},
     store::{self, case},
 };
 
@@ -66,6 +70,11 @@ const HISTORY_READERS: &[Role] = &[Role::Agent, Role::Supervisor, Role::Analyst,
 const AUDITORS: &[Role] = &[Role::Supervisor, Role::Analyst, Role::Admin];
 /// Roles that may pull a regulatory return.
 const REPORTERS: &[Role] = &[Role::Analyst, Role::Supervisor, Role::Admin];
+/// Roles that attach evidence: staff working cases, and the casino backend
+/// on the player's behalf. Not analysts: evidence is personal data.
+const EVIDENCE_WRITERS: &[Role] = &[Role::Agent, Role::Supervisor, Role::Admin, Role::Backend];
+/// Roles that read evidence: its writers, and a scanner (role `service`).
+const EVIDENCE_READERS: &[Role] = &[Role::Agent, Role::Supervisor, Role::Admin, Role::Backend, Role::Service];
 /// Peers: the internal service's only role.
 const SERVICE: &[Role] = &[Role::Service];
 
@@ -84,6 +93,8 @@ pub struct ResolutionApi {
     escalation_queue: String,
     /// Staff addresses for deadline warnings, by tenant.
     staff: std::collections::BTreeMap<String, StaffDirectory>,
+    /// Evidence limits, by tenant (the others get the defaults).
+    evidence: std::collections::BTreeMap<String, EvidencePolicy>,
 }
 
 impl ResolutionApi {
@@ -98,7 +109,14 @@ impl ResolutionApi {
         escalation_queue: String,
         staff: std::collections::BTreeMap<String, StaffDirectory>,
     ) -> Self {
-        Self { db, relay, policy, playbooks, page_tokens, escalation_queue, staff }
+        let evidence = std::collections::BTreeMap::new();
+        Self { db, relay, policy, playbooks, page_tokens, escalation_queue, staff, evidence }
+    }
+
+    /// With the tenants' evidence limits.
+    pub fn with_evidence_policies(mut self, evidence: std::collections::BTreeMap<String, EvidencePolicy>) -> Self {
+        self.evidence = evidence;
+        self
     }
 
     /// The escalation queue.
@@ -186,6 +204,31 @@ redress_server::delegate! {
         list_macros(ListMacrosRequest) -> ListMacrosResponse = WORKERS;
         update_macro(UpdateMacroRequest) -> UpdateMacroResponse = SUPERVISORS;
         render_macro(RenderMacroRequest) -> RenderMacroResponse = WORKERS;
+        get_evidence(GetEvidenceRequest) -> GetEvidenceResponse = EVIDENCE_READERS;
+        list_evidence(ListEvidenceRequest) -> ListEvidenceResponse = EVIDENCE_READERS;
+        @streaming {
+            type DownloadEvidenceStream = evidence::DownloadStream;
+
+            async fn upload_evidence(
+                &self,
+                request: tonic::Request<tonic::Streaming<UploadEvidenceRequest>>,
+            ) -> Result<tonic::Response<UploadEvidenceResponse>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, EVIDENCE_WRITERS, |api, caller, stream| async move {
+                    api.upload_evidence(caller, stream).await
+                })
+                .await
+            }
+
+            async fn download_evidence(
+                &self,
+                request: tonic::Request<DownloadEvidenceRequest>,
+            ) -> Result<tonic::Response<Self::DownloadEvidenceStream>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, EVIDENCE_READERS, |api, caller, req| async move {
+                    api.download_evidence(caller, req).await
+                })
+                .await
+            }
+        }
     }
 }
 
@@ -197,5 +240,6 @@ redress_server::delegate! {
         record_player_decision(RecordPlayerDecisionRequest) -> RecordPlayerDecisionResponse = SERVICE;
         record_withdrawal(RecordWithdrawalRequest) -> RecordWithdrawalResponse = SERVICE;
         flag_follow_up(FlagFollowUpRequest) -> FlagFollowUpResponse = SERVICE;
+        record_evidence_scan(RecordEvidenceScanRequest) -> RecordEvidenceScanResponse = SERVICE;
     }
 }

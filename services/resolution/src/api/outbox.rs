@@ -56,7 +56,16 @@ fn case_fact(case: &Case, event: &CaseEvent, player: &Player) -> RecordEventRequ
 
 /// Events that change nothing the player sees or the analytics count.
 fn is_internal(kind: Type) -> bool {
-    matches!(kind, Type::NoteAdded | Type::FollowUpFlagged | Type::ClockWarned | Type::ClockPaused | Type::ClockResumed)
+    matches!(
+        kind,
+        Type::NoteAdded
+            | Type::FollowUpFlagged
+            | Type::ClockWarned
+            | Type::ClockPaused
+            | Type::ClockResumed
+            | Type::EvidenceAttached
+            | Type::EvidenceScanned
+    )
 }
 
 /// The outbox rows of one case event. `case` is the case after the whole

@@ -77,6 +77,11 @@ pub enum Command {
     Note { body: String, close_follow_up: bool },
     /// FlagFollowUp (feedback).
     FlagFollowUp { follow_up: FollowUp },
+    /// UploadEvidence: a file was attached (`summary` from
+    /// `evidence::attached_summary`).
+    AttachEvidence { summary: String },
+    /// RecordEvidenceScan: a scanner's verdict on an evidence.
+    EvidenceScanned { summary: String },
     /// The sweeper: a running clock passed warning thresholds.
     Warn { clock_index: usize, thresholds: Vec<i32> },
     /// The sweeper: a running clock passed its due time.
@@ -512,6 +517,10 @@ pub fn decide(case: &Case, command: Command, actor: &str, now: DateTime<Utc>) ->
             }
             events.push(NewEvent::new(Type::NoteAdded, body));
         }
+        // Evidence is recorded in every state: an ADR body or a regulator
+        // may ask for it after the final response.
+        Command::AttachEvidence { summary } => events.push(NewEvent::new(Type::EvidenceAttached, summary)),
+        Command::EvidenceScanned { summary } => events.push(NewEvent::new(Type::EvidenceScanned, summary)),
         Command::FlagFollowUp { follow_up } => {
             let summary = format!("follow-up flagged: {}", follow_up.reason().as_str_name());
             c.follow_ups.push(follow_up);

@@ -7,6 +7,7 @@
 pub mod chain;
 pub mod clocks;
 pub mod deadlines;
+pub mod evidence;
 pub mod letters;
 pub mod machine;
 pub mod macros;

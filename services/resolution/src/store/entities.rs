@@ -126,3 +126,72 @@ pub mod response_macro {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Evidence attached to a case: its metadata. The content is in
+/// `evidence_chunks`, in rows of at most 256 KiB.
+pub mod evidence {
+    use redress_db::Stored;
+    use redress_proto::resolution::v1::evidence::State;
+    use sea_orm::entity::prelude::*;
+
+    /// One row per evidence; only the scan columns ever change.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "evidence")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub tenant_id: String,
+        pub case_id: String,
+        pub filename: String,
+        /// Sniffed from the bytes.
+        pub content_type: String,
+        /// What the uploader claimed.
+        pub declared_content_type: String,
+        pub size_bytes: i64,
+        /// Lowercase hex SHA-256 of the content.
+        pub sha256: String,
+        /// Number of chunk rows.
+        pub chunk_count: i32,
+        pub uploader_subject: String,
+        pub uploader_role: String,
+        pub description: String,
+        pub state: Stored<State>,
+        pub scan_reason: String,
+        pub scan_time: Option<DateTimeUtc>,
+        /// The case event that recorded the attachment.
+        pub event_sequence: i64,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The content of evidence, chunk by chunk. Written during the upload,
+/// before the evidence row exists; chunks of an upload that never completed
+/// have no evidence row, are never read, and the janitor removes them.
+pub mod evidence_chunk {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per chunk.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "evidence_chunks")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub evidence_id: String,
+        /// 0, 1, … in content order.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i32,
+        pub tenant_id: String,
+        pub data: Vec<u8>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

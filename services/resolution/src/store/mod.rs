@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use redress_db::Stored;
 use redress_proto::{
     common::v1::ComplaintCategory,
-    resolution::v1::{case::State, r#macro::Purpose},
+    resolution::v1::{case::State, evidence::State as EvidenceState, r#macro::Purpose},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
@@ -18,7 +18,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-pub use entities::{case, case_event, response_macro};
+pub use entities::{case, case_event, evidence, evidence_chunk, response_macro};
 
 /// The sort key of "no running clock": far in the future, so such cases sort
 /// last and never look due.
@@ -392,4 +392,128 @@ pub async fn list_macros<C: ConnectionTrait>(
         .order_by_asc(Col::Id)
         .all(c)
         .await
+}
+
+/// Stores one chunk of an upload in progress (its own statement: an upload
+/// never holds a transaction open while the client sends).
+pub async fn insert_chunk<C: ConnectionTrait>(c: &C, chunk: evidence_chunk::Model) -> Result<(), DbErr> {
+    chunk.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// Removes the chunks of an upload that did not become evidence (refused,
+/// a replay, a broken stream).
+pub async fn delete_chunks<C: ConnectionTrait>(c: &C, tenant: &str, evidence_id: &str) -> Result<(), DbErr> {
+    evidence_chunk::Entity::delete_many()
+        .filter(evidence_chunk::Column::EvidenceId.eq(evidence_id))
+        .filter(evidence_chunk::Column::TenantId.eq(tenant))
+        .exec(c)
+        .await
+        .map(|_| ())
+}
+
+/// Removes chunks written before `before` that no evidence row points at:
+/// the leftovers of uploads cut off by a crash. Returns how many went.
+pub async fn delete_orphan_chunks<C: ConnectionTrait>(c: &C, before: DateTime<Utc>) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::Query;
+    let evidence_ids = Query::select().column(evidence::Column::Id).from(evidence::Entity).to_owned();
+    let result = evidence_chunk::Entity::delete_many()
+        .filter(evidence_chunk::Column::CreatedAt.lt(before))
+        .filter(evidence_chunk::Column::EvidenceId.not_in_subquery(evidence_ids))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// One chunk of an evidence's content.
+pub async fn find_chunk<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    evidence_id: &str,
+    seq: i32,
+) -> Result<Option<Vec<u8>>, DbErr> {
+    let row = evidence_chunk::Entity::find_by_id((evidence_id.to_owned(), seq))
+        .filter(evidence_chunk::Column::TenantId.eq(tenant))
+        .one(c)
+        .await?;
+    Ok(row.map(|r| r.data))
+}
+
+/// Inserts the metadata of a completed upload.
+pub async fn insert_evidence<C: ConnectionTrait>(c: &C, model: evidence::Model) -> Result<(), DbErr> {
+    model.into_active_model().reset_all().insert(c).await.map(|_| ())
+}
+
+/// An evidence of the tenant's case.
+pub async fn find_evidence<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    case_id: &str,
+    id: &str,
+) -> Result<Option<evidence::Model>, DbErr> {
+    evidence::Entity::find_by_id(id.to_owned())
+        .filter(evidence::Column::TenantId.eq(tenant))
+        .filter(evidence::Column::CaseId.eq(case_id))
+        .one(c)
+        .await
+}
+
+/// Every evidence of a case, oldest first (the verifier re-hashes them).
+pub async fn evidence_of_case<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    case_id: &str,
+) -> Result<Vec<evidence::Model>, DbErr> {
+    evidence::Entity::find()
+        .filter(evidence::Column::TenantId.eq(tenant))
+        .filter(evidence::Column::CaseId.eq(case_id))
+        .order_by_asc(evidence::Column::Id)
+        .all(c)
+        .await
+}
+
+/// A page of the tenant's evidence after id `after`, by id (upload order):
+/// one case's or, with no case, every case's; optionally in one state.
+pub async fn list_evidence<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    case_id: Option<&str>,
+    state: Option<EvidenceState>,
+    after: Option<&str>,
+    limit: u64,
+) -> Result<Vec<evidence::Model>, DbErr> {
+    use evidence::Column as Col;
+    let mut query = evidence::Entity::find().filter(Col::TenantId.eq(tenant));
+    if let Some(case_id) = case_id {
+        query = query.filter(Col::CaseId.eq(case_id));
+    }
+    if let Some(state) = state {
+        query = query.filter(Col::State.eq(Stored(state)));
+    }
+    if let Some(after) = after {
+        query = query.filter(Col::Id.gt(after));
+    }
+    query.order_by_asc(Col::Id).limit(limit).all(c).await
+}
+
+/// Records a scanner's verdict if the evidence is still PENDING_SCAN;
+/// returns false when somebody recorded one meanwhile.
+pub async fn record_scan<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+    state: EvidenceState,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use evidence::Column as Col;
+    let result = evidence::Entity::update_many()
+        .col_expr(Col::State, Expr::value(Stored(state)))
+        .col_expr(Col::ScanReason, Expr::value(reason))
+        .col_expr(Col::ScanTime, Expr::value(Some(at)))
+        .filter(Col::Id.eq(id))
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::State.eq(Stored(EvidenceState::PendingScan)))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
 }

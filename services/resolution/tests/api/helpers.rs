@@ -41,6 +41,7 @@ pub fn config(db: &TestDb, peer: Option<SocketAddr>) -> ResolutionConfig {
     config.outbox.poll_interval_ms = 100;
     // Tests drive the sweeper themselves.
     config.sweep_interval_ms = 0;
+    config.evidence_janitor_interval_ms = 0;
     let url = peer.map(|a| format!("http://{a}")).unwrap_or_default();
     for name in ["intake", "notification", "feedback"] {
         config.outbox.peers.insert(name.into(), PeerConfig { url: url.clone() });

@@ -280,6 +280,8 @@ fn any_command() -> impl Strategy<Value = Command> {
         Just(Command::Withdraw { reason: String::new() }),
         any::<bool>().prop_map(|c| Command::Note { body: "n".into(), close_follow_up: c }),
         Just(Command::FlagFollowUp { follow_up: FollowUp { feedback_id: "f".into(), ..Default::default() } }),
+        Just(Command::AttachEvidence { summary: "evidence a.png".into() }),
+        Just(Command::EvidenceScanned { summary: "evidence a.png: STATE_CLEAN".into() }),
         (0..4usize).prop_map(|i| Command::Warn { clock_index: i, thresholds: vec![75, 90] }),
         (0..4usize).prop_map(|i| Command::Breach { clock_index: i, escalation_queue: "escalations".into() }),
     ]
@@ -293,9 +295,12 @@ fn allowed_targets(from: State, command: &Command) -> Vec<State> {
         Command::Assign { .. } | Command::Respond { .. } => vec![from],
         Command::RequestInformation { .. } => vec![AwaitingPlayer],
         Command::PlayerMessage { .. } if from == AwaitingPlayer => vec![InProgress],
-        Command::PlayerMessage { .. } | Command::Note { .. } | Command::FlagFollowUp { .. } | Command::Warn { .. } => {
-            vec![from]
-        }
+        Command::PlayerMessage { .. }
+        | Command::Note { .. }
+        | Command::FlagFollowUp { .. }
+        | Command::Warn { .. }
+        | Command::AttachEvidence { .. }
+        | Command::EvidenceScanned { .. } => vec![from],
         Command::Propose { .. } => vec![ResolutionProposed],
         Command::PlayerDecision { .. } if from == ResolutionProposed => vec![InProgress, ResolutionProposed],
         Command::PlayerDecision { .. } => vec![from],
