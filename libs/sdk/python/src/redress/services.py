@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import AsyncIterator, Iterator, Optional, Sequence
 
 from redress.feedback.v1 import feedback_pb2
-from redress.intake.v1 import intake_pb2
 from redress.notification.v1 import notification_pb2
 from redress.resolution.v1 import case_pb2
+from redress.intake.v1 import intake_pb2
+from redress.resolution.v1 import evidence_pb2
 from redress.resolution.v1 import macro_pb2
 from redress.resolution.v1 import resolution_service_pb2
 from redress._base import AsyncServiceBase, ServiceBase
@@ -66,6 +67,20 @@ class FeedbackClient(ServiceBase):
         """
         return self._call("SubmitSurveyResponse", request, timeout, metadata)  # type: ignore[no-any-return]
 
+    def list_surveys(self, request: feedback_pb2.ListSurveysRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[feedback_pb2.Survey]:
+        """Lists one player's surveys, newest first, with their answers (the
+        player's story shows them beside the cases). Never returns a token.
+        Roles: agent, supervisor, analyst, admin, backend.
+
+        Yields every item of `surveys` of every page.
+        """
+        return self._pages("ListSurveys", "surveys", request, timeout, metadata)
+
+    def list_surveys_page(self, request: feedback_pb2.ListSurveysRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> feedback_pb2.ListSurveysResponse:
+        """One page of :meth:`list_surveys`, with its `next_page_token`.
+        """
+        return self._call("ListSurveys", request, timeout, metadata)  # type: ignore[no-any-return]
+
     def get_insights(self, request: feedback_pb2.GetInsightsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> feedback_pb2.GetInsightsResponse:
         """Computes complaint-handling insights for a time window, in total and
         grouped by one dimension (category, channel, jurisdiction, agent, game,
@@ -95,83 +110,6 @@ class FeedbackClient(ServiceBase):
         """One page of :meth:`list_recurring_problems`, with its `next_page_token`.
         """
         return self._call("ListRecurringProblems", request, timeout, metadata)  # type: ignore[no-any-return]
-
-
-class IntakeClient(ServiceBase):
-    """The front door of Redress. A casino backend submits a player's complaint
-    here, on whatever channel the player used, and reads back its status and its
-    whole interaction history. Every call needs a bearer token; the tenant (the
-    casino brand) comes only from the token, and another tenant's complaint
-    answers NOT_FOUND.
-
-    Errors follow google.rpc.Status: INVALID_ARGUMENT carries a
-    google.rpc.BadRequest with one field violation per bad field; every error
-    carries a google.rpc.ErrorInfo whose `reason` is a stable UPPER_SNAKE code.
-    """
-
-    _service = "redress.intake.v1.IntakeService"
-
-    def submit_complaint(self, request: intake_pb2.SubmitComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitComplaintResponse:
-        """Files a complaint. Idempotent on `request_id`: a retry with the same id and
-        payload returns the original response; the same id with a different
-        payload fails with ALREADY_EXISTS (reason IDEMPOTENCY_KEY_REUSED) and
-        changes nothing. A complaint about the same player and transaction as an
-        open complaint is recorded and linked to it (`duplicate_of`) instead of
-        opening a second case. Roles: backend, agent, supervisor, admin.
-        """
-        return self._call("SubmitComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    def get_complaint(self, request: intake_pb2.GetComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.GetComplaintResponse:
-        """Reads one complaint. Roles: any.
-        """
-        return self._call("GetComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    def list_complaints(self, request: intake_pb2.ListComplaintsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[intake_pb2.Complaint]:
-        """Lists the tenant's complaints, newest first, with filters. Roles: any.
-
-        Yields every item of `complaints` of every page.
-        """
-        return self._pages("ListComplaints", "complaints", request, timeout, metadata)
-
-    def list_complaints_page(self, request: intake_pb2.ListComplaintsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.ListComplaintsResponse:
-        """One page of :meth:`list_complaints`, with its `next_page_token`.
-        """
-        return self._call("ListComplaints", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    def add_player_message(self, request: intake_pb2.AddPlayerMessageRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.AddPlayerMessageResponse:
-        """Records a further message from the player on an open complaint, on any
-        channel, as a new interaction under the complaint named in `parent`.
-        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
-        """
-        return self._call("AddPlayerMessage", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    def submit_player_decision(self, request: intake_pb2.SubmitPlayerDecisionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitPlayerDecisionResponse:
-        """Records the player's answer to a proposed resolution of the complaint
-        named in `name`: accept or reject. Only while the complaint is
-        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
-        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
-        """
-        return self._call("SubmitPlayerDecision", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    def withdraw_complaint(self, request: intake_pb2.WithdrawComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.WithdrawComplaintResponse:
-        """The player withdraws the complaint. Fails with FAILED_PRECONDITION once
-        the complaint is resolved, closed or already withdrawn. Roles: backend,
-        agent, supervisor, admin.
-        """
-        return self._call("WithdrawComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    def list_interactions(self, request: intake_pb2.ListInteractionsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[intake_pb2.Interaction]:
-        """Lists every interaction of a complaint (messages in and out on every
-        channel, status changes), oldest first. Roles: any.
-
-        Yields every item of `interactions` of every page.
-        """
-        return self._pages("ListInteractions", "interactions", request, timeout, metadata)
-
-    def list_interactions_page(self, request: intake_pb2.ListInteractionsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.ListInteractionsResponse:
-        """One page of :meth:`list_interactions`, with its `next_page_token`.
-        """
-        return self._call("ListInteractions", request, timeout, metadata)  # type: ignore[no-any-return]
 
 
 class NotificationClient(ServiceBase):
@@ -214,8 +152,8 @@ class NotificationClient(ServiceBase):
     service messages are always sent.
 
     Every call needs a bearer token; the tenant (the casino brand) comes only
-    from the token, and another tenant's notification or template answers
-    NOT_FOUND.
+    from the token, and another tenant's notification, template or webhook
+    endpoint answers NOT_FOUND.
 
     Errors follow google.rpc.Status: INVALID_ARGUMENT carries a
     google.rpc.BadRequest with one field violation per bad field; every error
@@ -314,6 +252,177 @@ class NotificationClient(ServiceBase):
         and locale would select after fallback. Roles: agent, supervisor, admin.
         """
         return self._call("PreviewTemplate", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def create_webhook_endpoint(self, request: notification_pb2.CreateWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.CreateWebhookEndpointResponse:
+        """Registers a webhook endpoint of the casino backend (see WebhookEndpoint)
+        and generates its signing secret, which the response carries in
+        `secret`: the only time Redress shows it (Get and List show its last
+        four characters only). Idempotent on `request_id`: a retry returns the
+        original response, the same endpoint and the same secret (the one this
+        call generated, even if it was rotated since). The response is kept with
+        its secret encrypted, like the endpoint's. Errors: INVALID_ARGUMENT for a bad URL or event; FAILED_PRECONDITION
+        (reason WEBHOOK_SECRET_KEY_MISSING) when the service has no key to
+        encrypt secrets with (`webhook_secret_key_file` is not configured); the
+        TOML bootstrap endpoint keeps working without one. Roles: backend, admin.
+        """
+        return self._call("CreateWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def get_webhook_endpoint(self, request: notification_pb2.GetWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.GetWebhookEndpointResponse:
+        """Reads one webhook endpoint, with its delivery statistics. Never returns
+        the secret. Roles: backend, admin.
+        """
+        return self._call("GetWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_webhook_endpoints(self, request: notification_pb2.ListWebhookEndpointsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[notification_pb2.WebhookEndpoint]:
+        """Lists the tenant's webhook endpoints, oldest first. Roles: backend, admin.
+
+        Yields every item of `webhook_endpoints` of every page.
+        """
+        return self._pages("ListWebhookEndpoints", "webhook_endpoints", request, timeout, metadata)
+
+    def list_webhook_endpoints_page(self, request: notification_pb2.ListWebhookEndpointsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.ListWebhookEndpointsResponse:
+        """One page of :meth:`list_webhook_endpoints`, with its `next_page_token`.
+        """
+        return self._call("ListWebhookEndpoints", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def update_webhook_endpoint(self, request: notification_pb2.UpdateWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.UpdateWebhookEndpointResponse:
+        """Changes the URL, description, events or `disabled` of an endpoint
+        (AIP-134, with `update_mask`); disabling stops deliveries to it at once.
+        A stale `etag` fails with ABORTED (reason ETAG_MISMATCH). Roles: backend,
+        admin.
+        """
+        return self._call("UpdateWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def delete_webhook_endpoint(self, request: notification_pb2.DeleteWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.DeleteWebhookEndpointResponse:
+        """Deletes an endpoint; notifications not yet delivered go to the next
+        matching endpoint (or, with none left, the TOML bootstrap endpoint).
+        A stale `etag` fails with ABORTED (reason ETAG_MISMATCH). Roles:
+        backend, admin.
+        """
+        return self._call("DeleteWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def rotate_webhook_endpoint_secret(self, request: notification_pb2.RotateWebhookEndpointSecretRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.RotateWebhookEndpointSecretResponse:
+        """Generates a new signing secret for an endpoint and returns it, once, in
+        `secret`. The previous secret keeps signing beside the new one for
+        `overlap` (default 24 hours, at most 7 days; zero retires it at once),
+        so the backend can switch without losing a delivery: during the overlap
+        every webhook carries two `v1=` signatures, the new secret's first.
+        A secret that was already in its overlap is retired by the rotation.
+        Rotating is also the way out when the stored secret no longer decrypts
+        (the service key was changed). Idempotent on `request_id`. Errors:
+        INVALID_ARGUMENT for a bad `overlap`; ABORTED (reason ETAG_MISMATCH) for
+        a stale `etag`; FAILED_PRECONDITION (reason WEBHOOK_SECRET_KEY_MISSING)
+        as for CreateWebhookEndpoint. Roles: backend, admin.
+        """
+        return self._call("RotateWebhookEndpointSecret", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def test_webhook_endpoint(self, request: notification_pb2.TestWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.TestWebhookEndpointResponse:
+        """Sends a signed test webhook (event NOTIFICATION_EVENT_UNSPECIFIED,
+        header `Redress-Test: true`, a notification name of
+        `notifications/test-{random}`) to the endpoint now, even when it is
+        disabled, and answers with what the endpoint replied. It is not a
+        notification: nothing is retried, and the endpoint's statistics do not
+        change. The endpoint's answer (any status, or none) is the response, not
+        an error. Errors: FAILED_PRECONDITION with reason
+        WEBHOOK_SECRET_KEY_MISSING (no key configured any more) or
+        WEBHOOK_SECRET_UNREADABLE (the stored secret does not decrypt with the
+        configured key: it was changed; rotate the secret). A notification
+        attempt meeting the same problem fails as a transient failure, sends
+        nothing, and says so in its `error_message`. Roles: backend, admin.
+        """
+        return self._call("TestWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+
+class IntakeClient(ServiceBase):
+    """The front door of Redress. A casino backend submits a player's complaint
+    here, on whatever channel the player used, and reads back its status and its
+    whole interaction history. Every call needs a bearer token; the tenant (the
+    casino brand) comes only from the token, and another tenant's complaint
+    answers NOT_FOUND.
+
+    Errors follow google.rpc.Status: INVALID_ARGUMENT carries a
+    google.rpc.BadRequest with one field violation per bad field; every error
+    carries a google.rpc.ErrorInfo whose `reason` is a stable UPPER_SNAKE code.
+    """
+
+    _service = "redress.intake.v1.IntakeService"
+
+    def submit_complaint(self, request: intake_pb2.SubmitComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitComplaintResponse:
+        """Files a complaint. Idempotent on `request_id`: a retry with the same id and
+        payload returns the original response; the same id with a different
+        payload fails with ALREADY_EXISTS (reason IDEMPOTENCY_KEY_REUSED) and
+        changes nothing. A complaint about the same player and transaction as an
+        open complaint is recorded and linked to it (`duplicate_of`) instead of
+        opening a second case. Roles: backend, agent, supervisor, admin.
+        """
+        return self._call("SubmitComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def get_complaint(self, request: intake_pb2.GetComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.GetComplaintResponse:
+        """Reads one complaint. Roles: any.
+        """
+        return self._call("GetComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_complaints(self, request: intake_pb2.ListComplaintsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[intake_pb2.Complaint]:
+        """Lists the tenant's complaints, newest first, with filters. Roles: any.
+
+        Yields every item of `complaints` of every page.
+        """
+        return self._pages("ListComplaints", "complaints", request, timeout, metadata)
+
+    def list_complaints_page(self, request: intake_pb2.ListComplaintsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.ListComplaintsResponse:
+        """One page of :meth:`list_complaints`, with its `next_page_token`.
+        """
+        return self._call("ListComplaints", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def add_player_message(self, request: intake_pb2.AddPlayerMessageRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.AddPlayerMessageResponse:
+        """Records a further message from the player on an open complaint, on any
+        channel, as a new interaction under the complaint named in `parent`.
+        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
+        """
+        return self._call("AddPlayerMessage", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def submit_player_decision(self, request: intake_pb2.SubmitPlayerDecisionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitPlayerDecisionResponse:
+        """Records the player's answer to a proposed resolution of the complaint
+        named in `name`: accept or reject. Only while the complaint is
+        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
+        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
+        """
+        return self._call("SubmitPlayerDecision", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def withdraw_complaint(self, request: intake_pb2.WithdrawComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.WithdrawComplaintResponse:
+        """The player withdraws the complaint. Fails with FAILED_PRECONDITION once
+        the complaint is resolved, closed or already withdrawn. Roles: backend,
+        agent, supervisor, admin.
+        """
+        return self._call("WithdrawComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_interactions(self, request: intake_pb2.ListInteractionsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[intake_pb2.Interaction]:
+        """Lists every interaction of a complaint (messages in and out on every
+        channel, status changes), oldest first. Roles: any.
+
+        Yields every item of `interactions` of every page.
+        """
+        return self._pages("ListInteractions", "interactions", request, timeout, metadata)
+
+    def list_interactions_page(self, request: intake_pb2.ListInteractionsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.ListInteractionsResponse:
+        """One page of :meth:`list_interactions`, with its `next_page_token`.
+        """
+        return self._call("ListInteractions", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def get_player_story(self, request: intake_pb2.GetPlayerStoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.GetPlayerStoryResponse:
+        """The player's whole story, assembled from the services that own each
+        part: the player's complaints, newest first, each with its interactions
+        on every channel in time order (intake), its case and the case's events
+        (proposals, outcomes; resolution), the notifications sent about it with
+        their delivery proof (notification) and its survey with the player's
+        answer (feedback); and how often the player has complained lately. Each
+        part is read with the caller's own token, so each owning service applies
+        its own role rules: a part the caller may not read, or whose service
+        does not answer, is left out and named in `missing_parts` instead of
+        failing the story. Paged by complaint. Roles: backend, agent,
+        supervisor, analyst, admin.
+        """
+        return self._call("GetPlayerStory", request, timeout, metadata)  # type: ignore[no-any-return]
 
 
 class ResolutionClient(ServiceBase):
@@ -548,10 +657,91 @@ class ResolutionClient(ServiceBase):
 
     def verify_case_history(self, request: resolution_service_pb2.VerifyCaseHistoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.VerifyCaseHistoryResponse:
         """Recomputes the case's hash chain and reports whether the history is
-        intact, or the first event that was modified, deleted or reordered.
+        intact, or the first event that was modified, deleted or reordered;
+        then re-hashes every attached evidence's stored bytes against the
+        SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded.
         Read-only. Roles: supervisor, analyst, admin.
         """
         return self._call("VerifyCaseHistory", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def upload_evidence(self, request: resolution_service_pb2.UploadEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.UploadEvidenceResponse:
+        """Attaches a file to a case, streamed: the first message carries
+        `header` (the case, the request_id, the file name, the declared type,
+        the description), every following message `chunk`, in order, each at
+        most 1 MiB (the server's message limit is larger; the file may be any
+        number of chunks up to the tenant's size limit). The content is stored
+        in resolution's database as it arrives, never whole in memory; its type
+        is sniffed from its first bytes (see Evidence.content_type), its SHA-256
+        computed, and a TYPE_EVIDENCE_ATTACHED event is appended to the case's
+        history whose payload (hashed into the chain) is the Evidence, with
+        name, file name, size and SHA-256. Every case state; the case itself is
+        unchanged but for its history (its etag changes).
+
+        Idempotent on `header.request_id`: the same header and the same bytes
+        again return the same Evidence and store nothing; the same request_id
+        with another header or other bytes is ALREADY_EXISTS, reason
+        IDEMPOTENCY_KEY_REUSED.
+
+        Errors:
+        - INVALID_ARGUMENT, reason INVALID_ARGUMENT: a bad header field, a first
+          message without `header`, a later message without `chunk`, an empty
+          chunk or a chunk over 1 MiB, or no content at all (BadRequest names
+          the field).
+        - INVALID_ARGUMENT, reason EVIDENCE_TOO_LARGE: the content exceeds the
+          tenant's limit; BadRequest on `chunk`, ErrorInfo.metadata
+          `max_size_bytes` holds the limit. The upload stops at the first byte
+          over it. (INVALID_ARGUMENT, not RESOURCE_EXHAUSTED: retrying the same
+          file never succeeds.)
+        - INVALID_ARGUMENT, reason EVIDENCE_TYPE_NOT_ALLOWED: the sniffed type
+          is not one the tenant allows; BadRequest on `chunk`, ErrorInfo.metadata
+          `content_type` holds the sniffed type and `allowed` the allowed ones,
+          comma-separated.
+        - NOT_FOUND: no such case for the tenant.
+        Roles: agent, supervisor, admin, backend (on the player's behalf;
+        `uploaded_by` records the role).
+        """
+        return self._call("UploadEvidence", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def get_evidence(self, request: resolution_service_pb2.GetEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.GetEvidenceResponse:
+        """Reads one evidence's metadata. NOT_FOUND for another tenant's. Roles:
+        agent, supervisor, admin, backend.
+        """
+        return self._call("GetEvidence", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_evidence(self, request: resolution_service_pb2.ListEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[evidence_pb2.Evidence]:
+        """Lists a case's evidence (or every case's, parent `cases/-`), oldest
+        first, optionally by scan state. Roles: agent, supervisor, admin,
+        backend, service (a scanner lists `cases/-` in STATE_PENDING_SCAN).
+
+        Yields every item of `evidence` of every page.
+        """
+        return self._pages("ListEvidence", "evidence", request, timeout, metadata)
+
+    def list_evidence_page(self, request: resolution_service_pb2.ListEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ListEvidenceResponse:
+        """One page of :meth:`list_evidence`, with its `next_page_token`.
+        """
+        return self._call("ListEvidence", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def download_evidence(self, request: resolution_service_pb2.DownloadEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.DownloadEvidenceResponse:
+        """Streams one evidence's content: the first message carries `evidence`
+        (the metadata), the following ones `chunk`s of the content in order. The
+        bytes are re-hashed as they are read; the last chunk is only sent once
+        the SHA-256 and size match the recorded ones, so a client that got
+        every message without error holds the file as uploaded.
+
+        Errors:
+        - FAILED_PRECONDITION, reason EVIDENCE_NOT_CLEAN: the evidence is
+          PENDING_SCAN or REJECTED (ErrorInfo.metadata `state` holds it); only
+          role `service` (the scanner) may download it in those states.
+        - DATA_LOSS, reason EVIDENCE_CORRUPTED: the stored bytes no longer match
+          the recorded SHA-256 or size (tampering or corruption); sent instead
+          of the last chunk. ErrorInfo.metadata `evidence` names the evidence.
+          VerifyCaseHistory reports the same evidence as
+          PROBLEM_EVIDENCE_MISMATCH.
+        - NOT_FOUND: no such evidence for the tenant.
+        Roles: agent, supervisor, admin, backend, service.
+        """
+        return self._call("DownloadEvidence", request, timeout, metadata)  # type: ignore[no-any-return]
 
     def get_regulatory_return(self, request: resolution_service_pb2.GetRegulatoryReturnRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.GetRegulatoryReturnResponse:
         """Builds a regulator's return for a period from the tenant's cases: for the
@@ -648,6 +838,20 @@ class AsyncFeedbackClient(AsyncServiceBase):
         """
         return await self._call("SubmitSurveyResponse", request, timeout, metadata)  # type: ignore[no-any-return]
 
+    def list_surveys(self, request: feedback_pb2.ListSurveysRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[feedback_pb2.Survey]:
+        """Lists one player's surveys, newest first, with their answers (the
+        player's story shows them beside the cases). Never returns a token.
+        Roles: agent, supervisor, analyst, admin, backend.
+
+        Yields every item of `surveys` of every page.
+        """
+        return self._apages("ListSurveys", "surveys", request, timeout, metadata)
+
+    async def list_surveys_page(self, request: feedback_pb2.ListSurveysRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> feedback_pb2.ListSurveysResponse:
+        """One page of :meth:`list_surveys`, with its `next_page_token`.
+        """
+        return await self._call("ListSurveys", request, timeout, metadata)  # type: ignore[no-any-return]
+
     async def get_insights(self, request: feedback_pb2.GetInsightsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> feedback_pb2.GetInsightsResponse:
         """Computes complaint-handling insights for a time window, in total and
         grouped by one dimension (category, channel, jurisdiction, agent, game,
@@ -677,83 +881,6 @@ class AsyncFeedbackClient(AsyncServiceBase):
         """One page of :meth:`list_recurring_problems`, with its `next_page_token`.
         """
         return await self._call("ListRecurringProblems", request, timeout, metadata)  # type: ignore[no-any-return]
-
-
-class AsyncIntakeClient(AsyncServiceBase):
-    """The front door of Redress. A casino backend submits a player's complaint
-    here, on whatever channel the player used, and reads back its status and its
-    whole interaction history. Every call needs a bearer token; the tenant (the
-    casino brand) comes only from the token, and another tenant's complaint
-    answers NOT_FOUND.
-
-    Errors follow google.rpc.Status: INVALID_ARGUMENT carries a
-    google.rpc.BadRequest with one field violation per bad field; every error
-    carries a google.rpc.ErrorInfo whose `reason` is a stable UPPER_SNAKE code.
-    """
-
-    _service = "redress.intake.v1.IntakeService"
-
-    async def submit_complaint(self, request: intake_pb2.SubmitComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitComplaintResponse:
-        """Files a complaint. Idempotent on `request_id`: a retry with the same id and
-        payload returns the original response; the same id with a different
-        payload fails with ALREADY_EXISTS (reason IDEMPOTENCY_KEY_REUSED) and
-        changes nothing. A complaint about the same player and transaction as an
-        open complaint is recorded and linked to it (`duplicate_of`) instead of
-        opening a second case. Roles: backend, agent, supervisor, admin.
-        """
-        return await self._call("SubmitComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    async def get_complaint(self, request: intake_pb2.GetComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.GetComplaintResponse:
-        """Reads one complaint. Roles: any.
-        """
-        return await self._call("GetComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    def list_complaints(self, request: intake_pb2.ListComplaintsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[intake_pb2.Complaint]:
-        """Lists the tenant's complaints, newest first, with filters. Roles: any.
-
-        Yields every item of `complaints` of every page.
-        """
-        return self._apages("ListComplaints", "complaints", request, timeout, metadata)
-
-    async def list_complaints_page(self, request: intake_pb2.ListComplaintsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.ListComplaintsResponse:
-        """One page of :meth:`list_complaints`, with its `next_page_token`.
-        """
-        return await self._call("ListComplaints", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    async def add_player_message(self, request: intake_pb2.AddPlayerMessageRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.AddPlayerMessageResponse:
-        """Records a further message from the player on an open complaint, on any
-        channel, as a new interaction under the complaint named in `parent`.
-        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
-        """
-        return await self._call("AddPlayerMessage", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    async def submit_player_decision(self, request: intake_pb2.SubmitPlayerDecisionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitPlayerDecisionResponse:
-        """Records the player's answer to a proposed resolution of the complaint
-        named in `name`: accept or reject. Only while the complaint is
-        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
-        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
-        """
-        return await self._call("SubmitPlayerDecision", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    async def withdraw_complaint(self, request: intake_pb2.WithdrawComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.WithdrawComplaintResponse:
-        """The player withdraws the complaint. Fails with FAILED_PRECONDITION once
-        the complaint is resolved, closed or already withdrawn. Roles: backend,
-        agent, supervisor, admin.
-        """
-        return await self._call("WithdrawComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
-
-    def list_interactions(self, request: intake_pb2.ListInteractionsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[intake_pb2.Interaction]:
-        """Lists every interaction of a complaint (messages in and out on every
-        channel, status changes), oldest first. Roles: any.
-
-        Yields every item of `interactions` of every page.
-        """
-        return self._apages("ListInteractions", "interactions", request, timeout, metadata)
-
-    async def list_interactions_page(self, request: intake_pb2.ListInteractionsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.ListInteractionsResponse:
-        """One page of :meth:`list_interactions`, with its `next_page_token`.
-        """
-        return await self._call("ListInteractions", request, timeout, metadata)  # type: ignore[no-any-return]
 
 
 class AsyncNotificationClient(AsyncServiceBase):
@@ -796,8 +923,8 @@ class AsyncNotificationClient(AsyncServiceBase):
     service messages are always sent.
 
     Every call needs a bearer token; the tenant (the casino brand) comes only
-    from the token, and another tenant's notification or template answers
-    NOT_FOUND.
+    from the token, and another tenant's notification, template or webhook
+    endpoint answers NOT_FOUND.
 
     Errors follow google.rpc.Status: INVALID_ARGUMENT carries a
     google.rpc.BadRequest with one field violation per bad field; every error
@@ -896,6 +1023,177 @@ class AsyncNotificationClient(AsyncServiceBase):
         and locale would select after fallback. Roles: agent, supervisor, admin.
         """
         return await self._call("PreviewTemplate", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def create_webhook_endpoint(self, request: notification_pb2.CreateWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.CreateWebhookEndpointResponse:
+        """Registers a webhook endpoint of the casino backend (see WebhookEndpoint)
+        and generates its signing secret, which the response carries in
+        `secret`: the only time Redress shows it (Get and List show its last
+        four characters only). Idempotent on `request_id`: a retry returns the
+        original response, the same endpoint and the same secret (the one this
+        call generated, even if it was rotated since). The response is kept with
+        its secret encrypted, like the endpoint's. Errors: INVALID_ARGUMENT for a bad URL or event; FAILED_PRECONDITION
+        (reason WEBHOOK_SECRET_KEY_MISSING) when the service has no key to
+        encrypt secrets with (`webhook_secret_key_file` is not configured); the
+        TOML bootstrap endpoint keeps working without one. Roles: backend, admin.
+        """
+        return await self._call("CreateWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def get_webhook_endpoint(self, request: notification_pb2.GetWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.GetWebhookEndpointResponse:
+        """Reads one webhook endpoint, with its delivery statistics. Never returns
+        the secret. Roles: backend, admin.
+        """
+        return await self._call("GetWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_webhook_endpoints(self, request: notification_pb2.ListWebhookEndpointsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[notification_pb2.WebhookEndpoint]:
+        """Lists the tenant's webhook endpoints, oldest first. Roles: backend, admin.
+
+        Yields every item of `webhook_endpoints` of every page.
+        """
+        return self._apages("ListWebhookEndpoints", "webhook_endpoints", request, timeout, metadata)
+
+    async def list_webhook_endpoints_page(self, request: notification_pb2.ListWebhookEndpointsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.ListWebhookEndpointsResponse:
+        """One page of :meth:`list_webhook_endpoints`, with its `next_page_token`.
+        """
+        return await self._call("ListWebhookEndpoints", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def update_webhook_endpoint(self, request: notification_pb2.UpdateWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.UpdateWebhookEndpointResponse:
+        """Changes the URL, description, events or `disabled` of an endpoint
+        (AIP-134, with `update_mask`); disabling stops deliveries to it at once.
+        A stale `etag` fails with ABORTED (reason ETAG_MISMATCH). Roles: backend,
+        admin.
+        """
+        return await self._call("UpdateWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def delete_webhook_endpoint(self, request: notification_pb2.DeleteWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.DeleteWebhookEndpointResponse:
+        """Deletes an endpoint; notifications not yet delivered go to the next
+        matching endpoint (or, with none left, the TOML bootstrap endpoint).
+        A stale `etag` fails with ABORTED (reason ETAG_MISMATCH). Roles:
+        backend, admin.
+        """
+        return await self._call("DeleteWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def rotate_webhook_endpoint_secret(self, request: notification_pb2.RotateWebhookEndpointSecretRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.RotateWebhookEndpointSecretResponse:
+        """Generates a new signing secret for an endpoint and returns it, once, in
+        `secret`. The previous secret keeps signing beside the new one for
+        `overlap` (default 24 hours, at most 7 days; zero retires it at once),
+        so the backend can switch without losing a delivery: during the overlap
+        every webhook carries two `v1=` signatures, the new secret's first.
+        A secret that was already in its overlap is retired by the rotation.
+        Rotating is also the way out when the stored secret no longer decrypts
+        (the service key was changed). Idempotent on `request_id`. Errors:
+        INVALID_ARGUMENT for a bad `overlap`; ABORTED (reason ETAG_MISMATCH) for
+        a stale `etag`; FAILED_PRECONDITION (reason WEBHOOK_SECRET_KEY_MISSING)
+        as for CreateWebhookEndpoint. Roles: backend, admin.
+        """
+        return await self._call("RotateWebhookEndpointSecret", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def test_webhook_endpoint(self, request: notification_pb2.TestWebhookEndpointRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> notification_pb2.TestWebhookEndpointResponse:
+        """Sends a signed test webhook (event NOTIFICATION_EVENT_UNSPECIFIED,
+        header `Redress-Test: true`, a notification name of
+        `notifications/test-{random}`) to the endpoint now, even when it is
+        disabled, and answers with what the endpoint replied. It is not a
+        notification: nothing is retried, and the endpoint's statistics do not
+        change. The endpoint's answer (any status, or none) is the response, not
+        an error. Errors: FAILED_PRECONDITION with reason
+        WEBHOOK_SECRET_KEY_MISSING (no key configured any more) or
+        WEBHOOK_SECRET_UNREADABLE (the stored secret does not decrypt with the
+        configured key: it was changed; rotate the secret). A notification
+        attempt meeting the same problem fails as a transient failure, sends
+        nothing, and says so in its `error_message`. Roles: backend, admin.
+        """
+        return await self._call("TestWebhookEndpoint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+
+class AsyncIntakeClient(AsyncServiceBase):
+    """The front door of Redress. A casino backend submits a player's complaint
+    here, on whatever channel the player used, and reads back its status and its
+    whole interaction history. Every call needs a bearer token; the tenant (the
+    casino brand) comes only from the token, and another tenant's complaint
+    answers NOT_FOUND.
+
+    Errors follow google.rpc.Status: INVALID_ARGUMENT carries a
+    google.rpc.BadRequest with one field violation per bad field; every error
+    carries a google.rpc.ErrorInfo whose `reason` is a stable UPPER_SNAKE code.
+    """
+
+    _service = "redress.intake.v1.IntakeService"
+
+    async def submit_complaint(self, request: intake_pb2.SubmitComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitComplaintResponse:
+        """Files a complaint. Idempotent on `request_id`: a retry with the same id and
+        payload returns the original response; the same id with a different
+        payload fails with ALREADY_EXISTS (reason IDEMPOTENCY_KEY_REUSED) and
+        changes nothing. A complaint about the same player and transaction as an
+        open complaint is recorded and linked to it (`duplicate_of`) instead of
+        opening a second case. Roles: backend, agent, supervisor, admin.
+        """
+        return await self._call("SubmitComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def get_complaint(self, request: intake_pb2.GetComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.GetComplaintResponse:
+        """Reads one complaint. Roles: any.
+        """
+        return await self._call("GetComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_complaints(self, request: intake_pb2.ListComplaintsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[intake_pb2.Complaint]:
+        """Lists the tenant's complaints, newest first, with filters. Roles: any.
+
+        Yields every item of `complaints` of every page.
+        """
+        return self._apages("ListComplaints", "complaints", request, timeout, metadata)
+
+    async def list_complaints_page(self, request: intake_pb2.ListComplaintsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.ListComplaintsResponse:
+        """One page of :meth:`list_complaints`, with its `next_page_token`.
+        """
+        return await self._call("ListComplaints", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def add_player_message(self, request: intake_pb2.AddPlayerMessageRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.AddPlayerMessageResponse:
+        """Records a further message from the player on an open complaint, on any
+        channel, as a new interaction under the complaint named in `parent`.
+        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
+        """
+        return await self._call("AddPlayerMessage", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def submit_player_decision(self, request: intake_pb2.SubmitPlayerDecisionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitPlayerDecisionResponse:
+        """Records the player's answer to a proposed resolution of the complaint
+        named in `name`: accept or reject. Only while the complaint is
+        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
+        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
+        """
+        return await self._call("SubmitPlayerDecision", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def withdraw_complaint(self, request: intake_pb2.WithdrawComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.WithdrawComplaintResponse:
+        """The player withdraws the complaint. Fails with FAILED_PRECONDITION once
+        the complaint is resolved, closed or already withdrawn. Roles: backend,
+        agent, supervisor, admin.
+        """
+        return await self._call("WithdrawComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_interactions(self, request: intake_pb2.ListInteractionsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[intake_pb2.Interaction]:
+        """Lists every interaction of a complaint (messages in and out on every
+        channel, status changes), oldest first. Roles: any.
+
+        Yields every item of `interactions` of every page.
+        """
+        return self._apages("ListInteractions", "interactions", request, timeout, metadata)
+
+    async def list_interactions_page(self, request: intake_pb2.ListInteractionsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.ListInteractionsResponse:
+        """One page of :meth:`list_interactions`, with its `next_page_token`.
+        """
+        return await self._call("ListInteractions", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def get_player_story(self, request: intake_pb2.GetPlayerStoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.GetPlayerStoryResponse:
+        """The player's whole story, assembled from the services that own each
+        part: the player's complaints, newest first, each with its interactions
+        on every channel in time order (intake), its case and the case's events
+        (proposals, outcomes; resolution), the notifications sent about it with
+        their delivery proof (notification) and its survey with the player's
+        answer (feedback); and how often the player has complained lately. Each
+        part is read with the caller's own token, so each owning service applies
+        its own role rules: a part the caller may not read, or whose service
+        does not answer, is left out and named in `missing_parts` instead of
+        failing the story. Paged by complaint. Roles: backend, agent,
+        supervisor, analyst, admin.
+        """
+        return await self._call("GetPlayerStory", request, timeout, metadata)  # type: ignore[no-any-return]
 
 
 class AsyncResolutionClient(AsyncServiceBase):
@@ -1130,10 +1428,91 @@ class AsyncResolutionClient(AsyncServiceBase):
 
     async def verify_case_history(self, request: resolution_service_pb2.VerifyCaseHistoryRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.VerifyCaseHistoryResponse:
         """Recomputes the case's hash chain and reports whether the history is
-        intact, or the first event that was modified, deleted or reordered.
+        intact, or the first event that was modified, deleted or reordered;
+        then re-hashes every attached evidence's stored bytes against the
+        SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded.
         Read-only. Roles: supervisor, analyst, admin.
         """
         return await self._call("VerifyCaseHistory", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def upload_evidence(self, request: resolution_service_pb2.UploadEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.UploadEvidenceResponse:
+        """Attaches a file to a case, streamed: the first message carries
+        `header` (the case, the request_id, the file name, the declared type,
+        the description), every following message `chunk`, in order, each at
+        most 1 MiB (the server's message limit is larger; the file may be any
+        number of chunks up to the tenant's size limit). The content is stored
+        in resolution's database as it arrives, never whole in memory; its type
+        is sniffed from its first bytes (see Evidence.content_type), its SHA-256
+        computed, and a TYPE_EVIDENCE_ATTACHED event is appended to the case's
+        history whose payload (hashed into the chain) is the Evidence, with
+        name, file name, size and SHA-256. Every case state; the case itself is
+        unchanged but for its history (its etag changes).
+
+        Idempotent on `header.request_id`: the same header and the same bytes
+        again return the same Evidence and store nothing; the same request_id
+        with another header or other bytes is ALREADY_EXISTS, reason
+        IDEMPOTENCY_KEY_REUSED.
+
+        Errors:
+        - INVALID_ARGUMENT, reason INVALID_ARGUMENT: a bad header field, a first
+          message without `header`, a later message without `chunk`, an empty
+          chunk or a chunk over 1 MiB, or no content at all (BadRequest names
+          the field).
+        - INVALID_ARGUMENT, reason EVIDENCE_TOO_LARGE: the content exceeds the
+          tenant's limit; BadRequest on `chunk`, ErrorInfo.metadata
+          `max_size_bytes` holds the limit. The upload stops at the first byte
+          over it. (INVALID_ARGUMENT, not RESOURCE_EXHAUSTED: retrying the same
+          file never succeeds.)
+        - INVALID_ARGUMENT, reason EVIDENCE_TYPE_NOT_ALLOWED: the sniffed type
+          is not one the tenant allows; BadRequest on `chunk`, ErrorInfo.metadata
+          `content_type` holds the sniffed type and `allowed` the allowed ones,
+          comma-separated.
+        - NOT_FOUND: no such case for the tenant.
+        Roles: agent, supervisor, admin, backend (on the player's behalf;
+        `uploaded_by` records the role).
+        """
+        return await self._call("UploadEvidence", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def get_evidence(self, request: resolution_service_pb2.GetEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.GetEvidenceResponse:
+        """Reads one evidence's metadata. NOT_FOUND for another tenant's. Roles:
+        agent, supervisor, admin, backend.
+        """
+        return await self._call("GetEvidence", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_evidence(self, request: resolution_service_pb2.ListEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[evidence_pb2.Evidence]:
+        """Lists a case's evidence (or every case's, parent `cases/-`), oldest
+        first, optionally by scan state. Roles: agent, supervisor, admin,
+        backend, service (a scanner lists `cases/-` in STATE_PENDING_SCAN).
+
+        Yields every item of `evidence` of every page.
+        """
+        return self._apages("ListEvidence", "evidence", request, timeout, metadata)
+
+    async def list_evidence_page(self, request: resolution_service_pb2.ListEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.ListEvidenceResponse:
+        """One page of :meth:`list_evidence`, with its `next_page_token`.
+        """
+        return await self._call("ListEvidence", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def download_evidence(self, request: resolution_service_pb2.DownloadEvidenceRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.DownloadEvidenceResponse:
+        """Streams one evidence's content: the first message carries `evidence`
+        (the metadata), the following ones `chunk`s of the content in order. The
+        bytes are re-hashed as they are read; the last chunk is only sent once
+        the SHA-256 and size match the recorded ones, so a client that got
+        every message without error holds the file as uploaded.
+
+        Errors:
+        - FAILED_PRECONDITION, reason EVIDENCE_NOT_CLEAN: the evidence is
+          PENDING_SCAN or REJECTED (ErrorInfo.metadata `state` holds it); only
+          role `service` (the scanner) may download it in those states.
+        - DATA_LOSS, reason EVIDENCE_CORRUPTED: the stored bytes no longer match
+          the recorded SHA-256 or size (tampering or corruption); sent instead
+          of the last chunk. ErrorInfo.metadata `evidence` names the evidence.
+          VerifyCaseHistory reports the same evidence as
+          PROBLEM_EVIDENCE_MISMATCH.
+        - NOT_FOUND: no such evidence for the tenant.
+        Roles: agent, supervisor, admin, backend, service.
+        """
+        return await self._call("DownloadEvidence", request, timeout, metadata)  # type: ignore[no-any-return]
 
     async def get_regulatory_return(self, request: resolution_service_pb2.GetRegulatoryReturnRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.GetRegulatoryReturnResponse:
         """Builds a regulator's return for a period from the tenant's cases: for the

@@ -165,6 +165,24 @@ class GetSurveyResponse(_message.Message):
     survey: Survey
     def __init__(self, survey: _Optional[_Union[Survey, _Mapping]] = ...) -> None: ...
 
+class ListSurveysRequest(_message.Message):
+    __slots__ = ("player_id", "page_size", "page_token")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, player_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListSurveysResponse(_message.Message):
+    __slots__ = ("surveys", "next_page_token")
+    SURVEYS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    surveys: _containers.RepeatedCompositeFieldContainer[Survey]
+    next_page_token: str
+    def __init__(self, surveys: _Optional[_Iterable[_Union[Survey, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
 class SubmitSurveyResponseRequest(_message.Message):
     __slots__ = ("token", "request_id", "answer")
     TOKEN_FIELD_NUMBER: _ClassVar[int]

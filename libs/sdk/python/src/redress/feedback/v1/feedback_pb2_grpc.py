@@ -68,6 +68,11 @@ class FeedbackServiceStub:
                 request_serializer=redress_dot_feedback_dot_v1_dot_feedback__pb2.SubmitSurveyResponseRequest.SerializeToString,
                 response_deserializer=redress_dot_feedback_dot_v1_dot_feedback__pb2.SubmitSurveyResponseResponse.FromString,
                 _registered_method=True)
+        self.ListSurveys = channel.unary_unary(
+                '/redress.feedback.v1.FeedbackService/ListSurveys',
+                request_serializer=redress_dot_feedback_dot_v1_dot_feedback__pb2.ListSurveysRequest.SerializeToString,
+                response_deserializer=redress_dot_feedback_dot_v1_dot_feedback__pb2.ListSurveysResponse.FromString,
+                _registered_method=True)
         self.GetInsights = channel.unary_unary(
                 '/redress.feedback.v1.FeedbackService/GetInsights',
                 request_serializer=redress_dot_feedback_dot_v1_dot_feedback__pb2.GetInsightsRequest.SerializeToString,
@@ -136,6 +141,15 @@ class FeedbackServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListSurveys(self, request, context):
+        """Lists one player's surveys, newest first, with their answers (the
+        player's story shows them beside the cases). Never returns a token.
+        Roles: agent, supervisor, analyst, admin, backend.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetInsights(self, request, context):
         """Computes complaint-handling insights for a time window, in total and
         grouped by one dimension (category, channel, jurisdiction, agent, game,
@@ -175,6 +189,11 @@ def add_FeedbackServiceServicer_to_server(servicer, server):
                     servicer.SubmitSurveyResponse,
                     request_deserializer=redress_dot_feedback_dot_v1_dot_feedback__pb2.SubmitSurveyResponseRequest.FromString,
                     response_serializer=redress_dot_feedback_dot_v1_dot_feedback__pb2.SubmitSurveyResponseResponse.SerializeToString,
+            ),
+            'ListSurveys': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSurveys,
+                    request_deserializer=redress_dot_feedback_dot_v1_dot_feedback__pb2.ListSurveysRequest.FromString,
+                    response_serializer=redress_dot_feedback_dot_v1_dot_feedback__pb2.ListSurveysResponse.SerializeToString,
             ),
             'GetInsights': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInsights,
@@ -265,6 +284,33 @@ class FeedbackService:
             '/redress.feedback.v1.FeedbackService/SubmitSurveyResponse',
             redress_dot_feedback_dot_v1_dot_feedback__pb2.SubmitSurveyResponseRequest.SerializeToString,
             redress_dot_feedback_dot_v1_dot_feedback__pb2.SubmitSurveyResponseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSurveys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.feedback.v1.FeedbackService/ListSurveys',
+            redress_dot_feedback_dot_v1_dot_feedback__pb2.ListSurveysRequest.SerializeToString,
+            redress_dot_feedback_dot_v1_dot_feedback__pb2.ListSurveysResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -24,57 +24,70 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from redress.common.v1 import common_pb2 as redress_dot_common_dot_v1_dot_common__pb2
+from redress.feedback.v1 import feedback_pb2 as redress_dot_feedback_dot_v1_dot_feedback__pb2
+from redress.notification.v1 import notification_pb2 as redress_dot_notification_dot_v1_dot_notification__pb2
+from redress.resolution.v1 import case_pb2 as redress_dot_resolution_dot_v1_dot_case__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eredress/intake/v1/intake.proto\x12\x11redress.intake.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eredress/common/v1/common.proto\"\xe9\x06\n\tComplaint\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\treference\x18\x02 \x01(\t\x12)\n\x06player\x18\x03 \x01(\x0b\x32\x19.redress.common.v1.Player\x12H\n\x16transaction_references\x18\x04 \x01(\x0b\x32(.redress.common.v1.TransactionReferences\x12\x36\n\x08\x63\x61tegory\x18\x05 \x01(\x0e\x32$.redress.common.v1.ComplaintCategory\x12\x19\n\x11\x63\x61tegory_inferred\x18\x06 \x01(\x08\x12\x0f\n\x07subject\x18\x07 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x08 \x01(\t\x12+\n\x07\x63hannel\x18\t \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x31\n\rincident_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\x0f\x64isputed_amount\x18\x0b \x01(\x0b\x32\x18.redress.common.v1.Money\x12\x32\n\x06status\x18\x0c \x01(\x0e\x32\".redress.common.v1.ComplaintStatus\x12-\n\x08priority\x18\r \x01(\x0e\x32\x1b.redress.common.v1.Priority\x12.\n\x04kind\x18\x0e \x01(\x0e\x32 .redress.common.v1.ComplaintKind\x12\x1c\n\x14responsible_gambling\x18\x0f \x01(\x08\x12\x17\n\x0fharm_indicators\x18\x10 \x03(\t\x12\x14\n\x0c\x64uplicate_of\x18\x11 \x01(\t\x12/\n\tdeadlines\x18\x12 \x01(\x0b\x32\x1c.redress.common.v1.Deadlines\x12+\n\x07outcome\x18\x13 \x01(\x0e\x32\x1a.redress.common.v1.Outcome\x12\x0c\n\x04\x63\x61se\x18\x14 \x01(\t\x12/\n\x0b\x63reate_time\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x17 \x01(\t\"\xd9\x04\n\x0bInteraction\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x31\n\x04kind\x18\x02 \x01(\x0e\x32#.redress.intake.v1.Interaction.Kind\x12;\n\tdirection\x18\x03 \x01(\x0e\x32(.redress.intake.v1.Interaction.Direction\x12+\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x0c\n\x04\x62ody\x18\x05 \x01(\t\x12\x0e\n\x06\x61uthor\x18\x06 \x01(\t\x12\x32\n\x06status\x18\x07 \x01(\x0e\x32\".redress.common.v1.ComplaintStatus\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xae\x01\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x18\n\x14KIND_COMPLAINT_FILED\x10\x01\x12\x17\n\x13KIND_PLAYER_MESSAGE\x10\x02\x12\x16\n\x12KIND_AGENT_MESSAGE\x10\x03\x12\x17\n\x13KIND_STATUS_CHANGED\x10\x04\x12\x12\n\x0eKIND_WITHDRAWN\x10\x05\x12\x18\n\x14KIND_PLAYER_DECISION\x10\x06\"k\n\tDirection\x12\x19\n\x15\x44IRECTION_UNSPECIFIED\x10\x00\x12\x15\n\x11\x44IRECTION_INBOUND\x10\x01\x12\x16\n\x12\x44IRECTION_OUTBOUND\x10\x02\x12\x14\n\x10\x44IRECTION_SYSTEM\x10\x03\"\x92\x03\n\x16SubmitComplaintRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x06player\x18\x02 \x01(\x0b\x32\x19.redress.common.v1.Player\x12H\n\x16transaction_references\x18\x03 \x01(\x0b\x32(.redress.common.v1.TransactionReferences\x12\x36\n\x08\x63\x61tegory\x18\x04 \x01(\x0e\x32$.redress.common.v1.ComplaintCategory\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x06 \x01(\t\x12+\n\x07\x63hannel\x18\x07 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x31\n\rincident_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\x0f\x64isputed_amount\x18\t \x01(\x0b\x32\x18.redress.common.v1.Money\"\\\n\x17SubmitComplaintResponse\x12/\n\tcomplaint\x18\x01 \x01(\x0b\x32\x1c.redress.intake.v1.Complaint\x12\x10\n\x08replayed\x18\x02 \x01(\x08\"#\n\x13GetComplaintRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"G\n\x14GetComplaintResponse\x12/\n\tcomplaint\x18\x01 \x01(\x0b\x32\x1c.redress.intake.v1.Complaint\"\xec\x02\n\x15ListComplaintsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".redress.common.v1.ComplaintStatus\x12\x36\n\x08\x63\x61tegory\x18\x04 \x01(\x0e\x32$.redress.common.v1.ComplaintCategory\x12\x11\n\tplayer_id\x18\x05 \x01(\t\x12+\n\x07\x63hannel\x18\x06 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x14\n\x0cjurisdiction\x18\x07 \x01(\t\x12\x35\n\x11\x63reate_time_start\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_time_end\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"c\n\x16ListComplaintsResponse\x12\x30\n\ncomplaints\x18\x01 \x03(\x0b\x32\x1c.redress.intake.v1.Complaint\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"x\n\x17\x41\x64\x64PlayerMessageRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12+\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\"O\n\x18\x41\x64\x64PlayerMessageResponse\x12\x33\n\x0binteraction\x18\x01 \x01(\x0b\x32\x1e.redress.intake.v1.Interaction\"\xb2\x01\n\x1bSubmitPlayerDecisionRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x33\n\x08\x64\x65\x63ision\x18\x03 \x01(\x0e\x32!.redress.common.v1.PlayerDecision\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12+\n\x07\x63hannel\x18\x05 \x01(\x0e\x32\x1a.redress.common.v1.Channel\"S\n\x1cSubmitPlayerDecisionResponse\x12\x33\n\x0binteraction\x18\x01 \x01(\x0b\x32\x1e.redress.intake.v1.Interaction\"Z\n\x18WithdrawComplaintRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\"L\n\x19WithdrawComplaintResponse\x12/\n\tcomplaint\x18\x01 \x01(\x0b\x32\x1c.redress.intake.v1.Complaint\"P\n\x17ListInteractionsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"i\n\x18ListInteractionsResponse\x12\x34\n\x0cinteractions\x18\x01 \x03(\x0b\x32\x1e.redress.intake.v1.Interaction\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xc8\x02\n\x16\x41pplyCaseUpdateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x63\x61se\x18\x02 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12\x1b\n\x13\x63\x61se_event_sequence\x18\x04 \x01(\x03\x12\x32\n\x06status\x18\x05 \x01(\x0e\x32\".redress.common.v1.ComplaintStatus\x12+\n\x07outcome\x18\x06 \x01(\x0e\x32\x1a.redress.common.v1.Outcome\x12.\n\x04kind\x18\x07 \x01(\x0e\x32 .redress.common.v1.ComplaintKind\x12\x16\n\x0eplayer_message\x18\x08 \x01(\t\x12+\n\x07\x63hannel\x18\t \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\r\n\x05\x61\x63tor\x18\n \x01(\t\"J\n\x17\x41pplyCaseUpdateResponse\x12/\n\tcomplaint\x18\x01 \x01(\x0b\x32\x1c.redress.intake.v1.Complaint2\x84\x06\n\rIntakeService\x12h\n\x0fSubmitComplaint\x12).redress.intake.v1.SubmitComplaintRequest\x1a*.redress.intake.v1.SubmitComplaintResponse\x12_\n\x0cGetComplaint\x12&.redress.intake.v1.GetComplaintRequest\x1a\'.redress.intake.v1.GetComplaintResponse\x12\x65\n\x0eListComplaints\x12(.redress.intake.v1.ListComplaintsRequest\x1a).redress.intake.v1.ListComplaintsResponse\x12k\n\x10\x41\x64\x64PlayerMessage\x12*.redress.intake.v1.AddPlayerMessageRequest\x1a+.redress.intake.v1.AddPlayerMessageResponse\x12w\n\x14SubmitPlayerDecision\x12..redress.intake.v1.SubmitPlayerDecisionRequest\x1a/.redress.intake.v1.SubmitPlayerDecisionResponse\x12n\n\x11WithdrawComplaint\x12+.redress.intake.v1.WithdrawComplaintRequest\x1a,.redress.intake.v1.WithdrawComplaintResponse\x12k\n\x10ListInteractions\x12*.redress.intake.v1.ListInteractionsRequest\x1a+.redress.intake.v1.ListInteractionsResponse2\x81\x01\n\x15IntakeInternalService\x12h\n\x0f\x41pplyCaseUpdate\x12).redress.intake.v1.ApplyCaseUpdateRequest\x1a*.redress.intake.v1.ApplyCaseUpdateResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eredress/intake/v1/intake.proto\x12\x11redress.intake.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eredress/common/v1/common.proto\x1a\"redress/feedback/v1/feedback.proto\x1a*redress/notification/v1/notification.proto\x1a redress/resolution/v1/case.proto\"\xe9\x06\n\tComplaint\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\treference\x18\x02 \x01(\t\x12)\n\x06player\x18\x03 \x01(\x0b\x32\x19.redress.common.v1.Player\x12H\n\x16transaction_references\x18\x04 \x01(\x0b\x32(.redress.common.v1.TransactionReferences\x12\x36\n\x08\x63\x61tegory\x18\x05 \x01(\x0e\x32$.redress.common.v1.ComplaintCategory\x12\x19\n\x11\x63\x61tegory_inferred\x18\x06 \x01(\x08\x12\x0f\n\x07subject\x18\x07 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x08 \x01(\t\x12+\n\x07\x63hannel\x18\t \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x31\n\rincident_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\x0f\x64isputed_amount\x18\x0b \x01(\x0b\x32\x18.redress.common.v1.Money\x12\x32\n\x06status\x18\x0c \x01(\x0e\x32\".redress.common.v1.ComplaintStatus\x12-\n\x08priority\x18\r \x01(\x0e\x32\x1b.redress.common.v1.Priority\x12.\n\x04kind\x18\x0e \x01(\x0e\x32 .redress.common.v1.ComplaintKind\x12\x1c\n\x14responsible_gambling\x18\x0f \x01(\x08\x12\x17\n\x0fharm_indicators\x18\x10 \x03(\t\x12\x14\n\x0c\x64uplicate_of\x18\x11 \x01(\t\x12/\n\tdeadlines\x18\x12 \x01(\x0b\x32\x1c.redress.common.v1.Deadlines\x12+\n\x07outcome\x18\x13 \x01(\x0e\x32\x1a.redress.common.v1.Outcome\x12\x0c\n\x04\x63\x61se\x18\x14 \x01(\t\x12/\n\x0b\x63reate_time\x18\x15 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x17 \x01(\t\"\xd9\x04\n\x0bInteraction\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x31\n\x04kind\x18\x02 \x01(\x0e\x32#.redress.intake.v1.Interaction.Kind\x12;\n\tdirection\x18\x03 \x01(\x0e\x32(.redress.intake.v1.Interaction.Direction\x12+\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x0c\n\x04\x62ody\x18\x05 \x01(\t\x12\x0e\n\x06\x61uthor\x18\x06 \x01(\t\x12\x32\n\x06status\x18\x07 \x01(\x0e\x32\".redress.common.v1.ComplaintStatus\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xae\x01\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x18\n\x14KIND_COMPLAINT_FILED\x10\x01\x12\x17\n\x13KIND_PLAYER_MESSAGE\x10\x02\x12\x16\n\x12KIND_AGENT_MESSAGE\x10\x03\x12\x17\n\x13KIND_STATUS_CHANGED\x10\x04\x12\x12\n\x0eKIND_WITHDRAWN\x10\x05\x12\x18\n\x14KIND_PLAYER_DECISION\x10\x06\"k\n\tDirection\x12\x19\n\x15\x44IRECTION_UNSPECIFIED\x10\x00\x12\x15\n\x11\x44IRECTION_INBOUND\x10\x01\x12\x16\n\x12\x44IRECTION_OUTBOUND\x10\x02\x12\x14\n\x10\x44IRECTION_SYSTEM\x10\x03\"\x92\x03\n\x16SubmitComplaintRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x06player\x18\x02 \x01(\x0b\x32\x19.redress.common.v1.Player\x12H\n\x16transaction_references\x18\x03 \x01(\x0b\x32(.redress.common.v1.TransactionReferences\x12\x36\n\x08\x63\x61tegory\x18\x04 \x01(\x0e\x32$.redress.common.v1.ComplaintCategory\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x06 \x01(\t\x12+\n\x07\x63hannel\x18\x07 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x31\n\rincident_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\x0f\x64isputed_amount\x18\t \x01(\x0b\x32\x18.redress.common.v1.Money\"\\\n\x17SubmitComplaintResponse\x12/\n\tcomplaint\x18\x01 \x01(\x0b\x32\x1c.redress.intake.v1.Complaint\x12\x10\n\x08replayed\x18\x02 \x01(\x08\"#\n\x13GetComplaintRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"G\n\x14GetComplaintResponse\x12/\n\tcomplaint\x18\x01 \x01(\x0b\x32\x1c.redress.intake.v1.Complaint\"\xec\x02\n\x15ListComplaintsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".redress.common.v1.ComplaintStatus\x12\x36\n\x08\x63\x61tegory\x18\x04 \x01(\x0e\x32$.redress.common.v1.ComplaintCategory\x12\x11\n\tplayer_id\x18\x05 \x01(\t\x12+\n\x07\x63hannel\x18\x06 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x14\n\x0cjurisdiction\x18\x07 \x01(\t\x12\x35\n\x11\x63reate_time_start\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_time_end\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"c\n\x16ListComplaintsResponse\x12\x30\n\ncomplaints\x18\x01 \x03(\x0b\x32\x1c.redress.intake.v1.Complaint\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"x\n\x17\x41\x64\x64PlayerMessageRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12+\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\"O\n\x18\x41\x64\x64PlayerMessageResponse\x12\x33\n\x0binteraction\x18\x01 \x01(\x0b\x32\x1e.redress.intake.v1.Interaction\"\xb2\x01\n\x1bSubmitPlayerDecisionRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x33\n\x08\x64\x65\x63ision\x18\x03 \x01(\x0e\x32!.redress.common.v1.PlayerDecision\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12+\n\x07\x63hannel\x18\x05 \x01(\x0e\x32\x1a.redress.common.v1.Channel\"S\n\x1cSubmitPlayerDecisionResponse\x12\x33\n\x0binteraction\x18\x01 \x01(\x0b\x32\x1e.redress.intake.v1.Interaction\"Z\n\x18WithdrawComplaintRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\"L\n\x19WithdrawComplaintResponse\x12/\n\tcomplaint\x18\x01 \x01(\x0b\x32\x1c.redress.intake.v1.Complaint\"P\n\x17ListInteractionsRequest\x12\x0e\n\x06parent\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"i\n\x18ListInteractionsResponse\x12\x34\n\x0cinteractions\x18\x01 \x03(\x0b\x32\x1e.redress.intake.v1.Interaction\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"Q\n\x15GetPlayerStoryRequest\x12\x11\n\tplayer_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"\xcc\x01\n\x16GetPlayerStoryResponse\x12\x35\n\ncomplaints\x18\x01 \x03(\x0b\x32!.redress.intake.v1.ComplaintStory\x12+\n\x04risk\x18\x02 \x01(\x0b\x32\x1d.redress.intake.v1.PlayerRisk\x12\x35\n\rmissing_parts\x18\x03 \x03(\x0b\x32\x1e.redress.intake.v1.MissingPart\x12\x17\n\x0fnext_page_token\x18\x04 \x01(\t\"\xc4\x02\n\x0e\x43omplaintStory\x12/\n\tcomplaint\x18\x01 \x01(\x0b\x32\x1c.redress.intake.v1.Complaint\x12\x34\n\x0cinteractions\x18\x02 \x03(\x0b\x32\x1e.redress.intake.v1.Interaction\x12)\n\x04\x63\x61se\x18\x03 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\x12\x35\n\x0b\x63\x61se_events\x18\x04 \x03(\x0b\x32 .redress.resolution.v1.CaseEvent\x12<\n\rnotifications\x18\x05 \x03(\x0b\x32%.redress.notification.v1.Notification\x12+\n\x06survey\x18\x06 \x01(\x0b\x32\x1b.redress.feedback.v1.Survey\"e\n\nPlayerRisk\x12\x1e\n\x16recent_complaint_count\x18\x01 \x01(\x03\x12\x13\n\x0bwindow_days\x18\x02 \x01(\x05\x12\x11\n\tthreshold\x18\x03 \x01(\x05\x12\x0f\n\x07\x61t_risk\x18\x04 \x01(\x08\"+\n\x0bMissingPart\x12\x0c\n\x04part\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\xc8\x02\n\x16\x41pplyCaseUpdateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x63\x61se\x18\x02 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x03 \x01(\t\x12\x1b\n\x13\x63\x61se_event_sequence\x18\x04 \x01(\x03\x12\x32\n\x06status\x18\x05 \x01(\x0e\x32\".redress.common.v1.ComplaintStatus\x12+\n\x07outcome\x18\x06 \x01(\x0e\x32\x1a.redress.common.v1.Outcome\x12.\n\x04kind\x18\x07 \x01(\x0e\x32 .redress.common.v1.ComplaintKind\x12\x16\n\x0eplayer_message\x18\x08 \x01(\t\x12+\n\x07\x63hannel\x18\t \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\r\n\x05\x61\x63tor\x18\n \x01(\t\"J\n\x17\x41pplyCaseUpdateResponse\x12/\n\tcomplaint\x18\x01 \x01(\x0b\x32\x1c.redress.intake.v1.Complaint2\xeb\x06\n\rIntakeService\x12h\n\x0fSubmitComplaint\x12).redress.intake.v1.SubmitComplaintRequest\x1a*.redress.intake.v1.SubmitComplaintResponse\x12_\n\x0cGetComplaint\x12&.redress.intake.v1.GetComplaintRequest\x1a\'.redress.intake.v1.GetComplaintResponse\x12\x65\n\x0eListComplaints\x12(.redress.intake.v1.ListComplaintsRequest\x1a).redress.intake.v1.ListComplaintsResponse\x12k\n\x10\x41\x64\x64PlayerMessage\x12*.redress.intake.v1.AddPlayerMessageRequest\x1a+.redress.intake.v1.AddPlayerMessageResponse\x12w\n\x14SubmitPlayerDecision\x12..redress.intake.v1.SubmitPlayerDecisionRequest\x1a/.redress.intake.v1.SubmitPlayerDecisionResponse\x12n\n\x11WithdrawComplaint\x12+.redress.intake.v1.WithdrawComplaintRequest\x1a,.redress.intake.v1.WithdrawComplaintResponse\x12k\n\x10ListInteractions\x12*.redress.intake.v1.ListInteractionsRequest\x1a+.redress.intake.v1.ListInteractionsResponse\x12\x65\n\x0eGetPlayerStory\x12(.redress.intake.v1.GetPlayerStoryRequest\x1a).redress.intake.v1.GetPlayerStoryResponse2\x81\x01\n\x15IntakeInternalService\x12h\n\x0f\x41pplyCaseUpdate\x12).redress.intake.v1.ApplyCaseUpdateRequest\x1a*.redress.intake.v1.ApplyCaseUpdateResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'redress.intake.v1.intake_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_COMPLAINT']._serialized_start=119
-  _globals['_COMPLAINT']._serialized_end=992
-  _globals['_INTERACTION']._serialized_start=995
-  _globals['_INTERACTION']._serialized_end=1596
-  _globals['_INTERACTION_KIND']._serialized_start=1313
-  _globals['_INTERACTION_KIND']._serialized_end=1487
-  _globals['_INTERACTION_DIRECTION']._serialized_start=1489
-  _globals['_INTERACTION_DIRECTION']._serialized_end=1596
-  _globals['_SUBMITCOMPLAINTREQUEST']._serialized_start=1599
-  _globals['_SUBMITCOMPLAINTREQUEST']._serialized_end=2001
-  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_start=2003
-  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_end=2095
-  _globals['_GETCOMPLAINTREQUEST']._serialized_start=2097
-  _globals['_GETCOMPLAINTREQUEST']._serialized_end=2132
-  _globals['_GETCOMPLAINTRESPONSE']._serialized_start=2134
-  _globals['_GETCOMPLAINTRESPONSE']._serialized_end=2205
-  _globals['_LISTCOMPLAINTSREQUEST']._serialized_start=2208
-  _globals['_LISTCOMPLAINTSREQUEST']._serialized_end=2572
-  _globals['_LISTCOMPLAINTSRESPONSE']._serialized_start=2574
-  _globals['_LISTCOMPLAINTSRESPONSE']._serialized_end=2673
-  _globals['_ADDPLAYERMESSAGEREQUEST']._serialized_start=2675
-  _globals['_ADDPLAYERMESSAGEREQUEST']._serialized_end=2795
-  _globals['_ADDPLAYERMESSAGERESPONSE']._serialized_start=2797
-  _globals['_ADDPLAYERMESSAGERESPONSE']._serialized_end=2876
-  _globals['_SUBMITPLAYERDECISIONREQUEST']._serialized_start=2879
-  _globals['_SUBMITPLAYERDECISIONREQUEST']._serialized_end=3057
-  _globals['_SUBMITPLAYERDECISIONRESPONSE']._serialized_start=3059
-  _globals['_SUBMITPLAYERDECISIONRESPONSE']._serialized_end=3142
-  _globals['_WITHDRAWCOMPLAINTREQUEST']._serialized_start=3144
-  _globals['_WITHDRAWCOMPLAINTREQUEST']._serialized_end=3234
-  _globals['_WITHDRAWCOMPLAINTRESPONSE']._serialized_start=3236
-  _globals['_WITHDRAWCOMPLAINTRESPONSE']._serialized_end=3312
-  _globals['_LISTINTERACTIONSREQUEST']._serialized_start=3314
-  _globals['_LISTINTERACTIONSREQUEST']._serialized_end=3394
-  _globals['_LISTINTERACTIONSRESPONSE']._serialized_start=3396
-  _globals['_LISTINTERACTIONSRESPONSE']._serialized_end=3501
-  _globals['_APPLYCASEUPDATEREQUEST']._serialized_start=3504
-  _globals['_APPLYCASEUPDATEREQUEST']._serialized_end=3832
-  _globals['_APPLYCASEUPDATERESPONSE']._serialized_start=3834
-  _globals['_APPLYCASEUPDATERESPONSE']._serialized_end=3908
-  _globals['_INTAKESERVICE']._serialized_start=3911
-  _globals['_INTAKESERVICE']._serialized_end=4683
-  _globals['_INTAKEINTERNALSERVICE']._serialized_start=4686
-  _globals['_INTAKEINTERNALSERVICE']._serialized_end=4815
+  _globals['_COMPLAINT']._serialized_start=233
+  _globals['_COMPLAINT']._serialized_end=1106
+  _globals['_INTERACTION']._serialized_start=1109
+  _globals['_INTERACTION']._serialized_end=1710
+  _globals['_INTERACTION_KIND']._serialized_start=1427
+  _globals['_INTERACTION_KIND']._serialized_end=1601
+  _globals['_INTERACTION_DIRECTION']._serialized_start=1603
+  _globals['_INTERACTION_DIRECTION']._serialized_end=1710
+  _globals['_SUBMITCOMPLAINTREQUEST']._serialized_start=1713
+  _globals['_SUBMITCOMPLAINTREQUEST']._serialized_end=2115
+  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_start=2117
+  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_end=2209
+  _globals['_GETCOMPLAINTREQUEST']._serialized_start=2211
+  _globals['_GETCOMPLAINTREQUEST']._serialized_end=2246
+  _globals['_GETCOMPLAINTRESPONSE']._serialized_start=2248
+  _globals['_GETCOMPLAINTRESPONSE']._serialized_end=2319
+  _globals['_LISTCOMPLAINTSREQUEST']._serialized_start=2322
+  _globals['_LISTCOMPLAINTSREQUEST']._serialized_end=2686
+  _globals['_LISTCOMPLAINTSRESPONSE']._serialized_start=2688
+  _globals['_LISTCOMPLAINTSRESPONSE']._serialized_end=2787
+  _globals['_ADDPLAYERMESSAGEREQUEST']._serialized_start=2789
+  _globals['_ADDPLAYERMESSAGEREQUEST']._serialized_end=2909
+  _globals['_ADDPLAYERMESSAGERESPONSE']._serialized_start=2911
+  _globals['_ADDPLAYERMESSAGERESPONSE']._serialized_end=2990
+  _globals['_SUBMITPLAYERDECISIONREQUEST']._serialized_start=2993
+  _globals['_SUBMITPLAYERDECISIONREQUEST']._serialized_end=3171
+  _globals['_SUBMITPLAYERDECISIONRESPONSE']._serialized_start=3173
+  _globals['_SUBMITPLAYERDECISIONRESPONSE']._serialized_end=3256
+  _globals['_WITHDRAWCOMPLAINTREQUEST']._serialized_start=3258
+  _globals['_WITHDRAWCOMPLAINTREQUEST']._serialized_end=3348
+  _globals['_WITHDRAWCOMPLAINTRESPONSE']._serialized_start=3350
+  _globals['_WITHDRAWCOMPLAINTRESPONSE']._serialized_end=3426
+  _globals['_LISTINTERACTIONSREQUEST']._serialized_start=3428
+  _globals['_LISTINTERACTIONSREQUEST']._serialized_end=3508
+  _globals['_LISTINTERACTIONSRESPONSE']._serialized_start=3510
+  _globals['_LISTINTERACTIONSRESPONSE']._serialized_end=3615
+  _globals['_GETPLAYERSTORYREQUEST']._serialized_start=3617
+  _globals['_GETPLAYERSTORYREQUEST']._serialized_end=3698
+  _globals['_GETPLAYERSTORYRESPONSE']._serialized_start=3701
+  _globals['_GETPLAYERSTORYRESPONSE']._serialized_end=3905
+  _globals['_COMPLAINTSTORY']._serialized_start=3908
+  _globals['_COMPLAINTSTORY']._serialized_end=4232
+  _globals['_PLAYERRISK']._serialized_start=4234
+  _globals['_PLAYERRISK']._serialized_end=4335
+  _globals['_MISSINGPART']._serialized_start=4337
+  _globals['_MISSINGPART']._serialized_end=4380
+  _globals['_APPLYCASEUPDATEREQUEST']._serialized_start=4383
+  _globals['_APPLYCASEUPDATEREQUEST']._serialized_end=4711
+  _globals['_APPLYCASEUPDATERESPONSE']._serialized_start=4713
+  _globals['_APPLYCASEUPDATERESPONSE']._serialized_end=4787
+  _globals['_INTAKESERVICE']._serialized_start=4790
+  _globals['_INTAKESERVICE']._serialized_end=5665
+  _globals['_INTAKEINTERNALSERVICE']._serialized_start=5668
+  _globals['_INTAKEINTERNALSERVICE']._serialized_end=5797
 # @@protoc_insertion_point(module_scope)

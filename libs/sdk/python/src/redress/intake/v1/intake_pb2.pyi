@@ -2,6 +2,9 @@ import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from redress.common.v1 import common_pb2 as _common_pb2
+from redress.feedback.v1 import feedback_pb2 as _feedback_pb2
+from redress.notification.v1 import notification_pb2 as _notification_pb2
+from redress.resolution.v1 import case_pb2 as _case_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -252,6 +255,64 @@ class ListInteractionsResponse(_message.Message):
     interactions: _containers.RepeatedCompositeFieldContainer[Interaction]
     next_page_token: str
     def __init__(self, interactions: _Optional[_Iterable[_Union[Interaction, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetPlayerStoryRequest(_message.Message):
+    __slots__ = ("player_id", "page_size", "page_token")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, player_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class GetPlayerStoryResponse(_message.Message):
+    __slots__ = ("complaints", "risk", "missing_parts", "next_page_token")
+    COMPLAINTS_FIELD_NUMBER: _ClassVar[int]
+    RISK_FIELD_NUMBER: _ClassVar[int]
+    MISSING_PARTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    complaints: _containers.RepeatedCompositeFieldContainer[ComplaintStory]
+    risk: PlayerRisk
+    missing_parts: _containers.RepeatedCompositeFieldContainer[MissingPart]
+    next_page_token: str
+    def __init__(self, complaints: _Optional[_Iterable[_Union[ComplaintStory, _Mapping]]] = ..., risk: _Optional[_Union[PlayerRisk, _Mapping]] = ..., missing_parts: _Optional[_Iterable[_Union[MissingPart, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ComplaintStory(_message.Message):
+    __slots__ = ("complaint", "interactions", "case", "case_events", "notifications", "survey")
+    COMPLAINT_FIELD_NUMBER: _ClassVar[int]
+    INTERACTIONS_FIELD_NUMBER: _ClassVar[int]
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    CASE_EVENTS_FIELD_NUMBER: _ClassVar[int]
+    NOTIFICATIONS_FIELD_NUMBER: _ClassVar[int]
+    SURVEY_FIELD_NUMBER: _ClassVar[int]
+    complaint: Complaint
+    interactions: _containers.RepeatedCompositeFieldContainer[Interaction]
+    case: _case_pb2.Case
+    case_events: _containers.RepeatedCompositeFieldContainer[_case_pb2.CaseEvent]
+    notifications: _containers.RepeatedCompositeFieldContainer[_notification_pb2.Notification]
+    survey: _feedback_pb2.Survey
+    def __init__(self, complaint: _Optional[_Union[Complaint, _Mapping]] = ..., interactions: _Optional[_Iterable[_Union[Interaction, _Mapping]]] = ..., case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ..., case_events: _Optional[_Iterable[_Union[_case_pb2.CaseEvent, _Mapping]]] = ..., notifications: _Optional[_Iterable[_Union[_notification_pb2.Notification, _Mapping]]] = ..., survey: _Optional[_Union[_feedback_pb2.Survey, _Mapping]] = ...) -> None: ...
+
+class PlayerRisk(_message.Message):
+    __slots__ = ("recent_complaint_count", "window_days", "threshold", "at_risk")
+    RECENT_COMPLAINT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_DAYS_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    AT_RISK_FIELD_NUMBER: _ClassVar[int]
+    recent_complaint_count: int
+    window_days: int
+    threshold: int
+    at_risk: bool
+    def __init__(self, recent_complaint_count: _Optional[int] = ..., window_days: _Optional[int] = ..., threshold: _Optional[int] = ..., at_risk: _Optional[bool] = ...) -> None: ...
+
+class MissingPart(_message.Message):
+    __slots__ = ("part", "reason")
+    PART_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    part: str
+    reason: str
+    def __init__(self, part: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ApplyCaseUpdateRequest(_message.Message):
     __slots__ = ("name", "case", "event_id", "case_event_sequence", "status", "outcome", "kind", "player_message", "channel", "actor")

@@ -83,6 +83,11 @@ class IntakeServiceStub:
                 request_serializer=redress_dot_intake_dot_v1_dot_intake__pb2.ListInteractionsRequest.SerializeToString,
                 response_deserializer=redress_dot_intake_dot_v1_dot_intake__pb2.ListInteractionsResponse.FromString,
                 _registered_method=True)
+        self.GetPlayerStory = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/GetPlayerStory',
+                request_serializer=redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryResponse.FromString,
+                _registered_method=True)
 
 
 class IntakeServiceServicer:
@@ -164,6 +169,23 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPlayerStory(self, request, context):
+        """The player's whole story, assembled from the services that own each
+        part: the player's complaints, newest first, each with its interactions
+        on every channel in time order (intake), its case and the case's events
+        (proposals, outcomes; resolution), the notifications sent about it with
+        their delivery proof (notification) and its survey with the player's
+        answer (feedback); and how often the player has complained lately. Each
+        part is read with the caller's own token, so each owning service applies
+        its own role rules: a part the caller may not read, or whose service
+        does not answer, is left out and named in `missing_parts` instead of
+        failing the story. Paged by complaint. Roles: backend, agent,
+        supervisor, analyst, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IntakeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -201,6 +223,11 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.ListInteractions,
                     request_deserializer=redress_dot_intake_dot_v1_dot_intake__pb2.ListInteractionsRequest.FromString,
                     response_serializer=redress_dot_intake_dot_v1_dot_intake__pb2.ListInteractionsResponse.SerializeToString,
+            ),
+            'GetPlayerStory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPlayerStory,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -406,6 +433,33 @@ class IntakeService:
             '/redress.intake.v1.IntakeService/ListInteractions',
             redress_dot_intake_dot_v1_dot_intake__pb2.ListInteractionsRequest.SerializeToString,
             redress_dot_intake_dot_v1_dot_intake__pb2.ListInteractionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPlayerStory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/GetPlayerStory',
+            redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,5 +1,7 @@
 import datetime
 
+from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from redress.common.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
@@ -157,7 +159,7 @@ class RenderedMessage(_message.Message):
     def __init__(self, subject: _Optional[str] = ..., body_text: _Optional[str] = ..., body_html: _Optional[str] = ...) -> None: ...
 
 class DeliveryAttempt(_message.Message):
-    __slots__ = ("name", "attempt_number", "channel", "destination", "start_time", "end_time", "result", "provider_status_code", "provider_response", "provider_message_id", "error_message")
+    __slots__ = ("name", "attempt_number", "channel", "destination", "start_time", "end_time", "result", "provider_status_code", "provider_response", "provider_message_id", "error_message", "webhook_endpoint")
     class Result(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         RESULT_UNSPECIFIED: _ClassVar[DeliveryAttempt.Result]
@@ -179,6 +181,7 @@ class DeliveryAttempt(_message.Message):
     PROVIDER_RESPONSE_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    WEBHOOK_ENDPOINT_FIELD_NUMBER: _ClassVar[int]
     name: str
     attempt_number: int
     channel: _common_pb2.Channel
@@ -190,7 +193,8 @@ class DeliveryAttempt(_message.Message):
     provider_response: str
     provider_message_id: str
     error_message: str
-    def __init__(self, name: _Optional[str] = ..., attempt_number: _Optional[int] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., destination: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result: _Optional[_Union[DeliveryAttempt.Result, str]] = ..., provider_status_code: _Optional[int] = ..., provider_response: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., error_message: _Optional[str] = ...) -> None: ...
+    webhook_endpoint: str
+    def __init__(self, name: _Optional[str] = ..., attempt_number: _Optional[int] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., destination: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., result: _Optional[_Union[DeliveryAttempt.Result, str]] = ..., provider_status_code: _Optional[int] = ..., provider_response: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., error_message: _Optional[str] = ..., webhook_endpoint: _Optional[str] = ...) -> None: ...
 
 class DeliveryProof(_message.Message):
     __slots__ = ("accept_time", "attempt", "provider_message_id", "channel", "destination", "locale", "template", "template_version", "content_sha256")
@@ -497,3 +501,159 @@ class SendNotificationResponse(_message.Message):
     notification: Notification
     replayed: bool
     def __init__(self, notification: _Optional[_Union[Notification, _Mapping]] = ..., replayed: _Optional[bool] = ...) -> None: ...
+
+class WebhookEndpoint(_message.Message):
+    __slots__ = ("name", "url", "description", "events", "disabled", "secret_hint", "previous_secret_expire_time", "secret_create_time", "stats", "create_time", "update_time", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    DISABLED_FIELD_NUMBER: _ClassVar[int]
+    SECRET_HINT_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_SECRET_EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SECRET_CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    STATS_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    url: str
+    description: str
+    events: _containers.RepeatedScalarFieldContainer[NotificationEvent]
+    disabled: bool
+    secret_hint: str
+    previous_secret_expire_time: _timestamp_pb2.Timestamp
+    secret_create_time: _timestamp_pb2.Timestamp
+    stats: WebhookEndpointStats
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., url: _Optional[str] = ..., description: _Optional[str] = ..., events: _Optional[_Iterable[_Union[NotificationEvent, str]]] = ..., disabled: _Optional[bool] = ..., secret_hint: _Optional[str] = ..., previous_secret_expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., secret_create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stats: _Optional[_Union[WebhookEndpointStats, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class WebhookEndpointStats(_message.Message):
+    __slots__ = ("delivered_count", "failed_attempt_count", "last_attempt_time", "last_status_code", "last_result")
+    DELIVERED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FAILED_ATTEMPT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    LAST_ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
+    LAST_STATUS_CODE_FIELD_NUMBER: _ClassVar[int]
+    LAST_RESULT_FIELD_NUMBER: _ClassVar[int]
+    delivered_count: int
+    failed_attempt_count: int
+    last_attempt_time: _timestamp_pb2.Timestamp
+    last_status_code: int
+    last_result: DeliveryAttempt.Result
+    def __init__(self, delivered_count: _Optional[int] = ..., failed_attempt_count: _Optional[int] = ..., last_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_status_code: _Optional[int] = ..., last_result: _Optional[_Union[DeliveryAttempt.Result, str]] = ...) -> None: ...
+
+class CreateWebhookEndpointRequest(_message.Message):
+    __slots__ = ("request_id", "webhook_endpoint")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    WEBHOOK_ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    webhook_endpoint: WebhookEndpoint
+    def __init__(self, request_id: _Optional[str] = ..., webhook_endpoint: _Optional[_Union[WebhookEndpoint, _Mapping]] = ...) -> None: ...
+
+class CreateWebhookEndpointResponse(_message.Message):
+    __slots__ = ("webhook_endpoint", "secret")
+    WEBHOOK_ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
+    webhook_endpoint: WebhookEndpoint
+    secret: str
+    def __init__(self, webhook_endpoint: _Optional[_Union[WebhookEndpoint, _Mapping]] = ..., secret: _Optional[str] = ...) -> None: ...
+
+class GetWebhookEndpointRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetWebhookEndpointResponse(_message.Message):
+    __slots__ = ("webhook_endpoint",)
+    WEBHOOK_ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    webhook_endpoint: WebhookEndpoint
+    def __init__(self, webhook_endpoint: _Optional[_Union[WebhookEndpoint, _Mapping]] = ...) -> None: ...
+
+class ListWebhookEndpointsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListWebhookEndpointsResponse(_message.Message):
+    __slots__ = ("webhook_endpoints", "next_page_token")
+    WEBHOOK_ENDPOINTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    webhook_endpoints: _containers.RepeatedCompositeFieldContainer[WebhookEndpoint]
+    next_page_token: str
+    def __init__(self, webhook_endpoints: _Optional[_Iterable[_Union[WebhookEndpoint, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpdateWebhookEndpointRequest(_message.Message):
+    __slots__ = ("webhook_endpoint", "update_mask", "etag")
+    WEBHOOK_ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    webhook_endpoint: WebhookEndpoint
+    update_mask: _field_mask_pb2.FieldMask
+    etag: str
+    def __init__(self, webhook_endpoint: _Optional[_Union[WebhookEndpoint, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class UpdateWebhookEndpointResponse(_message.Message):
+    __slots__ = ("webhook_endpoint",)
+    WEBHOOK_ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    webhook_endpoint: WebhookEndpoint
+    def __init__(self, webhook_endpoint: _Optional[_Union[WebhookEndpoint, _Mapping]] = ...) -> None: ...
+
+class DeleteWebhookEndpointRequest(_message.Message):
+    __slots__ = ("name", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class DeleteWebhookEndpointResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class RotateWebhookEndpointSecretRequest(_message.Message):
+    __slots__ = ("name", "request_id", "overlap", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    OVERLAP_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    request_id: str
+    overlap: _duration_pb2.Duration
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., request_id: _Optional[str] = ..., overlap: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class RotateWebhookEndpointSecretResponse(_message.Message):
+    __slots__ = ("webhook_endpoint", "secret")
+    WEBHOOK_ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
+    webhook_endpoint: WebhookEndpoint
+    secret: str
+    def __init__(self, webhook_endpoint: _Optional[_Union[WebhookEndpoint, _Mapping]] = ..., secret: _Optional[str] = ...) -> None: ...
+
+class TestWebhookEndpointRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class TestWebhookEndpointResponse(_message.Message):
+    __slots__ = ("result", "status_code", "response", "error_message", "start_time", "latency")
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    STATUS_CODE_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_FIELD_NUMBER: _ClassVar[int]
+    result: DeliveryAttempt.Result
+    status_code: int
+    response: str
+    error_message: str
+    start_time: _timestamp_pb2.Timestamp
+    latency: _duration_pb2.Duration
+    def __init__(self, result: _Optional[_Union[DeliveryAttempt.Result, str]] = ..., status_code: _Optional[int] = ..., response: _Optional[str] = ..., error_message: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., latency: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...

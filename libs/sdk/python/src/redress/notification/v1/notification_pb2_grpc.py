@@ -70,8 +70,8 @@ class NotificationServiceStub:
     service messages are always sent.
 
     Every call needs a bearer token; the tenant (the casino brand) comes only
-    from the token, and another tenant's notification or template answers
-    NOT_FOUND.
+    from the token, and another tenant's notification, template or webhook
+    endpoint answers NOT_FOUND.
 
     Errors follow google.rpc.Status: INVALID_ARGUMENT carries a
     google.rpc.BadRequest with one field violation per bad field; every error
@@ -124,6 +124,41 @@ class NotificationServiceStub:
                 request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.PreviewTemplateRequest.SerializeToString,
                 response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.PreviewTemplateResponse.FromString,
                 _registered_method=True)
+        self.CreateWebhookEndpoint = channel.unary_unary(
+                '/redress.notification.v1.NotificationService/CreateWebhookEndpoint',
+                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.CreateWebhookEndpointRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.CreateWebhookEndpointResponse.FromString,
+                _registered_method=True)
+        self.GetWebhookEndpoint = channel.unary_unary(
+                '/redress.notification.v1.NotificationService/GetWebhookEndpoint',
+                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.GetWebhookEndpointRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.GetWebhookEndpointResponse.FromString,
+                _registered_method=True)
+        self.ListWebhookEndpoints = channel.unary_unary(
+                '/redress.notification.v1.NotificationService/ListWebhookEndpoints',
+                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.ListWebhookEndpointsRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.ListWebhookEndpointsResponse.FromString,
+                _registered_method=True)
+        self.UpdateWebhookEndpoint = channel.unary_unary(
+                '/redress.notification.v1.NotificationService/UpdateWebhookEndpoint',
+                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpdateWebhookEndpointRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpdateWebhookEndpointResponse.FromString,
+                _registered_method=True)
+        self.DeleteWebhookEndpoint = channel.unary_unary(
+                '/redress.notification.v1.NotificationService/DeleteWebhookEndpoint',
+                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.DeleteWebhookEndpointRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.DeleteWebhookEndpointResponse.FromString,
+                _registered_method=True)
+        self.RotateWebhookEndpointSecret = channel.unary_unary(
+                '/redress.notification.v1.NotificationService/RotateWebhookEndpointSecret',
+                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.RotateWebhookEndpointSecretRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.RotateWebhookEndpointSecretResponse.FromString,
+                _registered_method=True)
+        self.TestWebhookEndpoint = channel.unary_unary(
+                '/redress.notification.v1.NotificationService/TestWebhookEndpoint',
+                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.TestWebhookEndpointRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.TestWebhookEndpointResponse.FromString,
+                _registered_method=True)
 
 
 class NotificationServiceServicer:
@@ -171,8 +206,8 @@ class NotificationServiceServicer:
     service messages are always sent.
 
     Every call needs a bearer token; the tenant (the casino brand) comes only
-    from the token, and another tenant's notification or template answers
-    NOT_FOUND.
+    from the token, and another tenant's notification, template or webhook
+    endpoint answers NOT_FOUND.
 
     Errors follow google.rpc.Status: INVALID_ARGUMENT carries a
     google.rpc.BadRequest with one field violation per bad field; every error
@@ -265,6 +300,92 @@ class NotificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateWebhookEndpoint(self, request, context):
+        """Registers a webhook endpoint of the casino backend (see WebhookEndpoint)
+        and generates its signing secret, which the response carries in
+        `secret`: the only time Redress shows it (Get and List show its last
+        four characters only). Idempotent on `request_id`: a retry returns the
+        original response, the same endpoint and the same secret (the one this
+        call generated, even if it was rotated since). The response is kept with
+        its secret encrypted, like the endpoint's. Errors: INVALID_ARGUMENT for a bad URL or event; FAILED_PRECONDITION
+        (reason WEBHOOK_SECRET_KEY_MISSING) when the service has no key to
+        encrypt secrets with (`webhook_secret_key_file` is not configured); the
+        TOML bootstrap endpoint keeps working without one. Roles: backend, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetWebhookEndpoint(self, request, context):
+        """Reads one webhook endpoint, with its delivery statistics. Never returns
+        the secret. Roles: backend, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListWebhookEndpoints(self, request, context):
+        """Lists the tenant's webhook endpoints, oldest first. Roles: backend, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateWebhookEndpoint(self, request, context):
+        """Changes the URL, description, events or `disabled` of an endpoint
+        (AIP-134, with `update_mask`); disabling stops deliveries to it at once.
+        A stale `etag` fails with ABORTED (reason ETAG_MISMATCH). Roles: backend,
+        admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteWebhookEndpoint(self, request, context):
+        """Deletes an endpoint; notifications not yet delivered go to the next
+        matching endpoint (or, with none left, the TOML bootstrap endpoint).
+        A stale `etag` fails with ABORTED (reason ETAG_MISMATCH). Roles:
+        backend, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RotateWebhookEndpointSecret(self, request, context):
+        """Generates a new signing secret for an endpoint and returns it, once, in
+        `secret`. The previous secret keeps signing beside the new one for
+        `overlap` (default 24 hours, at most 7 days; zero retires it at once),
+        so the backend can switch without losing a delivery: during the overlap
+        every webhook carries two `v1=` signatures, the new secret's first.
+        A secret that was already in its overlap is retired by the rotation.
+        Rotating is also the way out when the stored secret no longer decrypts
+        (the service key was changed). Idempotent on `request_id`. Errors:
+        INVALID_ARGUMENT for a bad `overlap`; ABORTED (reason ETAG_MISMATCH) for
+        a stale `etag`; FAILED_PRECONDITION (reason WEBHOOK_SECRET_KEY_MISSING)
+        as for CreateWebhookEndpoint. Roles: backend, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TestWebhookEndpoint(self, request, context):
+        """Sends a signed test webhook (event NOTIFICATION_EVENT_UNSPECIFIED,
+        header `Redress-Test: true`, a notification name of
+        `notifications/test-{random}`) to the endpoint now, even when it is
+        disabled, and answers with what the endpoint replied. It is not a
+        notification: nothing is retried, and the endpoint's statistics do not
+        change. The endpoint's answer (any status, or none) is the response, not
+        an error. Errors: FAILED_PRECONDITION with reason
+        WEBHOOK_SECRET_KEY_MISSING (no key configured any more) or
+        WEBHOOK_SECRET_UNREADABLE (the stored secret does not decrypt with the
+        configured key: it was changed; rotate the secret). A notification
+        attempt meeting the same problem fails as a transient failure, sends
+        nothing, and says so in its `error_message`. Roles: backend, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -307,6 +428,41 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.PreviewTemplate,
                     request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.PreviewTemplateRequest.FromString,
                     response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.PreviewTemplateResponse.SerializeToString,
+            ),
+            'CreateWebhookEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateWebhookEndpoint,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.CreateWebhookEndpointRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.CreateWebhookEndpointResponse.SerializeToString,
+            ),
+            'GetWebhookEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetWebhookEndpoint,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.GetWebhookEndpointRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.GetWebhookEndpointResponse.SerializeToString,
+            ),
+            'ListWebhookEndpoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListWebhookEndpoints,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.ListWebhookEndpointsRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.ListWebhookEndpointsResponse.SerializeToString,
+            ),
+            'UpdateWebhookEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateWebhookEndpoint,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpdateWebhookEndpointRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.UpdateWebhookEndpointResponse.SerializeToString,
+            ),
+            'DeleteWebhookEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteWebhookEndpoint,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.DeleteWebhookEndpointRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.DeleteWebhookEndpointResponse.SerializeToString,
+            ),
+            'RotateWebhookEndpointSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.RotateWebhookEndpointSecret,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.RotateWebhookEndpointSecretRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.RotateWebhookEndpointSecretResponse.SerializeToString,
+            ),
+            'TestWebhookEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.TestWebhookEndpoint,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.TestWebhookEndpointRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.TestWebhookEndpointResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -361,8 +517,8 @@ class NotificationService:
     service messages are always sent.
 
     Every call needs a bearer token; the tenant (the casino brand) comes only
-    from the token, and another tenant's notification or template answers
-    NOT_FOUND.
+    from the token, and another tenant's notification, template or webhook
+    endpoint answers NOT_FOUND.
 
     Errors follow google.rpc.Status: INVALID_ARGUMENT carries a
     google.rpc.BadRequest with one field violation per bad field; every error
@@ -575,6 +731,195 @@ class NotificationService:
             '/redress.notification.v1.NotificationService/PreviewTemplate',
             redress_dot_notification_dot_v1_dot_notification__pb2.PreviewTemplateRequest.SerializeToString,
             redress_dot_notification_dot_v1_dot_notification__pb2.PreviewTemplateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateWebhookEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.notification.v1.NotificationService/CreateWebhookEndpoint',
+            redress_dot_notification_dot_v1_dot_notification__pb2.CreateWebhookEndpointRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_notification__pb2.CreateWebhookEndpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetWebhookEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.notification.v1.NotificationService/GetWebhookEndpoint',
+            redress_dot_notification_dot_v1_dot_notification__pb2.GetWebhookEndpointRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_notification__pb2.GetWebhookEndpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListWebhookEndpoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.notification.v1.NotificationService/ListWebhookEndpoints',
+            redress_dot_notification_dot_v1_dot_notification__pb2.ListWebhookEndpointsRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_notification__pb2.ListWebhookEndpointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateWebhookEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.notification.v1.NotificationService/UpdateWebhookEndpoint',
+            redress_dot_notification_dot_v1_dot_notification__pb2.UpdateWebhookEndpointRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_notification__pb2.UpdateWebhookEndpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteWebhookEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.notification.v1.NotificationService/DeleteWebhookEndpoint',
+            redress_dot_notification_dot_v1_dot_notification__pb2.DeleteWebhookEndpointRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_notification__pb2.DeleteWebhookEndpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RotateWebhookEndpointSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.notification.v1.NotificationService/RotateWebhookEndpointSecret',
+            redress_dot_notification_dot_v1_dot_notification__pb2.RotateWebhookEndpointSecretRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_notification__pb2.RotateWebhookEndpointSecretResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestWebhookEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.notification.v1.NotificationService/TestWebhookEndpoint',
+            redress_dot_notification_dot_v1_dot_notification__pb2.TestWebhookEndpointRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_notification__pb2.TestWebhookEndpointResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -376,6 +376,8 @@ class CaseEvent(_message.Message):
         TYPE_CLOCK_RESUMED: _ClassVar[CaseEvent.Type]
         TYPE_CLOCK_WARNED: _ClassVar[CaseEvent.Type]
         TYPE_CLOCK_BREACHED: _ClassVar[CaseEvent.Type]
+        TYPE_EVIDENCE_ATTACHED: _ClassVar[CaseEvent.Type]
+        TYPE_EVIDENCE_SCANNED: _ClassVar[CaseEvent.Type]
     TYPE_UNSPECIFIED: CaseEvent.Type
     TYPE_CASE_OPENED: CaseEvent.Type
     TYPE_ASSIGNED: CaseEvent.Type
@@ -398,6 +400,8 @@ class CaseEvent(_message.Message):
     TYPE_CLOCK_RESUMED: CaseEvent.Type
     TYPE_CLOCK_WARNED: CaseEvent.Type
     TYPE_CLOCK_BREACHED: CaseEvent.Type
+    TYPE_EVIDENCE_ATTACHED: CaseEvent.Type
+    TYPE_EVIDENCE_SCANNED: CaseEvent.Type
     NAME_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]

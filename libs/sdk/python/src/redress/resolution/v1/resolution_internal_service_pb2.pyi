@@ -3,6 +3,7 @@ import datetime
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from redress.common.v1 import common_pb2 as _common_pb2
 from redress.resolution.v1 import case_pb2 as _case_pb2
+from redress.resolution.v1 import evidence_pb2 as _evidence_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -134,3 +135,19 @@ class FlagFollowUpResponse(_message.Message):
     CASE_FIELD_NUMBER: _ClassVar[int]
     case: _case_pb2.Case
     def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ...) -> None: ...
+
+class RecordEvidenceScanRequest(_message.Message):
+    __slots__ = ("name", "verdict", "reason")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    verdict: _evidence_pb2.Evidence.State
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., verdict: _Optional[_Union[_evidence_pb2.Evidence.State, str]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RecordEvidenceScanResponse(_message.Message):
+    __slots__ = ("evidence",)
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    evidence: _evidence_pb2.Evidence
+    def __init__(self, evidence: _Optional[_Union[_evidence_pb2.Evidence, _Mapping]] = ...) -> None: ...

@@ -72,6 +72,11 @@ class ResolutionInternalServiceStub:
                 request_serializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.FlagFollowUpRequest.SerializeToString,
                 response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.FlagFollowUpResponse.FromString,
                 _registered_method=True)
+        self.RecordEvidenceScan = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionInternalService/RecordEvidenceScan',
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanResponse.FromString,
+                _registered_method=True)
 
 
 class ResolutionInternalServiceServicer:
@@ -148,6 +153,24 @@ class ResolutionInternalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordEvidenceScan(self, request, context):
+        """The malware-scanning hook: a scanner (any deployment holding a service
+        token of the tenant) lists evidence in STATE_PENDING_SCAN
+        (ListEvidence, parent `cases/-`), downloads it (role `service` may
+        download evidence in any state), and reports its verdict here: the
+        evidence moves PENDING_SCAN -> CLEAN or REJECTED with `reason`, and a
+        TYPE_EVIDENCE_SCANNED event is appended to the case's history.
+        Idempotent: the same verdict again returns the evidence unchanged.
+        Errors: FAILED_PRECONDITION, reason EVIDENCE_ALREADY_SCANNED, when the
+        evidence already has another verdict (ErrorInfo.metadata `state` holds
+        it) or was never pending (no scan required); NOT_FOUND for another
+        tenant's evidence; INVALID_ARGUMENT for a verdict other than CLEAN or
+        REJECTED, or a REJECTED without `reason`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ResolutionInternalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -175,6 +198,11 @@ def add_ResolutionInternalServiceServicer_to_server(servicer, server):
                     servicer.FlagFollowUp,
                     request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.FlagFollowUpRequest.FromString,
                     response_serializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.FlagFollowUpResponse.SerializeToString,
+            ),
+            'RecordEvidenceScan': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordEvidenceScan,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -325,6 +353,33 @@ class ResolutionInternalService:
             '/redress.resolution.v1.ResolutionInternalService/FlagFollowUp',
             redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.FlagFollowUpRequest.SerializeToString,
             redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.FlagFollowUpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordEvidenceScan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionInternalService/RecordEvidenceScan',
+            redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanResponse.FromString,
             options,
             channel_credentials,
             insecure,

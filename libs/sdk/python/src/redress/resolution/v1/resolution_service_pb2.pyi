@@ -4,6 +4,7 @@ from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from redress.common.v1 import common_pb2 as _common_pb2
 from redress.resolution.v1 import case_pb2 as _case_pb2
+from redress.resolution.v1 import evidence_pb2 as _evidence_pb2
 from redress.resolution.v1 import macro_pb2 as _macro_pb2
 from redress.resolution.v1 import regulatory_return_pb2 as _regulatory_return_pb2
 from google.protobuf.internal import containers as _containers
@@ -375,10 +376,12 @@ class VerifyCaseHistoryResponse(_message.Message):
         PROBLEM_MODIFIED: _ClassVar[VerifyCaseHistoryResponse.Problem]
         PROBLEM_DELETED: _ClassVar[VerifyCaseHistoryResponse.Problem]
         PROBLEM_REORDERED: _ClassVar[VerifyCaseHistoryResponse.Problem]
+        PROBLEM_EVIDENCE_MISMATCH: _ClassVar[VerifyCaseHistoryResponse.Problem]
     PROBLEM_UNSPECIFIED: VerifyCaseHistoryResponse.Problem
     PROBLEM_MODIFIED: VerifyCaseHistoryResponse.Problem
     PROBLEM_DELETED: VerifyCaseHistoryResponse.Problem
     PROBLEM_REORDERED: VerifyCaseHistoryResponse.Problem
+    PROBLEM_EVIDENCE_MISMATCH: VerifyCaseHistoryResponse.Problem
     INTACT_FIELD_NUMBER: _ClassVar[int]
     EVENT_COUNT_FIELD_NUMBER: _ClassVar[int]
     HEAD_HASH_FIELD_NUMBER: _ClassVar[int]
@@ -394,6 +397,79 @@ class VerifyCaseHistoryResponse(_message.Message):
     detail: str
     verify_time: _timestamp_pb2.Timestamp
     def __init__(self, intact: _Optional[bool] = ..., event_count: _Optional[int] = ..., head_hash: _Optional[str] = ..., first_bad_sequence: _Optional[int] = ..., problem: _Optional[_Union[VerifyCaseHistoryResponse.Problem, str]] = ..., detail: _Optional[str] = ..., verify_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class UploadEvidenceRequest(_message.Message):
+    __slots__ = ("header", "chunk")
+    class Header(_message.Message):
+        __slots__ = ("parent", "request_id", "filename", "declared_content_type", "description")
+        PARENT_FIELD_NUMBER: _ClassVar[int]
+        REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+        FILENAME_FIELD_NUMBER: _ClassVar[int]
+        DECLARED_CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+        DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+        parent: str
+        request_id: str
+        filename: str
+        declared_content_type: str
+        description: str
+        def __init__(self, parent: _Optional[str] = ..., request_id: _Optional[str] = ..., filename: _Optional[str] = ..., declared_content_type: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    header: UploadEvidenceRequest.Header
+    chunk: bytes
+    def __init__(self, header: _Optional[_Union[UploadEvidenceRequest.Header, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
+
+class UploadEvidenceResponse(_message.Message):
+    __slots__ = ("evidence",)
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    evidence: _evidence_pb2.Evidence
+    def __init__(self, evidence: _Optional[_Union[_evidence_pb2.Evidence, _Mapping]] = ...) -> None: ...
+
+class GetEvidenceRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class GetEvidenceResponse(_message.Message):
+    __slots__ = ("evidence",)
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    evidence: _evidence_pb2.Evidence
+    def __init__(self, evidence: _Optional[_Union[_evidence_pb2.Evidence, _Mapping]] = ...) -> None: ...
+
+class ListEvidenceRequest(_message.Message):
+    __slots__ = ("parent", "page_size", "page_token", "state")
+    PARENT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    parent: str
+    page_size: int
+    page_token: str
+    state: _evidence_pb2.Evidence.State
+    def __init__(self, parent: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., state: _Optional[_Union[_evidence_pb2.Evidence.State, str]] = ...) -> None: ...
+
+class ListEvidenceResponse(_message.Message):
+    __slots__ = ("evidence", "next_page_token")
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    evidence: _containers.RepeatedCompositeFieldContainer[_evidence_pb2.Evidence]
+    next_page_token: str
+    def __init__(self, evidence: _Optional[_Iterable[_Union[_evidence_pb2.Evidence, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class DownloadEvidenceRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class DownloadEvidenceResponse(_message.Message):
+    __slots__ = ("evidence", "chunk")
+    EVIDENCE_FIELD_NUMBER: _ClassVar[int]
+    CHUNK_FIELD_NUMBER: _ClassVar[int]
+    evidence: _evidence_pb2.Evidence
+    chunk: bytes
+    def __init__(self, evidence: _Optional[_Union[_evidence_pb2.Evidence, _Mapping]] = ..., chunk: _Optional[bytes] = ...) -> None: ...
 
 class GetRegulatoryReturnRequest(_message.Message):
     __slots__ = ("regulator", "period_start_time", "period_end_time")

@@ -173,6 +173,26 @@ class ResolutionServiceStub:
                 request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryRequest.SerializeToString,
                 response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryResponse.FromString,
                 _registered_method=True)
+        self.UploadEvidence = channel.stream_unary(
+                '/redress.resolution.v1.ResolutionService/UploadEvidence',
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UploadEvidenceRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UploadEvidenceResponse.FromString,
+                _registered_method=True)
+        self.GetEvidence = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/GetEvidence',
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetEvidenceRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetEvidenceResponse.FromString,
+                _registered_method=True)
+        self.ListEvidence = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/ListEvidence',
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListEvidenceRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListEvidenceResponse.FromString,
+                _registered_method=True)
+        self.DownloadEvidence = channel.unary_stream(
+                '/redress.resolution.v1.ResolutionService/DownloadEvidence',
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.DownloadEvidenceRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.DownloadEvidenceResponse.FromString,
+                _registered_method=True)
         self.GetRegulatoryReturn = channel.unary_unary(
                 '/redress.resolution.v1.ResolutionService/GetRegulatoryReturn',
                 request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetRegulatoryReturnRequest.SerializeToString,
@@ -446,8 +466,90 @@ class ResolutionServiceServicer:
 
     def VerifyCaseHistory(self, request, context):
         """Recomputes the case's hash chain and reports whether the history is
-        intact, or the first event that was modified, deleted or reordered.
+        intact, or the first event that was modified, deleted or reordered;
+        then re-hashes every attached evidence's stored bytes against the
+        SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded.
         Read-only. Roles: supervisor, analyst, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadEvidence(self, request_iterator, context):
+        """Attaches a file to a case, streamed: the first message carries
+        `header` (the case, the request_id, the file name, the declared type,
+        the description), every following message `chunk`, in order, each at
+        most 1 MiB (the server's message limit is larger; the file may be any
+        number of chunks up to the tenant's size limit). The content is stored
+        in resolution's database as it arrives, never whole in memory; its type
+        is sniffed from its first bytes (see Evidence.content_type), its SHA-256
+        computed, and a TYPE_EVIDENCE_ATTACHED event is appended to the case's
+        history whose payload (hashed into the chain) is the Evidence, with
+        name, file name, size and SHA-256. Every case state; the case itself is
+        unchanged but for its history (its etag changes).
+
+        Idempotent on `header.request_id`: the same header and the same bytes
+        again return the same Evidence and store nothing; the same request_id
+        with another header or other bytes is ALREADY_EXISTS, reason
+        IDEMPOTENCY_KEY_REUSED.
+
+        Errors:
+        - INVALID_ARGUMENT, reason INVALID_ARGUMENT: a bad header field, a first
+        message without `header`, a later message without `chunk`, an empty
+        chunk or a chunk over 1 MiB, or no content at all (BadRequest names
+        the field).
+        - INVALID_ARGUMENT, reason EVIDENCE_TOO_LARGE: the content exceeds the
+        tenant's limit; BadRequest on `chunk`, ErrorInfo.metadata
+        `max_size_bytes` holds the limit. The upload stops at the first byte
+        over it. (INVALID_ARGUMENT, not RESOURCE_EXHAUSTED: retrying the same
+        file never succeeds.)
+        - INVALID_ARGUMENT, reason EVIDENCE_TYPE_NOT_ALLOWED: the sniffed type
+        is not one the tenant allows; BadRequest on `chunk`, ErrorInfo.metadata
+        `content_type` holds the sniffed type and `allowed` the allowed ones,
+        comma-separated.
+        - NOT_FOUND: no such case for the tenant.
+        Roles: agent, supervisor, admin, backend (on the player's behalf;
+        `uploaded_by` records the role).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetEvidence(self, request, context):
+        """Reads one evidence's metadata. NOT_FOUND for another tenant's. Roles:
+        agent, supervisor, admin, backend.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListEvidence(self, request, context):
+        """Lists a case's evidence (or every case's, parent `cases/-`), oldest
+        first, optionally by scan state. Roles: agent, supervisor, admin,
+        backend, service (a scanner lists `cases/-` in STATE_PENDING_SCAN).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadEvidence(self, request, context):
+        """Streams one evidence's content: the first message carries `evidence`
+        (the metadata), the following ones `chunk`s of the content in order. The
+        bytes are re-hashed as they are read; the last chunk is only sent once
+        the SHA-256 and size match the recorded ones, so a client that got
+        every message without error holds the file as uploaded.
+
+        Errors:
+        - FAILED_PRECONDITION, reason EVIDENCE_NOT_CLEAN: the evidence is
+        PENDING_SCAN or REJECTED (ErrorInfo.metadata `state` holds it); only
+        role `service` (the scanner) may download it in those states.
+        - DATA_LOSS, reason EVIDENCE_CORRUPTED: the stored bytes no longer match
+        the recorded SHA-256 or size (tampering or corruption); sent instead
+        of the last chunk. ErrorInfo.metadata `evidence` names the evidence.
+        VerifyCaseHistory reports the same evidence as
+        PROBLEM_EVIDENCE_MISMATCH.
+        - NOT_FOUND: no such evidence for the tenant.
+        Roles: agent, supervisor, admin, backend, service.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -581,6 +683,26 @@ def add_ResolutionServiceServicer_to_server(servicer, server):
                     servicer.VerifyCaseHistory,
                     request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryRequest.FromString,
                     response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryResponse.SerializeToString,
+            ),
+            'UploadEvidence': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadEvidence,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UploadEvidenceRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UploadEvidenceResponse.SerializeToString,
+            ),
+            'GetEvidence': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEvidence,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetEvidenceRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetEvidenceResponse.SerializeToString,
+            ),
+            'ListEvidence': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEvidence,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListEvidenceRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListEvidenceResponse.SerializeToString,
+            ),
+            'DownloadEvidence': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadEvidence,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.DownloadEvidenceRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.DownloadEvidenceResponse.SerializeToString,
             ),
             'GetRegulatoryReturn': grpc.unary_unary_rpc_method_handler(
                     servicer.GetRegulatoryReturn,
@@ -1094,6 +1216,114 @@ class ResolutionService:
             '/redress.resolution.v1.ResolutionService/VerifyCaseHistory',
             redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryRequest.SerializeToString,
             redress_dot_resolution_dot_v1_dot_resolution__service__pb2.VerifyCaseHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadEvidence(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/redress.resolution.v1.ResolutionService/UploadEvidence',
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UploadEvidenceRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.UploadEvidenceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEvidence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/GetEvidence',
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetEvidenceRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.GetEvidenceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEvidence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/ListEvidence',
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListEvidenceRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.ListEvidenceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadEvidence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/DownloadEvidence',
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.DownloadEvidenceRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.DownloadEvidenceResponse.FromString,
             options,
             channel_credentials,
             insecure,

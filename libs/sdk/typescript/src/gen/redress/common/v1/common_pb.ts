@@ -106,8 +106,10 @@ export type Player = Message<"redress.common.v1.Player"> & {
   selfExcluded: boolean;
 
   /**
-   * The casino's responsible-gambling team flagged the player as at risk.
-   * Treated like self_excluded for communication.
+   * The casino's responsible-gambling team flagged the player as at risk,
+   * or Redress did: intake sets it on a complaint that reaches the tenant's
+   * complaint-frequency rule (harm indicator "complaint_frequency"). Treated
+   * like self_excluded for communication: no surveys, no promotions.
    *
    * @generated from field: bool at_risk = 8;
    */

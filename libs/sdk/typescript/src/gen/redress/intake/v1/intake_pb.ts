@@ -8,13 +8,19 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Channel, ComplaintCategory, ComplaintKind, ComplaintStatus, Deadlines, Money, Outcome, Player, PlayerDecision, Priority, TransactionReferences } from "../../common/v1/common_pb.js";
 import { file_redress_common_v1_common } from "../../common/v1/common_pb.js";
+import type { Survey } from "../../feedback/v1/feedback_pb.js";
+import { file_redress_feedback_v1_feedback } from "../../feedback/v1/feedback_pb.js";
+import type { Notification } from "../../notification/v1/notification_pb.js";
+import { file_redress_notification_v1_notification } from "../../notification/v1/notification_pb.js";
+import type { Case, CaseEvent } from "../../resolution/v1/case_pb.js";
+import { file_redress_resolution_v1_case } from "../../resolution/v1/case_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file redress/intake/v1/intake.proto.
  */
 export const file_redress_intake_v1_intake: GenFile = /*@__PURE__*/
-  fileDesc("Ch5yZWRyZXNzL2ludGFrZS92MS9pbnRha2UucHJvdG8SEXJlZHJlc3MuaW50YWtlLnYxIukGCglDb21wbGFpbnQSDAoEbmFtZRgBIAEoCRIRCglyZWZlcmVuY2UYAiABKAkSKQoGcGxheWVyGAMgASgLMhkucmVkcmVzcy5jb21tb24udjEuUGxheWVyEkgKFnRyYW5zYWN0aW9uX3JlZmVyZW5jZXMYBCABKAsyKC5yZWRyZXNzLmNvbW1vbi52MS5UcmFuc2FjdGlvblJlZmVyZW5jZXMSNgoIY2F0ZWdvcnkYBSABKA4yJC5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRDYXRlZ29yeRIZChFjYXRlZ29yeV9pbmZlcnJlZBgGIAEoCBIPCgdzdWJqZWN0GAcgASgJEhMKC2Rlc2NyaXB0aW9uGAggASgJEisKB2NoYW5uZWwYCSABKA4yGi5yZWRyZXNzLmNvbW1vbi52MS5DaGFubmVsEjEKDWluY2lkZW50X3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKD2Rpc3B1dGVkX2Ftb3VudBgLIAEoCzIYLnJlZHJlc3MuY29tbW9uLnYxLk1vbmV5EjIKBnN0YXR1cxgMIAEoDjIiLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludFN0YXR1cxItCghwcmlvcml0eRgNIAEoDjIbLnJlZHJlc3MuY29tbW9uLnYxLlByaW9yaXR5Ei4KBGtpbmQYDiABKA4yIC5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRLaW5kEhwKFHJlc3BvbnNpYmxlX2dhbWJsaW5nGA8gASgIEhcKD2hhcm1faW5kaWNhdG9ycxgQIAMoCRIUCgxkdXBsaWNhdGVfb2YYESABKAkSLwoJZGVhZGxpbmVzGBIgASgLMhwucmVkcmVzcy5jb21tb24udjEuRGVhZGxpbmVzEisKB291dGNvbWUYEyABKA4yGi5yZWRyZXNzLmNvbW1vbi52MS5PdXRjb21lEgwKBGNhc2UYFCABKAkSLwoLY3JlYXRlX3RpbWUYFSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGBYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRldGFnGBcgASgJItkECgtJbnRlcmFjdGlvbhIMCgRuYW1lGAEgASgJEjEKBGtpbmQYAiABKA4yIy5yZWRyZXNzLmludGFrZS52MS5JbnRlcmFjdGlvbi5LaW5kEjsKCWRpcmVjdGlvbhgDIAEoDjIoLnJlZHJlc3MuaW50YWtlLnYxLkludGVyYWN0aW9uLkRpcmVjdGlvbhIrCgdjaGFubmVsGAQgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIMCgRib2R5GAUgASgJEg4KBmF1dGhvchgGIAEoCRIyCgZzdGF0dXMYByABKA4yIi5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRTdGF0dXMSLwoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIq4BCgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABIYChRLSU5EX0NPTVBMQUlOVF9GSUxFRBABEhcKE0tJTkRfUExBWUVSX01FU1NBR0UQAhIWChJLSU5EX0FHRU5UX01FU1NBR0UQAxIXChNLSU5EX1NUQVRVU19DSEFOR0VEEAQSEgoOS0lORF9XSVRIRFJBV04QBRIYChRLSU5EX1BMQVlFUl9ERUNJU0lPThAGImsKCURpcmVjdGlvbhIZChVESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIVChFESVJFQ1RJT05fSU5CT1VORBABEhYKEkRJUkVDVElPTl9PVVRCT1VORBACEhQKEERJUkVDVElPTl9TWVNURU0QAyKSAwoWU3VibWl0Q29tcGxhaW50UmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJEikKBnBsYXllchgCIAEoCzIZLnJlZHJlc3MuY29tbW9uLnYxLlBsYXllchJIChZ0cmFuc2FjdGlvbl9yZWZlcmVuY2VzGAMgASgLMigucmVkcmVzcy5jb21tb24udjEuVHJhbnNhY3Rpb25SZWZlcmVuY2VzEjYKCGNhdGVnb3J5GAQgASgOMiQucmVkcmVzcy5jb21tb24udjEuQ29tcGxhaW50Q2F0ZWdvcnkSDwoHc3ViamVjdBgFIAEoCRITCgtkZXNjcmlwdGlvbhgGIAEoCRIrCgdjaGFubmVsGAcgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIxCg1pbmNpZGVudF90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg9kaXNwdXRlZF9hbW91bnQYCSABKAsyGC5yZWRyZXNzLmNvbW1vbi52MS5Nb25leSJcChdTdWJtaXRDb21wbGFpbnRSZXNwb25zZRIvCgljb21wbGFpbnQYASABKAsyHC5yZWRyZXNzLmludGFrZS52MS5Db21wbGFpbnQSEAoIcmVwbGF5ZWQYAiABKAgiIwoTR2V0Q29tcGxhaW50UmVxdWVzdBIMCgRuYW1lGAEgASgJIkcKFEdldENvbXBsYWludFJlc3BvbnNlEi8KCWNvbXBsYWludBgBIAEoCzIcLnJlZHJlc3MuaW50YWtlLnYxLkNvbXBsYWludCLsAgoVTGlzdENvbXBsYWludHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEjIKBnN0YXR1cxgDIAEoDjIiLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludFN0YXR1cxI2CghjYXRlZ29yeRgEIAEoDjIkLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludENhdGVnb3J5EhEKCXBsYXllcl9pZBgFIAEoCRIrCgdjaGFubmVsGAYgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIUCgxqdXJpc2RpY3Rpb24YByABKAkSNQoRY3JlYXRlX3RpbWVfc3RhcnQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKD2NyZWF0ZV90aW1lX2VuZBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoWTGlzdENvbXBsYWludHNSZXNwb25zZRIwCgpjb21wbGFpbnRzGAEgAygLMhwucmVkcmVzcy5pbnRha2UudjEuQ29tcGxhaW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ4ChdBZGRQbGF5ZXJNZXNzYWdlUmVxdWVzdBIOCgZwYXJlbnQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIrCgdjaGFubmVsGAMgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIMCgRib2R5GAQgASgJIk8KGEFkZFBsYXllck1lc3NhZ2VSZXNwb25zZRIzCgtpbnRlcmFjdGlvbhgBIAEoCzIeLnJlZHJlc3MuaW50YWtlLnYxLkludGVyYWN0aW9uIrIBChtTdWJtaXRQbGF5ZXJEZWNpc2lvblJlcXVlc3QSDAoEbmFtZRgBIAEoCRISCgpyZXF1ZXN0X2lkGAIgASgJEjMKCGRlY2lzaW9uGAMgASgOMiEucmVkcmVzcy5jb21tb24udjEuUGxheWVyRGVjaXNpb24SDwoHY29tbWVudBgEIAEoCRIrCgdjaGFubmVsGAUgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbCJTChxTdWJtaXRQbGF5ZXJEZWNpc2lvblJlc3BvbnNlEjMKC2ludGVyYWN0aW9uGAEgASgLMh4ucmVkcmVzcy5pbnRha2UudjEuSW50ZXJhY3Rpb24iWgoYV2l0aGRyYXdDb21wbGFpbnRSZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSDAoEZXRhZxgEIAEoCSJMChlXaXRoZHJhd0NvbXBsYWludFJlc3BvbnNlEi8KCWNvbXBsYWludBgBIAEoCzIcLnJlZHJlc3MuaW50YWtlLnYxLkNvbXBsYWludCJQChdMaXN0SW50ZXJhY3Rpb25zUmVxdWVzdBIOCgZwYXJlbnQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiaQoYTGlzdEludGVyYWN0aW9uc1Jlc3BvbnNlEjQKDGludGVyYWN0aW9ucxgBIAMoCzIeLnJlZHJlc3MuaW50YWtlLnYxLkludGVyYWN0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSLIAgoWQXBwbHlDYXNlVXBkYXRlUmVxdWVzdBIMCgRuYW1lGAEgASgJEgwKBGNhc2UYAiABKAkSEAoIZXZlbnRfaWQYAyABKAkSGwoTY2FzZV9ldmVudF9zZXF1ZW5jZRgEIAEoAxIyCgZzdGF0dXMYBSABKA4yIi5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRTdGF0dXMSKwoHb3V0Y29tZRgGIAEoDjIaLnJlZHJlc3MuY29tbW9uLnYxLk91dGNvbWUSLgoEa2luZBgHIAEoDjIgLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludEtpbmQSFgoOcGxheWVyX21lc3NhZ2UYCCABKAkSKwoHY2hhbm5lbBgJIAEoDjIaLnJlZHJlc3MuY29tbW9uLnYxLkNoYW5uZWwSDQoFYWN0b3IYCiABKAkiSgoXQXBwbHlDYXNlVXBkYXRlUmVzcG9uc2USLwoJY29tcGxhaW50GAEgASgLMhwucmVkcmVzcy5pbnRha2UudjEuQ29tcGxhaW50MoQGCg1JbnRha2VTZXJ2aWNlEmgKD1N1Ym1pdENvbXBsYWludBIpLnJlZHJlc3MuaW50YWtlLnYxLlN1Ym1pdENvbXBsYWludFJlcXVlc3QaKi5yZWRyZXNzLmludGFrZS52MS5TdWJtaXRDb21wbGFpbnRSZXNwb25zZRJfCgxHZXRDb21wbGFpbnQSJi5yZWRyZXNzLmludGFrZS52MS5HZXRDb21wbGFpbnRSZXF1ZXN0GicucmVkcmVzcy5pbnRha2UudjEuR2V0Q29tcGxhaW50UmVzcG9uc2USZQoOTGlzdENvbXBsYWludHMSKC5yZWRyZXNzLmludGFrZS52MS5MaXN0Q29tcGxhaW50c1JlcXVlc3QaKS5yZWRyZXNzLmludGFrZS52MS5MaXN0Q29tcGxhaW50c1Jlc3BvbnNlEmsKEEFkZFBsYXllck1lc3NhZ2USKi5yZWRyZXNzLmludGFrZS52MS5BZGRQbGF5ZXJNZXNzYWdlUmVxdWVzdBorLnJlZHJlc3MuaW50YWtlLnYxLkFkZFBsYXllck1lc3NhZ2VSZXNwb25zZRJ3ChRTdWJtaXRQbGF5ZXJEZWNpc2lvbhIuLnJlZHJlc3MuaW50YWtlLnYxLlN1Ym1pdFBsYXllckRlY2lzaW9uUmVxdWVzdBovLnJlZHJlc3MuaW50YWtlLnYxLlN1Ym1pdFBsYXllckRlY2lzaW9uUmVzcG9uc2USbgoRV2l0aGRyYXdDb21wbGFpbnQSKy5yZWRyZXNzLmludGFrZS52MS5XaXRoZHJhd0NvbXBsYWludFJlcXVlc3QaLC5yZWRyZXNzLmludGFrZS52MS5XaXRoZHJhd0NvbXBsYWludFJlc3BvbnNlEmsKEExpc3RJbnRlcmFjdGlvbnMSKi5yZWRyZXNzLmludGFrZS52MS5MaXN0SW50ZXJhY3Rpb25zUmVxdWVzdBorLnJlZHJlc3MuaW50YWtlLnYxLkxpc3RJbnRlcmFjdGlvbnNSZXNwb25zZTKBAQoVSW50YWtlSW50ZXJuYWxTZXJ2aWNlEmgKD0FwcGx5Q2FzZVVwZGF0ZRIpLnJlZHJlc3MuaW50YWtlLnYxLkFwcGx5Q2FzZVVwZGF0ZVJlcXVlc3QaKi5yZWRyZXNzLmludGFrZS52MS5BcHBseUNhc2VVcGRhdGVSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_redress_common_v1_common]);
+  fileDesc("Ch5yZWRyZXNzL2ludGFrZS92MS9pbnRha2UucHJvdG8SEXJlZHJlc3MuaW50YWtlLnYxIukGCglDb21wbGFpbnQSDAoEbmFtZRgBIAEoCRIRCglyZWZlcmVuY2UYAiABKAkSKQoGcGxheWVyGAMgASgLMhkucmVkcmVzcy5jb21tb24udjEuUGxheWVyEkgKFnRyYW5zYWN0aW9uX3JlZmVyZW5jZXMYBCABKAsyKC5yZWRyZXNzLmNvbW1vbi52MS5UcmFuc2FjdGlvblJlZmVyZW5jZXMSNgoIY2F0ZWdvcnkYBSABKA4yJC5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRDYXRlZ29yeRIZChFjYXRlZ29yeV9pbmZlcnJlZBgGIAEoCBIPCgdzdWJqZWN0GAcgASgJEhMKC2Rlc2NyaXB0aW9uGAggASgJEisKB2NoYW5uZWwYCSABKA4yGi5yZWRyZXNzLmNvbW1vbi52MS5DaGFubmVsEjEKDWluY2lkZW50X3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKD2Rpc3B1dGVkX2Ftb3VudBgLIAEoCzIYLnJlZHJlc3MuY29tbW9uLnYxLk1vbmV5EjIKBnN0YXR1cxgMIAEoDjIiLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludFN0YXR1cxItCghwcmlvcml0eRgNIAEoDjIbLnJlZHJlc3MuY29tbW9uLnYxLlByaW9yaXR5Ei4KBGtpbmQYDiABKA4yIC5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRLaW5kEhwKFHJlc3BvbnNpYmxlX2dhbWJsaW5nGA8gASgIEhcKD2hhcm1faW5kaWNhdG9ycxgQIAMoCRIUCgxkdXBsaWNhdGVfb2YYESABKAkSLwoJZGVhZGxpbmVzGBIgASgLMhwucmVkcmVzcy5jb21tb24udjEuRGVhZGxpbmVzEisKB291dGNvbWUYEyABKA4yGi5yZWRyZXNzLmNvbW1vbi52MS5PdXRjb21lEgwKBGNhc2UYFCABKAkSLwoLY3JlYXRlX3RpbWUYFSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGBYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRldGFnGBcgASgJItkECgtJbnRlcmFjdGlvbhIMCgRuYW1lGAEgASgJEjEKBGtpbmQYAiABKA4yIy5yZWRyZXNzLmludGFrZS52MS5JbnRlcmFjdGlvbi5LaW5kEjsKCWRpcmVjdGlvbhgDIAEoDjIoLnJlZHJlc3MuaW50YWtlLnYxLkludGVyYWN0aW9uLkRpcmVjdGlvbhIrCgdjaGFubmVsGAQgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIMCgRib2R5GAUgASgJEg4KBmF1dGhvchgGIAEoCRIyCgZzdGF0dXMYByABKA4yIi5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRTdGF0dXMSLwoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIq4BCgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABIYChRLSU5EX0NPTVBMQUlOVF9GSUxFRBABEhcKE0tJTkRfUExBWUVSX01FU1NBR0UQAhIWChJLSU5EX0FHRU5UX01FU1NBR0UQAxIXChNLSU5EX1NUQVRVU19DSEFOR0VEEAQSEgoOS0lORF9XSVRIRFJBV04QBRIYChRLSU5EX1BMQVlFUl9ERUNJU0lPThAGImsKCURpcmVjdGlvbhIZChVESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIVChFESVJFQ1RJT05fSU5CT1VORBABEhYKEkRJUkVDVElPTl9PVVRCT1VORBACEhQKEERJUkVDVElPTl9TWVNURU0QAyKSAwoWU3VibWl0Q29tcGxhaW50UmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJEikKBnBsYXllchgCIAEoCzIZLnJlZHJlc3MuY29tbW9uLnYxLlBsYXllchJIChZ0cmFuc2FjdGlvbl9yZWZlcmVuY2VzGAMgASgLMigucmVkcmVzcy5jb21tb24udjEuVHJhbnNhY3Rpb25SZWZlcmVuY2VzEjYKCGNhdGVnb3J5GAQgASgOMiQucmVkcmVzcy5jb21tb24udjEuQ29tcGxhaW50Q2F0ZWdvcnkSDwoHc3ViamVjdBgFIAEoCRITCgtkZXNjcmlwdGlvbhgGIAEoCRIrCgdjaGFubmVsGAcgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIxCg1pbmNpZGVudF90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg9kaXNwdXRlZF9hbW91bnQYCSABKAsyGC5yZWRyZXNzLmNvbW1vbi52MS5Nb25leSJcChdTdWJtaXRDb21wbGFpbnRSZXNwb25zZRIvCgljb21wbGFpbnQYASABKAsyHC5yZWRyZXNzLmludGFrZS52MS5Db21wbGFpbnQSEAoIcmVwbGF5ZWQYAiABKAgiIwoTR2V0Q29tcGxhaW50UmVxdWVzdBIMCgRuYW1lGAEgASgJIkcKFEdldENvbXBsYWludFJlc3BvbnNlEi8KCWNvbXBsYWludBgBIAEoCzIcLnJlZHJlc3MuaW50YWtlLnYxLkNvbXBsYWludCLsAgoVTGlzdENvbXBsYWludHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEjIKBnN0YXR1cxgDIAEoDjIiLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludFN0YXR1cxI2CghjYXRlZ29yeRgEIAEoDjIkLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludENhdGVnb3J5EhEKCXBsYXllcl9pZBgFIAEoCRIrCgdjaGFubmVsGAYgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIUCgxqdXJpc2RpY3Rpb24YByABKAkSNQoRY3JlYXRlX3RpbWVfc3RhcnQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKD2NyZWF0ZV90aW1lX2VuZBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYwoWTGlzdENvbXBsYWludHNSZXNwb25zZRIwCgpjb21wbGFpbnRzGAEgAygLMhwucmVkcmVzcy5pbnRha2UudjEuQ29tcGxhaW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ4ChdBZGRQbGF5ZXJNZXNzYWdlUmVxdWVzdBIOCgZwYXJlbnQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIrCgdjaGFubmVsGAMgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIMCgRib2R5GAQgASgJIk8KGEFkZFBsYXllck1lc3NhZ2VSZXNwb25zZRIzCgtpbnRlcmFjdGlvbhgBIAEoCzIeLnJlZHJlc3MuaW50YWtlLnYxLkludGVyYWN0aW9uIrIBChtTdWJtaXRQbGF5ZXJEZWNpc2lvblJlcXVlc3QSDAoEbmFtZRgBIAEoCRISCgpyZXF1ZXN0X2lkGAIgASgJEjMKCGRlY2lzaW9uGAMgASgOMiEucmVkcmVzcy5jb21tb24udjEuUGxheWVyRGVjaXNpb24SDwoHY29tbWVudBgEIAEoCRIrCgdjaGFubmVsGAUgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbCJTChxTdWJtaXRQbGF5ZXJEZWNpc2lvblJlc3BvbnNlEjMKC2ludGVyYWN0aW9uGAEgASgLMh4ucmVkcmVzcy5pbnRha2UudjEuSW50ZXJhY3Rpb24iWgoYV2l0aGRyYXdDb21wbGFpbnRSZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSDAoEZXRhZxgEIAEoCSJMChlXaXRoZHJhd0NvbXBsYWludFJlc3BvbnNlEi8KCWNvbXBsYWludBgBIAEoCzIcLnJlZHJlc3MuaW50YWtlLnYxLkNvbXBsYWludCJQChdMaXN0SW50ZXJhY3Rpb25zUmVxdWVzdBIOCgZwYXJlbnQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiaQoYTGlzdEludGVyYWN0aW9uc1Jlc3BvbnNlEjQKDGludGVyYWN0aW9ucxgBIAMoCzIeLnJlZHJlc3MuaW50YWtlLnYxLkludGVyYWN0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJRChVHZXRQbGF5ZXJTdG9yeVJlcXVlc3QSEQoJcGxheWVyX2lkGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIswBChZHZXRQbGF5ZXJTdG9yeVJlc3BvbnNlEjUKCmNvbXBsYWludHMYASADKAsyIS5yZWRyZXNzLmludGFrZS52MS5Db21wbGFpbnRTdG9yeRIrCgRyaXNrGAIgASgLMh0ucmVkcmVzcy5pbnRha2UudjEuUGxheWVyUmlzaxI1Cg1taXNzaW5nX3BhcnRzGAMgAygLMh4ucmVkcmVzcy5pbnRha2UudjEuTWlzc2luZ1BhcnQSFwoPbmV4dF9wYWdlX3Rva2VuGAQgASgJIsQCCg5Db21wbGFpbnRTdG9yeRIvCgljb21wbGFpbnQYASABKAsyHC5yZWRyZXNzLmludGFrZS52MS5Db21wbGFpbnQSNAoMaW50ZXJhY3Rpb25zGAIgAygLMh4ucmVkcmVzcy5pbnRha2UudjEuSW50ZXJhY3Rpb24SKQoEY2FzZRgDIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlEjUKC2Nhc2VfZXZlbnRzGAQgAygLMiAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2VFdmVudBI8Cg1ub3RpZmljYXRpb25zGAUgAygLMiUucmVkcmVzcy5ub3RpZmljYXRpb24udjEuTm90aWZpY2F0aW9uEisKBnN1cnZleRgGIAEoCzIbLnJlZHJlc3MuZmVlZGJhY2sudjEuU3VydmV5ImUKClBsYXllclJpc2sSHgoWcmVjZW50X2NvbXBsYWludF9jb3VudBgBIAEoAxITCgt3aW5kb3dfZGF5cxgCIAEoBRIRCgl0aHJlc2hvbGQYAyABKAUSDwoHYXRfcmlzaxgEIAEoCCIrCgtNaXNzaW5nUGFydBIMCgRwYXJ0GAEgASgJEg4KBnJlYXNvbhgCIAEoCSLIAgoWQXBwbHlDYXNlVXBkYXRlUmVxdWVzdBIMCgRuYW1lGAEgASgJEgwKBGNhc2UYAiABKAkSEAoIZXZlbnRfaWQYAyABKAkSGwoTY2FzZV9ldmVudF9zZXF1ZW5jZRgEIAEoAxIyCgZzdGF0dXMYBSABKA4yIi5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRTdGF0dXMSKwoHb3V0Y29tZRgGIAEoDjIaLnJlZHJlc3MuY29tbW9uLnYxLk91dGNvbWUSLgoEa2luZBgHIAEoDjIgLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludEtpbmQSFgoOcGxheWVyX21lc3NhZ2UYCCABKAkSKwoHY2hhbm5lbBgJIAEoDjIaLnJlZHJlc3MuY29tbW9uLnYxLkNoYW5uZWwSDQoFYWN0b3IYCiABKAkiSgoXQXBwbHlDYXNlVXBkYXRlUmVzcG9uc2USLwoJY29tcGxhaW50GAEgASgLMhwucmVkcmVzcy5pbnRha2UudjEuQ29tcGxhaW50MusGCg1JbnRha2VTZXJ2aWNlEmgKD1N1Ym1pdENvbXBsYWludBIpLnJlZHJlc3MuaW50YWtlLnYxLlN1Ym1pdENvbXBsYWludFJlcXVlc3QaKi5yZWRyZXNzLmludGFrZS52MS5TdWJtaXRDb21wbGFpbnRSZXNwb25zZRJfCgxHZXRDb21wbGFpbnQSJi5yZWRyZXNzLmludGFrZS52MS5HZXRDb21wbGFpbnRSZXF1ZXN0GicucmVkcmVzcy5pbnRha2UudjEuR2V0Q29tcGxhaW50UmVzcG9uc2USZQoOTGlzdENvbXBsYWludHMSKC5yZWRyZXNzLmludGFrZS52MS5MaXN0Q29tcGxhaW50c1JlcXVlc3QaKS5yZWRyZXNzLmludGFrZS52MS5MaXN0Q29tcGxhaW50c1Jlc3BvbnNlEmsKEEFkZFBsYXllck1lc3NhZ2USKi5yZWRyZXNzLmludGFrZS52MS5BZGRQbGF5ZXJNZXNzYWdlUmVxdWVzdBorLnJlZHJlc3MuaW50YWtlLnYxLkFkZFBsYXllck1lc3NhZ2VSZXNwb25zZRJ3ChRTdWJtaXRQbGF5ZXJEZWNpc2lvbhIuLnJlZHJlc3MuaW50YWtlLnYxLlN1Ym1pdFBsYXllckRlY2lzaW9uUmVxdWVzdBovLnJlZHJlc3MuaW50YWtlLnYxLlN1Ym1pdFBsYXllckRlY2lzaW9uUmVzcG9uc2USbgoRV2l0aGRyYXdDb21wbGFpbnQSKy5yZWRyZXNzLmludGFrZS52MS5XaXRoZHJhd0NvbXBsYWludFJlcXVlc3QaLC5yZWRyZXNzLmludGFrZS52MS5XaXRoZHJhd0NvbXBsYWludFJlc3BvbnNlEmsKEExpc3RJbnRlcmFjdGlvbnMSKi5yZWRyZXNzLmludGFrZS52MS5MaXN0SW50ZXJhY3Rpb25zUmVxdWVzdBorLnJlZHJlc3MuaW50YWtlLnYxLkxpc3RJbnRlcmFjdGlvbnNSZXNwb25zZRJlCg5HZXRQbGF5ZXJTdG9yeRIoLnJlZHJlc3MuaW50YWtlLnYxLkdldFBsYXllclN0b3J5UmVxdWVzdBopLnJlZHJlc3MuaW50YWtlLnYxLkdldFBsYXllclN0b3J5UmVzcG9uc2UygQEKFUludGFrZUludGVybmFsU2VydmljZRJoCg9BcHBseUNhc2VVcGRhdGUSKS5yZWRyZXNzLmludGFrZS52MS5BcHBseUNhc2VVcGRhdGVSZXF1ZXN0GioucmVkcmVzcy5pbnRha2UudjEuQXBwbHlDYXNlVXBkYXRlUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_redress_common_v1_common, file_redress_feedback_v1_feedback, file_redress_notification_v1_notification, file_redress_resolution_v1_case]);
 
 /**
  * A player's complaint as it was filed, with its triage and the status the
@@ -135,8 +141,12 @@ export type Complaint = Message<"redress.intake.v1.Complaint"> & {
   responsibleGambling: boolean;
 
   /**
-   * The harm indicators triage found, e.g. "chasing_losses", "borrowing".
-   * Output only.
+   * The harm indicators triage found, e.g. "chasing_losses", "borrowing";
+   * "self_excluded_player" and "at_risk_player" for a flagged player; and
+   * "complaint_frequency" when this complaint reached the tenant's
+   * complaint-frequency rule (the policy's `complaint_frequency`, by default
+   * a player's 4th complaint within 30 days), which also marks the player
+   * `at_risk`. Output only.
    *
    * @generated from field: repeated string harm_indicators = 16;
    */
@@ -904,6 +914,222 @@ export const ListInteractionsResponseSchema: GenMessage<ListInteractionsResponse
   messageDesc(file_redress_intake_v1_intake, 15);
 
 /**
+ * Request for GetPlayerStory.
+ *
+ * @generated from message redress.intake.v1.GetPlayerStoryRequest
+ */
+export type GetPlayerStoryRequest = Message<"redress.intake.v1.GetPlayerStoryRequest"> & {
+  /**
+   * The casino's id of the player. Required, up to 128 characters.
+   *
+   * @generated from field: string player_id = 1;
+   */
+  playerId: string;
+
+  /**
+   * Maximum complaints per page, 1 to 20 (larger values are 20); 0 means 5.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * The `next_page_token` of the previous page, with the same `player_id`;
+   * another player's, another tenant's or a tampered token fails with
+   * INVALID_ARGUMENT.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message redress.intake.v1.GetPlayerStoryRequest.
+ * Use `create(GetPlayerStoryRequestSchema)` to create a new message.
+ */
+export const GetPlayerStoryRequestSchema: GenMessage<GetPlayerStoryRequest> = /*@__PURE__*/
+  messageDesc(file_redress_intake_v1_intake, 16);
+
+/**
+ * Response for GetPlayerStory.
+ *
+ * @generated from message redress.intake.v1.GetPlayerStoryResponse
+ */
+export type GetPlayerStoryResponse = Message<"redress.intake.v1.GetPlayerStoryResponse"> & {
+  /**
+   * The player's complaints on this page, newest first.
+   *
+   * @generated from field: repeated redress.intake.v1.ComplaintStory complaints = 1;
+   */
+  complaints: ComplaintStory[];
+
+  /**
+   * How often the player has complained lately. The same on every page.
+   *
+   * @generated from field: redress.intake.v1.PlayerRisk risk = 2;
+   */
+  risk?: PlayerRisk | undefined;
+
+  /**
+   * The parts missing from this page, one entry per part and reason.
+   *
+   * @generated from field: repeated redress.intake.v1.MissingPart missing_parts = 3;
+   */
+  missingParts: MissingPart[];
+
+  /**
+   * Token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 4;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message redress.intake.v1.GetPlayerStoryResponse.
+ * Use `create(GetPlayerStoryResponseSchema)` to create a new message.
+ */
+export const GetPlayerStoryResponseSchema: GenMessage<GetPlayerStoryResponse> = /*@__PURE__*/
+  messageDesc(file_redress_intake_v1_intake, 17);
+
+/**
+ * One complaint and everything that happened to it.
+ *
+ * @generated from message redress.intake.v1.ComplaintStory
+ */
+export type ComplaintStory = Message<"redress.intake.v1.ComplaintStory"> & {
+  /**
+   * The complaint (intake).
+   *
+   * @generated from field: redress.intake.v1.Complaint complaint = 1;
+   */
+  complaint?: Complaint | undefined;
+
+  /**
+   * Its interactions on every channel, oldest first (intake): the first 500.
+   *
+   * @generated from field: repeated redress.intake.v1.Interaction interactions = 2;
+   */
+  interactions: Interaction[];
+
+  /**
+   * Its case (resolution); unset until the case is opened, or when the part
+   * is missing.
+   *
+   * @generated from field: redress.resolution.v1.Case case = 3;
+   */
+  case?: Case | undefined;
+
+  /**
+   * The case's events, oldest first (resolution): assignment, requests for
+   * information, proposals, outcomes. The first 500.
+   *
+   * @generated from field: repeated redress.resolution.v1.CaseEvent case_events = 4;
+   */
+  caseEvents: CaseEvent[];
+
+  /**
+   * The notifications sent about the complaint, oldest first, each with its
+   * proof of delivery once delivered (notification). The first 500.
+   *
+   * @generated from field: repeated redress.notification.v1.Notification notifications = 5;
+   */
+  notifications: Notification[];
+
+  /**
+   * The satisfaction survey of its case, with the player's answer
+   * (feedback); unset when none was opened.
+   *
+   * @generated from field: redress.feedback.v1.Survey survey = 6;
+   */
+  survey?: Survey | undefined;
+};
+
+/**
+ * Describes the message redress.intake.v1.ComplaintStory.
+ * Use `create(ComplaintStorySchema)` to create a new message.
+ */
+export const ComplaintStorySchema: GenMessage<ComplaintStory> = /*@__PURE__*/
+  messageDesc(file_redress_intake_v1_intake, 18);
+
+/**
+ * The player's complaint-frequency signal (see `Player.at_risk` and the
+ * harm indicator "complaint_frequency").
+ *
+ * @generated from message redress.intake.v1.PlayerRisk
+ */
+export type PlayerRisk = Message<"redress.intake.v1.PlayerRisk"> & {
+  /**
+   * The player's complaints within the last `window_days`, now.
+   *
+   * @generated from field: int64 recent_complaint_count = 1;
+   */
+  recentComplaintCount: bigint;
+
+  /**
+   * The window of the tenant's complaint-frequency rule, in days; 0 when the
+   * tenant has no rule.
+   *
+   * @generated from field: int32 window_days = 2;
+   */
+  windowDays: number;
+
+  /**
+   * How many complaints within the window mark the player at risk; 0 when
+   * the tenant has no rule.
+   *
+   * @generated from field: int32 threshold = 3;
+   */
+  threshold: number;
+
+  /**
+   * True when the count reached the threshold, or the player's newest
+   * complaint carries `Player.at_risk`.
+   *
+   * @generated from field: bool at_risk = 4;
+   */
+  atRisk: boolean;
+};
+
+/**
+ * Describes the message redress.intake.v1.PlayerRisk.
+ * Use `create(PlayerRiskSchema)` to create a new message.
+ */
+export const PlayerRiskSchema: GenMessage<PlayerRisk> = /*@__PURE__*/
+  messageDesc(file_redress_intake_v1_intake, 19);
+
+/**
+ * A part of the story that could not be read.
+ *
+ * @generated from message redress.intake.v1.MissingPart
+ */
+export type MissingPart = Message<"redress.intake.v1.MissingPart"> & {
+  /**
+   * Which part: "case" (resolution's cases), "case_events", "notifications"
+   * or "survey".
+   *
+   * @generated from field: string part = 1;
+   */
+  part: string;
+
+  /**
+   * Why, as the gRPC code the owning service answered with, e.g.
+   * "PERMISSION_DENIED" (the caller's roles may not read it) or "UNAVAILABLE"
+   * (the service did not answer; also when it is not configured).
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message redress.intake.v1.MissingPart.
+ * Use `create(MissingPartSchema)` to create a new message.
+ */
+export const MissingPartSchema: GenMessage<MissingPart> = /*@__PURE__*/
+  messageDesc(file_redress_intake_v1_intake, 20);
+
+/**
  * Request for ApplyCaseUpdate (resolution → intake).
  *
  * @generated from message redress.intake.v1.ApplyCaseUpdateRequest
@@ -989,7 +1215,7 @@ export type ApplyCaseUpdateRequest = Message<"redress.intake.v1.ApplyCaseUpdateR
  * Use `create(ApplyCaseUpdateRequestSchema)` to create a new message.
  */
 export const ApplyCaseUpdateRequestSchema: GenMessage<ApplyCaseUpdateRequest> = /*@__PURE__*/
-  messageDesc(file_redress_intake_v1_intake, 16);
+  messageDesc(file_redress_intake_v1_intake, 21);
 
 /**
  * Response for ApplyCaseUpdate.
@@ -1010,7 +1236,7 @@ export type ApplyCaseUpdateResponse = Message<"redress.intake.v1.ApplyCaseUpdate
  * Use `create(ApplyCaseUpdateResponseSchema)` to create a new message.
  */
 export const ApplyCaseUpdateResponseSchema: GenMessage<ApplyCaseUpdateResponse> = /*@__PURE__*/
-  messageDesc(file_redress_intake_v1_intake, 17);
+  messageDesc(file_redress_intake_v1_intake, 22);
 
 /**
  * The front door of Redress. A casino backend submits a player's complaint
@@ -1108,6 +1334,26 @@ export const IntakeService: GenService<{
     methodKind: "unary";
     input: typeof ListInteractionsRequestSchema;
     output: typeof ListInteractionsResponseSchema;
+  },
+  /**
+   * The player's whole story, assembled from the services that own each
+   * part: the player's complaints, newest first, each with its interactions
+   * on every channel in time order (intake), its case and the case's events
+   * (proposals, outcomes; resolution), the notifications sent about it with
+   * their delivery proof (notification) and its survey with the player's
+   * answer (feedback); and how often the player has complained lately. Each
+   * part is read with the caller's own token, so each owning service applies
+   * its own role rules: a part the caller may not read, or whose service
+   * does not answer, is left out and named in `missing_parts` instead of
+   * failing the story. Paged by complaint. Roles: backend, agent,
+   * supervisor, analyst, admin.
+   *
+   * @generated from rpc redress.intake.v1.IntakeService.GetPlayerStory
+   */
+  getPlayerStory: {
+    methodKind: "unary";
+    input: typeof GetPlayerStoryRequestSchema;
+    output: typeof GetPlayerStoryResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_redress_intake_v1_intake, 0);

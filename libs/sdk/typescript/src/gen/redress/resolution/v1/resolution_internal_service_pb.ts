@@ -10,13 +10,15 @@ import type { Channel, ComplaintCategory, ComplaintKind, Deadlines, Money, Playe
 import { file_redress_common_v1_common } from "../../common/v1/common_pb.js";
 import type { Case, FollowUpReason } from "./case_pb.js";
 import { file_redress_resolution_v1_case } from "./case_pb.js";
+import type { Evidence, Evidence_State } from "./evidence_pb.js";
+import { file_redress_resolution_v1_evidence } from "./evidence_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file redress/resolution/v1/resolution_internal_service.proto.
  */
 export const file_redress_resolution_v1_resolution_internal_service: GenFile = /*@__PURE__*/
-  fileDesc("CjdyZWRyZXNzL3Jlc29sdXRpb24vdjEvcmVzb2x1dGlvbl9pbnRlcm5hbF9zZXJ2aWNlLnByb3RvEhVyZWRyZXNzLnJlc29sdXRpb24udjEinwUKD09wZW5DYXNlUmVxdWVzdBIRCgljb21wbGFpbnQYASABKAkSGwoTY29tcGxhaW50X3JlZmVyZW5jZRgCIAEoCRIpCgZwbGF5ZXIYAyABKAsyGS5yZWRyZXNzLmNvbW1vbi52MS5QbGF5ZXISSAoWdHJhbnNhY3Rpb25fcmVmZXJlbmNlcxgEIAEoCzIoLnJlZHJlc3MuY29tbW9uLnYxLlRyYW5zYWN0aW9uUmVmZXJlbmNlcxI2CghjYXRlZ29yeRgFIAEoDjIkLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludENhdGVnb3J5Ei0KCHByaW9yaXR5GAYgASgOMhsucmVkcmVzcy5jb21tb24udjEuUHJpb3JpdHkSLgoEa2luZBgHIAEoDjIgLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludEtpbmQSHAoUcmVzcG9uc2libGVfZ2FtYmxpbmcYCCABKAgSFwoPaGFybV9pbmRpY2F0b3JzGAkgAygJEisKB2NoYW5uZWwYCiABKA4yGi5yZWRyZXNzLmNvbW1vbi52MS5DaGFubmVsEg8KB3N1YmplY3QYCyABKAkSEwoLZGVzY3JpcHRpb24YDCABKAkSMQoPZGlzcHV0ZWRfYW1vdW50GA0gASgLMhgucmVkcmVzcy5jb21tb24udjEuTW9uZXkSLwoJZGVhZGxpbmVzGA4gASgLMhwucmVkcmVzcy5jb21tb24udjEuRGVhZGxpbmVzEi8KC3N1Ym1pdF90aW1lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1pbmNpZGVudF90aW1lGBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI9ChBPcGVuQ2FzZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSKvAQoaUmVjb3JkUGxheWVyTWVzc2FnZVJlcXVlc3QSEQoJY29tcGxhaW50GAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSKwoHY2hhbm5lbBgDIAEoDjIaLnJlZHJlc3MuY29tbW9uLnYxLkNoYW5uZWwSDAoEYm9keRgEIAEoCRIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSAobUmVjb3JkUGxheWVyTWVzc2FnZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSLRAQobUmVjb3JkUGxheWVyRGVjaXNpb25SZXF1ZXN0EhEKCWNvbXBsYWludBgBIAEoCRITCgtkZWNpc2lvbl9pZBgCIAEoCRIzCghkZWNpc2lvbhgDIAEoDjIhLnJlZHJlc3MuY29tbW9uLnYxLlBsYXllckRlY2lzaW9uEg8KB2NvbW1lbnQYBCABKAkSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3Byb3Bvc2FsX2lkGAYgASgJIkkKHFJlY29yZFBsYXllckRlY2lzaW9uUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIoQBChdSZWNvcmRXaXRoZHJhd2FsUmVxdWVzdBIRCgljb21wbGFpbnQYASABKAkSFQoNd2l0aGRyYXdhbF9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSLwoLY3JlYXRlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkUKGFJlY29yZFdpdGhkcmF3YWxSZXNwb25zZRIpCgRjYXNlGAEgASgLMhsucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2UiwAEKE0ZsYWdGb2xsb3dVcFJlcXVlc3QSDAoEbmFtZRgBIAEoCRITCgtmZWVkYmFja19pZBgCIAEoCRI1CgZyZWFzb24YAyABKA4yJS5yZWRyZXNzLnJlc29sdXRpb24udjEuRm9sbG93VXBSZWFzb24SDQoFc2NvcmUYBCABKAUSDwoHY29tbWVudBgFIAEoCRIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQQoURmxhZ0ZvbGxvd1VwUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlMtUEChlSZXNvbHV0aW9uSW50ZXJuYWxTZXJ2aWNlElsKCE9wZW5DYXNlEiYucmVkcmVzcy5yZXNvbHV0aW9uLnYxLk9wZW5DYXNlUmVxdWVzdBonLnJlZHJlc3MucmVzb2x1dGlvbi52MS5PcGVuQ2FzZVJlc3BvbnNlEnwKE1JlY29yZFBsYXllck1lc3NhZ2USMS5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVjb3JkUGxheWVyTWVzc2FnZVJlcXVlc3QaMi5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVjb3JkUGxheWVyTWVzc2FnZVJlc3BvbnNlEn8KFFJlY29yZFBsYXllckRlY2lzaW9uEjIucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlY29yZFBsYXllckRlY2lzaW9uUmVxdWVzdBozLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWNvcmRQbGF5ZXJEZWNpc2lvblJlc3BvbnNlEnMKEFJlY29yZFdpdGhkcmF3YWwSLi5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVjb3JkV2l0aGRyYXdhbFJlcXVlc3QaLy5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVjb3JkV2l0aGRyYXdhbFJlc3BvbnNlEmcKDEZsYWdGb2xsb3dVcBIqLnJlZHJlc3MucmVzb2x1dGlvbi52MS5GbGFnRm9sbG93VXBSZXF1ZXN0GisucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkZsYWdGb2xsb3dVcFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_redress_common_v1_common, file_redress_resolution_v1_case]);
+  fileDesc("CjdyZWRyZXNzL3Jlc29sdXRpb24vdjEvcmVzb2x1dGlvbl9pbnRlcm5hbF9zZXJ2aWNlLnByb3RvEhVyZWRyZXNzLnJlc29sdXRpb24udjEinwUKD09wZW5DYXNlUmVxdWVzdBIRCgljb21wbGFpbnQYASABKAkSGwoTY29tcGxhaW50X3JlZmVyZW5jZRgCIAEoCRIpCgZwbGF5ZXIYAyABKAsyGS5yZWRyZXNzLmNvbW1vbi52MS5QbGF5ZXISSAoWdHJhbnNhY3Rpb25fcmVmZXJlbmNlcxgEIAEoCzIoLnJlZHJlc3MuY29tbW9uLnYxLlRyYW5zYWN0aW9uUmVmZXJlbmNlcxI2CghjYXRlZ29yeRgFIAEoDjIkLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludENhdGVnb3J5Ei0KCHByaW9yaXR5GAYgASgOMhsucmVkcmVzcy5jb21tb24udjEuUHJpb3JpdHkSLgoEa2luZBgHIAEoDjIgLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludEtpbmQSHAoUcmVzcG9uc2libGVfZ2FtYmxpbmcYCCABKAgSFwoPaGFybV9pbmRpY2F0b3JzGAkgAygJEisKB2NoYW5uZWwYCiABKA4yGi5yZWRyZXNzLmNvbW1vbi52MS5DaGFubmVsEg8KB3N1YmplY3QYCyABKAkSEwoLZGVzY3JpcHRpb24YDCABKAkSMQoPZGlzcHV0ZWRfYW1vdW50GA0gASgLMhgucmVkcmVzcy5jb21tb24udjEuTW9uZXkSLwoJZGVhZGxpbmVzGA4gASgLMhwucmVkcmVzcy5jb21tb24udjEuRGVhZGxpbmVzEi8KC3N1Ym1pdF90aW1lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1pbmNpZGVudF90aW1lGBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI9ChBPcGVuQ2FzZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSKvAQoaUmVjb3JkUGxheWVyTWVzc2FnZVJlcXVlc3QSEQoJY29tcGxhaW50GAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSKwoHY2hhbm5lbBgDIAEoDjIaLnJlZHJlc3MuY29tbW9uLnYxLkNoYW5uZWwSDAoEYm9keRgEIAEoCRIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSAobUmVjb3JkUGxheWVyTWVzc2FnZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSLRAQobUmVjb3JkUGxheWVyRGVjaXNpb25SZXF1ZXN0EhEKCWNvbXBsYWludBgBIAEoCRITCgtkZWNpc2lvbl9pZBgCIAEoCRIzCghkZWNpc2lvbhgDIAEoDjIhLnJlZHJlc3MuY29tbW9uLnYxLlBsYXllckRlY2lzaW9uEg8KB2NvbW1lbnQYBCABKAkSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3Byb3Bvc2FsX2lkGAYgASgJIkkKHFJlY29yZFBsYXllckRlY2lzaW9uUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIoQBChdSZWNvcmRXaXRoZHJhd2FsUmVxdWVzdBIRCgljb21wbGFpbnQYASABKAkSFQoNd2l0aGRyYXdhbF9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSLwoLY3JlYXRlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkUKGFJlY29yZFdpdGhkcmF3YWxSZXNwb25zZRIpCgRjYXNlGAEgASgLMhsucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2UiwAEKE0ZsYWdGb2xsb3dVcFJlcXVlc3QSDAoEbmFtZRgBIAEoCRITCgtmZWVkYmFja19pZBgCIAEoCRI1CgZyZWFzb24YAyABKA4yJS5yZWRyZXNzLnJlc29sdXRpb24udjEuRm9sbG93VXBSZWFzb24SDQoFc2NvcmUYBCABKAUSDwoHY29tbWVudBgFIAEoCRIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiQQoURmxhZ0ZvbGxvd1VwUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlInEKGVJlY29yZEV2aWRlbmNlU2NhblJlcXVlc3QSDAoEbmFtZRgBIAEoCRI2Cgd2ZXJkaWN0GAIgASgOMiUucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkV2aWRlbmNlLlN0YXRlEg4KBnJlYXNvbhgDIAEoCSJPChpSZWNvcmRFdmlkZW5jZVNjYW5SZXNwb25zZRIxCghldmlkZW5jZRgBIAEoCzIfLnJlZHJlc3MucmVzb2x1dGlvbi52MS5FdmlkZW5jZTLQBQoZUmVzb2x1dGlvbkludGVybmFsU2VydmljZRJbCghPcGVuQ2FzZRImLnJlZHJlc3MucmVzb2x1dGlvbi52MS5PcGVuQ2FzZVJlcXVlc3QaJy5yZWRyZXNzLnJlc29sdXRpb24udjEuT3BlbkNhc2VSZXNwb25zZRJ8ChNSZWNvcmRQbGF5ZXJNZXNzYWdlEjEucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlY29yZFBsYXllck1lc3NhZ2VSZXF1ZXN0GjIucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlY29yZFBsYXllck1lc3NhZ2VSZXNwb25zZRJ/ChRSZWNvcmRQbGF5ZXJEZWNpc2lvbhIyLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWNvcmRQbGF5ZXJEZWNpc2lvblJlcXVlc3QaMy5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVjb3JkUGxheWVyRGVjaXNpb25SZXNwb25zZRJzChBSZWNvcmRXaXRoZHJhd2FsEi4ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlY29yZFdpdGhkcmF3YWxSZXF1ZXN0Gi8ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlY29yZFdpdGhkcmF3YWxSZXNwb25zZRJnCgxGbGFnRm9sbG93VXASKi5yZWRyZXNzLnJlc29sdXRpb24udjEuRmxhZ0ZvbGxvd1VwUmVxdWVzdBorLnJlZHJlc3MucmVzb2x1dGlvbi52MS5GbGFnRm9sbG93VXBSZXNwb25zZRJ5ChJSZWNvcmRFdmlkZW5jZVNjYW4SMC5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVjb3JkRXZpZGVuY2VTY2FuUmVxdWVzdBoxLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWNvcmRFdmlkZW5jZVNjYW5SZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_redress_common_v1_common, file_redress_resolution_v1_case, file_redress_resolution_v1_evidence]);
 
 /**
  * Request for OpenCase (intake → resolution).
@@ -469,6 +471,63 @@ export const FlagFollowUpResponseSchema: GenMessage<FlagFollowUpResponse> = /*@_
   messageDesc(file_redress_resolution_v1_resolution_internal_service, 9);
 
 /**
+ * Request for RecordEvidenceScan (a scanner -> resolution).
+ *
+ * @generated from message redress.resolution.v1.RecordEvidenceScanRequest
+ */
+export type RecordEvidenceScanRequest = Message<"redress.resolution.v1.RecordEvidenceScanRequest"> & {
+  /**
+   * The evidence, `cases/{case_id}/evidence/{evidence_id}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The verdict: STATE_CLEAN or STATE_REJECTED.
+   *
+   * @generated from field: redress.resolution.v1.Evidence.State verdict = 2;
+   */
+  verdict: Evidence_State;
+
+  /**
+   * What the scanner found (e.g. the signature name), at most 500
+   * characters, one line; required for STATE_REJECTED.
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message redress.resolution.v1.RecordEvidenceScanRequest.
+ * Use `create(RecordEvidenceScanRequestSchema)` to create a new message.
+ */
+export const RecordEvidenceScanRequestSchema: GenMessage<RecordEvidenceScanRequest> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_internal_service, 10);
+
+/**
+ * Response for RecordEvidenceScan.
+ *
+ * @generated from message redress.resolution.v1.RecordEvidenceScanResponse
+ */
+export type RecordEvidenceScanResponse = Message<"redress.resolution.v1.RecordEvidenceScanResponse"> & {
+  /**
+   * The evidence with its new state.
+   *
+   * @generated from field: redress.resolution.v1.Evidence evidence = 1;
+   */
+  evidence?: Evidence | undefined;
+};
+
+/**
+ * Describes the message redress.resolution.v1.RecordEvidenceScanResponse.
+ * Use `create(RecordEvidenceScanResponseSchema)` to create a new message.
+ */
+export const RecordEvidenceScanResponseSchema: GenMessage<RecordEvidenceScanResponse> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_internal_service, 11);
+
+/**
  * Methods that only other Redress services call (role `service`). The tenant
  * comes from the service token, as everywhere. Each method is idempotent on
  * the key named in its request, a natural key of the upstream event (the
@@ -553,6 +612,27 @@ export const ResolutionInternalService: GenService<{
     methodKind: "unary";
     input: typeof FlagFollowUpRequestSchema;
     output: typeof FlagFollowUpResponseSchema;
+  },
+  /**
+   * The malware-scanning hook: a scanner (any deployment holding a service
+   * token of the tenant) lists evidence in STATE_PENDING_SCAN
+   * (ListEvidence, parent `cases/-`), downloads it (role `service` may
+   * download evidence in any state), and reports its verdict here: the
+   * evidence moves PENDING_SCAN -> CLEAN or REJECTED with `reason`, and a
+   * TYPE_EVIDENCE_SCANNED event is appended to the case's history.
+   * Idempotent: the same verdict again returns the evidence unchanged.
+   * Errors: FAILED_PRECONDITION, reason EVIDENCE_ALREADY_SCANNED, when the
+   * evidence already has another verdict (ErrorInfo.metadata `state` holds
+   * it) or was never pending (no scan required); NOT_FOUND for another
+   * tenant's evidence; INVALID_ARGUMENT for a verdict other than CLEAN or
+   * REJECTED, or a REJECTED without `reason`.
+   *
+   * @generated from rpc redress.resolution.v1.ResolutionInternalService.RecordEvidenceScan
+   */
+  recordEvidenceScan: {
+    methodKind: "unary";
+    input: typeof RecordEvidenceScanRequestSchema;
+    output: typeof RecordEvidenceScanResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_redress_resolution_v1_resolution_internal_service, 0);

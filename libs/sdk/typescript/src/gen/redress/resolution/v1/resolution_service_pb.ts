@@ -10,6 +10,8 @@ import type { Channel, ComplaintCategory, Money, Outcome, Priority, RootCause } 
 import { file_redress_common_v1_common } from "../../common/v1/common_pb.js";
 import type { Case, Case_State, CaseEvent, CloseReason, DeadlineRisk, Escalation_Reason, Proposal, ResolutionType } from "./case_pb.js";
 import { file_redress_resolution_v1_case } from "./case_pb.js";
+import type { Evidence, Evidence_State } from "./evidence_pb.js";
+import { file_redress_resolution_v1_evidence } from "./evidence_pb.js";
 import type { Macro, Macro_Purpose } from "./macro_pb.js";
 import { file_redress_resolution_v1_macro } from "./macro_pb.js";
 import type { MgaAdrReport, Regulator, UkgcReturn } from "./regulatory_return_pb.js";
@@ -20,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file redress/resolution/v1/resolution_service.proto.
  */
 export const file_redress_resolution_v1_resolution_service: GenFile = /*@__PURE__*/
-  fileDesc("Ci5yZWRyZXNzL3Jlc29sdXRpb24vdjEvcmVzb2x1dGlvbl9zZXJ2aWNlLnByb3RvEhVyZWRyZXNzLnJlc29sdXRpb24udjEiHgoOR2V0Q2FzZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSI8Cg9HZXRDYXNlUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIvYDChBMaXN0Q2FzZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhAKCGFzc2lnbmVlGAMgASgJEhIKCnVuYXNzaWduZWQYBCABKAgSMQoGc3RhdGVzGAUgAygOMiEucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2UuU3RhdGUSLwoKcHJpb3JpdGllcxgGIAMoDjIbLnJlZHJlc3MuY29tbW9uLnYxLlByaW9yaXR5EjgKCmNhdGVnb3JpZXMYByADKA4yJC5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRDYXRlZ29yeRIUCgxqdXJpc2RpY3Rpb24YCCABKAkSIQoUcmVzcG9uc2libGVfZ2FtYmxpbmcYCSABKAhIAIgBARI6Cg1kZWFkbGluZV9yaXNrGAogASgOMiMucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkRlYWRsaW5lUmlzaxINCgVxdWV1ZRgLIAEoCRIRCglwbGF5ZXJfaWQYDCABKAkSEQoJY29tcGxhaW50GA0gASgJEh4KEWZvbGxvd191cF9wZW5kaW5nGA4gASgISAGIAQFCFwoVX3Jlc3BvbnNpYmxlX2dhbWJsaW5nQhQKEl9mb2xsb3dfdXBfcGVuZGluZyJYChFMaXN0Q2FzZXNSZXNwb25zZRIqCgVjYXNlcxgBIAMoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJQChFBc3NpZ25DYXNlUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCGFzc2lnbmVlGAIgASgJEg0KBXF1ZXVlGAMgASgJEgwKBGV0YWcYBCABKAkiPwoSQXNzaWduQ2FzZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSKSAQoWUmVzcG9uZFRvUGxheWVyUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSDAoEYm9keRgDIAEoCRINCgVtYWNybxgEIAEoCRIrCgdjaGFubmVsGAUgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIMCgRldGFnGAYgASgJInUKF1Jlc3BvbmRUb1BsYXllclJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZRIvCgVldmVudBgCIAEoCzIgLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlRXZlbnQieAoZUmVxdWVzdEluZm9ybWF0aW9uUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSDAoEYm9keRgDIAEoCRINCgVtYWNybxgEIAEoCRIOCgZyZWFzb24YBSABKAkSDAoEZXRhZxgGIAEoCSJdChpSZXF1ZXN0SW5mb3JtYXRpb25SZXNwb25zZRIpCgRjYXNlGAEgASgLMhsucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2USFAoMY2xvY2tfcGF1c2VkGAIgASgIIm8KFkFkZEludGVybmFsTm90ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRISCgpyZXF1ZXN0X2lkGAIgASgJEgwKBGJvZHkYAyABKAkSFwoPY2xvc2VfZm9sbG93X3VwGAQgASgIEgwKBGV0YWcYBSABKAkidQoXQWRkSW50ZXJuYWxOb3RlUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlEi8KBWV2ZW50GAIgASgLMiAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2VFdmVudCLnAQoYUHJvcG9zZVJlc29sdXRpb25SZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRI+Cg9yZXNvbHV0aW9uX3R5cGUYAyABKA4yJS5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVzb2x1dGlvblR5cGUSKAoGYW1vdW50GAQgASgLMhgucmVkcmVzcy5jb21tb24udjEuTW9uZXkSDwoHbWVzc2FnZRgFIAEoCRINCgVtYWNybxgGIAEoCRIRCglyYXRpb25hbGUYByABKAkSDAoEZXRhZxgIIAEoCSJ5ChlQcm9wb3NlUmVzb2x1dGlvblJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZRIxCghwcm9wb3NhbBgCIAEoCzIfLnJlZHJlc3MucmVzb2x1dGlvbi52MS5Qcm9wb3NhbCL5AQoSUmVzb2x2ZUNhc2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIrCgdvdXRjb21lGAMgASgOMhoucmVkcmVzcy5jb21tb24udjEuT3V0Y29tZRIwCgpyb290X2NhdXNlGAQgASgOMhwucmVkcmVzcy5jb21tb24udjEuUm9vdENhdXNlEhYKDmZpbmFsX3Jlc3BvbnNlGAUgASgJEg0KBW1hY3JvGAYgASgJEhAKCGFkcl9ib2R5GAcgASgJEhsKE2FwcGxpZWRfcHJvcG9zYWxfaWQYCCABKAkSDAoEZXRhZxgJIAEoCSJAChNSZXNvbHZlQ2FzZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSLKAQoTRXNjYWxhdGVDYXNlUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSOAoGcmVhc29uGAMgASgOMigucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkVzY2FsYXRpb24uUmVhc29uEg8KB2NvbW1lbnQYBCABKAkSDQoFcXVldWUYBSABKAkSEAoIYXNzaWduZWUYBiABKAkSFwoPbWFya19hc19kaXNwdXRlGAcgASgIEgwKBGV0YWcYCCABKAkiQQoURXNjYWxhdGVDYXNlUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIqYBChFSZWZlclRvQWRyUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSEAoIYWRyX2JvZHkYAyABKAkSFQoNYWRyX3JlZmVyZW5jZRgEIAEoCRI4ChRlbnF1aXJ5X3JlY2VpdmVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZXRhZxgGIAEoCSI/ChJSZWZlclRvQWRyUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIogBChdBbnN3ZXJBZHJFbnF1aXJ5UmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSDgoGYW5zd2VyGAMgASgJEi0KCXNlbmRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZXRhZxgFIAEoCSJFChhBbnN3ZXJBZHJFbnF1aXJ5UmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIvcBChdSZWNvcmRBZHJPdXRjb21lUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSKwoHb3V0Y29tZRgDIAEoDjIaLnJlZHJlc3MuY29tbW9uLnYxLk91dGNvbWUSDwoHYmluZGluZxgEIAEoCBInCgVhd2FyZBgFIAEoCzIYLnJlZHJlc3MuY29tbW9uLnYxLk1vbmV5EhIKCmNvbmNsdXNpb24YBiABKAkSMQoNZGVjaXNpb25fdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZXRhZxgIIAEoCSJFChhSZWNvcmRBZHJPdXRjb21lUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIlMKEVJlb3BlbkNhc2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSDAoEZXRhZxgEIAEoCSI/ChJSZW9wZW5DYXNlUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIocBChBDbG9zZUNhc2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIyCgZyZWFzb24YAyABKA4yIi5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2xvc2VSZWFzb24SDwoHY29tbWVudBgEIAEoCRIMCgRldGFnGAUgASgJIj4KEUNsb3NlQ2FzZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSJOChVMaXN0Q2FzZUV2ZW50c1JlcXVlc3QSDgoGcGFyZW50GAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImMKFkxpc3RDYXNlRXZlbnRzUmVzcG9uc2USMAoGZXZlbnRzGAEgAygLMiAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2VFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKAoYVmVyaWZ5Q2FzZUhpc3RvcnlSZXF1ZXN0EgwKBG5hbWUYASABKAki4QIKGVZlcmlmeUNhc2VIaXN0b3J5UmVzcG9uc2USDgoGaW50YWN0GAEgASgIEhMKC2V2ZW50X2NvdW50GAIgASgDEhEKCWhlYWRfaGFzaBgDIAEoCRIaChJmaXJzdF9iYWRfc2VxdWVuY2UYBCABKAMSSQoHcHJvYmxlbRgFIAEoDjI4LnJlZHJlc3MucmVzb2x1dGlvbi52MS5WZXJpZnlDYXNlSGlzdG9yeVJlc3BvbnNlLlByb2JsZW0SDgoGZGV0YWlsGAYgASgJEi8KC3ZlcmlmeV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJkCgdQcm9ibGVtEhcKE1BST0JMRU1fVU5TUEVDSUZJRUQQABIUChBQUk9CTEVNX01PRElGSUVEEAESEwoPUFJPQkxFTV9ERUxFVEVEEAISFQoRUFJPQkxFTV9SRU9SREVSRUQQAyK9AQoaR2V0UmVndWxhdG9yeVJldHVyblJlcXVlc3QSMwoJcmVndWxhdG9yGAEgASgOMiAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlZ3VsYXRvchI1ChFwZXJpb2Rfc3RhcnRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPcGVyaW9kX2VuZF90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLiAgobR2V0UmVndWxhdG9yeVJldHVyblJlc3BvbnNlEjMKCXJlZ3VsYXRvchgBIAEoDjIgLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWd1bGF0b3ISNQoRcGVyaW9kX3N0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKD3BlcmlvZF9lbmRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNZ2VuZXJhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoEdWtnYxgFIAEoCzIhLnJlZHJlc3MucmVzb2x1dGlvbi52MS5Va2djUmV0dXJuSAASMgoDbWdhGAYgASgLMiMucmVkcmVzcy5yZXNvbHV0aW9uLnYxLk1nYUFkclJlcG9ydEgAQggKBnJlcG9ydCLkAQoRTGlzdE1hY3Jvc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSCwoDa2V5GAMgASgJEjUKB3B1cnBvc2UYBCABKA4yJC5yZWRyZXNzLnJlc29sdXRpb24udjEuTWFjcm8uUHVycG9zZRI2CghjYXRlZ29yeRgFIAEoDjIkLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludENhdGVnb3J5EhUKDWxhbmd1YWdlX2NvZGUYBiABKAkSFQoNc2hvd19pbmFjdGl2ZRgHIAEoCCJbChJMaXN0TWFjcm9zUmVzcG9uc2USLAoGbWFjcm9zGAEgAygLMhwucmVkcmVzcy5yZXNvbHV0aW9uLnYxLk1hY3JvEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKrAQoSVXBkYXRlTWFjcm9SZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSKwoFbWFjcm8YAiABKAsyHC5yZWRyZXNzLnJlc29sdXRpb24udjEuTWFjcm8SLwoLdXBkYXRlX21hc2sYAyABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgwKBGV0YWcYBCABKAkSFQoNYWxsb3dfbWlzc2luZxgFIAEoCCJTChNVcGRhdGVNYWNyb1Jlc3BvbnNlEisKBW1hY3JvGAEgASgLMhwucmVkcmVzcy5yZXNvbHV0aW9uLnYxLk1hY3JvEg8KB2NyZWF0ZWQYAiABKAgiWgoSUmVuZGVyTWFjcm9SZXF1ZXN0EgwKBG5hbWUYASABKAkSDAoEY2FzZRgCIAEoCRIoCgZhbW91bnQYAyABKAsyGC5yZWRyZXNzLmNvbW1vbi52MS5Nb25leSJwChNSZW5kZXJNYWNyb1Jlc3BvbnNlEgwKBGJvZHkYASABKAkSFgoOcmVuZGVyZWRfbWFjcm8YAiABKAkSFQoNbGFuZ3VhZ2VfY29kZRgDIAEoCRIcChRtaXNzaW5nX3BsYWNlaG9sZGVycxgEIAMoCTL6EAoRUmVzb2x1dGlvblNlcnZpY2USWAoHR2V0Q2FzZRIlLnJlZHJlc3MucmVzb2x1dGlvbi52MS5HZXRDYXNlUmVxdWVzdBomLnJlZHJlc3MucmVzb2x1dGlvbi52MS5HZXRDYXNlUmVzcG9uc2USXgoJTGlzdENhc2VzEicucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkxpc3RDYXNlc1JlcXVlc3QaKC5yZWRyZXNzLnJlc29sdXRpb24udjEuTGlzdENhc2VzUmVzcG9uc2USYQoKQXNzaWduQ2FzZRIoLnJlZHJlc3MucmVzb2x1dGlvbi52MS5Bc3NpZ25DYXNlUmVxdWVzdBopLnJlZHJlc3MucmVzb2x1dGlvbi52MS5Bc3NpZ25DYXNlUmVzcG9uc2UScAoPUmVzcG9uZFRvUGxheWVyEi0ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlc3BvbmRUb1BsYXllclJlcXVlc3QaLi5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVzcG9uZFRvUGxheWVyUmVzcG9uc2USeQoSUmVxdWVzdEluZm9ybWF0aW9uEjAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlcXVlc3RJbmZvcm1hdGlvblJlcXVlc3QaMS5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVxdWVzdEluZm9ybWF0aW9uUmVzcG9uc2UScAoPQWRkSW50ZXJuYWxOb3RlEi0ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkFkZEludGVybmFsTm90ZVJlcXVlc3QaLi5yZWRyZXNzLnJlc29sdXRpb24udjEuQWRkSW50ZXJuYWxOb3RlUmVzcG9uc2USdgoRUHJvcG9zZVJlc29sdXRpb24SLy5yZWRyZXNzLnJlc29sdXRpb24udjEuUHJvcG9zZVJlc29sdXRpb25SZXF1ZXN0GjAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlByb3Bvc2VSZXNvbHV0aW9uUmVzcG9uc2USZAoLUmVzb2x2ZUNhc2USKS5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVzb2x2ZUNhc2VSZXF1ZXN0GioucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlc29sdmVDYXNlUmVzcG9uc2USZwoMRXNjYWxhdGVDYXNlEioucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkVzY2FsYXRlQ2FzZVJlcXVlc3QaKy5yZWRyZXNzLnJlc29sdXRpb24udjEuRXNjYWxhdGVDYXNlUmVzcG9uc2USYQoKUmVmZXJUb0FkchIoLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWZlclRvQWRyUmVxdWVzdBopLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWZlclRvQWRyUmVzcG9uc2UScwoQQW5zd2VyQWRyRW5xdWlyeRIuLnJlZHJlc3MucmVzb2x1dGlvbi52MS5BbnN3ZXJBZHJFbnF1aXJ5UmVxdWVzdBovLnJlZHJlc3MucmVzb2x1dGlvbi52MS5BbnN3ZXJBZHJFbnF1aXJ5UmVzcG9uc2UScwoQUmVjb3JkQWRyT3V0Y29tZRIuLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWNvcmRBZHJPdXRjb21lUmVxdWVzdBovLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWNvcmRBZHJPdXRjb21lUmVzcG9uc2USYQoKUmVvcGVuQ2FzZRIoLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZW9wZW5DYXNlUmVxdWVzdBopLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZW9wZW5DYXNlUmVzcG9uc2USXgoJQ2xvc2VDYXNlEicucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNsb3NlQ2FzZVJlcXVlc3QaKC5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2xvc2VDYXNlUmVzcG9uc2USbQoOTGlzdENhc2VFdmVudHMSLC5yZWRyZXNzLnJlc29sdXRpb24udjEuTGlzdENhc2VFdmVudHNSZXF1ZXN0Gi0ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkxpc3RDYXNlRXZlbnRzUmVzcG9uc2USdgoRVmVyaWZ5Q2FzZUhpc3RvcnkSLy5yZWRyZXNzLnJlc29sdXRpb24udjEuVmVyaWZ5Q2FzZUhpc3RvcnlSZXF1ZXN0GjAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlZlcmlmeUNhc2VIaXN0b3J5UmVzcG9uc2USfAoTR2V0UmVndWxhdG9yeVJldHVybhIxLnJlZHJlc3MucmVzb2x1dGlvbi52MS5HZXRSZWd1bGF0b3J5UmV0dXJuUmVxdWVzdBoyLnJlZHJlc3MucmVzb2x1dGlvbi52MS5HZXRSZWd1bGF0b3J5UmV0dXJuUmVzcG9uc2USYQoKTGlzdE1hY3JvcxIoLnJlZHJlc3MucmVzb2x1dGlvbi52MS5MaXN0TWFjcm9zUmVxdWVzdBopLnJlZHJlc3MucmVzb2x1dGlvbi52MS5MaXN0TWFjcm9zUmVzcG9uc2USZAoLVXBkYXRlTWFjcm8SKS5yZWRyZXNzLnJlc29sdXRpb24udjEuVXBkYXRlTWFjcm9SZXF1ZXN0GioucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlVwZGF0ZU1hY3JvUmVzcG9uc2USZAoLUmVuZGVyTWFjcm8SKS5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVuZGVyTWFjcm9SZXF1ZXN0GioucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlbmRlck1hY3JvUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_redress_common_v1_common, file_redress_resolution_v1_case, file_redress_resolution_v1_macro, file_redress_resolution_v1_regulatory_return]);
+  fileDesc("Ci5yZWRyZXNzL3Jlc29sdXRpb24vdjEvcmVzb2x1dGlvbl9zZXJ2aWNlLnByb3RvEhVyZWRyZXNzLnJlc29sdXRpb24udjEiHgoOR2V0Q2FzZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSI8Cg9HZXRDYXNlUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIvYDChBMaXN0Q2FzZXNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhAKCGFzc2lnbmVlGAMgASgJEhIKCnVuYXNzaWduZWQYBCABKAgSMQoGc3RhdGVzGAUgAygOMiEucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2UuU3RhdGUSLwoKcHJpb3JpdGllcxgGIAMoDjIbLnJlZHJlc3MuY29tbW9uLnYxLlByaW9yaXR5EjgKCmNhdGVnb3JpZXMYByADKA4yJC5yZWRyZXNzLmNvbW1vbi52MS5Db21wbGFpbnRDYXRlZ29yeRIUCgxqdXJpc2RpY3Rpb24YCCABKAkSIQoUcmVzcG9uc2libGVfZ2FtYmxpbmcYCSABKAhIAIgBARI6Cg1kZWFkbGluZV9yaXNrGAogASgOMiMucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkRlYWRsaW5lUmlzaxINCgVxdWV1ZRgLIAEoCRIRCglwbGF5ZXJfaWQYDCABKAkSEQoJY29tcGxhaW50GA0gASgJEh4KEWZvbGxvd191cF9wZW5kaW5nGA4gASgISAGIAQFCFwoVX3Jlc3BvbnNpYmxlX2dhbWJsaW5nQhQKEl9mb2xsb3dfdXBfcGVuZGluZyJYChFMaXN0Q2FzZXNSZXNwb25zZRIqCgVjYXNlcxgBIAMoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJQChFBc3NpZ25DYXNlUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCGFzc2lnbmVlGAIgASgJEg0KBXF1ZXVlGAMgASgJEgwKBGV0YWcYBCABKAkiPwoSQXNzaWduQ2FzZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSKSAQoWUmVzcG9uZFRvUGxheWVyUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSDAoEYm9keRgDIAEoCRINCgVtYWNybxgEIAEoCRIrCgdjaGFubmVsGAUgASgOMhoucmVkcmVzcy5jb21tb24udjEuQ2hhbm5lbBIMCgRldGFnGAYgASgJInUKF1Jlc3BvbmRUb1BsYXllclJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZRIvCgVldmVudBgCIAEoCzIgLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlRXZlbnQieAoZUmVxdWVzdEluZm9ybWF0aW9uUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSDAoEYm9keRgDIAEoCRINCgVtYWNybxgEIAEoCRIOCgZyZWFzb24YBSABKAkSDAoEZXRhZxgGIAEoCSJdChpSZXF1ZXN0SW5mb3JtYXRpb25SZXNwb25zZRIpCgRjYXNlGAEgASgLMhsucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2USFAoMY2xvY2tfcGF1c2VkGAIgASgIIm8KFkFkZEludGVybmFsTm90ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRISCgpyZXF1ZXN0X2lkGAIgASgJEgwKBGJvZHkYAyABKAkSFwoPY2xvc2VfZm9sbG93X3VwGAQgASgIEgwKBGV0YWcYBSABKAkidQoXQWRkSW50ZXJuYWxOb3RlUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlEi8KBWV2ZW50GAIgASgLMiAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2VFdmVudCLnAQoYUHJvcG9zZVJlc29sdXRpb25SZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRI+Cg9yZXNvbHV0aW9uX3R5cGUYAyABKA4yJS5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVzb2x1dGlvblR5cGUSKAoGYW1vdW50GAQgASgLMhgucmVkcmVzcy5jb21tb24udjEuTW9uZXkSDwoHbWVzc2FnZRgFIAEoCRINCgVtYWNybxgGIAEoCRIRCglyYXRpb25hbGUYByABKAkSDAoEZXRhZxgIIAEoCSJ5ChlQcm9wb3NlUmVzb2x1dGlvblJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZRIxCghwcm9wb3NhbBgCIAEoCzIfLnJlZHJlc3MucmVzb2x1dGlvbi52MS5Qcm9wb3NhbCL5AQoSUmVzb2x2ZUNhc2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIrCgdvdXRjb21lGAMgASgOMhoucmVkcmVzcy5jb21tb24udjEuT3V0Y29tZRIwCgpyb290X2NhdXNlGAQgASgOMhwucmVkcmVzcy5jb21tb24udjEuUm9vdENhdXNlEhYKDmZpbmFsX3Jlc3BvbnNlGAUgASgJEg0KBW1hY3JvGAYgASgJEhAKCGFkcl9ib2R5GAcgASgJEhsKE2FwcGxpZWRfcHJvcG9zYWxfaWQYCCABKAkSDAoEZXRhZxgJIAEoCSJAChNSZXNvbHZlQ2FzZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSLKAQoTRXNjYWxhdGVDYXNlUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSOAoGcmVhc29uGAMgASgOMigucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkVzY2FsYXRpb24uUmVhc29uEg8KB2NvbW1lbnQYBCABKAkSDQoFcXVldWUYBSABKAkSEAoIYXNzaWduZWUYBiABKAkSFwoPbWFya19hc19kaXNwdXRlGAcgASgIEgwKBGV0YWcYCCABKAkiQQoURXNjYWxhdGVDYXNlUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIqYBChFSZWZlclRvQWRyUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSEAoIYWRyX2JvZHkYAyABKAkSFQoNYWRyX3JlZmVyZW5jZRgEIAEoCRI4ChRlbnF1aXJ5X3JlY2VpdmVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZXRhZxgGIAEoCSI/ChJSZWZlclRvQWRyUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIogBChdBbnN3ZXJBZHJFbnF1aXJ5UmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSDgoGYW5zd2VyGAMgASgJEi0KCXNlbmRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZXRhZxgFIAEoCSJFChhBbnN3ZXJBZHJFbnF1aXJ5UmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIvcBChdSZWNvcmRBZHJPdXRjb21lUmVxdWVzdBIMCgRuYW1lGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSKwoHb3V0Y29tZRgDIAEoDjIaLnJlZHJlc3MuY29tbW9uLnYxLk91dGNvbWUSDwoHYmluZGluZxgEIAEoCBInCgVhd2FyZBgFIAEoCzIYLnJlZHJlc3MuY29tbW9uLnYxLk1vbmV5EhIKCmNvbmNsdXNpb24YBiABKAkSMQoNZGVjaXNpb25fdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZXRhZxgIIAEoCSJFChhSZWNvcmRBZHJPdXRjb21lUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIlMKEVJlb3BlbkNhc2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIOCgZyZWFzb24YAyABKAkSDAoEZXRhZxgEIAEoCSI/ChJSZW9wZW5DYXNlUmVzcG9uc2USKQoEY2FzZRgBIAEoCzIbLnJlZHJlc3MucmVzb2x1dGlvbi52MS5DYXNlIocBChBDbG9zZUNhc2VSZXF1ZXN0EgwKBG5hbWUYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIyCgZyZWFzb24YAyABKA4yIi5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2xvc2VSZWFzb24SDwoHY29tbWVudBgEIAEoCRIMCgRldGFnGAUgASgJIj4KEUNsb3NlQ2FzZVJlc3BvbnNlEikKBGNhc2UYASABKAsyGy5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2FzZSJOChVMaXN0Q2FzZUV2ZW50c1JlcXVlc3QSDgoGcGFyZW50GAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImMKFkxpc3RDYXNlRXZlbnRzUmVzcG9uc2USMAoGZXZlbnRzGAEgAygLMiAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNhc2VFdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKAoYVmVyaWZ5Q2FzZUhpc3RvcnlSZXF1ZXN0EgwKBG5hbWUYASABKAkigQMKGVZlcmlmeUNhc2VIaXN0b3J5UmVzcG9uc2USDgoGaW50YWN0GAEgASgIEhMKC2V2ZW50X2NvdW50GAIgASgDEhEKCWhlYWRfaGFzaBgDIAEoCRIaChJmaXJzdF9iYWRfc2VxdWVuY2UYBCABKAMSSQoHcHJvYmxlbRgFIAEoDjI4LnJlZHJlc3MucmVzb2x1dGlvbi52MS5WZXJpZnlDYXNlSGlzdG9yeVJlc3BvbnNlLlByb2JsZW0SDgoGZGV0YWlsGAYgASgJEi8KC3ZlcmlmeV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKDAQoHUHJvYmxlbRIXChNQUk9CTEVNX1VOU1BFQ0lGSUVEEAASFAoQUFJPQkxFTV9NT0RJRklFRBABEhMKD1BST0JMRU1fREVMRVRFRBACEhUKEVBST0JMRU1fUkVPUkRFUkVEEAMSHQoZUFJPQkxFTV9FVklERU5DRV9NSVNNQVRDSBAEIusBChVVcGxvYWRFdmlkZW5jZVJlcXVlc3QSRQoGaGVhZGVyGAEgASgLMjMucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlVwbG9hZEV2aWRlbmNlUmVxdWVzdC5IZWFkZXJIABIPCgVjaHVuaxgCIAEoDEgAGnIKBkhlYWRlchIOCgZwYXJlbnQYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRIQCghmaWxlbmFtZRgDIAEoCRIdChVkZWNsYXJlZF9jb250ZW50X3R5cGUYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAlCBgoEcGFydCJLChZVcGxvYWRFdmlkZW5jZVJlc3BvbnNlEjEKCGV2aWRlbmNlGAEgASgLMh8ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkV2aWRlbmNlIiIKEkdldEV2aWRlbmNlUmVxdWVzdBIMCgRuYW1lGAEgASgJIkgKE0dldEV2aWRlbmNlUmVzcG9uc2USMQoIZXZpZGVuY2UYASABKAsyHy5yZWRyZXNzLnJlc29sdXRpb24udjEuRXZpZGVuY2UiggEKE0xpc3RFdmlkZW5jZVJlcXVlc3QSDgoGcGFyZW50GAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJEjQKBXN0YXRlGAQgASgOMiUucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkV2aWRlbmNlLlN0YXRlImIKFExpc3RFdmlkZW5jZVJlc3BvbnNlEjEKCGV2aWRlbmNlGAEgAygLMh8ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkV2aWRlbmNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSInChdEb3dubG9hZEV2aWRlbmNlUmVxdWVzdBIMCgRuYW1lGAEgASgJImgKGERvd25sb2FkRXZpZGVuY2VSZXNwb25zZRIzCghldmlkZW5jZRgBIAEoCzIfLnJlZHJlc3MucmVzb2x1dGlvbi52MS5FdmlkZW5jZUgAEg8KBWNodW5rGAIgASgMSABCBgoEcGFydCK9AQoaR2V0UmVndWxhdG9yeVJldHVyblJlcXVlc3QSMwoJcmVndWxhdG9yGAEgASgOMiAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlZ3VsYXRvchI1ChFwZXJpb2Rfc3RhcnRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPcGVyaW9kX2VuZF90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLiAgobR2V0UmVndWxhdG9yeVJldHVyblJlc3BvbnNlEjMKCXJlZ3VsYXRvchgBIAEoDjIgLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWd1bGF0b3ISNQoRcGVyaW9kX3N0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKD3BlcmlvZF9lbmRfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNZ2VuZXJhdGVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoEdWtnYxgFIAEoCzIhLnJlZHJlc3MucmVzb2x1dGlvbi52MS5Va2djUmV0dXJuSAASMgoDbWdhGAYgASgLMiMucmVkcmVzcy5yZXNvbHV0aW9uLnYxLk1nYUFkclJlcG9ydEgAQggKBnJlcG9ydCLkAQoRTGlzdE1hY3Jvc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSCwoDa2V5GAMgASgJEjUKB3B1cnBvc2UYBCABKA4yJC5yZWRyZXNzLnJlc29sdXRpb24udjEuTWFjcm8uUHVycG9zZRI2CghjYXRlZ29yeRgFIAEoDjIkLnJlZHJlc3MuY29tbW9uLnYxLkNvbXBsYWludENhdGVnb3J5EhUKDWxhbmd1YWdlX2NvZGUYBiABKAkSFQoNc2hvd19pbmFjdGl2ZRgHIAEoCCJbChJMaXN0TWFjcm9zUmVzcG9uc2USLAoGbWFjcm9zGAEgAygLMhwucmVkcmVzcy5yZXNvbHV0aW9uLnYxLk1hY3JvEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKrAQoSVXBkYXRlTWFjcm9SZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSKwoFbWFjcm8YAiABKAsyHC5yZWRyZXNzLnJlc29sdXRpb24udjEuTWFjcm8SLwoLdXBkYXRlX21hc2sYAyABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrEgwKBGV0YWcYBCABKAkSFQoNYWxsb3dfbWlzc2luZxgFIAEoCCJTChNVcGRhdGVNYWNyb1Jlc3BvbnNlEisKBW1hY3JvGAEgASgLMhwucmVkcmVzcy5yZXNvbHV0aW9uLnYxLk1hY3JvEg8KB2NyZWF0ZWQYAiABKAgiWgoSUmVuZGVyTWFjcm9SZXF1ZXN0EgwKBG5hbWUYASABKAkSDAoEY2FzZRgCIAEoCRIoCgZhbW91bnQYAyABKAsyGC5yZWRyZXNzLmNvbW1vbi52MS5Nb25leSJwChNSZW5kZXJNYWNyb1Jlc3BvbnNlEgwKBGJvZHkYASABKAkSFgoOcmVuZGVyZWRfbWFjcm8YAiABKAkSFQoNbGFuZ3VhZ2VfY29kZRgDIAEoCRIcChRtaXNzaW5nX3BsYWNlaG9sZGVycxgEIAMoCTKxFAoRUmVzb2x1dGlvblNlcnZpY2USWAoHR2V0Q2FzZRIlLnJlZHJlc3MucmVzb2x1dGlvbi52MS5HZXRDYXNlUmVxdWVzdBomLnJlZHJlc3MucmVzb2x1dGlvbi52MS5HZXRDYXNlUmVzcG9uc2USXgoJTGlzdENhc2VzEicucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkxpc3RDYXNlc1JlcXVlc3QaKC5yZWRyZXNzLnJlc29sdXRpb24udjEuTGlzdENhc2VzUmVzcG9uc2USYQoKQXNzaWduQ2FzZRIoLnJlZHJlc3MucmVzb2x1dGlvbi52MS5Bc3NpZ25DYXNlUmVxdWVzdBopLnJlZHJlc3MucmVzb2x1dGlvbi52MS5Bc3NpZ25DYXNlUmVzcG9uc2UScAoPUmVzcG9uZFRvUGxheWVyEi0ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlc3BvbmRUb1BsYXllclJlcXVlc3QaLi5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVzcG9uZFRvUGxheWVyUmVzcG9uc2USeQoSUmVxdWVzdEluZm9ybWF0aW9uEjAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlcXVlc3RJbmZvcm1hdGlvblJlcXVlc3QaMS5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVxdWVzdEluZm9ybWF0aW9uUmVzcG9uc2UScAoPQWRkSW50ZXJuYWxOb3RlEi0ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkFkZEludGVybmFsTm90ZVJlcXVlc3QaLi5yZWRyZXNzLnJlc29sdXRpb24udjEuQWRkSW50ZXJuYWxOb3RlUmVzcG9uc2USdgoRUHJvcG9zZVJlc29sdXRpb24SLy5yZWRyZXNzLnJlc29sdXRpb24udjEuUHJvcG9zZVJlc29sdXRpb25SZXF1ZXN0GjAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlByb3Bvc2VSZXNvbHV0aW9uUmVzcG9uc2USZAoLUmVzb2x2ZUNhc2USKS5yZWRyZXNzLnJlc29sdXRpb24udjEuUmVzb2x2ZUNhc2VSZXF1ZXN0GioucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlc29sdmVDYXNlUmVzcG9uc2USZwoMRXNjYWxhdGVDYXNlEioucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkVzY2FsYXRlQ2FzZVJlcXVlc3QaKy5yZWRyZXNzLnJlc29sdXRpb24udjEuRXNjYWxhdGVDYXNlUmVzcG9uc2USYQoKUmVmZXJUb0FkchIoLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWZlclRvQWRyUmVxdWVzdBopLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWZlclRvQWRyUmVzcG9uc2UScwoQQW5zd2VyQWRyRW5xdWlyeRIuLnJlZHJlc3MucmVzb2x1dGlvbi52MS5BbnN3ZXJBZHJFbnF1aXJ5UmVxdWVzdBovLnJlZHJlc3MucmVzb2x1dGlvbi52MS5BbnN3ZXJBZHJFbnF1aXJ5UmVzcG9uc2UScwoQUmVjb3JkQWRyT3V0Y29tZRIuLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWNvcmRBZHJPdXRjb21lUmVxdWVzdBovLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZWNvcmRBZHJPdXRjb21lUmVzcG9uc2USYQoKUmVvcGVuQ2FzZRIoLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZW9wZW5DYXNlUmVxdWVzdBopLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZW9wZW5DYXNlUmVzcG9uc2USXgoJQ2xvc2VDYXNlEicucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkNsb3NlQ2FzZVJlcXVlc3QaKC5yZWRyZXNzLnJlc29sdXRpb24udjEuQ2xvc2VDYXNlUmVzcG9uc2USbQoOTGlzdENhc2VFdmVudHMSLC5yZWRyZXNzLnJlc29sdXRpb24udjEuTGlzdENhc2VFdmVudHNSZXF1ZXN0Gi0ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkxpc3RDYXNlRXZlbnRzUmVzcG9uc2USdgoRVmVyaWZ5Q2FzZUhpc3RvcnkSLy5yZWRyZXNzLnJlc29sdXRpb24udjEuVmVyaWZ5Q2FzZUhpc3RvcnlSZXF1ZXN0GjAucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlZlcmlmeUNhc2VIaXN0b3J5UmVzcG9uc2USbwoOVXBsb2FkRXZpZGVuY2USLC5yZWRyZXNzLnJlc29sdXRpb24udjEuVXBsb2FkRXZpZGVuY2VSZXF1ZXN0Gi0ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlVwbG9hZEV2aWRlbmNlUmVzcG9uc2UoARJkCgtHZXRFdmlkZW5jZRIpLnJlZHJlc3MucmVzb2x1dGlvbi52MS5HZXRFdmlkZW5jZVJlcXVlc3QaKi5yZWRyZXNzLnJlc29sdXRpb24udjEuR2V0RXZpZGVuY2VSZXNwb25zZRJnCgxMaXN0RXZpZGVuY2USKi5yZWRyZXNzLnJlc29sdXRpb24udjEuTGlzdEV2aWRlbmNlUmVxdWVzdBorLnJlZHJlc3MucmVzb2x1dGlvbi52MS5MaXN0RXZpZGVuY2VSZXNwb25zZRJ1ChBEb3dubG9hZEV2aWRlbmNlEi4ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkRvd25sb2FkRXZpZGVuY2VSZXF1ZXN0Gi8ucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkRvd25sb2FkRXZpZGVuY2VSZXNwb25zZTABEnwKE0dldFJlZ3VsYXRvcnlSZXR1cm4SMS5yZWRyZXNzLnJlc29sdXRpb24udjEuR2V0UmVndWxhdG9yeVJldHVyblJlcXVlc3QaMi5yZWRyZXNzLnJlc29sdXRpb24udjEuR2V0UmVndWxhdG9yeVJldHVyblJlc3BvbnNlEmEKCkxpc3RNYWNyb3MSKC5yZWRyZXNzLnJlc29sdXRpb24udjEuTGlzdE1hY3Jvc1JlcXVlc3QaKS5yZWRyZXNzLnJlc29sdXRpb24udjEuTGlzdE1hY3Jvc1Jlc3BvbnNlEmQKC1VwZGF0ZU1hY3JvEikucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlVwZGF0ZU1hY3JvUmVxdWVzdBoqLnJlZHJlc3MucmVzb2x1dGlvbi52MS5VcGRhdGVNYWNyb1Jlc3BvbnNlEmQKC1JlbmRlck1hY3JvEikucmVkcmVzcy5yZXNvbHV0aW9uLnYxLlJlbmRlck1hY3JvUmVxdWVzdBoqLnJlZHJlc3MucmVzb2x1dGlvbi52MS5SZW5kZXJNYWNyb1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_redress_common_v1_common, file_redress_resolution_v1_case, file_redress_resolution_v1_evidence, file_redress_resolution_v1_macro, file_redress_resolution_v1_regulatory_return]);
 
 /**
  * Request for GetCase.
@@ -1401,6 +1403,17 @@ export enum VerifyCaseHistoryResponse_Problem {
    * @generated from enum value: PROBLEM_REORDERED = 3;
    */
   REORDERED = 3,
+
+  /**
+   * The chain links, but an attached evidence no longer matches what its
+   * TYPE_EVIDENCE_ATTACHED event recorded: the event's stored payload
+   * does not hash to its `payload_hash`, or the evidence's stored bytes
+   * do not hash to the recorded SHA-256 or size. `first_bad_sequence` is
+   * the event's sequence and `detail` names the evidence.
+   *
+   * @generated from enum value: PROBLEM_EVIDENCE_MISMATCH = 4;
+   */
+  EVIDENCE_MISMATCH = 4,
 }
 
 /**
@@ -1408,6 +1421,286 @@ export enum VerifyCaseHistoryResponse_Problem {
  */
 export const VerifyCaseHistoryResponse_ProblemSchema: GenEnum<VerifyCaseHistoryResponse_Problem> = /*@__PURE__*/
   enumDesc(file_redress_resolution_v1_resolution_service, 31, 0);
+
+/**
+ * One message of UploadEvidence: the header first, then the content.
+ *
+ * @generated from message redress.resolution.v1.UploadEvidenceRequest
+ */
+export type UploadEvidenceRequest = Message<"redress.resolution.v1.UploadEvidenceRequest"> & {
+  /**
+   * The header or a chunk of the content.
+   *
+   * @generated from oneof redress.resolution.v1.UploadEvidenceRequest.part
+   */
+  part: {
+    /**
+     * The first message's content, and only the first's.
+     *
+     * @generated from field: redress.resolution.v1.UploadEvidenceRequest.Header header = 1;
+     */
+    value: UploadEvidenceRequest_Header;
+    case: "header";
+  } | {
+    /**
+     * A piece of the content, 1 byte to 1 MiB, in order.
+     *
+     * @generated from field: bytes chunk = 2;
+     */
+    value: Uint8Array;
+    case: "chunk";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message redress.resolution.v1.UploadEvidenceRequest.
+ * Use `create(UploadEvidenceRequestSchema)` to create a new message.
+ */
+export const UploadEvidenceRequestSchema: GenMessage<UploadEvidenceRequest> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_service, 32);
+
+/**
+ * What the first message carries.
+ *
+ * @generated from message redress.resolution.v1.UploadEvidenceRequest.Header
+ */
+export type UploadEvidenceRequest_Header = Message<"redress.resolution.v1.UploadEvidenceRequest.Header"> & {
+  /**
+   * The case, `cases/{case_id}`. Required.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Idempotency key (AIP-155), at most 128 characters. Required.
+   *
+   * @generated from field: string request_id = 2;
+   */
+  requestId: string;
+
+  /**
+   * The file's name without directories, 1 to 255 characters, one line, no
+   * `/` or `\`. Required.
+   *
+   * @generated from field: string filename = 3;
+   */
+  filename: string;
+
+  /**
+   * The media type the uploader claims, e.g. `image/png`; at most 255
+   * characters. Recorded as `declared_content_type`, never trusted.
+   *
+   * @generated from field: string declared_content_type = 4;
+   */
+  declaredContentType: string;
+
+  /**
+   * What the file shows, at most 2000 characters.
+   *
+   * @generated from field: string description = 5;
+   */
+  description: string;
+};
+
+/**
+ * Describes the message redress.resolution.v1.UploadEvidenceRequest.Header.
+ * Use `create(UploadEvidenceRequest_HeaderSchema)` to create a new message.
+ */
+export const UploadEvidenceRequest_HeaderSchema: GenMessage<UploadEvidenceRequest_Header> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_service, 32, 0);
+
+/**
+ * Response for UploadEvidence.
+ *
+ * @generated from message redress.resolution.v1.UploadEvidenceResponse
+ */
+export type UploadEvidenceResponse = Message<"redress.resolution.v1.UploadEvidenceResponse"> & {
+  /**
+   * The stored evidence.
+   *
+   * @generated from field: redress.resolution.v1.Evidence evidence = 1;
+   */
+  evidence?: Evidence | undefined;
+};
+
+/**
+ * Describes the message redress.resolution.v1.UploadEvidenceResponse.
+ * Use `create(UploadEvidenceResponseSchema)` to create a new message.
+ */
+export const UploadEvidenceResponseSchema: GenMessage<UploadEvidenceResponse> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_service, 33);
+
+/**
+ * Request for GetEvidence.
+ *
+ * @generated from message redress.resolution.v1.GetEvidenceRequest
+ */
+export type GetEvidenceRequest = Message<"redress.resolution.v1.GetEvidenceRequest"> & {
+  /**
+   * The evidence, `cases/{case_id}/evidence/{evidence_id}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message redress.resolution.v1.GetEvidenceRequest.
+ * Use `create(GetEvidenceRequestSchema)` to create a new message.
+ */
+export const GetEvidenceRequestSchema: GenMessage<GetEvidenceRequest> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_service, 34);
+
+/**
+ * Response for GetEvidence.
+ *
+ * @generated from message redress.resolution.v1.GetEvidenceResponse
+ */
+export type GetEvidenceResponse = Message<"redress.resolution.v1.GetEvidenceResponse"> & {
+  /**
+   * The evidence.
+   *
+   * @generated from field: redress.resolution.v1.Evidence evidence = 1;
+   */
+  evidence?: Evidence | undefined;
+};
+
+/**
+ * Describes the message redress.resolution.v1.GetEvidenceResponse.
+ * Use `create(GetEvidenceResponseSchema)` to create a new message.
+ */
+export const GetEvidenceResponseSchema: GenMessage<GetEvidenceResponse> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_service, 35);
+
+/**
+ * Request for ListEvidence.
+ *
+ * @generated from message redress.resolution.v1.ListEvidenceRequest
+ */
+export type ListEvidenceRequest = Message<"redress.resolution.v1.ListEvidenceRequest"> & {
+  /**
+   * The case, `cases/{case_id}`, or `cases/-` for every case of the tenant.
+   *
+   * @generated from field: string parent = 1;
+   */
+  parent: string;
+
+  /**
+   * Maximum number of evidence to return, 1 to 1000; 0 means 50.
+   *
+   * @generated from field: int32 page_size = 2;
+   */
+  pageSize: number;
+
+  /**
+   * A `next_page_token` from a previous call with the same parent and
+   * state.
+   *
+   * @generated from field: string page_token = 3;
+   */
+  pageToken: string;
+
+  /**
+   * Only evidence in this scan state; unspecified lists every state.
+   *
+   * @generated from field: redress.resolution.v1.Evidence.State state = 4;
+   */
+  state: Evidence_State;
+};
+
+/**
+ * Describes the message redress.resolution.v1.ListEvidenceRequest.
+ * Use `create(ListEvidenceRequestSchema)` to create a new message.
+ */
+export const ListEvidenceRequestSchema: GenMessage<ListEvidenceRequest> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_service, 36);
+
+/**
+ * Response for ListEvidence.
+ *
+ * @generated from message redress.resolution.v1.ListEvidenceResponse
+ */
+export type ListEvidenceResponse = Message<"redress.resolution.v1.ListEvidenceResponse"> & {
+  /**
+   * The evidence, oldest first.
+   *
+   * @generated from field: repeated redress.resolution.v1.Evidence evidence = 1;
+   */
+  evidence: Evidence[];
+
+  /**
+   * Token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message redress.resolution.v1.ListEvidenceResponse.
+ * Use `create(ListEvidenceResponseSchema)` to create a new message.
+ */
+export const ListEvidenceResponseSchema: GenMessage<ListEvidenceResponse> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_service, 37);
+
+/**
+ * Request for DownloadEvidence.
+ *
+ * @generated from message redress.resolution.v1.DownloadEvidenceRequest
+ */
+export type DownloadEvidenceRequest = Message<"redress.resolution.v1.DownloadEvidenceRequest"> & {
+  /**
+   * The evidence, `cases/{case_id}/evidence/{evidence_id}`.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message redress.resolution.v1.DownloadEvidenceRequest.
+ * Use `create(DownloadEvidenceRequestSchema)` to create a new message.
+ */
+export const DownloadEvidenceRequestSchema: GenMessage<DownloadEvidenceRequest> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_service, 38);
+
+/**
+ * One message of DownloadEvidence: the metadata first, then the content.
+ *
+ * @generated from message redress.resolution.v1.DownloadEvidenceResponse
+ */
+export type DownloadEvidenceResponse = Message<"redress.resolution.v1.DownloadEvidenceResponse"> & {
+  /**
+   * The metadata or a chunk of the content.
+   *
+   * @generated from oneof redress.resolution.v1.DownloadEvidenceResponse.part
+   */
+  part: {
+    /**
+     * The first message's content, and only the first's.
+     *
+     * @generated from field: redress.resolution.v1.Evidence evidence = 1;
+     */
+    value: Evidence;
+    case: "evidence";
+  } | {
+    /**
+     * A piece of the content, at most 256 KiB, in order.
+     *
+     * @generated from field: bytes chunk = 2;
+     */
+    value: Uint8Array;
+    case: "chunk";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message redress.resolution.v1.DownloadEvidenceResponse.
+ * Use `create(DownloadEvidenceResponseSchema)` to create a new message.
+ */
+export const DownloadEvidenceResponseSchema: GenMessage<DownloadEvidenceResponse> = /*@__PURE__*/
+  messageDesc(file_redress_resolution_v1_resolution_service, 39);
 
 /**
  * Request for GetRegulatoryReturn.
@@ -1443,7 +1736,7 @@ export type GetRegulatoryReturnRequest = Message<"redress.resolution.v1.GetRegul
  * Use `create(GetRegulatoryReturnRequestSchema)` to create a new message.
  */
 export const GetRegulatoryReturnRequestSchema: GenMessage<GetRegulatoryReturnRequest> = /*@__PURE__*/
-  messageDesc(file_redress_resolution_v1_resolution_service, 32);
+  messageDesc(file_redress_resolution_v1_resolution_service, 40);
 
 /**
  * Response for GetRegulatoryReturn.
@@ -1508,7 +1801,7 @@ export type GetRegulatoryReturnResponse = Message<"redress.resolution.v1.GetRegu
  * Use `create(GetRegulatoryReturnResponseSchema)` to create a new message.
  */
 export const GetRegulatoryReturnResponseSchema: GenMessage<GetRegulatoryReturnResponse> = /*@__PURE__*/
-  messageDesc(file_redress_resolution_v1_resolution_service, 33);
+  messageDesc(file_redress_resolution_v1_resolution_service, 41);
 
 /**
  * Request for ListMacros. Every filter is optional; set filters combine with
@@ -1572,7 +1865,7 @@ export type ListMacrosRequest = Message<"redress.resolution.v1.ListMacrosRequest
  * Use `create(ListMacrosRequestSchema)` to create a new message.
  */
 export const ListMacrosRequestSchema: GenMessage<ListMacrosRequest> = /*@__PURE__*/
-  messageDesc(file_redress_resolution_v1_resolution_service, 34);
+  messageDesc(file_redress_resolution_v1_resolution_service, 42);
 
 /**
  * Response for ListMacros.
@@ -1600,7 +1893,7 @@ export type ListMacrosResponse = Message<"redress.resolution.v1.ListMacrosRespon
  * Use `create(ListMacrosResponseSchema)` to create a new message.
  */
 export const ListMacrosResponseSchema: GenMessage<ListMacrosResponse> = /*@__PURE__*/
-  messageDesc(file_redress_resolution_v1_resolution_service, 35);
+  messageDesc(file_redress_resolution_v1_resolution_service, 43);
 
 /**
  * Request for UpdateMacro.
@@ -1609,7 +1902,9 @@ export const ListMacrosResponseSchema: GenMessage<ListMacrosResponse> = /*@__PUR
  */
 export type UpdateMacroRequest = Message<"redress.resolution.v1.UpdateMacroRequest"> & {
   /**
-   * Idempotency key, 1 to 128 characters; makes a create safe to retry.
+   * Idempotency key, 1 to 128 characters: a retry with the same key and
+   * request replays the first answer (ALREADY_EXISTS `IDEMPOTENCY_KEY_REUSED`
+   * with another request).
    *
    * @generated from field: string request_id = 1;
    */
@@ -1653,7 +1948,7 @@ export type UpdateMacroRequest = Message<"redress.resolution.v1.UpdateMacroReque
  * Use `create(UpdateMacroRequestSchema)` to create a new message.
  */
 export const UpdateMacroRequestSchema: GenMessage<UpdateMacroRequest> = /*@__PURE__*/
-  messageDesc(file_redress_resolution_v1_resolution_service, 36);
+  messageDesc(file_redress_resolution_v1_resolution_service, 44);
 
 /**
  * Response for UpdateMacro.
@@ -1681,7 +1976,7 @@ export type UpdateMacroResponse = Message<"redress.resolution.v1.UpdateMacroResp
  * Use `create(UpdateMacroResponseSchema)` to create a new message.
  */
 export const UpdateMacroResponseSchema: GenMessage<UpdateMacroResponse> = /*@__PURE__*/
-  messageDesc(file_redress_resolution_v1_resolution_service, 37);
+  messageDesc(file_redress_resolution_v1_resolution_service, 45);
 
 /**
  * Request for RenderMacro.
@@ -1719,7 +2014,7 @@ export type RenderMacroRequest = Message<"redress.resolution.v1.RenderMacroReque
  * Use `create(RenderMacroRequestSchema)` to create a new message.
  */
 export const RenderMacroRequestSchema: GenMessage<RenderMacroRequest> = /*@__PURE__*/
-  messageDesc(file_redress_resolution_v1_resolution_service, 38);
+  messageDesc(file_redress_resolution_v1_resolution_service, 46);
 
 /**
  * Response for RenderMacro.
@@ -1762,7 +2057,7 @@ export type RenderMacroResponse = Message<"redress.resolution.v1.RenderMacroResp
  * Use `create(RenderMacroResponseSchema)` to create a new message.
  */
 export const RenderMacroResponseSchema: GenMessage<RenderMacroResponse> = /*@__PURE__*/
-  messageDesc(file_redress_resolution_v1_resolution_service, 39);
+  messageDesc(file_redress_resolution_v1_resolution_service, 47);
 
 /**
  * Where complaints get handled. Every complaint that intake accepts becomes a
@@ -2057,7 +2352,9 @@ export const ResolutionService: GenService<{
   },
   /**
    * Recomputes the case's hash chain and reports whether the history is
-   * intact, or the first event that was modified, deleted or reordered.
+   * intact, or the first event that was modified, deleted or reordered;
+   * then re-hashes every attached evidence's stored bytes against the
+   * SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded.
    * Read-only. Roles: supervisor, analyst, admin.
    *
    * @generated from rpc redress.resolution.v1.ResolutionService.VerifyCaseHistory
@@ -2066,6 +2363,98 @@ export const ResolutionService: GenService<{
     methodKind: "unary";
     input: typeof VerifyCaseHistoryRequestSchema;
     output: typeof VerifyCaseHistoryResponseSchema;
+  },
+  /**
+   * Attaches a file to a case, streamed: the first message carries
+   * `header` (the case, the request_id, the file name, the declared type,
+   * the description), every following message `chunk`, in order, each at
+   * most 1 MiB (the server's message limit is larger; the file may be any
+   * number of chunks up to the tenant's size limit). The content is stored
+   * in resolution's database as it arrives, never whole in memory; its type
+   * is sniffed from its first bytes (see Evidence.content_type), its SHA-256
+   * computed, and a TYPE_EVIDENCE_ATTACHED event is appended to the case's
+   * history whose payload (hashed into the chain) is the Evidence, with
+   * name, file name, size and SHA-256. Every case state; the case itself is
+   * unchanged but for its history (its etag changes).
+   *
+   * Idempotent on `header.request_id`: the same header and the same bytes
+   * again return the same Evidence and store nothing; the same request_id
+   * with another header or other bytes is ALREADY_EXISTS, reason
+   * IDEMPOTENCY_KEY_REUSED.
+   *
+   * Errors:
+   * - INVALID_ARGUMENT, reason INVALID_ARGUMENT: a bad header field, a first
+   *   message without `header`, a later message without `chunk`, an empty
+   *   chunk or a chunk over 1 MiB, or no content at all (BadRequest names
+   *   the field).
+   * - INVALID_ARGUMENT, reason EVIDENCE_TOO_LARGE: the content exceeds the
+   *   tenant's limit; BadRequest on `chunk`, ErrorInfo.metadata
+   *   `max_size_bytes` holds the limit. The upload stops at the first byte
+   *   over it. (INVALID_ARGUMENT, not RESOURCE_EXHAUSTED: retrying the same
+   *   file never succeeds.)
+   * - INVALID_ARGUMENT, reason EVIDENCE_TYPE_NOT_ALLOWED: the sniffed type
+   *   is not one the tenant allows; BadRequest on `chunk`, ErrorInfo.metadata
+   *   `content_type` holds the sniffed type and `allowed` the allowed ones,
+   *   comma-separated.
+   * - NOT_FOUND: no such case for the tenant.
+   * Roles: agent, supervisor, admin, backend (on the player's behalf;
+   * `uploaded_by` records the role).
+   *
+   * @generated from rpc redress.resolution.v1.ResolutionService.UploadEvidence
+   */
+  uploadEvidence: {
+    methodKind: "client_streaming";
+    input: typeof UploadEvidenceRequestSchema;
+    output: typeof UploadEvidenceResponseSchema;
+  },
+  /**
+   * Reads one evidence's metadata. NOT_FOUND for another tenant's. Roles:
+   * agent, supervisor, admin, backend.
+   *
+   * @generated from rpc redress.resolution.v1.ResolutionService.GetEvidence
+   */
+  getEvidence: {
+    methodKind: "unary";
+    input: typeof GetEvidenceRequestSchema;
+    output: typeof GetEvidenceResponseSchema;
+  },
+  /**
+   * Lists a case's evidence (or every case's, parent `cases/-`), oldest
+   * first, optionally by scan state. Roles: agent, supervisor, admin,
+   * backend, service (a scanner lists `cases/-` in STATE_PENDING_SCAN).
+   *
+   * @generated from rpc redress.resolution.v1.ResolutionService.ListEvidence
+   */
+  listEvidence: {
+    methodKind: "unary";
+    input: typeof ListEvidenceRequestSchema;
+    output: typeof ListEvidenceResponseSchema;
+  },
+  /**
+   * Streams one evidence's content: the first message carries `evidence`
+   * (the metadata), the following ones `chunk`s of the content in order. The
+   * bytes are re-hashed as they are read; the last chunk is only sent once
+   * the SHA-256 and size match the recorded ones, so a client that got
+   * every message without error holds the file as uploaded.
+   *
+   * Errors:
+   * - FAILED_PRECONDITION, reason EVIDENCE_NOT_CLEAN: the evidence is
+   *   PENDING_SCAN or REJECTED (ErrorInfo.metadata `state` holds it); only
+   *   role `service` (the scanner) may download it in those states.
+   * - DATA_LOSS, reason EVIDENCE_CORRUPTED: the stored bytes no longer match
+   *   the recorded SHA-256 or size (tampering or corruption); sent instead
+   *   of the last chunk. ErrorInfo.metadata `evidence` names the evidence.
+   *   VerifyCaseHistory reports the same evidence as
+   *   PROBLEM_EVIDENCE_MISMATCH.
+   * - NOT_FOUND: no such evidence for the tenant.
+   * Roles: agent, supervisor, admin, backend, service.
+   *
+   * @generated from rpc redress.resolution.v1.ResolutionService.DownloadEvidence
+   */
+  downloadEvidence: {
+    methodKind: "server_streaming";
+    input: typeof DownloadEvidenceRequestSchema;
+    output: typeof DownloadEvidenceResponseSchema;
   },
   /**
    * Builds a regulator's return for a period from the tenant's cases: for the
