@@ -199,8 +199,7 @@ async fn a_recategorisation_moves_the_complaint_and_keeps_its_original(db: TestD
     unknown.category = 99;
     let err = internal.apply_case_update(authed(unknown, &service)).await.unwrap_err();
     assert_eq!(err.code(), Code::InvalidArgument);
-    let fields: Vec<_> =
-        err.get_details_bad_request().unwrap().field_violations.into_iter().map(|f| f.field).collect();
+    let fields: Vec<_> = err.get_details_bad_request().unwrap().field_violations.into_iter().map(|f| f.field).collect();
     assert_eq!(fields, ["category"]);
 
     let mut moved = update(&c, "e-2", 2, ComplaintStatus::Received);
