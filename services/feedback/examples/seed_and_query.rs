@@ -176,6 +176,7 @@ fn complaint(rng: &mut StdRng, tenant: &str, n: usize, now: DateTime<Utc>, out: 
             occur_at: at,
             case_name: format!("cases/{id}"),
             dims: event_dims,
+            original_category: String::new(),
             responsible_gambling: category == ComplaintCategory::ResponsibleGambling,
             outcome,
             clock,

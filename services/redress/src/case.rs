@@ -17,11 +17,12 @@ use futures::{StreamExt, TryStreamExt};
 use redress_sdk::{
     CaseName,
     proto::{
-        common::v1::{Outcome, RootCause},
+        common::v1::{ComplaintCategory, Outcome, RootCause},
         resolution::v1::{
             AssignCaseRequest, Case, CaseEvent, EscalateCaseRequest, ListCasesRequest, ProposeResolutionRequest,
-            ReferToAdrRequest, RequestInformationRequest, ResolutionType, ResolveCaseRequest, RespondToPlayerRequest,
-            VerifyCaseHistoryResponse, case, case_event, escalation, verify_case_history_response::Problem,
+            RecategoriseCaseRequest, ReferToAdrRequest, RequestInformationRequest, ResolutionType, ResolveCaseRequest,
+            RespondToPlayerRequest, VerifyCaseHistoryResponse, case, case_event, escalation,
+            verify_case_history_response::Problem,
         },
     },
 };
@@ -62,6 +63,9 @@ enum CaseCommand {
     Escalate(EscalateArgs),
     /// Records that an ADR body's enquiry about the case reached the casino.
     ReferToAdr(ReferArgs),
+    /// Changes the case's category (and root cause) with a reason; the
+    /// original category is kept.
+    Recategorise(RecategoriseArgs),
     /// Lists the case's events (ListCaseEvents): sequence, time, type,
     /// actor, hash prefix.
     #[command(alias = "history")]
@@ -207,6 +211,23 @@ struct ReferArgs {
 }
 
 #[derive(Debug, Args)]
+struct RecategoriseArgs {
+    /// The case.
+    case: String,
+    /// The new category: withdrawal, verification, bonus, game-malfunction,
+    /// account-closure, responsible-gambling, deposit, marketing,
+    /// customer-service, terms-and-conditions, complaints-procedure or other.
+    #[arg(long)]
+    category: String,
+    /// The new root cause (default: keep the current one); as for `resolve`.
+    #[arg(long)]
+    root_cause: Option<String>,
+    /// Why the category changes (up to 2000 characters; staff-only).
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Debug, Args)]
 struct VerifyArgs {
     /// The case, `cases/{case_id}` (a bare case id works too).
     case: String,
@@ -311,6 +332,22 @@ pub async fn execute(args: &CaseArgs) -> anyhow::Result<(String, u8)> {
                 ..Default::default()
             };
             out.push_str(&case_text(&remote.client()?.resolution().refer_to_adr(request).await.context("ReferToAdr")?));
+        }
+        CaseCommand::Recategorise(r) => {
+            let root_cause = match &r.root_cause {
+                Some(cause) => parse_enum(cause, "ROOT_CAUSE_", RootCause::from_str_name)?,
+                None => RootCause::Unspecified,
+            };
+            let request = RecategoriseCaseRequest {
+                name: case_name(&r.case)?.into(),
+                category: parse_enum(&r.category, "COMPLAINT_CATEGORY_", ComplaintCategory::from_str_name)?.into(),
+                root_cause: root_cause.into(),
+                reason: r.reason.clone(),
+                ..Default::default()
+            };
+            out.push_str(&case_text(
+                &remote.client()?.resolution().recategorise_case(request).await.context("RecategoriseCase")?,
+            ));
         }
         CaseCommand::Events(c) => {
             let name = case_name(&c.case)?;
@@ -667,6 +704,38 @@ mod tests {
             };
             client.resolution().add_internal_note(request).await.unwrap();
         }
+    }
+
+    #[tokio::test]
+    async fn recategorise_changes_the_category_and_the_history_still_verifies() {
+        use redress_auth::Role;
+
+        let running = crate::testing::RunningResolution::start().await;
+        let case = running.open_case("c1", "GB").await;
+        let args = |category: &str| CaseArgs {
+            command: CaseCommand::Recategorise(RecategoriseArgs {
+                case: case.name.trim_start_matches("cases/").into(),
+                category: category.into(),
+                root_cause: Some("payment-provider-failure".into()),
+                reason: "the bonus was paid; the withdrawal is missing".into(),
+            }),
+            remote: running.target(&[Role::Agent]),
+        };
+        let (text, code) = execute(&args("bonus")).await.unwrap();
+        assert_eq!(code, exit::OK);
+        assert!(text.contains("BONUS"), "{text}");
+        let changed = running.target(&[Role::Agent]).client().unwrap().resolution();
+        let changed = changed.get_case(&CaseName::parse(&case.name).unwrap()).await.unwrap();
+        assert_eq!(changed.category(), ComplaintCategory::Bonus);
+        assert_eq!(changed.original_category(), ComplaintCategory::Withdrawal);
+        assert_eq!(changed.root_cause(), RootCause::PaymentProviderFailure);
+        // An unknown category never reaches the service.
+        let err = execute(&args("lottery")).await.unwrap_err();
+        assert!(format!("{err:#}").contains("unknown value"), "{err:#}");
+        let supervisor = running.target(&[Role::Supervisor]);
+        let verdict = verify(&supervisor, &VerifyArgs { case: case.name.clone(), history: true }).await.unwrap();
+        assert!(verdict.intact, "{}", verdict.text);
+        assert!(verdict.text.contains("RECATEGORISED"), "{}", verdict.text);
     }
 
     #[tokio::test]

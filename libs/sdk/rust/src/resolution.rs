@@ -4,8 +4,8 @@ use redress_proto::resolution::v1::{
     AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AssignCaseRequest, Case, CaseEvent,
     CloseCaseRequest, EscalateCaseRequest, GetCaseRequest, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
     ListCaseEventsRequest, ListCasesRequest, ListMacrosRequest, Macro, ProposeResolutionRequest,
-    ProposeResolutionResponse, RecordAdrOutcomeRequest, ReferToAdrRequest, RenderMacroRequest, RenderMacroResponse,
-    ReopenCaseRequest, RequestInformationRequest, RequestInformationResponse, ResolveCaseRequest,
+    ProposeResolutionResponse, RecategoriseCaseRequest, RecordAdrOutcomeRequest, ReferToAdrRequest, RenderMacroRequest,
+    RenderMacroResponse, ReopenCaseRequest, RequestInformationRequest, RequestInformationResponse, ResolveCaseRequest,
     RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest, UpdateMacroResponse, VerifyCaseHistoryRequest,
     VerifyCaseHistoryResponse, resolution_service_client::ResolutionServiceClient,
 };
@@ -173,6 +173,18 @@ impl ResolutionClient {
         /// Closes the case. **Keyed**.
         close_case,
         CloseCaseRequest
+    );
+    keyed_case!(
+        /// Changes the case's category (and root cause) with a reason; the
+        /// original category stays in `original_category`. **Keyed**.
+        ///
+        /// # Errors
+        /// [`crate::Error::FailedPrecondition`] with reason
+        /// `CATEGORY_UNCHANGED`, or `ILLEGAL_STATE_TRANSITION` on a closed
+        /// case; [`crate::Error::PermissionDenied`] for an agent on another
+        /// agent's case.
+        recategorise_case,
+        RecategoriseCaseRequest
     );
 
     /// The events of the case's hash-chained history (ListCaseEvents), by

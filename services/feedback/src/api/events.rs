@@ -107,6 +107,10 @@ impl FeedbackApi {
                 req.transaction_references.as_ref(),
                 req.priority,
             ),
+            original_category: convert::enum_name::<ComplaintCategory>(
+                req.original_category,
+                ComplaintCategory::as_str_name,
+            ),
             responsible_gambling: req.responsible_gambling,
             outcome: convert::enum_name::<Outcome>(req.outcome, Outcome::as_str_name),
             clock: req.clock.trim().to_owned(),

@@ -54,6 +54,11 @@ pub struct Fact {
     pub complaint_id: String,
     pub case_name: String,
     pub dims: Dims,
+    /// The category the complaint was filed under (proto name; empty when
+    /// unknown): `dims.category` is its current one.
+    pub original_category: String,
+    /// When an agent first recategorised the complaint.
+    pub recategorised_at: Option<DateTime<Utc>>,
     /// The occur time of the newest event that set dimensions.
     pub dims_at: Option<DateTime<Utc>>,
     pub responsible_gambling: bool,
@@ -90,6 +95,8 @@ pub struct Event {
     pub occur_at: DateTime<Utc>,
     pub case_name: String,
     pub dims: Dims,
+    /// The category the complaint was filed under, when the sender said.
+    pub original_category: String,
     pub responsible_gambling: bool,
     /// The outcome's proto name, empty when unset.
     pub outcome: String,
@@ -191,8 +198,16 @@ impl Fact {
             self.case_name.clone_from(&e.case_name);
         }
         self.responsible_gambling |= e.responsible_gambling;
+        // The filing's category is the original; another event's word only
+        // fills the gap until the filing arrives.
+        if e.kind == EventType::Submitted && !e.dims.category.is_empty() {
+            self.original_category.clone_from(&e.dims.category);
+        } else if self.original_category.is_empty() && !e.original_category.is_empty() {
+            self.original_category.clone_from(&e.original_category);
+        }
         match e.kind {
             EventType::Submitted => earliest(&mut self.submitted_at, at),
+            EventType::Recategorised => earliest(&mut self.recategorised_at, at),
             EventType::Acknowledged => self.acknowledge.end(at, e.clock_met),
             EventType::FirstResponse => earliest(&mut self.first_response_at, at),
             EventType::Resolved => {
@@ -245,6 +260,7 @@ mod tests {
             occur_at: at(hour),
             case_name: String::new(),
             dims: Dims::default(),
+            original_category: String::new(),
             responsible_gambling: false,
             outcome: String::new(),
             clock: String::new(),
@@ -329,5 +345,28 @@ mod tests {
         assert_eq!((f.case_name.as_str(), f.dims.agent.as_str(), f.survey_sent_at), ("cases/1", "a1", None));
         f.case_resolved(&dims, "cases/2", at(4), Some(at(5)));
         assert_eq!((f.case_name.as_str(), f.survey_sent_at, f.last_activity_at), ("cases/1", Some(at(5)), Some(at(5))));
+    }
+
+    #[test]
+    fn a_recategorised_complaint_moves_and_keeps_its_original_in_any_order() {
+        let mut submitted = event(EventType::Submitted, 1);
+        submitted.dims.category = "COMPLAINT_CATEGORY_BONUS".into();
+        let mut moved = event(EventType::Recategorised, 3);
+        moved.dims.category = "COMPLAINT_CATEGORY_WITHDRAWAL".into();
+        moved.original_category = "COMPLAINT_CATEGORY_BONUS".into();
+        let mut resolved = event(EventType::Resolved, 2);
+        resolved.dims.category = "COMPLAINT_CATEGORY_BONUS".into();
+        let mut forward = Fact::new("c");
+        for e in [&submitted, &resolved, &moved] {
+            forward.apply(e);
+        }
+        let mut backward = Fact::new("c");
+        for e in [&moved, &resolved, &submitted] {
+            backward.apply(e);
+        }
+        assert_eq!(forward, backward);
+        assert_eq!(forward.dims.category, "COMPLAINT_CATEGORY_WITHDRAWAL");
+        assert_eq!(forward.original_category, "COMPLAINT_CATEGORY_BONUS");
+        assert_eq!(forward.recategorised_at, Some(at(3)));
     }
 }

@@ -82,6 +82,7 @@ pub fn figures(facts: &[&Fact], w: &Window) -> InsightGroup {
         escalated_count: count(|f| f.escalated_at),
         referred_to_adr_count: count(|f| f.adr_referred_at),
         reopened_count: count(|f| f.reopened_at),
+        recategorised_count: count(|f| f.recategorised_at),
         withdrawn_count: count(|f| f.withdrawn_at),
         closed_count: count(|f| f.closed_at),
         responsible_gambling_count: facts

@@ -54,6 +54,9 @@ pub mod complaint_fact {
         pub complaint_id: String,
         pub case_name: String,
         pub category: String,
+        /// The category as filed (`category` is the current one).
+        pub original_category: String,
+        pub recategorised_at: Option<DateTimeUtc>,
         pub channel: String,
         pub jurisdiction: String,
         pub agent: String,

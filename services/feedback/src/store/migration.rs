@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_outbox::migration::CreateOutbox),
             Box::new(redress_outbox::migration::IndexPendingRows),
             Box::new(IndexSurveysByPlayer),
+            Box::new(AddFactRecategorisation),
         ]
     }
 }
@@ -85,6 +86,8 @@ enum ComplaintFacts {
     EscalatedAt,
     AdrReferredAt,
     ReopenedAt,
+    OriginalCategory,
+    RecategorisedAt,
     ReopenCount,
     WithdrawnAt,
     ClosedAt,
@@ -367,5 +370,51 @@ impl MigrationTrait for IndexSurveysByPlayer {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_index(Index::drop().name("surveys_tenant_player").table(Surveys::Table).to_owned()).await
+    }
+}
+
+/// `complaint_facts.original_category` (the category as filed) and
+/// `recategorised_at` (the first recategorisation). Existing facts were
+/// never recategorised: their category is the original.
+struct AddFactRecategorisation;
+
+impl MigrationName for AddFactRecategorisation {
+    fn name(&self) -> &str {
+        "m20261220_000001_add_fact_recategorisation"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddFactRecategorisation {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite alters one thing at a time.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(ComplaintFacts::Table)
+                    .add_column(string(ComplaintFacts::OriginalCategory).default(""))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(ComplaintFacts::Table)
+                    .add_column(timestamp_with_time_zone_null(ComplaintFacts::RecategorisedAt))
+                    .to_owned(),
+            )
+            .await?;
+        let backfill = Query::update()
+            .table(ComplaintFacts::Table)
+            .value(ComplaintFacts::OriginalCategory, Expr::col(ComplaintFacts::Category))
+            .to_owned();
+        manager.exec_stmt(backfill).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in [ComplaintFacts::RecategorisedAt, ComplaintFacts::OriginalCategory] {
+            manager.alter_table(Table::alter().table(ComplaintFacts::Table).drop_column(column).to_owned()).await?;
+        }
+        Ok(())
     }
 }

@@ -171,7 +171,53 @@ async fn a_spike_of_withdrawal_complaints_is_a_recurring_problem_with_one_alert(
     t.stop().await;
 }
 
+async fn a_recategorised_complaint_is_counted_under_its_new_category(db: TestDb) {
+    let mut t = TestFeedback::start(&db).await;
+    let now = Utc::now();
+    let mut filed = event("a:submitted", EventType::Submitted, "a", now - Duration::hours(3));
+    filed.category = ComplaintCategory::Bonus.into();
+    let mut other = event("b:submitted", EventType::Submitted, "b", now - Duration::hours(3));
+    other.category = ComplaintCategory::Bonus.into();
+    for e in [filed, other] {
+        t.internal.record_event(t.service(e)).await.unwrap();
+    }
+    let before = insights(&mut t, week(now), Dimension::Category).await;
+    let bonus = |r: &redress_proto::feedback::v1::GetInsightsResponse, c: ComplaintCategory| {
+        r.groups.iter().find(|g| g.key.as_ref().is_some_and(|k| k.category() == c)).map(|g| g.volumes.unwrap())
+    };
+    assert_eq!(bonus(&before, ComplaintCategory::Bonus).unwrap().submitted_count, 2);
+
+    let mut moved = event("a:2", EventType::Recategorised, "a", now - Duration::hours(1));
+    moved.category = ComplaintCategory::Withdrawal.into();
+    moved.original_category = ComplaintCategory::Bonus.into();
+    t.internal.record_event(t.service(moved.clone())).await.unwrap();
+    // A redelivery counts once.
+    t.internal.record_event(t.service(moved)).await.unwrap();
+
+    let after = insights(&mut t, week(now), Dimension::Category).await;
+    let withdrawal = bonus(&after, ComplaintCategory::Withdrawal).unwrap();
+    assert_eq!((withdrawal.submitted_count, withdrawal.recategorised_count), (1, 1));
+    let still = bonus(&after, ComplaintCategory::Bonus).unwrap();
+    assert_eq!((still.submitted_count, still.recategorised_count), (1, 0));
+    assert_eq!(after.total.unwrap().volumes.unwrap().recategorised_count, 1);
+
+    // The fact keeps the category the complaint was filed under.
+    use sea_orm::EntityTrait;
+    let fact = redress_feedback::store::complaint_fact::Entity::find_by_id((
+        crate::helpers::TENANT.to_owned(),
+        "a".to_owned(),
+    ))
+    .one(t.feedback.db())
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(fact.category, "COMPLAINT_CATEGORY_WITHDRAWAL");
+    assert_eq!(fact.original_category, "COMPLAINT_CATEGORY_BONUS");
+    t.stop().await;
+}
+
 backend_tests!(
+    a_recategorised_complaint_is_counted_under_its_new_category,
     answers_change_the_insights,
     groups_are_paged_with_signed_tokens,
     a_spike_of_withdrawal_complaints_is_a_recurring_problem_with_one_alert,

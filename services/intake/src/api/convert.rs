@@ -30,6 +30,7 @@ pub fn complaint(row: &complaint::Model) -> Complaint {
         transaction_references: Some(row.transaction_references.get().clone()),
         category: row.category.number(),
         category_inferred: row.category_inferred,
+        original_category: row.original_category.number(),
         subject: row.subject.clone(),
         description: row.description.clone(),
         channel: row.channel.number(),

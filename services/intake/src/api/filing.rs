@@ -162,6 +162,7 @@ impl IntakeApi {
             duplicate_key,
             category: Stored(triage.category),
             category_inferred: triage.category_inferred,
+            original_category: Stored(triage.category),
             subject: req.subject.trim().to_owned(),
             description: req.description.clone(),
             channel: channel_of(req.channel),

@@ -6,7 +6,7 @@ use redress_db::{Stored, now};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::Key;
 use redress_proto::{
-    common::v1::{Channel, ComplaintKind, ComplaintStatus, Outcome},
+    common::v1::{Channel, ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome},
     intake::v1::{ApplyCaseUpdateRequest, ApplyCaseUpdateResponse, interaction},
 };
 
@@ -32,6 +32,7 @@ impl IntakeApi {
         v.check(status == ComplaintStatus::Unspecified, "status", "must be a known, specified status");
         v.check(req.case_event_sequence <= 0, "case_event_sequence", "must be positive");
         v.text(&req.player_message, "player_message", false, validate::MAX_BODY);
+        let category: ComplaintCategory = v.enum_value(req.category, "category").unwrap_or_default();
         v.into_result()?;
         let id = validate::complaint_name(&req.name, "name")?;
         let tenant = caller.tenant.clone();
@@ -39,12 +40,18 @@ impl IntakeApi {
         let (response, _) = redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, inserts| {
             let mut row =
                 store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
-            let previous = Standing { status: row.status.get(), outcome: row.outcome.get(), kind: row.kind.get() };
+            let previous = Standing {
+                status: row.status.get(),
+                outcome: row.outcome.get(),
+                kind: row.kind.get(),
+                category: row.category.get(),
+            };
             let update = Update {
                 sequence: req.case_event_sequence,
                 status,
                 outcome: Outcome::try_from(req.outcome).unwrap_or_default(),
                 kind: ComplaintKind::try_from(req.kind).unwrap_or_default(),
+                category,
             };
             let Some(next) = case_update::apply(previous, row.last_case_sequence, update) else {
                 return Ok((ApplyCaseUpdateResponse { complaint: Some(convert::complaint(&row)) }, Vec::new()));
@@ -54,6 +61,7 @@ impl IntakeApi {
             row.status = Stored(next.status);
             row.outcome = Stored(next.outcome);
             row.kind = Stored(next.kind);
+            row.category = Stored(next.category);
             row.case_name = Some(req.case.clone());
             row.last_case_sequence = req.case_event_sequence;
             row.version += 1;
@@ -74,6 +82,17 @@ impl IntakeApi {
                     body: history::status_change_text(previous.status, next.status),
                     author: &actor,
                     status: Some(next.status),
+                };
+                store::insert_interaction(inserts, change.row(&tenant, &row.id, now));
+            }
+            if next.category != previous.category {
+                let change = Entry {
+                    kind: interaction::Kind::Recategorised,
+                    direction: interaction::Direction::System,
+                    channel: Channel::Unspecified as i32,
+                    body: history::category_change_text(previous.category, next.category),
+                    author: &actor,
+                    status: None,
                 };
                 store::insert_interaction(inserts, change.row(&tenant, &row.id, now));
             }

@@ -1,6 +1,6 @@
 //! What a case update from resolution does to the complaint the player sees.
 
-use redress_proto::common::v1::{ComplaintKind, ComplaintStatus, Outcome};
+use redress_proto::common::v1::{ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome};
 
 /// The parts of a complaint a case update may change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +11,8 @@ pub struct Standing {
     pub outcome: Outcome,
     /// Complaint or dispute.
     pub kind: ComplaintKind,
+    /// The category, as filed or as resolution last recategorised it.
+    pub category: ComplaintCategory,
 }
 
 /// One case update, as resolution sends it.
@@ -24,6 +26,8 @@ pub struct Update {
     pub outcome: Outcome,
     /// The kind, when the update changes it.
     pub kind: ComplaintKind,
+    /// The new category, when the case was recategorised.
+    pub category: ComplaintCategory,
 }
 
 /// The complaint after `update`, or `None` when the update is older than
@@ -38,6 +42,7 @@ pub fn apply(current: Standing, last_sequence: i64, update: Update) -> Option<St
         status: if current.status == ComplaintStatus::Withdrawn { current.status } else { update.status },
         outcome: if update.outcome == Outcome::Unspecified { current.outcome } else { update.outcome },
         kind: if update.kind == ComplaintKind::Unspecified { current.kind } else { update.kind },
+        category: if update.category == ComplaintCategory::Unspecified { current.category } else { update.category },
     })
 }
 
@@ -45,11 +50,21 @@ pub fn apply(current: Standing, last_sequence: i64, update: Update) -> Option<St
 mod tests {
     use super::*;
 
-    const OPEN: Standing =
-        Standing { status: ComplaintStatus::Received, outcome: Outcome::Unspecified, kind: ComplaintKind::Complaint };
+    const OPEN: Standing = Standing {
+        status: ComplaintStatus::Received,
+        outcome: Outcome::Unspecified,
+        kind: ComplaintKind::Complaint,
+        category: ComplaintCategory::Bonus,
+    };
 
     fn update(sequence: i64, status: ComplaintStatus) -> Update {
-        Update { sequence, status, outcome: Outcome::Unspecified, kind: ComplaintKind::Unspecified }
+        Update {
+            sequence,
+            status,
+            outcome: Outcome::Unspecified,
+            kind: ComplaintKind::Unspecified,
+            category: ComplaintCategory::Unspecified,
+        }
     }
 
     #[test]
@@ -72,7 +87,8 @@ mod tests {
             Some(Standing {
                 status: ComplaintStatus::Withdrawn,
                 outcome: Outcome::NotUpheld,
-                kind: ComplaintKind::Dispute
+                kind: ComplaintKind::Dispute,
+                category: ComplaintCategory::Bonus,
             })
         );
     }
@@ -82,5 +98,14 @@ mod tests {
         let resolved = Standing { outcome: Outcome::Upheld, ..OPEN };
         let next = apply(resolved, 0, update(1, ComplaintStatus::Closed));
         assert_eq!(next.map(|s| (s.outcome, s.kind)), Some((Outcome::Upheld, ComplaintKind::Complaint)));
+    }
+
+    #[test]
+    fn a_recategorisation_moves_the_complaint_and_an_older_one_does_not() {
+        let moved = Update { category: ComplaintCategory::Withdrawal, ..update(2, ComplaintStatus::InProgress) };
+        assert_eq!(apply(OPEN, 1, moved).map(|s| s.category), Some(ComplaintCategory::Withdrawal));
+        assert_eq!(apply(OPEN, 2, moved), None);
+        let plain = apply(OPEN, 1, update(2, ComplaintStatus::InProgress));
+        assert_eq!(plain.map(|s| s.category), Some(ComplaintCategory::Bonus));
     }
 }

@@ -1,7 +1,7 @@
 //! What the interaction history says: who wrote an inbound record and the
 //! text of the records the system writes for the player's actions.
 
-use redress_proto::common::v1::{ComplaintStatus, PlayerDecision};
+use redress_proto::common::v1::{ComplaintCategory, ComplaintStatus, PlayerDecision};
 
 /// Who wrote an inbound record: the player when the casino's backend relays
 /// them, else the member of staff who captured it (phone, back office).
@@ -23,6 +23,11 @@ pub fn withdrawal_text(reason: &str) -> String {
 /// The record of a status change.
 pub fn status_change_text(from: ComplaintStatus, to: ComplaintStatus) -> String {
     format!("Status changed from {} to {}", from.as_str_name(), to.as_str_name())
+}
+
+/// The record of a recategorisation by resolution.
+pub fn category_change_text(from: ComplaintCategory, to: ComplaintCategory) -> String {
+    format!("Category changed from {} to {}", from.as_str_name(), to.as_str_name())
 }
 
 /// The note on the original when the same problem is reported again.

@@ -27,6 +27,9 @@ pub mod complaint {
         pub duplicate_key: Option<String>,
         pub category: Stored<ComplaintCategory>,
         pub category_inferred: bool,
+        /// The category as filed; `category` changes when resolution
+        /// recategorises the case.
+        pub original_category: Stored<ComplaintCategory>,
         pub subject: String,
         pub description: String,
         pub channel: Stored<Channel>,

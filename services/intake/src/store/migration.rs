@@ -4,6 +4,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
 mod m20261210_000001_index_complaint_list_filters;
+mod m20261220_000001_add_complaint_original_category;
 
 /// Intake's migrator.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_outbox::migration::CreateOutbox),
             Box::new(m20261210_000001_index_complaint_list_filters::IndexComplaintListFilters),
             Box::new(redress_outbox::migration::IndexPendingRows),
+            Box::new(m20261220_000001_add_complaint_original_category::AddComplaintOriginalCategory),
         ]
     }
 }
@@ -34,6 +36,7 @@ impl MigrationName for CreateIntakeTables {
 enum Complaints {
     Table,
     Id,
+    OriginalCategory,
     TenantId,
     Reference,
     PlayerId,

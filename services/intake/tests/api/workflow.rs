@@ -3,7 +3,7 @@
 
 use redress_auth::Role;
 use redress_proto::{
-    common::v1::{Channel, ComplaintKind, ComplaintStatus, Outcome, PlayerDecision},
+    common::v1::{Channel, ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome, PlayerDecision},
     intake::v1::{
         AddPlayerMessageRequest, ApplyCaseUpdateRequest, Complaint, GetComplaintRequest, ListInteractionsRequest,
         SubmitPlayerDecisionRequest, WithdrawComplaintRequest,
@@ -12,6 +12,7 @@ use redress_proto::{
 };
 use redress_testkit::{TestDb, authed, backend_tests, token};
 use tonic::Code;
+use tonic_types::StatusExt;
 
 use crate::helpers::{TENANT, TestIntake, withdrawal_complaint};
 
@@ -185,7 +186,67 @@ async fn players_write_decide_and_withdraw(db: TestDb) {
     t.intake.shutdown().await;
 }
 
-backend_tests!(resolution_updates_the_status_the_player_sees, players_write_decide_and_withdraw);
+async fn a_recategorisation_moves_the_complaint_and_keeps_its_original(db: TestDb) {
+    let mut t = TestIntake::start(&db).await;
+    let c = submit(&mut t, "r").await;
+    assert_eq!(c.category(), ComplaintCategory::Withdrawal);
+    assert_eq!(c.original_category(), ComplaintCategory::Withdrawal);
+    let mut internal = IntakeInternalServiceClient::new(redress_testkit::channel(t.intake.local_addr()));
+    let service = token(TENANT, &[Role::Service]);
+
+    // An unknown category is refused, naming the field.
+    let mut unknown = update(&c, "e-0", 1, ComplaintStatus::Received);
+    unknown.category = 99;
+    let err = internal.apply_case_update(authed(unknown, &service)).await.unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    let fields: Vec<_> = err.get_details_bad_request().unwrap().field_violations.into_iter().map(|f| f.field).collect();
+    assert_eq!(fields, ["category"]);
+
+    let mut moved = update(&c, "e-2", 2, ComplaintStatus::Received);
+    moved.category = ComplaintCategory::Bonus.into();
+    let after =
+        internal.apply_case_update(authed(moved.clone(), &service)).await.unwrap().into_inner().complaint.unwrap();
+    assert_eq!(after.category(), ComplaintCategory::Bonus);
+    assert_eq!(after.original_category(), ComplaintCategory::Withdrawal);
+    // A redelivery records nothing twice; an older event's category (or its
+    // absence) does not move the complaint back.
+    internal.apply_case_update(authed(moved, &service)).await.unwrap();
+    let mut older = update(&c, "e-1", 1, ComplaintStatus::Received);
+    older.category = ComplaintCategory::Deposit.into();
+    internal.apply_case_update(authed(older, &service)).await.unwrap();
+    internal.apply_case_update(authed(update(&c, "e-3", 3, ComplaintStatus::InProgress), &service)).await.unwrap();
+
+    let now = t
+        .client
+        .get_complaint(t.req(GetComplaintRequest { name: c.name.clone() }))
+        .await
+        .unwrap()
+        .into_inner()
+        .complaint
+        .unwrap();
+    assert_eq!(now.category(), ComplaintCategory::Bonus);
+    assert_eq!(now.original_category(), ComplaintCategory::Withdrawal);
+    assert_eq!(now.status(), ComplaintStatus::InProgress);
+    let history = t
+        .client
+        .list_interactions(t.req(ListInteractionsRequest { parent: c.name.clone(), ..Default::default() }))
+        .await
+        .unwrap()
+        .into_inner()
+        .interactions;
+    let moves: Vec<_> = history.iter().filter(|i| i.kind() == interaction::Kind::Recategorised).collect();
+    assert_eq!(moves.len(), 1);
+    assert_eq!(moves[0].body, "Category changed from COMPLAINT_CATEGORY_WITHDRAWAL to COMPLAINT_CATEGORY_BONUS");
+    assert_eq!(moves[0].direction(), interaction::Direction::System);
+    assert_eq!(moves[0].author, "agent-7");
+    t.intake.shutdown().await;
+}
+
+backend_tests!(
+    resolution_updates_the_status_the_player_sees,
+    players_write_decide_and_withdraw,
+    a_recategorisation_moves_the_complaint_and_keeps_its_original,
+);
 
 /// A status change that commits while a player's message is being written:
 /// the message waits for it and sees it. Only PostgreSQL runs transactions

@@ -273,6 +273,7 @@ impl Data {
             duplicate_key: Some(format!("withdrawal:{withdrawal}")),
             category: Stored(category),
             category_inferred: false,
+            original_category: Stored(category),
             subject: "My withdrawal has not arrived".into(),
             description: "I requested a withdrawal a week ago and it is still pending; support has not answered \
                           my messages. Please pay out or tell me what is missing."

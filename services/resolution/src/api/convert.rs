@@ -126,6 +126,11 @@ pub fn case(row: &case::Model, playbooks: &Playbooks, now: DateTime<Utc>) -> Cas
     c.next_due_time = clocks::next_due(&c.clocks).map(timestamp);
     c.deadline_risk = clocks::risk(&c.clocks, now).into();
     c.playbook = playbooks.for_category(ComplaintCategory::try_from(c.category).unwrap_or_default());
+    // Bodies stored before `original_category` existed were never
+    // recategorised: their category is the original one.
+    if c.original_category == ComplaintCategory::Unspecified as i32 {
+        c.original_category = c.category;
+    }
     c
 }
 

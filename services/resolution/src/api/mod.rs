@@ -19,6 +19,7 @@ mod internal;
 mod macros;
 mod outbox;
 mod outcomes;
+mod recategorise;
 mod returns;
 mod write;
 
@@ -39,14 +40,15 @@ use redress_proto::resolution::v1::{
     GetCaseResponse, GetEvidenceRequest, GetEvidenceResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
     ListCaseEventsRequest, ListCaseEventsResponse, ListCasesRequest, ListCasesResponse, ListEvidenceRequest,
     ListEvidenceResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
-    ProposeResolutionRequest, ProposeResolutionResponse, RecordAdrOutcomeRequest, RecordAdrOutcomeResponse,
-    RecordEvidenceScanRequest, RecordEvidenceScanResponse, RecordPlayerDecisionRequest, RecordPlayerDecisionResponse,
-    RecordPlayerMessageRequest, RecordPlayerMessageResponse, RecordWithdrawalRequest, RecordWithdrawalResponse,
-    ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest, RenderMacroResponse, ReopenCaseRequest,
-    ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse, ResolveCaseRequest, ResolveCaseResponse,
-    RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest, UpdateMacroResponse, UploadEvidenceRequest,
-    UploadEvidenceResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
-    resolution_internal_service_server::ResolutionInternalService, resolution_service_server::ResolutionService,
+    ProposeResolutionRequest, ProposeResolutionResponse, RecategoriseCaseRequest, RecategoriseCaseResponse,
+    RecordAdrOutcomeRequest, RecordAdrOutcomeResponse, RecordEvidenceScanRequest, RecordEvidenceScanResponse,
+    RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse,
+    RecordWithdrawalRequest, RecordWithdrawalResponse, ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest,
+    RenderMacroResponse, ReopenCaseRequest, ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse,
+    ResolveCaseRequest, ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest,
+    UpdateMacroResponse, UploadEvidenceRequest, UploadEvidenceResponse, VerifyCaseHistoryRequest,
+    VerifyCaseHistoryResponse, resolution_internal_service_server::ResolutionInternalService,
+    resolution_service_server::ResolutionService,
 };
 use sea_orm::DatabaseConnection;
 
@@ -206,6 +208,7 @@ redress_server::delegate! {
         render_macro(RenderMacroRequest) -> RenderMacroResponse = WORKERS;
         get_evidence(GetEvidenceRequest) -> GetEvidenceResponse = EVIDENCE_READERS;
         list_evidence(ListEvidenceRequest) -> ListEvidenceResponse = EVIDENCE_READERS;
+        recategorise_case(RecategoriseCaseRequest) -> RecategoriseCaseResponse = WORKERS;
         @streaming {
             type DownloadEvidenceStream = evidence::DownloadStream;
 

@@ -106,6 +106,8 @@ pub fn for_event(
             player_message: new.message.as_ref().map(|(text, _)| text.clone()).unwrap_or_default(),
             channel,
             actor: event.actor.clone(),
+            // Only a recategorisation moves the complaint (0: unchanged).
+            category: if kind == Type::Recategorised { case.category } else { 0 },
         };
         // The player never sees a status step backwards from WITHDRAWN.
         if status != ComplaintStatus::Unspecified {
@@ -161,6 +163,7 @@ pub fn for_event(
         Type::Withdrawn => Some(EventType::Withdrawn),
         Type::PlayerMessageReceived => Some(EventType::PlayerMessage),
         Type::Closed => Some(EventType::Closed),
+        Type::Recategorised => Some(EventType::Recategorised),
         _ => None,
     };
     if let Some(event_type) = analytics {
@@ -187,6 +190,7 @@ pub fn for_event(
                     .rev()
                     .find(|c| c.kind == redress_proto::resolution::v1::clock::Kind::FinalResponse as i32)
                     .is_some_and(|c| c.met),
+            original_category: if kind == Type::Recategorised { case.original_category } else { 0 },
         };
         out.push(OutboxMessage::grpc(tenant, FEEDBACK, RECORD_EVENT, &request));
     }

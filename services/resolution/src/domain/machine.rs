@@ -82,6 +82,9 @@ pub enum Command {
     AttachEvidence { summary: String },
     /// RecordEvidenceScan: a scanner's verdict on an evidence.
     EvidenceScanned { summary: String },
+    /// RecategoriseCase: a new category, and a new root cause unless
+    /// `RootCause::Unspecified` (keep the current one).
+    Recategorise { category: ComplaintCategory, root_cause: RootCause, reason: String },
     /// The sweeper: a running clock passed warning thresholds.
     Warn { clock_index: usize, thresholds: Vec<i32> },
     /// The sweeper: a running clock passed its due time.
@@ -188,6 +191,7 @@ pub fn state_of(case: &Case) -> State {
 /// with the `CASE_OPENED` event.
 pub fn open(mut case: Case) -> Decision {
     case.state = State::New.into();
+    case.original_category = case.category;
     let summary = format!("opened for {} in queue {}", case.complaint_reference, case.queue);
     Decision { case, events: vec![NewEvent::new(Type::CaseOpened, summary)] }
 }
@@ -521,6 +525,32 @@ pub fn decide(case: &Case, command: Command, actor: &str, now: DateTime<Utc>) ->
         // may ask for it after the final response.
         Command::AttachEvidence { summary } => events.push(NewEvent::new(Type::EvidenceAttached, summary)),
         Command::EvidenceScanned { summary } => events.push(NewEvent::new(Type::EvidenceScanned, summary)),
+        Command::Recategorise { category: to, root_cause, reason } => {
+            if state == State::Closed {
+                return Err(illegal(state));
+            }
+            let from = category(&c);
+            let from_cause = RootCause::try_from(c.root_cause).unwrap_or(RootCause::Unspecified);
+            let to_cause = if root_cause == RootCause::Unspecified { from_cause } else { root_cause };
+            if to == from && to_cause == from_cause {
+                return Err(refuse(
+                    state,
+                    "CATEGORY_UNCHANGED",
+                    format!("case is already {} with root cause {}", from.as_str_name(), from_cause.as_str_name()),
+                ));
+            }
+            // A case stored before the field existed was never
+            // recategorised: its category is the original one.
+            if c.original_category == ComplaintCategory::Unspecified as i32 {
+                c.original_category = c.category;
+            }
+            c.category = to.into();
+            c.root_cause = to_cause.into();
+            events.push(NewEvent::new(
+                Type::Recategorised,
+                recategorised_summary(from, to, from_cause, to_cause, &reason),
+            ));
+        }
         Command::FlagFollowUp { follow_up } => {
             let summary = format!("follow-up flagged: {}", follow_up.reason().as_str_name());
             c.follow_ups.push(follow_up);
@@ -594,6 +624,22 @@ pub fn decide(case: &Case, command: Command, actor: &str, now: DateTime<Utc>) ->
 
 fn category(c: &Case) -> ComplaintCategory {
     ComplaintCategory::try_from(c.category).unwrap_or(ComplaintCategory::Unspecified)
+}
+
+/// The history's summary of a recategorisation: the category change, the
+/// root cause change when there is one, and the reason.
+fn recategorised_summary(
+    from: ComplaintCategory,
+    to: ComplaintCategory,
+    from_cause: RootCause,
+    to_cause: RootCause,
+    reason: &str,
+) -> String {
+    let mut summary = format!("recategorised from {} to {}", from.as_str_name(), to.as_str_name());
+    if from_cause != to_cause {
+        summary.push_str(&format!("; root cause {} to {}", from_cause.as_str_name(), to_cause.as_str_name()));
+    }
+    format!("{summary}: {reason}")
 }
 
 fn clock_name(clock: &Clock) -> &'static str {

@@ -13,6 +13,13 @@ pub fn may_assign(supervisor: bool, caller: &str, current: &str, requested: &str
     supervisor || take || release || requested == current
 }
 
+/// Whether `caller` may recategorise a case assigned to `assignee`: a
+/// supervisor any case; an agent, as with assigning, only an unassigned case
+/// or their own.
+pub fn may_recategorise(supervisor: bool, caller: &str, assignee: &str) -> bool {
+    supervisor || assignee.is_empty() || assignee == caller
+}
+
 /// Whether a resolution type carries an amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Amount {
@@ -78,6 +85,14 @@ mod tests {
         assert!(!may_assign(false, "ann", "", "bob"), "give to another");
         assert!(!may_assign(false, "ann", "bob", ""), "release another's");
         assert!(may_assign(true, "sue", "bob", "ann"), "a supervisor assigns anyone");
+    }
+
+    #[test]
+    fn an_agent_recategorises_free_cases_and_their_own() {
+        assert!(may_recategorise(false, "ann", ""), "unassigned");
+        assert!(may_recategorise(false, "ann", "ann"), "own");
+        assert!(!may_recategorise(false, "ann", "bob"), "another's");
+        assert!(may_recategorise(true, "sue", "bob"), "a supervisor any");
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod history;
 mod intake;
 mod macros;
 mod queue;
+mod recategorise;
 mod returns;
 mod scale;
 mod storage;

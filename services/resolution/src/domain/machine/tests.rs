@@ -284,6 +284,11 @@ fn any_command() -> impl Strategy<Value = Command> {
         Just(Command::EvidenceScanned { summary: "evidence a.png: STATE_CLEAN".into() }),
         (0..4usize).prop_map(|i| Command::Warn { clock_index: i, thresholds: vec![75, 90] }),
         (0..4usize).prop_map(|i| Command::Breach { clock_index: i, escalation_queue: "escalations".into() }),
+        (1..13i32, 0..8i32).prop_map(|(c, r)| Command::Recategorise {
+            category: ComplaintCategory::try_from(c).unwrap_or(ComplaintCategory::Bonus),
+            root_cause: RootCause::try_from(r).unwrap_or_default(),
+            reason: "triage".into(),
+        }),
     ]
 }
 
@@ -300,7 +305,8 @@ fn allowed_targets(from: State, command: &Command) -> Vec<State> {
         | Command::FlagFollowUp { .. }
         | Command::Warn { .. }
         | Command::AttachEvidence { .. }
-        | Command::EvidenceScanned { .. } => vec![from],
+        | Command::EvidenceScanned { .. }
+        | Command::Recategorise { .. } => vec![from],
         Command::Propose { .. } => vec![ResolutionProposed],
         Command::PlayerDecision { .. } if from == ResolutionProposed => vec![InProgress, ResolutionProposed],
         Command::PlayerDecision { .. } => vec![from],
@@ -324,7 +330,7 @@ fn allowed_sources(command: &Command) -> Option<Vec<State>> {
         Command::AnswerAdrEnquiry { .. } | Command::RecordAdrOutcome { .. } => vec![ReferredToAdr],
         Command::Reopen { .. } => vec![Resolved, Closed],
         Command::Withdraw { .. } => [open, vec![ReferredToAdr]].concat(),
-        Command::Respond { .. } | Command::Assign { .. } => {
+        Command::Respond { .. } | Command::Assign { .. } | Command::Recategorise { .. } => {
             vec![New, InProgress, AwaitingPlayer, ResolutionProposed, Escalated, Resolved, ReferredToAdr]
         }
         _ => return None,
@@ -398,4 +404,34 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn recategorising_keeps_the_original_and_the_state() {
+    let opened = open(new_case("escalate")).case;
+    assert_eq!(opened.original_category, ComplaintCategory::Withdrawal as i32);
+    let recategorise = |category, root_cause| Command::Recategorise { category, root_cause, reason: "wrong".into() };
+    let d = run(&opened, recategorise(ComplaintCategory::Bonus, RootCause::Unspecified)).unwrap();
+    assert_eq!(d.case.category, ComplaintCategory::Bonus as i32);
+    assert_eq!(d.case.original_category, ComplaintCategory::Withdrawal as i32);
+    assert_eq!(state_of(&d.case), State::New);
+    assert_eq!(d.events.len(), 1);
+    assert_eq!(d.events[0].kind, Type::Recategorised);
+    assert_eq!(
+        d.events[0].summary,
+        "recategorised from COMPLAINT_CATEGORY_WITHDRAWAL to COMPLAINT_CATEGORY_BONUS: wrong"
+    );
+    // The same category with a new root cause is a change; without one it is not.
+    let again = run(&d.case, recategorise(ComplaintCategory::Bonus, RootCause::Unspecified)).unwrap_err();
+    assert_eq!(again.reason, "CATEGORY_UNCHANGED");
+    let cause = run(&d.case, recategorise(ComplaintCategory::Bonus, RootCause::Policy)).unwrap();
+    assert_eq!(cause.case.root_cause, RootCause::Policy as i32);
+    assert!(cause.events[0].summary.contains("root cause ROOT_CAUSE_UNSPECIFIED to ROOT_CAUSE_POLICY"));
+    // A case stored before `original_category` existed keeps its category as the original.
+    let legacy = Case { original_category: 0, ..new_case("escalate") };
+    let d = run(&legacy, recategorise(ComplaintCategory::Deposit, RootCause::Unspecified)).unwrap();
+    assert_eq!(d.case.original_category, ComplaintCategory::Withdrawal as i32);
+    let closed = Case { state: State::Closed.into(), ..opened };
+    let refused = run(&closed, recategorise(ComplaintCategory::Bonus, RootCause::Unspecified)).unwrap_err();
+    assert_eq!(refused.reason, "ILLEGAL_STATE_TRANSITION");
 }
