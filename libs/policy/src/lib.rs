@@ -190,6 +190,14 @@ impl PolicyTable {
         Self::from_toml(DEFAULT_POLICY_TOML)
     }
 
+    /// The operator's `policy_file`, or the shipped defaults without one.
+    pub fn load(policy_file: Option<&std::path::Path>) -> Result<Self, PolicyError> {
+        let Some(path) = policy_file else { return Self::shipped() };
+        let text =
+            std::fs::read_to_string(path).map_err(|e| PolicyError(format!("policy_file {}: {e}", path.display())))?;
+        Self::from_toml(&text).map_err(|e| PolicyError(format!("policy_file {}: {}", path.display(), e.0)))
+    }
+
     /// The complaint-frequency rule of `tenant`: its own, else the default.
     pub fn complaint_frequency(&self, tenant: &str) -> Option<ComplaintFrequency> {
         self.tenants.get(tenant).and_then(|t| t.complaint_frequency).or(self.complaint_frequency)

@@ -108,6 +108,13 @@ impl Running {
 macro_rules! service {
     ($service:ty, $config:ty, $migrator:ty, $name:expr) => {
         impl $service {
+            /// Connects, migrates, binds `server.listen` and starts serving
+            /// and the background workers (see `start_on`).
+            pub async fn start(config: $config) -> $crate::anyhow::Result<Self> {
+                let listener = $crate::bind_listener(&config.server).await?;
+                Self::start_on(config, listener).await
+            }
+
             /// The bound gRPC address.
             pub fn local_addr(&self) -> std::net::SocketAddr {
                 self.running.local_addr()
@@ -159,6 +166,11 @@ macro_rules! service {
             }
         }
     };
+}
+
+/// Binds `server.listen`; the error names the key and the address.
+pub async fn bind_listener(server: &ServerConfig) -> anyhow::Result<tokio::net::TcpListener> {
+    redress_server::bind(&server.listen).await.with_context(|| format!("server.listen: cannot bind {}", server.listen))
 }
 
 /// Runs `S` until SIGTERM/SIGINT, then drains it. Serves the process's

@@ -34,16 +34,8 @@ pub struct Feedback {
 }
 
 impl Feedback {
-    /// Connects, migrates, binds `config.server.listen` and starts serving,
-    /// relaying and sweeping follow-ups in the background.
-    pub async fn start(config: FeedbackConfig) -> anyhow::Result<Feedback> {
-        let listener = redress_server::bind(&config.server.listen)
-            .await
-            .with_context(|| format!("server.listen: cannot bind {}", config.server.listen))?;
-        Self::start_on(config, listener).await
-    }
-
-    /// Like [`Feedback::start`], on an already bound listener.
+    /// Connects, migrates and starts serving on `listener` (`start` binds
+    /// `server.listen` first).
     pub async fn start_on(config: FeedbackConfig, listener: tokio::net::TcpListener) -> anyhow::Result<Feedback> {
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;

@@ -30,24 +30,10 @@ pub struct Intake {
 }
 
 impl Intake {
-    /// Connects, migrates, binds `config.server.listen` and starts serving
-    /// and relaying in the background.
-    pub async fn start(config: IntakeConfig) -> anyhow::Result<Intake> {
-        let listener = redress_server::bind(&config.server.listen)
-            .await
-            .with_context(|| format!("server.listen: cannot bind {}", config.server.listen))?;
-        Self::start_on(config, listener).await
-    }
-
-    /// Like [`Intake::start`], on an already bound listener.
+    /// Connects, migrates and starts serving on `listener` (`start` binds
+    /// `server.listen` first).
     pub async fn start_on(config: IntakeConfig, listener: tokio::net::TcpListener) -> anyhow::Result<Intake> {
-        let policy = match &config.policy_file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("policy_file: {}", path.display()))?;
-                PolicyTable::from_toml(&text)?
-            }
-            None => PolicyTable::shipped()?,
-        };
+        let policy = PolicyTable::load(config.policy_file.as_deref())?;
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;

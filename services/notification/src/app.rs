@@ -34,16 +34,8 @@ pub struct Notification {
 }
 
 impl Notification {
-    /// Connects, migrates, binds `config.server.listen` and starts serving
-    /// and sending in the background.
-    pub async fn start(config: NotificationConfig) -> anyhow::Result<Notification> {
-        let listener = redress_server::bind(&config.server.listen)
-            .await
-            .with_context(|| format!("server.listen: cannot bind {}", config.server.listen))?;
-        Self::start_on(config, listener).await
-    }
-
-    /// Like [`Notification::start`], on an already bound listener.
+    /// Connects, migrates and starts serving on `listener` (`start` binds
+    /// `server.listen` first).
     pub async fn start_on(
         config: NotificationConfig,
         listener: tokio::net::TcpListener,

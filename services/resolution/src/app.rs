@@ -37,24 +37,10 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    /// Connects, migrates, binds `config.server.listen` and starts serving,
-    /// relaying and sweeping in the background.
-    pub async fn start(config: ResolutionConfig) -> anyhow::Result<Resolution> {
-        let listener = redress_server::bind(&config.server.listen)
-            .await
-            .with_context(|| format!("server.listen: cannot bind {}", config.server.listen))?;
-        Self::start_on(config, listener).await
-    }
-
-    /// Like [`Resolution::start`], on an already bound listener.
+    /// Connects, migrates and starts serving on `listener` (`start` binds
+    /// `server.listen` first).
     pub async fn start_on(config: ResolutionConfig, listener: tokio::net::TcpListener) -> anyhow::Result<Resolution> {
-        let policy = match &config.policy_file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| format!("policy_file: {}", path.display()))?;
-                PolicyTable::from_toml(&text)?
-            }
-            None => PolicyTable::shipped()?,
-        };
+        let policy = PolicyTable::load(config.policy_file.as_deref())?;
         let playbooks = Playbooks::shipped().map_err(anyhow::Error::msg)?;
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
