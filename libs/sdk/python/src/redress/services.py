@@ -476,6 +476,7 @@ class ResolutionClient(ServiceBase):
       admin, reason DUPLICATE or NO_PLAYER_RESPONSE).
     - RecordWithdrawal (intake): open states, REFERRED_TO_ADR -> CLOSED.
     - AddInternalNote, FlagFollowUp (feedback): every state, unchanged.
+    - RecategoriseCase: every state but CLOSED, unchanged.
 
     Each change writes, in the same transaction as the case event, the status
     the player sees to intake, any message to notification, and the outcome to
@@ -787,6 +788,30 @@ class ResolutionClient(ServiceBase):
         supervisor, admin.
         """
         return self._call("RenderMacro", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def recategorise_case(self, request: resolution_service_pb2.RecategoriseCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RecategoriseCaseResponse:
+        """Changes the case's category, and optionally its root cause, with a
+        reason: triage filed it under the wrong category, or the analysis found
+        the real one. The state does not change. Appends a TYPE_RECATEGORISED
+        event to the hash-chained history (its summary names the old and new
+        category and root cause and the reason; its `payload_hash` covers the
+        request as applied). `Case.original_category` keeps the category the
+        case was opened with. Through the outbox, intake moves the complaint to
+        the new category (keeping its original) and feedback counts the
+        complaint under the new category (EVENT_TYPE_RECATEGORISED). The case
+        keeps its queue for now: routing is not re-evaluated.
+
+        Allowed in every state but CLOSED; on a closed case FAILED_PRECONDITION,
+        reason ILLEGAL_STATE_TRANSITION (reopen it first). Errors of its own:
+        - FAILED_PRECONDITION, reason CATEGORY_UNCHANGED: the category and root
+          cause asked for are the case's current ones. Nothing is recorded.
+        - PERMISSION_DENIED, reason MISSING_ROLE: an agent recategorises only a
+          case that is unassigned or assigned to them (as with AssignCase);
+          supervisors and admins any case.
+        - ABORTED, reason ETAG_MISMATCH: a stale `etag`.
+        Idempotent on `request_id`. Roles: agent, supervisor, admin.
+        """
+        return self._call("RecategoriseCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
 
 class AsyncFeedbackClient(AsyncServiceBase):
@@ -1247,6 +1272,7 @@ class AsyncResolutionClient(AsyncServiceBase):
       admin, reason DUPLICATE or NO_PLAYER_RESPONSE).
     - RecordWithdrawal (intake): open states, REFERRED_TO_ADR -> CLOSED.
     - AddInternalNote, FlagFollowUp (feedback): every state, unchanged.
+    - RecategoriseCase: every state but CLOSED, unchanged.
 
     Each change writes, in the same transaction as the case event, the status
     the player sees to intake, any message to notification, and the outcome to
@@ -1558,3 +1584,27 @@ class AsyncResolutionClient(AsyncServiceBase):
         supervisor, admin.
         """
         return await self._call("RenderMacro", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def recategorise_case(self, request: resolution_service_pb2.RecategoriseCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.RecategoriseCaseResponse:
+        """Changes the case's category, and optionally its root cause, with a
+        reason: triage filed it under the wrong category, or the analysis found
+        the real one. The state does not change. Appends a TYPE_RECATEGORISED
+        event to the hash-chained history (its summary names the old and new
+        category and root cause and the reason; its `payload_hash` covers the
+        request as applied). `Case.original_category` keeps the category the
+        case was opened with. Through the outbox, intake moves the complaint to
+        the new category (keeping its original) and feedback counts the
+        complaint under the new category (EVENT_TYPE_RECATEGORISED). The case
+        keeps its queue for now: routing is not re-evaluated.
+
+        Allowed in every state but CLOSED; on a closed case FAILED_PRECONDITION,
+        reason ILLEGAL_STATE_TRANSITION (reopen it first). Errors of its own:
+        - FAILED_PRECONDITION, reason CATEGORY_UNCHANGED: the category and root
+          cause asked for are the case's current ones. Nothing is recorded.
+        - PERMISSION_DENIED, reason MISSING_ROLE: an agent recategorises only a
+          case that is unassigned or assigned to them (as with AssignCase);
+          supervisors and admins any case.
+        - ABORTED, reason ETAG_MISMATCH: a stale `etag`.
+        Idempotent on `request_id`. Roles: agent, supervisor, admin.
+        """
+        return await self._call("RecategoriseCase", request, timeout, metadata)  # type: ignore[no-any-return]

@@ -29,6 +29,7 @@ class EventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     EVENT_TYPE_WITHDRAWN: _ClassVar[EventType]
     EVENT_TYPE_PLAYER_MESSAGE: _ClassVar[EventType]
     EVENT_TYPE_CLOSED: _ClassVar[EventType]
+    EVENT_TYPE_RECATEGORISED: _ClassVar[EventType]
 
 class Dimension(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -63,6 +64,7 @@ EVENT_TYPE_DEADLINE_BREACHED: EventType
 EVENT_TYPE_WITHDRAWN: EventType
 EVENT_TYPE_PLAYER_MESSAGE: EventType
 EVENT_TYPE_CLOSED: EventType
+EVENT_TYPE_RECATEGORISED: EventType
 DIMENSION_UNSPECIFIED: Dimension
 DIMENSION_CATEGORY: Dimension
 DIMENSION_CHANNEL: Dimension
@@ -276,7 +278,7 @@ class InsightGroup(_message.Message):
     def __init__(self, key: _Optional[_Union[GroupKey, _Mapping]] = ..., volumes: _Optional[_Union[Volumes, _Mapping]] = ..., time_to_first_response: _Optional[_Union[DurationStats, _Mapping]] = ..., time_to_resolution: _Optional[_Union[DurationStats, _Mapping]] = ..., clock_compliance: _Optional[_Iterable[_Union[ClockCompliance, _Mapping]]] = ..., satisfaction: _Optional[_Union[Satisfaction, _Mapping]] = ..., outcomes: _Optional[_Iterable[_Union[OutcomeCount, _Mapping]]] = ..., adr_referral_rate: _Optional[float] = ..., reopen_rate: _Optional[float] = ...) -> None: ...
 
 class Volumes(_message.Message):
-    __slots__ = ("submitted_count", "resolved_count", "escalated_count", "referred_to_adr_count", "reopened_count", "withdrawn_count", "closed_count", "responsible_gambling_count")
+    __slots__ = ("submitted_count", "resolved_count", "escalated_count", "referred_to_adr_count", "reopened_count", "withdrawn_count", "closed_count", "responsible_gambling_count", "recategorised_count")
     SUBMITTED_COUNT_FIELD_NUMBER: _ClassVar[int]
     RESOLVED_COUNT_FIELD_NUMBER: _ClassVar[int]
     ESCALATED_COUNT_FIELD_NUMBER: _ClassVar[int]
@@ -285,6 +287,7 @@ class Volumes(_message.Message):
     WITHDRAWN_COUNT_FIELD_NUMBER: _ClassVar[int]
     CLOSED_COUNT_FIELD_NUMBER: _ClassVar[int]
     RESPONSIBLE_GAMBLING_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RECATEGORISED_COUNT_FIELD_NUMBER: _ClassVar[int]
     submitted_count: int
     resolved_count: int
     escalated_count: int
@@ -293,7 +296,8 @@ class Volumes(_message.Message):
     withdrawn_count: int
     closed_count: int
     responsible_gambling_count: int
-    def __init__(self, submitted_count: _Optional[int] = ..., resolved_count: _Optional[int] = ..., escalated_count: _Optional[int] = ..., referred_to_adr_count: _Optional[int] = ..., reopened_count: _Optional[int] = ..., withdrawn_count: _Optional[int] = ..., closed_count: _Optional[int] = ..., responsible_gambling_count: _Optional[int] = ...) -> None: ...
+    recategorised_count: int
+    def __init__(self, submitted_count: _Optional[int] = ..., resolved_count: _Optional[int] = ..., escalated_count: _Optional[int] = ..., referred_to_adr_count: _Optional[int] = ..., reopened_count: _Optional[int] = ..., withdrawn_count: _Optional[int] = ..., closed_count: _Optional[int] = ..., responsible_gambling_count: _Optional[int] = ..., recategorised_count: _Optional[int] = ...) -> None: ...
 
 class DurationStats(_message.Message):
     __slots__ = ("median", "p90", "sample_count")
@@ -460,7 +464,7 @@ class RecordCaseOutcomeResponse(_message.Message):
     def __init__(self, survey: _Optional[_Union[Survey, _Mapping]] = ..., replayed: _Optional[bool] = ...) -> None: ...
 
 class RecordEventRequest(_message.Message):
-    __slots__ = ("event_id", "type", "occur_time", "complaint", "case", "category", "channel", "jurisdiction", "agent", "transaction_references", "priority", "responsible_gambling", "outcome", "clock", "clock_met")
+    __slots__ = ("event_id", "type", "occur_time", "complaint", "case", "category", "channel", "jurisdiction", "agent", "transaction_references", "priority", "responsible_gambling", "outcome", "clock", "clock_met", "original_category")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     OCCUR_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -476,6 +480,7 @@ class RecordEventRequest(_message.Message):
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     CLOCK_FIELD_NUMBER: _ClassVar[int]
     CLOCK_MET_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     type: EventType
     occur_time: _timestamp_pb2.Timestamp
@@ -491,7 +496,8 @@ class RecordEventRequest(_message.Message):
     outcome: _common_pb2.Outcome
     clock: str
     clock_met: bool
-    def __init__(self, event_id: _Optional[str] = ..., type: _Optional[_Union[EventType, str]] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complaint: _Optional[str] = ..., case: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., jurisdiction: _Optional[str] = ..., agent: _Optional[str] = ..., transaction_references: _Optional[_Union[_common_pb2.TransactionReferences, _Mapping]] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., responsible_gambling: _Optional[bool] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., clock: _Optional[str] = ..., clock_met: _Optional[bool] = ...) -> None: ...
+    original_category: _common_pb2.ComplaintCategory
+    def __init__(self, event_id: _Optional[str] = ..., type: _Optional[_Union[EventType, str]] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complaint: _Optional[str] = ..., case: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., jurisdiction: _Optional[str] = ..., agent: _Optional[str] = ..., transaction_references: _Optional[_Union[_common_pb2.TransactionReferences, _Mapping]] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., responsible_gambling: _Optional[bool] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., clock: _Optional[str] = ..., clock_met: _Optional[bool] = ..., original_category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ...) -> None: ...
 
 class RecordEventResponse(_message.Message):
     __slots__ = ()

@@ -15,7 +15,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Complaint(_message.Message):
-    __slots__ = ("name", "reference", "player", "transaction_references", "category", "category_inferred", "subject", "description", "channel", "incident_time", "disputed_amount", "status", "priority", "kind", "responsible_gambling", "harm_indicators", "duplicate_of", "deadlines", "outcome", "case", "create_time", "update_time", "etag")
+    __slots__ = ("name", "reference", "player", "transaction_references", "category", "category_inferred", "subject", "description", "channel", "incident_time", "disputed_amount", "status", "priority", "kind", "responsible_gambling", "harm_indicators", "duplicate_of", "deadlines", "outcome", "case", "create_time", "update_time", "etag", "original_category")
     NAME_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_FIELD_NUMBER: _ClassVar[int]
     PLAYER_FIELD_NUMBER: _ClassVar[int]
@@ -39,6 +39,7 @@ class Complaint(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     name: str
     reference: str
     player: _common_pb2.Player
@@ -62,7 +63,8 @@ class Complaint(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     etag: str
-    def __init__(self, name: _Optional[str] = ..., reference: _Optional[str] = ..., player: _Optional[_Union[_common_pb2.Player, _Mapping]] = ..., transaction_references: _Optional[_Union[_common_pb2.TransactionReferences, _Mapping]] = ..., category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ..., category_inferred: _Optional[bool] = ..., subject: _Optional[str] = ..., description: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., incident_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disputed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.ComplaintStatus, str]] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., kind: _Optional[_Union[_common_pb2.ComplaintKind, str]] = ..., responsible_gambling: _Optional[bool] = ..., harm_indicators: _Optional[_Iterable[str]] = ..., duplicate_of: _Optional[str] = ..., deadlines: _Optional[_Union[_common_pb2.Deadlines, _Mapping]] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., case: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+    original_category: _common_pb2.ComplaintCategory
+    def __init__(self, name: _Optional[str] = ..., reference: _Optional[str] = ..., player: _Optional[_Union[_common_pb2.Player, _Mapping]] = ..., transaction_references: _Optional[_Union[_common_pb2.TransactionReferences, _Mapping]] = ..., category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ..., category_inferred: _Optional[bool] = ..., subject: _Optional[str] = ..., description: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., incident_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disputed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.ComplaintStatus, str]] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., kind: _Optional[_Union[_common_pb2.ComplaintKind, str]] = ..., responsible_gambling: _Optional[bool] = ..., harm_indicators: _Optional[_Iterable[str]] = ..., duplicate_of: _Optional[str] = ..., deadlines: _Optional[_Union[_common_pb2.Deadlines, _Mapping]] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., case: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ..., original_category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ...) -> None: ...
 
 class Interaction(_message.Message):
     __slots__ = ("name", "kind", "direction", "channel", "body", "author", "status", "create_time")
@@ -75,6 +77,7 @@ class Interaction(_message.Message):
         KIND_STATUS_CHANGED: _ClassVar[Interaction.Kind]
         KIND_WITHDRAWN: _ClassVar[Interaction.Kind]
         KIND_PLAYER_DECISION: _ClassVar[Interaction.Kind]
+        KIND_RECATEGORISED: _ClassVar[Interaction.Kind]
     KIND_UNSPECIFIED: Interaction.Kind
     KIND_COMPLAINT_FILED: Interaction.Kind
     KIND_PLAYER_MESSAGE: Interaction.Kind
@@ -82,6 +85,7 @@ class Interaction(_message.Message):
     KIND_STATUS_CHANGED: Interaction.Kind
     KIND_WITHDRAWN: Interaction.Kind
     KIND_PLAYER_DECISION: Interaction.Kind
+    KIND_RECATEGORISED: Interaction.Kind
     class Direction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         DIRECTION_UNSPECIFIED: _ClassVar[Interaction.Direction]
@@ -315,7 +319,7 @@ class MissingPart(_message.Message):
     def __init__(self, part: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ApplyCaseUpdateRequest(_message.Message):
-    __slots__ = ("name", "case", "event_id", "case_event_sequence", "status", "outcome", "kind", "player_message", "channel", "actor")
+    __slots__ = ("name", "case", "event_id", "case_event_sequence", "status", "outcome", "kind", "player_message", "channel", "actor", "category")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CASE_FIELD_NUMBER: _ClassVar[int]
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -326,6 +330,7 @@ class ApplyCaseUpdateRequest(_message.Message):
     PLAYER_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
     name: str
     case: str
     event_id: str
@@ -336,7 +341,8 @@ class ApplyCaseUpdateRequest(_message.Message):
     player_message: str
     channel: _common_pb2.Channel
     actor: str
-    def __init__(self, name: _Optional[str] = ..., case: _Optional[str] = ..., event_id: _Optional[str] = ..., case_event_sequence: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.ComplaintStatus, str]] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., kind: _Optional[_Union[_common_pb2.ComplaintKind, str]] = ..., player_message: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., actor: _Optional[str] = ...) -> None: ...
+    category: _common_pb2.ComplaintCategory
+    def __init__(self, name: _Optional[str] = ..., case: _Optional[str] = ..., event_id: _Optional[str] = ..., case_event_sequence: _Optional[int] = ..., status: _Optional[_Union[_common_pb2.ComplaintStatus, str]] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., kind: _Optional[_Union[_common_pb2.ComplaintKind, str]] = ..., player_message: _Optional[str] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., actor: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ...) -> None: ...
 
 class ApplyCaseUpdateResponse(_message.Message):
     __slots__ = ("complaint",)

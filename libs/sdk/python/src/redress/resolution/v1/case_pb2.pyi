@@ -65,7 +65,7 @@ FOLLOW_UP_REASON_NOT_SOLVED: FollowUpReason
 FOLLOW_UP_REASON_FOLLOW_UP_UNANSWERED: FollowUpReason
 
 class Case(_message.Message):
-    __slots__ = ("name", "complaint", "complaint_reference", "player", "transaction_references", "category", "priority", "kind", "responsible_gambling", "harm_indicators", "channel", "subject", "description", "disputed_amount", "state", "assignee", "queue", "clocks", "next_due_time", "deadline_risk", "deadlines", "proposals", "outcome", "root_cause", "final_response", "escalation", "adr_referral", "playbook", "follow_ups", "follow_up_pending", "has_unanswered_player_message", "deemed_accepted", "close_reason", "submit_time", "first_response_time", "resolve_time", "close_time", "create_time", "update_time", "last_event_sequence", "etag")
+    __slots__ = ("name", "complaint", "complaint_reference", "player", "transaction_references", "category", "priority", "kind", "responsible_gambling", "harm_indicators", "channel", "subject", "description", "disputed_amount", "state", "assignee", "queue", "clocks", "next_due_time", "deadline_risk", "deadlines", "proposals", "outcome", "root_cause", "final_response", "escalation", "adr_referral", "playbook", "follow_ups", "follow_up_pending", "has_unanswered_player_message", "deemed_accepted", "close_reason", "submit_time", "first_response_time", "resolve_time", "close_time", "create_time", "update_time", "last_event_sequence", "etag", "original_category")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Case.State]
@@ -127,6 +127,7 @@ class Case(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     LAST_EVENT_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_CATEGORY_FIELD_NUMBER: _ClassVar[int]
     name: str
     complaint: str
     complaint_reference: str
@@ -168,7 +169,8 @@ class Case(_message.Message):
     update_time: _timestamp_pb2.Timestamp
     last_event_sequence: int
     etag: str
-    def __init__(self, name: _Optional[str] = ..., complaint: _Optional[str] = ..., complaint_reference: _Optional[str] = ..., player: _Optional[_Union[_common_pb2.Player, _Mapping]] = ..., transaction_references: _Optional[_Union[_common_pb2.TransactionReferences, _Mapping]] = ..., category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., kind: _Optional[_Union[_common_pb2.ComplaintKind, str]] = ..., responsible_gambling: _Optional[bool] = ..., harm_indicators: _Optional[_Iterable[str]] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., subject: _Optional[str] = ..., description: _Optional[str] = ..., disputed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[Case.State, str]] = ..., assignee: _Optional[str] = ..., queue: _Optional[str] = ..., clocks: _Optional[_Iterable[_Union[Clock, _Mapping]]] = ..., next_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deadline_risk: _Optional[_Union[DeadlineRisk, str]] = ..., deadlines: _Optional[_Union[_common_pb2.Deadlines, _Mapping]] = ..., proposals: _Optional[_Iterable[_Union[Proposal, _Mapping]]] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., root_cause: _Optional[_Union[_common_pb2.RootCause, str]] = ..., final_response: _Optional[_Union[FinalResponse, _Mapping]] = ..., escalation: _Optional[_Union[Escalation, _Mapping]] = ..., adr_referral: _Optional[_Union[AdrReferral, _Mapping]] = ..., playbook: _Optional[_Union[Playbook, _Mapping]] = ..., follow_ups: _Optional[_Iterable[_Union[FollowUp, _Mapping]]] = ..., follow_up_pending: _Optional[bool] = ..., has_unanswered_player_message: _Optional[bool] = ..., deemed_accepted: _Optional[bool] = ..., close_reason: _Optional[_Union[CloseReason, str]] = ..., submit_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_response_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_event_sequence: _Optional[int] = ..., etag: _Optional[str] = ...) -> None: ...
+    original_category: _common_pb2.ComplaintCategory
+    def __init__(self, name: _Optional[str] = ..., complaint: _Optional[str] = ..., complaint_reference: _Optional[str] = ..., player: _Optional[_Union[_common_pb2.Player, _Mapping]] = ..., transaction_references: _Optional[_Union[_common_pb2.TransactionReferences, _Mapping]] = ..., category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., kind: _Optional[_Union[_common_pb2.ComplaintKind, str]] = ..., responsible_gambling: _Optional[bool] = ..., harm_indicators: _Optional[_Iterable[str]] = ..., channel: _Optional[_Union[_common_pb2.Channel, str]] = ..., subject: _Optional[str] = ..., description: _Optional[str] = ..., disputed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., state: _Optional[_Union[Case.State, str]] = ..., assignee: _Optional[str] = ..., queue: _Optional[str] = ..., clocks: _Optional[_Iterable[_Union[Clock, _Mapping]]] = ..., next_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., deadline_risk: _Optional[_Union[DeadlineRisk, str]] = ..., deadlines: _Optional[_Union[_common_pb2.Deadlines, _Mapping]] = ..., proposals: _Optional[_Iterable[_Union[Proposal, _Mapping]]] = ..., outcome: _Optional[_Union[_common_pb2.Outcome, str]] = ..., root_cause: _Optional[_Union[_common_pb2.RootCause, str]] = ..., final_response: _Optional[_Union[FinalResponse, _Mapping]] = ..., escalation: _Optional[_Union[Escalation, _Mapping]] = ..., adr_referral: _Optional[_Union[AdrReferral, _Mapping]] = ..., playbook: _Optional[_Union[Playbook, _Mapping]] = ..., follow_ups: _Optional[_Iterable[_Union[FollowUp, _Mapping]]] = ..., follow_up_pending: _Optional[bool] = ..., has_unanswered_player_message: _Optional[bool] = ..., deemed_accepted: _Optional[bool] = ..., close_reason: _Optional[_Union[CloseReason, str]] = ..., submit_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_response_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_event_sequence: _Optional[int] = ..., etag: _Optional[str] = ..., original_category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ...) -> None: ...
 
 class Clock(_message.Message):
     __slots__ = ("kind", "start_time", "due_time", "paused", "pause_reason", "pause_time", "paused_duration", "stop_time", "met", "warned_thresholds", "breached", "breach_time", "working_days", "breach_consequence")
@@ -378,6 +380,7 @@ class CaseEvent(_message.Message):
         TYPE_CLOCK_BREACHED: _ClassVar[CaseEvent.Type]
         TYPE_EVIDENCE_ATTACHED: _ClassVar[CaseEvent.Type]
         TYPE_EVIDENCE_SCANNED: _ClassVar[CaseEvent.Type]
+        TYPE_RECATEGORISED: _ClassVar[CaseEvent.Type]
     TYPE_UNSPECIFIED: CaseEvent.Type
     TYPE_CASE_OPENED: CaseEvent.Type
     TYPE_ASSIGNED: CaseEvent.Type
@@ -402,6 +405,7 @@ class CaseEvent(_message.Message):
     TYPE_CLOCK_BREACHED: CaseEvent.Type
     TYPE_EVIDENCE_ATTACHED: CaseEvent.Type
     TYPE_EVIDENCE_SCANNED: CaseEvent.Type
+    TYPE_RECATEGORISED: CaseEvent.Type
     NAME_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]

@@ -566,3 +566,25 @@ class RenderMacroResponse(_message.Message):
     language_code: str
     missing_placeholders: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, body: _Optional[str] = ..., rendered_macro: _Optional[str] = ..., language_code: _Optional[str] = ..., missing_placeholders: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RecategoriseCaseRequest(_message.Message):
+    __slots__ = ("name", "request_id", "category", "root_cause", "reason", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    ROOT_CAUSE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    request_id: str
+    category: _common_pb2.ComplaintCategory
+    root_cause: _common_pb2.RootCause
+    reason: str
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., request_id: _Optional[str] = ..., category: _Optional[_Union[_common_pb2.ComplaintCategory, str]] = ..., root_cause: _Optional[_Union[_common_pb2.RootCause, str]] = ..., reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class RecategoriseCaseResponse(_message.Message):
+    __slots__ = ("case",)
+    CASE_FIELD_NUMBER: _ClassVar[int]
+    case: _case_pb2.Case
+    def __init__(self, case: _Optional[_Union[_case_pb2.Case, _Mapping]] = ...) -> None: ...

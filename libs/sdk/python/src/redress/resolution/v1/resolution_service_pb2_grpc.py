@@ -81,6 +81,7 @@ class ResolutionServiceStub:
     admin, reason DUPLICATE or NO_PLAYER_RESPONSE).
     - RecordWithdrawal (intake): open states, REFERRED_TO_ADR -> CLOSED.
     - AddInternalNote, FlagFollowUp (feedback): every state, unchanged.
+    - RecategoriseCase: every state but CLOSED, unchanged.
 
     Each change writes, in the same transaction as the case event, the status
     the player sees to intake, any message to notification, and the outcome to
@@ -213,6 +214,11 @@ class ResolutionServiceStub:
                 request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroRequest.SerializeToString,
                 response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroResponse.FromString,
                 _registered_method=True)
+        self.RecategoriseCase = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/RecategoriseCase',
+                request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseResponse.FromString,
+                _registered_method=True)
 
 
 class ResolutionServiceServicer:
@@ -271,6 +277,7 @@ class ResolutionServiceServicer:
     admin, reason DUPLICATE or NO_PLAYER_RESPONSE).
     - RecordWithdrawal (intake): open states, REFERRED_TO_ADR -> CLOSED.
     - AddInternalNote, FlagFollowUp (feedback): every state, unchanged.
+    - RecategoriseCase: every state but CLOSED, unchanged.
 
     Each change writes, in the same transaction as the case event, the status
     the player sees to intake, any message to notification, and the outcome to
@@ -601,6 +608,32 @@ class ResolutionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecategoriseCase(self, request, context):
+        """Changes the case's category, and optionally its root cause, with a
+        reason: triage filed it under the wrong category, or the analysis found
+        the real one. The state does not change. Appends a TYPE_RECATEGORISED
+        event to the hash-chained history (its summary names the old and new
+        category and root cause and the reason; its `payload_hash` covers the
+        request as applied). `Case.original_category` keeps the category the
+        case was opened with. Through the outbox, intake moves the complaint to
+        the new category (keeping its original) and feedback counts the
+        complaint under the new category (EVENT_TYPE_RECATEGORISED). The case
+        keeps its queue for now: routing is not re-evaluated.
+
+        Allowed in every state but CLOSED; on a closed case FAILED_PRECONDITION,
+        reason ILLEGAL_STATE_TRANSITION (reopen it first). Errors of its own:
+        - FAILED_PRECONDITION, reason CATEGORY_UNCHANGED: the category and root
+        cause asked for are the case's current ones. Nothing is recorded.
+        - PERMISSION_DENIED, reason MISSING_ROLE: an agent recategorises only a
+        case that is unassigned or assigned to them (as with AssignCase);
+        supervisors and admins any case.
+        - ABORTED, reason ETAG_MISMATCH: a stale `etag`.
+        Idempotent on `request_id`. Roles: agent, supervisor, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ResolutionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -724,6 +757,11 @@ def add_ResolutionServiceServicer_to_server(servicer, server):
                     request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroRequest.FromString,
                     response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroResponse.SerializeToString,
             ),
+            'RecategoriseCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecategoriseCase,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'redress.resolution.v1.ResolutionService', rpc_method_handlers)
@@ -788,6 +826,7 @@ class ResolutionService:
     admin, reason DUPLICATE or NO_PLAYER_RESPONSE).
     - RecordWithdrawal (intake): open states, REFERRED_TO_ADR -> CLOSED.
     - AddInternalNote, FlagFollowUp (feedback): every state, unchanged.
+    - RecategoriseCase: every state but CLOSED, unchanged.
 
     Each change writes, in the same transaction as the case event, the status
     the player sees to intake, any message to notification, and the outcome to
@@ -1432,6 +1471,33 @@ class ResolutionService:
             '/redress.resolution.v1.ResolutionService/RenderMacro',
             redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroRequest.SerializeToString,
             redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RenderMacroResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecategoriseCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/RecategoriseCase',
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseResponse.FromString,
             options,
             channel_credentials,
             insecure,
