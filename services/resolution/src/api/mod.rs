@@ -4,7 +4,7 @@
 //!
 //! Each RPC is a handler `(Caller, request) -> response` in the module of its
 //! resource (`cases`, `conversation`, `outcomes`, `adr`, `history`,
-//! `returns`, `macros`, `evidence`; `internal` for peers). The streaming
+//! `returns`, `macros`, `evidence`, `queues`; `internal` for peers). The streaming
 //! evidence methods are written out after their tables. The `delegate!` tables at the
 //! end are each method's roles; a handler checks only finer rules (e.g. who
 //! may close a follow-up), validates, asks the domain, writes and converts.
@@ -19,6 +19,7 @@ mod internal;
 mod macros;
 mod outbox;
 mod outcomes;
+mod queues;
 mod returns;
 mod write;
 
@@ -33,20 +34,83 @@ use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_policy::{JurisdictionPolicy, PolicyTable};
 use redress_proto::resolution::v1::{
-    AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AnswerAdrEnquiryResponse,
-    AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, DownloadEvidenceRequest,
-    EscalateCaseRequest, EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest,
-    GetCaseResponse, GetEvidenceRequest, GetEvidenceResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
-    ListCaseEventsRequest, ListCaseEventsResponse, ListCasesRequest, ListCasesResponse, ListEvidenceRequest,
-    ListEvidenceResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
-    ProposeResolutionRequest, ProposeResolutionResponse, RecordAdrOutcomeRequest, RecordAdrOutcomeResponse,
-    RecordEvidenceScanRequest, RecordEvidenceScanResponse, RecordPlayerDecisionRequest, RecordPlayerDecisionResponse,
-    RecordPlayerMessageRequest, RecordPlayerMessageResponse, RecordWithdrawalRequest, RecordWithdrawalResponse,
-    ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest, RenderMacroResponse, ReopenCaseRequest,
-    ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse, ResolveCaseRequest, ResolveCaseResponse,
-    RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest, UpdateMacroResponse, UploadEvidenceRequest,
-    UploadEvidenceResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
-    resolution_internal_service_server::ResolutionInternalService, resolution_service_server::ResolutionService,
+    AddInternalNoteRequest,
+    AddInternalNoteResponse,
+    AnswerAdrEnquiryRequest,
+    AnswerAdrEnquiryResponse,
+    AssignCaseRequest,
+    AssignCaseResponse,
+    Case,
+    CloseCaseRequest,
+    CloseCaseResponse,
+    // Queues and agents (queues.rs).
+    CreateQueueRequest,
+    CreateQueueResponse,
+    DeleteQueueRequest,
+    DeleteQueueResponse,
+    DownloadEvidenceRequest,
+    EscalateCaseRequest,
+    EscalateCaseResponse,
+    FlagFollowUpRequest,
+    FlagFollowUpResponse,
+    GetCaseRequest,
+    GetCaseResponse,
+    GetEvidenceRequest,
+    GetEvidenceResponse,
+    GetQueueRequest,
+    GetQueueResponse,
+    GetRegulatoryReturnRequest,
+    GetRegulatoryReturnResponse,
+    ListAgentsRequest,
+    ListAgentsResponse,
+    ListCaseEventsRequest,
+    ListCaseEventsResponse,
+    ListCasesRequest,
+    ListCasesResponse,
+    ListEvidenceRequest,
+    ListEvidenceResponse,
+    ListMacrosRequest,
+    ListMacrosResponse,
+    ListQueuesRequest,
+    ListQueuesResponse,
+    OpenCaseRequest,
+    OpenCaseResponse,
+    ProposeResolutionRequest,
+    ProposeResolutionResponse,
+    RecordAdrOutcomeRequest,
+    RecordAdrOutcomeResponse,
+    RecordEvidenceScanRequest,
+    RecordEvidenceScanResponse,
+    RecordPlayerDecisionRequest,
+    RecordPlayerDecisionResponse,
+    RecordPlayerMessageRequest,
+    RecordPlayerMessageResponse,
+    RecordWithdrawalRequest,
+    RecordWithdrawalResponse,
+    ReferToAdrRequest,
+    ReferToAdrResponse,
+    RenderMacroRequest,
+    RenderMacroResponse,
+    ReopenCaseRequest,
+    ReopenCaseResponse,
+    RequestInformationRequest,
+    RequestInformationResponse,
+    ResolveCaseRequest,
+    ResolveCaseResponse,
+    RespondToPlayerRequest,
+    RespondToPlayerResponse,
+    SetAgentAvailabilityRequest,
+    SetAgentAvailabilityResponse,
+    UpdateMacroRequest,
+    UpdateMacroResponse,
+    UpdateQueueRequest,
+    UpdateQueueResponse,
+    UploadEvidenceRequest,
+    UploadEvidenceResponse,
+    VerifyCaseHistoryRequest,
+    VerifyCaseHistoryResponse,
+    resolution_internal_service_server::ResolutionInternalService,
+    resolution_service_server::ResolutionService,
 };
 use sea_orm::DatabaseConnection;
 
@@ -206,6 +270,13 @@ redress_server::delegate! {
         render_macro(RenderMacroRequest) -> RenderMacroResponse = WORKERS;
         get_evidence(GetEvidenceRequest) -> GetEvidenceResponse = EVIDENCE_READERS;
         list_evidence(ListEvidenceRequest) -> ListEvidenceResponse = EVIDENCE_READERS;
+        create_queue(CreateQueueRequest) -> CreateQueueResponse = SUPERVISORS;
+        get_queue(GetQueueRequest) -> GetQueueResponse = HISTORY_READERS;
+        list_queues(ListQueuesRequest) -> ListQueuesResponse = HISTORY_READERS;
+        update_queue(UpdateQueueRequest) -> UpdateQueueResponse = SUPERVISORS;
+        delete_queue(DeleteQueueRequest) -> DeleteQueueResponse = SUPERVISORS;
+        set_agent_availability(SetAgentAvailabilityRequest) -> SetAgentAvailabilityResponse = WORKERS;
+        list_agents(ListAgentsRequest) -> ListAgentsResponse = HISTORY_READERS;
         @streaming {
             type DownloadEvidenceStream = evidence::DownloadStream;
 
