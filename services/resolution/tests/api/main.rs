@@ -11,6 +11,7 @@ mod history;
 mod intake;
 mod macros;
 mod queue;
+mod queues;
 mod returns;
 mod scale;
 mod storage;
