@@ -278,7 +278,7 @@ async fn a_case_is_routed_by_a_queue_rule_and_auto_assigned_to_the_least_loaded_
     let stats: Vec<(String, i64, i64, i64, bool)> = listed
         .iter()
         .map(|e| {
-            let s = e.stats.clone().unwrap();
+            let s = e.stats.unwrap();
             (
                 e.queue.clone().unwrap().name,
                 s.open_cases,
