@@ -10,7 +10,7 @@ use std::time::Duration;
 use redress_auth::{Issuer, Role};
 use redress_e2e::{Sandbox, TENANT};
 use redress_proto::{
-    common::v1::{Channel, ComplaintCategory, Player},
+    common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
     intake::v1::SubmitComplaintRequest,
     resolution::v1::{
         AssignCaseRequest, Case, CreateQueueRequest, ListCasesRequest, Queue, RoutingRule, SetAgentAvailabilityRequest,
@@ -35,6 +35,11 @@ fn complaint(i: &str, jurisdiction: &str, category: ComplaintCategory) -> Submit
             language_code: "en".into(),
             jurisdiction: jurisdiction.into(),
             preferred_channel: Channel::Email.into(),
+            ..Default::default()
+        }),
+        transaction_references: Some(TransactionReferences {
+            withdrawal_id: format!("W-{i}"),
+            bonus_id: format!("B-{i}"),
             ..Default::default()
         }),
         category: category.into(),
