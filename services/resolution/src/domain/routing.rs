@@ -5,7 +5,7 @@
 use redress_errors::Violations;
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory},
-    resolution::v1::{BusinessHours, OpenCaseRequest, Queue, RoutingRule},
+    resolution::v1::{BusinessHours, Case, OpenCaseRequest, Queue, RoutingRule},
 };
 
 /// Most rules, supervisors, ranges and listed values per queue or rule.
@@ -24,6 +24,18 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The facts of an existing case (e.g. after a recategorisation).
+    pub fn of_case(case: &Case) -> Self {
+        let player = case.player.clone().unwrap_or_default();
+        Facts {
+            category: case.category,
+            jurisdiction: player.jurisdiction.to_ascii_uppercase(),
+            responsible_gambling: case.responsible_gambling,
+            language: player.language_code,
+            channel: case.channel,
+        }
+    }
+
     /// The facts of a complaint intake files.
     pub fn of_request(req: &OpenCaseRequest) -> Self {
         let player = req.player.clone().unwrap_or_default();
@@ -237,6 +249,14 @@ mod tests {
         assert_eq!(route(&queues[1..], &facts(ComplaintCategory::Bonus, "GB")), None);
         assert_eq!(route_or_default(&queues[1..], &facts(ComplaintCategory::Withdrawal, "GB")), "payments");
         assert_eq!(route_or_default(&[], &facts(ComplaintCategory::Bonus, "MT")), "bonus");
+        let req = OpenCaseRequest {
+            category: ComplaintCategory::Bonus.into(),
+            player: Some(redress_proto::common::v1::Player { jurisdiction: "mt".into(), ..Default::default() }),
+            ..Default::default()
+        };
+        let case = Case { category: req.category, player: req.player.clone(), ..Default::default() };
+        assert_eq!(Facts::of_request(&req), Facts::of_case(&case));
+        assert_eq!(route(&queues, &Facts::of_case(&case)).as_deref(), Some("a-bonus"));
     }
 
     #[test]

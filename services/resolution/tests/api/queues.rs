@@ -18,7 +18,7 @@ use redress_testkit::{TEST_SECRET, TestDb, authed, backend_tests};
 use tonic::{Code, Request};
 use tonic_types::StatusExt;
 
-use crate::helpers::{TENANT, TestResolution, error_info, open_request};
+use crate::helpers::{OTHER_TENANT, TENANT, TestResolution, error_info, open_request};
 
 /// A token of `TENANT` for `subject` with `roles`.
 fn token_of(subject: &str, roles: &[Role]) -> String {
@@ -131,6 +131,18 @@ async fn queues_are_created_read_listed_updated_and_deleted(db: TestDb) {
     let got = got.into_inner();
     assert_eq!(got.queue.unwrap(), created);
     assert_eq!(got.stats.unwrap().open_cases, 0);
+
+    // Analysts read; another tenant sees nothing.
+    let analyst =
+        authed(GetQueueRequest { name: "queues/malta-bonus".into() }, &token_of("analyst-1", &[Role::Analyst]));
+    t.client.get_queue(analyst).await.unwrap();
+    let other = Issuer::hs256(TEST_SECRET, "redress", "redress")
+        .mint(OTHER_TENANT, "sup-b", &[Role::Supervisor], Duration::from_secs(3600))
+        .unwrap();
+    let foreign = authed(GetQueueRequest { name: "queues/malta-bonus".into() }, &other);
+    assert_eq!(t.client.get_queue(foreign).await.unwrap_err().code(), Code::NotFound);
+    let foreign = authed(ListQueuesRequest::default(), &other);
+    assert!(t.client.list_queues(foreign).await.unwrap().into_inner().queues.is_empty());
 
     // Pages in routing order: priority 10, then 1000.
     let page = ListQueuesRequest { page_size: 1, ..Default::default() };
