@@ -12,7 +12,7 @@ use redress_e2e::Sandbox;
 use redress_testkit::{TestDb, backend_tests, eventually};
 use serde_json::Value;
 
-use crate::{Cli, Command, case, complaints, insights, notifications, player, remote, webhooks};
+use crate::{Cli, Command, case, complaints, insights, notifications, player, queues, remote, webhooks};
 
 const WAIT: Duration = Duration::from_secs(25);
 
@@ -37,6 +37,7 @@ async fn redress(s: &Sandbox, roles: &[Role], words: &[&str]) -> Result<(String,
         Command::Insights(args) => insights::execute(args).await,
         Command::Player(args) => player::execute(args).await,
         Command::Webhooks(args) => webhooks::execute(args).await,
+        Command::Queues(args) => queues::execute(args).await,
         other => panic!("not an operator command: {other:?}"),
     };
     result.map_err(|err| (format!("{err:#}"), remote::exit_code(&err)))
@@ -256,4 +257,61 @@ async fn a_backend_manages_its_webhook_endpoint_through_the_cli(db: TestDb) {
     s.shutdown().await;
 }
 
-backend_tests!(operators_drive_a_complaint_through_the_cli, a_backend_manages_its_webhook_endpoint_through_the_cli);
+async fn a_supervisor_manages_queues_and_availability_through_the_cli(db: TestDb) {
+    let s = Sandbox::start(db.backend).await;
+    let supervisor = [Role::Supervisor];
+    let words = [
+        "queues",
+        "create",
+        "malta-bonus",
+        "--display-name",
+        "Malta bonus desk",
+        "--priority",
+        "10",
+        "--mode",
+        "least-loaded",
+        "--category",
+        "bonus",
+        "--jurisdiction",
+        "MT",
+        "--output",
+        "json",
+    ];
+    let (text, code) = redress(&s, &supervisor, &words).await.unwrap();
+    assert_eq!(code, remote::exit::OK, "{text}");
+    let created = json(&text);
+    assert_eq!(
+        (created["name"].as_str(), created["mode"].as_str(), created["rules"].as_u64()),
+        (Some("queues/malta-bonus"), Some("least_loaded"), Some(1))
+    );
+
+    let words = ["queues", "set-availability", "--capacity", "3", "--queue", "malta-bonus", "--output", "json"];
+    let (text, _) = redress(&s, &supervisor, &words).await.unwrap();
+    assert_eq!(json(&text)["queues"], "queues/malta-bonus", "{text}");
+    let (text, _) =
+        redress(&s, &supervisor, &["queues", "agents", "--queue", "malta-bonus", "--output", "json"]).await.unwrap();
+    assert_eq!(json(&text)[0]["capacity"], 3, "{text}");
+
+    let (text, _) = redress(&s, &[Role::Agent], &["queues", "list", "--output", "json"]).await.unwrap();
+    assert_eq!(json(&text)[0]["open"], 0, "{text}");
+    let (text, _) =
+        redress(&s, &supervisor, &["queues", "update", "malta-bonus", "--mode", "round-robin", "--output", "json"])
+            .await
+            .unwrap();
+    assert_eq!(json(&text)["mode"], "round_robin", "{text}");
+
+    let (_, code) = redress(&s, &[Role::Agent], &["queues", "create", "x"]).await.unwrap_err();
+    assert_eq!(code, remote::exit::AUTH);
+    let (_, code) = redress(&s, &supervisor, &["queues", "create", "Bad Id"]).await.unwrap_err();
+    assert_eq!(code, remote::exit::INVALID);
+    redress(&s, &supervisor, &["queues", "delete", "malta-bonus"]).await.unwrap();
+    let (_, code) = redress(&s, &supervisor, &["queues", "get", "malta-bonus"]).await.unwrap_err();
+    assert_eq!(code, remote::exit::NOT_FOUND);
+    s.shutdown().await;
+}
+
+backend_tests!(
+    operators_drive_a_complaint_through_the_cli,
+    a_backend_manages_its_webhook_endpoint_through_the_cli,
+    a_supervisor_manages_queues_and_availability_through_the_cli
+);

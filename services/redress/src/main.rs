@@ -16,7 +16,8 @@
 //!   assign, respond, request-info, propose, resolve, escalate, refer-to-adr,
 //!   history, verify, evidence upload|list|download), `notifications` (list,
 //!   dead-letters, redrive, resend), `webhooks` (create, list, get, update,
-//!   delete, rotate, test), `player story`, `insights` (show,
+//!   delete, rotate, test), `queues` (list, get, create, update, delete,
+//!   set-availability, agents), `player story`, `insights` (show,
 //!   recurring-problems) and `returns export` (a
 //!   regulator's return as CSV). They exit by error class; see
 //!   [`remote::exit`].
@@ -34,6 +35,7 @@ mod evidence;
 mod insights;
 mod notifications;
 mod player;
+mod queues;
 mod remote;
 mod returns;
 mod sample;
@@ -84,6 +86,9 @@ enum Command {
     /// The tenant's webhook endpoints: register, rotate secrets, test.
     #[command(after_help = remote::EXIT_CODES_HELP)]
     Webhooks(webhooks::WebhooksArgs),
+    /// The tenant's queues, routing and automatic assignment.
+    #[command(after_help = remote::EXIT_CODES_HELP)]
+    Queues(queues::QueuesArgs),
 }
 
 #[tokio::main]
@@ -101,6 +106,7 @@ async fn main() -> ExitCode {
         Command::Player(args) => player::run(args).await,
         Command::Returns(args) => returns::run(args).await.map(|()| done),
         Command::Webhooks(args) => webhooks::run(args).await,
+        Command::Queues(args) => queues::run(args).await,
     };
     match result {
         Ok(code) => ExitCode::from(code),

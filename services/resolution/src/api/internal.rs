@@ -37,7 +37,8 @@ impl ResolutionApi {
         }
         let now = now();
         let id = new_id();
-        let decision = opening::open(&req, policy, convert::case_name(&id), now);
+        let queue = self.routed_queue(&txn, tenant, &req).await?;
+        let decision = opening::open_in(&req, policy, convert::case_name(&id), now, queue);
         // Version 0, so `apply` writes the case at version 1 with its event.
         let mut seed = convert::row_of(&id, tenant, &decision.case, 0, now);
         seed.state = redress_db::Stored(redress_proto::resolution::v1::case::State::Unspecified);
@@ -53,6 +54,7 @@ impl ResolutionApi {
             return Err(err.into());
         }
         let applied = self.apply(&txn, seed, decision, &caller.subject, &req.encode_to_vec(), now).await?;
+        let applied = self.auto_assign(&txn, applied, now).await?;
         redress_outbox::enqueue(&txn, applied.messages).await?;
         self.commit(txn).await?;
         Ok(OpenCaseResponse { case: Some(applied.case) })

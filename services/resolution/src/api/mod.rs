@@ -4,7 +4,7 @@
 //!
 //! Each RPC is a handler `(Caller, request) -> response` in the module of its
 //! resource (`cases`, `conversation`, `outcomes`, `adr`, `history`,
-//! `returns`, `macros`, `evidence`; `internal` for peers). The streaming
+//! `returns`, `macros`, `evidence`, `queues`; `internal` for peers). The streaming
 //! evidence methods are written out after their tables. The `delegate!` tables at the
 //! end are each method's roles; a handler checks only finer rules (e.g. who
 //! may close a follow-up), validates, asks the domain, writes and converts.
@@ -20,6 +20,7 @@ mod macros;
 mod outbox;
 mod outcomes;
 mod recategorise;
+mod queues;
 mod returns;
 mod write;
 
@@ -49,6 +50,12 @@ use redress_proto::resolution::v1::{
     UpdateMacroResponse, UploadEvidenceRequest, UploadEvidenceResponse, VerifyCaseHistoryRequest,
     VerifyCaseHistoryResponse, resolution_internal_service_server::ResolutionInternalService,
     resolution_service_server::ResolutionService,
+};
+// Queues and agents (queues.rs).
+use redress_proto::resolution::v1::{
+    CreateQueueRequest, CreateQueueResponse, DeleteQueueRequest, DeleteQueueResponse, GetQueueRequest,
+    GetQueueResponse, ListAgentsRequest, ListAgentsResponse, ListQueuesRequest, ListQueuesResponse,
+    SetAgentAvailabilityRequest, SetAgentAvailabilityResponse, UpdateQueueRequest, UpdateQueueResponse,
 };
 use sea_orm::DatabaseConnection;
 
@@ -209,6 +216,13 @@ redress_server::delegate! {
         get_evidence(GetEvidenceRequest) -> GetEvidenceResponse = EVIDENCE_READERS;
         list_evidence(ListEvidenceRequest) -> ListEvidenceResponse = EVIDENCE_READERS;
         recategorise_case(RecategoriseCaseRequest) -> RecategoriseCaseResponse = WORKERS;
+        create_queue(CreateQueueRequest) -> CreateQueueResponse = SUPERVISORS;
+        get_queue(GetQueueRequest) -> GetQueueResponse = HISTORY_READERS;
+        list_queues(ListQueuesRequest) -> ListQueuesResponse = HISTORY_READERS;
+        update_queue(UpdateQueueRequest) -> UpdateQueueResponse = SUPERVISORS;
+        delete_queue(DeleteQueueRequest) -> DeleteQueueResponse = SUPERVISORS;
+        set_agent_availability(SetAgentAvailabilityRequest) -> SetAgentAvailabilityResponse = WORKERS;
+        list_agents(ListAgentsRequest) -> ListAgentsResponse = HISTORY_READERS;
         @streaming {
             type DownloadEvidenceStream = evidence::DownloadStream;
 

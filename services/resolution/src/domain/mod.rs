@@ -4,6 +4,7 @@
 //! (`rules`), the regulatory returns, the hash chain of the case history,
 //! and what the player sees of each state.
 
+pub mod assignment;
 pub mod chain;
 pub mod clocks;
 pub mod deadlines;
@@ -14,6 +15,7 @@ pub mod macros;
 pub mod opening;
 pub mod playbook;
 pub mod returns;
+pub mod routing;
 pub mod rules;
 pub mod staff;
 

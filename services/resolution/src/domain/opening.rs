@@ -25,6 +25,18 @@ pub fn jurisdiction(req: &OpenCaseRequest) -> String {
 /// Intake computed the deadlines at submission; they are recomputed only
 /// when it sent none.
 pub fn open(req: &OpenCaseRequest, policy: &JurisdictionPolicy, name: String, now: DateTime<Utc>) -> Decision {
+    open_in(req, policy, name, now, None)
+}
+
+/// Like [`open`], in `queue` when the tenant's queue definitions chose one
+/// (`routing::route`), else in the queue of the built-in routing.
+pub fn open_in(
+    req: &OpenCaseRequest,
+    policy: &JurisdictionPolicy,
+    name: String,
+    now: DateTime<Utc>,
+    queue: Option<String>,
+) -> Decision {
     let submitted = req.submit_time.as_ref().and_then(from_timestamp).unwrap_or(now);
     let mut player = req.player.clone().unwrap_or_default();
     player.jurisdiction = player.jurisdiction.to_ascii_uppercase();
@@ -56,7 +68,7 @@ pub fn open(req: &OpenCaseRequest, policy: &JurisdictionPolicy, name: String, no
         subject: req.subject.clone(),
         description: req.description.clone(),
         disputed_amount: req.disputed_amount.clone(),
-        queue: route(category, req.responsible_gambling).to_owned(),
+        queue: queue.unwrap_or_else(|| route(category, req.responsible_gambling).to_owned()),
         clocks: vec![
             clocks::start(Kind::Acknowledge, submitted, ack_due, deadlines::working_days(ack_rule), "escalate"),
             clocks::start(

@@ -4,6 +4,7 @@
 
 pub mod entities;
 pub mod migration;
+pub mod queues;
 
 use chrono::{DateTime, TimeZone, Utc};
 use redress_db::Stored;

@@ -12,6 +12,7 @@ mod intake;
 mod macros;
 mod queue;
 mod recategorise;
+mod queues;
 mod returns;
 mod scale;
 mod storage;

@@ -1,0 +1,370 @@
+//! Queues as resources (CreateQueue, GetQueue, ListQueues, UpdateQueue,
+//! DeleteQueue), agents' availability (SetAgentAvailability, ListAgents), and
+//! the two hooks OpenCase calls: routing by the tenant's queues and
+//! automatic assignment.
+
+use prost::Message;
+use redress_auth::Caller;
+use redress_db::{Encoded, Stored};
+use redress_errors::{ApiError, Violations};
+use redress_idempotency::Key;
+use redress_proto::resolution::v1::{
+    Agent, AssignCaseRequest, CreateQueueRequest, CreateQueueResponse, DeleteQueueRequest, DeleteQueueResponse,
+    GetQueueRequest, GetQueueResponse, ListAgentsRequest, ListAgentsResponse, ListQueuesRequest, ListQueuesResponse,
+    OpenCaseRequest, Queue, QueueStats, SetAgentAvailabilityRequest, SetAgentAvailabilityResponse, UpdateQueueRequest,
+    UpdateQueueResponse, list_queues_response::Entry, queue::AssignmentMode,
+};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+
+use super::{Applied, ResolutionApi, convert, is_supervisor, now, request_id};
+use crate::{
+    domain::{
+        assignment::{self, AUTO_ASSIGN},
+        machine::{self, Command},
+        routing::{self, Facts},
+        timestamp,
+    },
+    store::queues::{self as store, Load, QueueDefCursor, agent, queue},
+};
+
+/// The fields of a queue an update may change (all when its mask is empty).
+const MUTABLE: [&str; 6] = ["display_name", "priority", "rules", "supervisors", "business_hours", "assignment_mode"];
+/// Most queues an agent works.
+const MAX_AGENT_QUEUES: usize = 50;
+
+/// The resource name of a queue id.
+fn queue_name(id: &str) -> String {
+    format!("queues/{id}")
+}
+
+/// The id in `queues/{queue_id}`.
+fn queue_id(name: &str, field: &str) -> Result<String, ApiError> {
+    name.strip_prefix("queues/")
+        .filter(|id| routing::is_queue_id(id))
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::invalid_field(field, "must be queues/{queue_id} (lowercase letters, digits, hyphens)"))
+}
+
+/// The id in `agents/{agent_id}`: 1 to 128 characters without "/".
+fn agent_id(name: &str, field: &str) -> Result<String, ApiError> {
+    name.strip_prefix("agents/")
+        .filter(|id| (1..=128).contains(&id.chars().count()) && !id.contains('/'))
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::invalid_field(field, "must be agents/{agent_id}"))
+}
+
+/// What is stored of a queue: the definition without name, times and etag.
+fn spec_of(q: &Queue) -> Queue {
+    Queue {
+        display_name: q.display_name.clone(),
+        priority: q.priority,
+        rules: q.rules.clone(),
+        supervisors: q.supervisors.clone(),
+        business_hours: q.business_hours.clone(),
+        assignment_mode: q.assignment_mode,
+        ..Default::default()
+    }
+}
+
+fn to_proto(row: &queue::Model) -> Queue {
+    Queue {
+        name: queue_name(&row.id),
+        create_time: Some(timestamp(row.created_at)),
+        update_time: Some(timestamp(row.updated_at)),
+        etag: convert::etag(row.version),
+        ..row.spec.get().clone()
+    }
+}
+
+fn stats(load: Option<&Load>) -> QueueStats {
+    let load = load.cloned().unwrap_or_default();
+    QueueStats {
+        open_cases: load.open,
+        oldest_due_time: load.oldest_due.map(timestamp),
+        breach_risk_cases: load.at_risk,
+        unassigned_cases: load.unassigned,
+    }
+}
+
+fn agent_to_proto(row: &agent::Model, queues: &[String], open: i64) -> Agent {
+    Agent {
+        name: format!("agents/{}", row.id),
+        available: row.available,
+        capacity: row.capacity,
+        queues: queues.iter().map(|q| queue_name(q)).collect(),
+        open_assigned_cases: open,
+        update_time: Some(timestamp(row.updated_at)),
+    }
+}
+
+/// The assignment mode as stored (unspecified is NONE).
+fn mode_of(q: &Queue) -> AssignmentMode {
+    match q.assignment_mode() {
+        AssignmentMode::Unspecified => AssignmentMode::None,
+        mode => mode,
+    }
+}
+
+impl ResolutionApi {
+    pub(super) async fn create_queue(
+        &self,
+        caller: Caller,
+        req: CreateQueueRequest,
+    ) -> Result<CreateQueueResponse, ApiError> {
+        let tenant = caller.tenant.clone();
+        let given = req.queue.clone().unwrap_or_default();
+        let mut v = Violations::new();
+        request_id(&mut v, &req.request_id, "request_id");
+        v.check(
+            !routing::is_queue_id(&req.queue_id),
+            "queue_id",
+            "must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter",
+        );
+        routing::validate(&mut v, &given, "queue");
+        v.into_result()?;
+        let key = Key::of(&tenant, "CreateQueue", &req.request_id, &req, |r| r.request_id.clear());
+        let (response, _replayed) = redress_idempotency::run(&self.db, &key, async |txn, _| {
+            if store::find_queue(txn, &tenant, &req.queue_id).await?.is_some() {
+                return Err(queue_exists(&req.queue_id));
+            }
+            let now = now();
+            let spec = Queue { assignment_mode: mode_of(&given).into(), ..spec_of(&given) };
+            let row = queue::Model {
+                tenant_id: tenant.clone(),
+                id: req.queue_id.clone(),
+                priority: spec.priority,
+                assignment_mode: Stored(mode_of(&spec)),
+                last_assignee: String::new(),
+                spec: Encoded(spec),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            store::insert_queue(txn, row.clone()).await.map_err(|e| {
+                // A concurrent create of the same id under another key.
+                if redress_db::is_unique_violation(&e) { queue_exists(&req.queue_id) } else { e.into() }
+            })?;
+            Ok(CreateQueueResponse { queue: Some(to_proto(&row)) })
+        })
+        .await?;
+        Ok(response)
+    }
+
+    pub(super) async fn get_queue(&self, caller: Caller, req: GetQueueRequest) -> Result<GetQueueResponse, ApiError> {
+        let id = queue_id(&req.name, "name")?;
+        let row =
+            store::find_queue(&self.db, &caller.tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
+        let loads = store::queue_loads(&self.db, &caller.tenant, std::slice::from_ref(&id), now()).await?;
+        Ok(GetQueueResponse { queue: Some(to_proto(&row)), stats: Some(stats(loads.get(&id))) })
+    }
+
+    pub(super) async fn list_queues(
+        &self,
+        caller: Caller,
+        req: ListQueuesRequest,
+    ) -> Result<ListQueuesResponse, ApiError> {
+        let size = redress_paging::page_size(req.page_size, 100, 1000)?;
+        let filter_key = redress_paging::filter_of(&req, |r| {
+            r.page_size = 0;
+            r.page_token.clear();
+        });
+        let after: Option<QueueDefCursor> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
+        let mut rows = store::list_queues(&self.db, &caller.tenant, after.as_ref(), size + 1).await?;
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter_key, |q| (q.priority, q.id.clone()));
+        let ids: Vec<String> = rows.iter().map(|q| q.id.clone()).collect();
+        let loads = store::queue_loads(&self.db, &caller.tenant, &ids, now()).await?;
+        let queues =
+            rows.iter().map(|q| Entry { queue: Some(to_proto(q)), stats: Some(stats(loads.get(&q.id))) }).collect();
+        Ok(ListQueuesResponse { queues, next_page_token })
+    }
+
+    pub(super) async fn update_queue(
+        &self,
+        caller: Caller,
+        req: UpdateQueueRequest,
+    ) -> Result<UpdateQueueResponse, ApiError> {
+        let given = req.queue.clone().unwrap_or_default();
+        let id = queue_id(&given.name, "queue.name")?;
+        let paths: Vec<&str> =
+            req.update_mask.as_ref().map(|m| m.paths.iter().map(String::as_str).collect()).unwrap_or_default();
+        let mut v = Violations::new();
+        for path in &paths {
+            v.check(!MUTABLE.contains(path), "update_mask", "names a field that is not mutable");
+        }
+        v.into_result()?;
+        let txn = self.db.begin().await?;
+        let mut row =
+            store::find_queue(&txn, &caller.tenant, &id).await?.ok_or_else(|| ApiError::not_found(&given.name))?;
+        if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
+            return Err(ApiError::stale_etag(&given.name));
+        }
+        let mut merged = row.spec.get().clone();
+        let all = paths.is_empty();
+        for path in MUTABLE.into_iter().filter(|p| all || paths.contains(p)) {
+            match path {
+                "display_name" => merged.display_name = given.display_name.clone(),
+                "priority" => merged.priority = given.priority,
+                "rules" => merged.rules = given.rules.clone(),
+                "supervisors" => merged.supervisors = given.supervisors.clone(),
+                "business_hours" => merged.business_hours = given.business_hours.clone(),
+                _ => merged.assignment_mode = given.assignment_mode,
+            }
+        }
+        let mut v = Violations::new();
+        routing::validate(&mut v, &merged, "queue");
+        v.into_result()?;
+        merged.assignment_mode = mode_of(&merged).into();
+        let expected = row.version;
+        row.priority = merged.priority;
+        row.assignment_mode = Stored(mode_of(&merged));
+        row.spec = Encoded(spec_of(&merged));
+        row.version += 1;
+        row.updated_at = now();
+        if !store::update_queue(&txn, row.clone(), expected).await? {
+            return Err(ApiError::stale_etag(&given.name));
+        }
+        txn.commit().await?;
+        Ok(UpdateQueueResponse { queue: Some(to_proto(&row)) })
+    }
+
+    pub(super) async fn delete_queue(
+        &self,
+        caller: Caller,
+        req: DeleteQueueRequest,
+    ) -> Result<DeleteQueueResponse, ApiError> {
+        let id = queue_id(&req.name, "name")?;
+        let txn = self.db.begin().await?;
+        let row = store::find_queue(&txn, &caller.tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
+        if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
+            return Err(ApiError::stale_etag(&req.name));
+        }
+        let open = store::open_cases_in(&txn, &caller.tenant, &id).await?;
+        if open > 0 {
+            return Err(ApiError::failed_precondition(
+                "QUEUE_NOT_EMPTY",
+                format!("{} holds {open} open cases; move or finish them first", req.name),
+            )
+            .with_metadata("open_cases", open.to_string()));
+        }
+        if !store::delete_queue(&txn, &caller.tenant, &id, row.version).await? {
+            return Err(ApiError::stale_etag(&req.name));
+        }
+        txn.commit().await?;
+        Ok(DeleteQueueResponse {})
+    }
+
+    pub(super) async fn set_agent_availability(
+        &self,
+        caller: Caller,
+        req: SetAgentAvailabilityRequest,
+    ) -> Result<SetAgentAvailabilityResponse, ApiError> {
+        let id = if req.agent.is_empty() { caller.subject.clone() } else { agent_id(&req.agent, "agent")? };
+        let mut v = Violations::new();
+        v.check(!(0..=1000).contains(&req.capacity), "capacity", "must be 0 to 1000");
+        v.check(req.queues.len() > MAX_AGENT_QUEUES, "queues", "must name at most 50 queues");
+        let mut queues = Vec::new();
+        for (i, name) in req.queues.iter().enumerate() {
+            match queue_id(name, &format!("queues[{i}]")) {
+                Ok(q) if !queues.contains(&q) => queues.push(q),
+                Ok(_) => {}
+                Err(_) => v.add(format!("queues[{i}]"), "must be queues/{queue_id}"),
+            }
+        }
+        v.into_result()?;
+        if id != caller.subject && !is_supervisor(&caller) {
+            return Err(ApiError::permission_denied("an agent may only set their own availability"));
+        }
+        queues.sort();
+        let row = agent::Model {
+            tenant_id: caller.tenant.clone(),
+            id: id.clone(),
+            available: req.available,
+            capacity: req.capacity,
+            updated_at: now(),
+        };
+        let txn = self.db.begin().await?;
+        store::save_agent(&txn, row.clone(), &queues).await?;
+        let open = store::open_assigned(&txn, &caller.tenant, std::slice::from_ref(&id)).await?;
+        txn.commit().await?;
+        let agent = agent_to_proto(&row, &queues, open.get(&id).copied().unwrap_or_default());
+        Ok(SetAgentAvailabilityResponse { agent: Some(agent) })
+    }
+
+    pub(super) async fn list_agents(
+        &self,
+        caller: Caller,
+        req: ListAgentsRequest,
+    ) -> Result<ListAgentsResponse, ApiError> {
+        let size = redress_paging::page_size(req.page_size, 100, 1000)?;
+        let queue = if req.queue.is_empty() { None } else { Some(queue_id(&req.queue, "queue")?) };
+        let filter_key = redress_paging::filter_of(&req, |r| {
+            r.page_size = 0;
+            r.page_token.clear();
+        });
+        let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
+        let mut rows =
+            store::list_agents(&self.db, &caller.tenant, queue.as_deref(), after.as_deref(), size + 1).await?;
+        let next_page_token =
+            self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter_key, |(a, _)| a.id.clone());
+        let ids: Vec<String> = rows.iter().map(|(a, _)| a.id.clone()).collect();
+        let open = store::open_assigned(&self.db, &caller.tenant, &ids).await?;
+        let agents =
+            rows.iter().map(|(a, q)| agent_to_proto(a, q, open.get(&a.id).copied().unwrap_or_default())).collect();
+        Ok(ListAgentsResponse { agents, next_page_token })
+    }
+
+    /// The queue a new case goes to by the tenant's queue definitions, read
+    /// inside the opening's transaction; `None` when the tenant has none or
+    /// none matches (the built-in routing applies).
+    pub(super) async fn routed_queue(
+        &self,
+        txn: &DatabaseTransaction,
+        tenant: &str,
+        req: &OpenCaseRequest,
+    ) -> Result<Option<String>, ApiError> {
+        let queues: Vec<Queue> = store::all_queues(txn, tenant).await?.iter().map(to_proto).collect();
+        Ok(routing::route(&queues, &Facts::of_request(req)))
+    }
+
+    /// Assigns a just-opened case automatically when its queue says so:
+    /// an ordinary ASSIGNED event by [`AUTO_ASSIGN`], in the opening's
+    /// transaction. Without a queue definition, in mode NONE, or with
+    /// nobody available below capacity, the case stays unassigned.
+    pub(super) async fn auto_assign(
+        &self,
+        txn: &DatabaseTransaction,
+        opened: Applied,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Applied, ApiError> {
+        let tenant = opened.row.tenant_id.clone();
+        // Locked on PostgreSQL: round-robin reads and moves `last_assignee`.
+        let Some(q) = store::lock_queue(txn, &tenant, &opened.row.queue).await? else {
+            return Ok(opened);
+        };
+        let mode = q.assignment_mode.get();
+        if matches!(mode, AssignmentMode::None | AssignmentMode::Unspecified) {
+            return Ok(opened);
+        }
+        let candidates = store::candidates(txn, &tenant, &q.id).await?;
+        let Some(agent) = assignment::pick(mode, &candidates, &q.last_assignee) else {
+            return Ok(opened);
+        };
+        let body = convert::body_of(&opened.row);
+        let command = Command::Assign { assignee: agent.clone(), queue: String::new() };
+        let decision = machine::decide(&body, command, AUTO_ASSIGN, now).map_err(|r| ApiError::internal(r.message))?;
+        let payload = AssignCaseRequest { name: body.name.clone(), assignee: agent.clone(), ..Default::default() }
+            .encode_to_vec();
+        let mut assigned = self.apply(txn, opened.row.clone(), decision, AUTO_ASSIGN, &payload, now).await?;
+        store::set_last_assignee(txn, &tenant, &q.id, &agent).await?;
+        let mut events = opened.events;
+        events.append(&mut assigned.events);
+        let mut messages = opened.messages;
+        messages.append(&mut assigned.messages);
+        Ok(Applied { events, messages, ..assigned })
+    }
+}
+
+fn queue_exists(id: &str) -> ApiError {
+    ApiError::already_exists("QUEUE_ALREADY_EXISTS", format!("queue {id:?} already exists"))
+}
