@@ -19,8 +19,8 @@ mod internal;
 mod macros;
 mod outbox;
 mod outcomes;
-mod recategorise;
 mod queues;
+mod recategorise;
 mod returns;
 mod write;
 

@@ -14,6 +14,7 @@ from redress.resolution.v1 import case_pb2
 from redress.intake.v1 import intake_pb2
 from redress.resolution.v1 import evidence_pb2
 from redress.resolution.v1 import macro_pb2
+from redress.resolution.v1 import queue_pb2
 from redress.resolution.v1 import resolution_service_pb2
 from redress._base import AsyncServiceBase, ServiceBase
 
@@ -813,6 +814,67 @@ class ResolutionClient(ServiceBase):
         """
         return self._call("RecategoriseCase", request, timeout, metadata)  # type: ignore[no-any-return]
 
+    def create_queue(self, request: queue_pb2.CreateQueueRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.CreateQueueResponse:
+        """Creates a queue (see queue.proto for routing and assignment). Idempotent
+        on `request_id`. A taken `queue_id` fails with ALREADY_EXISTS
+        `QUEUE_ALREADY_EXISTS`. Roles: supervisor, admin.
+        """
+        return self._call("CreateQueue", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def get_queue(self, request: queue_pb2.GetQueueRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.GetQueueResponse:
+        """Reads a queue with its load. Roles: agent, supervisor, analyst, admin.
+        """
+        return self._call("GetQueue", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_queues(self, request: queue_pb2.ListQueuesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[queue_pb2.ListQueuesResponse.Entry]:
+        """Lists the tenant's queues in routing order, each with its open case
+        count, oldest due time and breach-risk count. Read-only. Roles: agent,
+        supervisor, analyst, admin.
+
+        Yields every item of `queues` of every page.
+        """
+        return self._pages("ListQueues", "queues", request, timeout, metadata)
+
+    def list_queues_page(self, request: queue_pb2.ListQueuesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.ListQueuesResponse:
+        """One page of :meth:`list_queues`, with its `next_page_token`.
+        """
+        return self._call("ListQueues", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def update_queue(self, request: queue_pb2.UpdateQueueRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.UpdateQueueResponse:
+        """Changes a queue's fields in `update_mask` (AIP-134); a stale `etag`
+        fails with ABORTED. Cases already in the queue stay where they are; the
+        new rules apply to cases opened afterwards. Roles: supervisor, admin.
+        """
+        return self._call("UpdateQueue", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def delete_queue(self, request: queue_pb2.DeleteQueueRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.DeleteQueueResponse:
+        """Deletes a queue. A queue with open cases fails with FAILED_PRECONDITION
+        `QUEUE_NOT_EMPTY` (cases would be stranded in a queue nobody routes to
+        or lists); closed cases keep the queue's id as history, and agents stop
+        working the queue. Roles: supervisor, admin.
+        """
+        return self._call("DeleteQueue", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def set_agent_availability(self, request: queue_pb2.SetAgentAvailabilityRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.SetAgentAvailabilityResponse:
+        """Sets whether an agent takes new cases automatically, their capacity and
+        queues. An agent sets their own; a supervisor or admin anyone's (else
+        PERMISSION_DENIED). Roles: agent, supervisor, admin.
+        """
+        return self._call("SetAgentAvailability", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_agents(self, request: queue_pb2.ListAgentsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[queue_pb2.Agent]:
+        """Lists the agents known to automatic assignment, by id, with their open
+        assigned cases. Roles: agent, supervisor, analyst, admin.
+
+        Yields every item of `agents` of every page.
+        """
+        return self._pages("ListAgents", "agents", request, timeout, metadata)
+
+    def list_agents_page(self, request: queue_pb2.ListAgentsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.ListAgentsResponse:
+        """One page of :meth:`list_agents`, with its `next_page_token`.
+        """
+        return self._call("ListAgents", request, timeout, metadata)  # type: ignore[no-any-return]
+
 
 class AsyncFeedbackClient(AsyncServiceBase):
     """The last step of the handling loop: asking the player afterwards whether
@@ -1608,3 +1670,64 @@ class AsyncResolutionClient(AsyncServiceBase):
         Idempotent on `request_id`. Roles: agent, supervisor, admin.
         """
         return await self._call("RecategoriseCase", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def create_queue(self, request: queue_pb2.CreateQueueRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.CreateQueueResponse:
+        """Creates a queue (see queue.proto for routing and assignment). Idempotent
+        on `request_id`. A taken `queue_id` fails with ALREADY_EXISTS
+        `QUEUE_ALREADY_EXISTS`. Roles: supervisor, admin.
+        """
+        return await self._call("CreateQueue", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def get_queue(self, request: queue_pb2.GetQueueRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.GetQueueResponse:
+        """Reads a queue with its load. Roles: agent, supervisor, analyst, admin.
+        """
+        return await self._call("GetQueue", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_queues(self, request: queue_pb2.ListQueuesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[queue_pb2.ListQueuesResponse.Entry]:
+        """Lists the tenant's queues in routing order, each with its open case
+        count, oldest due time and breach-risk count. Read-only. Roles: agent,
+        supervisor, analyst, admin.
+
+        Yields every item of `queues` of every page.
+        """
+        return self._apages("ListQueues", "queues", request, timeout, metadata)
+
+    async def list_queues_page(self, request: queue_pb2.ListQueuesRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.ListQueuesResponse:
+        """One page of :meth:`list_queues`, with its `next_page_token`.
+        """
+        return await self._call("ListQueues", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def update_queue(self, request: queue_pb2.UpdateQueueRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.UpdateQueueResponse:
+        """Changes a queue's fields in `update_mask` (AIP-134); a stale `etag`
+        fails with ABORTED. Cases already in the queue stay where they are; the
+        new rules apply to cases opened afterwards. Roles: supervisor, admin.
+        """
+        return await self._call("UpdateQueue", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def delete_queue(self, request: queue_pb2.DeleteQueueRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.DeleteQueueResponse:
+        """Deletes a queue. A queue with open cases fails with FAILED_PRECONDITION
+        `QUEUE_NOT_EMPTY` (cases would be stranded in a queue nobody routes to
+        or lists); closed cases keep the queue's id as history, and agents stop
+        working the queue. Roles: supervisor, admin.
+        """
+        return await self._call("DeleteQueue", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def set_agent_availability(self, request: queue_pb2.SetAgentAvailabilityRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.SetAgentAvailabilityResponse:
+        """Sets whether an agent takes new cases automatically, their capacity and
+        queues. An agent sets their own; a supervisor or admin anyone's (else
+        PERMISSION_DENIED). Roles: agent, supervisor, admin.
+        """
+        return await self._call("SetAgentAvailability", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_agents(self, request: queue_pb2.ListAgentsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[queue_pb2.Agent]:
+        """Lists the agents known to automatic assignment, by id, with their open
+        assigned cases. Roles: agent, supervisor, analyst, admin.
+
+        Yields every item of `agents` of every page.
+        """
+        return self._apages("ListAgents", "agents", request, timeout, metadata)
+
+    async def list_agents_page(self, request: queue_pb2.ListAgentsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> queue_pb2.ListAgentsResponse:
+        """One page of :meth:`list_agents`, with its `next_page_token`.
+        """
+        return await self._call("ListAgents", request, timeout, metadata)  # type: ignore[no-any-return]

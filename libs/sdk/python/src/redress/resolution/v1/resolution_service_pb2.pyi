@@ -6,6 +6,7 @@ from redress.common.v1 import common_pb2 as _common_pb2
 from redress.resolution.v1 import case_pb2 as _case_pb2
 from redress.resolution.v1 import evidence_pb2 as _evidence_pb2
 from redress.resolution.v1 import macro_pb2 as _macro_pb2
+from redress.resolution.v1 import queue_pb2 as _queue_pb2
 from redress.resolution.v1 import regulatory_return_pb2 as _regulatory_return_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper

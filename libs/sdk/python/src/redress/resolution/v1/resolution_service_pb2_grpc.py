@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from redress.resolution.v1 import queue_pb2 as redress_dot_resolution_dot_v1_dot_queue__pb2
 from redress.resolution.v1 import resolution_service_pb2 as redress_dot_resolution_dot_v1_dot_resolution__service__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -218,6 +219,41 @@ class ResolutionServiceStub:
                 '/redress.resolution.v1.ResolutionService/RecategoriseCase',
                 request_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseRequest.SerializeToString,
                 response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseResponse.FromString,
+                _registered_method=True)
+        self.CreateQueue = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/CreateQueue',
+                request_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.CreateQueueRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.CreateQueueResponse.FromString,
+                _registered_method=True)
+        self.GetQueue = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/GetQueue',
+                request_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.GetQueueRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.GetQueueResponse.FromString,
+                _registered_method=True)
+        self.ListQueues = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/ListQueues',
+                request_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.ListQueuesRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.ListQueuesResponse.FromString,
+                _registered_method=True)
+        self.UpdateQueue = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/UpdateQueue',
+                request_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.UpdateQueueRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.UpdateQueueResponse.FromString,
+                _registered_method=True)
+        self.DeleteQueue = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/DeleteQueue',
+                request_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.DeleteQueueRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.DeleteQueueResponse.FromString,
+                _registered_method=True)
+        self.SetAgentAvailability = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/SetAgentAvailability',
+                request_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.SetAgentAvailabilityRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.SetAgentAvailabilityResponse.FromString,
+                _registered_method=True)
+        self.ListAgents = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionService/ListAgents',
+                request_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.ListAgentsRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.ListAgentsResponse.FromString,
                 _registered_method=True)
 
 
@@ -634,6 +670,67 @@ class ResolutionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateQueue(self, request, context):
+        """Creates a queue (see queue.proto for routing and assignment). Idempotent
+        on `request_id`. A taken `queue_id` fails with ALREADY_EXISTS
+        `QUEUE_ALREADY_EXISTS`. Roles: supervisor, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetQueue(self, request, context):
+        """Reads a queue with its load. Roles: agent, supervisor, analyst, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListQueues(self, request, context):
+        """Lists the tenant's queues in routing order, each with its open case
+        count, oldest due time and breach-risk count. Read-only. Roles: agent,
+        supervisor, analyst, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateQueue(self, request, context):
+        """Changes a queue's fields in `update_mask` (AIP-134); a stale `etag`
+        fails with ABORTED. Cases already in the queue stay where they are; the
+        new rules apply to cases opened afterwards. Roles: supervisor, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteQueue(self, request, context):
+        """Deletes a queue. A queue with open cases fails with FAILED_PRECONDITION
+        `QUEUE_NOT_EMPTY` (cases would be stranded in a queue nobody routes to
+        or lists); closed cases keep the queue's id as history, and agents stop
+        working the queue. Roles: supervisor, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetAgentAvailability(self, request, context):
+        """Sets whether an agent takes new cases automatically, their capacity and
+        queues. An agent sets their own; a supervisor or admin anyone's (else
+        PERMISSION_DENIED). Roles: agent, supervisor, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAgents(self, request, context):
+        """Lists the agents known to automatic assignment, by id, with their open
+        assigned cases. Roles: agent, supervisor, analyst, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ResolutionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -761,6 +858,41 @@ def add_ResolutionServiceServicer_to_server(servicer, server):
                     servicer.RecategoriseCase,
                     request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseRequest.FromString,
                     response_serializer=redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseResponse.SerializeToString,
+            ),
+            'CreateQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateQueue,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.CreateQueueRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.CreateQueueResponse.SerializeToString,
+            ),
+            'GetQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetQueue,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.GetQueueRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.GetQueueResponse.SerializeToString,
+            ),
+            'ListQueues': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListQueues,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.ListQueuesRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.ListQueuesResponse.SerializeToString,
+            ),
+            'UpdateQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateQueue,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.UpdateQueueRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.UpdateQueueResponse.SerializeToString,
+            ),
+            'DeleteQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteQueue,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.DeleteQueueRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.DeleteQueueResponse.SerializeToString,
+            ),
+            'SetAgentAvailability': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetAgentAvailability,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.SetAgentAvailabilityRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.SetAgentAvailabilityResponse.SerializeToString,
+            ),
+            'ListAgents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAgents,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_queue__pb2.ListAgentsRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_queue__pb2.ListAgentsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1498,6 +1630,195 @@ class ResolutionService:
             '/redress.resolution.v1.ResolutionService/RecategoriseCase',
             redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseRequest.SerializeToString,
             redress_dot_resolution_dot_v1_dot_resolution__service__pb2.RecategoriseCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/CreateQueue',
+            redress_dot_resolution_dot_v1_dot_queue__pb2.CreateQueueRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_queue__pb2.CreateQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/GetQueue',
+            redress_dot_resolution_dot_v1_dot_queue__pb2.GetQueueRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_queue__pb2.GetQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListQueues(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/ListQueues',
+            redress_dot_resolution_dot_v1_dot_queue__pb2.ListQueuesRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_queue__pb2.ListQueuesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/UpdateQueue',
+            redress_dot_resolution_dot_v1_dot_queue__pb2.UpdateQueueRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_queue__pb2.UpdateQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/DeleteQueue',
+            redress_dot_resolution_dot_v1_dot_queue__pb2.DeleteQueueRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_queue__pb2.DeleteQueueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetAgentAvailability(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/SetAgentAvailability',
+            redress_dot_resolution_dot_v1_dot_queue__pb2.SetAgentAvailabilityRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_queue__pb2.SetAgentAvailabilityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAgents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionService/ListAgents',
+            redress_dot_resolution_dot_v1_dot_queue__pb2.ListAgentsRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_queue__pb2.ListAgentsResponse.FromString,
             options,
             channel_credentials,
             insecure,
