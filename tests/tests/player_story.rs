@@ -90,11 +90,13 @@ async fn the_player_view_shows_two_complaints_on_two_channels_in_order(backend: 
     let settled = || async {
         let view = story(&s, &agent).await;
         let resolved = &view.complaints[1];
+        // Intake hears of the final response through resolution's outbox.
         resolved.survey.is_some()
+            && resolved.interactions.iter().any(|i| i.kind() == Kind::AgentMessage)
             && resolved.notifications.len() >= 2
             && resolved.notifications.iter().all(|n| n.state() == NotificationState::Delivered)
     };
-    assert!(eventually(WAIT, settled).await, "the resolution never reached notification and feedback");
+    assert!(eventually(WAIT, settled).await, "the resolution never reached intake, notification and feedback");
 
     let view = story(&s, &agent).await;
     assert!(view.missing_parts.is_empty(), "{:?}", view.missing_parts);

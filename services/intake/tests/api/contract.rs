@@ -4,20 +4,10 @@
 
 use prost_types::Timestamp;
 use redress_proto::intake::v1::{GetComplaintRequest, ListComplaintsRequest};
-use redress_testkit::{TestDb, backend_tests};
+use redress_testkit::{TestDb, backend_tests, violated_fields};
 use tonic::Code;
-use tonic_types::StatusExt;
 
 use crate::helpers::{TestIntake, withdrawal_complaint};
-
-fn violated_fields(status: &tonic::Status) -> Vec<String> {
-    let mut fields: Vec<String> = status
-        .get_details_bad_request()
-        .map(|b| b.field_violations.into_iter().map(|f| f.field).collect())
-        .unwrap_or_default();
-    fields.sort();
-    fields
-}
 
 async fn control_characters_and_invisible_text_are_refused_the_same_way_on_both_backends(db: TestDb) {
     let t = TestIntake::start(&db).await;

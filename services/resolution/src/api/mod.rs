@@ -10,6 +10,7 @@
 //! may close a follow-up), validates, asks the domain, writes and converts.
 
 mod adr;
+mod agents;
 mod cases;
 mod conversation;
 pub mod convert;

@@ -4,20 +4,10 @@
 
 use prost_types::Timestamp;
 use redress_proto::resolution::v1::{GetRegulatoryReturnRequest, ListCasesRequest};
-use redress_testkit::{TestDb, backend_tests};
+use redress_testkit::{TestDb, backend_tests, violated_fields};
 use tonic::Code;
-use tonic_types::StatusExt;
 
 use crate::helpers::{TestResolution, open_request};
-
-fn violated_fields(status: &tonic::Status) -> Vec<String> {
-    let mut fields: Vec<String> = status
-        .get_details_bad_request()
-        .map(|b| b.field_violations.into_iter().map(|f| f.field).collect())
-        .unwrap_or_default();
-    fields.sort();
-    fields
-}
 
 async fn unknown_enum_values_and_bad_times_in_filters_are_invalid_argument(db: TestDb) {
     let mut t = TestResolution::start(&db).await;

@@ -14,9 +14,8 @@ use redress_proto::{
         UpdateQueueRequest, business_hours::Range, case_event::Type, queue::AssignmentMode,
     },
 };
-use redress_testkit::{TEST_SECRET, TestDb, authed, backend_tests};
+use redress_testkit::{TEST_SECRET, TestDb, authed, backend_tests, violated_fields};
 use tonic::{Code, Request};
-use tonic_types::StatusExt;
 
 use crate::helpers::{OTHER_TENANT, TENANT, TestResolution, error_info, open_request};
 
@@ -27,15 +26,6 @@ fn token_of(subject: &str, roles: &[Role]) -> String {
 
 fn as_agent<T>(subject: &str, message: T) -> Request<T> {
     authed(message, &token_of(subject, &[Role::Agent]))
-}
-
-fn violated_fields(status: &tonic::Status) -> Vec<String> {
-    let mut fields: Vec<String> = status
-        .get_details_bad_request()
-        .map(|b| b.field_violations.into_iter().map(|f| f.field).collect())
-        .unwrap_or_default();
-    fields.sort();
-    fields
 }
 
 fn create(request_id: &str, id: &str, queue: Queue) -> CreateQueueRequest {

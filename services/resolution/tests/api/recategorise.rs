@@ -12,9 +12,8 @@ use redress_proto::{
         VerifyCaseHistoryRequest, case::State, case_event::Type,
     },
 };
-use redress_testkit::{TestDb, authed, backend_tests, token};
+use redress_testkit::{TestDb, authed, backend_tests, token, violated_fields};
 use tonic::Code;
-use tonic_types::StatusExt;
 
 use crate::helpers::{RecordingPeer, TENANT, TestResolution, config, drained, error_info, open_request};
 
@@ -26,15 +25,6 @@ fn recategorise(name: &str, id: &str, category: ComplaintCategory) -> Recategori
         reason: "the player's withdrawal was a bonus payout".into(),
         ..Default::default()
     }
-}
-
-fn violated_fields(status: &tonic::Status) -> Vec<String> {
-    let mut fields: Vec<String> = status
-        .get_details_bad_request()
-        .map(|b| b.field_violations.into_iter().map(|f| f.field).collect())
-        .unwrap_or_default();
-    fields.sort();
-    fields
 }
 
 async fn a_recategorisation_is_in_the_verified_history_and_reaches_the_peers(db: TestDb) {
