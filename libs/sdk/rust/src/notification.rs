@@ -1,9 +1,12 @@
 //! Notifications: what was sent to whom, dead letters, resends, templates.
 
 use redress_proto::notification::v1::{
-    DeliveryAttempt, GetNotificationRequest, ListDeliveryAttemptsRequest, ListNotificationsRequest,
-    ListTemplatesRequest, Notification, PreviewTemplateRequest, PreviewTemplateResponse, RedriveNotificationRequest,
-    ResendNotificationRequest, Template, UpdateTemplateRequest, UpdateTemplateResponse, notification,
+    CreateWebhookEndpointRequest, CreateWebhookEndpointResponse, DeleteWebhookEndpointRequest, DeliveryAttempt,
+    GetNotificationRequest, GetWebhookEndpointRequest, ListDeliveryAttemptsRequest, ListNotificationsRequest,
+    ListTemplatesRequest, ListWebhookEndpointsRequest, Notification, PreviewTemplateRequest, PreviewTemplateResponse,
+    RedriveNotificationRequest, ResendNotificationRequest, RotateWebhookEndpointSecretRequest,
+    RotateWebhookEndpointSecretResponse, Template, TestWebhookEndpointRequest, TestWebhookEndpointResponse,
+    UpdateTemplateRequest, UpdateTemplateResponse, UpdateWebhookEndpointRequest, WebhookEndpoint, notification,
     notification_service_client::NotificationServiceClient,
 };
 use tonic::transport::Channel;
@@ -141,5 +144,70 @@ impl NotificationClient {
     /// Renders a template without sending anything. **Safe** (read-only).
     pub async fn preview_template(&self, request: PreviewTemplateRequest) -> Result<PreviewTemplateResponse> {
         call!(self, Idempotency::Safe, preview_template, request)
+    }
+
+    /// Registers a webhook endpoint. The response holds its signing secret,
+    /// which no other call shows: keep it. **Keyed**: a retry returns the
+    /// same endpoint and secret.
+    pub async fn create_webhook_endpoint(
+        &self,
+        mut request: CreateWebhookEndpointRequest,
+    ) -> Result<CreateWebhookEndpointResponse> {
+        ensure_request_id(&mut request.request_id);
+        call!(self, Idempotency::Keyed, create_webhook_endpoint, request)
+    }
+
+    /// Reads one webhook endpoint (`webhookEndpoints/{id}`), with its
+    /// delivery stats and never its secret. **Safe** (a read).
+    pub async fn get_webhook_endpoint(&self, name: &str) -> Result<WebhookEndpoint> {
+        let request = GetWebhookEndpointRequest { name: name.to_owned() };
+        required(call!(self, Idempotency::Safe, get_webhook_endpoint, request)?.webhook_endpoint, "webhook_endpoint")
+    }
+
+    /// Every webhook endpoint of the tenant, page by page. **Safe**.
+    pub fn list_webhook_endpoints(&self) -> ItemStream<WebhookEndpoint> {
+        let this = self.clone();
+        paginate(
+            ListWebhookEndpointsRequest::default(),
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_webhook_endpoints, request)?;
+                    Ok((page.webhook_endpoints, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// Changes the fields in `update_mask` (URL, description, events,
+    /// disabled). **Safe**: it sets values, and an `etag` guards it.
+    pub async fn update_webhook_endpoint(&self, request: UpdateWebhookEndpointRequest) -> Result<WebhookEndpoint> {
+        required(call!(self, Idempotency::Safe, update_webhook_endpoint, request)?.webhook_endpoint, "webhook_endpoint")
+    }
+
+    /// Deletes a webhook endpoint. **Safe**: a repeat is NOT_FOUND.
+    pub async fn delete_webhook_endpoint(&self, request: DeleteWebhookEndpointRequest) -> Result<()> {
+        call!(self, Idempotency::Safe, delete_webhook_endpoint, request).map(|_| ())
+    }
+
+    /// Replaces the signing secret; the previous one keeps signing for the
+    /// `overlap`. The response holds the new secret, shown only here.
+    /// **Keyed**.
+    pub async fn rotate_webhook_endpoint_secret(
+        &self,
+        mut request: RotateWebhookEndpointSecretRequest,
+    ) -> Result<RotateWebhookEndpointSecretResponse> {
+        ensure_request_id(&mut request.request_id);
+        call!(self, Idempotency::Keyed, rotate_webhook_endpoint_secret, request)
+    }
+
+    /// Sends a signed test event to the endpoint now and returns what it
+    /// answered. **Unsafe**: each call sends one, so it is never retried.
+    pub async fn test_webhook_endpoint(
+        &self,
+        request: TestWebhookEndpointRequest,
+    ) -> Result<TestWebhookEndpointResponse> {
+        call!(self, Idempotency::Unsafe, test_webhook_endpoint, request)
     }
 }

@@ -25,6 +25,10 @@ use redress_sdk::{
         common::v1::{Channel, ComplaintCategory, ComplaintStatus, Outcome, Player, RootCause, TransactionReferences},
         feedback::v1::{GetInsightsRequest, SubmitSurveyResponseRequest, SurveyAnswer, TimeWindow, survey_answer},
         intake::v1::{ListComplaintsRequest, SubmitComplaintRequest},
+        notification::v1::{
+            CreateWebhookEndpointRequest, DeleteWebhookEndpointRequest, RotateWebhookEndpointSecretRequest,
+            WebhookEndpoint,
+        },
         resolution::v1::{ListCasesRequest, ResolveCaseRequest},
     },
 };
@@ -447,7 +451,30 @@ async fn several_endpoints_are_balanced_and_a_dead_one_is_passed_over(db: TestDb
     s.shutdown().await;
 }
 
+async fn a_backend_registers_rotates_and_removes_its_webhook_endpoint(db: TestDb) {
+    let s = Sandbox::start(db.backend).await;
+    let casino = sdk(&s, TENANT, &[Role::Backend]);
+    let notification = casino.notification();
+    let endpoint = WebhookEndpoint { url: "https://backend.example/hooks".into(), ..Default::default() };
+    let request = CreateWebhookEndpointRequest { webhook_endpoint: Some(endpoint), ..Default::default() };
+    let created = notification.create_webhook_endpoint(request).await.unwrap();
+    let endpoint = created.webhook_endpoint.unwrap();
+    assert!(created.secret.starts_with("whsec_"), "the secret is shown once, on create");
+    assert_eq!(notification.get_webhook_endpoint(&endpoint.name).await.unwrap().url, endpoint.url);
+    let listed: Vec<WebhookEndpoint> = notification.list_webhook_endpoints().try_collect().await.unwrap();
+    assert_eq!(listed.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), [endpoint.name.as_str()]);
+    let rotate = RotateWebhookEndpointSecretRequest { name: endpoint.name.clone(), ..Default::default() };
+    let rotated = notification.rotate_webhook_endpoint_secret(rotate).await.unwrap();
+    assert!(rotated.secret.starts_with("whsec_") && rotated.secret != created.secret);
+    let delete = DeleteWebhookEndpointRequest { name: endpoint.name.clone(), ..Default::default() };
+    notification.delete_webhook_endpoint(delete).await.unwrap();
+    let err = notification.get_webhook_endpoint(&endpoint.name).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    s.shutdown().await;
+}
+
 backend_tests!(
+    a_backend_registers_rotates_and_removes_its_webhook_endpoint,
     several_endpoints_are_balanced_and_a_dead_one_is_passed_over,
     tls_with_a_given_ca_reaches_the_service,
     submit_resolve_answer_and_the_insights_change,
