@@ -27,8 +27,6 @@ struct Filing {
     reference: String,
     incident_at: DateTime<Utc>,
     now: DateTime<Utc>,
-    /// The player's complaints reached the policy's complaint-frequency rule.
-    frequent: bool,
 }
 
 /// The stored names of the statuses a repeat may join.
@@ -85,21 +83,13 @@ impl IntakeApi {
         // memory but for one upsert per block. A retry that turns out to be a
         // replay leaves a gap, as a crash does; checking for the replay first
         // would cost every new complaint a round trip to spare that number.
-        //
-        // The complaint-frequency count is read beside it: it is a harm
-        // marker, not a limit, so two complaints filed at the same instant may
-        // both miss it and the next one is marked.
-        let (sequence, frequent) = tokio::try_join!(
-            async { Ok::<_, ApiError>(self.references.next(&self.db, &tenant, now.year()).await?) },
-            self.frequent_complainant(&tenant, &player.player_id, now),
-        )?;
+        let sequence = self.references.next(&self.db, &tenant, now.year()).await?;
         let (mut response, replayed) =
             redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, inserts| {
                 let filing = Filing {
                     reference: domain::reference(&self.reference_prefix, now.year(), sequence),
                     incident_at: incident.unwrap_or(now),
                     now,
-                    frequent,
                 };
                 self.file_complaint(txn, inserts, &caller, &req, filing).await
             })
@@ -110,12 +100,20 @@ impl IntakeApi {
 
     /// Whether a new complaint of `player_id` reaches the tenant's
     /// complaint-frequency rule (see `redress_policy::ComplaintFrequency`).
-    async fn frequent_complainant(&self, tenant: &str, player_id: &str, now: DateTime<Utc>) -> Result<bool, ApiError> {
+    /// Read on the write's own connection: a second connection per
+    /// submission would halve what the pool serves under load.
+    async fn frequent_complainant(
+        &self,
+        txn: &DatabaseTransaction,
+        tenant: &str,
+        player_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ApiError> {
         let Some(rule) = self.policy.complaint_frequency(tenant).filter(|r| r.complaints > 0) else {
             return Ok(false);
         };
         let since = now - chrono::Duration::days(rule.days.into());
-        let earlier = store::count_player_complaints_since(&self.db, tenant, player_id, since).await?;
+        let earlier = store::count_player_complaints_since(txn, tenant, player_id, since).await?;
         Ok(rule.marks_at_risk(earlier))
     }
 
@@ -129,9 +127,12 @@ impl IntakeApi {
         req: &SubmitComplaintRequest,
         filing: Filing,
     ) -> Result<(SubmitComplaintResponse, Vec<OutboxMessage>), ApiError> {
-        let Filing { reference, incident_at, now, frequent } = filing;
+        let Filing { reference, incident_at, now } = filing;
         let tenant = caller.tenant.as_str();
         let mut player = domain::filing_player(req.player.clone().unwrap_or_default(), req.channel);
+        // A harm marker, not a limit: two complaints filed at the same
+        // instant may both miss it, and the next one is marked.
+        let frequent = self.frequent_complainant(txn, tenant, &player.player_id, now).await?;
         let refs = req.transaction_references.clone().unwrap_or_default();
         let triage = triage::triage(triage::TriageInput {
             category: ComplaintCategory::try_from(req.category).unwrap_or(ComplaintCategory::Unspecified),
