@@ -145,7 +145,12 @@ impl ComplaintFrequency {
     /// Whether a complaint filed after `earlier` others in the window marks
     /// the player at risk.
     pub fn marks_at_risk(&self, earlier: u64) -> bool {
-        self.complaints > 0 && earlier + 1 >= u64::from(self.complaints)
+        self.reached(earlier + 1)
+    }
+
+    /// Whether `count` complaints within the window reach the rule.
+    pub fn reached(&self, count: u64) -> bool {
+        self.complaints > 0 && count >= u64::from(self.complaints)
     }
 }
 

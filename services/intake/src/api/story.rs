@@ -100,7 +100,7 @@ impl IntakeApi {
             recent_complaint_count: count as i64,
             window_days: rule.days as i32,
             threshold: rule.complaints as i32,
-            at_risk: flagged || count >= u64::from(rule.complaints),
+            at_risk: flagged || rule.reached(count),
         })
     }
 }
