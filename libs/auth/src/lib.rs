@@ -29,12 +29,15 @@ pub enum Role {
     Service,
     /// The tenant's administrator.
     Admin,
+    /// The data-protection officer: subject-access exports, erasure and
+    /// legal holds.
+    Dpo,
 }
 
 impl Role {
     /// Every role, in a stable order.
-    pub const ALL: [Role; 6] =
-        [Role::Backend, Role::Agent, Role::Supervisor, Role::Analyst, Role::Service, Role::Admin];
+    pub const ALL: [Role; 7] =
+        [Role::Backend, Role::Agent, Role::Supervisor, Role::Analyst, Role::Service, Role::Admin, Role::Dpo];
 
     /// The role's name in tokens.
     pub fn as_str(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Role {
             Role::Analyst => "analyst",
             Role::Service => "service",
             Role::Admin => "admin",
+            Role::Dpo => "dpo",
         }
     }
 }
