@@ -96,6 +96,10 @@ struct CreateArgs {
     /// responsible-gambling flag.
     #[arg(long)]
     responsible_gambling: Option<bool>,
+    /// The rule routes escalations only (EscalateCase without a queue, and
+    /// breaches), never new or recategorised cases.
+    #[arg(long)]
+    escalations: bool,
     /// Rule: player language prefixes, e.g. pt (repeat or comma-separate).
     #[arg(long = "language", value_delimiter = ',')]
     languages: Vec<String>,
@@ -219,6 +223,7 @@ pub async fn execute(args: &QueuesArgs) -> anyhow::Result<(String, u8)> {
                 responsible_gambling: c.responsible_gambling,
                 language_prefixes: c.languages.clone(),
                 channels,
+                escalated: c.escalations.then_some(true),
             };
             let rules = if rule == RoutingRule::default() { Vec::new() } else { vec![rule] };
             let request = CreateQueueRequest {
