@@ -4,6 +4,7 @@
 //! by resource in the submodules.
 
 pub mod convert;
+mod erasure;
 mod internal;
 mod notifications;
 mod redelivery;
@@ -22,7 +23,7 @@ use redress_paging::PageTokens;
 use redress_proto::{
     common::v1::Channel,
     notification::v1::{
-        CreateWebhookEndpointRequest, CreateWebhookEndpointResponse, DeleteWebhookEndpointRequest,
+        ErasePlayerRecordsRequest, ErasePlayerRecordsResponse, CreateWebhookEndpointRequest, CreateWebhookEndpointResponse, DeleteWebhookEndpointRequest,
         DeleteWebhookEndpointResponse, GetNotificationRequest, GetNotificationResponse, GetWebhookEndpointRequest,
         GetWebhookEndpointResponse, ListDeliveryAttemptsRequest, ListDeliveryAttemptsResponse,
         ListNotificationsRequest, ListNotificationsResponse, ListTemplatesRequest, ListTemplatesResponse,
@@ -300,5 +301,6 @@ redress_server::delegate! {
     /// The internal service (role `service`).
     pub struct InternalService(NotificationApi): NotificationInternalService {
         send_notification(SendNotificationRequest) -> SendNotificationResponse = &[Role::Service];
+        erase_player_records(ErasePlayerRecordsRequest) -> ErasePlayerRecordsResponse = &[Role::Service];
     }
 }

@@ -4,6 +4,7 @@
 //! endpoints' routing and rotation.
 
 pub mod deliveries;
+pub mod erasure;
 pub mod endpoints;
 pub mod templates;
 

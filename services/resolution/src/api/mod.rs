@@ -14,6 +14,7 @@ mod agents;
 mod cases;
 mod conversation;
 pub mod convert;
+mod erasure;
 mod evidence;
 mod history;
 mod internal;
@@ -37,7 +38,7 @@ use redress_paging::PageTokens;
 use redress_policy::{JurisdictionPolicy, PolicyTable};
 use redress_proto::resolution::v1::{
     AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AnswerAdrEnquiryResponse,
-    AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, DownloadEvidenceRequest,
+    AssignCaseRequest, AssignCaseResponse, Case, ErasePlayerRecordsRequest, ErasePlayerRecordsResponse, CloseCaseRequest, CloseCaseResponse, DownloadEvidenceRequest,
     EscalateCaseRequest, EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest,
     GetCaseResponse, GetEvidenceRequest, GetEvidenceResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
     ListCaseEventsRequest, ListCaseEventsResponse, ListCasesRequest, ListCasesResponse, ListEvidenceRequest,
@@ -259,5 +260,6 @@ redress_server::delegate! {
         record_withdrawal(RecordWithdrawalRequest) -> RecordWithdrawalResponse = SERVICE;
         flag_follow_up(FlagFollowUpRequest) -> FlagFollowUpResponse = SERVICE;
         record_evidence_scan(RecordEvidenceScanRequest) -> RecordEvidenceScanResponse = SERVICE;
+        erase_player_records(ErasePlayerRecordsRequest) -> ErasePlayerRecordsResponse = SERVICE;
     }
 }
