@@ -255,6 +255,18 @@ impl PolicyTable {
         self.tenants.get(tenant).and_then(|t| t.retention.as_ref()).or(self.retention.as_ref())
     }
 
+    /// The shortest retention period, in years, of any tenant and
+    /// jurisdiction (a sweep needs to look at nothing closed more
+    /// recently); none when everything is kept forever.
+    pub fn shortest_retention_years(&self) -> Option<u32> {
+        self.retention
+            .iter()
+            .chain(self.tenants.values().filter_map(|t| t.retention.as_ref()))
+            .flat_map(|r| std::iter::once(r.default_years).chain(r.jurisdictions.values().copied()))
+            .filter(|years| *years > 0)
+            .min()
+    }
+
     /// The rules for `jurisdiction`, falling back to `default`. Returns the key used.
     pub fn lookup(&self, jurisdiction: &str) -> (&str, &JurisdictionPolicy) {
         let key = jurisdiction.to_ascii_uppercase();
@@ -421,6 +433,7 @@ mod tests {
         assert_eq!(shipped.expires("GB", closed), Some(Utc.with_ymd_and_hms(2026, 2, 28, 12, 0, 0).unwrap()));
         assert!(!shipped.is_past("GB", closed, Utc.with_ymd_and_hms(2026, 2, 28, 11, 59, 59).unwrap()));
         assert!(shipped.is_past("GB", closed, Utc.with_ymd_and_hms(2026, 2, 28, 12, 0, 0).unwrap()));
+        assert_eq!(table.shortest_retention_years(), Some(2));
         let off = table.retention("casino-c").unwrap();
         assert_eq!(off.expires("GB", closed), None);
         assert!(!off.is_past("GB", closed, Utc::now()));
