@@ -40,6 +40,8 @@ impl FeedbackApi {
                     continue;
                 }
                 found.push(row.player_display_name.clone());
+                found.push(format!("complaints/{}", row.complaint_id));
+                found.push(row.case_name.clone());
                 found.extend(comment.clone());
                 survey::Entity::update_many()
                     .col_expr(survey::Column::PlayerDisplayName, Expr::value(String::new()))

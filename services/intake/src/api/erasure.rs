@@ -235,6 +235,8 @@ impl IntakeApi {
         let mut found = Vec::new();
         for row in &new.complaints {
             erase_complaint(txn, row.clone(), now, &mut found).await?;
+            // Stored copies about the complaint name it.
+            found.push(format!("complaints/{}", row.id));
         }
         let needles = needles(found.iter().map(String::as_str));
         let blanked = redress_idempotency::forget_responses_containing(txn, new.tenant, &needles).await?;

@@ -86,6 +86,10 @@ impl NotificationApi {
                     erased_count += 1;
                 }
                 found.extend(values);
+                found.push(format!("notifications/{}", row.id));
+                if !row.complaint.is_empty() {
+                    found.push(row.complaint.clone());
+                }
             }
             let needles = needles(found.iter().map(String::as_str));
             erased_count += redress_idempotency::forget_responses_containing(txn, &tenant, &needles).await? as i64;

@@ -92,6 +92,9 @@ impl ResolutionApi {
 
         let mut body = convert::body_of(&row);
         found.extend(erase::erase_case(&mut body));
+        // Stored copies about the case name it or its complaint.
+        found.push(convert::case_name(&row.id));
+        found.push(format!("complaints/{}", row.complaint_id));
         let summary = erase::erased_summary(erasure, resealed.then_some(old_head.as_str()));
         let payload_hash = chain::sha256_hex(payload);
         let entry =

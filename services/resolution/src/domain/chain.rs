@@ -289,9 +289,6 @@ mod tests {
 
     fn history_v2(n: i64) -> Vec<CaseEvent> {
         let mut events = history(n);
-        for e in &mut events {
-            e.chain_version = CHAIN_VERSION;
-        }
         assert!(reseal(&mut events));
         events
     }
