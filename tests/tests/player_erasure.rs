@@ -108,11 +108,8 @@ async fn columns_holding(db: &DatabaseConnection, needle: &str) -> Vec<String> {
             _ => format!("instr(CAST(\"{column}\" AS BLOB), CAST(?1 AS BLOB)) > 0"),
         };
         let sql = format!("SELECT count(*) AS n FROM \"{table}\" WHERE {condition}");
-        let row = db
-            .query_one_raw(Statement::from_sql_and_values(backend, sql, [needle.into()]))
-            .await
-            .unwrap()
-            .unwrap();
+        let row =
+            db.query_one_raw(Statement::from_sql_and_values(backend, sql, [needle.into()])).await.unwrap().unwrap();
         if row.try_get::<i64>("", "n").unwrap() > 0 {
             holding.push(format!("{table}.{column}"));
         }
@@ -155,9 +152,10 @@ async fn settle(s: &Sandbox) {
     let sent = || async {
         let list = s.notification().list_notifications(authed(ListNotificationsRequest::default(), &agent)).await;
         list.is_ok_and(|l| {
-            l.into_inner().notifications.iter().all(|n| {
-                matches!(n.state(), NotificationState::Delivered | NotificationState::Suppressed)
-            })
+            l.into_inner()
+                .notifications
+                .iter()
+                .all(|n| matches!(n.state(), NotificationState::Delivered | NotificationState::Suppressed))
         })
     };
     assert!(eventually(WAIT, sent).await, "the notifications were never sent");
@@ -176,11 +174,16 @@ fn survey_token(emails: &[String]) -> Option<String> {
 
 fn period() -> (prost_types::Timestamp, prost_types::Timestamp) {
     let now = chrono::Utc::now().timestamp();
-    (prost_types::Timestamp { seconds: now - 86_400, nanos: 0 }, prost_types::Timestamp { seconds: now + 86_400, nanos: 0 })
+    (
+        prost_types::Timestamp { seconds: now - 86_400, nanos: 0 },
+        prost_types::Timestamp { seconds: now + 86_400, nanos: 0 },
+    )
 }
 
-async fn ukgc_return(s: &Sandbox) -> redress_proto::resolution::v1::GetRegulatoryReturnResponse {
-    let (start, end) = period();
+async fn ukgc_return(
+    s: &Sandbox,
+    (start, end): (prost_types::Timestamp, prost_types::Timestamp),
+) -> redress_proto::resolution::v1::GetRegulatoryReturnResponse {
     let request = GetRegulatoryReturnRequest {
         regulator: Regulator::Ukgc.into(),
         period_start_time: Some(start),
@@ -194,7 +197,13 @@ async fn ukgc_return(s: &Sandbox) -> redress_proto::resolution::v1::GetRegulator
 
 async fn erasure_of(s: &Sandbox, name: &str) -> Erasure {
     let dpo = s.token(&[Role::Dpo]);
-    s.intake().get_erasure(authed(GetErasureRequest { name: name.into() }, &dpo)).await.unwrap().into_inner().erasure.unwrap()
+    s.intake()
+        .get_erasure(authed(GetErasureRequest { name: name.into() }, &dpo))
+        .await
+        .unwrap()
+        .into_inner()
+        .erasure
+        .unwrap()
 }
 
 async fn wait_succeeded(s: &Sandbox, name: &str) -> Erasure {
@@ -203,8 +212,9 @@ async fn wait_succeeded(s: &Sandbox, name: &str) -> Erasure {
     erasure_of(s, name).await
 }
 
-async fn hold(s: &Sandbox, player_id: &str, request_id: &str) -> LegalHold {
-    let end = chrono::Utc::now().timestamp() + 30 * 86_400;
+/// A hold of `days`.
+async fn hold(s: &Sandbox, player_id: &str, request_id: &str, days: i64) -> LegalHold {
+    let end = chrono::Utc::now().timestamp() + days * 86_400;
     let request = CreateLegalHoldRequest {
         parent: format!("players/{player_id}"),
         legal_hold: Some(LegalHold {
@@ -303,10 +313,11 @@ async fn a_players_data_is_erased_everywhere_after_the_hold_is_released(backend:
     for service in ["intake:", "resolution:", "notification:", "feedback:"] {
         assert!(before.iter().any(|c| c.starts_with(service)), "no canary in {service} to erase: {before:?}");
     }
-    let returned = ukgc_return(&s).await;
+    let period = period();
+    let returned = ukgc_return(&s, period).await;
 
     // A legal hold blocks the erasure and names itself.
-    let placed = hold(&s, "p-ann", "h-1").await;
+    let placed = hold(&s, "p-ann", "h-1", 30).await;
     assert_eq!(placed.state(), legal_hold::State::Active);
     let refused = s.intake().erase_player_data(authed(erase("p-ann", "x-1"), &dpo)).await.unwrap_err();
     assert_eq!(refused.code(), Code::FailedPrecondition);
@@ -342,7 +353,7 @@ async fn a_players_data_is_erased_everywhere_after_the_hold_is_released(backend:
         s.resolution().verify_case_history(authed(verify.clone(), &s.token(&[Role::Supervisor]))).await.unwrap();
     let verified = verified.into_inner();
     assert!(verified.intact, "{verified:?}");
-    assert_eq!(ukgc_return(&s).await, returned, "the regulatory return changed");
+    assert_eq!(ukgc_return(&s, period).await, returned, "the regulatory return changed");
     let kept = s.intake().get_complaint(authed(GetComplaintRequest { name: filed.name.clone() }, &agent)).await;
     let kept = kept.unwrap().into_inner().complaint.unwrap();
     let facts = (kept.reference.clone(), kept.category(), kept.outcome());
@@ -403,10 +414,13 @@ async fn the_retention_sweep_erases_a_closed_complaint_past_retention_and_skips_
     let s = Sandbox::start(backend).await;
     let casino = s.token(&[Role::Backend]);
     let dpo = s.token(&[Role::Dpo]);
+    let agent = s.token(&[Role::Agent]);
     let mut names = Vec::new();
+    let mut cases = Vec::new();
     for (request_id, player_id) in [("c-old", "p-old"), ("c-held", "p-held")] {
         let filed = s.intake().submit_complaint(authed(complaint(request_id, player_id), &casino)).await.unwrap();
         let filed = filed.into_inner().complaint.unwrap();
+        cases.push(wait_for_case(&s, &filed.name, &agent).await.name);
         let withdraw = WithdrawComplaintRequest {
             name: filed.name.clone(),
             request_id: format!("w-{request_id}"),
@@ -417,7 +431,8 @@ async fn the_retention_sweep_erases_a_closed_complaint_past_retention_and_skips_
         names.push(filed.name);
     }
     settle(&s).await;
-    let held = hold(&s, "p-held", "h-held").await;
+    // AML retention: held for ten years.
+    let held = hold(&s, "p-held", "h-held", 3653).await;
 
     // Today nothing is past retention; seven years on (GB keeps six), one
     // complaint is erased and the held one kept.
@@ -433,15 +448,18 @@ async fn the_retention_sweep_erases_a_closed_complaint_past_retention_and_skips_
 
     let erasure = wait_succeeded(&s, &sweep.erasures[0]).await;
     assert_eq!((erasure.trigger(), erasure.complaints.clone()), (erasure::Trigger::Retention, vec![names[0].clone()]));
-    let agent = s.token(&[Role::Agent]);
     let get = |name: &str| {
         let request = authed(GetComplaintRequest { name: name.to_owned() }, &agent);
         async { s.intake().get_complaint(request).await.unwrap().into_inner().complaint.unwrap() }
     };
     assert!(!get(&names[0]).await.description.contains(CANARY), "the old complaint was not erased");
     assert!(get(&names[1]).await.description.contains(CANARY), "the held complaint was erased");
-    let old_case = wait_for_case(&s, &names[0], &agent).await;
-    let held_case = wait_for_case(&s, &names[1], &agent).await;
+    let case = |name: &str| {
+        let request = authed(GetCaseRequest { name: name.to_owned() }, &agent);
+        async { s.resolution().get_case(request).await.unwrap().into_inner().case.unwrap() }
+    };
+    let old_case = case(&cases[0]).await;
+    let held_case = case(&cases[1]).await;
     assert!(!old_case.description.contains(CANARY) && held_case.description.contains(CANARY));
     let verify = VerifyCaseHistoryRequest { name: old_case.name.clone() };
     let verified = s.resolution().verify_case_history(authed(verify, &s.token(&[Role::Supervisor]))).await.unwrap();

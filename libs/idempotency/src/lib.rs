@@ -137,8 +137,10 @@ pub async fn forget_responses_containing<C: ConnectionTrait>(
     needles: &[String],
 ) -> Result<u64, DbErr> {
     redress_db::erasure::for_each_needle(conn, tenant, needles, "response", |contains| {
-        format!("UPDATE idempotency_records SET response = substr(response, 1, 0) WHERE tenant_id = $1 \
-             AND method NOT IN ('ErasePlayerData', 'ErasePlayerRecords') AND {contains}")
+        format!(
+            "UPDATE idempotency_records SET response = substr(response, 1, 0) WHERE tenant_id = $1 \
+             AND method NOT IN ('ErasePlayerData', 'ErasePlayerRecords') AND {contains}"
+        )
     })
     .await
 }

@@ -31,7 +31,8 @@ impl FeedbackApi {
             if req.all_records {
                 which = which.add(survey::Column::PlayerId.eq(&req.player_id));
             }
-            let rows = survey::Entity::find().filter(survey::Column::TenantId.eq(&tenant)).filter(which).all(txn).await?;
+            let rows =
+                survey::Entity::find().filter(survey::Column::TenantId.eq(&tenant)).filter(which).all(txn).await?;
             let mut found = Vec::new();
             let mut erased_count = 0i64;
             for row in rows {

@@ -12,9 +12,9 @@ use redress_idempotency::Key;
 use redress_outbox::OutboxMessage;
 use redress_proto::intake::v1::{
     CreateLegalHoldRequest, CreateLegalHoldResponse, ErasePlayerDataRequest, ErasePlayerDataResponse, Erasure,
-    GetErasureRequest, GetErasureResponse, LegalHold, ListErasuresRequest, ListErasuresResponse,
-    ListLegalHoldsRequest, ListLegalHoldsResponse, ListRetentionSweepsRequest, ListRetentionSweepsResponse,
-    ReleaseLegalHoldRequest, ReleaseLegalHoldResponse, RetentionSweep, erasure,
+    GetErasureRequest, GetErasureResponse, LegalHold, ListErasuresRequest, ListErasuresResponse, ListLegalHoldsRequest,
+    ListLegalHoldsResponse, ListRetentionSweepsRequest, ListRetentionSweepsResponse, ReleaseLegalHoldRequest,
+    ReleaseLegalHoldResponse, RetentionSweep, erasure,
 };
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
@@ -98,8 +98,7 @@ impl IntakeApi {
             r.page_token.clear();
         });
         let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter)?;
-        let mut rows =
-            erasures::list_holds(&self.db, &caller.tenant, &player_id, after.as_deref(), size + 1).await?;
+        let mut rows = erasures::list_holds(&self.db, &caller.tenant, &player_id, after.as_deref(), size + 1).await?;
         let next_page_token = self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter, |l| l.id.clone());
         let now = now();
         Ok(ListLegalHoldsResponse { legal_holds: rows.iter().map(|r| hold_of(r, now)).collect(), next_page_token })
@@ -186,22 +185,15 @@ impl IntakeApi {
         caller: Caller,
         req: ListErasuresRequest,
     ) -> Result<ListErasuresResponse, ApiError> {
-        let player_id =
-            if req.player.is_empty() { None } else { Some(rules::player_id(&req.player, "player")?) };
+        let player_id = if req.player.is_empty() { None } else { Some(rules::player_id(&req.player, "player")?) };
         let size = redress_paging::page_size(req.page_size, 50, 1000)?;
         let filter = redress_paging::filter_of(&req, |r| {
             r.page_size = 0;
             r.page_token.clear();
         });
         let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter)?;
-        let mut rows = erasures::list_erasures(
-            &self.db,
-            &caller.tenant,
-            player_id.as_deref(),
-            after.as_deref(),
-            size + 1,
-        )
-        .await?;
+        let mut rows =
+            erasures::list_erasures(&self.db, &caller.tenant, player_id.as_deref(), after.as_deref(), size + 1).await?;
         let next_page_token = self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter, |l| l.id.clone());
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
@@ -284,7 +276,8 @@ impl IntakeApi {
                 _ => &mut row.feedback_done_at,
             };
             if slot.is_none()
-                && let Some(at) = erasures::delivered_at(&self.db, &row.tenant_id, peer, method, payload.clone()).await?
+                && let Some(at) =
+                    erasures::delivered_at(&self.db, &row.tenant_id, peer, method, payload.clone()).await?
             {
                 *slot = Some(at);
                 changed = true;
@@ -393,8 +386,7 @@ fn erasure_of(row: &erasures::erasure::Model) -> Erasure {
         trigger: erasure::Trigger::from_str_name(&row.trigger).unwrap_or_default().into(),
         reason: row.reason.clone(),
         complaints: complaint_names(row),
-        state: if row.completed_at.is_some() { erasure::State::Succeeded } else { erasure::State::InProgress }
-            .into(),
+        state: if row.completed_at.is_some() { erasure::State::Succeeded } else { erasure::State::InProgress }.into(),
         services: vec![
             progress("intake", Some(row.created_at)),
             progress(outbox::RESOLUTION, row.resolution_done_at),

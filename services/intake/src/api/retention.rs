@@ -59,6 +59,8 @@ impl RetentionSweeper {
     /// One sweep as if it were `now`: erases what is past retention at
     /// `now`, records and returns each tenant's run that found something.
     pub async fn sweep_at(&self, now: DateTime<Utc>) -> Result<Vec<RetentionSweep>, ApiError> {
+        // Stored times have microseconds (PostgreSQL); so has the record.
+        let now = chrono::SubsecRound::trunc_subsecs(now, 6);
         let api = &self.api;
         self.settle_unfinished().await?;
         let Some(shortest) = api.policy.shortest_retention_years() else { return Ok(Vec::new()) };

@@ -4,8 +4,8 @@
 //! endpoints' routing and rotation.
 
 pub mod deliveries;
-pub mod erasure;
 pub mod endpoints;
+pub mod erasure;
 pub mod templates;
 
 use std::collections::BTreeMap;

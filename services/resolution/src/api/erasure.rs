@@ -37,8 +37,7 @@ impl ResolutionApi {
         let key = Key::of(&tenant, "ErasePlayerRecords", &req.erasure, &req, |r| r.erasure.clear());
         let payload = req.encode_to_vec();
         let (response, _) = redress_idempotency::run(&self.db, &key, async |txn, _| {
-            let cases =
-                store::cases_to_erase(txn, &tenant, &req.player_id, &complaint_ids, req.all_records).await?;
+            let cases = store::cases_to_erase(txn, &tenant, &req.player_id, &complaint_ids, req.all_records).await?;
             let mut found = Vec::new();
             let mut erased_count = 0;
             for row in cases {
@@ -99,7 +98,8 @@ impl ResolutionApi {
         let payload_hash = chain::sha256_hex(payload);
         let entry =
             chain::Entry { case_id: &row.id, actor, state: body.state, payload_hash: &payload_hash, create_time: at };
-        let appended = chain::append(head_sequence, &head_hash, &entry, &[NewEvent::new(Type::PersonalDataErased, summary)]);
+        let appended =
+            chain::append(head_sequence, &head_hash, &entry, &[NewEvent::new(Type::PersonalDataErased, summary)]);
         body.last_event_sequence = appended.last().map_or(head_sequence, |e| e.sequence);
         body.update_time = Some(at);
         let mut next = convert::row_of(&row.id, &tenant, &body, row.version + 1, row.created_at);

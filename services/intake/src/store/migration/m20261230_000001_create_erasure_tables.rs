@@ -158,9 +158,7 @@ impl MigrationTrait for CreateErasureTables {
         manager
             .alter_table(Table::alter().table(Complaints::Table).drop_column(ComplaintErasure::ErasedAt).to_owned())
             .await?;
-        for table in
-            [LegalHolds::Table.into_iden(), Erasures::Table.into_iden(), RetentionSweeps::Table.into_iden()]
-        {
+        for table in [LegalHolds::Table.into_iden(), Erasures::Table.into_iden(), RetentionSweeps::Table.into_iden()] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
