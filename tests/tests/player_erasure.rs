@@ -380,7 +380,7 @@ async fn an_erasure_issued_while_notification_is_down_completes_when_it_is_back(
     let filed = filed.into_inner().complaint.unwrap();
     wait_for_case(&s, &filed.name, &s.token(&[Role::Agent])).await;
     settle(&s).await;
-    assert!(columns_holding(s.notification.db(), CANARY).await.len() > 0, "the acknowledgment holds the canary");
+    assert!(!columns_holding(s.notification.db(), CANARY).await.is_empty(), "the acknowledgment holds the canary");
 
     let mut name = String::new();
     let s = s
@@ -442,7 +442,7 @@ async fn the_retention_sweep_erases_a_closed_complaint_past_retention_and_skips_
     assert_eq!(sweeps.len(), 1, "{sweeps:?}");
     let sweep = &sweeps[0];
     assert_eq!((sweep.examined_count, sweep.erased_count, sweep.held_count), (2, 1, 1), "{sweep:?}");
-    assert_eq!(sweep.holds, [held.name.clone()]);
+    assert_eq!(sweep.holds, std::slice::from_ref(&held.name));
     let listed = s.intake().list_retention_sweeps(authed(ListRetentionSweepsRequest::default(), &dpo)).await;
     assert_eq!(listed.unwrap().into_inner().retention_sweeps, sweeps);
 

@@ -223,7 +223,7 @@ impl IntakeApi {
         txn: &DatabaseTransaction,
         new: NewErasure<'_>,
         now: DateTime<Utc>,
-    ) -> Result<(erasures::erasure::Model, Vec<OutboxMessage>), ApiError> {
+    ) -> Result<(erasures::erasure_record::Model, Vec<OutboxMessage>), ApiError> {
         let mut found = Vec::new();
         for row in &new.complaints {
             erase_complaint(txn, row.clone(), now, &mut found).await?;
@@ -233,7 +233,7 @@ impl IntakeApi {
         let needles = needles(found.iter().map(String::as_str));
         let blanked = redress_idempotency::forget_responses_containing(txn, new.tenant, &needles).await?;
         let deleted = redress_outbox::forget_delivered_containing(txn, new.tenant, &needles).await?;
-        let row = erasures::erasure::Model {
+        let row = erasures::erasure_record::Model {
             id: new_id(),
             tenant_id: new.tenant.to_owned(),
             player_id: new.player_id.to_owned(),
@@ -262,7 +262,10 @@ impl IntakeApi {
 
     /// The erasure with each peer's confirmation read from the outbox (its
     /// ErasePlayerRecords row delivered), saved once seen.
-    pub(crate) async fn settle(&self, mut row: erasures::erasure::Model) -> Result<erasures::erasure::Model, ApiError> {
+    pub(crate) async fn settle(
+        &self,
+        mut row: erasures::erasure_record::Model,
+    ) -> Result<erasures::erasure_record::Model, ApiError> {
         if row.completed_at.is_some() {
             return Ok(row);
         }
@@ -343,11 +346,11 @@ async fn erase_complaint(
     Ok(())
 }
 
-fn complaint_names(row: &erasures::erasure::Model) -> Vec<String> {
+fn complaint_names(row: &erasures::erasure_record::Model) -> Vec<String> {
     row.complaints.split(',').filter(|c| !c.is_empty()).map(|c| format!("complaints/{c}")).collect()
 }
 
-fn order_of<'a>(row: &'a erasures::erasure::Model, complaints: &'a [String]) -> ErasureOrder<'a> {
+fn order_of<'a>(row: &'a erasures::erasure_record::Model, complaints: &'a [String]) -> ErasureOrder<'a> {
     ErasureOrder {
         erasure: format!("erasures/{}", row.id),
         player_id: &row.player_id,
@@ -375,7 +378,7 @@ fn hold_of(row: &legal_hold::Model, now: DateTime<Utc>) -> LegalHold {
     }
 }
 
-fn erasure_of(row: &erasures::erasure::Model) -> Erasure {
+fn erasure_of(row: &erasures::erasure_record::Model) -> Erasure {
     let progress = |service: &str, at: Option<DateTime<Utc>>| erasure::ServiceProgress {
         service: service.to_owned(),
         complete_time: at.map(convert::timestamp),

@@ -41,7 +41,7 @@ pub mod legal_hold {
 }
 
 /// An erasure and its per-service progress.
-pub mod erasure {
+pub mod erasure_record {
     use sea_orm::entity::prelude::*;
 
     /// One row per erasure.
@@ -106,8 +106,8 @@ pub async fn insert_hold<C: ConnectionTrait>(c: &C, model: legal_hold::Model) ->
 }
 
 /// Inserts an erasure.
-pub async fn insert_erasure<C: ConnectionTrait>(c: &C, model: erasure::Model) -> Result<(), DbErr> {
-    erasure::Entity::insert(model.into_active_model().reset_all()).exec_without_returning(c).await.map(|_| ())
+pub async fn insert_erasure<C: ConnectionTrait>(c: &C, model: erasure_record::Model) -> Result<(), DbErr> {
+    erasure_record::Entity::insert(model.into_active_model().reset_all()).exec_without_returning(c).await.map(|_| ())
 }
 
 /// Inserts a sweep record.
@@ -180,8 +180,12 @@ pub async fn release_hold<C: ConnectionTrait>(
 }
 
 /// An erasure of the tenant.
-pub async fn find_erasure<C: ConnectionTrait>(c: &C, tenant: &str, id: &str) -> Result<Option<erasure::Model>, DbErr> {
-    erasure::Entity::find_by_id(id.to_owned()).filter(erasure::Column::TenantId.eq(tenant)).one(c).await
+pub async fn find_erasure<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<erasure_record::Model>, DbErr> {
+    erasure_record::Entity::find_by_id(id.to_owned()).filter(erasure_record::Column::TenantId.eq(tenant)).one(c).await
 }
 
 /// Newest-first page of erasures after `after_id`, of one player or all.
@@ -191,29 +195,29 @@ pub async fn list_erasures<C: ConnectionTrait>(
     player_id: Option<&str>,
     after_id: Option<&str>,
     limit: u64,
-) -> Result<Vec<erasure::Model>, DbErr> {
-    let mut query = erasure::Entity::find().filter(erasure::Column::TenantId.eq(tenant));
+) -> Result<Vec<erasure_record::Model>, DbErr> {
+    let mut query = erasure_record::Entity::find().filter(erasure_record::Column::TenantId.eq(tenant));
     if let Some(player) = player_id {
-        query = query.filter(erasure::Column::PlayerId.eq(player));
+        query = query.filter(erasure_record::Column::PlayerId.eq(player));
     }
     if let Some(after) = after_id {
-        query = query.filter(erasure::Column::Id.lt(after));
+        query = query.filter(erasure_record::Column::Id.lt(after));
     }
-    query.order_by_desc(erasure::Column::Id).limit(limit).all(c).await
+    query.order_by_desc(erasure_record::Column::Id).limit(limit).all(c).await
 }
 
 /// Erasures not yet confirmed by every service, oldest first (any tenant).
-pub async fn unfinished_erasures<C: ConnectionTrait>(c: &C, limit: u64) -> Result<Vec<erasure::Model>, DbErr> {
-    erasure::Entity::find()
-        .filter(erasure::Column::CompletedAt.is_null())
-        .order_by_asc(erasure::Column::Id)
+pub async fn unfinished_erasures<C: ConnectionTrait>(c: &C, limit: u64) -> Result<Vec<erasure_record::Model>, DbErr> {
+    erasure_record::Entity::find()
+        .filter(erasure_record::Column::CompletedAt.is_null())
+        .order_by_asc(erasure_record::Column::Id)
         .limit(limit)
         .all(c)
         .await
 }
 
 /// Writes an erasure's progress.
-pub async fn update_erasure<C: ConnectionTrait>(c: &C, model: erasure::Model) -> Result<(), DbErr> {
+pub async fn update_erasure<C: ConnectionTrait>(c: &C, model: erasure_record::Model) -> Result<(), DbErr> {
     model.into_active_model().reset_all().update(c).await.map(|_| ())
 }
 
