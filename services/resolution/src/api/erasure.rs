@@ -75,7 +75,10 @@ impl ResolutionApi {
         let resealed = chain::reseal(&mut events);
         let mut changed = 0;
         for (event, before) in events.iter_mut().zip(&stored) {
-            let newly = event.erase_time.is_none();
+            // Earlier erasures' records hold no personal data, and one may
+            // hold the head a resealed history had: they stay.
+            let record = event.r#type() == Type::PersonalDataErased;
+            let newly = event.erase_time.is_none() && !record;
             if newly {
                 found.push(std::mem::take(&mut event.payload_summary));
                 chain::erase(event, at);
