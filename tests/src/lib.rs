@@ -43,6 +43,8 @@ pub struct Sandbox {
     pub feedback: Feedback,
     /// Where notification writes e-mails.
     pub mail_dir: PathBuf,
+    /// Notification's configuration, to restart it on the same database.
+    notification_config: NotificationConfig,
     _mail: tempfile::TempDir,
     _dbs: Vec<TestDb>,
 }
@@ -125,6 +127,7 @@ impl Sandbox {
             .unwrap_or_else(|e| panic!("key file: {e}"));
         notification.webhook_secret_key_file = Some(key_file);
         tweak(&mut notification);
+        let notification_config = notification.clone();
         let notification =
             Notification::start_on(notification, next()).await.unwrap_or_else(|e| panic!("notification: {e:#}"));
 
@@ -144,6 +147,7 @@ impl Sandbox {
             notification,
             feedback,
             mail_dir: mail.path().to_path_buf(),
+            notification_config,
             _mail: mail,
             _dbs: dbs,
         }
@@ -193,6 +197,21 @@ impl Sandbox {
     /// text the player reads in any language.
     pub fn decoded_emails(&self) -> Vec<String> {
         self.emails().iter().map(|m| decode_email(m)).collect()
+    }
+
+    /// Stops notification gracefully, runs `while_down` with intake (the
+    /// rest of the platform still up), then starts notification again on the
+    /// same address and database.
+    pub async fn restart_notification(self, while_down: impl AsyncFnOnce(&Intake)) -> Sandbox {
+        let addr = self.notification.local_addr();
+        let Sandbox { intake, resolution, notification, feedback, mail_dir, notification_config, _mail, _dbs } = self;
+        notification.shutdown().await;
+        while_down(&intake).await;
+        let listener = TcpListener::bind(addr).await.unwrap_or_else(|e| panic!("rebind {addr}: {e}"));
+        let notification = Notification::start_on(notification_config.clone(), listener)
+            .await
+            .unwrap_or_else(|e| panic!("notification: {e:#}"));
+        Sandbox { intake, resolution, notification, feedback, mail_dir, notification_config, _mail, _dbs }
     }
 
     /// Stops every service gracefully.

@@ -9,6 +9,7 @@
 //! acquire and connect timeouts, and a server-side limit on idle transactions.
 
 mod encoded;
+pub mod erasure;
 mod inserts;
 mod stored;
 

@@ -123,3 +123,24 @@ where
         Err(err) => Err(err.into()),
     }
 }
+
+/// Blanks the saved responses of `tenant` that contain any of `needles`
+/// (personal values being erased, and the names of the erased resources;
+/// see [`redress_db::erasure::needles`]). The records stay, so a retry of
+/// such a request is still recognised: it replays an empty response instead
+/// of writing again. The erasures' own records (`ErasePlayerData`,
+/// `ErasePlayerRecords`), which hold no personal data, are kept whole.
+/// Returns how many records were blanked.
+pub async fn forget_responses_containing<C: ConnectionTrait>(
+    conn: &C,
+    tenant: &str,
+    needles: &[String],
+) -> Result<u64, DbErr> {
+    redress_db::erasure::for_each_needle(conn, tenant, needles, "response", |contains| {
+        format!(
+            "UPDATE idempotency_records SET response = substr(response, 1, 0) WHERE tenant_id = $1 \
+             AND method NOT IN ('ErasePlayerData', 'ErasePlayerRecords') AND {contains}"
+        )
+    })
+    .await
+}

@@ -110,3 +110,23 @@ pub fn enqueue_into(inserts: &mut Inserts, messages: Vec<OutboxMessage>) {
         ..Default::default()
     }));
 }
+
+/// Deletes the delivered rows of `tenant` whose payload contains any of
+/// `needles` (personal values being erased, and the names of the erased
+/// resources; see [`redress_db::erasure::needles`]); rows still pending are
+/// left to be delivered, and the erasures' own rows (ErasePlayerRecords,
+/// which an erasure's progress is read from) are kept. Returns how many
+/// rows were deleted.
+pub async fn forget_delivered_containing<C: ConnectionTrait>(
+    conn: &C,
+    tenant: &str,
+    needles: &[String],
+) -> Result<u64, DbErr> {
+    redress_db::erasure::for_each_needle(conn, tenant, needles, "payload", |contains| {
+        format!(
+            "DELETE FROM outbox WHERE tenant_id = $1 AND delivered_at IS NOT NULL \
+             AND method NOT LIKE '%/ErasePlayerRecords' AND {contains}"
+        )
+    })
+    .await
+}

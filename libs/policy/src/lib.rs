@@ -125,6 +125,9 @@ pub struct PolicyTable {
     /// none: never.
     #[serde(default)]
     pub complaint_frequency: Option<ComplaintFrequency>,
+    /// How long closed complaints are kept; none: forever.
+    #[serde(default)]
+    pub retention: Option<Retention>,
     /// Per-tenant rules that replace the defaults above.
     #[serde(default)]
     pub tenants: BTreeMap<String, TenantPolicy>,
@@ -160,6 +163,44 @@ pub struct TenantPolicy {
     /// Replaces the default complaint-frequency rule for this tenant.
     #[serde(default)]
     pub complaint_frequency: Option<ComplaintFrequency>,
+    /// Replaces the default retention periods for this tenant.
+    #[serde(default)]
+    pub retention: Option<Retention>,
+}
+
+/// How many years after closing a complaint's records are kept, per
+/// jurisdiction (`[retention]`: `default_years`, and `GB = 6` lines).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retention {
+    /// For jurisdictions without their own line; 0: kept forever.
+    #[serde(default)]
+    pub default_years: u32,
+    /// By ISO 3166-1 alpha-2 code (upper case); 0: kept forever.
+    #[serde(flatten)]
+    pub jurisdictions: BTreeMap<String, u32>,
+}
+
+impl Retention {
+    /// The years records of `jurisdiction` are kept; 0: forever.
+    pub fn years(&self, jurisdiction: &str) -> u32 {
+        self.jurisdictions.get(&jurisdiction.to_ascii_uppercase()).copied().unwrap_or(self.default_years)
+    }
+
+    /// When a complaint of `jurisdiction` closed at `closed` is past
+    /// retention: its closing plus the jurisdiction's years (calendar
+    /// years, so 29 February ends on the 28th); none when kept forever.
+    pub fn expires(&self, jurisdiction: &str, closed: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let years = self.years(jurisdiction);
+        if years == 0 {
+            return None;
+        }
+        closed.checked_add_months(chrono::Months::new(years.saturating_mul(12)))
+    }
+
+    /// Whether a complaint closed at `closed` is past retention at `now`.
+    pub fn is_past(&self, jurisdiction: &str, closed: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        self.expires(jurisdiction, closed).is_some_and(|end| end <= now)
+    }
 }
 
 /// The deadlines of one complaint.
@@ -206,6 +247,24 @@ impl PolicyTable {
     /// The complaint-frequency rule of `tenant`: its own, else the default.
     pub fn complaint_frequency(&self, tenant: &str) -> Option<ComplaintFrequency> {
         self.tenants.get(tenant).and_then(|t| t.complaint_frequency).or(self.complaint_frequency)
+    }
+
+    /// The retention periods of `tenant`: its own, else the default; none:
+    /// kept forever.
+    pub fn retention(&self, tenant: &str) -> Option<&Retention> {
+        self.tenants.get(tenant).and_then(|t| t.retention.as_ref()).or(self.retention.as_ref())
+    }
+
+    /// The shortest retention period, in years, of any tenant and
+    /// jurisdiction (a sweep needs to look at nothing closed more
+    /// recently); none when everything is kept forever.
+    pub fn shortest_retention_years(&self) -> Option<u32> {
+        self.retention
+            .iter()
+            .chain(self.tenants.values().filter_map(|t| t.retention.as_ref()))
+            .flat_map(|r| std::iter::once(r.default_years).chain(r.jurisdictions.values().copied()))
+            .filter(|years| *years > 0)
+            .min()
     }
 
     /// The rules for `jurisdiction`, falling back to `default`. Returns the key used.
@@ -279,6 +338,8 @@ pub fn add(start: DateTime<Utc>, rule: ClockRule, holidays: &[NaiveDate]) -> Dat
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -356,5 +417,25 @@ mod tests {
     #[test]
     fn a_policy_without_default_is_rejected() {
         assert!(PolicyTable::from_toml("version = \"1\"\n[jurisdictions]\n").is_err());
+    }
+
+    #[test]
+    fn retention_is_per_jurisdiction_with_a_default_and_per_tenant() {
+        let table = PolicyTable::from_toml(&format!(
+            "{DEFAULT_POLICY_TOML}\n[tenants.casino-b.retention]\ndefault_years = 2\n\
+             [tenants.casino-c.retention]\ndefault_years = 0\n"
+        ))
+        .unwrap();
+        let shipped = table.retention("casino-a").unwrap();
+        assert_eq!((shipped.years("GB"), shipped.years("mt"), shipped.years("SE")), (6, 5, 6));
+        assert_eq!(table.retention("casino-b").unwrap().years("GB"), 2);
+        let closed = Utc.with_ymd_and_hms(2020, 2, 29, 12, 0, 0).unwrap();
+        assert_eq!(shipped.expires("GB", closed), Some(Utc.with_ymd_and_hms(2026, 2, 28, 12, 0, 0).unwrap()));
+        assert!(!shipped.is_past("GB", closed, Utc.with_ymd_and_hms(2026, 2, 28, 11, 59, 59).unwrap()));
+        assert!(shipped.is_past("GB", closed, Utc.with_ymd_and_hms(2026, 2, 28, 12, 0, 0).unwrap()));
+        assert_eq!(table.shortest_retention_years(), Some(2));
+        let off = table.retention("casino-c").unwrap();
+        assert_eq!(off.expires("GB", closed), None);
+        assert!(!off.is_past("GB", closed, Utc::now()));
     }
 }

@@ -94,6 +94,12 @@ impl FeedbackInternalService for Handlers {
         self.pass().await;
         Ok(Response::new(RecordEventResponse::default()))
     }
+    async fn erase_player_records(
+        &self,
+        _: Request<redress_proto::feedback::v1::ErasePlayerRecordsRequest>,
+    ) -> Result<Response<redress_proto::feedback::v1::ErasePlayerRecordsResponse>, Status> {
+        Ok(Response::new(Default::default()))
+    }
 }
 
 struct TestServer {

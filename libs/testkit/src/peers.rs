@@ -162,6 +162,14 @@ impl ResolutionInternalService for RecordingPeer {
     ) -> Result<Response<redress_proto::resolution::v1::RecordEvidenceScanResponse>, Status> {
         Err(Status::unimplemented("the recording peer does not record evidence scans"))
     }
+
+    /// Acknowledged, not recorded (erasures are tested across the real services).
+    async fn erase_player_records(
+        &self,
+        _request: Request<redress_proto::resolution::v1::ErasePlayerRecordsRequest>,
+    ) -> Result<Response<redress_proto::resolution::v1::ErasePlayerRecordsResponse>, Status> {
+        Ok(Response::new(Default::default()))
+    }
 }
 
 #[tonic::async_trait]
@@ -171,6 +179,14 @@ impl NotificationInternalService for RecordingPeer {
         request: Request<SendNotificationRequest>,
     ) -> Result<Response<SendNotificationResponse>, Status> {
         self.record(request, |r| &mut r.notifications)
+    }
+
+    /// Acknowledged, not recorded (erasures are tested across the real services).
+    async fn erase_player_records(
+        &self,
+        _request: Request<redress_proto::notification::v1::ErasePlayerRecordsRequest>,
+    ) -> Result<Response<redress_proto::notification::v1::ErasePlayerRecordsResponse>, Status> {
+        Ok(Response::new(Default::default()))
     }
 }
 
@@ -188,5 +204,13 @@ impl FeedbackInternalService for RecordingPeer {
         request: Request<RecordEventRequest>,
     ) -> Result<Response<RecordEventResponse>, Status> {
         self.record(request, |r| &mut r.events)
+    }
+
+    /// Acknowledged, not recorded (erasures are tested across the real services).
+    async fn erase_player_records(
+        &self,
+        _request: Request<redress_proto::feedback::v1::ErasePlayerRecordsRequest>,
+    ) -> Result<Response<redress_proto::feedback::v1::ErasePlayerRecordsResponse>, Status> {
+        Ok(Response::new(Default::default()))
     }
 }

@@ -15,7 +15,7 @@ use redress_server::{Authenticator, ServeOptions};
 use redress_service::Running;
 
 use crate::{
-    api::{IntakeApi, InternalService, PublicService},
+    api::{IntakeApi, InternalService, PublicService, RetentionSweeper},
     config::IntakeConfig,
     store::migration::Migrator,
 };
@@ -27,6 +27,7 @@ pub const SERVICE_NAME: &str = "intake";
 pub struct Intake {
     running: Running,
     relay: Arc<Relay>,
+    retention: Arc<RetentionSweeper>,
 }
 
 impl Intake {
@@ -39,7 +40,7 @@ impl Intake {
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
-        let workers = vec![relay.spawn()];
+        let mut workers = vec![relay.spawn()];
 
         let api = Arc::new(IntakeApi::new(
             db.clone(),
@@ -48,6 +49,10 @@ impl Intake {
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
             config.reference_prefix.clone(),
         ));
+        let retention = RetentionSweeper::new(Arc::clone(&api));
+        if config.retention_sweep_interval_ms > 0 {
+            workers.push(retention.spawn(std::time::Duration::from_millis(config.retention_sweep_interval_ms)));
+        }
         let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
         let routes = redress_server::routes!(auth, max;
@@ -68,12 +73,17 @@ impl Intake {
             },
         )?;
         let running = Running::new(SERVICE_NAME, server, workers, &config.server, db);
-        Ok(Intake { running, relay })
+        Ok(Intake { running, relay, retention })
     }
 
     /// The outbox relay (tests read its backlog).
     pub fn relay(&self) -> &Arc<Relay> {
         &self.relay
+    }
+
+    /// The retention sweeper (tests call `sweep_at`).
+    pub fn retention(&self) -> &Arc<RetentionSweeper> {
+        &self.retention
     }
 }
 

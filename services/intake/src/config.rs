@@ -30,6 +30,14 @@ pub struct IntakeConfig {
     pub page_token_secret: Secret,
     /// Prefix of human references, e.g. `RDR` → `RDR-2026-000123`.
     pub reference_prefix: String,
+    /// How often the retention sweep runs (policy `[retention]`), in
+    /// milliseconds; 0: never (tests drive it).
+    #[serde(default = "default_retention_sweep_interval_ms")]
+    pub retention_sweep_interval_ms: u64,
+}
+
+fn default_retention_sweep_interval_ms() -> u64 {
+    3_600_000
 }
 
 impl Default for IntakeConfig {
@@ -47,6 +55,7 @@ impl Default for IntakeConfig {
             policy_file: None,
             page_token_secret: Secret::default(),
             reference_prefix: "RDR".into(),
+            retention_sweep_interval_ms: default_retention_sweep_interval_ms(),
         }
     }
 }

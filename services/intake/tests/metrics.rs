@@ -56,6 +56,12 @@ impl ResolutionInternalService for Accepting {
     ) -> Result<Response<redress_proto::resolution::v1::RecordEvidenceScanResponse>, Status> {
         Ok(Response::new(Default::default()))
     }
+    async fn erase_player_records(
+        &self,
+        _: Request<redress_proto::resolution::v1::ErasePlayerRecordsRequest>,
+    ) -> Result<Response<redress_proto::resolution::v1::ErasePlayerRecordsResponse>, Status> {
+        Ok(Response::new(Default::default()))
+    }
 }
 
 fn complaint(i: usize) -> SubmitComplaintRequest {

@@ -310,8 +310,39 @@ async fn a_supervisor_manages_queues_and_availability_through_the_cli(db: TestDb
     s.shutdown().await;
 }
 
+async fn a_dpo_holds_and_erases_a_player_through_the_cli(db: TestDb) {
+    let s = Sandbox::start(db.backend).await;
+    let dpo = [Role::Dpo];
+    let words = ["player", "hold", "add", "p-erase", "--reason", "ADR open", "--until", "2099-01-01T00:00:00Z"];
+    let (text, code) = redress(&s, &dpo, &[&words[..], &["--output", "json"]].concat()).await.unwrap();
+    assert_eq!(code, remote::exit::OK, "{text}");
+    let hold = json(&text);
+    let name = hold["name"].as_str().unwrap().to_owned();
+    assert!(name.starts_with("players/p-erase/legalHolds/"), "{text}");
+    assert_eq!(hold["state"], "ACTIVE");
+
+    let (text, code) = redress(&s, &dpo, &["player", "erase", "p-erase"]).await.unwrap_err();
+    assert_eq!(code, remote::exit::CONFLICT, "{text}");
+    assert!(text.contains("LEGAL_HOLD") || text.contains("legal hold"), "{text}");
+    let (text, _) = redress(&s, &dpo, &["player", "hold", "list", "p-erase", "--output", "json"]).await.unwrap();
+    assert_eq!(json(&text)[0]["name"], name.as_str());
+    let (text, _) = redress(&s, &dpo, &["player", "hold", "release", &name, "--reason", "closed", "--output", "json"])
+        .await
+        .unwrap();
+    assert_eq!(json(&text)["state"], "RELEASED", "{text}");
+
+    let (text, code) =
+        redress(&s, &dpo, &["player", "erase", "p-erase", "--reason", "art. 17", "--output", "json"]).await.unwrap();
+    assert_eq!(code, remote::exit::OK, "{text}");
+    assert!(json(&text)["name"].as_str().unwrap().starts_with("erasures/"), "{text}");
+    let (_, code) = redress(&s, &[Role::Agent], &["player", "erase", "p-erase"]).await.unwrap_err();
+    assert_eq!(code, remote::exit::AUTH);
+    s.shutdown().await;
+}
+
 backend_tests!(
     operators_drive_a_complaint_through_the_cli,
     a_backend_manages_its_webhook_endpoint_through_the_cli,
-    a_supervisor_manages_queues_and_availability_through_the_cli
+    a_supervisor_manages_queues_and_availability_through_the_cli,
+    a_dpo_holds_and_erases_a_player_through_the_cli,
 );

@@ -3,8 +3,13 @@
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use futures::TryStreamExt;
+use redress_sdk::intake::IntakeClient;
 use redress_sdk::proto::{
-    intake::v1::{ComplaintStory, GetPlayerStoryRequest, GetPlayerStoryResponse},
+    intake::v1::{
+        ComplaintStory, CreateLegalHoldRequest, ErasePlayerDataRequest, Erasure, GetPlayerStoryRequest,
+        GetPlayerStoryResponse, LegalHold, ReleaseLegalHoldRequest,
+    },
     notification::v1::notification::State as NotificationState,
 };
 use serde_json::json;
@@ -26,6 +31,11 @@ enum PlayerCommand {
     /// case, interactions, notifications and survey, and the player's
     /// complaint-frequency signal (GetPlayerStory).
     Story(StoryArgs),
+    /// Erases the player's personal data in every service
+    /// (ErasePlayerData); refused while a legal hold is active.
+    Erase(EraseArgs),
+    /// The player's legal holds: add, list, release.
+    Hold(HoldArgs),
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +64,8 @@ pub async fn execute(args: &PlayerArgs) -> anyhow::Result<(String, u8)> {
             let page = client.get_player_story(request).await.context("GetPlayerStory")?;
             Ok((story(args.remote.output, &page), exit::OK))
         }
+        PlayerCommand::Erase(e) => erase(args.remote.output, &client, e).await,
+        PlayerCommand::Hold(h) => hold(args.remote.output, &client, h).await,
     }
 }
 
@@ -101,5 +113,124 @@ fn complaint_record(story: &ComplaintStory) -> Record {
         ("case_events", json!(story.case_events.len())),
         ("notifications", json!(format!("{delivered}/{} delivered", story.notifications.len()))),
         ("survey", json!(story.survey.as_ref().map(|s| s.state().as_str_name().trim_start_matches("STATE_")))),
+    ]
+}
+
+// `redress player erase` and `redress player hold` (legal holds, erasure).
+
+#[derive(Debug, Args)]
+struct EraseArgs {
+    /// The casino's id of the player.
+    player_id: String,
+    /// Why (kept with the erasure; no personal data).
+    #[arg(long, default_value = "")]
+    reason: String,
+    /// Idempotency key; a fresh one by default.
+    #[arg(long, default_value = "")]
+    request_id: String,
+}
+
+#[derive(Debug, Args)]
+struct HoldArgs {
+    #[command(subcommand)]
+    command: HoldCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum HoldCommand {
+    /// Places a legal hold (CreateLegalHold).
+    Add {
+        /// The casino's id of the player.
+        player_id: String,
+        /// Why the data must be kept, e.g. "ADR case open".
+        #[arg(long)]
+        reason: String,
+        /// When the hold ends, RFC 3339 (e.g. 2032-12-31T00:00:00Z).
+        #[arg(long)]
+        until: String,
+    },
+    /// Lists the player's holds (ListLegalHolds).
+    List {
+        /// The casino's id of the player.
+        player_id: String,
+    },
+    /// Releases a hold (ReleaseLegalHold).
+    Release {
+        /// The hold, players/{player}/legalHolds/{id}.
+        name: String,
+        /// Why it is released.
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Fail if the hold changed since this etag.
+        #[arg(long, default_value = "")]
+        etag: String,
+    },
+}
+
+async fn erase(output: Output, client: &IntakeClient, args: &EraseArgs) -> anyhow::Result<(String, u8)> {
+    let request = ErasePlayerDataRequest {
+        player: format!("players/{}", args.player_id),
+        reason: args.reason.clone(),
+        request_id: args.request_id.clone(),
+    };
+    let response = client.erase_player_data(request).await.context("ErasePlayerData")?;
+    let erasure = response.erasure.unwrap_or_default();
+    Ok((render_one(output, &erasure_record(&erasure)), exit::OK))
+}
+
+async fn hold(output: Output, client: &IntakeClient, args: &HoldArgs) -> anyhow::Result<(String, u8)> {
+    match &args.command {
+        HoldCommand::Add { player_id, reason, until } => {
+            let end = chrono::DateTime::parse_from_rfc3339(until).context("--until must be RFC 3339")?;
+            let request = CreateLegalHoldRequest {
+                parent: format!("players/{player_id}"),
+                legal_hold: Some(LegalHold {
+                    reason: reason.clone(),
+                    end_time: Some(prost_types::Timestamp { seconds: end.timestamp(), nanos: 0 }),
+                    ..Default::default()
+                }),
+                request_id: String::new(),
+            };
+            let hold = client.create_legal_hold(request).await.context("CreateLegalHold")?;
+            Ok((render_one(output, &hold_record(&hold)), exit::OK))
+        }
+        HoldCommand::List { player_id } => {
+            let holds: Vec<LegalHold> = client.legal_holds(player_id).try_collect().await.context("ListLegalHolds")?;
+            Ok((render_list(output, &holds.iter().map(hold_record).collect::<Vec<_>>()), exit::OK))
+        }
+        HoldCommand::Release { name, reason, etag } => {
+            let request = ReleaseLegalHoldRequest { name: name.clone(), etag: etag.clone(), reason: reason.clone() };
+            let hold = client.release_legal_hold(request).await.context("ReleaseLegalHold")?;
+            Ok((render_one(output, &hold_record(&hold)), exit::OK))
+        }
+    }
+}
+
+fn hold_record(hold: &LegalHold) -> Record {
+    vec![
+        ("name", json!(hold.name)),
+        ("state", json!(hold.state().as_str_name().trim_start_matches("STATE_"))),
+        ("reason", json!(hold.reason)),
+        ("until", json!(format_time(hold.end_time.as_ref()))),
+        ("creator", json!(hold.creator)),
+        ("released", json!(format_time(hold.release_time.as_ref()))),
+        ("etag", json!(hold.etag)),
+    ]
+}
+
+fn erasure_record(erasure: &Erasure) -> Record {
+    let progress = erasure
+        .services
+        .iter()
+        .map(|p| format!("{} {}", p.service, if p.complete_time.is_some() { "done" } else { "pending" }))
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![
+        ("name", json!(erasure.name)),
+        ("player", json!(erasure.player)),
+        ("state", json!(erasure.state().as_str_name().trim_start_matches("STATE_"))),
+        ("complaints", json!(erasure.complaints.len())),
+        ("services", json!(progress)),
+        ("created", json!(format_time(erasure.create_time.as_ref()))),
     ]
 }

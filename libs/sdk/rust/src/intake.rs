@@ -177,3 +177,103 @@ impl IntakeClient {
         )
     }
 }
+
+// Legal holds, erasure and retention (role dpo or admin).
+use redress_proto::intake::v1::{
+    CreateLegalHoldRequest, ErasePlayerDataRequest, ErasePlayerDataResponse, Erasure, GetErasureRequest, LegalHold,
+    ListErasuresRequest, ListLegalHoldsRequest, ListRetentionSweepsRequest, ReleaseLegalHoldRequest, RetentionSweep,
+};
+
+impl IntakeClient {
+    /// Places a legal hold on a player (`parent` = `players/{player}`):
+    /// while active it blocks erasure and the retention sweep. **Keyed**.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidArgument`] without a reason or with an end
+    /// time not in the future.
+    pub async fn create_legal_hold(&self, mut request: CreateLegalHoldRequest) -> Result<LegalHold> {
+        ensure_request_id(&mut request.request_id);
+        required(call!(self, Idempotency::Keyed, create_legal_hold, request)?.legal_hold, "legal_hold")
+    }
+
+    /// Every legal hold of a player, newest first. **Safe** (a read).
+    pub fn legal_holds(&self, player_id: &str) -> ItemStream<LegalHold> {
+        let this = self.clone();
+        let request = ListLegalHoldsRequest { parent: format!("players/{player_id}"), ..Default::default() };
+        paginate(
+            request,
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_legal_holds, request)?;
+                    Ok((page.legal_holds, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// Releases a legal hold. **Safe** without an `etag` (releasing a
+    /// released hold returns it unchanged); with one, **Unsafe** (a retry
+    /// after a lost reply would meet the moved etag).
+    ///
+    /// # Errors
+    /// [`crate::Error::Aborted`] for a stale `etag`; [`crate::Error::NotFound`].
+    pub async fn release_legal_hold(&self, request: ReleaseLegalHoldRequest) -> Result<LegalHold> {
+        let idempotency = if request.etag.is_empty() { Idempotency::Safe } else { Idempotency::Unsafe };
+        required(call!(self, idempotency, release_legal_hold, request)?.legal_hold, "legal_hold")
+    }
+
+    /// Erases a player's personal data in every service (`player` =
+    /// `players/{player}`); the erasure is IN_PROGRESS until every service
+    /// confirmed (see [`Self::get_erasure`]). **Keyed**.
+    ///
+    /// # Errors
+    /// [`crate::Error::FailedPrecondition`] with reason `LEGAL_HOLD` (the
+    /// ErrorInfo metadata `legal_hold` names the hold) while a hold is active.
+    pub async fn erase_player_data(&self, mut request: ErasePlayerDataRequest) -> Result<ErasePlayerDataResponse> {
+        ensure_request_id(&mut request.request_id);
+        call!(self, Idempotency::Keyed, erase_player_data, request)
+    }
+
+    /// One erasure (`erasures/{id}`) with each service's progress. **Safe**.
+    pub async fn get_erasure(&self, name: &str) -> Result<Erasure> {
+        let request = GetErasureRequest { name: name.to_owned() };
+        required(call!(self, Idempotency::Safe, get_erasure, request)?.erasure, "erasure")
+    }
+
+    /// Erasures, newest first: of one player (`players/{player}`), or all
+    /// with an empty `player`. **Safe**.
+    pub fn erasures(&self, player: &str) -> ItemStream<Erasure> {
+        let this = self.clone();
+        let request = ListErasuresRequest { player: player.to_owned(), ..Default::default() };
+        paginate(
+            request,
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_erasures, request)?;
+                    Ok((page.erasures, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// The retention sweeps that erased or kept something, newest first.
+    /// **Safe**.
+    pub fn retention_sweeps(&self) -> ItemStream<RetentionSweep> {
+        let this = self.clone();
+        paginate(
+            ListRetentionSweepsRequest::default(),
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_retention_sweeps, request)?;
+                    Ok((page.retention_sweeps, page.next_page_token))
+                }
+            },
+        )
+    }
+}

@@ -4,6 +4,7 @@
 //! handlers are grouped by resource in the submodules.
 
 pub mod convert;
+mod erasure;
 mod events;
 mod insights;
 pub mod outbox;
@@ -17,11 +18,11 @@ use redress_errors::{ApiError, ErrorCode};
 use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_proto::feedback::v1::{
-    GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, GetSurveyResponse, ListRecurringProblemsRequest,
-    ListRecurringProblemsResponse, ListSurveysRequest, ListSurveysResponse, RecordCaseOutcomeRequest,
-    RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse, SubmitSurveyResponseRequest,
-    SubmitSurveyResponseResponse, feedback_internal_service_server::FeedbackInternalService,
-    feedback_service_server::FeedbackService,
+    ErasePlayerRecordsRequest, ErasePlayerRecordsResponse, GetInsightsRequest, GetInsightsResponse, GetSurveyRequest,
+    GetSurveyResponse, ListRecurringProblemsRequest, ListRecurringProblemsResponse, ListSurveysRequest,
+    ListSurveysResponse, RecordCaseOutcomeRequest, RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse,
+    SubmitSurveyResponseRequest, SubmitSurveyResponseResponse,
+    feedback_internal_service_server::FeedbackInternalService, feedback_service_server::FeedbackService,
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -134,5 +135,6 @@ redress_server::delegate! {
     pub struct InternalService(FeedbackApi): FeedbackInternalService {
         record_case_outcome(RecordCaseOutcomeRequest) -> RecordCaseOutcomeResponse = SERVICES;
         record_event(RecordEventRequest) -> RecordEventResponse = SERVICES;
+        erase_player_records(ErasePlayerRecordsRequest) -> ErasePlayerRecordsResponse = SERVICES;
     }
 }

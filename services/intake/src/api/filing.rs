@@ -179,6 +179,7 @@ impl IntakeApi {
             version: 1,
             created_at: now,
             updated_at: now,
+            erased_at: None,
         };
         store::insert_complaint(inserts, row.clone());
         let filed = Entry {

@@ -7,11 +7,15 @@
 
 mod complaints;
 pub mod convert;
+mod erasure;
 mod filing;
 mod interactions;
 mod internal;
 mod outbox;
+mod retention;
 mod story;
+
+pub use retention::RetentionSweeper;
 
 use std::sync::Arc;
 
@@ -33,6 +37,13 @@ use redress_proto::{
         intake_service_server::IntakeService, interaction,
     },
 };
+// Legal holds, erasures and retention (erasure.rs).
+use redress_proto::intake::v1::{
+    CreateLegalHoldRequest, CreateLegalHoldResponse, ErasePlayerDataRequest, ErasePlayerDataResponse,
+    GetErasureRequest, GetErasureResponse, ListErasuresRequest, ListErasuresResponse, ListLegalHoldsRequest,
+    ListLegalHoldsResponse, ListRetentionSweepsRequest, ListRetentionSweepsResponse, ReleaseLegalHoldRequest,
+    ReleaseLegalHoldResponse,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::{
@@ -46,6 +57,8 @@ const WRITERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::A
 const READERS: &[Role] = &Role::ALL;
 /// Roles that read a player's whole story.
 const STORY_READERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin];
+/// Roles that hold and erase a player's data.
+const DPO: &[Role] = &[Role::Dpo, Role::Admin];
 
 redress_server::delegate! {
     /// The public service.
@@ -58,6 +71,13 @@ redress_server::delegate! {
         withdraw_complaint(WithdrawComplaintRequest) -> WithdrawComplaintResponse = WRITERS;
         list_interactions(ListInteractionsRequest) -> ListInteractionsResponse = READERS;
         get_player_story(GetPlayerStoryRequest) -> GetPlayerStoryResponse = STORY_READERS;
+        create_legal_hold(CreateLegalHoldRequest) -> CreateLegalHoldResponse = DPO;
+        list_legal_holds(ListLegalHoldsRequest) -> ListLegalHoldsResponse = DPO;
+        release_legal_hold(ReleaseLegalHoldRequest) -> ReleaseLegalHoldResponse = DPO;
+        erase_player_data(ErasePlayerDataRequest) -> ErasePlayerDataResponse = DPO;
+        get_erasure(GetErasureRequest) -> GetErasureResponse = DPO;
+        list_erasures(ListErasuresRequest) -> ListErasuresResponse = DPO;
+        list_retention_sweeps(ListRetentionSweepsRequest) -> ListRetentionSweepsResponse = DPO;
     }
 }
 

@@ -159,3 +159,49 @@ pub fn event(tenant: &str, event_id: String, kind: EventType, c: &Complaint, at:
     };
     OutboxMessage::grpc(tenant, FEEDBACK, RECORD_EVENT, &request)
 }
+
+/// What an erasure tells each peer: the erasure, the player, the
+/// complaints, and whether every record of the player goes.
+pub struct ErasureOrder<'a> {
+    /// `erasures/{id}`.
+    pub erasure: String,
+    /// The player id.
+    pub player_id: &'a str,
+    /// `complaints/{id}` names.
+    pub complaints: &'a [String],
+    /// A player's erasure (true) or one complaint's retention (false).
+    pub all_records: bool,
+}
+
+/// The peers an erasure reaches, each with its ErasePlayerRecords method.
+pub const ERASURE_PEERS: [(&str, &str); 3] = [
+    (RESOLUTION, redress_proto::resolution::v1::methods::resolution_internal_service::ERASE_PLAYER_RECORDS),
+    (NOTIFICATION, redress_proto::notification::v1::methods::notification_internal_service::ERASE_PLAYER_RECORDS),
+    (FEEDBACK, redress_proto::feedback::v1::methods::feedback_internal_service::ERASE_PLAYER_RECORDS),
+];
+
+/// The encoded ErasePlayerRecords request for `peer` (the three packages'
+/// requests have the same fields, so the same bytes).
+pub fn erasure_payload(order: &ErasureOrder<'_>) -> Vec<u8> {
+    use prost::Message;
+    redress_proto::resolution::v1::ErasePlayerRecordsRequest {
+        erasure: order.erasure.clone(),
+        player_id: order.player_id.to_owned(),
+        complaints: order.complaints.to_vec(),
+        all_records: order.all_records,
+    }
+    .encode_to_vec()
+}
+
+/// ErasePlayerRecords for every peer.
+pub fn erasure(tenant: &str, order: &ErasureOrder<'_>) -> Vec<OutboxMessage> {
+    ERASURE_PEERS
+        .iter()
+        .map(|(peer, method)| OutboxMessage {
+            tenant_id: tenant.to_owned(),
+            destination: (*peer).to_owned(),
+            method: (*method).to_owned(),
+            payload: erasure_payload(order),
+        })
+        .collect()
+}

@@ -4,6 +4,7 @@
 //! by resource in the submodules.
 
 pub mod convert;
+mod erasure;
 mod internal;
 mod notifications;
 mod redelivery;
@@ -23,15 +24,16 @@ use redress_proto::{
     common::v1::Channel,
     notification::v1::{
         CreateWebhookEndpointRequest, CreateWebhookEndpointResponse, DeleteWebhookEndpointRequest,
-        DeleteWebhookEndpointResponse, GetNotificationRequest, GetNotificationResponse, GetWebhookEndpointRequest,
-        GetWebhookEndpointResponse, ListDeliveryAttemptsRequest, ListDeliveryAttemptsResponse,
-        ListNotificationsRequest, ListNotificationsResponse, ListTemplatesRequest, ListTemplatesResponse,
-        ListWebhookEndpointsRequest, ListWebhookEndpointsResponse, Notification, PreviewTemplateRequest,
-        PreviewTemplateResponse, RedriveNotificationRequest, RedriveNotificationResponse, ResendNotificationRequest,
-        ResendNotificationResponse, RotateWebhookEndpointSecretRequest, RotateWebhookEndpointSecretResponse,
-        SendNotificationRequest, SendNotificationResponse, TestWebhookEndpointRequest, TestWebhookEndpointResponse,
-        UpdateTemplateRequest, UpdateTemplateResponse, UpdateWebhookEndpointRequest, UpdateWebhookEndpointResponse,
-        notification::State, notification_internal_service_server::NotificationInternalService,
+        DeleteWebhookEndpointResponse, ErasePlayerRecordsRequest, ErasePlayerRecordsResponse, GetNotificationRequest,
+        GetNotificationResponse, GetWebhookEndpointRequest, GetWebhookEndpointResponse, ListDeliveryAttemptsRequest,
+        ListDeliveryAttemptsResponse, ListNotificationsRequest, ListNotificationsResponse, ListTemplatesRequest,
+        ListTemplatesResponse, ListWebhookEndpointsRequest, ListWebhookEndpointsResponse, Notification,
+        PreviewTemplateRequest, PreviewTemplateResponse, RedriveNotificationRequest, RedriveNotificationResponse,
+        ResendNotificationRequest, ResendNotificationResponse, RotateWebhookEndpointSecretRequest,
+        RotateWebhookEndpointSecretResponse, SendNotificationRequest, SendNotificationResponse,
+        TestWebhookEndpointRequest, TestWebhookEndpointResponse, UpdateTemplateRequest, UpdateTemplateResponse,
+        UpdateWebhookEndpointRequest, UpdateWebhookEndpointResponse, notification::State,
+        notification_internal_service_server::NotificationInternalService,
         notification_service_server::NotificationService,
     },
 };
@@ -300,5 +302,6 @@ redress_server::delegate! {
     /// The internal service (role `service`).
     pub struct InternalService(NotificationApi): NotificationInternalService {
         send_notification(SendNotificationRequest) -> SendNotificationResponse = &[Role::Service];
+        erase_player_records(ErasePlayerRecordsRequest) -> ErasePlayerRecordsResponse = &[Role::Service];
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod deliveries;
 pub mod endpoints;
+pub mod erasure;
 pub mod templates;
 
 use std::collections::BTreeMap;

@@ -297,6 +297,7 @@ impl Data {
             version: 1,
             created_at,
             updated_at: created_at,
+            erased_at: None,
         }
     }
 

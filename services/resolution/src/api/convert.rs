@@ -63,6 +63,7 @@ pub fn evidence(row: &evidence::Model) -> Evidence {
         create_time: Some(timestamp(row.created_at)),
         scan_time: row.scan_time.map(timestamp),
         event_sequence: row.event_sequence,
+        erase_time: row.erased_at.map(timestamp),
     }
 }
 
@@ -147,6 +148,10 @@ pub fn event(row: &case_event::Model) -> CaseEvent {
         payload_hash: row.payload_hash.clone(),
         previous_hash: row.previous_hash.clone(),
         hash: row.hash.clone(),
+        chain_version: row.chain_version,
+        summary_hash: row.summary_hash.clone(),
+        summary_salt: row.summary_salt.clone(),
+        erase_time: row.erased_at.map(timestamp),
     }
 }
 
@@ -172,6 +177,10 @@ pub fn event_row(
         previous_hash: event.previous_hash.clone(),
         hash: event.hash.clone(),
         created_at,
+        chain_version: event.chain_version,
+        summary_hash: event.summary_hash.clone(),
+        summary_salt: event.summary_salt.clone(),
+        erased_at: event.erase_time.as_ref().and_then(crate::domain::from_timestamp),
     }
 }
 

@@ -14,6 +14,7 @@ mod agents;
 mod cases;
 mod conversation;
 pub mod convert;
+mod erasure;
 mod evidence;
 mod history;
 mod internal;
@@ -38,19 +39,19 @@ use redress_policy::{JurisdictionPolicy, PolicyTable};
 use redress_proto::resolution::v1::{
     AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AnswerAdrEnquiryResponse,
     AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, DownloadEvidenceRequest,
-    EscalateCaseRequest, EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest,
-    GetCaseResponse, GetEvidenceRequest, GetEvidenceResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
-    ListCaseEventsRequest, ListCaseEventsResponse, ListCasesRequest, ListCasesResponse, ListEvidenceRequest,
-    ListEvidenceResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
-    ProposeResolutionRequest, ProposeResolutionResponse, RecategoriseCaseRequest, RecategoriseCaseResponse,
-    RecordAdrOutcomeRequest, RecordAdrOutcomeResponse, RecordEvidenceScanRequest, RecordEvidenceScanResponse,
-    RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse,
-    RecordWithdrawalRequest, RecordWithdrawalResponse, ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest,
-    RenderMacroResponse, ReopenCaseRequest, ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse,
-    ResolveCaseRequest, ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest,
-    UpdateMacroResponse, UploadEvidenceRequest, UploadEvidenceResponse, VerifyCaseHistoryRequest,
-    VerifyCaseHistoryResponse, resolution_internal_service_server::ResolutionInternalService,
-    resolution_service_server::ResolutionService,
+    ErasePlayerRecordsRequest, ErasePlayerRecordsResponse, EscalateCaseRequest, EscalateCaseResponse,
+    FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest, GetCaseResponse, GetEvidenceRequest,
+    GetEvidenceResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse, ListCaseEventsRequest,
+    ListCaseEventsResponse, ListCasesRequest, ListCasesResponse, ListEvidenceRequest, ListEvidenceResponse,
+    ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse, ProposeResolutionRequest,
+    ProposeResolutionResponse, RecategoriseCaseRequest, RecategoriseCaseResponse, RecordAdrOutcomeRequest,
+    RecordAdrOutcomeResponse, RecordEvidenceScanRequest, RecordEvidenceScanResponse, RecordPlayerDecisionRequest,
+    RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse, RecordWithdrawalRequest,
+    RecordWithdrawalResponse, ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest, RenderMacroResponse,
+    ReopenCaseRequest, ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse, ResolveCaseRequest,
+    ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest, UpdateMacroResponse,
+    UploadEvidenceRequest, UploadEvidenceResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
+    resolution_internal_service_server::ResolutionInternalService, resolution_service_server::ResolutionService,
 };
 // Queues and agents (queues.rs).
 use redress_proto::resolution::v1::{
@@ -254,5 +255,6 @@ redress_server::delegate! {
         record_withdrawal(RecordWithdrawalRequest) -> RecordWithdrawalResponse = SERVICE;
         flag_follow_up(FlagFollowUpRequest) -> FlagFollowUpResponse = SERVICE;
         record_evidence_scan(RecordEvidenceScanRequest) -> RecordEvidenceScanResponse = SERVICE;
+        erase_player_records(ErasePlayerRecordsRequest) -> ErasePlayerRecordsResponse = SERVICE;
     }
 }

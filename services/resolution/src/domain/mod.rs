@@ -8,6 +8,7 @@ pub mod assignment;
 pub mod chain;
 pub mod clocks;
 pub mod deadlines;
+pub mod erasure;
 pub mod evidence;
 pub mod letters;
 pub mod machine;

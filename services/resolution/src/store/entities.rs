@@ -65,7 +65,8 @@ pub mod case_event {
     use redress_proto::resolution::v1::{case::State, case_event::Type};
     use sea_orm::entity::prelude::*;
 
-    /// One row per event; never updated or deleted.
+    /// One row per event; never deleted, and changed only by an erasure
+    /// (see `store::rewrite_event`).
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "case_events")]
     pub struct Model {
@@ -84,6 +85,13 @@ pub mod case_event {
         pub previous_hash: String,
         pub hash: String,
         pub created_at: DateTimeUtc,
+        /// 0 (the original format) or 2; see `domain::chain`.
+        pub chain_version: i32,
+        /// Version 2: SHA-256 of the salt and the summary.
+        pub summary_hash: String,
+        pub summary_salt: String,
+        /// When the summary and payload were erased.
+        pub erased_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -162,6 +170,8 @@ pub mod evidence {
         /// The case event that recorded the attachment.
         pub event_sequence: i64,
         pub created_at: DateTimeUtc,
+        /// When the content was deleted and the name and description erased.
+        pub erased_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 mod m20261210_000001_index_case_list_filters;
 mod m20261215_000001_create_evidence_tables;
 mod m20261220_000001_create_queue_tables;
+mod m20261230_000001_add_erasure_columns;
 
 /// Resolution's migrator.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_outbox::migration::IndexPendingRows),
             Box::new(m20261215_000001_create_evidence_tables::CreateEvidenceTables),
             Box::new(m20261220_000001_create_queue_tables::CreateQueueTables),
+            Box::new(m20261230_000001_add_erasure_columns::AddErasureColumns),
         ]
     }
 }

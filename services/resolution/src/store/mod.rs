@@ -518,3 +518,75 @@ pub async fn record_scan<C: ConnectionTrait>(
         .await?;
     Ok(result.rows_affected == 1)
 }
+
+/// The cases to erase for an erasure: every case of `player_id` when
+/// `all_records`, and the cases of `complaint_ids`.
+pub async fn cases_to_erase<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    player_id: &str,
+    complaint_ids: &[String],
+    all_records: bool,
+) -> Result<Vec<case::Model>, DbErr> {
+    let mut which = Condition::any().add(case::Column::ComplaintId.is_in(complaint_ids.iter().map(String::as_str)));
+    if all_records {
+        which = which.add(case::Column::PlayerId.eq(player_id));
+    }
+    case::Entity::find()
+        .filter(case::Column::TenantId.eq(tenant))
+        .filter(which)
+        .order_by_asc(case::Column::Id)
+        .all(c)
+        .await
+}
+
+/// Rewrites one stored event for an erasure (the only change an event ever
+/// gets): its summary, salt, version, links and hash as `event` has them,
+/// and its stored payload erased when `erased_at` is set.
+pub async fn rewrite_event<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    case_id: &str,
+    event: &redress_proto::resolution::v1::CaseEvent,
+    erased_at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    use case_event::Column as Col;
+    let mut update = case_event::Entity::update_many()
+        .col_expr(Col::PayloadSummary, Expr::value(event.payload_summary.clone()))
+        .col_expr(Col::SummarySalt, Expr::value(event.summary_salt.clone()))
+        .col_expr(Col::SummaryHash, Expr::value(event.summary_hash.clone()))
+        .col_expr(Col::ChainVersion, Expr::value(event.chain_version))
+        .col_expr(Col::PreviousHash, Expr::value(event.previous_hash.clone()))
+        .col_expr(Col::Hash, Expr::value(event.hash.clone()))
+        .col_expr(Col::ErasedAt, Expr::value(erased_at));
+    if erased_at.is_some() {
+        update = update.col_expr(Col::Payload, Expr::value(Vec::<u8>::new()));
+    }
+    update
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::CaseId.eq(case_id))
+        .filter(Col::Sequence.eq(event.sequence))
+        .exec(c)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes an evidence's content and erases its name and description; the
+/// size, types, SHA-256 and times stay.
+pub async fn erase_evidence<C: ConnectionTrait>(
+    c: &C,
+    row: &evidence::Model,
+    filename: String,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    delete_chunks(c, &row.tenant_id, &row.id).await?;
+    evidence::Entity::update_many()
+        .col_expr(evidence::Column::Filename, Expr::value(filename))
+        .col_expr(evidence::Column::Description, Expr::value(String::new()))
+        .col_expr(evidence::Column::ErasedAt, Expr::value(Some(at)))
+        .filter(evidence::Column::TenantId.eq(&row.tenant_id))
+        .filter(evidence::Column::Id.eq(&row.id))
+        .exec(c)
+        .await
+        .map(|_| ())
+}

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod contract;
+mod erasure;
 mod evidence;
 mod helpers;
 mod history;

@@ -31,6 +31,12 @@ impl ResolutionApi {
         req: DownloadEvidenceRequest,
     ) -> Result<DownloadStream, ApiError> {
         let row = self.load_evidence(&self.db, &caller.tenant, &req.name, "name").await?;
+        if row.erased_at.is_some() {
+            return Err(ApiError::failed_precondition(
+                "EVIDENCE_ERASED",
+                format!("{}: its content was erased with the player's personal data", req.name),
+            ));
+        }
         let state = row.state.get();
         if !rules::downloadable(state, caller.roles.contains(&Role::Service)) {
             return Err(ApiError::failed_precondition(

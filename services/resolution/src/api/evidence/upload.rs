@@ -225,6 +225,7 @@ impl ResolutionApi {
                     scan_time: None,
                     event_sequence: 0,
                     created_at: now,
+                    erased_at: None,
                 };
                 // The chained payload: the evidence as created, before the
                 // event's own sequence is known.
