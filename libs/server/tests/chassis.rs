@@ -94,6 +94,14 @@ impl FeedbackInternalService for Handlers {
         self.pass().await;
         Ok(Response::new(RecordEventResponse::default()))
     }
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::feedback::v1::ExportPlayerRecordsResponse, Status>>;
+    async fn export_player_records(
+        &self,
+        _: Request<redress_proto::feedback::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
+    }
 }
 
 struct TestServer {

@@ -162,6 +162,16 @@ impl ResolutionInternalService for RecordingPeer {
     ) -> Result<Response<redress_proto::resolution::v1::RecordEvidenceScanResponse>, Status> {
         Err(Status::unimplemented("the recording peer does not record evidence scans"))
     }
+
+    type ExportPlayerRecordsStream = tokio_stream::Empty<Result<redress_proto::resolution::v1::ExportPlayerRecordsResponse, Status>>;
+
+    /// Exports are read from the real services; the recording peer holds no records.
+    async fn export_player_records(
+        &self,
+        _request: Request<redress_proto::resolution::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
+    }
 }
 
 #[tonic::async_trait]
@@ -171,6 +181,16 @@ impl NotificationInternalService for RecordingPeer {
         request: Request<SendNotificationRequest>,
     ) -> Result<Response<SendNotificationResponse>, Status> {
         self.record(request, |r| &mut r.notifications)
+    }
+
+    type ExportPlayerRecordsStream = tokio_stream::Empty<Result<redress_proto::notification::v1::ExportPlayerRecordsResponse, Status>>;
+
+    /// Exports are read from the real services; the recording peer holds no records.
+    async fn export_player_records(
+        &self,
+        _request: Request<redress_proto::notification::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
     }
 }
 
@@ -188,5 +208,15 @@ impl FeedbackInternalService for RecordingPeer {
         request: Request<RecordEventRequest>,
     ) -> Result<Response<RecordEventResponse>, Status> {
         self.record(request, |r| &mut r.events)
+    }
+
+    type ExportPlayerRecordsStream = tokio_stream::Empty<Result<redress_proto::feedback::v1::ExportPlayerRecordsResponse, Status>>;
+
+    /// Exports are read from the real services; the recording peer holds no records.
+    async fn export_player_records(
+        &self,
+        _request: Request<redress_proto::feedback::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
     }
 }

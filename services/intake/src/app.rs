@@ -17,6 +17,7 @@ use redress_service::Running;
 use crate::{
     api::{IntakeApi, InternalService, PublicService},
     config::IntakeConfig,
+    exporter::ExportWorker,
     store::migration::Migrator,
 };
 
@@ -27,6 +28,7 @@ pub const SERVICE_NAME: &str = "intake";
 pub struct Intake {
     running: Running,
     relay: Arc<Relay>,
+    exports: Arc<ExportWorker>,
 }
 
 impl Intake {
@@ -39,7 +41,9 @@ impl Intake {
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
-        let workers = vec![relay.spawn()];
+        let exports = ExportWorker::new(db.clone(), Arc::clone(&relay), config.export.clone());
+        let mut workers = vec![relay.spawn()];
+        workers.extend(exports.spawn());
 
         let api = Arc::new(IntakeApi::new(
             db.clone(),
@@ -47,6 +51,7 @@ impl Intake {
             Arc::new(policy),
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
             config.reference_prefix.clone(),
+            Arc::clone(&exports),
         ));
         let auth = Authenticator::new(Arc::clone(&verifier));
         let max = config.server.max_message_bytes;
@@ -68,12 +73,17 @@ impl Intake {
             },
         )?;
         let running = Running::new(SERVICE_NAME, server, workers, &config.server, db);
-        Ok(Intake { running, relay })
+        Ok(Intake { running, relay, exports })
     }
 
     /// The outbox relay (tests read its backlog).
     pub fn relay(&self) -> &Arc<Relay> {
         &self.relay
+    }
+
+    /// The subject-access export worker (tests drive its rounds).
+    pub fn exports(&self) -> &Arc<ExportWorker> {
+        &self.exports
     }
 }
 

@@ -56,6 +56,14 @@ impl ResolutionInternalService for Accepting {
     ) -> Result<Response<redress_proto::resolution::v1::RecordEvidenceScanResponse>, Status> {
         Ok(Response::new(Default::default()))
     }
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::resolution::v1::ExportPlayerRecordsResponse, Status>>;
+    async fn export_player_records(
+        &self,
+        _: Request<redress_proto::resolution::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
+    }
 }
 
 fn complaint(i: usize) -> SubmitComplaintRequest {

@@ -5,6 +5,7 @@
 
 pub mod convert;
 mod events;
+mod export;
 mod insights;
 pub mod outbox;
 mod surveys;
@@ -17,7 +18,7 @@ use redress_errors::{ApiError, ErrorCode};
 use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_proto::feedback::v1::{
-    GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, GetSurveyResponse, ListRecurringProblemsRequest,
+    ExportPlayerRecordsRequest, GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, GetSurveyResponse, ListRecurringProblemsRequest,
     ListRecurringProblemsResponse, ListSurveysRequest, ListSurveysResponse, RecordCaseOutcomeRequest,
     RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse, SubmitSurveyResponseRequest,
     SubmitSurveyResponseResponse, feedback_internal_service_server::FeedbackInternalService,
@@ -134,5 +135,18 @@ redress_server::delegate! {
     pub struct InternalService(FeedbackApi): FeedbackInternalService {
         record_case_outcome(RecordCaseOutcomeRequest) -> RecordCaseOutcomeResponse = SERVICES;
         record_event(RecordEventRequest) -> RecordEventResponse = SERVICES;
+        @streaming {
+            type ExportPlayerRecordsStream = export::ExportStream;
+
+            async fn export_player_records(
+                &self,
+                request: tonic::Request<ExportPlayerRecordsRequest>,
+            ) -> Result<tonic::Response<Self::ExportPlayerRecordsStream>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, SERVICES, |api, caller, req| async move {
+                    api.export_player_records(caller, req).await
+                })
+                .await
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@
 
 mod complaints;
 pub mod convert;
+mod export;
 mod filing;
 mod interactions;
 mod internal;
@@ -14,6 +15,8 @@ mod outbox;
 mod story;
 
 use std::sync::Arc;
+
+pub use export::{export, export_name};
 
 use chrono::{DateTime, Utc};
 use redress_auth::{Caller, Role};
@@ -26,6 +29,8 @@ use redress_proto::{
     common::v1::{Channel, ComplaintStatus},
     intake::v1::{
         AddPlayerMessageRequest, AddPlayerMessageResponse, ApplyCaseUpdateRequest, ApplyCaseUpdateResponse,
+        DownloadPlayerDataExportRequest, ExportPlayerDataRequest, ExportPlayerDataResponse,
+        GetPlayerDataExportRequest, GetPlayerDataExportResponse,
         GetComplaintRequest, GetComplaintResponse, GetPlayerStoryRequest, GetPlayerStoryResponse,
         ListComplaintsRequest, ListComplaintsResponse, ListInteractionsRequest, ListInteractionsResponse,
         SubmitComplaintRequest, SubmitComplaintResponse, SubmitPlayerDecisionRequest, SubmitPlayerDecisionResponse,
@@ -46,6 +51,9 @@ const WRITERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::A
 const READERS: &[Role] = &Role::ALL;
 /// Roles that read a player's whole story.
 const STORY_READERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin];
+/// Roles that export a player's data: the data-protection officer and the
+/// tenant's administrator.
+const EXPORTERS: &[Role] = &[Role::Dpo, Role::Admin];
 
 redress_server::delegate! {
     /// The public service.
@@ -58,6 +66,21 @@ redress_server::delegate! {
         withdraw_complaint(WithdrawComplaintRequest) -> WithdrawComplaintResponse = WRITERS;
         list_interactions(ListInteractionsRequest) -> ListInteractionsResponse = READERS;
         get_player_story(GetPlayerStoryRequest) -> GetPlayerStoryResponse = STORY_READERS;
+        export_player_data(ExportPlayerDataRequest) -> ExportPlayerDataResponse = EXPORTERS;
+        get_player_data_export(GetPlayerDataExportRequest) -> GetPlayerDataExportResponse = EXPORTERS;
+        @streaming {
+            type DownloadPlayerDataExportStream = export::DownloadStream;
+
+            async fn download_player_data_export(
+                &self,
+                request: tonic::Request<DownloadPlayerDataExportRequest>,
+            ) -> Result<tonic::Response<Self::DownloadPlayerDataExportStream>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, EXPORTERS, |api, caller, req| async move {
+                    api.download_player_data_export(caller, req).await
+                })
+                .await
+            }
+        }
     }
 }
 
@@ -76,6 +99,7 @@ pub struct IntakeApi {
     page_tokens: PageTokens,
     reference_prefix: String,
     references: store::ReferenceAllocator,
+    exports: Arc<crate::exporter::ExportWorker>,
 }
 
 /// Reference numbers reserved per round trip to the counter row.
@@ -89,6 +113,7 @@ impl IntakeApi {
         policy: Arc<PolicyTable>,
         page_tokens: PageTokens,
         reference_prefix: String,
+        exports: Arc<crate::exporter::ExportWorker>,
     ) -> Self {
         Self {
             db,
@@ -97,6 +122,7 @@ impl IntakeApi {
             page_tokens,
             reference_prefix,
             references: store::ReferenceAllocator::new(REFERENCE_BLOCK),
+            exports,
         }
     }
 

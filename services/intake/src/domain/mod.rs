@@ -2,6 +2,7 @@
 //! player-facing status allows. The deadline policy is `redress_policy`.
 
 pub mod case_update;
+pub mod export;
 pub mod history;
 pub mod triage;
 pub mod validate;

@@ -5,6 +5,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 
 mod m20261210_000001_index_complaint_list_filters;
 mod m20261220_000001_add_complaint_original_category;
+mod m20261226_000001_create_player_data_exports;
 
 /// Intake's migrator.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_index_complaint_list_filters::IndexComplaintListFilters),
             Box::new(redress_outbox::migration::IndexPendingRows),
             Box::new(m20261220_000001_add_complaint_original_category::AddComplaintOriginalCategory),
+            Box::new(m20261226_000001_create_player_data_exports::CreatePlayerDataExports),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! query takes the tenant: no row of another tenant is ever read.
 
 pub mod entities;
+pub mod export;
 pub mod migration;
 
 use chrono::{DateTime, Utc};

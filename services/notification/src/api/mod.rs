@@ -4,6 +4,7 @@
 //! by resource in the submodules.
 
 pub mod convert;
+mod export;
 mod internal;
 mod notifications;
 mod redelivery;
@@ -23,7 +24,7 @@ use redress_proto::{
     common::v1::Channel,
     notification::v1::{
         CreateWebhookEndpointRequest, CreateWebhookEndpointResponse, DeleteWebhookEndpointRequest,
-        DeleteWebhookEndpointResponse, GetNotificationRequest, GetNotificationResponse, GetWebhookEndpointRequest,
+        DeleteWebhookEndpointResponse, ExportPlayerRecordsRequest, GetNotificationRequest, GetNotificationResponse, GetWebhookEndpointRequest,
         GetWebhookEndpointResponse, ListDeliveryAttemptsRequest, ListDeliveryAttemptsResponse,
         ListNotificationsRequest, ListNotificationsResponse, ListTemplatesRequest, ListTemplatesResponse,
         ListWebhookEndpointsRequest, ListWebhookEndpointsResponse, Notification, PreviewTemplateRequest,
@@ -300,5 +301,18 @@ redress_server::delegate! {
     /// The internal service (role `service`).
     pub struct InternalService(NotificationApi): NotificationInternalService {
         send_notification(SendNotificationRequest) -> SendNotificationResponse = &[Role::Service];
+        @streaming {
+            type ExportPlayerRecordsStream = export::ExportStream;
+
+            async fn export_player_records(
+                &self,
+                request: tonic::Request<ExportPlayerRecordsRequest>,
+            ) -> Result<tonic::Response<Self::ExportPlayerRecordsStream>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, &[Role::Service], |api, caller, req| async move {
+                    api.export_player_records(caller, req).await
+                })
+                .await
+            }
+        }
     }
 }

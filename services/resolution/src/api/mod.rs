@@ -15,6 +15,7 @@ mod cases;
 mod conversation;
 pub mod convert;
 mod evidence;
+mod export;
 mod history;
 mod internal;
 mod macros;
@@ -38,7 +39,7 @@ use redress_policy::{JurisdictionPolicy, PolicyTable};
 use redress_proto::resolution::v1::{
     AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AnswerAdrEnquiryResponse,
     AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, DownloadEvidenceRequest,
-    EscalateCaseRequest, EscalateCaseResponse, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest,
+    EscalateCaseRequest, EscalateCaseResponse, ExportPlayerRecordsRequest, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest,
     GetCaseResponse, GetEvidenceRequest, GetEvidenceResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
     ListCaseEventsRequest, ListCaseEventsResponse, ListCasesRequest, ListCasesResponse, ListEvidenceRequest,
     ListEvidenceResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
@@ -259,5 +260,18 @@ redress_server::delegate! {
         record_withdrawal(RecordWithdrawalRequest) -> RecordWithdrawalResponse = SERVICE;
         flag_follow_up(FlagFollowUpRequest) -> FlagFollowUpResponse = SERVICE;
         record_evidence_scan(RecordEvidenceScanRequest) -> RecordEvidenceScanResponse = SERVICE;
+        @streaming {
+            type ExportPlayerRecordsStream = export::ExportStream;
+
+            async fn export_player_records(
+                &self,
+                request: tonic::Request<ExportPlayerRecordsRequest>,
+            ) -> Result<tonic::Response<Self::ExportPlayerRecordsStream>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, SERVICE, |api, caller, req| async move {
+                    api.export_player_records(caller, req).await
+                })
+                .await
+            }
+        }
     }
 }
