@@ -43,6 +43,8 @@ pub struct Sandbox {
     pub feedback: Feedback,
     /// Where notification writes e-mails.
     pub mail_dir: PathBuf,
+    /// Intake's configuration, kept to restart it on its database.
+    intake_config: IntakeConfig,
     _mail: tempfile::TempDir,
     _dbs: Vec<TestDb>,
 }
@@ -72,6 +74,17 @@ impl Sandbox {
     /// Like [`Sandbox::start`], with notification's configuration adjusted
     /// by `tweak` (e.g. its sender switched off, for a test that drives it).
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut NotificationConfig)) -> Sandbox {
+        Self::start_tuned(backend, tweak, |_| {}).await
+    }
+
+    /// Like [`Sandbox::start_with`], with intake's configuration adjusted by
+    /// `tweak_intake` too (e.g. its export worker switched off, for a test
+    /// that drives it).
+    pub async fn start_tuned(
+        backend: Backend,
+        tweak: impl FnOnce(&mut NotificationConfig),
+        tweak_intake: impl FnOnce(&mut IntakeConfig),
+    ) -> Sandbox {
         let dbs = vec![
             TestDb::new(backend).await,
             TestDb::new(backend).await,
@@ -89,13 +102,17 @@ impl Sandbox {
         let mut listeners = listeners.into_iter();
         let mut next = || listeners.next().unwrap_or_else(|| panic!("four listeners"));
 
-        let intake = IntakeConfig {
+        let mut intake_config = IntakeConfig {
             database: dbs[0].config.clone(),
             auth: auth_config(),
             outbox: quick_outbox(&peers, "intake"),
             ..Default::default()
         };
-        let intake = Intake::start_on(intake, next()).await.unwrap_or_else(|e| panic!("intake: {e:#}"));
+        intake_config.export.poll_interval_ms = 100;
+        intake_config.export.initial_backoff_ms = 50;
+        intake_config.export.max_backoff_ms = 500;
+        tweak_intake(&mut intake_config);
+        let intake = Intake::start_on(intake_config.clone(), next()).await.unwrap_or_else(|e| panic!("intake: {e:#}"));
 
         let mut resolution = ResolutionConfig {
             database: dbs[1].config.clone(),
@@ -144,6 +161,7 @@ impl Sandbox {
             notification,
             feedback,
             mail_dir: mail.path().to_path_buf(),
+            intake_config,
             _mail: mail,
             _dbs: dbs,
         }
@@ -193,6 +211,30 @@ impl Sandbox {
     /// text the player reads in any language.
     pub fn decoded_emails(&self) -> Vec<String> {
         self.emails().iter().map(|m| decode_email(m)).collect()
+    }
+
+    /// Crashes intake (an abort, mid-round, as a killed process) and starts
+    /// it again on the same database and address, its configuration adjusted
+    /// by `tweak`.
+    pub async fn restart_intake(self, tweak: impl FnOnce(&mut IntakeConfig)) -> Sandbox {
+        let Sandbox { intake, resolution, notification, feedback, mail_dir, mut intake_config, _mail, _dbs } = self;
+        let addr = intake.local_addr();
+        intake.abort();
+        tweak(&mut intake_config);
+        let mut listener = None;
+        for _ in 0..50 {
+            match TcpListener::bind(addr).await {
+                Ok(l) => {
+                    listener = Some(l);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+        let listener = listener.unwrap_or_else(|| panic!("intake's address {addr} stayed taken"));
+        let intake =
+            Intake::start_on(intake_config.clone(), listener).await.unwrap_or_else(|e| panic!("intake: {e:#}"));
+        Sandbox { intake, resolution, notification, feedback, mail_dir, intake_config, _mail, _dbs }
     }
 
     /// Stops every service gracefully.

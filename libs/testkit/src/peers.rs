@@ -163,7 +163,8 @@ impl ResolutionInternalService for RecordingPeer {
         Err(Status::unimplemented("the recording peer does not record evidence scans"))
     }
 
-    type ExportPlayerRecordsStream = tokio_stream::Empty<Result<redress_proto::resolution::v1::ExportPlayerRecordsResponse, Status>>;
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::resolution::v1::ExportPlayerRecordsResponse, Status>>;
 
     /// Exports are read from the real services; the recording peer holds no records.
     async fn export_player_records(
@@ -183,7 +184,8 @@ impl NotificationInternalService for RecordingPeer {
         self.record(request, |r| &mut r.notifications)
     }
 
-    type ExportPlayerRecordsStream = tokio_stream::Empty<Result<redress_proto::notification::v1::ExportPlayerRecordsResponse, Status>>;
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::notification::v1::ExportPlayerRecordsResponse, Status>>;
 
     /// Exports are read from the real services; the recording peer holds no records.
     async fn export_player_records(
@@ -210,7 +212,8 @@ impl FeedbackInternalService for RecordingPeer {
         self.record(request, |r| &mut r.events)
     }
 
-    type ExportPlayerRecordsStream = tokio_stream::Empty<Result<redress_proto::feedback::v1::ExportPlayerRecordsResponse, Status>>;
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::feedback::v1::ExportPlayerRecordsResponse, Status>>;
 
     /// Exports are read from the real services; the recording peer holds no records.
     async fn export_player_records(

@@ -165,8 +165,9 @@ impl ExportWorker {
                     row.completed_at = Some(now);
                     row.expire_at = Some(now + retention(&self.config));
                 } else {
-                    row.next_attempt_at = now + chrono::Duration::from_std(self.backoff.delay(row.attempts as u32))
-                        .unwrap_or_else(|_| chrono::Duration::seconds(60));
+                    row.next_attempt_at = now
+                        + chrono::Duration::from_std(self.backoff.delay(row.attempts as u32))
+                            .unwrap_or_else(|_| chrono::Duration::seconds(60));
                 }
             }
         }
@@ -185,17 +186,13 @@ impl ExportWorker {
         match part {
             "intake" => {
                 for complaint in &complaints {
-                    archive.file(&layout::complaint(&complaint.id), &json(&convert::complaint(complaint), COMPLAINT)?)?;
+                    archive
+                        .file(&layout::complaint(&complaint.id), &json(&convert::complaint(complaint), COMPLAINT)?)?;
                     let mut after: Option<String> = None;
                     loop {
-                        let page = store::list_interactions(
-                            &self.db,
-                            &row.tenant_id,
-                            &complaint.id,
-                            after.as_deref(),
-                            PAGE,
-                        )
-                        .await?;
+                        let page =
+                            store::list_interactions(&self.db, &row.tenant_id, &complaint.id, after.as_deref(), PAGE)
+                                .await?;
                         for interaction in &page {
                             let path = layout::interaction(&complaint.id, &interaction.id);
                             archive.file(&path, &json(&convert::interaction(interaction), INTERACTION)?)?;
@@ -345,7 +342,11 @@ fn json<M: prost::Message>(message: &M, full_name: &str) -> Result<Vec<u8>, Part
 }
 
 fn peer_failed(status: &tonic::Status) -> PartError {
-    PartError::Peer(format!("peer answered {}: {}", redress_telemetry::code_name(status.code() as i32), status.message()))
+    PartError::Peer(format!(
+        "peer answered {}: {}",
+        redress_telemetry::code_name(status.code() as i32),
+        status.message()
+    ))
 }
 
 /// A string column of a stored row sent as a Struct.
@@ -361,10 +362,7 @@ fn retention(config: &ExportConfig) -> chrono::Duration {
 }
 
 /// Every complaint of the export's player, oldest first.
-async fn player_complaints(
-    db: &DatabaseConnection,
-    row: &job::Model,
-) -> Result<Vec<store::complaint::Model>, DbErr> {
+async fn player_complaints(db: &DatabaseConnection, row: &job::Model) -> Result<Vec<store::complaint::Model>, DbErr> {
     let filter = store::ComplaintFilter { player_id: Some(row.player_id.clone()), ..Default::default() };
     let mut all = Vec::new();
     let mut after: Option<String> = None;

@@ -99,9 +99,9 @@ fn value(json: serde_json::Value) -> prost_types::Value {
         serde_json::Value::Array(items) => {
             Kind::ListValue(prost_types::ListValue { values: items.into_iter().map(value).collect() })
         }
-        serde_json::Value::Object(fields) => Kind::StructValue(prost_types::Struct {
-            fields: fields.into_iter().map(|(k, v)| (k, value(v))).collect(),
-        }),
+        serde_json::Value::Object(fields) => {
+            Kind::StructValue(prost_types::Struct { fields: fields.into_iter().map(|(k, v)| (k, value(v))).collect() })
+        }
     };
     prost_types::Value { kind: Some(kind) }
 }

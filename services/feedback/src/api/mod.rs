@@ -18,11 +18,11 @@ use redress_errors::{ApiError, ErrorCode};
 use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_proto::feedback::v1::{
-    ExportPlayerRecordsRequest, GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, GetSurveyResponse, ListRecurringProblemsRequest,
-    ListRecurringProblemsResponse, ListSurveysRequest, ListSurveysResponse, RecordCaseOutcomeRequest,
-    RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse, SubmitSurveyResponseRequest,
-    SubmitSurveyResponseResponse, feedback_internal_service_server::FeedbackInternalService,
-    feedback_service_server::FeedbackService,
+    ExportPlayerRecordsRequest, GetInsightsRequest, GetInsightsResponse, GetSurveyRequest, GetSurveyResponse,
+    ListRecurringProblemsRequest, ListRecurringProblemsResponse, ListSurveysRequest, ListSurveysResponse,
+    RecordCaseOutcomeRequest, RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse,
+    SubmitSurveyResponseRequest, SubmitSurveyResponseResponse,
+    feedback_internal_service_server::FeedbackInternalService, feedback_service_server::FeedbackService,
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,8 @@ use redress_errors::{ApiError, ErrorCode, Violations};
 use redress_proto::intake::v1::{
     DownloadPlayerDataExportRequest, DownloadPlayerDataExportResponse, ExportPlayerDataRequest,
     ExportPlayerDataResponse, GetPlayerDataExportRequest, GetPlayerDataExportResponse, PlayerDataExport,
-    download_player_data_export_response::Part, player_data_export::{Progress, State},
+    download_player_data_export_response::Part,
+    player_data_export::{Progress, State},
 };
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;

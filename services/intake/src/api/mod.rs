@@ -29,13 +29,12 @@ use redress_proto::{
     common::v1::{Channel, ComplaintStatus},
     intake::v1::{
         AddPlayerMessageRequest, AddPlayerMessageResponse, ApplyCaseUpdateRequest, ApplyCaseUpdateResponse,
-        DownloadPlayerDataExportRequest, ExportPlayerDataRequest, ExportPlayerDataResponse,
-        GetPlayerDataExportRequest, GetPlayerDataExportResponse,
-        GetComplaintRequest, GetComplaintResponse, GetPlayerStoryRequest, GetPlayerStoryResponse,
-        ListComplaintsRequest, ListComplaintsResponse, ListInteractionsRequest, ListInteractionsResponse,
-        SubmitComplaintRequest, SubmitComplaintResponse, SubmitPlayerDecisionRequest, SubmitPlayerDecisionResponse,
-        WithdrawComplaintRequest, WithdrawComplaintResponse, intake_internal_service_server::IntakeInternalService,
-        intake_service_server::IntakeService, interaction,
+        DownloadPlayerDataExportRequest, ExportPlayerDataRequest, ExportPlayerDataResponse, GetComplaintRequest,
+        GetComplaintResponse, GetPlayerDataExportRequest, GetPlayerDataExportResponse, GetPlayerStoryRequest,
+        GetPlayerStoryResponse, ListComplaintsRequest, ListComplaintsResponse, ListInteractionsRequest,
+        ListInteractionsResponse, SubmitComplaintRequest, SubmitComplaintResponse, SubmitPlayerDecisionRequest,
+        SubmitPlayerDecisionResponse, WithdrawComplaintRequest, WithdrawComplaintResponse,
+        intake_internal_service_server::IntakeInternalService, intake_service_server::IntakeService, interaction,
     },
 };
 use sea_orm::DatabaseConnection;

@@ -219,11 +219,7 @@ impl Archive {
     pub fn end(&mut self) -> Result<(), ArchiveError> {
         let open = self.open.take().ok_or(ArchiveError::NoFileOpen)?;
         if open.written != open.declared {
-            return Err(ArchiveError::SizeMismatch {
-                path: open.path,
-                declared: open.declared,
-                written: open.written,
-            });
+            return Err(ArchiveError::SizeMismatch { path: open.path, declared: open.declared, written: open.written });
         }
         self.push(&vec![0; padding(open.declared)]);
         self.entries.push(ManifestEntry {
@@ -412,10 +408,7 @@ mod tests {
         assert_eq!(json["subject"], "", "defaults are present");
         assert!(record_json(&complaint, "redress.intake.v1.Nothing").is_err());
         let mut row = prost_types::Struct::default();
-        row.fields.insert(
-            "csat".into(),
-            prost_types::Value { kind: Some(prost_types::value::Kind::NumberValue(2.0)) },
-        );
+        row.fields.insert("csat".into(), prost_types::Value { kind: Some(prost_types::value::Kind::NumberValue(2.0)) });
         assert_eq!(record_json(&row, "google.protobuf.Struct").unwrap(), serde_json::json!({"csat": 2.0}));
     }
 
