@@ -26,6 +26,13 @@ enum PlayerCommand {
     /// case, interactions, notifications and survey, and the player's
     /// complaint-frequency signal (GetPlayerStory).
     Story(StoryArgs),
+    /// Starts a subject-access export of everything Redress holds about the
+    /// player (roles dpo, admin); `--wait` polls until it is built,
+    /// `--output-file` writes the archive (ExportPlayerData).
+    Export(crate::player_export::ExportArgs),
+    /// An export's state and progress; `--output-file` writes its archive
+    /// (GetPlayerDataExport, DownloadPlayerDataExport).
+    ExportStatus(crate::player_export::ExportStatusArgs),
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +61,8 @@ pub async fn execute(args: &PlayerArgs) -> anyhow::Result<(String, u8)> {
             let page = client.get_player_story(request).await.context("GetPlayerStory")?;
             Ok((story(args.remote.output, &page), exit::OK))
         }
+        PlayerCommand::Export(e) => crate::player_export::export(&client, args.remote.output, e).await,
+        PlayerCommand::ExportStatus(e) => crate::player_export::status(&client, args.remote.output, e).await,
     }
 }
 
