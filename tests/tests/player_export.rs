@@ -395,7 +395,26 @@ async fn an_export_interrupted_by_a_crash_resumes_after_restart(backend: Backend
     s.shutdown().await;
 }
 
+async fn an_archive_past_its_retention_is_deleted_and_the_export_kept(backend: Backend) {
+    let s = Sandbox::start_tuned(backend, |_| {}, |intake| intake.export.retention_hours = 0).await;
+    let dpo = s.token(&[Role::Dpo]);
+    file(&s, TENANT, complaint("old-1", "player-old", "old@example.co.uk")).await;
+    let started = export(&s, &dpo, "player-old", "export-old").await.unwrap();
+    let expired = || async { get(&s, &dpo, &started.name).await.is_ok_and(|e| e.state() == State::Expired) };
+    assert!(eventually(WAIT, expired).await, "never expired: {:?}", get(&s, &dpo, &started.name).await);
+    let kept = get(&s, &dpo, &started.name).await.unwrap();
+    assert!(!kept.archive_sha256.is_empty() && kept.complete_time.is_some(), "the record stays: {kept:?}");
+    let request = DownloadPlayerDataExportRequest { name: started.name.clone() };
+    let gone = s.intake().download_player_data_export(authed(request, &dpo)).await.unwrap_err();
+    assert_eq!(gone.code(), Code::FailedPrecondition);
+    let id = started.name.trim_start_matches("exports/");
+    let chunk = redress_intake::store::export::find_chunk(s.intake.db(), TENANT, id, 0).await.unwrap();
+    assert!(chunk.is_none(), "the janitor deleted the archive's chunks");
+    s.shutdown().await;
+}
+
 redress_e2e::on_both_backends!(
     a_players_data_from_all_four_services_is_in_one_verified_archive,
     an_export_interrupted_by_a_crash_resumes_after_restart,
+    an_archive_past_its_retention_is_deleted_and_the_export_kept,
 );
