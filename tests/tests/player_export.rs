@@ -413,8 +413,36 @@ async fn an_archive_past_its_retention_is_deleted_and_the_export_kept(backend: B
     s.shutdown().await;
 }
 
+async fn an_export_whose_peer_stays_unreachable_fails_naming_the_part(backend: Backend) {
+    let s = Sandbox::start_tuned(
+        backend,
+        |_| {},
+        |intake| {
+            intake.export.max_attempts = 2;
+            // Nothing listens there.
+            intake
+                .outbox
+                .peers
+                .insert("feedback".into(), redress_outbox::PeerConfig { url: "http://127.0.0.1:1".into() });
+        },
+    )
+    .await;
+    let dpo = s.token(&[Role::Dpo]);
+    let started = export(&s, &dpo, "player-gone", "export-gone").await.unwrap();
+    let failed = || async { get(&s, &dpo, &started.name).await.is_ok_and(|e| e.state() == State::Failed) };
+    assert!(eventually(WAIT, failed).await, "never failed: {:?}", get(&s, &dpo, &started.name).await);
+    let export = get(&s, &dpo, &started.name).await.unwrap();
+    assert!(export.error.starts_with("feedback:"), "{export:?}");
+    assert_eq!(export.progress.unwrap().parts_done, ["intake", "resolution", "notification"]);
+    let id = started.name.trim_start_matches("exports/");
+    let chunk = redress_intake::store::export::find_chunk(s.intake.db(), TENANT, id, 0).await.unwrap();
+    assert!(chunk.is_none(), "a failed export keeps no archive");
+    s.shutdown().await;
+}
+
 redress_e2e::on_both_backends!(
     a_players_data_from_all_four_services_is_in_one_verified_archive,
     an_export_interrupted_by_a_crash_resumes_after_restart,
     an_archive_past_its_retention_is_deleted_and_the_export_kept,
+    an_export_whose_peer_stays_unreachable_fails_naming_the_part,
 );

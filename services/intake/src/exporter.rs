@@ -95,7 +95,12 @@ impl ExportWorker {
     pub async fn run_once(&self) -> Result<usize, DbErr> {
         self.expire().await?;
         let now = now();
-        let until = now + chrono::Duration::seconds(self.config.lease_seconds.max(1) as i64);
+        // Whole milliseconds: the lease is compared for equality when saving,
+        // and PostgreSQL keeps microseconds.
+        let until = chrono::SubsecRound::trunc_subsecs(
+            now + chrono::Duration::seconds(self.config.lease_seconds.max(1) as i64),
+            3,
+        );
         let Some(job) = store::export::claim(&self.db, now, until).await? else { return Ok(0) };
         self.step(job).await?;
         Ok(1)
@@ -113,8 +118,12 @@ impl ExportWorker {
         Ok(())
     }
 
-    /// Works the next part of a claimed export and records the outcome.
+    /// Works the next part of a claimed export and records the outcome,
+    /// unless the lease expired meanwhile and another replica took the
+    /// export over (then that replica's work stands and this round's is
+    /// dropped).
     async fn step(&self, mut row: job::Model) -> Result<(), DbErr> {
+        let lease = row.lease_until.unwrap_or_else(now);
         // Chunks past the parts done are an interrupted round's.
         let stale = store::export::delete_chunks_from(&self.db, &row.id, row.chunk_count).await?;
         if stale > 0 {
@@ -130,6 +139,7 @@ impl ExportWorker {
         };
         let now = now();
         row.lease_until = None;
+        let mut purge = false;
         match result {
             Ok(()) => {
                 let mut entries: Vec<ManifestEntry> = serde_json::from_str(&row.manifest).unwrap_or_default();
@@ -159,7 +169,7 @@ impl ExportWorker {
                 row.error = format!("{}: {err}", part.unwrap_or("manifest"));
                 tracing::warn!(export = %row.id, attempts = row.attempts, error = %row.error, "export part failed");
                 if row.attempts >= self.config.max_attempts.max(1) {
-                    store::export::delete_chunks_from(&self.db, &row.id, 0).await?;
+                    purge = true;
                     row.chunk_count = 0;
                     row.state = Stored(State::Failed);
                     row.completed_at = Some(now);
@@ -171,7 +181,13 @@ impl ExportWorker {
                 }
             }
         }
-        store::export::save(&self.db, row).await
+        let id = row.id.clone();
+        if !store::export::save_leased(&self.db, row, lease).await? {
+            tracing::warn!(export = %id, "export lease lost to another replica; its round stands");
+        } else if purge {
+            store::export::delete_chunks_from(&self.db, &id, 0).await?;
+        }
+        Ok(())
     }
 
     async fn gather(

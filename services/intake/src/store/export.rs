@@ -104,6 +104,19 @@ pub async fn save<C: ConnectionTrait>(c: &C, model: job::Model) -> Result<(), Db
     model.into_active_model().reset_all().update(c).await.map(|_| ())
 }
 
+/// Writes a job row if the lease taken at `lease` is still the caller's
+/// (another replica may have taken over an expired one); false if not.
+pub async fn save_leased<C: ConnectionTrait>(c: &C, model: job::Model, lease: DateTime<Utc>) -> Result<bool, DbErr> {
+    let id = model.id.clone();
+    let result = job::Entity::update_many()
+        .set(model.into_active_model().reset_all())
+        .filter(job::Column::Id.eq(id))
+        .filter(job::Column::LeaseUntil.eq(lease))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Takes the lease of one due export (PENDING, or RUNNING with no live
 /// lease) until `until`; `None` when none is due. A conditional update, so
 /// two replicas never hold one export.
