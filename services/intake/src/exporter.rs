@@ -60,6 +60,14 @@ enum PartError {
     Peer(String),
     #[error("archive: {0}")]
     Archive(#[from] ArchiveError),
+    #[error("the lease expired and another replica took the export over")]
+    LeaseLost,
+}
+
+/// When a lease taken at `now` ends, in whole milliseconds: the lease is
+/// compared for equality when saving, and PostgreSQL keeps microseconds.
+fn lease_end(now: DateTime<Utc>, lease_seconds: u64) -> DateTime<Utc> {
+    chrono::SubsecRound::trunc_subsecs(now + chrono::Duration::seconds(lease_seconds.max(1) as i64), 3)
 }
 
 /// The export worker. Cheap to share: clone the `Arc`.
@@ -97,10 +105,7 @@ impl ExportWorker {
         let now = now();
         // Whole milliseconds: the lease is compared for equality when saving,
         // and PostgreSQL keeps microseconds.
-        let until = chrono::SubsecRound::trunc_subsecs(
-            now + chrono::Duration::seconds(self.config.lease_seconds.max(1) as i64),
-            3,
-        );
+        let until = lease_end(now, self.config.lease_seconds);
         let Some(job) = store::export::claim(&self.db, now, until).await? else { return Ok(0) };
         self.step(job).await?;
         Ok(1)
@@ -130,13 +135,16 @@ impl ExportWorker {
             tracing::info!(export = %row.id, chunks = stale, "resuming an interrupted export");
         }
         let done: Vec<String> = row.parts_done.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect();
-        let mut sink = Sink { db: &self.db, tenant: &row.tenant_id, export: &row.id, next: row.chunk_count };
+        let lease_for = chrono::Duration::seconds(self.config.lease_seconds.max(1) as i64);
+        let mut sink =
+            Sink { db: &self.db, tenant: &row.tenant_id, export: &row.id, next: row.chunk_count, lease, lease_for };
         let mut archive = Archive::new(row.created_at.timestamp());
         let part = PARTS.get(done.len()).copied();
         let result = match part {
             Some(part) => self.gather(part, &row, &mut archive, &mut sink).await,
             None => finish(&row, &done, &mut archive, &mut sink).await,
         };
+        let lease = sink.lease;
         let now = now();
         row.lease_until = None;
         let mut purge = false;
@@ -434,16 +442,21 @@ async fn archive_digest(db: &DatabaseConnection, row: &job::Model) -> Result<(i6
 }
 
 /// Writes an archive's filled chunks to the export's chunk rows.
+/// Renews the export's lease once half of it has passed, so a long part
+/// (a large attachment) keeps it; a lease lost meanwhile ends the part.
 struct Sink<'a> {
     db: &'a DatabaseConnection,
     tenant: &'a str,
     export: &'a str,
     /// The next chunk's sequence number.
     next: i32,
+    /// The lease held, and how long a renewal holds.
+    lease: DateTime<Utc>,
+    lease_for: chrono::Duration,
 }
 
 impl Sink<'_> {
-    async fn flush(&mut self, archive: &mut Archive) -> Result<(), DbErr> {
+    async fn flush(&mut self, archive: &mut Archive) -> Result<(), PartError> {
         for chunk in archive.full_chunks() {
             self.write(chunk).await?;
         }
@@ -460,7 +473,15 @@ impl Sink<'_> {
         Ok(())
     }
 
-    async fn write(&mut self, data: Vec<u8>) -> Result<(), DbErr> {
+    async fn write(&mut self, data: Vec<u8>) -> Result<(), PartError> {
+        let now = now();
+        if now + self.lease_for / 2 > self.lease {
+            let renewed = lease_end(now, self.lease_for.num_seconds().max(1) as u64);
+            if !store::export::renew_lease(self.db, self.export, self.lease, renewed).await? {
+                return Err(PartError::LeaseLost);
+            }
+            self.lease = renewed;
+        }
         store::export::insert_chunk(self.db, self.tenant, self.export, self.next, data).await?;
         self.next += 1;
         Ok(())

@@ -117,6 +117,23 @@ pub async fn save_leased<C: ConnectionTrait>(c: &C, model: job::Model, lease: Da
     Ok(result.rows_affected == 1)
 }
 
+/// Extends a lease the caller still holds (`held`) to `until`; false when
+/// it was lost.
+pub async fn renew_lease<C: ConnectionTrait>(
+    c: &C,
+    id: &str,
+    held: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = job::Entity::update_many()
+        .col_expr(job::Column::LeaseUntil, Expr::value(Some(until)))
+        .filter(job::Column::Id.eq(id))
+        .filter(job::Column::LeaseUntil.eq(held))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Takes the lease of one due export (PENDING, or RUNNING with no live
 /// lease) until `until`; `None` when none is due. A conditional update, so
 /// two replicas never hold one export.
