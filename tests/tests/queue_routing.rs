@@ -1,7 +1,9 @@
 //! Queues across the real services: a casino's supervisor defines a queue
 //! for Maltese bonus complaints in least-loaded mode; a complaint a player
 //! files with intake becomes a case in that queue, assigned to the available
-//! agent with the fewest open cases.
+//! agent with the fewest open cases. A case recategorised into the queue's
+//! category follows the routing there, and its escalation goes to the queue
+//! whose escalation rule matches.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -13,8 +15,8 @@ use redress_proto::{
     common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
     intake::v1::SubmitComplaintRequest,
     resolution::v1::{
-        AssignCaseRequest, Case, CreateQueueRequest, ListCasesRequest, Queue, RoutingRule, SetAgentAvailabilityRequest,
-        queue::AssignmentMode,
+        AssignCaseRequest, Case, CreateQueueRequest, EscalateCaseRequest, ListCasesRequest, Queue,
+        RecategoriseCaseRequest, RoutingRule, SetAgentAvailabilityRequest, escalation, queue::AssignmentMode,
     },
 };
 use redress_testkit::{Backend, TEST_SECRET, authed, eventually};
@@ -101,6 +103,40 @@ async fn a_complaint_is_routed_by_a_queue_rule_and_auto_assigned(backend: Backen
 
     let case = file(&s, &backend_token, &supervisor, complaint("mt-1", "MT", ComplaintCategory::Bonus)).await;
     assert_eq!((case.queue.as_str(), case.assignee.as_str()), ("malta-bonus", "agent-free"));
+
+    // Routing follows a recategorisation, and an escalation goes to the
+    // queue whose escalation rule matches.
+    let escalations = Queue {
+        priority: 10,
+        rules: vec![RoutingRule { jurisdictions: vec!["MT".into()], escalated: Some(true), ..Default::default() }],
+        ..Default::default()
+    };
+    let create = CreateQueueRequest {
+        request_id: "malta-esc".into(),
+        queue_id: "malta-escalations".into(),
+        queue: Some(escalations),
+    };
+    s.resolution().create_queue(authed(create, &supervisor)).await.unwrap();
+    let case = file(&s, &backend_token, &supervisor, complaint("mt-2", "MT", ComplaintCategory::Withdrawal)).await;
+    assert_eq!(case.queue, "payments", "an escalation rule does not route a new case");
+    let recategorise = RecategoriseCaseRequest {
+        name: case.name.clone(),
+        request_id: "recat-mt-2".into(),
+        category: ComplaintCategory::Bonus.into(),
+        reason: "it is about the welcome bonus".into(),
+        ..Default::default()
+    };
+    let moved = s.resolution().recategorise_case(authed(recategorise, &supervisor)).await.unwrap().into_inner();
+    assert_eq!(moved.case.unwrap().queue, "malta-bonus");
+    let escalate = EscalateCaseRequest {
+        name: case.name.clone(),
+        request_id: "esc-mt-2".into(),
+        reason: escalation::Reason::PlayerRequest.into(),
+        comment: "the player asks for a manager".into(),
+        ..Default::default()
+    };
+    let escalated = s.resolution().escalate_case(authed(escalate, &supervisor)).await.unwrap().into_inner();
+    assert_eq!(escalated.case.unwrap().queue, "malta-escalations");
     s.shutdown().await;
 }
 

@@ -10,6 +10,8 @@
 //! - `pipeline`: `submit` at a fixed rate, then the lag until each
 //!   complaint's acknowledgment is delivered and its case opened (see
 //!   [`pipeline`]).
+//! - `case-workflow`: resolution's transitions, assign → respond → propose
+//!   → resolve, each step timed (see [`cases`]).
 //! - `seed`: writes synthetic complaints and cases straight into a database
 //!   (see [`seed`]).
 //!
@@ -25,6 +27,7 @@
 //! stops by itself after warm-up + duration; a request still in flight then
 //! is abandoned and not counted.
 
+mod cases;
 mod list;
 mod pipeline;
 mod seed;
@@ -62,6 +65,9 @@ enum BenchCommand {
     /// Submits complaints at a fixed rate and measures until each one's
     /// acknowledgment is delivered and its case opened.
     Pipeline(pipeline::PipelineArgs),
+    /// Works prepared cases through assign → respond → propose → resolve,
+    /// timing each transition.
+    CaseWorkflow(cases::CaseWorkflowArgs),
     /// Lists complaints (ListComplaints) with filters as fast as intake answers.
     #[command(alias = "list")]
     ListComplaints(list::ListArgs),
@@ -106,7 +112,12 @@ impl LoadArgs {
     /// One SDK client per connection (each builds its own channel), without
     /// retries.
     fn clients(&self) -> anyhow::Result<(String, Vec<Client>)> {
-        let target = normalise_target(&self.target)?;
+        self.clients_for(&self.target)
+    }
+
+    /// The same clients to another service of the platform.
+    fn clients_for(&self, target: &str) -> anyhow::Result<(String, Vec<Client>)> {
+        let target = normalise_target(target)?;
         let timeout = Duration::from_millis(self.timeout_ms);
         let mut clients = Vec::new();
         for _ in 0..self.connections.min(self.concurrency) {
@@ -137,6 +148,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.command {
         BenchCommand::Submit(args) => submit(args).await,
         BenchCommand::Pipeline(args) => pipeline::run(args).await,
+        BenchCommand::CaseWorkflow(args) => cases::run(args).await,
         BenchCommand::ListComplaints(args) => list::complaints(args).await,
         BenchCommand::ListCases(args) => list::cases(args).await,
         BenchCommand::Seed(args) => seed::run(args).await,

@@ -1,18 +1,17 @@
 //! `redress queues`: the tenant's queues (routing rules, assignment mode,
-//! load) and the agents of automatic assignment, through the SDK's
-//! generated client: list, get, create, update, delete, set-availability
-//! and agents.
+//! load) and the agents of automatic assignment, through `redress-sdk`:
+//! list, get, create, update, delete, set-availability and agents.
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use futures::{StreamExt, TryStreamExt};
 use redress_sdk::{
-    Client, Idempotency, Service, new_request_id,
+    new_request_id,
     proto::{
         common::v1::{Channel, ComplaintCategory},
         resolution::v1::{
-            Agent, CreateQueueRequest, DeleteQueueRequest, GetQueueRequest, ListAgentsRequest, ListQueuesRequest,
-            Queue, QueueStats, RoutingRule, SetAgentAvailabilityRequest, UpdateQueueRequest, queue::AssignmentMode,
-            resolution_service_client::ResolutionServiceClient,
+            Agent, CreateQueueRequest, DeleteQueueRequest, Queue, QueueStats, RoutingRule, SetAgentAvailabilityRequest,
+            UpdateQueueRequest, queue::AssignmentMode,
         },
     },
 };
@@ -96,6 +95,10 @@ struct CreateArgs {
     /// responsible-gambling flag.
     #[arg(long)]
     responsible_gambling: Option<bool>,
+    /// The rule routes escalations only (EscalateCase without a queue, and
+    /// breaches), never new or recategorised cases.
+    #[arg(long)]
+    escalations: bool,
     /// Rule: player language prefixes, e.g. pt (repeat or comma-separate).
     #[arg(long = "language", value_delimiter = ',')]
     languages: Vec<String>,
@@ -164,43 +167,20 @@ pub async fn run(args: QueuesArgs) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-macro_rules! call {
-    ($client:expr, $idempotency:expr, $method:ident, $request:expr) => {
-        $client
-            .call(Service::Resolution, $idempotency, $request, |channel, request| async move {
-                ResolutionServiceClient::new(channel).$method(request).await
-            })
-            .await
-            .context(stringify!($method))
-    };
-}
-
 /// Runs a subcommand and returns what it prints and its exit code.
 pub async fn execute(args: &QueuesArgs) -> anyhow::Result<(String, u8)> {
     let output = args.remote.output;
-    let client: Client = args.remote.client()?;
+    let client = args.remote.client()?.resolution();
     let text = match &args.command {
         QueuesCommand::List(l) => {
-            let mut all = Vec::new();
-            let mut page_token = String::new();
-            loop {
-                let page_size = i32::try_from(l.limit.clamp(1, 1000)).unwrap_or(1000);
-                let request = ListQueuesRequest { page_size, page_token };
-                let page = call!(client, Idempotency::Safe, list_queues, request)?;
-                all.extend(page.queues);
-                if page.next_page_token.is_empty() || all.len() >= l.limit {
-                    break;
-                }
-                page_token = page.next_page_token;
-            }
-            all.truncate(l.limit);
-            let rows: Vec<Record> =
-                all.iter().map(|e| queue_record(&e.queue.clone().unwrap_or_default(), e.stats)).collect();
+            let all: Vec<(Queue, QueueStats)> =
+                client.list_queues().take(l.limit).try_collect().await.context("ListQueues")?;
+            let rows: Vec<Record> = all.iter().map(|(q, stats)| queue_record(q, Some(*stats))).collect();
             render_list(output, &rows)
         }
         QueuesCommand::Get(g) => {
-            let got = call!(client, Idempotency::Safe, get_queue, GetQueueRequest { name: queue_name(&g.name) })?;
-            render_one(output, &queue_record(&got.queue.unwrap_or_default(), got.stats))
+            let (queue, stats) = client.get_queue(&queue_name(&g.name)).await.context("GetQueue")?;
+            render_one(output, &queue_record(&queue, Some(stats)))
         }
         QueuesCommand::Create(c) => {
             let categories = c
@@ -219,6 +199,7 @@ pub async fn execute(args: &QueuesArgs) -> anyhow::Result<(String, u8)> {
                 responsible_gambling: c.responsible_gambling,
                 language_prefixes: c.languages.clone(),
                 channels,
+                escalated: c.escalations.then_some(true),
             };
             let rules = if rule == RoutingRule::default() { Vec::new() } else { vec![rule] };
             let request = CreateQueueRequest {
@@ -233,8 +214,8 @@ pub async fn execute(args: &QueuesArgs) -> anyhow::Result<(String, u8)> {
                     ..Default::default()
                 }),
             };
-            let created = call!(client, Idempotency::Keyed, create_queue, request)?;
-            render_one(output, &queue_record(&created.queue.unwrap_or_default(), None))
+            let created = client.create_queue(request).await.context("CreateQueue")?;
+            render_one(output, &queue_record(&created, None))
         }
         QueuesCommand::Update(u) => {
             let mut paths = Vec::new();
@@ -259,13 +240,13 @@ pub async fn execute(args: &QueuesArgs) -> anyhow::Result<(String, u8)> {
                 update_mask: Some(prost_types::FieldMask { paths }),
                 etag: u.target.etag.clone(),
             };
-            let updated = call!(client, Idempotency::Unsafe, update_queue, request)?;
-            render_one(output, &queue_record(&updated.queue.unwrap_or_default(), None))
+            let updated = client.update_queue(request).await.context("UpdateQueue")?;
+            render_one(output, &queue_record(&updated, None))
         }
         QueuesCommand::Delete(d) => {
             let name = queue_name(&d.name);
             let request = DeleteQueueRequest { name: name.clone(), etag: d.etag.clone() };
-            call!(client, Idempotency::Unsafe, delete_queue, request)?;
+            client.delete_queue(request).await.context("DeleteQueue")?;
             render_one(output, &vec![("deleted", json!(name))])
         }
         QueuesCommand::SetAvailability(a) => {
@@ -275,15 +256,14 @@ pub async fn execute(args: &QueuesArgs) -> anyhow::Result<(String, u8)> {
                 capacity: a.capacity,
                 queues: a.queues.iter().filter(|q| !q.trim().is_empty()).map(|q| queue_name(q)).collect(),
             };
-            let set = call!(client, Idempotency::Safe, set_agent_availability, request)?;
-            render_one(output, &agent_record(&set.agent.unwrap_or_default()))
+            let set = client.set_agent_availability(request).await.context("SetAgentAvailability")?;
+            render_one(output, &agent_record(&set))
         }
         QueuesCommand::Agents(a) => {
             let queue = if a.queue.is_empty() { String::new() } else { queue_name(&a.queue) };
-            let page_size = i32::try_from(a.limit.clamp(1, 1000)).unwrap_or(1000);
-            let request = ListAgentsRequest { queue, page_size, page_token: String::new() };
-            let listed = call!(client, Idempotency::Safe, list_agents, request)?;
-            render_list(output, &listed.agents.iter().map(agent_record).collect::<Vec<_>>())
+            let agents: Vec<Agent> =
+                client.list_agents(&queue).take(a.limit).try_collect().await.context("ListAgents")?;
+            render_list(output, &agents.iter().map(agent_record).collect::<Vec<_>>())
         }
     };
     Ok((text, exit::OK))

@@ -28,7 +28,7 @@ pub struct TokenArgs {
     /// The tenant (casino brand) the token is for.
     #[arg(long)]
     tenant: String,
-    /// A role: backend, agent, supervisor, analyst, service or admin. Repeat
+    /// A role: backend, agent, supervisor, analyst, service, admin or dpo. Repeat
     /// the option or separate with commas for several.
     #[arg(long = "role", required = true, value_delimiter = ',')]
     roles: Vec<Role>,

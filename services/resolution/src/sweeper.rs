@@ -141,7 +141,11 @@ impl Sweeper {
             let command = match work {
                 Due::Warn(thresholds) => Command::Warn { clock_index: index, thresholds },
                 Due::Breach => {
-                    Command::Breach { clock_index: index, escalation_queue: self.api.escalation_queue().to_owned() }
+                    let queues = self.api.queue_definitions(txn, &row.tenant_id).await?;
+                    Command::Breach {
+                        clock_index: index,
+                        escalation_queue: self.api.escalation_queue_for(&queues, &body),
+                    }
                 }
             };
             let payload = serde_json::to_vec(&serde_json::json!({

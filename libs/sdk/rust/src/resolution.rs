@@ -1,13 +1,15 @@
 //! Cases: what agents, supervisors and analysts work with.
 
 use redress_proto::resolution::v1::{
-    AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AssignCaseRequest, Case, CaseEvent,
-    CloseCaseRequest, EscalateCaseRequest, GetCaseRequest, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
-    ListCaseEventsRequest, ListCasesRequest, ListMacrosRequest, Macro, ProposeResolutionRequest,
-    ProposeResolutionResponse, RecategoriseCaseRequest, RecordAdrOutcomeRequest, ReferToAdrRequest, RenderMacroRequest,
+    AddInternalNoteRequest, AddInternalNoteResponse, Agent, AnswerAdrEnquiryRequest, AssignCaseRequest, Case,
+    CaseEvent, CloseCaseRequest, CreateQueueRequest, DeleteQueueRequest, EscalateCaseRequest, GetCaseRequest,
+    GetQueueRequest, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse, ListAgentsRequest, ListCaseEventsRequest,
+    ListCasesRequest, ListMacrosRequest, ListQueuesRequest, Macro, ProposeResolutionRequest, ProposeResolutionResponse,
+    Queue, QueueStats, RecategoriseCaseRequest, RecordAdrOutcomeRequest, ReferToAdrRequest, RenderMacroRequest,
     RenderMacroResponse, ReopenCaseRequest, RequestInformationRequest, RequestInformationResponse, ResolveCaseRequest,
-    RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest, UpdateMacroResponse, VerifyCaseHistoryRequest,
-    VerifyCaseHistoryResponse, resolution_service_client::ResolutionServiceClient,
+    RespondToPlayerRequest, RespondToPlayerResponse, SetAgentAvailabilityRequest, UpdateMacroRequest,
+    UpdateMacroResponse, UpdateQueueRequest, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
+    resolution_service_client::ResolutionServiceClient,
 };
 use tonic::transport::Channel;
 
@@ -251,5 +253,85 @@ impl ResolutionClient {
     /// Renders a macro with a case's facts. **Safe** (read-only).
     pub async fn render_macro(&self, request: RenderMacroRequest) -> Result<RenderMacroResponse> {
         call!(self, Idempotency::Safe, render_macro, request)
+    }
+
+    /// Creates a queue with its routing rules and assignment mode. **Keyed**.
+    ///
+    /// # Errors
+    /// [`crate::Error::AlreadyExists`] with reason `QUEUE_ALREADY_EXISTS` for
+    /// a taken `queue_id`.
+    pub async fn create_queue(&self, mut request: CreateQueueRequest) -> Result<Queue> {
+        ensure_request_id(&mut request.request_id);
+        required(call!(self, Idempotency::Keyed, create_queue, request)?.queue, "queue")
+    }
+
+    /// Reads a queue (`queues/{id}`) with its load. **Safe** (a read).
+    pub async fn get_queue(&self, name: &str) -> Result<(Queue, QueueStats)> {
+        let got = call!(self, Idempotency::Safe, get_queue, GetQueueRequest { name: name.to_owned() })?;
+        Ok((required(got.queue, "queue")?, got.stats.unwrap_or_default()))
+    }
+
+    /// The tenant's queues in routing order, each with its load, every page.
+    /// **Safe** (a read).
+    pub fn list_queues(&self) -> ItemStream<(Queue, QueueStats)> {
+        let this = self.clone();
+        paginate(
+            ListQueuesRequest::default(),
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_queues, request)?;
+                    let entries = page
+                        .queues
+                        .into_iter()
+                        .map(|e| (e.queue.unwrap_or_default(), e.stats.unwrap_or_default()))
+                        .collect();
+                    Ok((entries, page.next_page_token))
+                }
+            },
+        )
+    }
+
+    /// Changes the fields of `update_mask`. **Unsafe**: not retried (pass the
+    /// `etag` to make a retry safe yourself).
+    ///
+    /// # Errors
+    /// [`crate::Error::Aborted`] for a stale `etag`.
+    pub async fn update_queue(&self, request: UpdateQueueRequest) -> Result<Queue> {
+        required(call!(self, Idempotency::Unsafe, update_queue, request)?.queue, "queue")
+    }
+
+    /// Deletes an empty queue. **Unsafe**: not retried.
+    ///
+    /// # Errors
+    /// [`crate::Error::FailedPrecondition`] with reason `QUEUE_NOT_EMPTY`
+    /// while it has open cases.
+    pub async fn delete_queue(&self, request: DeleteQueueRequest) -> Result<()> {
+        call!(self, Idempotency::Unsafe, delete_queue, request).map(|_| ())
+    }
+
+    /// Sets an agent's availability, capacity and queues (the caller's own
+    /// when `agent` is empty). **Safe** to retry: it sets, never adds.
+    pub async fn set_agent_availability(&self, request: SetAgentAvailabilityRequest) -> Result<Agent> {
+        required(call!(self, Idempotency::Safe, set_agent_availability, request)?.agent, "agent")
+    }
+
+    /// The agents known to automatic assignment (of one queue, `queues/{id}`,
+    /// or all when empty), every page. **Safe** (a read).
+    pub fn list_agents(&self, queue: &str) -> ItemStream<Agent> {
+        let this = self.clone();
+        let request = ListAgentsRequest { queue: queue.to_owned(), ..Default::default() };
+        paginate(
+            request,
+            |r, t| r.page_token = t,
+            move |request| {
+                let this = this.clone();
+                async move {
+                    let page = call!(this, Idempotency::Safe, list_agents, request)?;
+                    Ok((page.agents, page.next_page_token))
+                }
+            },
+        )
     }
 }

@@ -1,13 +1,15 @@
 //! Reading the analytics: GetInsights and ListRecurringProblems. Both only
 //! read; spike alerts come from the spike watch (`crate::spikes`).
 
+use std::collections::BTreeMap;
+
 use redress_auth::Caller;
 use redress_db::{Stored, now};
 use redress_errors::{ApiError, Violations};
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory},
     feedback::v1::{
-        Dimension, GetInsightsRequest, GetInsightsResponse, ListRecurringProblemsRequest,
+        Dimension, GetInsightsRequest, GetInsightsResponse, InsightGroup, ListRecurringProblemsRequest,
         ListRecurringProblemsResponse, ReferenceKind,
     },
 };
@@ -16,11 +18,50 @@ use redress_paging::filter_of;
 
 use super::{Cursor, FeedbackApi};
 use crate::{
-    domain::{self, facts::Fact, insights, recurring},
+    domain::{
+        self,
+        insights::{self, GroupFigures, Percentiles},
+        recurring,
+    },
     store::{self, FactFilter},
 };
 
 impl FeedbackApi {
+    /// The total and the groups: the sums per group, and the durations
+    /// ranked per group and over all (a total's median is not a mix of the
+    /// groups'), each one statement.
+    async fn insight_groups(
+        &self,
+        tenant: &str,
+        w: &domain::Window,
+        filter: &FactFilter,
+        dim: Dimension,
+    ) -> Result<(InsightGroup, Vec<InsightGroup>), ApiError> {
+        use store::DurationMetric::{FirstResponse, Resolution};
+        let db = &self.db;
+        let tallies = store::insight_tallies(db, tenant, w, filter, dim).await?;
+        let ranked = |dim, metric| store::duration_percentiles(db, tenant, w, filter, dim, metric);
+        let total_durations =
+            |ranked: Vec<(String, Percentiles)>| ranked.into_iter().next().map(|(_, p)| p).unwrap_or_default();
+        let total_first = total_durations(ranked(Dimension::Unspecified, FirstResponse).await?);
+        let total_resolution = total_durations(ranked(Dimension::Unspecified, Resolution).await?);
+        let mut first: BTreeMap<String, Percentiles> = BTreeMap::new();
+        let mut resolution: BTreeMap<String, Percentiles> = BTreeMap::new();
+        if dim != Dimension::Unspecified {
+            first = ranked(dim, FirstResponse).await?.into_iter().collect();
+            resolution = ranked(dim, Resolution).await?.into_iter().collect();
+        }
+        let groups = tallies
+            .into_iter()
+            .map(|(value, tally)| {
+                let first_response = first.get(&value).copied().unwrap_or_default();
+                let resolution = resolution.get(&value).copied().unwrap_or_default();
+                (value, GroupFigures { tally, first_response, resolution })
+            })
+            .collect();
+        Ok(insights::compute(groups, (total_first, total_resolution), dim))
+    }
+
     pub(crate) async fn get_insights(
         &self,
         caller: Caller,
@@ -52,9 +93,7 @@ impl FeedbackApi {
             }
             None => 0,
         };
-        let rows = store::facts_active_in(&self.db, &caller.tenant, &w, &filter, dim).await?;
-        let facts = rows.into_iter().map(|row| store::insight_fact(row, dim)).collect::<Result<Vec<Fact>, _>>()?;
-        let (total, groups) = insights::compute(&facts, &w, dim);
+        let (total, groups) = self.insight_groups(&caller.tenant, &w, &filter, dim).await?;
         let (page, next) = domain::paginate(groups, offset, size);
         let next_page_token = next
             .map(|offset| self.page_tokens.encode(&caller.tenant, &bound, &Cursor::new(offset, &w)))

@@ -1,8 +1,8 @@
 //! Insight figures: volumes, durations, clock compliance, satisfaction,
 //! outcome mix and rates, over the facts of the complaints active in a
-//! window, in total and grouped by one dimension.
-
-use std::collections::BTreeMap;
+//! window, in total and grouped by one dimension. The database sums and
+//! ranks (one row per group, never one per complaint); this module defines
+//! what is summed and ranked and turns the sums into the figures.
 
 use chrono::{DateTime, Utc};
 use redress_proto::{
@@ -31,185 +31,293 @@ fn duration(micros: i64) -> prost_types::Duration {
     prost_types::Duration { seconds: micros.div_euclid(1_000_000), nanos: (micros.rem_euclid(1_000_000) * 1000) as i32 }
 }
 
-/// Median and p90 of durations given in microseconds.
-pub fn duration_stats(mut micros: Vec<i64>) -> DurationStats {
-    micros.sort_unstable();
-    DurationStats {
-        median: Some(duration(percentile(&micros, 0.5))),
-        p90: Some(duration(percentile(&micros, 0.9))),
-        sample_count: micros.len() as i64,
-    }
-}
-
 fn ratio(part: i64, whole: i64) -> f64 {
     if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
 }
 
-fn average(values: &[i32]) -> f64 {
-    if values.is_empty() { 0.0 } else { values.iter().map(|v| f64::from(*v)).sum::<f64>() / values.len() as f64 }
+fn average(sum: i64, count: i64) -> f64 {
+    if count == 0 { 0.0 } else { sum as f64 / count as f64 }
 }
 
-fn span(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Option<i64> {
+/// The non-negative span between two times, in microseconds.
+pub fn span(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> Option<i64> {
     let micros = (to? - from?).num_microseconds()?;
     (micros >= 0).then_some(micros)
 }
 
-fn clock(name: &str, facts: &[&Fact], w: &Window, pick: fn(&Fact) -> &Clock) -> ClockCompliance {
-    let mut c = ClockCompliance { clock: name.to_owned(), ..Default::default() };
-    for f in facts {
-        let clock = pick(f);
+/// What one deadline clock counts in a window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClockTally {
+    /// Clocks that ended in the window before their deadline.
+    pub met: i64,
+    /// Clocks that ended (first breached) in the window after it.
+    pub breached: i64,
+    /// Clocks first warned in the window.
+    pub warned: i64,
+}
+
+/// The additive figures of a set of complaints in a window: each counts a
+/// complaint whose moment (submitted, resolved, answered, a clock's end…)
+/// falls in the window. The database sums these per group in one statement
+/// (`store::insight_tallies`); [`Tally::count`] is the same definition over
+/// one fact, which the storage tests hold the sums to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub submitted: i64,
+    pub resolved: i64,
+    pub escalated: i64,
+    pub referred_to_adr: i64,
+    pub reopened: i64,
+    pub recategorised: i64,
+    pub withdrawn: i64,
+    pub closed: i64,
+    /// Submitted in the window with the responsible-gambling flag.
+    pub responsible_gambling: i64,
+    pub acknowledge: ClockTally,
+    pub final_response: ClockTally,
+    pub adr_enquiry: ClockTally,
+    pub survey_sent: i64,
+    pub answered: i64,
+    /// Over the answers in the window that gave a CSAT score.
+    pub csat_sum: i64,
+    pub csat_count: i64,
+    /// Over the answers in the window with a fairness score above 0.
+    pub fairness_sum: i64,
+    pub fairness_count: i64,
+    pub solved: i64,
+    pub not_solved: i64,
+    /// Resolved in the window, by outcome.
+    pub upheld: i64,
+    pub partially_upheld: i64,
+    pub not_upheld: i64,
+}
+
+impl ClockTally {
+    fn count(&mut self, clock: &Clock, w: &Window) {
         if w.contains(clock.ended_at) {
             match clock.met {
-                Some(true) => c.met_count += 1,
-                Some(false) => c.breached_count += 1,
+                Some(true) => self.met += 1,
+                Some(false) => self.breached += 1,
                 None => {}
             }
         }
         if w.contains(clock.warned_at) {
-            c.warned_count += 1;
+            self.warned += 1;
         }
     }
-    c.compliance_rate = ratio(c.met_count, c.met_count + c.breached_count);
-    c
+
+    fn add(&mut self, o: &ClockTally) {
+        self.met += o.met;
+        self.breached += o.breached;
+        self.warned += o.warned;
+    }
+
+    fn compliance(&self, name: &str) -> ClockCompliance {
+        ClockCompliance {
+            clock: name.to_owned(),
+            met_count: self.met,
+            breached_count: self.breached,
+            warned_count: self.warned,
+            compliance_rate: ratio(self.met, self.met + self.breached),
+        }
+    }
+}
+
+impl Tally {
+    /// Counts one complaint's fact.
+    pub fn count(&mut self, f: &Fact, w: &Window) {
+        let n = |at| i64::from(w.contains(at));
+        self.submitted += n(f.submitted_at);
+        self.resolved += n(f.resolved_at);
+        self.escalated += n(f.escalated_at);
+        self.referred_to_adr += n(f.adr_referred_at);
+        self.reopened += n(f.reopened_at);
+        self.recategorised += n(f.recategorised_at);
+        self.withdrawn += n(f.withdrawn_at);
+        self.closed += n(f.closed_at);
+        self.responsible_gambling += i64::from(f.responsible_gambling) * n(f.submitted_at);
+        self.acknowledge.count(&f.acknowledge, w);
+        self.final_response.count(&f.final_response, w);
+        self.adr_enquiry.count(&f.adr_enquiry, w);
+        self.survey_sent += n(f.survey_sent_at);
+        if w.contains(f.answered_at) {
+            self.answered += 1;
+            if let Some(csat) = f.csat {
+                self.csat_sum += i64::from(csat);
+                self.csat_count += 1;
+            }
+            if let Some(fairness) = f.fairness.filter(|v| *v > 0) {
+                self.fairness_sum += i64::from(fairness);
+                self.fairness_count += 1;
+            }
+            self.solved += i64::from(f.solved == Some(true));
+            self.not_solved += i64::from(f.solved == Some(false));
+        }
+        if w.contains(f.resolved_at) {
+            let outcome = Outcome::from_str_name(&f.outcome).unwrap_or(Outcome::Unspecified);
+            self.upheld += i64::from(outcome == Outcome::Upheld);
+            self.partially_upheld += i64::from(outcome == Outcome::PartiallyUpheld);
+            self.not_upheld += i64::from(outcome == Outcome::NotUpheld);
+        }
+    }
+
+    /// Adds another group's figures.
+    pub fn add(&mut self, o: &Tally) {
+        self.submitted += o.submitted;
+        self.resolved += o.resolved;
+        self.escalated += o.escalated;
+        self.referred_to_adr += o.referred_to_adr;
+        self.reopened += o.reopened;
+        self.recategorised += o.recategorised;
+        self.withdrawn += o.withdrawn;
+        self.closed += o.closed;
+        self.responsible_gambling += o.responsible_gambling;
+        self.acknowledge.add(&o.acknowledge);
+        self.final_response.add(&o.final_response);
+        self.adr_enquiry.add(&o.adr_enquiry);
+        self.survey_sent += o.survey_sent;
+        self.answered += o.answered;
+        self.csat_sum += o.csat_sum;
+        self.csat_count += o.csat_count;
+        self.fairness_sum += o.fairness_sum;
+        self.fairness_count += o.fairness_count;
+        self.solved += o.solved;
+        self.not_solved += o.not_solved;
+        self.upheld += o.upheld;
+        self.partially_upheld += o.partially_upheld;
+        self.not_upheld += o.not_upheld;
+    }
+}
+
+/// Nearest-rank median and p90 of a group's durations, in microseconds
+/// (see [`percentile`]), as the database ranks them
+/// (`store::duration_percentiles`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Percentiles {
+    pub median: i64,
+    pub p90: i64,
+    pub count: i64,
+}
+
+impl Percentiles {
+    /// Of the values, in any order (the reference the store is held to).
+    pub fn of(mut micros: Vec<i64>) -> Self {
+        micros.sort_unstable();
+        Percentiles { median: percentile(&micros, 0.5), p90: percentile(&micros, 0.9), count: micros.len() as i64 }
+    }
+
+    fn stats(&self) -> DurationStats {
+        DurationStats { median: Some(duration(self.median)), p90: Some(duration(self.p90)), sample_count: self.count }
+    }
+}
+
+/// The ranks [`percentile`] picks among `n` sorted values for the median
+/// and p90: ceil(n/2) and ceil(9n/10), in integer arithmetic so SQL can
+/// compute the same.
+pub fn percentile_ranks(n: i64) -> (i64, i64) {
+    (((n + 1) / 2).max(1), ((9 * n + 9) / 10).max(1))
+}
+
+/// One group's figures as the database returns them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupFigures {
+    pub tally: Tally,
+    pub first_response: Percentiles,
+    pub resolution: Percentiles,
 }
 
 /// The figures of a set of complaints in a window.
-pub fn figures(facts: &[&Fact], w: &Window) -> InsightGroup {
-    let count = |pick: fn(&Fact) -> Option<DateTime<Utc>>| facts.iter().filter(|f| w.contains(pick(f))).count() as i64;
+pub fn figures(g: &GroupFigures) -> InsightGroup {
+    let t = &g.tally;
     let volumes = Volumes {
-        submitted_count: count(|f| f.submitted_at),
-        resolved_count: count(|f| f.resolved_at),
-        escalated_count: count(|f| f.escalated_at),
-        referred_to_adr_count: count(|f| f.adr_referred_at),
-        reopened_count: count(|f| f.reopened_at),
-        recategorised_count: count(|f| f.recategorised_at),
-        withdrawn_count: count(|f| f.withdrawn_at),
-        closed_count: count(|f| f.closed_at),
-        responsible_gambling_count: facts
-            .iter()
-            .filter(|f| f.responsible_gambling && w.contains(f.submitted_at))
-            .count() as i64,
+        submitted_count: t.submitted,
+        resolved_count: t.resolved,
+        escalated_count: t.escalated,
+        referred_to_adr_count: t.referred_to_adr,
+        reopened_count: t.reopened,
+        recategorised_count: t.recategorised,
+        withdrawn_count: t.withdrawn,
+        closed_count: t.closed,
+        responsible_gambling_count: t.responsible_gambling,
     };
-    let first_response = facts
-        .iter()
-        .filter(|f| w.contains(f.first_response_at))
-        .filter_map(|f| span(f.submitted_at, f.first_response_at))
-        .collect();
-    let resolution = facts
-        .iter()
-        .filter(|f| w.contains(f.resolved_at))
-        .filter_map(|f| span(f.submitted_at, f.resolved_at))
-        .collect();
-
-    let mut clocks = vec![
-        clock(CLOCK_ACKNOWLEDGE, facts, w, |f| &f.acknowledge),
-        clock(CLOCK_FINAL_RESPONSE, facts, w, |f| &f.final_response),
-    ];
-    let adr = clock(CLOCK_ADR_ENQUIRY, facts, w, |f| &f.adr_enquiry);
-    if adr.met_count + adr.breached_count + adr.warned_count > 0 {
-        clocks.push(adr);
+    let mut clocks =
+        vec![t.acknowledge.compliance(CLOCK_ACKNOWLEDGE), t.final_response.compliance(CLOCK_FINAL_RESPONSE)];
+    let adr = t.adr_enquiry;
+    if adr.met + adr.breached + adr.warned > 0 {
+        clocks.push(adr.compliance(CLOCK_ADR_ENQUIRY));
     }
-
-    let answered: Vec<&&Fact> = facts.iter().filter(|f| w.contains(f.answered_at)).collect();
-    let csat: Vec<i32> = answered.iter().filter_map(|f| f.csat).collect();
-    let fairness: Vec<i32> = answered.iter().filter_map(|f| f.fairness).filter(|v| *v > 0).collect();
-    let sent = count(|f| f.survey_sent_at);
     let satisfaction = Satisfaction {
-        sent_count: sent,
-        answered_count: answered.len() as i64,
-        response_rate: ratio(answered.len() as i64, sent),
-        csat_average: average(&csat),
-        csat_count: csat.len() as i64,
-        fairness_average: average(&fairness),
-        fairness_count: fairness.len() as i64,
-        solved_count: answered.iter().filter(|f| f.solved == Some(true)).count() as i64,
-        not_solved_count: answered.iter().filter(|f| f.solved == Some(false)).count() as i64,
+        sent_count: t.survey_sent,
+        answered_count: t.answered,
+        response_rate: ratio(t.answered, t.survey_sent),
+        csat_average: average(t.csat_sum, t.csat_count),
+        csat_count: t.csat_count,
+        fairness_average: average(t.fairness_sum, t.fairness_count),
+        fairness_count: t.fairness_count,
+        solved_count: t.solved,
+        not_solved_count: t.not_solved,
     };
-
-    let resolved = volumes.resolved_count;
-    let outcomes = [Outcome::Upheld, Outcome::PartiallyUpheld, Outcome::NotUpheld]
-        .into_iter()
-        .map(|outcome| {
-            let n =
-                facts.iter().filter(|f| w.contains(f.resolved_at) && f.outcome == outcome.as_str_name()).count() as i64;
-            OutcomeCount { outcome: outcome.into(), count: n, share: ratio(n, resolved) }
-        })
-        .collect();
-
+    let outcomes = [
+        (Outcome::Upheld, t.upheld),
+        (Outcome::PartiallyUpheld, t.partially_upheld),
+        (Outcome::NotUpheld, t.not_upheld),
+    ]
+    .into_iter()
+    .map(|(outcome, n)| OutcomeCount { outcome: outcome.into(), count: n, share: ratio(n, t.resolved) })
+    .collect();
     InsightGroup {
         key: None,
-        time_to_first_response: Some(duration_stats(first_response)),
-        time_to_resolution: Some(duration_stats(resolution)),
+        time_to_first_response: Some(g.first_response.stats()),
+        time_to_resolution: Some(g.resolution.stats()),
         clock_compliance: clocks,
         satisfaction: Some(satisfaction),
         outcomes,
-        adr_referral_rate: ratio(volumes.referred_to_adr_count, resolved),
-        reopen_rate: ratio(volumes.reopened_count, resolved),
+        adr_referral_rate: ratio(t.referred_to_adr, t.resolved),
+        reopen_rate: ratio(t.reopened, t.resolved),
         volumes: Some(volumes),
     }
 }
 
-/// The value of `dim` for a fact, as stored, and as a group key.
-pub fn group_key(fact: &Fact, dim: Dimension) -> (String, GroupKey) {
-    let d = &fact.dims;
+/// A group's value of `dim` (as stored) as a group key.
+pub fn group_key(value: &str, dim: Dimension) -> GroupKey {
     let mut key = GroupKey::default();
-    let value = match dim {
-        Dimension::Unspecified => String::new(),
-        Dimension::Category => {
-            key.category = ComplaintCategory::from_str_name(&d.category).map(Into::into).unwrap_or(0);
-            d.category.clone()
-        }
-        Dimension::Channel => {
-            key.channel = Channel::from_str_name(&d.channel).map(Into::into).unwrap_or(0);
-            d.channel.clone()
-        }
-        Dimension::Jurisdiction => {
-            key.jurisdiction.clone_from(&d.jurisdiction);
-            d.jurisdiction.clone()
-        }
-        Dimension::Agent => {
-            key.agent.clone_from(&d.agent);
-            d.agent.clone()
-        }
-        Dimension::Game => {
-            key.game_id.clone_from(&d.game_id);
-            d.game_id.clone()
-        }
-        Dimension::GameProvider => {
-            key.game_provider.clone_from(&d.game_provider);
-            d.game_provider.clone()
-        }
-        Dimension::PaymentMethod => {
-            key.payment_method.clone_from(&d.payment_method);
-            d.payment_method.clone()
-        }
-    };
-    (value, key)
+    match dim {
+        Dimension::Unspecified => {}
+        Dimension::Category => key.category = ComplaintCategory::from_str_name(value).map(Into::into).unwrap_or(0),
+        Dimension::Channel => key.channel = Channel::from_str_name(value).map(Into::into).unwrap_or(0),
+        Dimension::Jurisdiction => value.clone_into(&mut key.jurisdiction),
+        Dimension::Agent => value.clone_into(&mut key.agent),
+        Dimension::Game => value.clone_into(&mut key.game_id),
+        Dimension::GameProvider => value.clone_into(&mut key.game_provider),
+        Dimension::PaymentMethod => value.clone_into(&mut key.payment_method),
+    }
+    key
 }
 
-/// The total and the groups (most complaints submitted first, then by key).
-pub fn compute(facts: &[Fact], w: &Window, dim: Dimension) -> (InsightGroup, Vec<InsightGroup>) {
-    let all: Vec<&Fact> = facts.iter().collect();
-    let total = figures(&all, w);
+/// The total and the groups (most complaints submitted first, then by key):
+/// the total's tally is the groups' sum; its percentiles are ranked over
+/// all complaints, not merged from the groups'.
+pub fn compute(
+    groups: Vec<(String, GroupFigures)>,
+    total_durations: (Percentiles, Percentiles),
+    dim: Dimension,
+) -> (InsightGroup, Vec<InsightGroup>) {
+    let mut tally = Tally::default();
+    for (_, g) in &groups {
+        tally.add(&g.tally);
+    }
+    let (first_response, resolution) = total_durations;
+    let total = figures(&GroupFigures { tally, first_response, resolution });
     if dim == Dimension::Unspecified {
         return (total, Vec::new());
     }
-    let mut buckets: BTreeMap<String, (GroupKey, Vec<&Fact>)> = BTreeMap::new();
-    for fact in facts {
-        let (value, key) = group_key(fact, dim);
-        buckets.entry(value).or_insert_with(|| (key, Vec::new())).1.push(fact);
-    }
-    let mut groups: Vec<(String, InsightGroup)> = buckets
+    let mut groups = groups;
+    groups.sort_by(|(ka, a), (kb, b)| b.tally.submitted.cmp(&a.tally.submitted).then_with(|| ka.cmp(kb)));
+    let groups = groups
         .into_iter()
-        .map(|(value, (key, members))| {
-            let mut g = figures(&members, w);
-            g.key = Some(key);
-            (value, g)
-        })
+        .map(|(value, g)| InsightGroup { key: Some(group_key(&value, dim)), ..figures(&g) })
         .collect();
-    let submitted = |g: &InsightGroup| g.volumes.as_ref().map(|v| v.submitted_count).unwrap_or(0);
-    groups.sort_by(|(ka, a), (kb, b)| submitted(b).cmp(&submitted(a)).then_with(|| ka.cmp(kb)));
-    (total, groups.into_iter().map(|(_, g)| g).collect())
+    (total, groups)
 }
 
 #[cfg(test)]
@@ -236,6 +344,47 @@ mod tests {
         f
     }
 
+    /// What the store computes, from facts: each group's tally and
+    /// percentiles, and the total's percentiles over every fact.
+    fn compute_facts(facts: &[Fact], w: &Window, dim: Dimension) -> (InsightGroup, Vec<InsightGroup>) {
+        let value = |f: &Fact| match dim {
+            Dimension::Category => f.dims.category.clone(),
+            _ => String::new(),
+        };
+        let durations = |facts: &[&Fact]| {
+            let first = facts
+                .iter()
+                .filter(|f| w.contains(f.first_response_at))
+                .filter_map(|f| span(f.submitted_at, f.first_response_at));
+            let resolution =
+                facts.iter().filter(|f| w.contains(f.resolved_at)).filter_map(|f| span(f.submitted_at, f.resolved_at));
+            (Percentiles::of(first.collect()), Percentiles::of(resolution.collect()))
+        };
+        let mut values: Vec<String> = facts.iter().map(value).collect();
+        values.sort();
+        values.dedup();
+        let groups = values
+            .into_iter()
+            .map(|v| {
+                let members: Vec<&Fact> = facts.iter().filter(|f| value(f) == v).collect();
+                let mut tally = Tally::default();
+                members.iter().for_each(|f| tally.count(f, w));
+                let (first_response, resolution) = durations(&members);
+                (v, GroupFigures { tally, first_response, resolution })
+            })
+            .collect();
+        compute(groups, durations(&facts.iter().collect::<Vec<_>>()), dim)
+    }
+
+    #[test]
+    fn percentile_ranks_match_the_nearest_rank() {
+        for n in 1..200i64 {
+            let values: Vec<i64> = (1..=n).collect();
+            let (median, p90) = percentile_ranks(n);
+            assert_eq!((percentile(&values, 0.5), percentile(&values, 0.9)), (median, p90), "n = {n}");
+        }
+    }
+
     #[test]
     fn percentiles_use_the_nearest_rank() {
         let values: Vec<i64> = (1..=10).collect();
@@ -252,7 +401,7 @@ mod tests {
         late.final_response.ended_at = late.resolved_at;
         let facts =
             vec![fact("c1", "COMPLAINT_CATEGORY_WITHDRAWAL", 2), fact("c2", "COMPLAINT_CATEGORY_WITHDRAWAL", 48), late];
-        let (total, groups) = compute(&facts, &window(), Dimension::Category);
+        let (total, groups) = compute_facts(&facts, &window(), Dimension::Category);
         let v = total.volumes.unwrap_or_default();
         assert_eq!(v.submitted_count, 3);
         assert_eq!(v.resolved_count, 2, "c3 was resolved after the window");
@@ -280,7 +429,7 @@ mod tests {
         b.csat = Some(1);
         b.fairness = Some(2);
         b.solved = Some(false);
-        let (total, _) = compute(&[a, b], &window(), Dimension::Unspecified);
+        let (total, _) = compute_facts(&[a, b], &window(), Dimension::Unspecified);
         let s = total.satisfaction.unwrap_or_default();
         assert!((s.csat_average - 3.0).abs() < 1e-9);
         assert_eq!(s.fairness_count, 1);

@@ -95,6 +95,11 @@ pub mod complaint_fact {
         pub first_activity_at: Option<DateTimeUtc>,
         pub last_activity_at: Option<DateTimeUtc>,
         pub updated_at: DateTimeUtc,
+        /// Submitted to first response and to resolution, in microseconds
+        /// (none when either end is unknown or they are out of order):
+        /// kept with the times so the database ranks durations itself.
+        pub first_response_micros: Option<i64>,
+        pub resolution_micros: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,8 @@
 use redress_db::create_index;
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::domain::insights::span;
+
 /// Feedback's migrator.
 pub struct Migrator;
 
@@ -23,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_outbox::migration::IndexPendingRows),
             Box::new(IndexSurveysByPlayer),
             Box::new(AddFactRecategorisation),
+            Box::new(AddFactDurations),
         ]
     }
 }
@@ -108,6 +111,8 @@ enum ComplaintFacts {
     FirstActivityAt,
     LastActivityAt,
     UpdatedAt,
+    FirstResponseMicros,
+    ResolutionMicros,
 }
 
 #[derive(DeriveIden)]
@@ -413,6 +418,85 @@ impl MigrationTrait for AddFactRecategorisation {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for column in [ComplaintFacts::RecategorisedAt, ComplaintFacts::OriginalCategory] {
+            manager.alter_table(Table::alter().table(ComplaintFacts::Table).drop_column(column).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The durations GetInsights ranks, kept on the fact (see
+/// `complaint_fact::Model::first_response_micros`), and the existing facts'
+/// computed from their times: in Rust, exactly as the service computes them,
+/// since the two backends subtract timestamps differently.
+struct AddFactDurations;
+
+impl MigrationName for AddFactDurations {
+    fn name(&self) -> &str {
+        "m20261222_000001_add_fact_durations"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddFactDurations {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in [ComplaintFacts::FirstResponseMicros, ComplaintFacts::ResolutionMicros] {
+            manager
+                .alter_table(
+                    Table::alter().table(ComplaintFacts::Table).add_column(big_integer_null(column)).to_owned(),
+                )
+                .await?;
+        }
+        let db = manager.get_connection();
+        let mut after: Option<(String, String)> = None;
+        loop {
+            let mut page = Query::select()
+                .columns([
+                    ComplaintFacts::TenantId,
+                    ComplaintFacts::ComplaintId,
+                    ComplaintFacts::SubmittedAt,
+                    ComplaintFacts::FirstResponseAt,
+                    ComplaintFacts::ResolvedAt,
+                ])
+                .from(ComplaintFacts::Table)
+                .and_where(Expr::col(ComplaintFacts::SubmittedAt).is_not_null())
+                .order_by(ComplaintFacts::TenantId, Order::Asc)
+                .order_by(ComplaintFacts::ComplaintId, Order::Asc)
+                .limit(1000)
+                .to_owned();
+            if let Some((tenant, id)) = &after {
+                page.and_where(
+                    Expr::tuple([Expr::col(ComplaintFacts::TenantId), Expr::col(ComplaintFacts::ComplaintId)])
+                        .gt(Expr::tuple([Expr::val(tenant.as_str()), Expr::val(id.as_str())])),
+                );
+            }
+            let rows = db.query_all(&page).await?;
+            let Some(last) = rows.last() else { return Ok(()) };
+            after = Some((last.try_get("", "tenant_id")?, last.try_get("", "complaint_id")?));
+            for row in rows {
+                type At = Option<chrono::DateTime<chrono::Utc>>;
+                let submitted: At = row.try_get("", "submitted_at")?;
+                let first: At = row.try_get("", "first_response_at")?;
+                let resolved: At = row.try_get("", "resolved_at")?;
+                let (first, resolved) = (span(submitted, first), span(submitted, resolved));
+                if first.is_none() && resolved.is_none() {
+                    continue;
+                }
+                let tenant: String = row.try_get("", "tenant_id")?;
+                let id: String = row.try_get("", "complaint_id")?;
+                let update = Query::update()
+                    .table(ComplaintFacts::Table)
+                    .value(ComplaintFacts::FirstResponseMicros, first)
+                    .value(ComplaintFacts::ResolutionMicros, resolved)
+                    .and_where(Expr::col(ComplaintFacts::TenantId).eq(tenant))
+                    .and_where(Expr::col(ComplaintFacts::ComplaintId).eq(id))
+                    .to_owned();
+                db.execute(&update).await?;
+            }
+        }
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in [ComplaintFacts::ResolutionMicros, ComplaintFacts::FirstResponseMicros] {
             manager.alter_table(Table::alter().table(ComplaintFacts::Table).drop_column(column).to_owned()).await?;
         }
         Ok(())

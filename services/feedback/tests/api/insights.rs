@@ -1,9 +1,17 @@
 //! GetInsights and ListRecurringProblems: answers change the figures,
 //! grouping and paging, recurring problems with a spike and its one alert.
 
-use std::time::Duration as StdDuration;
+use std::{collections::BTreeMap, time::Duration as StdDuration};
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, SubsecRound, Utc};
+use redress_feedback::{
+    domain::{
+        Window,
+        facts::{Clock, Fact},
+        insights::{Percentiles, Tally, span},
+    },
+    store::{self, DurationMetric, FactFilter},
+};
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory, TransactionReferences},
     feedback::v1::{
@@ -221,4 +229,157 @@ backend_tests!(
     answers_change_the_insights,
     groups_are_paged_with_signed_tokens,
     a_spike_of_withdrawal_complaints_is_a_recurring_problem_with_one_alert,
+    insight_sums_and_ranks_agree_with_the_definition,
 );
+
+/// A fact with pseudo-random times around a week's window (some before,
+/// some after, some missing, some durations negative), dimensions from a
+/// few values, clocks, surveys and outcomes: what the sums must agree on.
+/// xorshift: the same facts on every run.
+struct Rng(u64, chrono::DateTime<Utc>);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A time from 3 days before the window to 3 days after, or none.
+    fn at(&mut self) -> Option<chrono::DateTime<Utc>> {
+        let r = self.next();
+        (!r.is_multiple_of(5)).then(|| self.1 - Duration::days(3) + Duration::seconds((r >> 8) as i64 % (13 * 86_400)))
+    }
+}
+
+fn generated_fact(i: u64, start: chrono::DateTime<Utc>) -> Fact {
+    let mut rng = Rng(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03, start);
+    let mut f = Fact::new(&format!("c-{i}"));
+    let pick = |r: u64, values: &[&str]| values[r as usize % values.len()].to_owned();
+    f.dims.category = pick(rng.next(), &["COMPLAINT_CATEGORY_WITHDRAWAL", "COMPLAINT_CATEGORY_BONUS", ""]);
+    f.dims.channel = pick(rng.next(), &["CHANNEL_EMAIL", "CHANNEL_LIVE_CHAT"]);
+    f.dims.jurisdiction = pick(rng.next(), &["GB", "MT", "SE"]);
+    f.dims.agent = pick(rng.next(), &["agent-1", "agent-2", "agent-3", ""]);
+    f.responsible_gambling = rng.next().is_multiple_of(4);
+    f.submitted_at = rng.at();
+    f.first_response_at = rng.at();
+    f.resolved_at = rng.at();
+    f.outcome = pick(rng.next(), &["OUTCOME_UPHELD", "OUTCOME_PARTIALLY_UPHELD", "OUTCOME_NOT_UPHELD", ""]);
+    f.escalated_at = rng.at();
+    f.adr_referred_at = rng.at();
+    f.reopened_at = rng.at();
+    f.recategorised_at = rng.at();
+    f.withdrawn_at = rng.at();
+    f.closed_at = rng.at();
+    let met = |r: u64| [None, Some(true), Some(false)][r as usize % 3];
+    f.acknowledge = Clock { ended_at: rng.at(), met: met(rng.next()), warned_at: rng.at() };
+    f.final_response = Clock { ended_at: rng.at(), met: met(rng.next()), warned_at: rng.at() };
+    f.adr_enquiry = Clock { ended_at: rng.at(), met: met(rng.next()), warned_at: rng.at() };
+    f.survey_sent_at = rng.at();
+    f.answered_at = rng.at();
+    f.csat = (!rng.next().is_multiple_of(3)).then(|| (rng.next() % 5) as i32 + 1);
+    f.fairness = (!rng.next().is_multiple_of(3)).then(|| (rng.next() % 6) as i32);
+    f.solved = [None, Some(true), Some(false)][rng.next() as usize % 3];
+    let times = [
+        f.submitted_at,
+        f.first_response_at,
+        f.resolved_at,
+        f.escalated_at,
+        f.adr_referred_at,
+        f.reopened_at,
+        f.recategorised_at,
+        f.withdrawn_at,
+        f.closed_at,
+        f.acknowledge.ended_at,
+        f.acknowledge.warned_at,
+        f.final_response.ended_at,
+        f.final_response.warned_at,
+        f.adr_enquiry.ended_at,
+        f.adr_enquiry.warned_at,
+        f.survey_sent_at,
+        f.answered_at,
+    ];
+    for t in times.into_iter().flatten() {
+        f.touch(t);
+    }
+    f
+}
+
+/// The database's sums and ranks equal the domain's definition
+/// (`Tally::count`, `Percentiles::of`) for every grouping and a filter.
+async fn insight_sums_and_ranks_agree_with_the_definition(db: TestDb) {
+    let t = TestFeedback::start(&db).await;
+    let start = Utc::now().trunc_subsecs(0) - Duration::days(30);
+    let w = Window { start, end: start + Duration::days(7) };
+    let facts: Vec<Fact> = (0..400).map(|i| generated_fact(i, start)).collect();
+    let now = Utc::now();
+    store::insert_facts(t.feedback.db(), facts.iter().map(|f| store::from_fact("casino-a", f.clone(), now)).collect())
+        .await
+        .unwrap();
+    store::insert_facts(
+        t.feedback.db(),
+        facts.iter().take(50).map(|f| store::from_fact("casino-b", f.clone(), now)).collect(),
+    )
+    .await
+    .unwrap();
+
+    let jurisdiction = |f: &Fact| f.dims.jurisdiction == "MT";
+    type Keep<'a> = &'a dyn Fn(&Fact) -> bool;
+    let filters: [(FactFilter, Keep); 2] = [
+        (FactFilter::default(), &|_| true),
+        (FactFilter { jurisdiction: Some("MT".into()), ..Default::default() }, &jurisdiction),
+    ];
+    for (filter, keep) in &filters {
+        for dim in [Dimension::Unspecified, Dimension::Category, Dimension::Channel, Dimension::Agent] {
+            let value = |f: &Fact| match dim {
+                Dimension::Unspecified => String::new(),
+                Dimension::Category => f.dims.category.clone(),
+                Dimension::Channel => f.dims.channel.clone(),
+                _ => f.dims.agent.clone(),
+            };
+            let active = |f: &&Fact| {
+                keep(f)
+                    && f.last_activity_at.is_some_and(|l| l >= w.start)
+                    && f.first_activity_at.is_some_and(|a| a < w.end)
+            };
+            let mut expected_tallies: BTreeMap<String, Tally> = BTreeMap::new();
+            let mut first: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+            let mut resolution: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+            for f in facts.iter().filter(active) {
+                expected_tallies.entry(value(f)).or_default().count(f, &w);
+                if w.contains(f.first_response_at)
+                    && let Some(d) = span(f.submitted_at, f.first_response_at)
+                {
+                    first.entry(value(f)).or_default().push(d);
+                }
+                if w.contains(f.resolved_at)
+                    && let Some(d) = span(f.submitted_at, f.resolved_at)
+                {
+                    resolution.entry(value(f)).or_default().push(d);
+                }
+            }
+            let ranks = |m: BTreeMap<String, Vec<i64>>| -> BTreeMap<String, Percentiles> {
+                m.into_iter().map(|(k, v)| (k, Percentiles::of(v))).collect()
+            };
+            let tallies: BTreeMap<String, Tally> = store::insight_tallies(t.feedback.db(), "casino-a", &w, filter, dim)
+                .await
+                .unwrap()
+                .into_iter()
+                .collect();
+            assert_eq!(tallies, expected_tallies, "tallies by {dim:?}, {filter:?}");
+            for (metric, expected) in
+                [(DurationMetric::FirstResponse, &first), (DurationMetric::Resolution, &resolution)]
+            {
+                let got: BTreeMap<String, Percentiles> =
+                    store::duration_percentiles(t.feedback.db(), "casino-a", &w, filter, dim, metric)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .collect();
+                assert_eq!(got, ranks(expected.clone()), "{metric:?} by {dim:?}, {filter:?}");
+            }
+        }
+    }
+    t.stop().await;
+}

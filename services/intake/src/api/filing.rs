@@ -98,25 +98,6 @@ impl IntakeApi {
         Ok(response)
     }
 
-    /// Whether a new complaint of `player_id` reaches the tenant's
-    /// complaint-frequency rule (see `redress_policy::ComplaintFrequency`).
-    /// Read on the write's own connection: a second connection per
-    /// submission would halve what the pool serves under load.
-    async fn frequent_complainant(
-        &self,
-        txn: &DatabaseTransaction,
-        tenant: &str,
-        player_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, ApiError> {
-        let Some(rule) = self.policy.complaint_frequency(tenant).filter(|r| r.complaints > 0) else {
-            return Ok(false);
-        };
-        let since = now - chrono::Duration::days(rule.days.into());
-        let earlier = store::count_player_complaints_since(txn, tenant, player_id, since).await?;
-        Ok(rule.marks_at_risk(earlier))
-    }
-
     /// Files a validated complaint inside `txn`; returns the response and the
     /// outbox rows to write with it.
     async fn file_complaint(
@@ -130,10 +111,27 @@ impl IntakeApi {
         let Filing { reference, incident_at, now } = filing;
         let tenant = caller.tenant.as_str();
         let mut player = domain::filing_player(req.player.clone().unwrap_or_default(), req.channel);
-        // A harm marker, not a limit: two complaints filed at the same
-        // instant may both miss it, and the next one is marked.
-        let frequent = self.frequent_complainant(txn, tenant, &player.player_id, now).await?;
         let refs = req.transaction_references.clone().unwrap_or_default();
+        let duplicate_key = domain::duplicate_key(&refs);
+        // The complaint-frequency rule (`redress_policy::ComplaintFrequency`)
+        // is a harm marker, not a limit: two complaints filed at the same
+        // instant may both miss it, and the next one is marked. Read on the
+        // write's own connection: a second connection per submission would
+        // halve what the pool serves under load.
+        let rule = self.policy.complaint_frequency(tenant).filter(|r| r.complaints > 0);
+        let open_statuses = open_status_names();
+        let standing = store::player_standing(
+            txn,
+            tenant,
+            &player.player_id,
+            rule.map(|r| now - chrono::Duration::days(r.days.into())),
+            duplicate_key
+                .as_deref()
+                .map(|duplicate_key| store::SameTransaction { duplicate_key, open_statuses: &open_statuses }),
+        )
+        .await?;
+        let frequent = rule.is_some_and(|r| r.marks_at_risk(standing.recent));
+        let original = standing.open_original;
         let triage = triage::triage(triage::TriageInput {
             category: ComplaintCategory::try_from(req.category).unwrap_or(ComplaintCategory::Unspecified),
             subject: &req.subject,
@@ -145,11 +143,6 @@ impl IntakeApi {
         });
         player.at_risk |= frequent;
         let deadlines = self.policy.deadlines(&player.jurisdiction, triage.responsible_gambling, now);
-        let duplicate_key = domain::duplicate_key(&refs);
-        let original = match &duplicate_key {
-            Some(key) => store::find_open_duplicate(txn, tenant, &player.player_id, key, &open_status_names()).await?,
-            None => None,
-        };
 
         let id = new_id();
         let row = complaint::Model {

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use redress_db::{Inserts, Stored};
 use redress_proto::common::v1::{Channel, ComplaintCategory, ComplaintStatus};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 pub use entities::{complaint, interaction};
@@ -116,23 +116,64 @@ pub async fn lock_complaint(
     }
 }
 
-/// The open, original complaint of the same player about the same transaction.
-pub async fn find_open_duplicate<C: ConnectionTrait>(
+/// What filing a new complaint needs to know of the player's earlier ones.
+#[derive(Debug, Default)]
+pub struct PlayerStanding {
+    /// Complaints filed since `recent_since` (duplicates too: a player who
+    /// files the same problem again is complaining again).
+    pub recent: u64,
+    /// The open, original complaint about the same transaction.
+    pub open_original: Option<complaint::Model>,
+}
+
+/// The same transaction a new complaint is about: its duplicate key, and the
+/// stored names of the statuses a repeat may join.
+pub struct SameTransaction<'a> {
+    pub duplicate_key: &'a str,
+    pub open_statuses: &'a [&'a str],
+}
+
+/// The player's recent complaints and open original in ONE statement (the
+/// player's rows matching either), so a submission that needs both pays one
+/// round trip; none when it needs neither.
+pub async fn player_standing<C: ConnectionTrait>(
     c: &C,
     tenant: &str,
     player_id: &str,
-    duplicate_key: &str,
-    open_statuses: &[&str],
-) -> Result<Option<complaint::Model>, DbErr> {
-    complaint::Entity::find()
-        .filter(complaint::Column::TenantId.eq(tenant))
-        .filter(complaint::Column::PlayerId.eq(player_id))
-        .filter(complaint::Column::DuplicateKey.eq(duplicate_key))
-        .filter(complaint::Column::DuplicateOf.is_null())
-        .filter(complaint::Column::Status.is_in(open_statuses.iter().copied()))
-        .order_by_asc(complaint::Column::Id)
-        .one(c)
-        .await
+    recent_since: Option<DateTime<Utc>>,
+    same: Option<SameTransaction<'_>>,
+) -> Result<PlayerStanding, DbErr> {
+    use complaint::Column as Col;
+    let original_of = |m: &complaint::Model, same: &SameTransaction<'_>| {
+        m.duplicate_key.as_deref() == Some(same.duplicate_key)
+            && m.duplicate_of.is_none()
+            && same.open_statuses.contains(&m.status.0.as_str_name())
+    };
+    let mut either = Condition::any();
+    if let Some(since) = recent_since {
+        either = either.add(Col::CreatedAt.gte(since));
+    }
+    if let Some(same) = &same {
+        either = either.add(
+            Condition::all()
+                .add(Col::DuplicateKey.eq(same.duplicate_key))
+                .add(Col::DuplicateOf.is_null())
+                .add(Col::Status.is_in(same.open_statuses.iter().copied())),
+        );
+    }
+    if either.is_empty() {
+        return Ok(PlayerStanding::default());
+    }
+    let rows = complaint::Entity::find()
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::PlayerId.eq(player_id))
+        .filter(either)
+        .order_by_asc(Col::Id)
+        .all(c)
+        .await?;
+    let recent = recent_since.map_or(0, |since| rows.iter().filter(|m| m.created_at >= since).count() as u64);
+    let open_original = same.and_then(|same| rows.into_iter().find(|m| original_of(m, &same)));
+    Ok(PlayerStanding { recent, open_original })
 }
 
 /// Inserts a new complaint.

@@ -6,7 +6,7 @@ use prost::Message;
 use redress_auth::Caller;
 use redress_errors::{ApiError, Violations};
 use redress_proto::resolution::v1::{
-    Agent, AssignCaseRequest, ListAgentsRequest, ListAgentsResponse, OpenCaseRequest, Queue,
+    Agent, AssignCaseRequest, Case, ListAgentsRequest, ListAgentsResponse, OpenCaseRequest, Queue,
     SetAgentAvailabilityRequest, SetAgentAvailabilityResponse, queue::AssignmentMode,
 };
 use sea_orm::{DatabaseTransaction, TransactionTrait};
@@ -117,8 +117,22 @@ impl ResolutionApi {
         tenant: &str,
         req: &OpenCaseRequest,
     ) -> Result<Option<String>, ApiError> {
-        let queues: Vec<Queue> = store::all_queues(txn, tenant).await?.iter().map(to_proto).collect();
-        Ok(routing::route(&queues, &Facts::of_request(req)))
+        Ok(routing::route(&self.queue_definitions(txn, tenant).await?, &Facts::of_request(req)))
+    }
+
+    /// The tenant's queue definitions, for routing.
+    pub(crate) async fn queue_definitions<C: sea_orm::ConnectionTrait>(
+        &self,
+        c: &C,
+        tenant: &str,
+    ) -> Result<Vec<Queue>, ApiError> {
+        Ok(store::all_queues(c, tenant).await?.iter().map(to_proto).collect())
+    }
+
+    /// Where `case` goes when it escalates without a named queue: the first
+    /// queue with a matching escalation rule, else the escalation queue.
+    pub(crate) fn escalation_queue_for(&self, queues: &[Queue], case: &Case) -> String {
+        routing::route(queues, &Facts::of_case(case).escalating()).unwrap_or_else(|| self.escalation_queue.clone())
     }
 
     /// Assigns a just-opened case automatically when its queue says so:

@@ -130,11 +130,6 @@ impl ResolutionApi {
         self
     }
 
-    /// The escalation queue.
-    pub fn escalation_queue(&self) -> &str {
-        &self.escalation_queue
-    }
-
     /// The jurisdiction policy of a case's player.
     fn policy_of(&self, case: &Case) -> &JurisdictionPolicy {
         let jurisdiction = case.player.as_ref().map(|p| p.jurisdiction.as_str()).unwrap_or_default();

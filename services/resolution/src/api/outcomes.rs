@@ -141,7 +141,10 @@ impl ResolutionApi {
         );
         v.into_result()?;
         let key = fingerprint(&req, |r| r.request_id.clear());
-        let queue = if req.queue.is_empty() { self.escalation_queue.clone() } else { req.queue.clone() };
+        // Read before the write: queue definitions change rarely, and a
+        // definition changed meanwhile routes as it would have a moment ago.
+        let queues =
+            if req.queue.is_empty() { self.queue_definitions(&self.db, &caller.tenant).await? } else { vec![] };
         self.change(
             &caller,
             "EscalateCase",
@@ -149,11 +152,15 @@ impl ResolutionApi {
             Target::Case { id, name: &req.name },
             &req.etag,
             req.encode_to_vec(),
-            |_| {
+            |case| {
                 Ok(Command::Escalate {
                     reason,
                     comment: req.comment.clone(),
-                    queue: queue.clone(),
+                    queue: if req.queue.is_empty() {
+                        self.escalation_queue_for(&queues, case)
+                    } else {
+                        req.queue.clone()
+                    },
                     assignee: req.assignee.clone(),
                     mark_as_dispute: req.mark_as_dispute,
                 })

@@ -7,11 +7,15 @@ use redress_auth::Caller;
 use redress_errors::{ApiError, Violations};
 use redress_proto::{
     common::v1::{ComplaintCategory, RootCause},
-    resolution::v1::{RecategoriseCaseRequest, RecategoriseCaseResponse},
+    resolution::v1::{RecategoriseCaseRequest, RecategoriseCaseResponse, case::State},
 };
 
 use super::{ResolutionApi, Target, convert, fingerprint, is_supervisor, request_id};
-use crate::domain::{machine::Command, rules};
+use crate::domain::{
+    machine::Command,
+    routing::{self, Facts},
+    rules,
+};
 
 /// Longest recategorisation reason.
 const MAX_REASON: usize = 2000;
@@ -32,6 +36,9 @@ impl ResolutionApi {
         v.into_result()?;
         let key = fingerprint(&req, |r| r.request_id.clear());
         let supervisor = is_supervisor(&caller);
+        // Routing follows the new category (not for an escalated case, which
+        // stays where its escalation sent it).
+        let queues = self.queue_definitions(&self.db, &caller.tenant).await?;
         self.change(
             &caller,
             "RecategoriseCase",
@@ -45,7 +52,11 @@ impl ResolutionApi {
                         "an agent may only recategorise an unassigned case or their own",
                     ));
                 }
-                Ok(Command::Recategorise { category, root_cause, reason: req.reason.clone() })
+                let escalated = case.state == State::Escalated as i32;
+                let queue = (!escalated)
+                    .then(|| routing::route(&queues, &Facts { category: category.into(), ..Facts::of_case(case) }))
+                    .flatten();
+                Ok(Command::Recategorise { category, root_cause, reason: req.reason.clone(), queue })
             },
             |a| RecategoriseCaseResponse { case: Some(a.case) },
         )

@@ -18,7 +18,7 @@ use crate::{
     domain::{
         chain,
         machine::{self, Command, Decision, Refusal, RefusalKind},
-        timestamp,
+        staff, timestamp,
     },
     store::{self, case},
 };
@@ -93,7 +93,14 @@ impl ResolutionApi {
         store::insert_events(txn, models).await?;
         let case = self.present(&next);
         let policy = self.policy_of(&case);
-        let staff = self.staff.get(&tenant).cloned().unwrap_or_default();
+        let mut staff = self.staff.get(&tenant).cloned().unwrap_or_default();
+        // A deadline warning also reaches the supervisors the case's queue
+        // definition names (read only for the sweeper's warnings).
+        if decision.events.iter().any(|e| matches!(e.kind, Type::ClockWarned | Type::ClockBreached))
+            && let Some(queue) = store::queues::find_queue(txn, &tenant, &case.queue).await?
+        {
+            staff = staff::with_queue_supervisors(staff, &case.queue, &queue.spec.get().supervisors);
+        }
         let mut messages = Vec::new();
         for (event, new) in events.iter().zip(&decision.events) {
             let first = first_response_now && new.message.is_some() && new.kind != Type::CaseOpened;

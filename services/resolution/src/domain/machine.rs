@@ -84,7 +84,9 @@ pub enum Command {
     EvidenceScanned { summary: String },
     /// RecategoriseCase: a new category, and a new root cause unless
     /// `RootCause::Unspecified` (keep the current one).
-    Recategorise { category: ComplaintCategory, root_cause: RootCause, reason: String },
+    /// `queue`: where the tenant's routing sends the case under its new
+    /// category, when that is another queue.
+    Recategorise { category: ComplaintCategory, root_cause: RootCause, reason: String, queue: Option<String> },
     /// The sweeper: a running clock passed warning thresholds.
     Warn { clock_index: usize, thresholds: Vec<i32> },
     /// The sweeper: a running clock passed its due time.
@@ -525,7 +527,7 @@ pub fn decide(case: &Case, command: Command, actor: &str, now: DateTime<Utc>) ->
         // may ask for it after the final response.
         Command::AttachEvidence { summary } => events.push(NewEvent::new(Type::EvidenceAttached, summary)),
         Command::EvidenceScanned { summary } => events.push(NewEvent::new(Type::EvidenceScanned, summary)),
-        Command::Recategorise { category: to, root_cause, reason } => {
+        Command::Recategorise { category: to, root_cause, reason, queue } => {
             if state == State::Closed {
                 return Err(illegal(state));
             }
@@ -546,10 +548,12 @@ pub fn decide(case: &Case, command: Command, actor: &str, now: DateTime<Utc>) ->
             }
             c.category = to.into();
             c.root_cause = to_cause.into();
-            events.push(NewEvent::new(
-                Type::Recategorised,
-                recategorised_summary(from, to, from_cause, to_cause, &reason),
-            ));
+            let mut summary = recategorised_summary(from, to, from_cause, to_cause, &reason);
+            if let Some(queue) = queue.filter(|q| *q != c.queue) {
+                summary.push_str(&format!("; queue {} to {queue}", c.queue));
+                c.queue = queue;
+            }
+            events.push(NewEvent::new(Type::Recategorised, summary));
         }
         Command::FlagFollowUp { follow_up } => {
             let summary = format!("follow-up flagged: {}", follow_up.reason().as_str_name());

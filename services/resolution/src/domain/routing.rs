@@ -21,6 +21,9 @@ pub struct Facts {
     /// The player's BCP 47 language tag.
     pub language: String,
     pub channel: i32,
+    /// Routing an escalation (only escalation rules match) rather than a
+    /// new or recategorised case.
+    pub escalated: bool,
 }
 
 impl Facts {
@@ -33,7 +36,13 @@ impl Facts {
             responsible_gambling: case.responsible_gambling,
             language: player.language_code,
             channel: case.channel,
+            escalated: false,
         }
+    }
+
+    /// The same case routed as an escalation.
+    pub fn escalating(self) -> Self {
+        Facts { escalated: true, ..self }
     }
 
     /// The facts of a complaint intake files.
@@ -45,6 +54,7 @@ impl Facts {
             responsible_gambling: req.responsible_gambling,
             language: player.language_code,
             channel: req.channel,
+            escalated: false,
         }
     }
 }
@@ -61,13 +71,14 @@ pub fn rule_matches(rule: &RoutingRule, f: &Facts) -> bool {
             f.language.len() >= p.len() && f.language.get(..p.len()).is_some_and(|head| head.eq_ignore_ascii_case(p))
         });
     let channel = rule.channels.is_empty() || rule.channels.contains(&f.channel);
-    category && jurisdiction && harm && language && channel
+    let escalation = rule.escalated.unwrap_or(false) == f.escalated;
+    category && jurisdiction && harm && language && channel && escalation
 }
 
 /// True when a case with `f` belongs in `queue`: any rule matches, or the
-/// queue has none (a catch-all).
+/// queue has none (a catch-all, which an escalation never falls into).
 pub fn queue_matches(queue: &Queue, f: &Facts) -> bool {
-    queue.rules.is_empty() || queue.rules.iter().any(|r| rule_matches(r, f))
+    (queue.rules.is_empty() && !f.escalated) || queue.rules.iter().any(|r| rule_matches(r, f))
 }
 
 /// The queue id a new case with `f` goes to among the tenant's `queues`:
@@ -230,6 +241,17 @@ mod tests {
         assert!(rule_matches(&harm, &f));
         let chat = RoutingRule { channels: vec![Channel::LiveChat.into()], ..Default::default() };
         assert!(!rule_matches(&chat, &f));
+    }
+
+    #[test]
+    fn escalations_match_only_escalation_rules() {
+        let escalated_rule =
+            RoutingRule { jurisdictions: vec!["MT".into()], escalated: Some(true), ..Default::default() };
+        let queues = vec![queue("catch-all", 1000, vec![]), queue("mt-escalations", 10, vec![escalated_rule])];
+        let mt = facts(ComplaintCategory::Bonus, "MT");
+        assert_eq!(route(&queues, &mt).as_deref(), Some("catch-all"), "an escalation rule skips new cases");
+        assert_eq!(route(&queues, &mt.clone().escalating()).as_deref(), Some("mt-escalations"));
+        assert_eq!(route(&queues, &facts(ComplaintCategory::Bonus, "GB").escalating()), None, "no catch-all");
     }
 
     #[test]

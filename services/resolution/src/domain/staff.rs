@@ -47,6 +47,22 @@ pub fn deadline_recipients(directory: &StaffDirectory, assignee: &str, queue: &s
     out
 }
 
+/// The directory with a queue definition's supervisors added to the
+/// queue's: an entry with an `@` is an address, any other a staff id whose
+/// address the directory's `agents` knows (an unknown id is skipped: there
+/// is nowhere to write).
+pub fn with_queue_supervisors(mut directory: StaffDirectory, queue: &str, supervisors: &[String]) -> StaffDirectory {
+    let emails: Vec<String> = supervisors
+        .iter()
+        .map(|s| s.trim())
+        .filter_map(|s| if s.contains('@') { Some(s.to_owned()) } else { directory.agents.get(s).cloned() })
+        .collect();
+    if !emails.is_empty() {
+        directory.queues.entry(queue.to_owned()).or_default().extend(emails);
+    }
+    directory
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +77,17 @@ mod tests {
             .into(),
             language_code: String::new(),
         }
+    }
+
+    #[test]
+    fn a_queue_definitions_supervisors_join_the_configured_ones() {
+        let supervisors = ["desk@casino.example".to_owned(), "agent-7".to_owned(), "nobody".to_owned()];
+        let directory = with_queue_supervisors(directory(), "payments", &supervisors);
+        let emails: Vec<String> =
+            deadline_recipients(&directory, "", "payments").into_iter().map(|c| c.email).collect();
+        assert_eq!(emails, ["lead@casino.example", "x@casino.example", "desk@casino.example", "a7@casino.example"]);
+        let fresh = with_queue_supervisors(directory, "accounts", &supervisors[..1]);
+        assert_eq!(deadline_recipients(&fresh, "", "accounts")[0].id, "queue/accounts");
     }
 
     #[test]

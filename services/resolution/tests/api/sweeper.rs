@@ -7,8 +7,8 @@ use redress_proto::{
     common::v1::ComplaintKind,
     notification::v1::{MessagePurpose, NotificationEvent},
     resolution::v1::{
-        AssignCaseRequest, ListCaseEventsRequest, ReferToAdrRequest, RespondToPlayerRequest, case::State,
-        case_event::Type, escalation::Reason as EscalationReason,
+        AssignCaseRequest, CreateQueueRequest, ListCaseEventsRequest, Queue, ReferToAdrRequest, RespondToPlayerRequest,
+        case::State, case_event::Type, escalation::Reason as EscalationReason,
     },
 };
 use redress_testkit::{TestDb, backend_tests};
@@ -143,6 +143,10 @@ async fn deadline_warnings_reach_the_assignee_or_the_queue_supervisors(db: TestD
     staff.queues.insert("payments".into(), vec!["payments-lead@casino-a.example".into()]);
     staff.queues.insert("escalations".into(), vec!["duty@casino-a.example".into()]);
     let mut t = TestResolution::start_with(cfg).await;
+    // The queue's definition names one more supervisor, by address.
+    let desk = Queue { supervisors: vec!["desk@casino-a.example".into()], ..Default::default() };
+    let create = CreateQueueRequest { request_id: "q".into(), queue_id: "payments".into(), queue: Some(desk) };
+    t.client.create_queue(t.supervisor(create)).await.unwrap();
     let assigned = t.open(open_request("assigned", "PL")).await;
     let unassigned = t.open(open_request("unassigned", "PL")).await;
     let request = t.supervisor(AssignCaseRequest {
@@ -187,7 +191,7 @@ async fn deadline_warnings_reach_the_assignee_or_the_queue_supervisors(db: TestD
     let of = |complaint: &str| {
         let mut w: Vec<(String, String, String)> =
             warnings.iter().filter(|w| w.0 == complaint).map(|w| (w.1.clone(), w.2.clone(), w.3.clone())).collect();
-        w.sort_by(|a, b| a.2.cmp(&b.2));
+        w.sort_by(|a, b| (&a.2, &a.0).cmp(&(&b.2, &b.0)));
         w
     };
     let s = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
@@ -204,7 +208,9 @@ async fn deadline_warnings_reach_the_assignee_or_the_queue_supervisors(db: TestD
         of(&unassigned.complaint),
         [
             s("duty@casino-a.example", "queue/escalations", "100"),
+            s("desk@casino-a.example", "queue/payments", "75"),
             s("payments-lead@casino-a.example", "queue/payments", "75"),
+            s("desk@casino-a.example", "queue/payments", "90"),
             s("payments-lead@casino-a.example", "queue/payments", "90"),
         ]
     );

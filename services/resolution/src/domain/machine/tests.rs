@@ -288,6 +288,7 @@ fn any_command() -> impl Strategy<Value = Command> {
             category: ComplaintCategory::try_from(c).unwrap_or(ComplaintCategory::Bonus),
             root_cause: RootCause::try_from(r).unwrap_or_default(),
             reason: "triage".into(),
+            queue: None,
         }),
     ]
 }
@@ -410,7 +411,8 @@ proptest! {
 fn recategorising_keeps_the_original_and_the_state() {
     let opened = open(new_case("escalate")).case;
     assert_eq!(opened.original_category, ComplaintCategory::Withdrawal as i32);
-    let recategorise = |category, root_cause| Command::Recategorise { category, root_cause, reason: "wrong".into() };
+    let recategorise =
+        |category, root_cause| Command::Recategorise { category, root_cause, reason: "wrong".into(), queue: None };
     let d = run(&opened, recategorise(ComplaintCategory::Bonus, RootCause::Unspecified)).unwrap();
     assert_eq!(d.case.category, ComplaintCategory::Bonus as i32);
     assert_eq!(d.case.original_category, ComplaintCategory::Withdrawal as i32);
@@ -434,4 +436,21 @@ fn recategorising_keeps_the_original_and_the_state() {
     let closed = Case { state: State::Closed.into(), ..opened };
     let refused = run(&closed, recategorise(ComplaintCategory::Bonus, RootCause::Unspecified)).unwrap_err();
     assert_eq!(refused.reason, "ILLEGAL_STATE_TRANSITION");
+}
+
+#[test]
+fn recategorising_moves_the_case_to_its_routed_queue() {
+    let opened = open(new_case("escalate")).case;
+    let to = |queue: &str| Command::Recategorise {
+        category: ComplaintCategory::Bonus,
+        root_cause: RootCause::Unspecified,
+        reason: "wrong".into(),
+        queue: Some(queue.into()),
+    };
+    let d = run(&opened, to("bonuses")).unwrap();
+    assert_eq!(d.case.queue, "bonuses");
+    assert!(d.events[0].summary.ends_with(&format!("; queue {} to bonuses", opened.queue)), "{}", d.events[0].summary);
+    let same = run(&opened, to(&opened.queue)).unwrap();
+    assert_eq!(same.case.queue, opened.queue);
+    assert!(!same.events[0].summary.contains("; queue"));
 }
