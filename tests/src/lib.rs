@@ -45,6 +45,8 @@ pub struct Sandbox {
     pub mail_dir: PathBuf,
     /// Notification's configuration, to restart it on the same database.
     notification_config: NotificationConfig,
+    /// Intake's configuration, kept to restart it on its database.
+    intake_config: IntakeConfig,
     _mail: tempfile::TempDir,
     _dbs: Vec<TestDb>,
 }
@@ -74,6 +76,17 @@ impl Sandbox {
     /// Like [`Sandbox::start`], with notification's configuration adjusted
     /// by `tweak` (e.g. its sender switched off, for a test that drives it).
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut NotificationConfig)) -> Sandbox {
+        Self::start_tuned(backend, tweak, |_| {}).await
+    }
+
+    /// Like [`Sandbox::start_with`], with intake's configuration adjusted by
+    /// `tweak_intake` too (e.g. its export worker switched off, for a test
+    /// that drives it).
+    pub async fn start_tuned(
+        backend: Backend,
+        tweak: impl FnOnce(&mut NotificationConfig),
+        tweak_intake: impl FnOnce(&mut IntakeConfig),
+    ) -> Sandbox {
         let dbs = vec![
             TestDb::new(backend).await,
             TestDb::new(backend).await,
@@ -91,13 +104,17 @@ impl Sandbox {
         let mut listeners = listeners.into_iter();
         let mut next = || listeners.next().unwrap_or_else(|| panic!("four listeners"));
 
-        let intake = IntakeConfig {
+        let mut intake_config = IntakeConfig {
             database: dbs[0].config.clone(),
             auth: auth_config(),
             outbox: quick_outbox(&peers, "intake"),
             ..Default::default()
         };
-        let intake = Intake::start_on(intake, next()).await.unwrap_or_else(|e| panic!("intake: {e:#}"));
+        intake_config.export.poll_interval_ms = 100;
+        intake_config.export.initial_backoff_ms = 50;
+        intake_config.export.max_backoff_ms = 500;
+        tweak_intake(&mut intake_config);
+        let intake = Intake::start_on(intake_config.clone(), next()).await.unwrap_or_else(|e| panic!("intake: {e:#}"));
 
         let mut resolution = ResolutionConfig {
             database: dbs[1].config.clone(),
@@ -148,6 +165,7 @@ impl Sandbox {
             feedback,
             mail_dir: mail.path().to_path_buf(),
             notification_config,
+            intake_config,
             _mail: mail,
             _dbs: dbs,
         }
@@ -204,14 +222,78 @@ impl Sandbox {
     /// same address and database.
     pub async fn restart_notification(self, while_down: impl AsyncFnOnce(&Intake)) -> Sandbox {
         let addr = self.notification.local_addr();
-        let Sandbox { intake, resolution, notification, feedback, mail_dir, notification_config, _mail, _dbs } = self;
+        let Sandbox {
+            intake,
+            resolution,
+            notification,
+            feedback,
+            mail_dir,
+            notification_config,
+            intake_config,
+            _mail,
+            _dbs,
+        } = self;
         notification.shutdown().await;
         while_down(&intake).await;
         let listener = TcpListener::bind(addr).await.unwrap_or_else(|e| panic!("rebind {addr}: {e}"));
         let notification = Notification::start_on(notification_config.clone(), listener)
             .await
             .unwrap_or_else(|e| panic!("notification: {e:#}"));
-        Sandbox { intake, resolution, notification, feedback, mail_dir, notification_config, _mail, _dbs }
+        Sandbox {
+            intake,
+            resolution,
+            notification,
+            feedback,
+            mail_dir,
+            notification_config,
+            intake_config,
+            _mail,
+            _dbs,
+        }
+    }
+
+    /// Crashes intake (an abort, mid-round, as a killed process) and starts
+    /// it again on the same database and address, its configuration adjusted
+    /// by `tweak`.
+    pub async fn restart_intake(self, tweak: impl FnOnce(&mut IntakeConfig)) -> Sandbox {
+        let Sandbox {
+            intake,
+            resolution,
+            notification,
+            feedback,
+            mail_dir,
+            notification_config,
+            mut intake_config,
+            _mail,
+            _dbs,
+        } = self;
+        let addr = intake.local_addr();
+        intake.abort();
+        tweak(&mut intake_config);
+        let mut listener = None;
+        for _ in 0..50 {
+            match TcpListener::bind(addr).await {
+                Ok(l) => {
+                    listener = Some(l);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+        let listener = listener.unwrap_or_else(|| panic!("intake's address {addr} stayed taken"));
+        let intake =
+            Intake::start_on(intake_config.clone(), listener).await.unwrap_or_else(|e| panic!("intake: {e:#}"));
+        Sandbox {
+            intake,
+            resolution,
+            notification,
+            feedback,
+            mail_dir,
+            notification_config,
+            intake_config,
+            _mail,
+            _dbs,
+        }
     }
 
     /// Stops every service gracefully.

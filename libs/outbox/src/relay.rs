@@ -364,6 +364,13 @@ impl Relay {
         self.channel(name).ok()
     }
 
+    /// A bearer service token of `tenant`, as the deliveries carry, for a
+    /// service's own reads of a peer that must not depend on a caller's
+    /// token (intake's subject-access export).
+    pub fn service_token(&self, tenant: &str) -> Result<String, String> {
+        self.token(tenant).map_err(|e| e.0)
+    }
+
     /// The deadline of one call to a peer.
     pub fn call_timeout(&self) -> Duration {
         Duration::from_millis(self.config.call_timeout_ms)

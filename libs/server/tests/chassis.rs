@@ -100,6 +100,15 @@ impl FeedbackInternalService for Handlers {
     ) -> Result<Response<redress_proto::feedback::v1::ErasePlayerRecordsResponse>, Status> {
         Ok(Response::new(Default::default()))
     }
+
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::feedback::v1::ExportPlayerRecordsResponse, Status>>;
+    async fn export_player_records(
+        &self,
+        _: Request<redress_proto::feedback::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
+    }
 }
 
 struct TestServer {

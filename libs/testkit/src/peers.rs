@@ -170,6 +170,17 @@ impl ResolutionInternalService for RecordingPeer {
     ) -> Result<Response<redress_proto::resolution::v1::ErasePlayerRecordsResponse>, Status> {
         Ok(Response::new(Default::default()))
     }
+
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::resolution::v1::ExportPlayerRecordsResponse, Status>>;
+
+    /// Exports are read from the real services; the recording peer holds no records.
+    async fn export_player_records(
+        &self,
+        _request: Request<redress_proto::resolution::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
+    }
 }
 
 #[tonic::async_trait]
@@ -187,6 +198,17 @@ impl NotificationInternalService for RecordingPeer {
         _request: Request<redress_proto::notification::v1::ErasePlayerRecordsRequest>,
     ) -> Result<Response<redress_proto::notification::v1::ErasePlayerRecordsResponse>, Status> {
         Ok(Response::new(Default::default()))
+    }
+
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::notification::v1::ExportPlayerRecordsResponse, Status>>;
+
+    /// Exports are read from the real services; the recording peer holds no records.
+    async fn export_player_records(
+        &self,
+        _request: Request<redress_proto::notification::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
     }
 }
 
@@ -212,5 +234,16 @@ impl FeedbackInternalService for RecordingPeer {
         _request: Request<redress_proto::feedback::v1::ErasePlayerRecordsRequest>,
     ) -> Result<Response<redress_proto::feedback::v1::ErasePlayerRecordsResponse>, Status> {
         Ok(Response::new(Default::default()))
+    }
+
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::feedback::v1::ExportPlayerRecordsResponse, Status>>;
+
+    /// Exports are read from the real services; the recording peer holds no records.
+    async fn export_player_records(
+        &self,
+        _request: Request<redress_proto::feedback::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
     }
 }

@@ -17,6 +17,7 @@ use redress_service::Running;
 use crate::{
     api::{IntakeApi, InternalService, PublicService, RetentionSweeper},
     config::IntakeConfig,
+    exporter::ExportWorker,
     store::migration::Migrator,
 };
 
@@ -28,6 +29,7 @@ pub struct Intake {
     running: Running,
     relay: Arc<Relay>,
     retention: Arc<RetentionSweeper>,
+    exports: Arc<ExportWorker>,
 }
 
 impl Intake {
@@ -40,7 +42,9 @@ impl Intake {
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
+        let exports = ExportWorker::new(db.clone(), Arc::clone(&relay), config.export.clone());
         let mut workers = vec![relay.spawn()];
+        workers.extend(exports.spawn());
 
         let api = Arc::new(IntakeApi::new(
             db.clone(),
@@ -48,6 +52,7 @@ impl Intake {
             Arc::new(policy),
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),
             config.reference_prefix.clone(),
+            Arc::clone(&exports),
         ));
         let retention = RetentionSweeper::new(Arc::clone(&api));
         if config.retention_sweep_interval_ms > 0 {
@@ -73,7 +78,7 @@ impl Intake {
             },
         )?;
         let running = Running::new(SERVICE_NAME, server, workers, &config.server, db);
-        Ok(Intake { running, relay, retention })
+        Ok(Intake { running, relay, retention, exports })
     }
 
     /// The outbox relay (tests read its backlog).
@@ -84,6 +89,11 @@ impl Intake {
     /// The retention sweeper (tests call `sweep_at`).
     pub fn retention(&self) -> &Arc<RetentionSweeper> {
         &self.retention
+    }
+
+    /// The subject-access export worker (tests drive its rounds).
+    pub fn exports(&self) -> &Arc<ExportWorker> {
+        &self.exports
     }
 }
 

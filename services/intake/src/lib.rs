@@ -9,7 +9,8 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod domain;
+pub mod exporter;
 pub mod store;
 
 pub use app::Intake;
-pub use config::IntakeConfig;
+pub use config::{ExportConfig, IntakeConfig};

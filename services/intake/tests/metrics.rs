@@ -62,6 +62,15 @@ impl ResolutionInternalService for Accepting {
     ) -> Result<Response<redress_proto::resolution::v1::ErasePlayerRecordsResponse>, Status> {
         Ok(Response::new(Default::default()))
     }
+
+    type ExportPlayerRecordsStream =
+        tokio_stream::Empty<Result<redress_proto::resolution::v1::ExportPlayerRecordsResponse, Status>>;
+    async fn export_player_records(
+        &self,
+        _: Request<redress_proto::resolution::v1::ExportPlayerRecordsRequest>,
+    ) -> Result<Response<Self::ExportPlayerRecordsStream>, Status> {
+        Ok(Response::new(tokio_stream::empty()))
+    }
 }
 
 fn complaint(i: usize) -> SubmitComplaintRequest {

@@ -340,7 +340,63 @@ async fn a_dpo_holds_and_erases_a_player_through_the_cli(db: TestDb) {
     s.shutdown().await;
 }
 
+async fn a_dpo_exports_a_players_data_to_a_file_through_the_cli(db: TestDb) {
+    let s = Sandbox::start(db.backend).await;
+    let words = [
+        "complaints",
+        "submit",
+        "--player",
+        "p-exp",
+        "--jurisdiction",
+        "GB",
+        "--email",
+        "p-exp@example.co.uk",
+        "--category",
+        "withdrawal",
+        "--subject",
+        "Withdrawal missing",
+        "--description",
+        "Not arrived.",
+        "--withdrawal",
+        "W-exp",
+        "--output",
+        "json",
+    ];
+    let (text, _) = redress(&s, &[Role::Backend], &words).await.unwrap();
+    let complaint = json(&text)["name"].as_str().unwrap().to_owned();
+
+    let (_, code) = redress(&s, &[Role::Agent], &["player", "export", "p-exp"]).await.unwrap_err();
+    assert_eq!(code, remote::exit::AUTH);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p-exp.tar");
+    let words = ["player", "export", "p-exp", "--output-file", file.to_str().unwrap(), "--output", "json"];
+    let (text, code) = redress(&s, &[Role::Dpo], &words).await.unwrap();
+    assert_eq!(code, remote::exit::OK, "{text}");
+    let done = json(&text);
+    assert_eq!(done["state"], "SUCCEEDED", "{text}");
+    let archive = std::fs::read(&file).unwrap();
+    assert_eq!(done["size_bytes"], archive.len(), "{text}");
+    let mut paths = Vec::new();
+    for entry in tar::Archive::new(archive.as_slice()).entries().unwrap() {
+        paths.push(entry.unwrap().path().unwrap().to_string_lossy().into_owned());
+    }
+    let id = complaint.trim_start_matches("complaints/");
+    assert!(paths.contains(&format!("intake/complaints/{id}.json")), "{paths:?}");
+    assert_eq!(paths.last().map(String::as_str), Some("manifest.json"));
+
+    let name = done["name"].as_str().unwrap();
+    let (text, code) =
+        redress(&s, &[Role::Admin], &["player", "export-status", name, "--output", "json"]).await.unwrap();
+    assert_eq!(code, remote::exit::OK);
+    assert_eq!(json(&text)["sha256"], done["sha256"], "{text}");
+    let unknown = "exports/0190aaaa-0000-7000-8000-000000000000";
+    let (_, code) = redress(&s, &[Role::Dpo], &["player", "export-status", unknown]).await.unwrap_err();
+    assert_eq!(code, remote::exit::NOT_FOUND);
+    s.shutdown().await;
+}
+
 backend_tests!(
+    a_dpo_exports_a_players_data_to_a_file_through_the_cli,
     operators_drive_a_complaint_through_the_cli,
     a_backend_manages_its_webhook_endpoint_through_the_cli,
     a_supervisor_manages_queues_and_availability_through_the_cli,

@@ -35,6 +35,7 @@ mod evidence;
 mod insights;
 mod notifications;
 mod player;
+mod player_export;
 mod queues;
 mod remote;
 mod returns;

@@ -36,6 +36,13 @@ enum PlayerCommand {
     Erase(EraseArgs),
     /// The player's legal holds: add, list, release.
     Hold(HoldArgs),
+    /// Starts a subject-access export of everything Redress holds about the
+    /// player (roles dpo, admin); `--wait` polls until it is built,
+    /// `--output-file` writes the archive (ExportPlayerData).
+    Export(crate::player_export::ExportArgs),
+    /// An export's state and progress; `--output-file` writes its archive
+    /// (GetPlayerDataExport, DownloadPlayerDataExport).
+    ExportStatus(crate::player_export::ExportStatusArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +73,8 @@ pub async fn execute(args: &PlayerArgs) -> anyhow::Result<(String, u8)> {
         }
         PlayerCommand::Erase(e) => erase(args.remote.output, &client, e).await,
         PlayerCommand::Hold(h) => hold(args.remote.output, &client, h).await,
+        PlayerCommand::Export(e) => crate::player_export::export(&client, args.remote.output, e).await,
+        PlayerCommand::ExportStatus(e) => crate::player_export::status(&client, args.remote.output, e).await,
     }
 }
 

@@ -1,12 +1,13 @@
 //! Complaints: what a casino backend files on a player's behalf and follows.
 
 use redress_proto::intake::v1::{
-    AddPlayerMessageRequest, Complaint, ComplaintStory, GetComplaintRequest, GetPlayerStoryRequest,
-    GetPlayerStoryResponse, Interaction, ListComplaintsRequest, ListInteractionsRequest, SubmitComplaintRequest,
-    SubmitComplaintResponse, SubmitPlayerDecisionRequest, WithdrawComplaintRequest,
-    intake_service_client::IntakeServiceClient,
+    AddPlayerMessageRequest, Complaint, ComplaintStory, DownloadPlayerDataExportRequest,
+    DownloadPlayerDataExportResponse, ExportPlayerDataRequest, GetComplaintRequest, GetPlayerDataExportRequest,
+    GetPlayerStoryRequest, GetPlayerStoryResponse, Interaction, ListComplaintsRequest, ListInteractionsRequest,
+    PlayerDataExport, SubmitComplaintRequest, SubmitComplaintResponse, SubmitPlayerDecisionRequest,
+    WithdrawComplaintRequest, download_player_data_export_response, intake_service_client::IntakeServiceClient,
 };
-use tonic::transport::Channel;
+use tonic::{Streaming, transport::Channel};
 
 use crate::{
     Client, ComplaintName, Idempotency, ItemStream, Result, Service, client::ensure_request_id, paging::paginate,
@@ -275,5 +276,93 @@ impl IntakeClient {
                 }
             },
         )
+    }
+}
+
+/// A subject-access export's archive as it downloads
+/// ([`IntakeClient::download_player_data_export`]): the export first, then
+/// the tar archive's bytes in order. The service checks the bytes against
+/// the archive's recorded SHA-256 before the last piece and ends the stream
+/// with DATA_LOSS instead if they differ, so a download that reached the
+/// end without error holds the archive as built.
+pub struct ExportDownload {
+    /// The export, with `archive_size_bytes` and `archive_sha256`.
+    pub export: PlayerDataExport,
+    stream: Streaming<DownloadPlayerDataExportResponse>,
+}
+
+impl std::fmt::Debug for ExportDownload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportDownload").field("export", &self.export).finish_non_exhaustive()
+    }
+}
+
+impl ExportDownload {
+    /// The next piece of the archive (at most 256 KiB); `None` after the last.
+    ///
+    /// # Errors
+    /// [`crate::Error::Other`] with reason `EXPORT_CORRUPTED` (DATA_LOSS) when
+    /// the stored archive no longer matches its SHA-256; any status that
+    /// broke the stream.
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>> {
+        loop {
+            match self.stream.message().await.map_err(crate::Error::from_status)? {
+                None => return Ok(None),
+                Some(DownloadPlayerDataExportResponse {
+                    part: Some(download_player_data_export_response::Part::Chunk(c)),
+                }) => {
+                    return Ok(Some(c));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+impl IntakeClient {
+    /// Starts a subject-access export of everything Redress holds about
+    /// `player_id` (roles `dpo`, `admin`). **Keyed**: `request_id` (default
+    /// a UUIDv7, the same on every retry) makes a repeat return the same
+    /// export. Poll [`Self::get_player_data_export`] until
+    /// `STATE_SUCCEEDED`, then [`Self::download_player_data_export`].
+    ///
+    /// # Errors
+    /// [`crate::Error::PermissionDenied`] for other roles;
+    /// [`crate::Error::AlreadyExists`] (`IDEMPOTENCY_KEY_REUSED`) for a
+    /// `request_id` used for another player.
+    pub async fn export_player_data(&self, player_id: &str, request_id: Option<&str>) -> Result<PlayerDataExport> {
+        let mut request = ExportPlayerDataRequest {
+            player_id: player_id.to_owned(),
+            request_id: request_id.unwrap_or_default().into(),
+        };
+        ensure_request_id(&mut request.request_id);
+        required(call!(self, Idempotency::Keyed, export_player_data, request)?.export, "export")
+    }
+
+    /// An export with its state and progress, `exports/{id}`. **Safe**.
+    ///
+    /// # Errors
+    /// [`crate::Error::NotFound`] for an unknown export or another tenant's.
+    pub async fn get_player_data_export(&self, name: &str) -> Result<PlayerDataExport> {
+        let request = GetPlayerDataExportRequest { name: name.to_owned() };
+        required(call!(self, Idempotency::Safe, get_player_data_export, request)?.export, "export")
+    }
+
+    /// Opens a SUCCEEDED export's archive for download; read it with
+    /// [`ExportDownload::chunk`]. **Safe**. The whole download runs within
+    /// the call's deadline ([`Client::with_timeout`] for a large archive).
+    ///
+    /// # Errors
+    /// [`crate::Error::FailedPrecondition`] (`EXPORT_NOT_READY`, with
+    /// `metadata["state"]`) while the export is not SUCCEEDED;
+    /// [`crate::Error::NotFound`].
+    pub async fn download_player_data_export(&self, name: &str) -> Result<ExportDownload> {
+        let request = DownloadPlayerDataExportRequest { name: name.to_owned() };
+        let mut stream = call!(self, Idempotency::Safe, download_player_data_export, request)?;
+        let first = stream.message().await.map_err(crate::Error::from_status)?;
+        match first.and_then(|m| m.part) {
+            Some(download_player_data_export_response::Part::Export(export)) => Ok(ExportDownload { export, stream }),
+            _ => required(None, "export"),
+        }
     }
 }

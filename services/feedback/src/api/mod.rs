@@ -6,6 +6,7 @@
 pub mod convert;
 mod erasure;
 mod events;
+mod export;
 mod insights;
 pub mod outbox;
 mod surveys;
@@ -18,11 +19,12 @@ use redress_errors::{ApiError, ErrorCode};
 use redress_outbox::Relay;
 use redress_paging::PageTokens;
 use redress_proto::feedback::v1::{
-    ErasePlayerRecordsRequest, ErasePlayerRecordsResponse, GetInsightsRequest, GetInsightsResponse, GetSurveyRequest,
-    GetSurveyResponse, ListRecurringProblemsRequest, ListRecurringProblemsResponse, ListSurveysRequest,
-    ListSurveysResponse, RecordCaseOutcomeRequest, RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse,
-    SubmitSurveyResponseRequest, SubmitSurveyResponseResponse,
-    feedback_internal_service_server::FeedbackInternalService, feedback_service_server::FeedbackService,
+    ErasePlayerRecordsRequest, ErasePlayerRecordsResponse, ExportPlayerRecordsRequest, GetInsightsRequest,
+    GetInsightsResponse, GetSurveyRequest, GetSurveyResponse, ListRecurringProblemsRequest,
+    ListRecurringProblemsResponse, ListSurveysRequest, ListSurveysResponse, RecordCaseOutcomeRequest,
+    RecordCaseOutcomeResponse, RecordEventRequest, RecordEventResponse, SubmitSurveyResponseRequest,
+    SubmitSurveyResponseResponse, feedback_internal_service_server::FeedbackInternalService,
+    feedback_service_server::FeedbackService,
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
@@ -136,5 +138,18 @@ redress_server::delegate! {
         record_case_outcome(RecordCaseOutcomeRequest) -> RecordCaseOutcomeResponse = SERVICES;
         record_event(RecordEventRequest) -> RecordEventResponse = SERVICES;
         erase_player_records(ErasePlayerRecordsRequest) -> ErasePlayerRecordsResponse = SERVICES;
+        @streaming {
+            type ExportPlayerRecordsStream = export::ExportStream;
+
+            async fn export_player_records(
+                &self,
+                request: tonic::Request<ExportPlayerRecordsRequest>,
+            ) -> Result<tonic::Response<Self::ExportPlayerRecordsStream>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, SERVICES, |api, caller, req| async move {
+                    api.export_player_records(caller, req).await
+                })
+                .await
+            }
+        }
     }
 }

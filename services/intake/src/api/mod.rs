@@ -8,6 +8,7 @@
 mod complaints;
 pub mod convert;
 mod erasure;
+mod export;
 mod filing;
 mod interactions;
 mod internal;
@@ -18,6 +19,8 @@ mod story;
 pub use retention::RetentionSweeper;
 
 use std::sync::Arc;
+
+pub use export::{export, export_name};
 
 use chrono::{DateTime, Utc};
 use redress_auth::{Caller, Role};
@@ -30,11 +33,12 @@ use redress_proto::{
     common::v1::{Channel, ComplaintStatus},
     intake::v1::{
         AddPlayerMessageRequest, AddPlayerMessageResponse, ApplyCaseUpdateRequest, ApplyCaseUpdateResponse,
-        GetComplaintRequest, GetComplaintResponse, GetPlayerStoryRequest, GetPlayerStoryResponse,
-        ListComplaintsRequest, ListComplaintsResponse, ListInteractionsRequest, ListInteractionsResponse,
-        SubmitComplaintRequest, SubmitComplaintResponse, SubmitPlayerDecisionRequest, SubmitPlayerDecisionResponse,
-        WithdrawComplaintRequest, WithdrawComplaintResponse, intake_internal_service_server::IntakeInternalService,
-        intake_service_server::IntakeService, interaction,
+        DownloadPlayerDataExportRequest, ExportPlayerDataRequest, ExportPlayerDataResponse, GetComplaintRequest,
+        GetComplaintResponse, GetPlayerDataExportRequest, GetPlayerDataExportResponse, GetPlayerStoryRequest,
+        GetPlayerStoryResponse, ListComplaintsRequest, ListComplaintsResponse, ListInteractionsRequest,
+        ListInteractionsResponse, SubmitComplaintRequest, SubmitComplaintResponse, SubmitPlayerDecisionRequest,
+        SubmitPlayerDecisionResponse, WithdrawComplaintRequest, WithdrawComplaintResponse,
+        intake_internal_service_server::IntakeInternalService, intake_service_server::IntakeService, interaction,
     },
 };
 // Legal holds, erasures and retention (erasure.rs).
@@ -57,7 +61,8 @@ const WRITERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::A
 const READERS: &[Role] = &Role::ALL;
 /// Roles that read a player's whole story.
 const STORY_READERS: &[Role] = &[Role::Backend, Role::Agent, Role::Supervisor, Role::Analyst, Role::Admin];
-/// Roles that hold and erase a player's data.
+/// Roles that export, hold and erase a player's data: the data-protection
+/// officer and the tenant's administrator.
 const DPO: &[Role] = &[Role::Dpo, Role::Admin];
 
 redress_server::delegate! {
@@ -78,6 +83,21 @@ redress_server::delegate! {
         get_erasure(GetErasureRequest) -> GetErasureResponse = DPO;
         list_erasures(ListErasuresRequest) -> ListErasuresResponse = DPO;
         list_retention_sweeps(ListRetentionSweepsRequest) -> ListRetentionSweepsResponse = DPO;
+        export_player_data(ExportPlayerDataRequest) -> ExportPlayerDataResponse = DPO;
+        get_player_data_export(GetPlayerDataExportRequest) -> GetPlayerDataExportResponse = DPO;
+        @streaming {
+            type DownloadPlayerDataExportStream = export::DownloadStream;
+
+            async fn download_player_data_export(
+                &self,
+                request: tonic::Request<DownloadPlayerDataExportRequest>,
+            ) -> Result<tonic::Response<Self::DownloadPlayerDataExportStream>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, DPO, |api, caller, req| async move {
+                    api.download_player_data_export(caller, req).await
+                })
+                .await
+            }
+        }
     }
 }
 
@@ -96,6 +116,7 @@ pub struct IntakeApi {
     page_tokens: PageTokens,
     reference_prefix: String,
     references: store::ReferenceAllocator,
+    exports: Arc<crate::exporter::ExportWorker>,
 }
 
 /// Reference numbers reserved per round trip to the counter row.
@@ -109,6 +130,7 @@ impl IntakeApi {
         policy: Arc<PolicyTable>,
         page_tokens: PageTokens,
         reference_prefix: String,
+        exports: Arc<crate::exporter::ExportWorker>,
     ) -> Self {
         Self {
             db,
@@ -117,6 +139,7 @@ impl IntakeApi {
             page_tokens,
             reference_prefix,
             references: store::ReferenceAllocator::new(REFERENCE_BLOCK),
+            exports,
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod case_update;
 pub mod erasure;
+pub mod export;
 pub mod history;
 pub mod triage;
 pub mod validate;

@@ -5,6 +5,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 
 mod m20261210_000001_index_complaint_list_filters;
 mod m20261220_000001_add_complaint_original_category;
+mod m20261226_000001_create_player_data_exports;
 mod m20261230_000001_create_erasure_tables;
 
 /// Intake's migrator.
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_outbox::migration::IndexPendingRows),
             Box::new(m20261220_000001_add_complaint_original_category::AddComplaintOriginalCategory),
             Box::new(m20261230_000001_create_erasure_tables::CreateErasureTables),
+            Box::new(m20261226_000001_create_player_data_exports::CreatePlayerDataExports),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod entities;
 pub mod erasure;
+pub mod export;
 pub mod migration;
 
 use chrono::{DateTime, Utc};

@@ -6,6 +6,7 @@
 
 mod cancellation;
 mod contract;
+mod exports;
 mod health;
 mod helpers;
 mod list;

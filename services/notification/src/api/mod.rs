@@ -5,6 +5,7 @@
 
 pub mod convert;
 mod erasure;
+mod export;
 mod internal;
 mod notifications;
 mod redelivery;
@@ -24,16 +25,16 @@ use redress_proto::{
     common::v1::Channel,
     notification::v1::{
         CreateWebhookEndpointRequest, CreateWebhookEndpointResponse, DeleteWebhookEndpointRequest,
-        DeleteWebhookEndpointResponse, ErasePlayerRecordsRequest, ErasePlayerRecordsResponse, GetNotificationRequest,
-        GetNotificationResponse, GetWebhookEndpointRequest, GetWebhookEndpointResponse, ListDeliveryAttemptsRequest,
-        ListDeliveryAttemptsResponse, ListNotificationsRequest, ListNotificationsResponse, ListTemplatesRequest,
-        ListTemplatesResponse, ListWebhookEndpointsRequest, ListWebhookEndpointsResponse, Notification,
-        PreviewTemplateRequest, PreviewTemplateResponse, RedriveNotificationRequest, RedriveNotificationResponse,
-        ResendNotificationRequest, ResendNotificationResponse, RotateWebhookEndpointSecretRequest,
-        RotateWebhookEndpointSecretResponse, SendNotificationRequest, SendNotificationResponse,
-        TestWebhookEndpointRequest, TestWebhookEndpointResponse, UpdateTemplateRequest, UpdateTemplateResponse,
-        UpdateWebhookEndpointRequest, UpdateWebhookEndpointResponse, notification::State,
-        notification_internal_service_server::NotificationInternalService,
+        DeleteWebhookEndpointResponse, ErasePlayerRecordsRequest, ErasePlayerRecordsResponse,
+        ExportPlayerRecordsRequest, GetNotificationRequest, GetNotificationResponse, GetWebhookEndpointRequest,
+        GetWebhookEndpointResponse, ListDeliveryAttemptsRequest, ListDeliveryAttemptsResponse,
+        ListNotificationsRequest, ListNotificationsResponse, ListTemplatesRequest, ListTemplatesResponse,
+        ListWebhookEndpointsRequest, ListWebhookEndpointsResponse, Notification, PreviewTemplateRequest,
+        PreviewTemplateResponse, RedriveNotificationRequest, RedriveNotificationResponse, ResendNotificationRequest,
+        ResendNotificationResponse, RotateWebhookEndpointSecretRequest, RotateWebhookEndpointSecretResponse,
+        SendNotificationRequest, SendNotificationResponse, TestWebhookEndpointRequest, TestWebhookEndpointResponse,
+        UpdateTemplateRequest, UpdateTemplateResponse, UpdateWebhookEndpointRequest, UpdateWebhookEndpointResponse,
+        notification::State, notification_internal_service_server::NotificationInternalService,
         notification_service_server::NotificationService,
     },
 };
@@ -303,5 +304,18 @@ redress_server::delegate! {
     pub struct InternalService(NotificationApi): NotificationInternalService {
         send_notification(SendNotificationRequest) -> SendNotificationResponse = &[Role::Service];
         erase_player_records(ErasePlayerRecordsRequest) -> ErasePlayerRecordsResponse = &[Role::Service];
+        @streaming {
+            type ExportPlayerRecordsStream = export::ExportStream;
+
+            async fn export_player_records(
+                &self,
+                request: tonic::Request<ExportPlayerRecordsRequest>,
+            ) -> Result<tonic::Response<Self::ExportPlayerRecordsStream>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, &[Role::Service], |api, caller, req| async move {
+                    api.export_player_records(caller, req).await
+                })
+                .await
+            }
+        }
     }
 }

@@ -16,6 +16,7 @@ mod conversation;
 pub mod convert;
 mod erasure;
 mod evidence;
+mod export;
 mod history;
 mod internal;
 mod macros;
@@ -40,18 +41,19 @@ use redress_proto::resolution::v1::{
     AddInternalNoteRequest, AddInternalNoteResponse, AnswerAdrEnquiryRequest, AnswerAdrEnquiryResponse,
     AssignCaseRequest, AssignCaseResponse, Case, CloseCaseRequest, CloseCaseResponse, DownloadEvidenceRequest,
     ErasePlayerRecordsRequest, ErasePlayerRecordsResponse, EscalateCaseRequest, EscalateCaseResponse,
-    FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest, GetCaseResponse, GetEvidenceRequest,
-    GetEvidenceResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse, ListCaseEventsRequest,
-    ListCaseEventsResponse, ListCasesRequest, ListCasesResponse, ListEvidenceRequest, ListEvidenceResponse,
-    ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse, ProposeResolutionRequest,
-    ProposeResolutionResponse, RecategoriseCaseRequest, RecategoriseCaseResponse, RecordAdrOutcomeRequest,
-    RecordAdrOutcomeResponse, RecordEvidenceScanRequest, RecordEvidenceScanResponse, RecordPlayerDecisionRequest,
-    RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse, RecordWithdrawalRequest,
-    RecordWithdrawalResponse, ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest, RenderMacroResponse,
-    ReopenCaseRequest, ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse, ResolveCaseRequest,
-    ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest, UpdateMacroResponse,
-    UploadEvidenceRequest, UploadEvidenceResponse, VerifyCaseHistoryRequest, VerifyCaseHistoryResponse,
-    resolution_internal_service_server::ResolutionInternalService, resolution_service_server::ResolutionService,
+    ExportPlayerRecordsRequest, FlagFollowUpRequest, FlagFollowUpResponse, GetCaseRequest, GetCaseResponse,
+    GetEvidenceRequest, GetEvidenceResponse, GetRegulatoryReturnRequest, GetRegulatoryReturnResponse,
+    ListCaseEventsRequest, ListCaseEventsResponse, ListCasesRequest, ListCasesResponse, ListEvidenceRequest,
+    ListEvidenceResponse, ListMacrosRequest, ListMacrosResponse, OpenCaseRequest, OpenCaseResponse,
+    ProposeResolutionRequest, ProposeResolutionResponse, RecategoriseCaseRequest, RecategoriseCaseResponse,
+    RecordAdrOutcomeRequest, RecordAdrOutcomeResponse, RecordEvidenceScanRequest, RecordEvidenceScanResponse,
+    RecordPlayerDecisionRequest, RecordPlayerDecisionResponse, RecordPlayerMessageRequest, RecordPlayerMessageResponse,
+    RecordWithdrawalRequest, RecordWithdrawalResponse, ReferToAdrRequest, ReferToAdrResponse, RenderMacroRequest,
+    RenderMacroResponse, ReopenCaseRequest, ReopenCaseResponse, RequestInformationRequest, RequestInformationResponse,
+    ResolveCaseRequest, ResolveCaseResponse, RespondToPlayerRequest, RespondToPlayerResponse, UpdateMacroRequest,
+    UpdateMacroResponse, UploadEvidenceRequest, UploadEvidenceResponse, VerifyCaseHistoryRequest,
+    VerifyCaseHistoryResponse, resolution_internal_service_server::ResolutionInternalService,
+    resolution_service_server::ResolutionService,
 };
 // Queues and agents (queues.rs).
 use redress_proto::resolution::v1::{
@@ -256,5 +258,18 @@ redress_server::delegate! {
         flag_follow_up(FlagFollowUpRequest) -> FlagFollowUpResponse = SERVICE;
         record_evidence_scan(RecordEvidenceScanRequest) -> RecordEvidenceScanResponse = SERVICE;
         erase_player_records(ErasePlayerRecordsRequest) -> ErasePlayerRecordsResponse = SERVICE;
+        @streaming {
+            type ExportPlayerRecordsStream = export::ExportStream;
+
+            async fn export_player_records(
+                &self,
+                request: tonic::Request<ExportPlayerRecordsRequest>,
+            ) -> Result<tonic::Response<Self::ExportPlayerRecordsStream>, tonic::Status> {
+                redress_server::handlers::handle(&self.0, request, SERVICE, |api, caller, req| async move {
+                    api.export_player_records(caller, req).await
+                })
+                .await
+            }
+        }
     }
 }

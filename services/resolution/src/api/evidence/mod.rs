@@ -36,7 +36,7 @@ fn refused(reason: &str, field: &str, description: String) -> ApiError {
 }
 
 /// DATA_LOSS for evidence whose bytes no longer match the record.
-fn corrupted(name: &str, what: &str) -> ApiError {
+pub(super) fn corrupted(name: &str, what: &str) -> ApiError {
     ApiError::new(ErrorCode::DataLoss, "EVIDENCE_CORRUPTED", format!("{name}: {what}")).with_metadata("evidence", name)
 }
 
