@@ -58,7 +58,11 @@ out = [
     "from redress._base import AsyncServiceBase, ServiceBase",
 ]
 ours = [f for f in fds.file if f.name.startswith("redress/")]
-alias = {f.name: f.name.rsplit("/", 1)[1].removesuffix(".proto") + "_pb2" for f in ours}
+module = {f.name: f.name.rsplit("/", 1)[1].removesuffix(".proto") + "_pb2" for f in ours}
+# A file name two packages share (erasure.proto) is imported under its
+# package's name (intake_erasure_pb2), so the imports do not shadow each other.
+shared = {m for m in module.values() if list(module.values()).count(m) > 1}
+alias = {n: f"{f.package.split('.')[1]}_{m}" if m in shared else m for f in ours for n, m in [(f.name, module[f.name])]}
 types = {}  # ".pkg.Message" -> "module_pb2.Message"
 messages = {}
 for f in ours:
@@ -115,8 +119,11 @@ for asynchronous in (False, True):
                     out += ["", f"    def {unary}(self, {args}) -> {resp}:"]
                     out.append(doc(text, "        "))
                     out.append(f'        return self._call("{m.name}", request, timeout, metadata)  # type: ignore[no-any-return]')
-used = {f.name: alias[f.name] for f in ours if any(alias[f.name] + "." in line for line in out)}
-imports = [f"from {name.rsplit('/', 1)[0].replace('/', '.')} import {a}" for name, a in used.items()]
+used = {f.name: alias[f.name] for f in ours if any(re.search(rf"\b{alias[f.name]}\.", line) for line in out)}
+imports = [
+    f"from {name.rsplit('/', 1)[0].replace('/', '.')} import {module[name]}" + ("" if a == module[name] else f" as {a}")
+    for name, a in used.items()
+]
 out[10:10] = imports
 with open(sys.argv[2], "w") as fh:
     fh.write("\n".join(out) + "\n")

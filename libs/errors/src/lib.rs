@@ -188,6 +188,25 @@ pub const MAX_DETAIL_CHARS: usize = 128;
 /// The most field violations one status carries.
 pub const MAX_VIOLATIONS: usize = 10;
 
+/// Runs `write` again, up to `retries` more times, while it fails with
+/// ABORTED: it lost an optimistic-concurrency race to a concurrent write
+/// (e.g. a peer's update arriving through the outbox). Only for a caller who
+/// sent no etag, and so asked for the change on whatever is current; with an
+/// etag, ABORTED is the answer.
+pub async fn retry_aborted<T, F, Fut>(retries: u32, mut write: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match write().await {
+            Err(err) if err.code == ErrorCode::Aborted && attempt < retries => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
 /// `text` cut to at most `max` characters, marked with `…` when cut. Every
 /// status passes its texts through here: errors echo client input (resource
 /// names, field values), and unbounded echoes made trailers clients could not

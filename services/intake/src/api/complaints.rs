@@ -73,53 +73,58 @@ impl IntakeApi {
         let id = validate::complaint_name(&req.name, "name")?;
         let tenant = caller.tenant.clone();
         let key = Key::of(&tenant, "WithdrawComplaint", &req.request_id, &req, |r| r.request_id.clear());
-        let (response, _) = redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, inserts| {
-            let mut row =
-                store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
-            if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
-                return Err(ApiError::stale_etag(&req.name));
-            }
-            let status = row.status.get();
-            if !domain::can_withdraw(status) {
-                return Err(refused_in(status, "COMPLAINT_NOT_WITHDRAWABLE", "it can no longer be withdrawn"));
-            }
-            let now = now();
-            let expected = row.version;
-            row.status = Stored(ComplaintStatus::Withdrawn);
-            row.version += 1;
-            row.updated_at = now;
-            if !store::update_complaint(txn, row.clone(), expected).await? {
-                return Err(ApiError::stale_etag(&req.name));
-            }
-            let author = inbound_author(&caller, &row.player_id);
-            let record = Entry {
-                kind: interaction::Kind::Withdrawn,
-                direction: interaction::Direction::Inbound,
-                channel: Channel::Unspecified as i32,
-                body: history::withdrawal_text(&req.reason),
-                author: &author,
-                status: Some(ComplaintStatus::Withdrawn),
-            }
-            .row(&tenant, &row.id, now);
-            store::insert_interaction(inserts, record.clone());
-            let complaint = convert::complaint(&row);
-            let mut messages = vec![outbox::event(
-                &tenant,
-                format!("intake:{}:withdrawn", row.id),
-                EventType::Withdrawn,
-                &complaint,
-                now,
-            )];
-            if row.duplicate_of.is_none() {
-                messages.push(outbox::withdrawal(
+        // Without an etag the player withdraws whatever the complaint is now,
+        // even if resolution's update landed between the read and the write.
+        let retries = if req.etag.is_empty() { 8 } else { 0 };
+        let (response, _) = redress_errors::retry_aborted(retries, || {
+            redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, inserts| {
+                let mut row =
+                    store::find_complaint(txn, &tenant, &id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
+                if !req.etag.is_empty() && req.etag != convert::etag(row.version) {
+                    return Err(ApiError::stale_etag(&req.name));
+                }
+                let status = row.status.get();
+                if !domain::can_withdraw(status) {
+                    return Err(refused_in(status, "COMPLAINT_NOT_WITHDRAWABLE", "it can no longer be withdrawn"));
+                }
+                let now = now();
+                let expected = row.version;
+                row.status = Stored(ComplaintStatus::Withdrawn);
+                row.version += 1;
+                row.updated_at = now;
+                if !store::update_complaint(txn, row.clone(), expected).await? {
+                    return Err(ApiError::stale_etag(&req.name));
+                }
+                let author = inbound_author(&caller, &row.player_id);
+                let record = Entry {
+                    kind: interaction::Kind::Withdrawn,
+                    direction: interaction::Direction::Inbound,
+                    channel: Channel::Unspecified as i32,
+                    body: history::withdrawal_text(&req.reason),
+                    author: &author,
+                    status: Some(ComplaintStatus::Withdrawn),
+                }
+                .row(&tenant, &row.id, now);
+                store::insert_interaction(inserts, record.clone());
+                let complaint = convert::complaint(&row);
+                let mut messages = vec![outbox::event(
                     &tenant,
-                    &complaint.name,
-                    &convert::interaction(&record).name,
-                    &req.reason,
+                    format!("intake:{}:withdrawn", row.id),
+                    EventType::Withdrawn,
+                    &complaint,
                     now,
-                ));
-            }
-            Ok((WithdrawComplaintResponse { complaint: Some(complaint) }, messages))
+                )];
+                if row.duplicate_of.is_none() {
+                    messages.push(outbox::withdrawal(
+                        &tenant,
+                        &complaint.name,
+                        &convert::interaction(&record).name,
+                        &req.reason,
+                        now,
+                    ));
+                }
+                Ok((WithdrawComplaintResponse { complaint: Some(complaint) }, messages))
+            })
         })
         .await?;
         Ok(response)

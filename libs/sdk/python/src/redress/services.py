@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import AsyncIterator, Iterator, Optional, Sequence
 
 from redress.feedback.v1 import feedback_pb2
+from redress.intake.v1 import erasure_pb2 as intake_erasure_pb2
+from redress.intake.v1 import export_pb2 as intake_export_pb2
 from redress.notification.v1 import notification_pb2
 from redress.resolution.v1 import case_pb2
 from redress.intake.v1 import intake_pb2
@@ -425,6 +427,111 @@ class IntakeClient(ServiceBase):
         """
         return self._call("GetPlayerStory", request, timeout, metadata)  # type: ignore[no-any-return]
 
+    def create_legal_hold(self, request: intake_erasure_pb2.CreateLegalHoldRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.CreateLegalHoldResponse:
+        """Places a legal hold on a player (see LegalHold): while active, it
+        blocks ErasePlayerData and the retention sweep. Idempotent on
+        `request_id`. A missing reason or an end time not in the future fails
+        with INVALID_ARGUMENT. Roles: dpo, admin.
+        """
+        return self._call("CreateLegalHold", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_legal_holds(self, request: intake_erasure_pb2.ListLegalHoldsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[intake_erasure_pb2.LegalHold]:
+        """Lists a player's legal holds, newest first. Roles: dpo, admin.
+
+        Yields every item of `legal_holds` of every page.
+        """
+        return self._pages("ListLegalHolds", "legal_holds", request, timeout, metadata)
+
+    def list_legal_holds_page(self, request: intake_erasure_pb2.ListLegalHoldsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ListLegalHoldsResponse:
+        """One page of :meth:`list_legal_holds`, with its `next_page_token`.
+        """
+        return self._call("ListLegalHolds", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def release_legal_hold(self, request: intake_erasure_pb2.ReleaseLegalHoldRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ReleaseLegalHoldResponse:
+        """Releases a legal hold. A stale `etag` fails with ABORTED (reason
+        STALE_ETAG); an unknown hold with NOT_FOUND. Roles: dpo, admin.
+        """
+        return self._call("ReleaseLegalHold", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def erase_player_data(self, request: intake_erasure_pb2.ErasePlayerDataRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ErasePlayerDataResponse:
+        """Erases a player's personal data in every service (see erasure.proto for
+        what is erased and what is kept). Intake's records are erased at once;
+        the other services are told through intake's outbox, so a service that
+        is down is erased when it is back; GetErasure shows each service's
+        progress. While the player is under an active legal hold, fails with
+        FAILED_PRECONDITION and an ErrorInfo of reason LEGAL_HOLD whose metadata
+        `legal_hold` names the hold (`players/{player}/legalHolds/{id}`) and
+        `end_time` gives its end (RFC 3339); nothing is erased. Idempotent on
+        `request_id`; erasing an erased player again is harmless (a new
+        erasure that finds nothing more to erase). Roles: dpo, admin.
+        """
+        return self._call("ErasePlayerData", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def get_erasure(self, request: intake_erasure_pb2.GetErasureRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.GetErasureResponse:
+        """Reads an erasure with each service's progress. Roles: dpo, admin.
+        """
+        return self._call("GetErasure", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_erasures(self, request: intake_erasure_pb2.ListErasuresRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[intake_erasure_pb2.Erasure]:
+        """Lists erasures, newest first. Roles: dpo, admin.
+
+        Yields every item of `erasures` of every page.
+        """
+        return self._pages("ListErasures", "erasures", request, timeout, metadata)
+
+    def list_erasures_page(self, request: intake_erasure_pb2.ListErasuresRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ListErasuresResponse:
+        """One page of :meth:`list_erasures`, with its `next_page_token`.
+        """
+        return self._call("ListErasures", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_retention_sweeps(self, request: intake_erasure_pb2.ListRetentionSweepsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> Iterator[intake_erasure_pb2.RetentionSweep]:
+        """Lists the retention sweeps that erased or kept something, newest
+        first. Roles: dpo, admin.
+
+        Yields every item of `retention_sweeps` of every page.
+        """
+        return self._pages("ListRetentionSweeps", "retention_sweeps", request, timeout, metadata)
+
+    def list_retention_sweeps_page(self, request: intake_erasure_pb2.ListRetentionSweepsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ListRetentionSweepsResponse:
+        """One page of :meth:`list_retention_sweeps`, with its `next_page_token`.
+        """
+        return self._call("ListRetentionSweeps", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def export_player_data(self, request: intake_export_pb2.ExportPlayerDataRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_export_pb2.ExportPlayerDataResponse:
+        """Starts a subject-access export (GDPR Art. 15) of everything Redress holds
+        about one player of the caller's tenant: complaints and interactions
+        (intake), cases with their hash-chained history and evidence files
+        (resolution), notifications with their delivery attempts and proof
+        (notification), surveys and analytics records (feedback). The export
+        runs as a job in intake that reads the other services with its own
+        service token, so it does not depend on the caller's token staying
+        valid; poll GetPlayerDataExport until STATE_SUCCEEDED, then
+        DownloadPlayerDataExport. Idempotent on `request_id`.
+        Errors: INVALID_ARGUMENT (missing `player_id` or `request_id`);
+        ALREADY_EXISTS, reason IDEMPOTENCY_KEY_REUSED, for a `request_id` used
+        for another player. Roles: dpo, admin.
+        """
+        return self._call("ExportPlayerData", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def get_player_data_export(self, request: intake_export_pb2.GetPlayerDataExportRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_export_pb2.GetPlayerDataExportResponse:
+        """An export of the caller's tenant, with its progress. Errors: NOT_FOUND
+        (also for another tenant's export). Roles: dpo, admin.
+        """
+        return self._call("GetPlayerDataExport", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def download_player_data_export(self, request: intake_export_pb2.DownloadPlayerDataExportRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_export_pb2.DownloadPlayerDataExportResponse:
+        """Streams a SUCCEEDED export's archive: the first message holds the
+        export (with `archive_size_bytes` and `archive_sha256`), the following
+        ones the archive's bytes in order.
+        Errors: FAILED_PRECONDITION, reason EXPORT_NOT_READY, while the export
+        is not SUCCEEDED (ErrorInfo.metadata `state` holds its state, e.g.
+        STATE_RUNNING or STATE_EXPIRED); DATA_LOSS, reason EXPORT_CORRUPTED,
+        instead of the last chunk when the stored archive no longer matches its
+        SHA-256; NOT_FOUND (also for another tenant's export). Roles: dpo,
+        admin.
+        """
+        return self._call("DownloadPlayerDataExport", request, timeout, metadata)  # type: ignore[no-any-return]
+
 
 class ResolutionClient(ServiceBase):
     """Where complaints get handled. Every complaint that intake accepts becomes a
@@ -579,7 +686,8 @@ class ResolutionClient(ServiceBase):
 
     def escalate_case(self, request: resolution_service_pb2.EscalateCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.EscalateCaseResponse:
         """Escalates the case to supervisors: moves it to ESCALATED and to the
-        escalation queue (or the given one). Resumes a paused FINAL_RESPONSE
+        given queue, else the queue the tenant's escalation routing picks, else
+        the escalation queue. Resumes a paused FINAL_RESPONSE
         clock. The SLA sweeper does the same at a breach. Allowed in NEW,
         IN_PROGRESS, AWAITING_PLAYER and RESOLUTION_PROPOSED (an open proposal
         stays open); otherwise FAILED_PRECONDITION (also when already ESCALATED).
@@ -644,7 +752,10 @@ class ResolutionClient(ServiceBase):
         """Lists the events of a case's history (AIP-132, the events are the
         child collection `cases/{case_id}/events`): every event, by ascending
         sequence, each hash-chained to the one before. Append-only: events are
-        never changed or deleted. Whether the chain is intact is
+        never deleted, and changed only by an erasure of the player's data,
+        which empties chain-version-2 summaries without changing any hash (and
+        first reseals a version-1 history; see CaseEvent.chain_version and the
+        PERSONAL_DATA_ERASED event). Whether the chain is intact is
         VerifyCaseHistory's answer, not this one's. Roles: agent, supervisor,
         analyst, admin.
 
@@ -661,8 +772,10 @@ class ResolutionClient(ServiceBase):
         """Recomputes the case's hash chain and reports whether the history is
         intact, or the first event that was modified, deleted or reordered;
         then re-hashes every attached evidence's stored bytes against the
-        SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded.
-        Read-only. Roles: supervisor, analyst, admin.
+        SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded (except
+        evidence erased with the player's data, whose bytes are gone by design
+        and whose SHA-256 stays in the chain). A kept version-2 summary must
+        match its `summary_hash`. Read-only. Roles: supervisor, analyst, admin.
         """
         return self._call("VerifyCaseHistory", request, timeout, metadata)  # type: ignore[no-any-return]
 
@@ -740,6 +853,8 @@ class ResolutionClient(ServiceBase):
           of the last chunk. ErrorInfo.metadata `evidence` names the evidence.
           VerifyCaseHistory reports the same evidence as
           PROBLEM_EVIDENCE_MISMATCH.
+        - FAILED_PRECONDITION, reason EVIDENCE_ERASED: the content was deleted
+          by an erasure of the player's data (`erase_time` is set).
         - NOT_FOUND: no such evidence for the tenant.
         Roles: agent, supervisor, admin, backend, service.
         """
@@ -799,8 +914,11 @@ class ResolutionClient(ServiceBase):
         request as applied). `Case.original_category` keeps the category the
         case was opened with. Through the outbox, intake moves the complaint to
         the new category (keeping its original) and feedback counts the
-        complaint under the new category (EVENT_TYPE_RECATEGORISED). The case
-        keeps its queue for now: routing is not re-evaluated.
+        complaint under the new category (EVENT_TYPE_RECATEGORISED). Routing
+        follows the new category: when the tenant's queue rules send the case
+        elsewhere, it moves there (the event's summary names both queues) and
+        keeps its assignee; an ESCALATED case, or one no queue rule matches,
+        keeps its queue.
 
         Allowed in every state but CLOSED; on a closed case FAILED_PRECONDITION,
         reason ILLEGAL_STATE_TRANSITION (reopen it first). Errors of its own:
@@ -1282,6 +1400,111 @@ class AsyncIntakeClient(AsyncServiceBase):
         """
         return await self._call("GetPlayerStory", request, timeout, metadata)  # type: ignore[no-any-return]
 
+    async def create_legal_hold(self, request: intake_erasure_pb2.CreateLegalHoldRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.CreateLegalHoldResponse:
+        """Places a legal hold on a player (see LegalHold): while active, it
+        blocks ErasePlayerData and the retention sweep. Idempotent on
+        `request_id`. A missing reason or an end time not in the future fails
+        with INVALID_ARGUMENT. Roles: dpo, admin.
+        """
+        return await self._call("CreateLegalHold", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_legal_holds(self, request: intake_erasure_pb2.ListLegalHoldsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[intake_erasure_pb2.LegalHold]:
+        """Lists a player's legal holds, newest first. Roles: dpo, admin.
+
+        Yields every item of `legal_holds` of every page.
+        """
+        return self._apages("ListLegalHolds", "legal_holds", request, timeout, metadata)
+
+    async def list_legal_holds_page(self, request: intake_erasure_pb2.ListLegalHoldsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ListLegalHoldsResponse:
+        """One page of :meth:`list_legal_holds`, with its `next_page_token`.
+        """
+        return await self._call("ListLegalHolds", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def release_legal_hold(self, request: intake_erasure_pb2.ReleaseLegalHoldRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ReleaseLegalHoldResponse:
+        """Releases a legal hold. A stale `etag` fails with ABORTED (reason
+        STALE_ETAG); an unknown hold with NOT_FOUND. Roles: dpo, admin.
+        """
+        return await self._call("ReleaseLegalHold", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def erase_player_data(self, request: intake_erasure_pb2.ErasePlayerDataRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ErasePlayerDataResponse:
+        """Erases a player's personal data in every service (see erasure.proto for
+        what is erased and what is kept). Intake's records are erased at once;
+        the other services are told through intake's outbox, so a service that
+        is down is erased when it is back; GetErasure shows each service's
+        progress. While the player is under an active legal hold, fails with
+        FAILED_PRECONDITION and an ErrorInfo of reason LEGAL_HOLD whose metadata
+        `legal_hold` names the hold (`players/{player}/legalHolds/{id}`) and
+        `end_time` gives its end (RFC 3339); nothing is erased. Idempotent on
+        `request_id`; erasing an erased player again is harmless (a new
+        erasure that finds nothing more to erase). Roles: dpo, admin.
+        """
+        return await self._call("ErasePlayerData", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def get_erasure(self, request: intake_erasure_pb2.GetErasureRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.GetErasureResponse:
+        """Reads an erasure with each service's progress. Roles: dpo, admin.
+        """
+        return await self._call("GetErasure", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_erasures(self, request: intake_erasure_pb2.ListErasuresRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[intake_erasure_pb2.Erasure]:
+        """Lists erasures, newest first. Roles: dpo, admin.
+
+        Yields every item of `erasures` of every page.
+        """
+        return self._apages("ListErasures", "erasures", request, timeout, metadata)
+
+    async def list_erasures_page(self, request: intake_erasure_pb2.ListErasuresRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ListErasuresResponse:
+        """One page of :meth:`list_erasures`, with its `next_page_token`.
+        """
+        return await self._call("ListErasures", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    def list_retention_sweeps(self, request: intake_erasure_pb2.ListRetentionSweepsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> AsyncIterator[intake_erasure_pb2.RetentionSweep]:
+        """Lists the retention sweeps that erased or kept something, newest
+        first. Roles: dpo, admin.
+
+        Yields every item of `retention_sweeps` of every page.
+        """
+        return self._apages("ListRetentionSweeps", "retention_sweeps", request, timeout, metadata)
+
+    async def list_retention_sweeps_page(self, request: intake_erasure_pb2.ListRetentionSweepsRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_erasure_pb2.ListRetentionSweepsResponse:
+        """One page of :meth:`list_retention_sweeps`, with its `next_page_token`.
+        """
+        return await self._call("ListRetentionSweeps", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def export_player_data(self, request: intake_export_pb2.ExportPlayerDataRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_export_pb2.ExportPlayerDataResponse:
+        """Starts a subject-access export (GDPR Art. 15) of everything Redress holds
+        about one player of the caller's tenant: complaints and interactions
+        (intake), cases with their hash-chained history and evidence files
+        (resolution), notifications with their delivery attempts and proof
+        (notification), surveys and analytics records (feedback). The export
+        runs as a job in intake that reads the other services with its own
+        service token, so it does not depend on the caller's token staying
+        valid; poll GetPlayerDataExport until STATE_SUCCEEDED, then
+        DownloadPlayerDataExport. Idempotent on `request_id`.
+        Errors: INVALID_ARGUMENT (missing `player_id` or `request_id`);
+        ALREADY_EXISTS, reason IDEMPOTENCY_KEY_REUSED, for a `request_id` used
+        for another player. Roles: dpo, admin.
+        """
+        return await self._call("ExportPlayerData", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def get_player_data_export(self, request: intake_export_pb2.GetPlayerDataExportRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_export_pb2.GetPlayerDataExportResponse:
+        """An export of the caller's tenant, with its progress. Errors: NOT_FOUND
+        (also for another tenant's export). Roles: dpo, admin.
+        """
+        return await self._call("GetPlayerDataExport", request, timeout, metadata)  # type: ignore[no-any-return]
+
+    async def download_player_data_export(self, request: intake_export_pb2.DownloadPlayerDataExportRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_export_pb2.DownloadPlayerDataExportResponse:
+        """Streams a SUCCEEDED export's archive: the first message holds the
+        export (with `archive_size_bytes` and `archive_sha256`), the following
+        ones the archive's bytes in order.
+        Errors: FAILED_PRECONDITION, reason EXPORT_NOT_READY, while the export
+        is not SUCCEEDED (ErrorInfo.metadata `state` holds its state, e.g.
+        STATE_RUNNING or STATE_EXPIRED); DATA_LOSS, reason EXPORT_CORRUPTED,
+        instead of the last chunk when the stored archive no longer matches its
+        SHA-256; NOT_FOUND (also for another tenant's export). Roles: dpo,
+        admin.
+        """
+        return await self._call("DownloadPlayerDataExport", request, timeout, metadata)  # type: ignore[no-any-return]
+
 
 class AsyncResolutionClient(AsyncServiceBase):
     """Where complaints get handled. Every complaint that intake accepts becomes a
@@ -1436,7 +1659,8 @@ class AsyncResolutionClient(AsyncServiceBase):
 
     async def escalate_case(self, request: resolution_service_pb2.EscalateCaseRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> resolution_service_pb2.EscalateCaseResponse:
         """Escalates the case to supervisors: moves it to ESCALATED and to the
-        escalation queue (or the given one). Resumes a paused FINAL_RESPONSE
+        given queue, else the queue the tenant's escalation routing picks, else
+        the escalation queue. Resumes a paused FINAL_RESPONSE
         clock. The SLA sweeper does the same at a breach. Allowed in NEW,
         IN_PROGRESS, AWAITING_PLAYER and RESOLUTION_PROPOSED (an open proposal
         stays open); otherwise FAILED_PRECONDITION (also when already ESCALATED).
@@ -1501,7 +1725,10 @@ class AsyncResolutionClient(AsyncServiceBase):
         """Lists the events of a case's history (AIP-132, the events are the
         child collection `cases/{case_id}/events`): every event, by ascending
         sequence, each hash-chained to the one before. Append-only: events are
-        never changed or deleted. Whether the chain is intact is
+        never deleted, and changed only by an erasure of the player's data,
+        which empties chain-version-2 summaries without changing any hash (and
+        first reseals a version-1 history; see CaseEvent.chain_version and the
+        PERSONAL_DATA_ERASED event). Whether the chain is intact is
         VerifyCaseHistory's answer, not this one's. Roles: agent, supervisor,
         analyst, admin.
 
@@ -1518,8 +1745,10 @@ class AsyncResolutionClient(AsyncServiceBase):
         """Recomputes the case's hash chain and reports whether the history is
         intact, or the first event that was modified, deleted or reordered;
         then re-hashes every attached evidence's stored bytes against the
-        SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded.
-        Read-only. Roles: supervisor, analyst, admin.
+        SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded (except
+        evidence erased with the player's data, whose bytes are gone by design
+        and whose SHA-256 stays in the chain). A kept version-2 summary must
+        match its `summary_hash`. Read-only. Roles: supervisor, analyst, admin.
         """
         return await self._call("VerifyCaseHistory", request, timeout, metadata)  # type: ignore[no-any-return]
 
@@ -1597,6 +1826,8 @@ class AsyncResolutionClient(AsyncServiceBase):
           of the last chunk. ErrorInfo.metadata `evidence` names the evidence.
           VerifyCaseHistory reports the same evidence as
           PROBLEM_EVIDENCE_MISMATCH.
+        - FAILED_PRECONDITION, reason EVIDENCE_ERASED: the content was deleted
+          by an erasure of the player's data (`erase_time` is set).
         - NOT_FOUND: no such evidence for the tenant.
         Roles: agent, supervisor, admin, backend, service.
         """
@@ -1656,8 +1887,11 @@ class AsyncResolutionClient(AsyncServiceBase):
         request as applied). `Case.original_category` keeps the category the
         case was opened with. Through the outbox, intake moves the complaint to
         the new category (keeping its original) and feedback counts the
-        complaint under the new category (EVENT_TYPE_RECATEGORISED). The case
-        keeps its queue for now: routing is not re-evaluated.
+        complaint under the new category (EVENT_TYPE_RECATEGORISED). Routing
+        follows the new category: when the tenant's queue rules send the case
+        elsewhere, it moves there (the event's summary names both queues) and
+        keeps its assignee; an ESCALATED case, or one no queue rule matches,
+        keeps its queue.
 
         Allowed in every state but CLOSED; on a closed case FAILED_PRECONDITION,
         reason ILLEGAL_STATE_TRANSITION (reopen it first). Errors of its own:

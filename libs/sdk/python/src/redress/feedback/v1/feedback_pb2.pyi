@@ -1,8 +1,10 @@
 import datetime
 
 from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from redress.common.v1 import common_pb2 as _common_pb2
+from redress.feedback.v1 import erasure_pb2 as _erasure_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -502,3 +504,21 @@ class RecordEventRequest(_message.Message):
 class RecordEventResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ExportPlayerRecordsRequest(_message.Message):
+    __slots__ = ("player_id", "complaints")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    COMPLAINTS_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    complaints: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, player_id: _Optional[str] = ..., complaints: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ExportPlayerRecordsResponse(_message.Message):
+    __slots__ = ("survey", "event", "fact")
+    SURVEY_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    FACT_FIELD_NUMBER: _ClassVar[int]
+    survey: Survey
+    event: _struct_pb2.Struct
+    fact: _struct_pb2.Struct
+    def __init__(self, survey: _Optional[_Union[Survey, _Mapping]] = ..., event: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., fact: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...

@@ -3,6 +3,8 @@
 import grpc
 import warnings
 
+from redress.intake.v1 import erasure_pb2 as redress_dot_intake_dot_v1_dot_erasure__pb2
+from redress.intake.v1 import export_pb2 as redress_dot_intake_dot_v1_dot_export__pb2
 from redress.intake.v1 import intake_pb2 as redress_dot_intake_dot_v1_dot_intake__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -87,6 +89,56 @@ class IntakeServiceStub:
                 '/redress.intake.v1.IntakeService/GetPlayerStory',
                 request_serializer=redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryRequest.SerializeToString,
                 response_deserializer=redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryResponse.FromString,
+                _registered_method=True)
+        self.CreateLegalHold = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/CreateLegalHold',
+                request_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.CreateLegalHoldRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.CreateLegalHoldResponse.FromString,
+                _registered_method=True)
+        self.ListLegalHolds = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/ListLegalHolds',
+                request_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListLegalHoldsRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListLegalHoldsResponse.FromString,
+                _registered_method=True)
+        self.ReleaseLegalHold = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/ReleaseLegalHold',
+                request_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ReleaseLegalHoldRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ReleaseLegalHoldResponse.FromString,
+                _registered_method=True)
+        self.ErasePlayerData = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/ErasePlayerData',
+                request_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ErasePlayerDataRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ErasePlayerDataResponse.FromString,
+                _registered_method=True)
+        self.GetErasure = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/GetErasure',
+                request_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.GetErasureRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.GetErasureResponse.FromString,
+                _registered_method=True)
+        self.ListErasures = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/ListErasures',
+                request_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListErasuresRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListErasuresResponse.FromString,
+                _registered_method=True)
+        self.ListRetentionSweeps = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/ListRetentionSweeps',
+                request_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListRetentionSweepsRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListRetentionSweepsResponse.FromString,
+                _registered_method=True)
+        self.ExportPlayerData = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/ExportPlayerData',
+                request_serializer=redress_dot_intake_dot_v1_dot_export__pb2.ExportPlayerDataRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_export__pb2.ExportPlayerDataResponse.FromString,
+                _registered_method=True)
+        self.GetPlayerDataExport = channel.unary_unary(
+                '/redress.intake.v1.IntakeService/GetPlayerDataExport',
+                request_serializer=redress_dot_intake_dot_v1_dot_export__pb2.GetPlayerDataExportRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_export__pb2.GetPlayerDataExportResponse.FromString,
+                _registered_method=True)
+        self.DownloadPlayerDataExport = channel.unary_stream(
+                '/redress.intake.v1.IntakeService/DownloadPlayerDataExport',
+                request_serializer=redress_dot_intake_dot_v1_dot_export__pb2.DownloadPlayerDataExportRequest.SerializeToString,
+                response_deserializer=redress_dot_intake_dot_v1_dot_export__pb2.DownloadPlayerDataExportResponse.FromString,
                 _registered_method=True)
 
 
@@ -186,6 +238,110 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateLegalHold(self, request, context):
+        """Places a legal hold on a player (see LegalHold): while active, it
+        blocks ErasePlayerData and the retention sweep. Idempotent on
+        `request_id`. A missing reason or an end time not in the future fails
+        with INVALID_ARGUMENT. Roles: dpo, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLegalHolds(self, request, context):
+        """Lists a player's legal holds, newest first. Roles: dpo, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseLegalHold(self, request, context):
+        """Releases a legal hold. A stale `etag` fails with ABORTED (reason
+        STALE_ETAG); an unknown hold with NOT_FOUND. Roles: dpo, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ErasePlayerData(self, request, context):
+        """Erases a player's personal data in every service (see erasure.proto for
+        what is erased and what is kept). Intake's records are erased at once;
+        the other services are told through intake's outbox, so a service that
+        is down is erased when it is back; GetErasure shows each service's
+        progress. While the player is under an active legal hold, fails with
+        FAILED_PRECONDITION and an ErrorInfo of reason LEGAL_HOLD whose metadata
+        `legal_hold` names the hold (`players/{player}/legalHolds/{id}`) and
+        `end_time` gives its end (RFC 3339); nothing is erased. Idempotent on
+        `request_id`; erasing an erased player again is harmless (a new
+        erasure that finds nothing more to erase). Roles: dpo, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetErasure(self, request, context):
+        """Reads an erasure with each service's progress. Roles: dpo, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListErasures(self, request, context):
+        """Lists erasures, newest first. Roles: dpo, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRetentionSweeps(self, request, context):
+        """Lists the retention sweeps that erased or kept something, newest
+        first. Roles: dpo, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportPlayerData(self, request, context):
+        """Starts a subject-access export (GDPR Art. 15) of everything Redress holds
+        about one player of the caller's tenant: complaints and interactions
+        (intake), cases with their hash-chained history and evidence files
+        (resolution), notifications with their delivery attempts and proof
+        (notification), surveys and analytics records (feedback). The export
+        runs as a job in intake that reads the other services with its own
+        service token, so it does not depend on the caller's token staying
+        valid; poll GetPlayerDataExport until STATE_SUCCEEDED, then
+        DownloadPlayerDataExport. Idempotent on `request_id`.
+        Errors: INVALID_ARGUMENT (missing `player_id` or `request_id`);
+        ALREADY_EXISTS, reason IDEMPOTENCY_KEY_REUSED, for a `request_id` used
+        for another player. Roles: dpo, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPlayerDataExport(self, request, context):
+        """An export of the caller's tenant, with its progress. Errors: NOT_FOUND
+        (also for another tenant's export). Roles: dpo, admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DownloadPlayerDataExport(self, request, context):
+        """Streams a SUCCEEDED export's archive: the first message holds the
+        export (with `archive_size_bytes` and `archive_sha256`), the following
+        ones the archive's bytes in order.
+        Errors: FAILED_PRECONDITION, reason EXPORT_NOT_READY, while the export
+        is not SUCCEEDED (ErrorInfo.metadata `state` holds its state, e.g.
+        STATE_RUNNING or STATE_EXPIRED); DATA_LOSS, reason EXPORT_CORRUPTED,
+        instead of the last chunk when the stored archive no longer matches its
+        SHA-256; NOT_FOUND (also for another tenant's export). Roles: dpo,
+        admin.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IntakeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -228,6 +384,56 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.GetPlayerStory,
                     request_deserializer=redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryRequest.FromString,
                     response_serializer=redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryResponse.SerializeToString,
+            ),
+            'CreateLegalHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateLegalHold,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.CreateLegalHoldRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.CreateLegalHoldResponse.SerializeToString,
+            ),
+            'ListLegalHolds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLegalHolds,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListLegalHoldsRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListLegalHoldsResponse.SerializeToString,
+            ),
+            'ReleaseLegalHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseLegalHold,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ReleaseLegalHoldRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ReleaseLegalHoldResponse.SerializeToString,
+            ),
+            'ErasePlayerData': grpc.unary_unary_rpc_method_handler(
+                    servicer.ErasePlayerData,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ErasePlayerDataRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ErasePlayerDataResponse.SerializeToString,
+            ),
+            'GetErasure': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetErasure,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.GetErasureRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.GetErasureResponse.SerializeToString,
+            ),
+            'ListErasures': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListErasures,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListErasuresRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListErasuresResponse.SerializeToString,
+            ),
+            'ListRetentionSweeps': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRetentionSweeps,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListRetentionSweepsRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_erasure__pb2.ListRetentionSweepsResponse.SerializeToString,
+            ),
+            'ExportPlayerData': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportPlayerData,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_export__pb2.ExportPlayerDataRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_export__pb2.ExportPlayerDataResponse.SerializeToString,
+            ),
+            'GetPlayerDataExport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPlayerDataExport,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_export__pb2.GetPlayerDataExportRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_export__pb2.GetPlayerDataExportResponse.SerializeToString,
+            ),
+            'DownloadPlayerDataExport': grpc.unary_stream_rpc_method_handler(
+                    servicer.DownloadPlayerDataExport,
+                    request_deserializer=redress_dot_intake_dot_v1_dot_export__pb2.DownloadPlayerDataExportRequest.FromString,
+                    response_serializer=redress_dot_intake_dot_v1_dot_export__pb2.DownloadPlayerDataExportResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -460,6 +666,276 @@ class IntakeService:
             '/redress.intake.v1.IntakeService/GetPlayerStory',
             redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryRequest.SerializeToString,
             redress_dot_intake_dot_v1_dot_intake__pb2.GetPlayerStoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateLegalHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/CreateLegalHold',
+            redress_dot_intake_dot_v1_dot_erasure__pb2.CreateLegalHoldRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_erasure__pb2.CreateLegalHoldResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLegalHolds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/ListLegalHolds',
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ListLegalHoldsRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ListLegalHoldsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseLegalHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/ReleaseLegalHold',
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ReleaseLegalHoldRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ReleaseLegalHoldResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ErasePlayerData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/ErasePlayerData',
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ErasePlayerDataRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ErasePlayerDataResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetErasure(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/GetErasure',
+            redress_dot_intake_dot_v1_dot_erasure__pb2.GetErasureRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_erasure__pb2.GetErasureResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListErasures(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/ListErasures',
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ListErasuresRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ListErasuresResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRetentionSweeps(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/ListRetentionSweeps',
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ListRetentionSweepsRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_erasure__pb2.ListRetentionSweepsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportPlayerData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/ExportPlayerData',
+            redress_dot_intake_dot_v1_dot_export__pb2.ExportPlayerDataRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_export__pb2.ExportPlayerDataResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPlayerDataExport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/GetPlayerDataExport',
+            redress_dot_intake_dot_v1_dot_export__pb2.GetPlayerDataExportRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_export__pb2.GetPlayerDataExportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DownloadPlayerDataExport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/redress.intake.v1.IntakeService/DownloadPlayerDataExport',
+            redress_dot_intake_dot_v1_dot_export__pb2.DownloadPlayerDataExportRequest.SerializeToString,
+            redress_dot_intake_dot_v1_dot_export__pb2.DownloadPlayerDataExportResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -4,6 +4,7 @@ from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from redress.common.v1 import common_pb2 as _common_pb2
+from redress.notification.v1 import erasure_pb2 as _erasure_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -657,3 +658,19 @@ class TestWebhookEndpointResponse(_message.Message):
     start_time: _timestamp_pb2.Timestamp
     latency: _duration_pb2.Duration
     def __init__(self, result: _Optional[_Union[DeliveryAttempt.Result, str]] = ..., status_code: _Optional[int] = ..., response: _Optional[str] = ..., error_message: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., latency: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class ExportPlayerRecordsRequest(_message.Message):
+    __slots__ = ("player_id", "complaints")
+    PLAYER_ID_FIELD_NUMBER: _ClassVar[int]
+    COMPLAINTS_FIELD_NUMBER: _ClassVar[int]
+    player_id: str
+    complaints: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, player_id: _Optional[str] = ..., complaints: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ExportPlayerRecordsResponse(_message.Message):
+    __slots__ = ("notification", "attempt")
+    NOTIFICATION_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    notification: Notification
+    attempt: DeliveryAttempt
+    def __init__(self, notification: _Optional[_Union[Notification, _Mapping]] = ..., attempt: _Optional[_Union[DeliveryAttempt, _Mapping]] = ...) -> None: ...

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from redress.notification.v1 import erasure_pb2 as redress_dot_notification_dot_v1_dot_erasure__pb2
 from redress.notification.v1 import notification_pb2 as redress_dot_notification_dot_v1_dot_notification__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -949,6 +950,16 @@ class NotificationInternalServiceStub:
                 request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.SendNotificationRequest.SerializeToString,
                 response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.SendNotificationResponse.FromString,
                 _registered_method=True)
+        self.ErasePlayerRecords = channel.unary_unary(
+                '/redress.notification.v1.NotificationInternalService/ErasePlayerRecords',
+                request_serializer=redress_dot_notification_dot_v1_dot_erasure__pb2.ErasePlayerRecordsRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_erasure__pb2.ErasePlayerRecordsResponse.FromString,
+                _registered_method=True)
+        self.ExportPlayerRecords = channel.unary_stream(
+                '/redress.notification.v1.NotificationInternalService/ExportPlayerRecords',
+                request_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.ExportPlayerRecordsRequest.SerializeToString,
+                response_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.ExportPlayerRecordsResponse.FromString,
+                _registered_method=True)
 
 
 class NotificationInternalServiceServicer:
@@ -971,6 +982,28 @@ class NotificationInternalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ErasePlayerRecords(self, request, context):
+        """Pseudonymises the personal data of a player's records (see
+        ErasePlayerRecordsResponse for what is erased and what is kept), for an
+        erasure intake recorded. Idempotent on `erasure`; erasing records that
+        are already erased is harmless. A player or complaint with no records
+        here succeeds with `erased_count` 0. A missing `erasure` or `player_id`
+        fails with INVALID_ARGUMENT. Called by intake.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportPlayerRecords(self, request, context):
+        """Streams everything notification holds about a player, for intake's
+        subject-access export: the notifications to the player or about the
+        given complaints, each with its delivery attempts. Read-only.
+        INVALID_ARGUMENT without `player_id`. Called by intake.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotificationInternalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -978,6 +1011,16 @@ def add_NotificationInternalServiceServicer_to_server(servicer, server):
                     servicer.SendNotification,
                     request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.SendNotificationRequest.FromString,
                     response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.SendNotificationResponse.SerializeToString,
+            ),
+            'ErasePlayerRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ErasePlayerRecords,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_erasure__pb2.ErasePlayerRecordsRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_erasure__pb2.ErasePlayerRecordsResponse.SerializeToString,
+            ),
+            'ExportPlayerRecords': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportPlayerRecords,
+                    request_deserializer=redress_dot_notification_dot_v1_dot_notification__pb2.ExportPlayerRecordsRequest.FromString,
+                    response_serializer=redress_dot_notification_dot_v1_dot_notification__pb2.ExportPlayerRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1011,6 +1054,60 @@ class NotificationInternalService:
             '/redress.notification.v1.NotificationInternalService/SendNotification',
             redress_dot_notification_dot_v1_dot_notification__pb2.SendNotificationRequest.SerializeToString,
             redress_dot_notification_dot_v1_dot_notification__pb2.SendNotificationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ErasePlayerRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.notification.v1.NotificationInternalService/ErasePlayerRecords',
+            redress_dot_notification_dot_v1_dot_erasure__pb2.ErasePlayerRecordsRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_erasure__pb2.ErasePlayerRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportPlayerRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/redress.notification.v1.NotificationInternalService/ExportPlayerRecords',
+            redress_dot_notification_dot_v1_dot_notification__pb2.ExportPlayerRecordsRequest.SerializeToString,
+            redress_dot_notification_dot_v1_dot_notification__pb2.ExportPlayerRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -353,7 +353,7 @@ class FollowUp(_message.Message):
     def __init__(self, feedback_id: _Optional[str] = ..., reason: _Optional[_Union[FollowUpReason, str]] = ..., score: _Optional[int] = ..., comment: _Optional[str] = ..., flag_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CaseEvent(_message.Message):
-    __slots__ = ("name", "sequence", "type", "actor", "create_time", "state", "payload_summary", "payload_hash", "previous_hash", "hash")
+    __slots__ = ("name", "sequence", "type", "actor", "create_time", "state", "payload_summary", "payload_hash", "previous_hash", "hash", "chain_version", "summary_hash", "summary_salt", "erase_time")
     class Type(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         TYPE_UNSPECIFIED: _ClassVar[CaseEvent.Type]
@@ -381,6 +381,7 @@ class CaseEvent(_message.Message):
         TYPE_EVIDENCE_ATTACHED: _ClassVar[CaseEvent.Type]
         TYPE_EVIDENCE_SCANNED: _ClassVar[CaseEvent.Type]
         TYPE_RECATEGORISED: _ClassVar[CaseEvent.Type]
+        TYPE_PERSONAL_DATA_ERASED: _ClassVar[CaseEvent.Type]
     TYPE_UNSPECIFIED: CaseEvent.Type
     TYPE_CASE_OPENED: CaseEvent.Type
     TYPE_ASSIGNED: CaseEvent.Type
@@ -406,6 +407,7 @@ class CaseEvent(_message.Message):
     TYPE_EVIDENCE_ATTACHED: CaseEvent.Type
     TYPE_EVIDENCE_SCANNED: CaseEvent.Type
     TYPE_RECATEGORISED: CaseEvent.Type
+    TYPE_PERSONAL_DATA_ERASED: CaseEvent.Type
     NAME_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -416,6 +418,10 @@ class CaseEvent(_message.Message):
     PAYLOAD_HASH_FIELD_NUMBER: _ClassVar[int]
     PREVIOUS_HASH_FIELD_NUMBER: _ClassVar[int]
     HASH_FIELD_NUMBER: _ClassVar[int]
+    CHAIN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_HASH_FIELD_NUMBER: _ClassVar[int]
+    SUMMARY_SALT_FIELD_NUMBER: _ClassVar[int]
+    ERASE_TIME_FIELD_NUMBER: _ClassVar[int]
     name: str
     sequence: int
     type: CaseEvent.Type
@@ -426,4 +432,8 @@ class CaseEvent(_message.Message):
     payload_hash: str
     previous_hash: str
     hash: str
-    def __init__(self, name: _Optional[str] = ..., sequence: _Optional[int] = ..., type: _Optional[_Union[CaseEvent.Type, str]] = ..., actor: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[Case.State, str]] = ..., payload_summary: _Optional[str] = ..., payload_hash: _Optional[str] = ..., previous_hash: _Optional[str] = ..., hash: _Optional[str] = ...) -> None: ...
+    chain_version: int
+    summary_hash: str
+    summary_salt: str
+    erase_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., sequence: _Optional[int] = ..., type: _Optional[_Union[CaseEvent.Type, str]] = ..., actor: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[Case.State, str]] = ..., payload_summary: _Optional[str] = ..., payload_hash: _Optional[str] = ..., previous_hash: _Optional[str] = ..., hash: _Optional[str] = ..., chain_version: _Optional[int] = ..., summary_hash: _Optional[str] = ..., summary_salt: _Optional[str] = ..., erase_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

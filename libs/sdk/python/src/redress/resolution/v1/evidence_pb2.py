@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$redress/resolution/v1/evidence.proto\x12\x15redress.resolution.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa2\x04\n\x08\x45vidence\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x1d\n\x15\x64\x65\x63lared_content_type\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12=\n\x0buploaded_by\x18\x07 \x01(\x0b\x32(.redress.resolution.v1.Evidence.Uploader\x12\x13\n\x0b\x64\x65scription\x18\x08 \x01(\t\x12\x34\n\x05state\x18\t \x01(\x0e\x32%.redress.resolution.v1.Evidence.State\x12\x13\n\x0bscan_reason\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tscan_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x65vent_sequence\x18\r \x01(\x03\x1a)\n\x08Uploader\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\"[\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12STATE_PENDING_SCAN\x10\x01\x12\x0f\n\x0bSTATE_CLEAN\x10\x02\x12\x12\n\x0eSTATE_REJECTED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$redress/resolution/v1/evidence.proto\x12\x15redress.resolution.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd2\x04\n\x08\x45vidence\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x1d\n\x15\x64\x65\x63lared_content_type\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12=\n\x0buploaded_by\x18\x07 \x01(\x0b\x32(.redress.resolution.v1.Evidence.Uploader\x12\x13\n\x0b\x64\x65scription\x18\x08 \x01(\t\x12\x34\n\x05state\x18\t \x01(\x0e\x32%.redress.resolution.v1.Evidence.State\x12\x13\n\x0bscan_reason\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tscan_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x65vent_sequence\x18\r \x01(\x03\x12.\n\nerase_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a)\n\x08Uploader\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\"[\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x16\n\x12STATE_PENDING_SCAN\x10\x01\x12\x0f\n\x0bSTATE_CLEAN\x10\x02\x12\x12\n\x0eSTATE_REJECTED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,9 +33,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'redress.resolution.v1.evide
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_EVIDENCE']._serialized_start=97
-  _globals['_EVIDENCE']._serialized_end=643
-  _globals['_EVIDENCE_UPLOADER']._serialized_start=509
-  _globals['_EVIDENCE_UPLOADER']._serialized_end=550
-  _globals['_EVIDENCE_STATE']._serialized_start=552
-  _globals['_EVIDENCE_STATE']._serialized_end=643
+  _globals['_EVIDENCE']._serialized_end=691
+  _globals['_EVIDENCE_UPLOADER']._serialized_start=557
+  _globals['_EVIDENCE_UPLOADER']._serialized_end=598
+  _globals['_EVIDENCE_STATE']._serialized_start=600
+  _globals['_EVIDENCE_STATE']._serialized_end=691
 # @@protoc_insertion_point(module_scope)

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Evidence(_message.Message):
-    __slots__ = ("name", "filename", "content_type", "declared_content_type", "size_bytes", "sha256", "uploaded_by", "description", "state", "scan_reason", "create_time", "scan_time", "event_sequence")
+    __slots__ = ("name", "filename", "content_type", "declared_content_type", "size_bytes", "sha256", "uploaded_by", "description", "state", "scan_reason", "create_time", "scan_time", "event_sequence", "erase_time")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATE_UNSPECIFIED: _ClassVar[Evidence.State]
@@ -41,6 +41,7 @@ class Evidence(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     SCAN_TIME_FIELD_NUMBER: _ClassVar[int]
     EVENT_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    ERASE_TIME_FIELD_NUMBER: _ClassVar[int]
     name: str
     filename: str
     content_type: str
@@ -54,4 +55,5 @@ class Evidence(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     scan_time: _timestamp_pb2.Timestamp
     event_sequence: int
-    def __init__(self, name: _Optional[str] = ..., filename: _Optional[str] = ..., content_type: _Optional[str] = ..., declared_content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., uploaded_by: _Optional[_Union[Evidence.Uploader, _Mapping]] = ..., description: _Optional[str] = ..., state: _Optional[_Union[Evidence.State, str]] = ..., scan_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., scan_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_sequence: _Optional[int] = ...) -> None: ...
+    erase_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., filename: _Optional[str] = ..., content_type: _Optional[str] = ..., declared_content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ..., uploaded_by: _Optional[_Union[Evidence.Uploader, _Mapping]] = ..., description: _Optional[str] = ..., state: _Optional[_Union[Evidence.State, str]] = ..., scan_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., scan_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., event_sequence: _Optional[int] = ..., erase_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -47,18 +47,20 @@ class Queue(_message.Message):
     def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., priority: _Optional[int] = ..., rules: _Optional[_Iterable[_Union[RoutingRule, _Mapping]]] = ..., supervisors: _Optional[_Iterable[str]] = ..., business_hours: _Optional[_Union[BusinessHours, _Mapping]] = ..., assignment_mode: _Optional[_Union[Queue.AssignmentMode, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class RoutingRule(_message.Message):
-    __slots__ = ("categories", "jurisdictions", "responsible_gambling", "language_prefixes", "channels")
+    __slots__ = ("categories", "jurisdictions", "responsible_gambling", "language_prefixes", "channels", "escalated")
     CATEGORIES_FIELD_NUMBER: _ClassVar[int]
     JURISDICTIONS_FIELD_NUMBER: _ClassVar[int]
     RESPONSIBLE_GAMBLING_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_PREFIXES_FIELD_NUMBER: _ClassVar[int]
     CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    ESCALATED_FIELD_NUMBER: _ClassVar[int]
     categories: _containers.RepeatedScalarFieldContainer[_common_pb2.ComplaintCategory]
     jurisdictions: _containers.RepeatedScalarFieldContainer[str]
     responsible_gambling: bool
     language_prefixes: _containers.RepeatedScalarFieldContainer[str]
     channels: _containers.RepeatedScalarFieldContainer[_common_pb2.Channel]
-    def __init__(self, categories: _Optional[_Iterable[_Union[_common_pb2.ComplaintCategory, str]]] = ..., jurisdictions: _Optional[_Iterable[str]] = ..., responsible_gambling: _Optional[bool] = ..., language_prefixes: _Optional[_Iterable[str]] = ..., channels: _Optional[_Iterable[_Union[_common_pb2.Channel, str]]] = ...) -> None: ...
+    escalated: bool
+    def __init__(self, categories: _Optional[_Iterable[_Union[_common_pb2.ComplaintCategory, str]]] = ..., jurisdictions: _Optional[_Iterable[str]] = ..., responsible_gambling: _Optional[bool] = ..., language_prefixes: _Optional[_Iterable[str]] = ..., channels: _Optional[_Iterable[_Union[_common_pb2.Channel, str]]] = ..., escalated: _Optional[bool] = ...) -> None: ...
 
 class BusinessHours(_message.Message):
     __slots__ = ("time_zone", "ranges")

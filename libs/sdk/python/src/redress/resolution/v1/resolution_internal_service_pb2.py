@@ -25,40 +25,42 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from redress.common.v1 import common_pb2 as redress_dot_common_dot_v1_dot_common__pb2
 from redress.resolution.v1 import case_pb2 as redress_dot_resolution_dot_v1_dot_case__pb2
+from redress.resolution.v1 import erasure_pb2 as redress_dot_resolution_dot_v1_dot_erasure__pb2
 from redress.resolution.v1 import evidence_pb2 as redress_dot_resolution_dot_v1_dot_evidence__pb2
+from redress.resolution.v1 import export_pb2 as redress_dot_resolution_dot_v1_dot_export__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n7redress/resolution/v1/resolution_internal_service.proto\x12\x15redress.resolution.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eredress/common/v1/common.proto\x1a redress/resolution/v1/case.proto\x1a$redress/resolution/v1/evidence.proto\"\x9f\x05\n\x0fOpenCaseRequest\x12\x11\n\tcomplaint\x18\x01 \x01(\t\x12\x1b\n\x13\x63omplaint_reference\x18\x02 \x01(\t\x12)\n\x06player\x18\x03 \x01(\x0b\x32\x19.redress.common.v1.Player\x12H\n\x16transaction_references\x18\x04 \x01(\x0b\x32(.redress.common.v1.TransactionReferences\x12\x36\n\x08\x63\x61tegory\x18\x05 \x01(\x0e\x32$.redress.common.v1.ComplaintCategory\x12-\n\x08priority\x18\x06 \x01(\x0e\x32\x1b.redress.common.v1.Priority\x12.\n\x04kind\x18\x07 \x01(\x0e\x32 .redress.common.v1.ComplaintKind\x12\x1c\n\x14responsible_gambling\x18\x08 \x01(\x08\x12\x17\n\x0fharm_indicators\x18\t \x03(\t\x12+\n\x07\x63hannel\x18\n \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x0f\n\x07subject\x18\x0b \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x0c \x01(\t\x12\x31\n\x0f\x64isputed_amount\x18\r \x01(\x0b\x32\x18.redress.common.v1.Money\x12/\n\tdeadlines\x18\x0e \x01(\x0b\x32\x1c.redress.common.v1.Deadlines\x12/\n\x0bsubmit_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rincident_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x10OpenCaseResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"\xaf\x01\n\x1aRecordPlayerMessageRequest\x12\x11\n\tcomplaint\x18\x01 \x01(\t\x12\x12\n\nmessage_id\x18\x02 \x01(\t\x12+\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"H\n\x1bRecordPlayerMessageResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"\xd1\x01\n\x1bRecordPlayerDecisionRequest\x12\x11\n\tcomplaint\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x02 \x01(\t\x12\x33\n\x08\x64\x65\x63ision\x18\x03 \x01(\x0e\x32!.redress.common.v1.PlayerDecision\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bproposal_id\x18\x06 \x01(\t\"I\n\x1cRecordPlayerDecisionResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"\x84\x01\n\x17RecordWithdrawalRequest\x12\x11\n\tcomplaint\x18\x01 \x01(\t\x12\x15\n\rwithdrawal_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"E\n\x18RecordWithdrawalResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"\xc0\x01\n\x13\x46lagFollowUpRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x66\x65\x65\x64\x62\x61\x63k_id\x18\x02 \x01(\t\x12\x35\n\x06reason\x18\x03 \x01(\x0e\x32%.redress.resolution.v1.FollowUpReason\x12\r\n\x05score\x18\x04 \x01(\x05\x12\x0f\n\x07\x63omment\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"A\n\x14\x46lagFollowUpResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"q\n\x19RecordEvidenceScanRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x36\n\x07verdict\x18\x02 \x01(\x0e\x32%.redress.resolution.v1.Evidence.State\x12\x0e\n\x06reason\x18\x03 \x01(\t\"O\n\x1aRecordEvidenceScanResponse\x12\x31\n\x08\x65vidence\x18\x01 \x01(\x0b\x32\x1f.redress.resolution.v1.Evidence2\xd0\x05\n\x19ResolutionInternalService\x12[\n\x08OpenCase\x12&.redress.resolution.v1.OpenCaseRequest\x1a\'.redress.resolution.v1.OpenCaseResponse\x12|\n\x13RecordPlayerMessage\x12\x31.redress.resolution.v1.RecordPlayerMessageRequest\x1a\x32.redress.resolution.v1.RecordPlayerMessageResponse\x12\x7f\n\x14RecordPlayerDecision\x12\x32.redress.resolution.v1.RecordPlayerDecisionRequest\x1a\x33.redress.resolution.v1.RecordPlayerDecisionResponse\x12s\n\x10RecordWithdrawal\x12..redress.resolution.v1.RecordWithdrawalRequest\x1a/.redress.resolution.v1.RecordWithdrawalResponse\x12g\n\x0c\x46lagFollowUp\x12*.redress.resolution.v1.FlagFollowUpRequest\x1a+.redress.resolution.v1.FlagFollowUpResponse\x12y\n\x12RecordEvidenceScan\x12\x30.redress.resolution.v1.RecordEvidenceScanRequest\x1a\x31.redress.resolution.v1.RecordEvidenceScanResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n7redress/resolution/v1/resolution_internal_service.proto\x12\x15redress.resolution.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eredress/common/v1/common.proto\x1a redress/resolution/v1/case.proto\x1a#redress/resolution/v1/erasure.proto\x1a$redress/resolution/v1/evidence.proto\x1a\"redress/resolution/v1/export.proto\"\x9f\x05\n\x0fOpenCaseRequest\x12\x11\n\tcomplaint\x18\x01 \x01(\t\x12\x1b\n\x13\x63omplaint_reference\x18\x02 \x01(\t\x12)\n\x06player\x18\x03 \x01(\x0b\x32\x19.redress.common.v1.Player\x12H\n\x16transaction_references\x18\x04 \x01(\x0b\x32(.redress.common.v1.TransactionReferences\x12\x36\n\x08\x63\x61tegory\x18\x05 \x01(\x0e\x32$.redress.common.v1.ComplaintCategory\x12-\n\x08priority\x18\x06 \x01(\x0e\x32\x1b.redress.common.v1.Priority\x12.\n\x04kind\x18\x07 \x01(\x0e\x32 .redress.common.v1.ComplaintKind\x12\x1c\n\x14responsible_gambling\x18\x08 \x01(\x08\x12\x17\n\x0fharm_indicators\x18\t \x03(\t\x12+\n\x07\x63hannel\x18\n \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x0f\n\x07subject\x18\x0b \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x0c \x01(\t\x12\x31\n\x0f\x64isputed_amount\x18\r \x01(\x0b\x32\x18.redress.common.v1.Money\x12/\n\tdeadlines\x18\x0e \x01(\x0b\x32\x1c.redress.common.v1.Deadlines\x12/\n\x0bsubmit_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rincident_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x10OpenCaseResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"\xaf\x01\n\x1aRecordPlayerMessageRequest\x12\x11\n\tcomplaint\x18\x01 \x01(\t\x12\x12\n\nmessage_id\x18\x02 \x01(\t\x12+\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x1a.redress.common.v1.Channel\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"H\n\x1bRecordPlayerMessageResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"\xd1\x01\n\x1bRecordPlayerDecisionRequest\x12\x11\n\tcomplaint\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x02 \x01(\t\x12\x33\n\x08\x64\x65\x63ision\x18\x03 \x01(\x0e\x32!.redress.common.v1.PlayerDecision\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bproposal_id\x18\x06 \x01(\t\"I\n\x1cRecordPlayerDecisionResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"\x84\x01\n\x17RecordWithdrawalRequest\x12\x11\n\tcomplaint\x18\x01 \x01(\t\x12\x15\n\rwithdrawal_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"E\n\x18RecordWithdrawalResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"\xc0\x01\n\x13\x46lagFollowUpRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x66\x65\x65\x64\x62\x61\x63k_id\x18\x02 \x01(\t\x12\x35\n\x06reason\x18\x03 \x01(\x0e\x32%.redress.resolution.v1.FollowUpReason\x12\r\n\x05score\x18\x04 \x01(\x05\x12\x0f\n\x07\x63omment\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"A\n\x14\x46lagFollowUpResponse\x12)\n\x04\x63\x61se\x18\x01 \x01(\x0b\x32\x1b.redress.resolution.v1.Case\"q\n\x19RecordEvidenceScanRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x36\n\x07verdict\x18\x02 \x01(\x0e\x32%.redress.resolution.v1.Evidence.State\x12\x0e\n\x06reason\x18\x03 \x01(\t\"O\n\x1aRecordEvidenceScanResponse\x12\x31\n\x08\x65vidence\x18\x01 \x01(\x0b\x32\x1f.redress.resolution.v1.Evidence2\xcb\x07\n\x19ResolutionInternalService\x12[\n\x08OpenCase\x12&.redress.resolution.v1.OpenCaseRequest\x1a\'.redress.resolution.v1.OpenCaseResponse\x12|\n\x13RecordPlayerMessage\x12\x31.redress.resolution.v1.RecordPlayerMessageRequest\x1a\x32.redress.resolution.v1.RecordPlayerMessageResponse\x12\x7f\n\x14RecordPlayerDecision\x12\x32.redress.resolution.v1.RecordPlayerDecisionRequest\x1a\x33.redress.resolution.v1.RecordPlayerDecisionResponse\x12s\n\x10RecordWithdrawal\x12..redress.resolution.v1.RecordWithdrawalRequest\x1a/.redress.resolution.v1.RecordWithdrawalResponse\x12g\n\x0c\x46lagFollowUp\x12*.redress.resolution.v1.FlagFollowUpRequest\x1a+.redress.resolution.v1.FlagFollowUpResponse\x12y\n\x12RecordEvidenceScan\x12\x30.redress.resolution.v1.RecordEvidenceScanRequest\x1a\x31.redress.resolution.v1.RecordEvidenceScanResponse\x12y\n\x12\x45rasePlayerRecords\x12\x30.redress.resolution.v1.ErasePlayerRecordsRequest\x1a\x31.redress.resolution.v1.ErasePlayerRecordsResponse\x12~\n\x13\x45xportPlayerRecords\x12\x31.redress.resolution.v1.ExportPlayerRecordsRequest\x1a\x32.redress.resolution.v1.ExportPlayerRecordsResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'redress.resolution.v1.resolution_internal_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_OPENCASEREQUEST']._serialized_start=220
-  _globals['_OPENCASEREQUEST']._serialized_end=891
-  _globals['_OPENCASERESPONSE']._serialized_start=893
-  _globals['_OPENCASERESPONSE']._serialized_end=954
-  _globals['_RECORDPLAYERMESSAGEREQUEST']._serialized_start=957
-  _globals['_RECORDPLAYERMESSAGEREQUEST']._serialized_end=1132
-  _globals['_RECORDPLAYERMESSAGERESPONSE']._serialized_start=1134
-  _globals['_RECORDPLAYERMESSAGERESPONSE']._serialized_end=1206
-  _globals['_RECORDPLAYERDECISIONREQUEST']._serialized_start=1209
-  _globals['_RECORDPLAYERDECISIONREQUEST']._serialized_end=1418
-  _globals['_RECORDPLAYERDECISIONRESPONSE']._serialized_start=1420
-  _globals['_RECORDPLAYERDECISIONRESPONSE']._serialized_end=1493
-  _globals['_RECORDWITHDRAWALREQUEST']._serialized_start=1496
-  _globals['_RECORDWITHDRAWALREQUEST']._serialized_end=1628
-  _globals['_RECORDWITHDRAWALRESPONSE']._serialized_start=1630
-  _globals['_RECORDWITHDRAWALRESPONSE']._serialized_end=1699
-  _globals['_FLAGFOLLOWUPREQUEST']._serialized_start=1702
-  _globals['_FLAGFOLLOWUPREQUEST']._serialized_end=1894
-  _globals['_FLAGFOLLOWUPRESPONSE']._serialized_start=1896
-  _globals['_FLAGFOLLOWUPRESPONSE']._serialized_end=1961
-  _globals['_RECORDEVIDENCESCANREQUEST']._serialized_start=1963
-  _globals['_RECORDEVIDENCESCANREQUEST']._serialized_end=2076
-  _globals['_RECORDEVIDENCESCANRESPONSE']._serialized_start=2078
-  _globals['_RECORDEVIDENCESCANRESPONSE']._serialized_end=2157
-  _globals['_RESOLUTIONINTERNALSERVICE']._serialized_start=2160
-  _globals['_RESOLUTIONINTERNALSERVICE']._serialized_end=2880
+  _globals['_OPENCASEREQUEST']._serialized_start=293
+  _globals['_OPENCASEREQUEST']._serialized_end=964
+  _globals['_OPENCASERESPONSE']._serialized_start=966
+  _globals['_OPENCASERESPONSE']._serialized_end=1027
+  _globals['_RECORDPLAYERMESSAGEREQUEST']._serialized_start=1030
+  _globals['_RECORDPLAYERMESSAGEREQUEST']._serialized_end=1205
+  _globals['_RECORDPLAYERMESSAGERESPONSE']._serialized_start=1207
+  _globals['_RECORDPLAYERMESSAGERESPONSE']._serialized_end=1279
+  _globals['_RECORDPLAYERDECISIONREQUEST']._serialized_start=1282
+  _globals['_RECORDPLAYERDECISIONREQUEST']._serialized_end=1491
+  _globals['_RECORDPLAYERDECISIONRESPONSE']._serialized_start=1493
+  _globals['_RECORDPLAYERDECISIONRESPONSE']._serialized_end=1566
+  _globals['_RECORDWITHDRAWALREQUEST']._serialized_start=1569
+  _globals['_RECORDWITHDRAWALREQUEST']._serialized_end=1701
+  _globals['_RECORDWITHDRAWALRESPONSE']._serialized_start=1703
+  _globals['_RECORDWITHDRAWALRESPONSE']._serialized_end=1772
+  _globals['_FLAGFOLLOWUPREQUEST']._serialized_start=1775
+  _globals['_FLAGFOLLOWUPREQUEST']._serialized_end=1967
+  _globals['_FLAGFOLLOWUPRESPONSE']._serialized_start=1969
+  _globals['_FLAGFOLLOWUPRESPONSE']._serialized_end=2034
+  _globals['_RECORDEVIDENCESCANREQUEST']._serialized_start=2036
+  _globals['_RECORDEVIDENCESCANREQUEST']._serialized_end=2149
+  _globals['_RECORDEVIDENCESCANRESPONSE']._serialized_start=2151
+  _globals['_RECORDEVIDENCESCANRESPONSE']._serialized_end=2230
+  _globals['_RESOLUTIONINTERNALSERVICE']._serialized_start=2233
+  _globals['_RESOLUTIONINTERNALSERVICE']._serialized_end=3204
 # @@protoc_insertion_point(module_scope)

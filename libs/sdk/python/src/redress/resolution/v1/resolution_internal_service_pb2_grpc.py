@@ -3,6 +3,8 @@
 import grpc
 import warnings
 
+from redress.resolution.v1 import erasure_pb2 as redress_dot_resolution_dot_v1_dot_erasure__pb2
+from redress.resolution.v1 import export_pb2 as redress_dot_resolution_dot_v1_dot_export__pb2
 from redress.resolution.v1 import resolution_internal_service_pb2 as redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -76,6 +78,16 @@ class ResolutionInternalServiceStub:
                 '/redress.resolution.v1.ResolutionInternalService/RecordEvidenceScan',
                 request_serializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanRequest.SerializeToString,
                 response_deserializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanResponse.FromString,
+                _registered_method=True)
+        self.ErasePlayerRecords = channel.unary_unary(
+                '/redress.resolution.v1.ResolutionInternalService/ErasePlayerRecords',
+                request_serializer=redress_dot_resolution_dot_v1_dot_erasure__pb2.ErasePlayerRecordsRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_erasure__pb2.ErasePlayerRecordsResponse.FromString,
+                _registered_method=True)
+        self.ExportPlayerRecords = channel.unary_stream(
+                '/redress.resolution.v1.ResolutionInternalService/ExportPlayerRecords',
+                request_serializer=redress_dot_resolution_dot_v1_dot_export__pb2.ExportPlayerRecordsRequest.SerializeToString,
+                response_deserializer=redress_dot_resolution_dot_v1_dot_export__pb2.ExportPlayerRecordsResponse.FromString,
                 _registered_method=True)
 
 
@@ -171,6 +183,29 @@ class ResolutionInternalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ErasePlayerRecords(self, request, context):
+        """Pseudonymises the personal data of a player's records (see
+        ErasePlayerRecordsResponse for what is erased and what is kept), for an
+        erasure intake recorded. Idempotent on `erasure`; erasing records that
+        are already erased is harmless. A player or complaint with no records
+        here succeeds with `erased_count` 0. A missing `erasure` or `player_id`
+        fails with INVALID_ARGUMENT. Called by intake.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportPlayerRecords(self, request, context):
+        """Streams everything resolution holds about a player, for intake's
+        subject-access export: the cases of the player or of the given
+        complaints, each with its events (hash chain included) and its evidence
+        with the content. Read-only. INVALID_ARGUMENT without `player_id`.
+        Called by intake.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ResolutionInternalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -203,6 +238,16 @@ def add_ResolutionInternalServiceServicer_to_server(servicer, server):
                     servicer.RecordEvidenceScan,
                     request_deserializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanRequest.FromString,
                     response_serializer=redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanResponse.SerializeToString,
+            ),
+            'ErasePlayerRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ErasePlayerRecords,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_erasure__pb2.ErasePlayerRecordsRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_erasure__pb2.ErasePlayerRecordsResponse.SerializeToString,
+            ),
+            'ExportPlayerRecords': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportPlayerRecords,
+                    request_deserializer=redress_dot_resolution_dot_v1_dot_export__pb2.ExportPlayerRecordsRequest.FromString,
+                    response_serializer=redress_dot_resolution_dot_v1_dot_export__pb2.ExportPlayerRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -380,6 +425,60 @@ class ResolutionInternalService:
             '/redress.resolution.v1.ResolutionInternalService/RecordEvidenceScan',
             redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanRequest.SerializeToString,
             redress_dot_resolution_dot_v1_dot_resolution__internal__service__pb2.RecordEvidenceScanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ErasePlayerRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionInternalService/ErasePlayerRecords',
+            redress_dot_resolution_dot_v1_dot_erasure__pb2.ErasePlayerRecordsRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_erasure__pb2.ErasePlayerRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportPlayerRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/redress.resolution.v1.ResolutionInternalService/ExportPlayerRecords',
+            redress_dot_resolution_dot_v1_dot_export__pb2.ExportPlayerRecordsRequest.SerializeToString,
+            redress_dot_resolution_dot_v1_dot_export__pb2.ExportPlayerRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

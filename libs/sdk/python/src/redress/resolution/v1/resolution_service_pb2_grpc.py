@@ -422,7 +422,8 @@ class ResolutionServiceServicer:
 
     def EscalateCase(self, request, context):
         """Escalates the case to supervisors: moves it to ESCALATED and to the
-        escalation queue (or the given one). Resumes a paused FINAL_RESPONSE
+        given queue, else the queue the tenant's escalation routing picks, else
+        the escalation queue. Resumes a paused FINAL_RESPONSE
         clock. The SLA sweeper does the same at a breach. Allowed in NEW,
         IN_PROGRESS, AWAITING_PLAYER and RESOLUTION_PROPOSED (an open proposal
         stays open); otherwise FAILED_PRECONDITION (also when already ESCALATED).
@@ -499,7 +500,10 @@ class ResolutionServiceServicer:
         """Lists the events of a case's history (AIP-132, the events are the
         child collection `cases/{case_id}/events`): every event, by ascending
         sequence, each hash-chained to the one before. Append-only: events are
-        never changed or deleted. Whether the chain is intact is
+        never deleted, and changed only by an erasure of the player's data,
+        which empties chain-version-2 summaries without changing any hash (and
+        first reseals a version-1 history; see CaseEvent.chain_version and the
+        PERSONAL_DATA_ERASED event). Whether the chain is intact is
         VerifyCaseHistory's answer, not this one's. Roles: agent, supervisor,
         analyst, admin.
         """
@@ -511,8 +515,10 @@ class ResolutionServiceServicer:
         """Recomputes the case's hash chain and reports whether the history is
         intact, or the first event that was modified, deleted or reordered;
         then re-hashes every attached evidence's stored bytes against the
-        SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded.
-        Read-only. Roles: supervisor, analyst, admin.
+        SHA-256 and size its TYPE_EVIDENCE_ATTACHED event recorded (except
+        evidence erased with the player's data, whose bytes are gone by design
+        and whose SHA-256 stays in the chain). A kept version-2 summary must
+        match its `summary_hash`. Read-only. Roles: supervisor, analyst, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -591,6 +597,8 @@ class ResolutionServiceServicer:
         of the last chunk. ErrorInfo.metadata `evidence` names the evidence.
         VerifyCaseHistory reports the same evidence as
         PROBLEM_EVIDENCE_MISMATCH.
+        - FAILED_PRECONDITION, reason EVIDENCE_ERASED: the content was deleted
+        by an erasure of the player's data (`erase_time` is set).
         - NOT_FOUND: no such evidence for the tenant.
         Roles: agent, supervisor, admin, backend, service.
         """
@@ -653,8 +661,11 @@ class ResolutionServiceServicer:
         request as applied). `Case.original_category` keeps the category the
         case was opened with. Through the outbox, intake moves the complaint to
         the new category (keeping its original) and feedback counts the
-        complaint under the new category (EVENT_TYPE_RECATEGORISED). The case
-        keeps its queue for now: routing is not re-evaluated.
+        complaint under the new category (EVENT_TYPE_RECATEGORISED). Routing
+        follows the new category: when the tenant's queue rules send the case
+        elsewhere, it moves there (the event's summary names both queues) and
+        keeps its assignee; an ESCALATED case, or one no queue rule matches,
+        keeps its queue.
 
         Allowed in every state but CLOSED; on a closed case FAILED_PRECONDITION,
         reason ILLEGAL_STATE_TRANSITION (reopen it first). Errors of its own:

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file redress/resolution/v1/evidence.proto.
  */
 export const file_redress_resolution_v1_evidence: GenFile = /*@__PURE__*/
-  fileDesc("CiRyZWRyZXNzL3Jlc29sdXRpb24vdjEvZXZpZGVuY2UucHJvdG8SFXJlZHJlc3MucmVzb2x1dGlvbi52MSKiBAoIRXZpZGVuY2USDAoEbmFtZRgBIAEoCRIQCghmaWxlbmFtZRgCIAEoCRIUCgxjb250ZW50X3R5cGUYAyABKAkSHQoVZGVjbGFyZWRfY29udGVudF90eXBlGAQgASgJEhIKCnNpemVfYnl0ZXMYBSABKAMSDgoGc2hhMjU2GAYgASgJEj0KC3VwbG9hZGVkX2J5GAcgASgLMigucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkV2aWRlbmNlLlVwbG9hZGVyEhMKC2Rlc2NyaXB0aW9uGAggASgJEjQKBXN0YXRlGAkgASgOMiUucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkV2aWRlbmNlLlN0YXRlEhMKC3NjYW5fcmVhc29uGAogASgJEi8KC2NyZWF0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglzY2FuX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmV2ZW50X3NlcXVlbmNlGA0gASgDGikKCFVwbG9hZGVyEg8KB3N1YmplY3QYASABKAkSDAoEcm9sZRgCIAEoCSJbCgVTdGF0ZRIVChFTVEFURV9VTlNQRUNJRklFRBAAEhYKElNUQVRFX1BFTkRJTkdfU0NBThABEg8KC1NUQVRFX0NMRUFOEAISEgoOU1RBVEVfUkVKRUNURUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("CiRyZWRyZXNzL3Jlc29sdXRpb24vdjEvZXZpZGVuY2UucHJvdG8SFXJlZHJlc3MucmVzb2x1dGlvbi52MSLSBAoIRXZpZGVuY2USDAoEbmFtZRgBIAEoCRIQCghmaWxlbmFtZRgCIAEoCRIUCgxjb250ZW50X3R5cGUYAyABKAkSHQoVZGVjbGFyZWRfY29udGVudF90eXBlGAQgASgJEhIKCnNpemVfYnl0ZXMYBSABKAMSDgoGc2hhMjU2GAYgASgJEj0KC3VwbG9hZGVkX2J5GAcgASgLMigucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkV2aWRlbmNlLlVwbG9hZGVyEhMKC2Rlc2NyaXB0aW9uGAggASgJEjQKBXN0YXRlGAkgASgOMiUucmVkcmVzcy5yZXNvbHV0aW9uLnYxLkV2aWRlbmNlLlN0YXRlEhMKC3NjYW5fcmVhc29uGAogASgJEi8KC2NyZWF0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglzY2FuX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmV2ZW50X3NlcXVlbmNlGA0gASgDEi4KCmVyYXNlX3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGikKCFVwbG9hZGVyEg8KB3N1YmplY3QYASABKAkSDAoEcm9sZRgCIAEoCSJbCgVTdGF0ZRIVChFTVEFURV9VTlNQRUNJRklFRBAAEhYKElNUQVRFX1BFTkRJTkdfU0NBThABEg8KC1NUQVRFX0NMRUFOEAISEgoOU1RBVEVfUkVKRUNURUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * A file attached to a case. Created by UploadEvidence; its content is read
@@ -123,6 +123,16 @@ export type Evidence = Message<"redress.resolution.v1.Evidence"> & {
    * @generated from field: int64 event_sequence = 13;
    */
   eventSequence: bigint;
+
+  /**
+   * When the player's personal data was erased (ErasePlayerRecords): the
+   * content was deleted and `filename` and `description` replaced; size,
+   * content types, SHA-256 and times are kept. Empty while the content is
+   * kept. An erased evidence cannot be downloaded. Output only.
+   *
+   * @generated from field: google.protobuf.Timestamp erase_time = 14;
+   */
+  eraseTime?: Timestamp | undefined;
 };
 
 /**
