@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use redress_auth::Caller;
 use redress_db::{Stored, now};
-use redress_errors::{ApiError, ErrorCode, Violations};
+use redress_errors::{ApiError, Violations};
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory, Outcome, Priority, TransactionReferences},
     feedback::v1::{EventType, RecordEventRequest, RecordEventResponse},
@@ -141,13 +141,8 @@ impl FeedbackApi {
         };
         // Two first events of one complaint may race to create its fact; the
         // loser folds into the winner's row on a second try.
-        let mut attempt = 0;
-        loop {
-            match self.store_event(tenant, &row, &event).await {
-                Err(err) if err.code == ErrorCode::Aborted && attempt < 3 => attempt += 1,
-                result => return result.map(|()| RecordEventResponse {}),
-            }
-        }
+        redress_errors::retry_aborted(3, || self.store_event(tenant, &row, &event)).await?;
+        Ok(RecordEventResponse {})
     }
 
     /// Stores a new event and folds it into its complaint's fact, in one

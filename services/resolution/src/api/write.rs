@@ -132,14 +132,11 @@ impl ResolutionApi {
         B: Fn(&Case) -> Result<Command, ApiError>,
         F: Fn(Applied) -> R,
     {
-        let mut attempt = 0;
-        loop {
-            let result = self.change_once(caller, method, &key, &target, etag, &payload, &build, &finish).await;
-            match result {
-                Err(err) if err.code == ErrorCode::Aborted && etag.is_empty() && attempt < 8 => attempt += 1,
-                other => return other,
-            }
-        }
+        let retries = if etag.is_empty() { 8 } else { 0 };
+        redress_errors::retry_aborted(retries, || {
+            self.change_once(caller, method, &key, &target, etag, &payload, &build, &finish)
+        })
+        .await
     }
 
     /// One attempt of [`Self::change`]. A keyed write goes through

@@ -191,8 +191,7 @@ impl ResolutionApi {
         let key = Key { tenant: &caller.tenant, method: UPLOAD, request_id: &header.request_id, fingerprint };
         let content_type = staged.sniffer.content_type();
         let role = UPLOADER_ROLES.into_iter().find(|r| caller.roles.contains(r)).unwrap_or(Role::Agent);
-        let mut attempt = 0;
-        loop {
+        redress_errors::retry_aborted(8, || {
             let write = async |txn: &DatabaseTransaction, _: &mut redress_db::Inserts| {
                 if !policy.allows(content_type) {
                     return Err(refused(
@@ -240,10 +239,8 @@ impl ResolutionApi {
                 store::insert_evidence(txn, model).await?;
                 Ok((UploadEvidenceResponse { evidence: Some(evidence) }, applied.messages))
             };
-            match redress_outbox::keyed_write(&self.db, &self.relay, &key, write).await {
-                Err(err) if err.code == ErrorCode::Aborted && attempt < 8 => attempt += 1,
-                other => return other,
-            }
-        }
+            redress_outbox::keyed_write(&self.db, &self.relay, &key, write)
+        })
+        .await
     }
 }
