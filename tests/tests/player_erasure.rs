@@ -5,9 +5,9 @@
 //! erasure, its release allows it; afterwards no text or blob column of any
 //! table of any service's database holds the canary, the case history
 //! still verifies, and the regulatory return is unchanged. An erasure
-//! issued while notification is down completes when it is back; the
-//! retention sweep erases a closed complaint past retention and skips a
-//! held one.
+//! issued while notification is down completes when it is back, and a
+//! message overtaken by it leaves nothing behind; the retention sweep
+//! erases a closed complaint past retention and skips a held one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -410,6 +410,48 @@ async fn an_erasure_issued_while_notification_is_down_completes_when_it_is_back(
     s.shutdown().await;
 }
 
+/// Outbox deliveries are not ordered. An agent's message to the player
+/// waits in resolution's outbox while notification is down, and the
+/// player's erasure is issued meanwhile: whichever of the two reaches
+/// notification first, afterwards no service (resolution's outbox
+/// included) holds the player's data.
+async fn a_message_overtaken_by_the_erasure_leaves_nothing_behind(backend: Backend) {
+    let s = Sandbox::start(backend).await;
+    let casino = s.token(&[Role::Backend]);
+    let filed = s.intake().submit_complaint(authed(complaint("c-3", "p-cy"), &casino)).await.unwrap();
+    let filed = filed.into_inner().complaint.unwrap();
+    let case = wait_for_case(&s, &filed.name, &s.token(&[Role::Agent])).await;
+    settle(&s).await;
+
+    let resolution = s.resolution.local_addr();
+    let mut name = String::new();
+    let s = s
+        .restart_notification(async |intake| {
+            let agent = redress_testkit::token(redress_e2e::TENANT, &[Role::Agent]);
+            let respond = RespondToPlayerRequest {
+                name: case.name.clone(),
+                request_id: "r-cy".into(),
+                body: format!("Dear Cy {CANARY}, we are checking."),
+                ..Default::default()
+            };
+            let mut cases = redress_proto::resolution::v1::resolution_service_client::ResolutionServiceClient::new(
+                redress_testkit::channel(resolution),
+            );
+            cases.respond_to_player(authed(respond, &agent)).await.unwrap();
+            let client = redress_proto::intake::v1::intake_service_client::IntakeServiceClient::new(
+                redress_testkit::channel(intake.local_addr()),
+            );
+            let dpo = redress_testkit::token(redress_e2e::TENANT, &[Role::Dpo]);
+            let erased = client.clone().erase_player_data(authed(erase("p-cy", "x-cy"), &dpo)).await.unwrap();
+            name = erased.into_inner().erasure.unwrap().name;
+        })
+        .await;
+    wait_succeeded(&s, &name).await;
+    settle(&s).await;
+    assert_eq!(canaries(&s).await, Vec::<String>::new(), "personal data left after the erasure");
+    s.shutdown().await;
+}
+
 async fn the_retention_sweep_erases_a_closed_complaint_past_retention_and_skips_a_held_one(backend: Backend) {
     let s = Sandbox::start(backend).await;
     let casino = s.token(&[Role::Backend]);
@@ -474,5 +516,6 @@ async fn the_retention_sweep_erases_a_closed_complaint_past_retention_and_skips_
 redress_e2e::on_both_backends!(
     a_players_data_is_erased_everywhere_after_the_hold_is_released,
     an_erasure_issued_while_notification_is_down_completes_when_it_is_back,
+    a_message_overtaken_by_the_erasure_leaves_nothing_behind,
     the_retention_sweep_erases_a_closed_complaint_past_retention_and_skips_a_held_one,
 );

@@ -1,12 +1,20 @@
 //! What every service's erasure shares: the placeholder that replaces
-//! erased text, and finding the stored copies of erased values (saved
-//! idempotency responses, delivered outbox payloads) by the values
-//! themselves.
+//! erased text, finding the stored copies of erased values (saved
+//! idempotency responses, outbox payloads) by the values themselves, and
+//! the record of erased complaints that keeps late arrivals from bringing
+//! personal data back.
 
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
+use sea_orm_migration::{prelude::*, schema::*};
 
 /// What erased free text reads afterwards.
 pub const ERASED: &str = "[erased]";
+
+/// Text arriving about an erased complaint, as it is stored: the
+/// placeholder (empty stays empty).
+pub fn erased(text: &str) -> String {
+    if text.is_empty() { String::new() } else { ERASED.to_owned() }
+}
 
 /// Values shorter than this are not searched for in stored copies: too
 /// likely to match what is not theirs.
@@ -52,6 +60,118 @@ pub async fn for_each_needle<C: ConnectionTrait>(
         affected += c.execute_raw(Statement::from_sql_and_values(backend, sql.clone(), values)).await?.rows_affected();
     }
     Ok(affected)
+}
+
+/// Records that `erasure` erased `complaints` (resource names,
+/// `complaints/{id}`). Outbox deliveries are not ordered, so a write about
+/// such a complaint (a case opened, a message to send, a survey) can reach a
+/// service after the erasure did; the service looks here and erases it on
+/// arrival (see [`erasure_of`]). Call it in the erasure's transaction
+/// BEFORE reading the records to erase: it takes each complaint's erasure
+/// lock, so a write of one of them running at the same time has either
+/// committed (and is read) or waits and then sees the record. The first
+/// erasure of a complaint is kept.
+pub async fn remember_erased<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    erasure: &str,
+    complaints: &[String],
+) -> Result<(), DbErr> {
+    let backend = c.get_database_backend();
+    let now = chrono::Utc::now();
+    // One order for every erasure, so two never wait on each other.
+    let mut complaints: Vec<&str> = complaints.iter().map(String::as_str).filter(|c| !c.is_empty()).collect();
+    complaints.sort_unstable();
+    complaints.dedup();
+    for complaint in complaints {
+        lock(c, tenant, complaint).await?;
+        let sql = "INSERT INTO erased_complaints (tenant_id, complaint, erasure, erased_at) VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (tenant_id, complaint) DO NOTHING";
+        let values: Vec<Value> = vec![tenant.into(), complaint.into(), erasure.into(), now.into()];
+        c.execute_raw(Statement::from_sql_and_values(backend, numbered(backend, sql), values)).await?;
+    }
+    Ok(())
+}
+
+/// The erasure that erased `complaint` (`complaints/{id}`) of `tenant`, if
+/// one did: a write about it is then erased as it arrives. Call it in the
+/// writing transaction: it takes the complaint's erasure lock (see
+/// [`remember_erased`]), held until that transaction ends.
+pub async fn erasure_of<C: ConnectionTrait>(c: &C, tenant: &str, complaint: &str) -> Result<Option<String>, DbErr> {
+    if complaint.is_empty() {
+        return Ok(None);
+    }
+    lock(c, tenant, complaint).await?;
+    let backend = c.get_database_backend();
+    let sql = "SELECT erasure FROM erased_complaints WHERE tenant_id = $1 AND complaint = $2";
+    let stmt = Statement::from_sql_and_values(backend, numbered(backend, sql), [tenant.into(), complaint.into()]);
+    let row = c.query_one_raw(stmt).await?;
+    row.map(|r| r.try_get::<String>("", "erasure")).transpose()
+}
+
+/// A complaint's erasure lock, until the transaction ends: a PostgreSQL
+/// advisory lock on a hash of tenant and complaint (a collision only makes
+/// two complaints wait on each other). SQLite runs one transaction at a
+/// time, so it needs none.
+async fn lock<C: ConnectionTrait>(c: &C, tenant: &str, complaint: &str) -> Result<(), DbErr> {
+    if c.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let sql = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+    let key = format!("erasure/{tenant}/{complaint}");
+    c.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, [key.into()])).await?;
+    Ok(())
+}
+
+/// `sql` with `$n` parameters, as the backend numbers them.
+fn numbered(backend: DbBackend, sql: &str) -> String {
+    match backend {
+        DbBackend::Postgres => sql.to_owned(),
+        _ => sql.replace('$', "?"),
+    }
+}
+
+/// Creates `erased_complaints` (see [`remember_erased`]); the services that
+/// receive writes about complaints from their peers list it in their
+/// migrators.
+pub struct CreateErasedComplaints;
+
+impl MigrationName for CreateErasedComplaints {
+    fn name(&self) -> &str {
+        "m20261231_000100_create_erased_complaints"
+    }
+}
+
+#[derive(DeriveIden)]
+enum ErasedComplaints {
+    Table,
+    TenantId,
+    Complaint,
+    Erasure,
+    ErasedAt,
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for CreateErasedComplaints {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(ErasedComplaints::Table)
+                    .if_not_exists()
+                    .col(string(ErasedComplaints::TenantId))
+                    .col(string(ErasedComplaints::Complaint))
+                    .col(string(ErasedComplaints::Erasure))
+                    .col(timestamp_with_time_zone(ErasedComplaints::ErasedAt))
+                    .primary_key(Index::create().col(ErasedComplaints::TenantId).col(ErasedComplaints::Complaint))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(ErasedComplaints::Table).to_owned()).await
+    }
 }
 
 #[cfg(test)]

@@ -126,6 +126,19 @@ pub fn observe_pool(db: &DatabaseConnection, name: &str) -> redress_telemetry::m
     }
 }
 
+/// A transaction that reads before it writes. On SQLite it takes the write
+/// lock at BEGIN (IMMEDIATE): a deferred one that reads first fails its
+/// upgrade to a writer at once with SQLITE_BUSY when another process on the
+/// same file writes, where this one waits `busy_timeout`. PostgreSQL ignores
+/// the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    let options = sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    db.begin_with_options(options).await
+}
+
 /// Opens the database and, when configured, brings its schema up to date.
 pub async fn connect_and_migrate<M: MigratorTrait>(config: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {
     let db = connect(config).await?;

@@ -31,6 +31,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the peer acknowledged; `None` while pending.
     pub delivered_at: Option<DateTimeUtc>,
+    /// Set by an erasure while the row was pending: it carries erased
+    /// personal data, so it is deleted once delivered instead of kept.
+    pub erased: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

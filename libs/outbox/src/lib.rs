@@ -111,22 +111,26 @@ pub fn enqueue_into(inserts: &mut Inserts, messages: Vec<OutboxMessage>) {
     }));
 }
 
-/// Deletes the delivered rows of `tenant` whose payload contains any of
-/// `needles` (personal values being erased, and the names of the erased
-/// resources; see [`redress_db::erasure::needles`]); rows still pending are
-/// left to be delivered, and the erasures' own rows (ErasePlayerRecords,
-/// which an erasure's progress is read from) are kept. Returns how many
-/// rows were deleted.
-pub async fn forget_delivered_containing<C: ConnectionTrait>(
-    conn: &C,
-    tenant: &str,
-    needles: &[String],
-) -> Result<u64, DbErr> {
-    redress_db::erasure::for_each_needle(conn, tenant, needles, "payload", |contains| {
-        format!(
-            "DELETE FROM outbox WHERE tenant_id = $1 AND delivered_at IS NOT NULL \
-             AND method NOT LIKE '%/ErasePlayerRecords' AND {contains}"
-        )
+/// Forgets the rows of `tenant` whose payload contains any of `needles`
+/// (personal values being erased, and the names of the erased resources;
+/// see [`redress_db::erasure::needles`]): delivered rows are deleted;
+/// pending rows are still delivered (the peer erases what arrives about an
+/// erased complaint, see [`redress_db::erasure::erasure_of`]) and marked
+/// `erased`, so the relay deletes them once delivered. The erasures' own
+/// rows (ErasePlayerRecords, which an erasure's progress is read from) are
+/// kept. Returns how many rows were deleted or marked.
+pub async fn forget_containing<C: ConnectionTrait>(conn: &C, tenant: &str, needles: &[String]) -> Result<u64, DbErr> {
+    let ours = "tenant_id = $1 AND method NOT LIKE '%/ErasePlayerRecords'";
+    // Marked first, deleted second: a row the relay marks delivered in
+    // between is skipped by the first statement and deleted by the second
+    // (and one marked first is deleted by the relay, see `deliver_batch`).
+    let marked = redress_db::erasure::for_each_needle(conn, tenant, needles, "payload", |contains| {
+        format!("UPDATE outbox SET erased = TRUE WHERE {ours} AND delivered_at IS NULL AND NOT erased AND {contains}")
     })
-    .await
+    .await?;
+    let deleted = redress_db::erasure::for_each_needle(conn, tenant, needles, "payload", |contains| {
+        format!("DELETE FROM outbox WHERE {ours} AND delivered_at IS NOT NULL AND {contains}")
+    })
+    .await?;
+    Ok(deleted + marked)
 }

@@ -28,6 +28,7 @@ enum Outbox {
     LastError,
     CreatedAt,
     DeliveredAt,
+    Erased,
 }
 
 #[async_trait::async_trait]
@@ -102,5 +103,31 @@ impl MigrationTrait for IndexPendingRows {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_index(Index::drop().name("outbox_pending").table(Outbox::Table).to_owned()).await
+    }
+}
+
+/// Adds `erased`: a pending row an erasure found personal data in is
+/// deleted when delivered (the peer erases it on arrival), not kept for
+/// `keep_delivered_hours`.
+pub struct AddErasedFlag;
+
+impl MigrationName for AddErasedFlag {
+    fn name(&self) -> &str {
+        "m20261231_000110_add_outbox_erased_flag"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddErasedFlag {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter().table(Outbox::Table).add_column(boolean(Outbox::Erased).default(false)).to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.alter_table(Table::alter().table(Outbox::Table).drop_column(Outbox::Erased).to_owned()).await
     }
 }

@@ -182,7 +182,15 @@ impl Relay {
             entity::Entity::update_many()
                 .col_expr(entity::Column::DeliveredAt, Expr::value(Utc::now()))
                 .col_expr(entity::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+                .filter(entity::Column::Id.is_in(delivered.clone()))
+                .exec(&self.db)
+                .await?;
+            // Rows an erasure marked while pending (also while this batch
+            // was in flight): the peer has them and erased them on arrival;
+            // no copy is kept here. See `forget_containing`.
+            entity::Entity::delete_many()
                 .filter(entity::Column::Id.is_in(delivered))
+                .filter(entity::Column::Erased.eq(true))
                 .exec(&self.db)
                 .await?;
         }

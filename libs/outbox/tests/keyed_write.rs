@@ -18,6 +18,7 @@ impl MigratorTrait for Schema {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(redress_outbox::migration::CreateOutbox),
+            Box::new(redress_outbox::migration::AddErasedFlag),
             Box::new(redress_idempotency::migration::CreateIdempotencyRecords),
         ]
     }

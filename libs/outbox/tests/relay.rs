@@ -26,7 +26,11 @@ struct OutboxOnly;
 #[async_trait::async_trait]
 impl MigratorTrait for OutboxOnly {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(redress_outbox::migration::CreateOutbox), Box::new(redress_outbox::migration::IndexPendingRows)]
+        vec![
+            Box::new(redress_outbox::migration::CreateOutbox),
+            Box::new(redress_outbox::migration::IndexPendingRows),
+            Box::new(redress_outbox::migration::AddErasedFlag),
+        ]
     }
 }
 
@@ -164,7 +168,66 @@ async fn a_round_marks_its_deliveries_together_and_retries_each_refusal(db: Test
     assert!(counts.values().all(|n| *n == 1), "{counts:?}");
 }
 
+/// An erasure forgets the rows holding an erased value: a delivered one at
+/// once; a pending one is still delivered (the peer erases it on arrival)
+/// and then deleted instead of kept; other rows and the erasure's own rows
+/// stay.
+async fn rows_an_erasure_found_are_delivered_and_not_kept(db: TestDb) {
+    let conn = redress_db::connect(&db.config).await.unwrap();
+    redress_db::migrate::<OutboxOnly>(&conn).await.unwrap();
+    let counter = Counter::default();
+    let addr = serve(counter.clone()).await;
+    let update = |event_id: &str, player_message: &str| {
+        let request = ApplyCaseUpdateRequest {
+            event_id: event_id.into(),
+            player_message: player_message.into(),
+            ..Default::default()
+        };
+        OutboxMessage::grpc("t", "intake", "/redress.intake.v1.IntakeInternalService/ApplyCaseUpdate", &request)
+    };
+    let relay = Relay::new(
+        conn.clone(),
+        config("intake", format!("http://{addr}")),
+        Issuer::hs256(TEST_SECRET, "redress", "redress"),
+        "a",
+    )
+    .unwrap();
+    redress_outbox::enqueue(&conn, vec![update("delivered", "Dear CANARY, paid")]).await.unwrap();
+    assert_eq!(relay.run_once().await.unwrap(), 1);
+    let rows = vec![
+        update("pending", "Dear CANARY, checking"),
+        update("other", "Dear Bo"),
+        // For a peer this relay does not serve: it stays pending.
+        OutboxMessage::grpc(
+            "t",
+            "resolution",
+            "/redress.resolution.v1.ResolutionInternalService/ErasePlayerRecords",
+            &ApplyCaseUpdateRequest { event_id: "CANARY".into(), ..Default::default() },
+        ),
+    ];
+    redress_outbox::enqueue(&conn, rows).await.unwrap();
+
+    let needles = vec!["CANARY".to_owned()];
+    assert_eq!(redress_outbox::forget_containing(&conn, "t", &needles).await.unwrap(), 2, "one deleted, one marked");
+    assert_eq!(redress_outbox::forget_containing(&conn, "other-tenant", &needles).await.unwrap(), 0);
+    let left = || async {
+        use sea_orm::{EntityTrait, QueryOrder};
+        let rows = redress_outbox::entity::Entity::find()
+            .order_by_asc(redress_outbox::entity::Column::Id)
+            .all(&conn)
+            .await
+            .unwrap();
+        rows.into_iter().map(|r| (r.delivered_at.is_some(), r.erased)).collect::<Vec<_>>()
+    };
+    assert_eq!(left().await, [(false, true), (false, false), (false, false)]);
+    assert_eq!(relay.run_once().await.unwrap(), 2);
+    assert_eq!(left().await, [(true, false), (false, false)], "the erased row is gone once delivered");
+    let counts = counter.0.lock().unwrap().clone();
+    assert_eq!(counts.get("pending"), Some(&1), "the erased row was still delivered");
+}
+
 backend_tests!(
+    rows_an_erasure_found_are_delivered_and_not_kept,
     a_round_marks_its_deliveries_together_and_retries_each_refusal,
     two_relays_deliver_every_row_exactly_once,
     rows_for_an_unconfigured_peer_wait,

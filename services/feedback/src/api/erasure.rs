@@ -9,7 +9,7 @@ use redress_idempotency::Key;
 use redress_proto::feedback::v1::{ErasePlayerRecordsRequest, ErasePlayerRecordsResponse};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, sea_query::Expr};
 
-use super::FeedbackApi;
+use super::{FeedbackApi, convert};
 use crate::store::survey;
 
 impl FeedbackApi {
@@ -31,8 +31,12 @@ impl FeedbackApi {
             if req.all_records {
                 which = which.add(survey::Column::PlayerId.eq(&req.player_id));
             }
+            // Remembered before the read, so a late write waits or is read.
+            redress_db::erasure::remember_erased(txn, &tenant, &req.erasure, &req.complaints).await?;
             let rows =
                 survey::Entity::find().filter(survey::Column::TenantId.eq(&tenant)).filter(which).all(txn).await?;
+            let found: Vec<String> = rows.iter().map(|r| convert::complaint_name(&r.complaint_id)).collect();
+            redress_db::erasure::remember_erased(txn, &tenant, &req.erasure, &found).await?;
             let mut found = Vec::new();
             let mut erased_count = 0i64;
             for row in rows {
@@ -41,7 +45,7 @@ impl FeedbackApi {
                     continue;
                 }
                 found.push(row.player_display_name.clone());
-                found.push(format!("complaints/{}", row.complaint_id));
+                found.push(convert::complaint_name(&row.complaint_id));
                 found.push(row.case_name.clone());
                 found.extend(comment.clone());
                 survey::Entity::update_many()
@@ -55,7 +59,7 @@ impl FeedbackApi {
             }
             let needles = needles(found.iter().map(String::as_str));
             erased_count += redress_idempotency::forget_responses_containing(txn, &tenant, &needles).await? as i64;
-            erased_count += redress_outbox::forget_delivered_containing(txn, &tenant, &needles).await? as i64;
+            erased_count += redress_outbox::forget_containing(txn, &tenant, &needles).await? as i64;
             Ok(ErasePlayerRecordsResponse { erased_count })
         })
         .await?;

@@ -5,7 +5,7 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::RngCore;
 use redress_auth::Caller;
-use redress_db::{Stored, new_id, now};
+use redress_db::{Stored, erasure, new_id, now};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::Key;
 use redress_proto::{
@@ -71,7 +71,7 @@ impl FeedbackApi {
         domain::parse_name(&mut v, &req.case, "cases", "case");
         let complaint_id = domain::parse_name(&mut v, &req.complaint, "complaints", "complaint").to_owned();
         v.text(&req.complaint_reference, "complaint_reference", false, 64);
-        let player = req.player.clone().unwrap_or_default();
+        let mut player = req.player.clone().unwrap_or_default();
         v.text(&player.player_id, "player.player_id", true, 128);
         let outcome = Outcome::try_from(req.outcome).unwrap_or(Outcome::Unspecified);
         v.check(outcome == Outcome::Unspecified, "outcome", "must be a known, specified outcome");
@@ -94,7 +94,14 @@ impl FeedbackApi {
         };
         let category = ComplaintCategory::try_from(req.category).unwrap_or(ComplaintCategory::Unspecified);
         let opening = surveys::open(&player, req.responsible_gambling, category, terms, resolve_at, now);
-        let suppressed = opening.suppressed;
+        // Deliveries are not ordered: an outcome arriving after its
+        // complaint's erasure opens no survey to send and keeps no name.
+        let erased = erasure::erasure_of(&txn, tenant, &req.complaint).await?.is_some();
+        if erased {
+            player.display_name.clear();
+            player.email.clear();
+        }
+        let suppressed = opening.suppressed || erased;
         let token = (!suppressed).then(new_token);
         let id = new_id();
         let row = survey::Model {
@@ -201,6 +208,11 @@ impl FeedbackApi {
                 let now = now();
                 let mut row = store::find_survey_by_token(txn, &tenant, &hash).await?.ok_or_else(survey_not_found)?;
                 surveys::check_answerable(row.state.get(), row.expire_at, now)?;
+                // The scores count; words about an erased complaint are not kept.
+                let mut answer = answer.clone();
+                if erasure::erasure_of(txn, &tenant, &convert::complaint_name(&row.complaint_id)).await?.is_some() {
+                    answer.comment = erasure::erased(&answer.comment);
+                }
                 let reason = domain::follow_up_reason(&answer);
                 row.state = Stored(State::Answered);
                 row.csat = Some(answer.csat);

@@ -26,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(IndexSurveysByPlayer),
             Box::new(AddFactRecategorisation),
             Box::new(AddFactDurations),
+            Box::new(redress_outbox::migration::AddErasedFlag),
+            Box::new(redress_db::erasure::CreateErasedComplaints),
         ]
     }
 }

@@ -10,8 +10,8 @@ use redress_feedback::config::TenantOverrides;
 use redress_proto::{
     common::v1::ComplaintCategory,
     feedback::v1::{
-        EventType, GetSurveyRequest, ListSurveysRequest, SubmitSurveyResponseRequest, SurveyAnswer, survey::State,
-        survey_answer::ProblemSolved,
+        ErasePlayerRecordsRequest, EventType, GetSurveyRequest, ListSurveysRequest, SubmitSurveyResponseRequest,
+        SurveyAnswer, survey::State, survey_answer::ProblemSolved,
     },
     notification::v1::{MessagePurpose, NotificationEvent},
     resolution::v1::FollowUpReason,
@@ -310,7 +310,45 @@ async fn a_players_surveys_are_listed_newest_first_in_pages(db: TestDb) {
     t.stop().await;
 }
 
+fn erasure_of(complaint_id: &str) -> ErasePlayerRecordsRequest {
+    ErasePlayerRecordsRequest {
+        erasure: format!("erasures/e-{complaint_id}"),
+        player_id: "p-1".into(),
+        complaints: vec![format!("complaints/{complaint_id}")],
+        all_records: false,
+    }
+}
+
+/// After a complaint's erasure, a late outcome opens no survey to send and
+/// keeps no name; an answer to a survey opened before counts its scores and
+/// keeps no comment (nor does the follow-up flag sent to resolution).
+async fn surveys_about_an_erased_complaint_keep_scores_and_no_words(db: TestDb) {
+    let mut t = TestFeedback::start(&db).await;
+    t.internal.record_case_outcome(t.service(case_outcome("k-0", "c-0", Utc::now()))).await.unwrap();
+    let token = open_survey(&mut t, "k-1").await;
+    t.internal.erase_player_records(t.service(erasure_of("c-k-1"))).await.unwrap();
+    t.internal.erase_player_records(t.service(erasure_of("c-2"))).await.unwrap();
+
+    let late = case_outcome("k-2", "c-2", Utc::now());
+    let survey = t.internal.record_case_outcome(t.service(late)).await.unwrap().into_inner().survey.unwrap();
+    assert_eq!((survey.state(), survey.player_display_name.as_str()), (State::Suppressed, ""));
+    let mut poor = answer(1, ProblemSolved::No, 1);
+    poor.comment = "Ann CANARY waited".into();
+    let answered = t.client.submit_survey_response(t.backend(submit(&token, "r-1", poor))).await.unwrap();
+    let answered = answered.into_inner().survey.unwrap();
+    let kept = answered.answer.clone().unwrap();
+    assert_eq!((kept.csat, kept.comment.as_str()), (1, "[erased]"));
+    let peer = t.peer.clone();
+    assert!(eventually(Duration::from_secs(10), || async { peer.received().follow_ups.clone().len() == 1 }).await);
+    assert_eq!(t.peer.received().follow_ups.clone()[0].comment, "[erased]");
+    t.drained().await;
+    let invited: Vec<String> = t.peer.received().notifications.iter().map(|n| n.complaint.clone()).collect();
+    assert_eq!(invited, ["complaints/c-0", "complaints/c-k-1"], "no invitation about the erased complaint");
+    t.stop().await;
+}
+
 backend_tests!(
+    surveys_about_an_erased_complaint_keep_scores_and_no_words,
     a_resolved_case_opens_one_survey_and_invites_the_player,
     an_answer_is_final_and_idempotent_on_its_request_id,
     bad_answers_report_every_field,

@@ -96,11 +96,16 @@ impl IntakeApi {
                     return Err(ApiError::stale_etag(&req.name));
                 }
                 let author = inbound_author(&caller, &row.player_id);
+                // The withdrawal counts; an erased player's reason is not kept.
+                let reason = match row.erased_at {
+                    Some(_) => redress_db::erasure::erased(&req.reason),
+                    None => req.reason.clone(),
+                };
                 let record = Entry {
                     kind: interaction::Kind::Withdrawn,
                     direction: interaction::Direction::Inbound,
                     channel: Channel::Unspecified as i32,
-                    body: history::withdrawal_text(&req.reason),
+                    body: history::withdrawal_text(&reason),
                     author: &author,
                     status: Some(ComplaintStatus::Withdrawn),
                 }
@@ -119,7 +124,7 @@ impl IntakeApi {
                         &tenant,
                         &complaint.name,
                         &convert::interaction(&record).name,
-                        &req.reason,
+                        &reason,
                         now,
                     ));
                 }

@@ -147,20 +147,24 @@ impl IntakeApi {
         let player_id = rules::player_id(&req.player, "player")?;
         let tenant = caller.tenant.clone();
         let key = Key::of(&tenant, "ErasePlayerData", &req.request_id, &req, |r| r.request_id.clear());
-        let (mut response, replayed) = redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, _| {
-            let now = now();
-            refuse_if_held(txn, &tenant, &player_id, now).await?;
-            let complaints = erasures::complaints_of_player(txn, &tenant, &player_id).await?;
-            let new = NewErasure {
-                tenant: &tenant,
-                player_id: &player_id,
-                trigger: erasure::Trigger::Request,
-                reason: req.reason.clone(),
-                requester: &caller.subject,
-                complaints,
-            };
-            let (row, messages) = self.erase(txn, new, now).await?;
-            Ok((ErasePlayerDataResponse { erasure: Some(erasure_of(&row)), replayed: false }, messages))
+        // A case update landing on one of the complaints meanwhile aborts
+        // the attempt; the erasure is then simply made again.
+        let (mut response, replayed) = redress_errors::retry_aborted(8, || {
+            redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, _| {
+                let now = now();
+                refuse_if_held(txn, &tenant, &player_id, now).await?;
+                let complaints = erasures::complaints_of_player(txn, &tenant, &player_id).await?;
+                let new = NewErasure {
+                    tenant: &tenant,
+                    player_id: &player_id,
+                    trigger: erasure::Trigger::Request,
+                    reason: req.reason.clone(),
+                    requester: &caller.subject,
+                    complaints,
+                };
+                let (row, messages) = self.erase(txn, new, now).await?;
+                Ok((ErasePlayerDataResponse { erasure: Some(erasure_of(&row)), replayed: false }, messages))
+            })
         })
         .await?;
         response.replayed = replayed;
@@ -232,7 +236,7 @@ impl IntakeApi {
         }
         let needles = needles(found.iter().map(String::as_str));
         let blanked = redress_idempotency::forget_responses_containing(txn, new.tenant, &needles).await?;
-        let deleted = redress_outbox::forget_delivered_containing(txn, new.tenant, &needles).await?;
+        let deleted = redress_outbox::forget_containing(txn, new.tenant, &needles).await?;
         let row = erasures::erasure_record::Model {
             id: new_id(),
             tenant_id: new.tenant.to_owned(),

@@ -14,7 +14,7 @@ use redress_proto::{
     },
 };
 
-use super::{Entry, IntakeApi, convert, inbound_author, outbox, refused_in};
+use super::{Entry, IntakeApi, convert, inbound_author, outbox, refuse_erased, refused_in};
 use crate::{
     domain::{self, history, validate},
     store,
@@ -38,6 +38,7 @@ impl IntakeApi {
             // The status decides, so it is read again under a lock.
             let row =
                 store::lock_complaint(txn, &tenant, &row.id).await?.ok_or_else(|| ApiError::not_found(&req.parent))?;
+            refuse_erased(&row)?;
             let status = row.status.get();
             if !domain::accepts_messages(status) {
                 return Err(refused_in(status, "COMPLAINT_NOT_OPEN", "it accepts no more messages"));
@@ -100,6 +101,7 @@ impl IntakeApi {
             // The status decides, so it is read again under a lock.
             let row =
                 store::lock_complaint(txn, &tenant, &row.id).await?.ok_or_else(|| ApiError::not_found(&req.name))?;
+            refuse_erased(&row)?;
             let status = row.status.get();
             if status != ComplaintStatus::ResolutionProposed {
                 return Err(refused_in(status, "NO_PROPOSAL_PENDING", "there is no proposal to decide on"));

@@ -101,7 +101,13 @@ impl IntakeApi {
                     kind: interaction::Kind::AgentMessage,
                     direction: interaction::Direction::Outbound,
                     channel: req.channel,
-                    body: req.player_message.clone(),
+                    // Deliveries are not ordered: the message may arrive
+                    // after the complaint's erasure.
+                    body: if row.erased_at.is_some() {
+                        redress_db::erasure::erased(&req.player_message)
+                    } else {
+                        req.player_message.clone()
+                    },
                     author: &actor,
                     status: None,
                 };

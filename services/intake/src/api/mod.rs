@@ -165,6 +165,18 @@ fn refused_in(status: ComplaintStatus, reason: &'static str, consequence: &str) 
         .with_metadata("status", status.as_str_name())
 }
 
+/// FAILED_PRECONDITION for new words of the player on a complaint whose
+/// player data was erased: they would be personal data again.
+fn refuse_erased(row: &crate::store::complaint::Model) -> Result<(), ApiError> {
+    match row.erased_at {
+        Some(_) => Err(ApiError::failed_precondition(
+            "COMPLAINT_ERASED",
+            "the complaint's player data was erased; it takes no more of the player's words (file a new complaint)",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// One new entry of a complaint's interaction history.
 struct Entry<'a> {
     kind: interaction::Kind,

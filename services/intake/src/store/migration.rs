@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261220_000001_add_complaint_original_category::AddComplaintOriginalCategory),
             Box::new(m20261230_000001_create_erasure_tables::CreateErasureTables),
             Box::new(m20261226_000001_create_player_data_exports::CreatePlayerDataExports),
+            Box::new(redress_outbox::migration::AddErasedFlag),
         ]
     }
 }

@@ -5,8 +5,8 @@ use redress_auth::Role;
 use redress_proto::{
     common::v1::{Channel, ComplaintCategory, ComplaintKind, ComplaintStatus, Outcome, PlayerDecision},
     intake::v1::{
-        AddPlayerMessageRequest, ApplyCaseUpdateRequest, Complaint, GetComplaintRequest, ListInteractionsRequest,
-        SubmitPlayerDecisionRequest, WithdrawComplaintRequest,
+        AddPlayerMessageRequest, ApplyCaseUpdateRequest, Complaint, ErasePlayerDataRequest, GetComplaintRequest,
+        ListInteractionsRequest, SubmitPlayerDecisionRequest, WithdrawComplaintRequest,
         intake_internal_service_client::IntakeInternalServiceClient, interaction,
     },
 };
@@ -242,7 +242,60 @@ async fn a_recategorisation_moves_the_complaint_and_keeps_its_original(db: TestD
     t.intake.shutdown().await;
 }
 
+/// After the player's erasure: a case update resolution sent before it is
+/// applied without the agent's words; the player's new messages are refused
+/// with COMPLAINT_ERASED; a withdrawal counts without its reason; and no
+/// outbox row intake keeps holds what was erased.
+async fn an_erased_complaint_takes_no_more_personal_words(db: TestDb) {
+    let mut t = TestIntake::start(&db).await;
+    let c = submit(&mut t, "erased").await;
+    let dpo = token(TENANT, &[Role::Dpo]);
+    let erase = ErasePlayerDataRequest {
+        player: "players/erased".into(),
+        reason: "GDPR art. 17 request".into(),
+        request_id: "x-1".into(),
+    };
+    t.client.erase_player_data(authed(erase, &dpo)).await.unwrap();
+
+    let mut internal = IntakeInternalServiceClient::new(redress_testkit::channel(t.intake.local_addr()));
+    let mut late = update(&c, "e-1", 1, ComplaintStatus::InProgress);
+    late.player_message = "Dear Anna CANARY, we are checking.".into();
+    internal.apply_case_update(authed(late, &token(TENANT, &[Role::Service]))).await.unwrap();
+    let message = AddPlayerMessageRequest {
+        parent: c.name.clone(),
+        request_id: "m-1".into(),
+        channel: Channel::Email.into(),
+        body: "CANARY here".into(),
+    };
+    let refused = t.client.add_player_message(t.req(message)).await.unwrap_err();
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+    assert_eq!(refused.get_details_error_info().unwrap().reason, "COMPLAINT_ERASED");
+    let withdraw = WithdrawComplaintRequest {
+        name: c.name.clone(),
+        request_id: "w-1".into(),
+        reason: "CANARY changed his mind".into(),
+        ..Default::default()
+    };
+    let withdrawn = t.client.withdraw_complaint(t.req(withdraw)).await.unwrap().into_inner().complaint.unwrap();
+    assert_eq!(withdrawn.status(), ComplaintStatus::Withdrawn);
+
+    let history =
+        t.client.list_interactions(t.req(ListInteractionsRequest { parent: c.name.clone(), ..Default::default() }));
+    let history = history.await.unwrap().into_inner().interactions;
+    assert!(history.iter().any(|i| i.kind() == interaction::Kind::AgentMessage), "{history:?}");
+    assert!(history.iter().all(|i| !i.body.contains("CANARY")), "{history:?}");
+    let holds =
+        |bytes: &[u8]| bytes.windows(6).any(|w| w == b"CANARY") || bytes.windows(15).any(|w| w == b"anna@example.pl");
+    use sea_orm::EntityTrait;
+    let rows = redress_outbox::entity::Entity::find().all(t.intake.db()).await.unwrap();
+    assert!(!rows.is_empty());
+    for row in rows {
+        assert!(!holds(&row.payload) || row.erased, "{} holds erased data and would be kept: {row:?}", row.method);
+    }
+}
+
 backend_tests!(
+    an_erased_complaint_takes_no_more_personal_words,
     resolution_updates_the_status_the_player_sees,
     players_write_decide_and_withdraw,
     a_recategorisation_moves_the_complaint_and_keeps_its_original,

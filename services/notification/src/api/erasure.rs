@@ -1,8 +1,9 @@
 //! ErasePlayerRecords (intake's outbox): pseudonymises the player's
 //! notifications and their delivery attempts.
 
+use chrono::{DateTime, Utc};
 use redress_auth::Caller;
-use redress_db::{Encoded, erasure::needles};
+use redress_db::{Encoded, Stored, erasure::needles};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::Key;
 use redress_proto::notification::v1::{ErasePlayerRecordsRequest, ErasePlayerRecordsResponse};
@@ -13,7 +14,7 @@ use sea_orm::{
 
 use super::NotificationApi;
 use crate::{
-    domain::erasure::{erase_recipient, erase_text, variable_values},
+    domain::erasure::{erase_recipient, erase_text, erase_unsent, variable_values},
     store::{attempt, notification},
 };
 
@@ -30,6 +31,8 @@ impl NotificationApi {
         let tenant = caller.tenant.clone();
         let key = Key::of(&tenant, "ErasePlayerRecords", &req.erasure, &req, |r| r.erasure.clear());
         let (response, _) = redress_idempotency::run(&self.db, &key, async |txn, _| {
+            // Remembered before the read, so a late message waits or is read.
+            redress_db::erasure::remember_erased(txn, &tenant, &req.erasure, &req.complaints).await?;
             let mut which = Condition::any().add(notification::Column::Complaint.is_in(req.complaints.iter().cloned()));
             if req.all_records {
                 which = which.add(notification::Column::PlayerId.eq(&req.player_id));
@@ -39,6 +42,8 @@ impl NotificationApi {
                 .filter(which)
                 .all(txn)
                 .await?;
+            let found_complaints: Vec<String> = rows.iter().map(|r| r.complaint.clone()).collect();
+            redress_db::erasure::remember_erased(txn, &tenant, &req.erasure, &found_complaints).await?;
             let mut found = Vec::new();
             let mut erased_count = 0i64;
             for row in rows {
@@ -50,10 +55,20 @@ impl NotificationApi {
                 let body_text = text(&row.body_text, &mut values);
                 let body_html = text(&row.body_html, &mut values);
                 let destination = erase_text(&row.destination, &mut values);
-                if values.is_empty() && row.sealed_message.is_none() {
+                // Not yet delivered: never sent now (there is no address).
+                let unsent = erase_unsent(row.state.get());
+                if values.is_empty() && row.sealed_message.is_none() && unsent.is_none() {
                     continue;
                 }
-                notification::Entity::update_many()
+                let mut update = notification::Entity::update_many();
+                if let Some((state, reason)) = unsent {
+                    update = update
+                        .col_expr(notification::Column::State, Expr::value(Stored(state)))
+                        .col_expr(notification::Column::SuppressionReason, Expr::value(reason.as_str_name()))
+                        .col_expr(notification::Column::DeadLetterReason, Expr::value(""))
+                        .col_expr(notification::Column::NextAttemptAt, Expr::value(Option::<DateTime<Utc>>::None));
+                }
+                update
                     .col_expr(notification::Column::Recipient, Expr::value(Encoded(recipient)))
                     .col_expr(notification::Column::Variables, Expr::value("{}"))
                     .col_expr(notification::Column::SecretVariables, Expr::value("{}"))

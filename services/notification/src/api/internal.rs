@@ -44,8 +44,20 @@ impl NotificationApi {
             r.dedupe_key.clear();
             std::mem::take(&mut r.variables).into_iter().collect()
         });
-        let accepted =
+        let mut accepted =
             deliveries::accept(event, purpose, recipient, channel.unwrap_or(Channel::Unspecified), &req.variables);
+        // Deliveries are not ordered: this may arrive after its complaint's
+        // erasure did. Looked up in the inserting transaction, which holds
+        // the complaint's erasure lock (an erasure at the same time waits).
+        let txn = if req.complaint.is_empty() {
+            None
+        } else {
+            let txn = redress_db::begin_write(&self.db).await?;
+            if redress_db::erasure::erasure_of(&txn, &caller.tenant, &req.complaint).await?.is_some() {
+                accepted = deliveries::erased(accepted);
+            }
+            Some(txn)
+        };
         let origin = Origin {
             tenant: &caller.tenant,
             dedupe_key: &req.dedupe_key,
@@ -56,7 +68,7 @@ impl NotificationApi {
             resend_of: "",
         };
         let row = self.new_row(origin, accepted);
-        let (notification, replayed) = self.insert_deduped(None, row).await?;
+        let (notification, replayed) = self.insert_deduped(txn, row).await?;
         Ok(SendNotificationResponse { notification: Some(notification), replayed })
     }
 }

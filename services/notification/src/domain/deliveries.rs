@@ -67,6 +67,21 @@ pub fn accept(
     }
 }
 
+/// A notification about a complaint whose player data was erased before it
+/// arrived (outbox deliveries are not ordered): never sent, and kept
+/// without the recipient's name and address or any variable.
+pub fn erased(mut accepted: Accepted) -> Accepted {
+    if let Some(recipient) = accepted.recipient.as_mut() {
+        recipient.display_name.clear();
+        recipient.email.clear();
+    }
+    accepted.variables.clear();
+    accepted.secret_variables.clear();
+    accepted.state = State::Suppressed;
+    accepted.suppression = Some(SuppressionReason::PlayerDataErased);
+    accepted
+}
+
 /// What a redrive changes in a dead letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Redrive {
@@ -160,6 +175,28 @@ mod tests {
         assert_eq!(got.recipient.as_ref().map(|p| p.player_id.as_str()), Some("p1"));
         assert_eq!(got.variables.keys().collect::<Vec<_>>(), ["a"]);
         assert_eq!(got.secret_variables.keys().collect::<Vec<_>>(), ["survey_token"]);
+    }
+
+    #[test]
+    fn a_notification_about_an_erased_complaint_is_suppressed_and_holds_nothing_personal() {
+        let recipient = Player {
+            player_id: "p-1".into(),
+            display_name: "Ann CANARY".into(),
+            email: "ann@example.com".into(),
+            ..Default::default()
+        };
+        let variables = HashMap::from([("agent_message".to_owned(), "Dear Ann".to_owned())]);
+        let got = erased(accept(
+            NotificationEvent::AgentMessage,
+            MessagePurpose::Service,
+            recipient,
+            Channel::Email,
+            &variables,
+        ));
+        assert_eq!((got.state, got.suppression), (State::Suppressed, Some(SuppressionReason::PlayerDataErased)));
+        let kept = got.recipient.unwrap();
+        assert_eq!(kept.player_id, "p-1");
+        assert!(kept.display_name.is_empty() && kept.email.is_empty() && got.variables.is_empty());
     }
 
     #[test]

@@ -4,7 +4,19 @@
 //! what was sent when.
 
 use redress_db::erasure::ERASED;
-use redress_proto::common::v1::Player;
+use redress_proto::{
+    common::v1::Player,
+    notification::v1::notification::{State, SuppressionReason},
+};
+
+/// What an erasure makes of a notification in `state` that was not
+/// delivered yet (pending, retrying or a dead letter waiting for a
+/// redrive): suppressed, as there is no address to send to any more.
+/// `None` for a delivered or suppressed one, which stays as it is.
+pub fn erase_unsent(state: State) -> Option<(State, SuppressionReason)> {
+    matches!(state, State::Pending | State::Retrying | State::DeadLetter)
+        .then_some((State::Suppressed, SuppressionReason::PlayerDataErased))
+}
 
 /// The recipient without name and address (id, language, jurisdiction,
 /// channel and flags stay); returns it and the values removed.
@@ -51,6 +63,15 @@ mod tests {
         assert_eq!((kept.player_id.as_str(), kept.language_code.as_str()), ("p-1", "en"));
         assert!(kept.display_name.is_empty() && kept.email.is_empty());
         assert_eq!(found, ["CANARY", "canary@example.com"]);
+    }
+
+    #[test]
+    fn what_was_not_sent_is_never_sent_and_what_was_stays_as_proof() {
+        for state in [State::Pending, State::Retrying, State::DeadLetter] {
+            assert_eq!(erase_unsent(state), Some((State::Suppressed, SuppressionReason::PlayerDataErased)));
+        }
+        assert_eq!(erase_unsent(State::Delivered), None);
+        assert_eq!(erase_unsent(State::Suppressed), None);
     }
 
     #[test]

@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddNotificationSecrets),
             Box::new(AddNotificationTraceContext),
             Box::new(CreateWebhookEndpoints),
+            Box::new(redress_db::erasure::CreateErasedComplaints),
         ]
     }
 }

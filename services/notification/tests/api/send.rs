@@ -7,7 +7,7 @@ use redress_auth::Role;
 use redress_proto::{
     common::v1::Channel,
     notification::v1::{
-        GetNotificationRequest, ListNotificationsRequest, MessagePurpose, NotificationEvent,
+        ErasePlayerRecordsRequest, GetNotificationRequest, ListNotificationsRequest, MessagePurpose, NotificationEvent,
         notification::{State, SuppressionReason},
     },
 };
@@ -187,7 +187,41 @@ async fn lists_filter_by_complaint_and_state_and_page_with_signed_tokens(db: Tes
     t.service.shutdown().await;
 }
 
+/// Deliveries are not ordered: a message about a complaint can arrive after
+/// the complaint's erasure did. It is kept as the record that it was not
+/// sent, without the recipient's name, address or variables.
+async fn a_message_arriving_after_its_complaints_erasure_is_suppressed_and_holds_nothing_personal(db: TestDb) {
+    let smtp = SmtpServer::start("127.0.0.1:0".parse().unwrap()).await;
+    let mut t = TestNotification::start(config(&db, smtp.addr)).await;
+    let late = complaint_received("late-1", player("p-erased", "Ann CANARY", "en", Channel::Email));
+    let erasure = ErasePlayerRecordsRequest {
+        erasure: "erasures/e-1".into(),
+        player_id: "p-erased".into(),
+        complaints: vec![late.complaint.clone()],
+        all_records: false,
+    };
+    assert_eq!(t.internal.erase_player_records(t.svc(erasure)).await.unwrap().into_inner().erased_count, 0);
+
+    let n = t.internal.send_notification(t.svc(late)).await.unwrap().into_inner().notification.unwrap();
+    assert_eq!((n.state(), n.suppression_reason()), (State::Suppressed, SuppressionReason::PlayerDataErased));
+    let stored = t.get(&n.name).await;
+    let recipient = stored.recipient.clone().unwrap();
+    assert_eq!(recipient.player_id, "p-erased");
+    assert!(recipient.display_name.is_empty() && recipient.email.is_empty(), "{recipient:?}");
+    assert!(stored.variables.is_empty() && stored.rendered.is_none(), "{stored:?}");
+
+    // Another complaint's message goes out as always, and only it.
+    let mut other = complaint_received("kept-1", player("p-kept", "Bo", "en", Channel::Email));
+    other.complaint = "complaints/0190aaaa-0000-7000-8000-000000000002".into();
+    let sent = t.internal.send_notification(t.svc(other)).await.unwrap().into_inner().notification.unwrap();
+    t.wait_for(&sent.name, State::Delivered, Duration::from_secs(10)).await;
+    assert_eq!(smtp.received().len(), 1);
+    assert_eq!(t.get(&n.name).await.attempt_count, 0);
+    t.service.shutdown().await;
+}
+
 backend_tests!(
+    a_message_arriving_after_its_complaints_erasure_is_suppressed_and_holds_nothing_personal,
     the_same_dedupe_key_replays_and_a_different_payload_is_refused,
     concurrent_twins_with_one_dedupe_key_make_one_notification,
     surveys_to_vulnerable_players_are_suppressed_and_legal_messages_still_sent,

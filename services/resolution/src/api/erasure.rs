@@ -37,7 +37,12 @@ impl ResolutionApi {
         let key = Key::of(&tenant, "ErasePlayerRecords", &req.erasure, &req, |r| r.erasure.clear());
         let payload = req.encode_to_vec();
         let (response, _) = redress_idempotency::run(&self.db, &key, async |txn, _| {
+            // Remembered before the read, so a late write waits or is read.
+            erasure::remember_erased(txn, &tenant, &req.erasure, &req.complaints).await?;
             let cases = store::cases_to_erase(txn, &tenant, &req.player_id, &complaint_ids, req.all_records).await?;
+            let found_complaints: Vec<String> =
+                cases.iter().map(|c| format!("complaints/{}", c.complaint_id)).collect();
+            erasure::remember_erased(txn, &tenant, &req.erasure, &found_complaints).await?;
             let mut found = Vec::new();
             let mut erased_count = 0;
             for row in cases {
@@ -45,7 +50,7 @@ impl ResolutionApi {
             }
             let needles = erasure::needles(found.iter().map(String::as_str));
             erased_count += redress_idempotency::forget_responses_containing(txn, &tenant, &needles).await? as i64;
-            erased_count += redress_outbox::forget_delivered_containing(txn, &tenant, &needles).await? as i64;
+            erased_count += redress_outbox::forget_containing(txn, &tenant, &needles).await? as i64;
             Ok(ErasePlayerRecordsResponse { erased_count })
         })
         .await?;

@@ -1,6 +1,9 @@
 //! The internal service, for peers (role `service`): OpenCase from intake,
 //! the player's messages, decisions and withdrawals, FlagFollowUp from
-//! feedback.
+//! feedback. Outbox deliveries are not ordered, so any of them may arrive
+//! after an erasure of its complaint: the player's words are then stored
+//! erased (`erased_complaints`, see `redress_db::erasure::erasure_of`; for
+//! the writes on a case, in `write.rs`).
 
 use prost::Message;
 use redress_auth::Caller;
@@ -16,12 +19,16 @@ use redress_proto::{
 
 use super::{ResolutionApi, Target, convert, fingerprint, new_id, now, request_id};
 use crate::{
-    domain::{machine::Command, opening, timestamp},
+    domain::{erasure::erase_open_case, machine::Command, opening, timestamp},
     store,
 };
 
 impl ResolutionApi {
-    pub(super) async fn open_case(&self, caller: Caller, req: OpenCaseRequest) -> Result<OpenCaseResponse, ApiError> {
+    pub(super) async fn open_case(
+        &self,
+        caller: Caller,
+        mut req: OpenCaseRequest,
+    ) -> Result<OpenCaseResponse, ApiError> {
         let complaint_id = convert::complaint_id(&req.complaint, "complaint")?;
         let mut v = Violations::new();
         v.check(req.player.as_ref().is_none_or(|p| p.player_id.is_empty()), "player.player_id", "must not be empty");
@@ -34,6 +41,9 @@ impl ResolutionApi {
         // unique index below.
         if let Some(row) = store::find_case_by_complaint(&txn, tenant, &complaint_id).await? {
             return Ok(OpenCaseResponse { case: Some(self.present(&row)) });
+        }
+        if redress_db::erasure::erasure_of(&txn, tenant, &req.complaint).await?.is_some() {
+            erase_open_case(&mut req);
         }
         let now = now();
         let id = new_id();

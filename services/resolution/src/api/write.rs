@@ -212,7 +212,19 @@ impl ResolutionApi {
         }
         let now = now();
         let body = convert::body_of(&row);
-        let command = build(&body)?;
+        let mut command = build(&body)?;
+        // Deliveries are not ordered: the player's words may arrive after
+        // the complaint's erasure did (looked up here, in the transaction,
+        // so a retry after a lost race looks again). Then neither they nor
+        // the request that carried them are kept.
+        let mut payload = payload;
+        if let Some(words) = command.player_words().filter(|w| !w.is_empty()) {
+            let complaint = format!("complaints/{}", row.complaint_id);
+            if redress_db::erasure::erasure_of(txn, tenant, &complaint).await?.is_some() {
+                *words = redress_db::erasure::erased(words);
+                payload = &[];
+            }
+        }
         let decision = machine::decide(&body, command, &caller.subject, now).map_err(refusal)?;
         let applied = self.apply(txn, row, decision, &caller.subject, payload, now).await?;
         let messages = applied.messages.clone();

@@ -3,8 +3,8 @@
 //! free text agents and the player wrote) is replaced; what the law keeps
 //! (ids, dates, category, outcome, amounts, clocks, states) stays.
 
-use redress_db::erasure::ERASED;
-use redress_proto::resolution::v1::Case;
+use redress_db::erasure::{ERASED, erased};
+use redress_proto::resolution::v1::{Case, OpenCaseRequest};
 
 /// Replaces `text` when it holds something, returning what it held.
 fn blank(text: &mut String, out: &mut Vec<String>) {
@@ -47,6 +47,18 @@ pub fn erase_case(case: &mut Case) -> Vec<String> {
     out
 }
 
+/// An OpenCase that arrives after its complaint was erased (deliveries are
+/// not ordered): the case opens with the facts and without the player's
+/// name, address and words.
+pub fn erase_open_case(req: &mut OpenCaseRequest) {
+    if let Some(player) = req.player.as_mut() {
+        player.display_name.clear();
+        player.email.clear();
+    }
+    req.subject = erased(&req.subject);
+    req.description = erased(&req.description);
+}
+
 /// The summary of the PERSONAL_DATA_ERASED event: the erasure, and the
 /// head a version-1 history had before it was resealed.
 pub fn erased_summary(erasure: &str, resealed_from: Option<&str>) -> String {
@@ -66,7 +78,7 @@ pub fn erased_filename(evidence_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use redress_proto::{
-        common::v1::{Money, Player},
+        common::v1::{ComplaintCategory, Money, Player},
         resolution::v1::{FinalResponse, Proposal},
     };
 
@@ -110,5 +122,29 @@ mod tests {
     fn the_erasure_event_names_a_reseal() {
         assert_eq!(erased_summary("erasures/e", None), "personal data erased (erasures/e)");
         assert!(erased_summary("erasures/e", Some("ab12")).ends_with("previous head ab12"));
+    }
+
+    #[test]
+    fn a_late_opening_keeps_the_facts_and_loses_the_words() {
+        let mut req = OpenCaseRequest {
+            complaint: "complaints/c-1".into(),
+            player: Some(Player {
+                player_id: "p-1".into(),
+                display_name: "Ann CANARY".into(),
+                email: "ann@example.com".into(),
+                jurisdiction: "GB".into(),
+                ..Default::default()
+            }),
+            category: ComplaintCategory::Withdrawal.into(),
+            subject: "CANARY's withdrawal".into(),
+            description: String::new(),
+            ..Default::default()
+        };
+        erase_open_case(&mut req);
+        let player = req.player.as_ref().unwrap();
+        assert_eq!((player.player_id.as_str(), player.jurisdiction.as_str()), ("p-1", "GB"));
+        assert!(player.display_name.is_empty() && player.email.is_empty());
+        assert_eq!((req.subject.as_str(), req.description.as_str()), (ERASED, ""));
+        assert_eq!((req.complaint.as_str(), req.category()), ("complaints/c-1", ComplaintCategory::Withdrawal));
     }
 }

@@ -93,6 +93,22 @@ pub enum Command {
     Breach { clock_index: usize, escalation_queue: String },
 }
 
+impl Command {
+    /// The player's own words a peer delivers with the command (a message,
+    /// a decision's comment, a withdrawal's reason, a survey comment), which
+    /// are not kept when the complaint's player data was erased before they
+    /// arrived.
+    pub fn player_words(&mut self) -> Option<&mut String> {
+        match self {
+            Command::PlayerMessage { body } => Some(body),
+            Command::PlayerDecision { comment, .. } => Some(comment),
+            Command::Withdraw { reason } => Some(reason),
+            Command::FlagFollowUp { follow_up } => Some(&mut follow_up.comment),
+            _ => None,
+        }
+    }
+}
+
 /// A message to the player that comes with an event, and how notification
 /// files it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000001_create_evidence_tables::CreateEvidenceTables),
             Box::new(m20261220_000001_create_queue_tables::CreateQueueTables),
             Box::new(m20261230_000001_add_erasure_columns::AddErasureColumns),
+            Box::new(redress_outbox::migration::AddErasedFlag),
+            Box::new(redress_db::erasure::CreateErasedComplaints),
         ]
     }
 }

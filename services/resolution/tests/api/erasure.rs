@@ -3,12 +3,12 @@
 //! the appended PERSONAL_DATA_ERASED event names the head it had before.
 
 use redress_proto::resolution::v1::{
-    CaseEvent, ErasePlayerRecordsRequest, ListCaseEventsRequest, RespondToPlayerRequest, VerifyCaseHistoryRequest,
-    case_event::Type,
+    CaseEvent, ErasePlayerRecordsRequest, ListCaseEventsRequest, RecordPlayerMessageRequest, RespondToPlayerRequest,
+    VerifyCaseHistoryRequest, case_event::Type,
 };
 use redress_resolution::domain::chain;
 use redress_testkit::{TestDb, backend_tests};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::helpers::{TestResolution, open_request};
 
@@ -104,4 +104,55 @@ async fn a_version_1_history_is_resealed_erased_and_still_verifies(db: TestDb) {
     assert_eq!(denied.code(), tonic::Code::PermissionDenied);
 }
 
-backend_tests!(a_version_1_history_is_resealed_erased_and_still_verifies);
+/// Outbox deliveries are not ordered: intake's OpenCase and a player's
+/// message can arrive after the complaint's erasure did. They are stored
+/// without the player's name, address and words, and nothing resolution
+/// sends on (the acknowledgment) carries them.
+async fn writes_arriving_after_their_complaints_erasure_are_stored_erased(db: TestDb) {
+    let mut t = TestResolution::start(&db).await;
+    let erasure = ErasePlayerRecordsRequest {
+        erasure: "erasures/e-late".into(),
+        player_id: "player-late".into(),
+        complaints: vec!["complaints/late".into()],
+        all_records: false,
+    };
+    let erased = t.internal.erase_player_records(t.service(erasure)).await.unwrap().into_inner();
+    assert_eq!(erased.erased_count, 0, "nothing here yet");
+
+    let mut opening = open_request("late", "GB");
+    opening.player.as_mut().unwrap().display_name = "Anna CANARY".into();
+    opening.subject = "CANARY's withdrawal".into();
+    opening.description = "CANARY waited ten days".into();
+    let case = t.open(opening).await;
+    let player = case.player.clone().unwrap();
+    assert!(player.display_name.is_empty() && player.email.is_empty(), "{player:?}");
+    assert_eq!((case.subject.as_str(), case.description.as_str()), ("[erased]", "[erased]"));
+    assert_eq!(player.player_id, "player-late", "the facts stay");
+    let message = RecordPlayerMessageRequest {
+        complaint: "complaints/late".into(),
+        message_id: "m-late".into(),
+        body: "CANARY again".into(),
+        ..Default::default()
+    };
+    t.internal.record_player_message(t.service(message)).await.unwrap();
+    assert!(intact(&mut t, &case.name).await);
+
+    // Not in its history, nor in what resolution sends on or replays.
+    let history = events(&mut t, &case.name).await;
+    assert!(history.iter().all(|e| !e.payload_summary.contains("CANARY")), "{history:?}");
+    let holds =
+        |bytes: &[u8]| bytes.windows(6).any(|w| w == b"CANARY") || bytes.windows(16).any(|w| w == b"anna@example.com");
+    let sent = redress_outbox::entity::Entity::find().all(t.resolution.db()).await.unwrap();
+    assert!(!sent.is_empty() && sent.iter().all(|r| !holds(&r.payload)), "the outbox holds the canary");
+    let replays = redress_idempotency::entity::Entity::find().all(t.resolution.db()).await.unwrap();
+    assert!(replays.iter().all(|r| !holds(&r.response)), "a saved response holds the canary");
+
+    // A complaint that was not erased opens as always.
+    let other = t.open(open_request("kept", "GB")).await;
+    assert_eq!(other.player.unwrap().display_name, "Anna");
+}
+
+backend_tests!(
+    a_version_1_history_is_resealed_erased_and_still_verifies,
+    writes_arriving_after_their_complaints_erasure_are_stored_erased
+);
