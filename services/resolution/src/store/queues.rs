@@ -275,6 +275,22 @@ pub async fn open_cases_in<C: ConnectionTrait>(c: &C, tenant: &str, id: &str) ->
         .await
 }
 
+/// Brings the sweep time of the queue's cases with pending clock work
+/// forward to `at`, so the sweeper re-times their warnings under the
+/// queue's new business hours (one update; a case with nothing due is
+/// rescheduled by its sweep).
+pub async fn resweep_queue<C: ConnectionTrait>(c: &C, tenant: &str, id: &str, at: DateTime<Utc>) -> Result<u64, DbErr> {
+    case::Entity::update_many()
+        .col_expr(case::Column::SweepAt, Expr::value(at))
+        .filter(case::Column::TenantId.eq(tenant))
+        .filter(case::Column::Queue.eq(id))
+        .filter(case::Column::SweepAt.gt(at))
+        .filter(case::Column::SweepAt.lt(super::never()))
+        .exec(c)
+        .await
+        .map(|r| r.rows_affected)
+}
+
 /// Open cases assigned to each of `agents` (all queues): one grouped query.
 pub async fn open_assigned<C: ConnectionTrait>(
     c: &C,
