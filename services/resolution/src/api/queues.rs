@@ -120,7 +120,7 @@ impl ResolutionApi {
             // Cases already in the queue (by name) get their warnings timed
             // by its hours.
             if row.spec.get().business_hours.is_some() {
-                store::resweep_queue(txn, &tenant, &req.queue_id, now).await?;
+                store::resweep_queue(txn, &tenant, &req.queue_id).await?;
             }
             Ok(CreateQueueResponse { queue: Some(to_proto(&row)) })
         })
@@ -205,7 +205,7 @@ impl ResolutionApi {
         }
         // New hours re-time the warnings of the cases in the queue.
         if row.spec.get().business_hours != hours_before {
-            store::resweep_queue(&txn, &caller.tenant, &id, row.updated_at).await?;
+            store::resweep_queue(&txn, &caller.tenant, &id).await?;
         }
         txn.commit().await?;
         Ok(UpdateQueueResponse { queue: Some(to_proto(&row)) })

@@ -275,11 +275,13 @@ pub async fn open_cases_in<C: ConnectionTrait>(c: &C, tenant: &str, id: &str) ->
         .await
 }
 
-/// Brings the sweep time of the queue's cases with pending clock work
-/// forward to `at`, so the sweeper re-times their warnings under the
-/// queue's new business hours (one update; a case with nothing due is
-/// rescheduled by its sweep).
-pub async fn resweep_queue<C: ConnectionTrait>(c: &C, tenant: &str, id: &str, at: DateTime<Utc>) -> Result<u64, DbErr> {
+/// Makes the queue's cases with pending clock work due for the next sweep
+/// round (their sweep time set to the epoch, whatever the clocks of this
+/// pod and the sweeper say), so the sweeper re-times their warnings under
+/// the queue's new business hours: one update; a case with nothing due yet
+/// is rescheduled by that round.
+pub async fn resweep_queue<C: ConnectionTrait>(c: &C, tenant: &str, id: &str) -> Result<u64, DbErr> {
+    let at = DateTime::<Utc>::UNIX_EPOCH;
     case::Entity::update_many()
         .col_expr(case::Column::SweepAt, Expr::value(at))
         .filter(case::Column::TenantId.eq(tenant))

@@ -8,7 +8,7 @@ use redress_proto::{
     notification::v1::{MessagePurpose, NotificationEvent},
     resolution::v1::{
         AssignCaseRequest, BusinessHours, CreateQueueRequest, ListCaseEventsRequest, Queue, ReferToAdrRequest,
-        RespondToPlayerRequest, RoutingRule, business_hours::Range, case::State, case_event::Type,
+        RespondToPlayerRequest, RoutingRule, UpdateQueueRequest, business_hours::Range, case::State, case_event::Type,
         escalation::Reason as EscalationReason,
     },
 };
@@ -272,7 +272,12 @@ async fn warnings_outside_business_hours_go_out_at_the_last_staffed_moment(db: T
         supervisors: vec!["uk-desk@casino-a.example".into()],
         ..Default::default()
     };
-    for (id, queue) in [("malta", office), ("uk", anytime)] {
+    // Poland's desk gets the same hours only after its case opened.
+    let later = Queue {
+        rules: vec![RoutingRule { jurisdictions: vec!["PL".into()], ..Default::default() }],
+        ..Default::default()
+    };
+    for (id, queue) in [("malta", office.clone()), ("uk", anytime), ("poland", later)] {
         let create = CreateQueueRequest { request_id: id.into(), queue_id: id.into(), queue: Some(queue) };
         t.client.create_queue(t.supervisor(create)).await.unwrap();
     }
@@ -281,7 +286,7 @@ async fn warnings_outside_business_hours_go_out_at_the_last_staffed_moment(db: T
     // on Sunday 17:12 local.
     let ts = |t: DateTime<Utc>| prost_types::Timestamp { seconds: t.timestamp(), nanos: 0 };
     let mut cases = Vec::new();
-    for (complaint, jurisdiction) in [("mt", "MT"), ("gb", "GB")] {
+    for (complaint, jurisdiction) in [("mt", "MT"), ("gb", "GB"), ("pl", "PL")] {
         let mut request = open_request(complaint, jurisdiction);
         request.submit_time = Some(ts(at("2026-01-05T09:00:00Z")));
         let deadlines = request.deadlines.as_mut().unwrap();
@@ -299,8 +304,14 @@ async fn warnings_outside_business_hours_go_out_at_the_last_staffed_moment(db: T
         t.client.respond_to_player(request).await.unwrap();
         cases.push(case);
     }
-    let (malta, uk) = (&cases[0], &cases[1]);
-    assert_eq!((malta.queue.as_str(), uk.queue.as_str()), ("malta", "uk"));
+    let (malta, uk, poland) = (&cases[0], &cases[1], &cases[2]);
+    assert_eq!((malta.queue.as_str(), uk.queue.as_str(), poland.queue.as_str()), ("malta", "uk", "poland"));
+    let update = UpdateQueueRequest {
+        queue: Some(Queue { name: "queues/poland".into(), business_hours: office.business_hours.clone(), ..office }),
+        update_mask: Some(prost_types::FieldMask { paths: vec!["business_hours".into()] }),
+        ..Default::default()
+    };
+    t.client.update_queue(t.supervisor(update)).await.unwrap();
     let sweeper = t.resolution.sweeper().clone();
     // Friday 17:00 in Malta is 16:00 UTC: nothing a second before.
     let friday_close = at("2026-01-09T16:00:00Z");
@@ -309,6 +320,7 @@ async fn warnings_outside_business_hours_go_out_at_the_last_staffed_moment(db: T
     set_clock(&sweeper, friday_close).await;
     assert!(sweeper.run_once().await.unwrap() > 0);
     assert_eq!(t.get(&malta.name).await.clocks[1].warned_thresholds, [75, 90], "both weekend warnings on Friday");
+    assert_eq!(t.get(&poland.name).await.clocks[1].warned_thresholds, [75, 90], "the new hours re-timed them");
     assert!(t.get(&uk.name).await.clocks[1].warned_thresholds.is_empty());
     // Saturday 15:00 UTC, the calendar time of 75 %: the British case only.
     let saturday = at("2026-01-10T15:00:00Z");
@@ -334,6 +346,7 @@ async fn warnings_outside_business_hours_go_out_at_the_last_staffed_moment(db: T
         got.notifications
             .iter()
             .filter(|n| n.event() == NotificationEvent::DeadlineWarning && n.variables["threshold"] != "100")
+            .filter(|n| n.complaint != poland.complaint)
             .map(|n| (n.complaint.clone(), n.recipient.clone().unwrap().email, n.variables["threshold"].clone()))
             .collect()
     };
