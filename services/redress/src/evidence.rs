@@ -1,29 +1,18 @@
 //! `redress cases evidence`: attach a file to a case, list a case's
-//! evidence, download one — on the generated resolution client with the
-//! SDK's channel and token. Files stream from and to disk in 256 KiB pieces,
-//! never whole in memory, and both directions check the SHA-256 the service
-//! recorded against the bytes on disk.
+//! evidence, download one — through the SDK's typed evidence methods. Files
+//! stream from and to disk in 256 KiB pieces, never whole in memory, and
+//! both directions check the SHA-256 the service recorded against the bytes
+//! on disk.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::{Args, Subcommand};
-use futures::StreamExt;
-use redress_sdk::{
-    Service,
-    proto::resolution::v1::{
-        DownloadEvidenceRequest, Evidence, ListEvidenceRequest, UploadEvidenceRequest, download_evidence_response,
-        resolution_service_client::ResolutionServiceClient, upload_evidence_request,
-    },
-};
+use futures::TryStreamExt;
+use redress_sdk::proto::resolution::v1::{Evidence, ListEvidenceRequest, upload_evidence_request::Header};
 use serde_json::json;
-use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::remote::{Record, Remote, exit, format_time, render_list, render_one};
-
-/// Bytes per upload message.
-const PIECE: usize = 256 * 1024;
 
 /// Arguments of `redress cases evidence`.
 #[derive(Debug, Args)]
@@ -108,137 +97,43 @@ pub async fn execute(remote: &Remote, args: &EvidenceArgs) -> anyhow::Result<(St
     Ok((text, exit::OK))
 }
 
-/// The messages of an upload: the header, then the file in pieces, hashed as
-/// they are read. A read error mid-file sends a message without a part, so
-/// the service refuses the upload instead of storing a truncated file.
-fn messages(
-    header: upload_evidence_request::Header,
-    file: tokio::fs::File,
-    hash: std::sync::Arc<std::sync::Mutex<(Sha256, Option<std::io::Error>)>>,
-) -> impl futures::Stream<Item = UploadEvidenceRequest> + Send + 'static {
-    let first = UploadEvidenceRequest { part: Some(upload_evidence_request::Part::Header(header)) };
-    let rest = futures::stream::unfold(Some(file), move |file| {
-        let hash = std::sync::Arc::clone(&hash);
-        async move {
-            let mut file = file?;
-            let mut piece = vec![0u8; PIECE];
-            let mut filled = 0;
-            // Fill a whole piece (reads may return less) unless the file ends.
-            while filled < PIECE {
-                match file.read(&mut piece[filled..]).await {
-                    Ok(0) => break,
-                    Ok(n) => filled += n,
-                    Err(err) => {
-                        if let Ok(mut h) = hash.lock() {
-                            h.1 = Some(err);
-                        }
-                        return Some((UploadEvidenceRequest { part: None }, None));
-                    }
-                }
-            }
-            if filled == 0 {
-                return None;
-            }
-            piece.truncate(filled);
-            if let Ok(mut h) = hash.lock() {
-                h.0.update(&piece);
-            }
-            Some((UploadEvidenceRequest { part: Some(upload_evidence_request::Part::Chunk(piece)) }, Some(file)))
-        }
-    });
-    futures::stream::once(async move { first }).chain(rest)
-}
-
 async fn upload(remote: &Remote, args: &UploadArgs) -> anyhow::Result<Evidence> {
     let client = remote.client()?;
     let file =
         tokio::fs::File::open(&args.file).await.with_context(|| format!("cannot open {}", args.file.display()))?;
     let filename = args.file.file_name().and_then(|n| n.to_str()).context("the file has no usable name")?.to_owned();
-    let header = upload_evidence_request::Header {
+    let header = Header {
         parent: case_name(&args.case),
-        request_id: args.request_id.clone().unwrap_or_else(redress_sdk::new_request_id),
+        request_id: args.request_id.clone().unwrap_or_default(),
         filename,
         declared_content_type: args.content_type.clone(),
         description: args.description.clone(),
     };
-    let hash = std::sync::Arc::new(std::sync::Mutex::new((Sha256::new(), None)));
-    let request = client.request(messages(header, file, std::sync::Arc::clone(&hash))).await?;
-    let mut grpc = ResolutionServiceClient::new(client.channel(Service::Resolution)?)
-        .max_encoding_message_size(usize::MAX)
-        .max_decoding_message_size(usize::MAX);
-    let result = grpc.upload_evidence(request).await;
-    let (local, read_error) = match std::sync::Arc::try_unwrap(hash).ok().and_then(|m| m.into_inner().ok()) {
-        Some((h, err)) => (hex::encode(h.finalize()), err),
-        None => bail!("the upload's hash is still in use"),
-    };
-    if let Some(err) = read_error {
-        return Err(err).with_context(|| format!("cannot read {}", args.file.display()));
-    }
-    let evidence = result.map_err(redress_sdk::Error::from_status).context("UploadEvidence")?.into_inner();
-    let evidence = evidence.evidence.unwrap_or_default();
-    if evidence.sha256 != local {
-        bail!("the service recorded sha256 {} but the file hashes to {local}", evidence.sha256);
-    }
-    Ok(evidence)
+    // The SDK streams the file in pieces and checks the recorded SHA-256
+    // against the bytes read.
+    client
+        .resolution()
+        .upload_evidence(header, file)
+        .await
+        .with_context(|| format!("UploadEvidence of {}", args.file.display()))
 }
 
 async fn list(remote: &Remote, parent: &str) -> anyhow::Result<Vec<Evidence>> {
-    let client = remote.client()?;
-    let mut all = Vec::new();
-    let mut page_token = String::new();
-    loop {
-        let request =
-            ListEvidenceRequest { parent: parent.to_owned(), page_size: 1000, page_token, ..Default::default() };
-        let page = client
-            .call(Service::Resolution, redress_sdk::Idempotency::Safe, request, |channel, request| async move {
-                ResolutionServiceClient::new(channel).list_evidence(request).await
-            })
-            .await
-            .context("ListEvidence")?;
-        all.extend(page.evidence);
-        if page.next_page_token.is_empty() {
-            return Ok(all);
-        }
-        page_token = page.next_page_token;
-    }
+    let request = ListEvidenceRequest { parent: parent.to_owned(), page_size: 1000, ..Default::default() };
+    remote.client()?.resolution().list_evidence(request).try_collect().await.context("ListEvidence")
 }
 
 async fn download(remote: &Remote, name: &str, out: &Path) -> anyhow::Result<Evidence> {
     let client = remote.client()?;
-    let request = client.request(DownloadEvidenceRequest { name: name.trim().to_owned() }).await?;
-    let mut grpc = ResolutionServiceClient::new(client.channel(Service::Resolution)?);
-    let mut stream = grpc
-        .download_evidence(request)
-        .await
-        .map_err(redress_sdk::Error::from_status)
-        .context("DownloadEvidence")?
-        .into_inner();
+    let download = client.resolution().download_evidence(name.trim()).await.context("DownloadEvidence")?;
     let mut part = out.as_os_str().to_owned();
     part.push(".part");
     let part = PathBuf::from(part);
     let result = async {
         let mut file =
             tokio::fs::File::create(&part).await.with_context(|| format!("cannot create {}", part.display()))?;
-        let (mut evidence, mut hash, mut size) = (None, Sha256::new(), 0i64);
-        while let Some(message) =
-            stream.message().await.map_err(redress_sdk::Error::from_status).context("DownloadEvidence")?
-        {
-            match message.part {
-                Some(download_evidence_response::Part::Evidence(e)) => evidence = Some(e),
-                Some(download_evidence_response::Part::Chunk(chunk)) => {
-                    hash.update(&chunk);
-                    size += chunk.len() as i64;
-                    file.write_all(&chunk).await.with_context(|| format!("cannot write {}", part.display()))?;
-                }
-                None => {}
-            }
-        }
-        file.flush().await?;
-        let evidence = evidence.context("the service sent no evidence metadata")?;
-        let local = hex::encode(hash.finalize());
-        if local != evidence.sha256 || size != evidence.size_bytes {
-            bail!("the downloaded bytes hash to {local} ({size} bytes), not the recorded {}", evidence.sha256);
-        }
+        // Written and checked against the recorded SHA-256 and size.
+        let evidence = download.write_to(&mut file).await.context("DownloadEvidence")?;
         tokio::fs::rename(&part, out).await.with_context(|| format!("cannot write {}", out.display()))?;
         Ok(evidence)
     }

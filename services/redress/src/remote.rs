@@ -52,7 +52,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     use redress_sdk::Error as E;
     match err.downcast_ref::<redress_sdk::Error>() {
         None => exit::USAGE,
-        Some(E::Config(_)) => exit::USAGE,
+        Some(E::Config(_) | E::Io { .. }) => exit::USAGE,
         Some(E::InvalidArgument { .. }) => exit::INVALID,
         Some(E::NotFound { .. }) => exit::NOT_FOUND,
         Some(E::FailedPrecondition { .. } | E::Aborted { .. } | E::AlreadyExists { .. }) => exit::CONFLICT,

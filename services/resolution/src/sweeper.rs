@@ -23,6 +23,7 @@ use crate::{
     api::{ResolutionApi, convert},
     domain::{
         SWEEPER,
+        business_hours::Schedule,
         clocks::{self, Due},
         machine::{self, Command},
     },
@@ -133,10 +134,14 @@ impl Sweeper {
         let jurisdiction = crate::metrics::jurisdiction(&row.jurisdiction);
         // One clock's work at a time, re-reading the case after each, so
         // a breach sees the warnings just recorded.
+        // The staffed hours of the case's queue time its warnings (read
+        // again when a breach moved the case to another queue).
+        let mut hours: Option<(String, Option<Schedule>)> = None;
         for index in 0..convert::body_of(&row).clocks.len() {
             let body = convert::body_of(&row);
             let Some(clock) = body.clocks.get(index) else { continue };
-            let Some(work) = clocks::due_work(clock, now) else { continue };
+            let schedule = self.hours_of(txn, &row.tenant_id, &body.queue, &mut hours).await?;
+            let Some(work) = clocks::due_work(clock, now, schedule.as_ref()) else { continue };
             let clock_label = redress_telemetry::metrics::label("clock", clock_label(clock.kind));
             let command = match work {
                 Due::Warn(thresholds) => Command::Warn { clock_index: index, thresholds },
@@ -183,11 +188,37 @@ impl Sweeper {
             // Nothing was due after all (e.g. the clock stopped): move the
             // sweep time so the case is not claimed again every round.
             let body = convert::body_of(&row);
-            let next = clocks::next_sweep(&body.clocks).filter(|t| *t > now).unwrap_or_else(store::never);
+            let schedule = self.hours_of(txn, &row.tenant_id, &body.queue, &mut hours).await?;
+            let next =
+                clocks::next_sweep(&body.clocks, schedule.as_ref()).filter(|t| *t > now).unwrap_or_else(store::never);
             store::set_sweep_at(txn, &row.id, next).await?;
         }
         redress_outbox::enqueue(txn, messages).await?;
         Ok(written)
+    }
+
+    /// The staffed hours of `queue`, read once per queue a case is in
+    /// (`cache` holds the last one read).
+    async fn hours_of(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        tenant: &str,
+        queue: &str,
+        cache: &mut Option<(String, Option<Schedule>)>,
+    ) -> Result<Option<Schedule>, ApiError> {
+        if let Some((cached, schedule)) = cache.as_ref()
+            && cached == queue
+        {
+            return Ok(schedule.clone());
+        }
+        let schedule = match queue {
+            "" => None,
+            _ => store::queues::find_queue(txn, tenant, queue)
+                .await?
+                .and_then(|q| Schedule::of(q.spec.get().business_hours.as_ref())),
+        };
+        *cache = Some((queue.to_owned(), schedule.clone()));
+        Ok(schedule)
     }
 
     /// Counts the open cases by queue for the `redress.resolution.cases.open`

@@ -132,9 +132,22 @@ pub enum Error {
     /// The client was configured wrongly (a bad endpoint URL, a bad CA
     /// certificate, ...), or a name did not parse.
     Config(String),
+    /// Reading local content to upload or writing a download failed (an
+    /// upload is then refused by the service, nothing stored).
+    Io {
+        /// What failed, with the cause.
+        message: String,
+        /// The cause.
+        source: std::io::Error,
+    },
 }
 
 impl Error {
+    /// A local I/O failure, `what` saying what failed.
+    pub(crate) fn io(what: &str, source: std::io::Error) -> Error {
+        Error::Io { message: format!("{what}: {source}"), source }
+    }
+
     /// Decodes a status with its `google.rpc` details.
     pub fn from_status(status: tonic::Status) -> Error {
         let details = status.get_error_details();
@@ -192,7 +205,7 @@ impl Error {
             | Error::Unavailable { status }
             | Error::DeadlineExceeded { status }
             | Error::Other { status, .. } => Some(status),
-            Error::Token(_) | Error::Config(_) => None,
+            Error::Token(_) | Error::Config(_) | Error::Io { .. } => None,
         }
     }
 
@@ -202,6 +215,7 @@ impl Error {
         match self {
             Error::Token(_) => Code::Unauthenticated,
             Error::Config(_) => Code::InvalidArgument,
+            Error::Io { .. } => Code::Unknown,
             other => other.status().map_or(Code::Unknown, tonic::Status::code),
         }
     }
@@ -222,7 +236,7 @@ impl Error {
     /// The server's message, or the local one.
     pub fn message(&self) -> &str {
         match self {
-            Error::Token(m) | Error::Config(m) => m,
+            Error::Token(m) | Error::Config(m) | Error::Io { message: m, .. } => m,
             other => other.status().map_or("", tonic::Status::message),
         }
     }
@@ -233,6 +247,7 @@ impl fmt::Display for Error {
         match self {
             Error::Token(m) => write!(f, "token provider failed: {m}"),
             Error::Config(m) => write!(f, "invalid client configuration: {m}"),
+            Error::Io { message, .. } => write!(f, "{message}"),
             other => {
                 write!(f, "{:?}", other.code())?;
                 if !other.reason().is_empty() {
@@ -250,7 +265,14 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 
 impl From<tonic::Status> for Error {
     fn from(status: tonic::Status) -> Self {

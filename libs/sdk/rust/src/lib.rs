@@ -67,6 +67,7 @@
 pub mod auth;
 mod client;
 mod error;
+pub mod evidence;
 pub mod feedback;
 pub mod intake;
 mod names;

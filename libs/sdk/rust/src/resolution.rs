@@ -60,6 +60,11 @@ impl ResolutionClient {
         ResolutionClient { client }
     }
 
+    /// The SDK client this one calls through.
+    pub(crate) fn sdk(&self) -> &Client {
+        &self.client
+    }
+
     /// The generated client, for anything this wrapper does not cover; pair
     /// it with [`Client::request`].
     ///

@@ -473,7 +473,73 @@ async fn a_backend_registers_rotates_and_removes_its_webhook_endpoint(db: TestDb
     s.shutdown().await;
 }
 
+async fn evidence_goes_up_in_chunks_and_comes_back_byte_for_byte(db: TestDb) {
+    use redress_sdk::proto::resolution::v1::{ListEvidenceRequest, upload_evidence_request::Header};
+    let s = Sandbox::start(db.backend).await;
+    let casino = sdk(&s, TENANT, &[Role::Backend]);
+    let agent = sdk(&s, TENANT, &[Role::Agent]);
+    let filed = casino.intake().submit_complaint(complaint("p-evidence", "W-ev")).await.unwrap();
+    let complaint = filed.complaint.unwrap().name;
+    let find_case = || async {
+        let request = ListCasesRequest { complaint: complaint.clone(), ..Default::default() };
+        agent.resolution().list_cases(request).try_collect::<Vec<_>>().await.ok().and_then(|c| c.into_iter().next())
+    };
+    assert!(eventually(WAIT, || async { find_case().await.is_some() }).await, "no case opened");
+    let case = find_case().await.unwrap();
+    let resolution = agent.resolution();
+
+    // From an AsyncRead: a PDF of 700 kB goes up in 256 KiB chunks.
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend((0..700_000u32).map(|i| (i % 253) as u8));
+    let header = Header {
+        parent: case.name.clone(),
+        request_id: "statement-1".into(),
+        filename: "statement.pdf".into(),
+        description: "bank statement".into(),
+        ..Default::default()
+    };
+    let uploaded = resolution.upload_evidence(header.clone(), std::io::Cursor::new(pdf.clone())).await.unwrap();
+    assert_eq!((uploaded.content_type.as_str(), uploaded.size_bytes), ("application/pdf", pdf.len() as i64));
+    // Idempotent on request_id: the same bytes again are the same evidence;
+    // other bytes under the key are refused.
+    let again = resolution.upload_evidence(header.clone(), std::io::Cursor::new(pdf.clone())).await.unwrap();
+    assert_eq!(again.name, uploaded.name);
+    let err = resolution.upload_evidence(header, std::io::Cursor::new(b"%PDF-other".to_vec())).await.unwrap_err();
+    assert!(matches!(&err, Error::AlreadyExists { reason, .. } if reason == "IDEMPOTENCY_KEY_REUSED"), "{err:?}");
+
+    // From a byte stream whose items are bigger than a message may be.
+    let text: Vec<u8> = (0..2_500_000u32).map(|i| b"chat transcript\n"[(i % 16) as usize]).collect();
+    let items: Vec<std::io::Result<Vec<u8>>> = text.chunks(1_500_000).map(|c| Ok(c.to_vec())).collect();
+    let header = Header { parent: case.name.clone(), filename: "chat.txt".into(), ..Default::default() };
+    let chat = resolution.upload_evidence_stream(header, futures::stream::iter(items)).await.unwrap();
+    assert_eq!((chat.content_type.as_str(), chat.size_bytes), ("text/plain", text.len() as i64));
+
+    let listed: Vec<_> = resolution
+        .list_evidence(ListEvidenceRequest { parent: case.name.clone(), page_size: 1, ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), [&uploaded.name, &chat.name]);
+    assert_eq!(resolution.get_evidence(&chat.name).await.unwrap().sha256, chat.sha256);
+
+    // Down as a stream of chunks, and into an AsyncWrite.
+    let download = resolution.download_evidence(&uploaded.name).await.unwrap();
+    assert_eq!(download.evidence.sha256, uploaded.sha256);
+    let chunks: Vec<Vec<u8>> = download.into_stream().try_collect().await.unwrap();
+    assert!(chunks.len() > 1 && chunks.iter().all(|c| c.len() <= 256 * 1024));
+    assert_eq!(chunks.concat(), pdf);
+    let mut copy = Vec::new();
+    let written = resolution.download_evidence(&chat.name).await.unwrap().write_to(&mut copy).await.unwrap();
+    assert_eq!((written.name, copy), (chat.name.clone(), text));
+
+    let missing = format!("{}/evidence/0190aaaa-0000-7000-8000-000000000000", case.name);
+    let err = resolution.download_evidence(&missing).await.unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    s.shutdown().await;
+}
+
 backend_tests!(
+    evidence_goes_up_in_chunks_and_comes_back_byte_for_byte,
     a_backend_registers_rotates_and_removes_its_webhook_endpoint,
     several_endpoints_are_balanced_and_a_dead_one_is_passed_over,
     tls_with_a_given_ca_reaches_the_service,

@@ -343,7 +343,7 @@ impl Data {
             last_event_sequence: 1,
             ..Default::default()
         };
-        let mut row = redress_resolution::api::convert::row_of(&id, tenant, &body, 1, created_at);
+        let mut row = redress_resolution::api::convert::row_of(&id, tenant, &body, 1, created_at, None);
         if open {
             // The body carries no clocks; the queue columns get the
             // acknowledge-to-final-response window of an open case.

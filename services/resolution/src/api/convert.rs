@@ -8,7 +8,7 @@ use redress_proto::{
 };
 
 use crate::{
-    domain::{clocks, playbook::Playbooks, returns, timestamp},
+    domain::{business_hours::Schedule, clocks, playbook::Playbooks, returns, timestamp},
     store::{self, case, case_event, evidence},
 };
 
@@ -78,8 +78,16 @@ pub fn priority_rank(priority: i32) -> i32 {
     }
 }
 
-/// The stored row of a case body: the columns the queue and the sweeper use.
-pub fn row_of(id: &str, tenant: &str, body: &Case, version: i64, created_at: DateTime<Utc>) -> case::Model {
+/// The stored row of a case body: the columns the queue and the sweeper use
+/// (the sweep time with its queue's staffed `hours`, which time warnings).
+pub fn row_of(
+    id: &str,
+    tenant: &str,
+    body: &Case,
+    version: i64,
+    created_at: DateTime<Utc>,
+    hours: Option<&Schedule>,
+) -> case::Model {
     let player = body.player.clone().unwrap_or_default();
     let never = store::never();
     case::Model {
@@ -97,7 +105,7 @@ pub fn row_of(id: &str, tenant: &str, body: &Case, version: i64, created_at: Dat
         follow_up_pending: body.follow_up_pending,
         due_at: clocks::next_due(&body.clocks).unwrap_or(never),
         warn_at: clocks::next_warning(&body.clocks).unwrap_or(never),
-        sweep_at: clocks::next_sweep(&body.clocks).unwrap_or(never),
+        sweep_at: clocks::next_sweep(&body.clocks, hours).unwrap_or(never),
         disputed_at: (body.kind == redress_proto::common::v1::ComplaintKind::Dispute as i32).then_some(created_at),
         referred_at: body
             .adr_referral

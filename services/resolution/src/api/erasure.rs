@@ -110,8 +110,11 @@ impl ResolutionApi {
             chain::append(head_sequence, &head_hash, &entry, &[NewEvent::new(Type::PersonalDataErased, summary)]);
         body.last_event_sequence = appended.last().map_or(head_sequence, |e| e.sequence);
         body.update_time = Some(at);
-        let mut next = convert::row_of(&row.id, &tenant, &body, row.version + 1, row.created_at);
+        let mut next = convert::row_of(&row.id, &tenant, &body, row.version + 1, row.created_at, None);
         next.head_hash = appended.last().map_or(head_hash, |e| e.hash.clone());
+        // Erasure changes no clock: the sweep time (timed by the queue's
+        // hours) stays.
+        next.sweep_at = row.sweep_at;
         next.disputed_at = row.disputed_at;
         next.referred_at = row.referred_at;
         if !store::update_case(txn, next, row.version).await? {

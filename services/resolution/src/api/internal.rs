@@ -50,7 +50,8 @@ impl ResolutionApi {
         let queue = self.routed_queue(&txn, tenant, &req).await?;
         let decision = opening::open_in(&req, policy, convert::case_name(&id), now, queue);
         // Version 0, so `apply` writes the case at version 1 with its event.
-        let mut seed = convert::row_of(&id, tenant, &decision.case, 0, now);
+        // `apply` writes the sweep time with the queue's hours.
+        let mut seed = convert::row_of(&id, tenant, &decision.case, 0, now, None);
         seed.state = redress_db::Stored(redress_proto::resolution::v1::case::State::Unspecified);
         if let Err(err) = store::insert_case(&txn, seed.clone()).await {
             drop(txn);

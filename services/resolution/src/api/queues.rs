@@ -117,6 +117,11 @@ impl ResolutionApi {
                 // A concurrent create of the same id under another key.
                 if redress_db::is_unique_violation(&e) { queue_exists(&req.queue_id) } else { e.into() }
             })?;
+            // Cases already in the queue (by name) get their warnings timed
+            // by its hours.
+            if row.spec.get().business_hours.is_some() {
+                store::resweep_queue(txn, &tenant, &req.queue_id).await?;
+            }
             Ok(CreateQueueResponse { queue: Some(to_proto(&row)) })
         })
         .await?;
@@ -173,6 +178,7 @@ impl ResolutionApi {
             return Err(ApiError::stale_etag(&given.name));
         }
         let mut merged = row.spec.get().clone();
+        let hours_before = merged.business_hours.clone();
         let all = paths.is_empty();
         for path in MUTABLE.into_iter().filter(|p| all || paths.contains(p)) {
             match path {
@@ -196,6 +202,10 @@ impl ResolutionApi {
         row.updated_at = now();
         if !store::update_queue(&txn, row.clone(), expected).await? {
             return Err(ApiError::stale_etag(&given.name));
+        }
+        // New hours re-time the warnings of the cases in the queue.
+        if row.spec.get().business_hours != hours_before {
+            store::resweep_queue(&txn, &caller.tenant, &id).await?;
         }
         txn.commit().await?;
         Ok(UpdateQueueResponse { queue: Some(to_proto(&row)) })

@@ -16,7 +16,8 @@ use sea_orm::{DatabaseTransaction, TransactionTrait};
 use super::{ResolutionApi, convert, outbox};
 use crate::{
     domain::{
-        chain,
+        business_hours::Schedule,
+        chain, clocks,
         machine::{self, Command, Decision, Refusal, RefusalKind},
         staff, timestamp,
     },
@@ -83,7 +84,17 @@ impl ResolutionApi {
         let models = events.iter().map(|e| convert::event_row(&row.id, &tenant, e, payload, now)).collect();
         body.last_event_sequence = events.last().map_or(row.last_event_sequence, |e| e.sequence);
         body.update_time = Some(timestamp(now));
-        let mut next = convert::row_of(&row.id, &tenant, &body, row.version + 1, row.created_at);
+        // The case's queue definition: its staffed hours time the warnings
+        // (the sweep time), its supervisors hear of them. Read only while a
+        // clock runs or a warning or breach goes out.
+        let warns = decision.events.iter().any(|e| matches!(e.kind, Type::ClockWarned | Type::ClockBreached));
+        let queue = if !body.queue.is_empty() && (warns || body.clocks.iter().any(clocks::is_running)) {
+            store::queues::find_queue(txn, &tenant, &body.queue).await?
+        } else {
+            None
+        };
+        let hours = queue.as_ref().and_then(|q| Schedule::of(q.spec.get().business_hours.as_ref()));
+        let mut next = convert::row_of(&row.id, &tenant, &body, row.version + 1, row.created_at, hours.as_ref());
         next.head_hash = events.last().map_or_else(|| row.head_hash.clone(), |e| e.hash.clone());
         // A dispute stays counted in the period it became one.
         next.disputed_at = row.disputed_at.or(next.disputed_at.map(|_| now));
@@ -95,10 +106,8 @@ impl ResolutionApi {
         let policy = self.policy_of(&case);
         let mut staff = self.staff.get(&tenant).cloned().unwrap_or_default();
         // A deadline warning also reaches the supervisors the case's queue
-        // definition names (read only for the sweeper's warnings).
-        if decision.events.iter().any(|e| matches!(e.kind, Type::ClockWarned | Type::ClockBreached))
-            && let Some(queue) = store::queues::find_queue(txn, &tenant, &case.queue).await?
-        {
+        // definition names.
+        if warns && let Some(queue) = &queue {
             staff = staff::with_queue_supervisors(staff, &case.queue, &queue.spec.get().supervisors);
         }
         let mut messages = Vec::new();

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use prost_types::Duration as ProtoDuration;
 use redress_proto::resolution::v1::{Clock, DeadlineRisk, clock::Kind};
 
-use super::{from_timestamp, timestamp};
+use super::{business_hours::Schedule, from_timestamp, timestamp};
 
 /// The warning thresholds, in percent of a clock's time.
 pub const WARNING_THRESHOLDS: [i32; 2] = [75, 90];
@@ -142,10 +142,20 @@ pub fn threshold_time(clock: &Clock, percent: i32) -> Option<DateTime<Utc>> {
     Some(due - left)
 }
 
+/// When a clock's warning at `percent` goes out: its threshold time, moved
+/// into the queue's staffed hours when it has some (the due time never moves).
+pub fn warning_time(clock: &Clock, percent: i32, hours: Option<&Schedule>) -> Option<DateTime<Utc>> {
+    let at = threshold_time(clock, percent)?;
+    match (hours, started(clock), due(clock)) {
+        (Some(hours), Some(start), Some(due)) => Some(hours.warning_time(start, at, due)),
+        _ => Some(at),
+    }
+}
+
 /// When the SLA sweeper next has work on these clocks: the earliest
-/// threshold not yet warned or due time not yet breached, of a running,
-/// unpaused clock.
-pub fn next_sweep(clocks: &[Clock]) -> Option<DateTime<Utc>> {
+/// warning not yet sent (in the queue's `hours`) or due time not yet
+/// breached, of a running, unpaused clock.
+pub fn next_sweep(clocks: &[Clock], hours: Option<&Schedule>) -> Option<DateTime<Utc>> {
     clocks
         .iter()
         .filter(|c| is_running(c) && !c.paused && !c.breached)
@@ -153,7 +163,7 @@ pub fn next_sweep(clocks: &[Clock]) -> Option<DateTime<Utc>> {
             let warnings = WARNING_THRESHOLDS
                 .iter()
                 .filter(|p| !c.warned_thresholds.contains(p))
-                .filter_map(|p| threshold_time(c, *p))
+                .filter_map(|p| warning_time(c, *p, hours))
                 .collect::<Vec<_>>();
             warnings.into_iter().chain(due(c))
         })
@@ -201,8 +211,9 @@ pub enum Due {
     Breach,
 }
 
-/// The sweeper's work for a running, unpaused, not yet breached clock.
-pub fn due_work(clock: &Clock, now: DateTime<Utc>) -> Option<Due> {
+/// The sweeper's work for a running, unpaused, not yet breached clock, its
+/// warnings timed by the queue's `hours`.
+pub fn due_work(clock: &Clock, now: DateTime<Utc>, hours: Option<&Schedule>) -> Option<Due> {
     if !is_running(clock) || clock.paused || clock.breached {
         return None;
     }
@@ -213,7 +224,7 @@ pub fn due_work(clock: &Clock, now: DateTime<Utc>) -> Option<Due> {
         .iter()
         .copied()
         .filter(|p| !clock.warned_thresholds.contains(p))
-        .filter(|p| threshold_time(clock, *p).is_some_and(|t| t <= now))
+        .filter(|p| warning_time(clock, *p, hours).is_some_and(|t| t <= now))
         .collect();
     if pending.is_empty() { None } else { Some(Due::Warn(pending)) }
 }
@@ -260,16 +271,40 @@ mod tests {
         assert_eq!(acknowledgment(&[]), None);
     }
 
+    fn due_work_at(c: &Clock, now: DateTime<Utc>) -> Option<Due> {
+        due_work(c, now, None)
+    }
+
     #[test]
     fn the_sweeper_warns_at_75_and_90_percent_then_breaches() {
         let mut c = start(Kind::FinalResponse, at("2026-11-01T00:00:00Z"), at("2026-11-11T00:00:00Z"), false, "");
-        assert_eq!(due_work(&c, at("2026-11-08T00:00:00Z")), None);
-        assert_eq!(due_work(&c, at("2026-11-08T12:00:00Z")), Some(Due::Warn(vec![75])));
-        assert_eq!(due_work(&c, at("2026-11-10T00:00:00Z")), Some(Due::Warn(vec![75, 90])));
+        assert_eq!(due_work_at(&c, at("2026-11-08T00:00:00Z")), None);
+        assert_eq!(due_work_at(&c, at("2026-11-08T12:00:00Z")), Some(Due::Warn(vec![75])));
+        assert_eq!(due_work_at(&c, at("2026-11-10T00:00:00Z")), Some(Due::Warn(vec![75, 90])));
         c.warned_thresholds = vec![75, 90];
-        assert_eq!(due_work(&c, at("2026-11-10T12:00:00Z")), None);
+        assert_eq!(due_work_at(&c, at("2026-11-10T12:00:00Z")), None);
         assert_eq!(risk(std::slice::from_ref(&c), at("2026-11-10T12:00:00Z")), DeadlineRisk::AtRisk);
-        assert_eq!(due_work(&c, at("2026-11-11T00:00:00Z")), Some(Due::Breach));
+        assert_eq!(due_work_at(&c, at("2026-11-11T00:00:00Z")), Some(Due::Breach));
         assert_eq!(risk(std::slice::from_ref(&c), at("2026-11-11T00:00:00Z")), DeadlineRisk::Breached);
+    }
+
+    #[test]
+    fn business_hours_move_the_warnings_not_the_breach() {
+        use redress_proto::resolution::v1::{BusinessHours, business_hours::Range};
+        let ranges = (1..=5).map(|weekday| Range { weekday, start_minute: 540, end_minute: 1020 }).collect();
+        let hours = Schedule::of(Some(&BusinessHours { time_zone: "Europe/Malta".into(), ranges })).unwrap();
+        // Monday 10:00 local to the next Monday: 75 % on Saturday 16:00
+        // local, 90 % on Sunday 17:12; both go out on Friday 17:00 local.
+        let c = start(Kind::FinalResponse, at("2026-01-05T09:00:00Z"), at("2026-01-12T09:00:00Z"), false, "");
+        let friday = at("2026-01-09T16:00:00Z");
+        assert_eq!(next_sweep(std::slice::from_ref(&c), Some(&hours)), Some(friday));
+        assert_eq!(next_sweep(std::slice::from_ref(&c), None), Some(at("2026-01-10T15:00:00Z")));
+        assert_eq!(due_work(&c, friday - Duration::seconds(1), Some(&hours)), None);
+        assert_eq!(due_work(&c, friday, Some(&hours)), Some(Due::Warn(vec![75, 90])));
+        assert_eq!(due_work(&c, friday, None), None);
+        let mut warned = c.clone();
+        warned.warned_thresholds = vec![75, 90];
+        assert_eq!(next_sweep(std::slice::from_ref(&warned), Some(&hours)), Some(at("2026-01-12T09:00:00Z")));
+        assert_eq!(due_work(&warned, at("2026-01-12T09:00:00Z"), Some(&hours)), Some(Due::Breach));
     }
 }

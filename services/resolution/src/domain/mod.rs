@@ -5,6 +5,7 @@
 //! and what the player sees of each state.
 
 pub mod assignment;
+pub mod business_hours;
 pub mod chain;
 pub mod clocks;
 pub mod deadlines;

@@ -112,16 +112,11 @@ pub fn is_queue_id(id: &str) -> bool {
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// The form of an IANA time zone name: "UTC", or Area/Location segments of
-/// letters, digits, `_`, `-` and `+` (not checked against a tz database).
+/// True when `tz` names a zone of the IANA time zone database (as
+/// chrono-tz ships it), e.g. "Europe/Malta" or "UTC"; names are case
+/// sensitive.
 pub fn is_time_zone_name(tz: &str) -> bool {
-    let segment =
-        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'));
-    tz == "UTC"
-        || (tz.len() <= 64
-            && tz.contains('/')
-            && tz.split('/').all(segment)
-            && tz.starts_with(|c: char| c.is_ascii_uppercase()))
+    super::business_hours::time_zone(tz).is_some()
 }
 
 /// Checks a queue definition's fields (not its name), recording violations
@@ -178,7 +173,7 @@ fn validate_hours(v: &mut Violations, hours: &BusinessHours, at: &str) {
         v.check(
             !is_time_zone_name(&hours.time_zone),
             &format!("{at}.time_zone"),
-            "must be an IANA time zone name, e.g. Europe/Malta or UTC",
+            "must be a time zone of the IANA database, e.g. Europe/Malta or UTC",
         );
     }
     v.check(hours.ranges.len() > MAX_ITEMS, &format!("{at}.ranges"), "must have at most 50 ranges");
@@ -308,6 +303,8 @@ mod tests {
         }
         assert!(is_time_zone_name("Europe/Malta") && is_time_zone_name("America/Argentina/Buenos_Aires"));
         assert!(!is_time_zone_name("europe/malta") && !is_time_zone_name("Europe//Malta"));
+        // Well formed but not in the database.
+        assert!(!is_time_zone_name("Europe/Atlantis") && is_time_zone_name("UTC"));
         assert!(is_queue_id("malta-bonus") && !is_queue_id("1q") && !is_queue_id("Malta"));
     }
 }

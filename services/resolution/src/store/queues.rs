@@ -275,6 +275,24 @@ pub async fn open_cases_in<C: ConnectionTrait>(c: &C, tenant: &str, id: &str) ->
         .await
 }
 
+/// Makes the queue's cases with pending clock work due for the next sweep
+/// round (their sweep time set to the epoch, whatever the clocks of this
+/// pod and the sweeper say), so the sweeper re-times their warnings under
+/// the queue's new business hours: one update; a case with nothing due yet
+/// is rescheduled by that round.
+pub async fn resweep_queue<C: ConnectionTrait>(c: &C, tenant: &str, id: &str) -> Result<u64, DbErr> {
+    let at = DateTime::<Utc>::UNIX_EPOCH;
+    case::Entity::update_many()
+        .col_expr(case::Column::SweepAt, Expr::value(at))
+        .filter(case::Column::TenantId.eq(tenant))
+        .filter(case::Column::Queue.eq(id))
+        .filter(case::Column::SweepAt.gt(at))
+        .filter(case::Column::SweepAt.lt(super::never()))
+        .exec(c)
+        .await
+        .map(|r| r.rows_affected)
+}
+
 /// Open cases assigned to each of `agents` (all queues): one grouped query.
 pub async fn open_assigned<C: ConnectionTrait>(
     c: &C,

@@ -41,7 +41,7 @@ async fn the_queue_stays_fast_with_many_open_cases(db: TestDb) {
             update_time: Some(timestamp(now)),
             ..Default::default()
         };
-        batch.push(convert::row_of(&format!("bench-{i:07}"), TENANT, &body, 1, now));
+        batch.push(convert::row_of(&format!("bench-{i:07}"), TENANT, &body, 1, now, None));
         if batch.len() == 500 || i + 1 == count {
             let rows = std::mem::take(&mut batch);
             case::Entity::insert_many(rows.into_iter().map(sea_orm::IntoActiveModel::into_active_model))

@@ -2,16 +2,17 @@
 //! (once each), escalation at a breach, the jurisdiction's consequence, and
 //! two sweepers on one database never doing the same work twice.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use redress_proto::{
     common::v1::ComplaintKind,
     notification::v1::{MessagePurpose, NotificationEvent},
     resolution::v1::{
-        AssignCaseRequest, CreateQueueRequest, ListCaseEventsRequest, Queue, ReferToAdrRequest, RespondToPlayerRequest,
-        case::State, case_event::Type, escalation::Reason as EscalationReason,
+        AssignCaseRequest, BusinessHours, CreateQueueRequest, ListCaseEventsRequest, Queue, ReferToAdrRequest,
+        RespondToPlayerRequest, RoutingRule, UpdateQueueRequest, business_hours::Range, case::State, case_event::Type,
+        escalation::Reason as EscalationReason,
     },
 };
-use redress_testkit::{TestDb, backend_tests};
+use redress_testkit::{TestDb, backend_tests, violated_fields};
 
 use crate::helpers::{RecordingPeer, TestResolution, config, drained, open_request};
 
@@ -218,7 +219,154 @@ async fn deadline_warnings_reach_the_assignee_or_the_queue_supervisors(db: TestD
     t.resolution.shutdown().await;
 }
 
+/// Sets the sweeper's clock to `at` (the offset may go back: the cases
+/// below were submitted in January 2026).
+async fn set_clock(sweeper: &redress_resolution::sweeper::Sweeper, at: DateTime<Utc>) {
+    let now = sweeper.now().await.unwrap();
+    sweeper.advance(at - now);
+}
+
+/// The times of a case's CLOCK_WARNED events.
+async fn warning_times(t: &mut TestResolution, name: &str) -> Vec<DateTime<Utc>> {
+    let request = t.agent(ListCaseEventsRequest { parent: name.into(), page_size: 1000, ..Default::default() });
+    let events = t.client.list_case_events(request).await.unwrap().into_inner().events;
+    events
+        .iter()
+        .filter(|e| e.r#type() == Type::ClockWarned)
+        .map(|e| {
+            let ts = e.create_time.unwrap();
+            DateTime::from_timestamp(ts.seconds, ts.nanos as u32).unwrap()
+        })
+        .collect()
+}
+
+async fn warnings_outside_business_hours_go_out_at_the_last_staffed_moment(db: TestDb) {
+    let peer = RecordingPeer::default();
+    let (addr, stop) = peer.serve().await;
+    let mut t = TestResolution::start_with(config(&db, Some(addr))).await;
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+    // An unknown zone is refused by name.
+    let atlantis = Queue {
+        business_hours: Some(BusinessHours {
+            time_zone: "Europe/Atlantis".into(),
+            ranges: vec![Range { weekday: 1, start_minute: 540, end_minute: 1020 }],
+        }),
+        ..Default::default()
+    };
+    let create = CreateQueueRequest { request_id: "q0".into(), queue_id: "atlantis".into(), queue: Some(atlantis) };
+    let err = t.client.create_queue(t.supervisor(create)).await.unwrap_err();
+    assert_eq!(violated_fields(&err), ["queue.business_hours.time_zone"]);
+    // Malta's desk is staffed Monday to Friday, 09:00 to 17:00 local; the
+    // British one has no hours.
+    let office = Queue {
+        rules: vec![RoutingRule { jurisdictions: vec!["MT".into()], ..Default::default() }],
+        supervisors: vec!["malta-desk@casino-a.example".into()],
+        business_hours: Some(BusinessHours {
+            time_zone: "Europe/Malta".into(),
+            ranges: (1..=5).map(|weekday| Range { weekday, start_minute: 9 * 60, end_minute: 17 * 60 }).collect(),
+        }),
+        ..Default::default()
+    };
+    let anytime = Queue {
+        rules: vec![RoutingRule { jurisdictions: vec!["GB".into()], ..Default::default() }],
+        supervisors: vec!["uk-desk@casino-a.example".into()],
+        ..Default::default()
+    };
+    // Poland's desk gets the same hours only after its case opened.
+    let later = Queue {
+        rules: vec![RoutingRule { jurisdictions: vec!["PL".into()], ..Default::default() }],
+        ..Default::default()
+    };
+    for (id, queue) in [("malta", office.clone()), ("uk", anytime), ("poland", later)] {
+        let create = CreateQueueRequest { request_id: id.into(), queue_id: id.into(), queue: Some(queue) };
+        t.client.create_queue(t.supervisor(create)).await.unwrap();
+    }
+    // Submitted Monday 2026-01-05 10:00 in Malta (09:00 UTC), the final
+    // response due a week later: 75 % falls on Saturday 16:00 local, 90 %
+    // on Sunday 17:12 local.
+    let ts = |t: DateTime<Utc>| prost_types::Timestamp { seconds: t.timestamp(), nanos: 0 };
+    let mut cases = Vec::new();
+    for (complaint, jurisdiction) in [("mt", "MT"), ("gb", "GB"), ("pl", "PL")] {
+        let mut request = open_request(complaint, jurisdiction);
+        request.submit_time = Some(ts(at("2026-01-05T09:00:00Z")));
+        let deadlines = request.deadlines.as_mut().unwrap();
+        deadlines.acknowledge_due_time = Some(ts(at("2026-01-06T09:00:00Z")));
+        deadlines.final_response_due_time = Some(ts(at("2026-01-12T09:00:00Z")));
+        let case = t.open(request).await;
+        // The acknowledgment stops the acknowledge clock: only the final
+        // response warns below.
+        let request = t.agent(RespondToPlayerRequest {
+            name: case.name.clone(),
+            request_id: format!("r-{complaint}"),
+            body: "we are on it".into(),
+            ..Default::default()
+        });
+        t.client.respond_to_player(request).await.unwrap();
+        cases.push(case);
+    }
+    let (malta, uk, poland) = (&cases[0], &cases[1], &cases[2]);
+    assert_eq!((malta.queue.as_str(), uk.queue.as_str(), poland.queue.as_str()), ("malta", "uk", "poland"));
+    let update = UpdateQueueRequest {
+        queue: Some(Queue { name: "queues/poland".into(), business_hours: office.business_hours.clone(), ..office }),
+        update_mask: Some(prost_types::FieldMask { paths: vec!["business_hours".into()] }),
+        ..Default::default()
+    };
+    t.client.update_queue(t.supervisor(update)).await.unwrap();
+    let sweeper = t.resolution.sweeper().clone();
+    // Friday 17:00 in Malta is 16:00 UTC: nothing a second before.
+    let friday_close = at("2026-01-09T16:00:00Z");
+    set_clock(&sweeper, friday_close - Duration::seconds(1)).await;
+    assert_eq!(sweeper.run_once().await.unwrap(), 0);
+    set_clock(&sweeper, friday_close).await;
+    assert!(sweeper.run_once().await.unwrap() > 0);
+    assert_eq!(t.get(&malta.name).await.clocks[1].warned_thresholds, [75, 90], "both weekend warnings on Friday");
+    assert_eq!(t.get(&poland.name).await.clocks[1].warned_thresholds, [75, 90], "the new hours re-timed them");
+    assert!(t.get(&uk.name).await.clocks[1].warned_thresholds.is_empty());
+    // Saturday 15:00 UTC, the calendar time of 75 %: the British case only.
+    let saturday = at("2026-01-10T15:00:00Z");
+    set_clock(&sweeper, saturday - Duration::seconds(1)).await;
+    assert_eq!(sweeper.run_once().await.unwrap(), 0);
+    set_clock(&sweeper, saturday).await;
+    assert!(sweeper.run_once().await.unwrap() > 0);
+    assert_eq!(t.get(&uk.name).await.clocks[1].warned_thresholds, [75]);
+    let warned = warning_times(&mut t, &malta.name).await;
+    assert_eq!(warned.len(), 2);
+    assert!(warned.iter().all(|w| *w >= friday_close && *w < friday_close + Duration::minutes(1)), "{warned:?}");
+    let warned = warning_times(&mut t, &uk.name).await;
+    assert!(warned.len() == 1 && warned[0] >= saturday && warned[0] < saturday + Duration::minutes(1), "{warned:?}");
+    // The deadline itself did not move: Monday 09:00 UTC breaches both.
+    let malta_case = t.get(&malta.name).await;
+    assert_eq!(malta_case.clocks[1].due_time.as_ref().unwrap().seconds, at("2026-01-12T09:00:00Z").timestamp());
+    set_clock(&sweeper, at("2026-01-12T09:00:00Z")).await;
+    sweeper.run_once().await.unwrap();
+    assert!(t.get(&malta.name).await.clocks[1].breached && t.get(&uk.name).await.clocks[1].breached);
+    drained(&t).await;
+    let mut got: Vec<(String, String, String)> = {
+        let got = peer.0.lock().unwrap();
+        got.notifications
+            .iter()
+            .filter(|n| n.event() == NotificationEvent::DeadlineWarning && n.variables["threshold"] != "100")
+            .filter(|n| n.complaint != poland.complaint)
+            .map(|n| (n.complaint.clone(), n.recipient.clone().unwrap().email, n.variables["threshold"].clone()))
+            .collect()
+    };
+    got.sort();
+    let w = |c: &str, e: &str, th: &str| (c.to_owned(), e.to_owned(), th.to_owned());
+    assert_eq!(
+        got,
+        [
+            w(&uk.complaint, "uk-desk@casino-a.example", "75"),
+            w(&malta.complaint, "malta-desk@casino-a.example", "75"),
+            w(&malta.complaint, "malta-desk@casino-a.example", "90"),
+        ],
+        "the supervisors hear of the warnings"
+    );
+    let _ = stop.send(());
+    t.resolution.shutdown().await;
+}
+
 backend_tests!(
+    warnings_outside_business_hours_go_out_at_the_last_staffed_moment,
     deadline_warnings_reach_the_assignee_or_the_queue_supervisors,
     a_polish_complaint_is_warned_then_deemed_accepted,
     a_uk_breach_tells_the_player_about_adr,
