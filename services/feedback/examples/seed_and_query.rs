@@ -326,7 +326,9 @@ async fn main() -> anyhow::Result<()> {
     let now = Utc::now().trunc_subsecs(6);
     let mut database = DatabaseConfig::for_url(args.database_url.clone());
     database.max_connections = 4;
+    let migrating = Instant::now();
     let db = redress_db::connect_and_migrate::<Migrator>(&database).await?;
+    println!("migrated in {:.1} s", migrating.elapsed().as_secs_f64());
     if !args.no_seed {
         seed(&db, &args, now).await?;
     }

@@ -240,22 +240,48 @@ pub async fn apply<C: ConnectionTrait>(
     Ok(())
 }
 
+/// An INSERT of whole rows: the counters, and the histograms when
+/// `histograms` (else empty, merged afterwards).
+fn insert_rows(
+    tenant: &str,
+    rows: &[(&RollupKey, &RollupDelta)],
+    histograms: bool,
+) -> Result<sea_orm::sea_query::InsertStatement, DbErr> {
+    let mut insert = Query::insert();
+    insert.into_table(Alias::new(TABLE)).columns(
+        KEY.iter().chain(COUNTERS.iter()).chain([FIRST_RESPONSE_HIST, RESOLUTION_HIST].iter()).map(|c| Alias::new(*c)),
+    );
+    for (k, d) in rows {
+        let mut values: Vec<Expr> = key_values(tenant, k).into_iter().map(Expr::val).collect();
+        values.extend(counters(&d.tally).into_iter().map(Expr::val));
+        let (first, resolution) =
+            if histograms { (d.first_response.encode(), d.resolution.encode()) } else { (Vec::new(), Vec::new()) };
+        values.extend([Expr::val(first), Expr::val(resolution)]);
+        insert.values(values).map_err(|e| DbErr::Custom(e.to_string()))?;
+    }
+    Ok(insert)
+}
+
+/// Inserts rows known not to exist yet (a rebuild's completed days).
+async fn insert_new<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    deltas: &BTreeMap<RollupKey, RollupDelta>,
+) -> Result<(), DbErr> {
+    let rows: Vec<(&RollupKey, &RollupDelta)> = deltas.iter().filter(|(_, d)| !d.is_zero()).collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        c.execute(&insert_rows(tenant, chunk, true)?).await?;
+    }
+    Ok(())
+}
+
 async fn upsert_counters<C: ConnectionTrait>(
     c: &C,
     tenant: &str,
     rows: &[(&RollupKey, &RollupDelta)],
 ) -> Result<(), DbErr> {
     let table = Alias::new(TABLE);
-    let mut insert = Query::insert();
-    insert.into_table(table.clone()).columns(
-        KEY.iter().chain(COUNTERS.iter()).chain([FIRST_RESPONSE_HIST, RESOLUTION_HIST].iter()).map(|c| Alias::new(*c)),
-    );
-    for (k, d) in rows {
-        let mut values: Vec<Expr> = key_values(tenant, k).into_iter().map(Expr::val).collect();
-        values.extend(counters(&d.tally).into_iter().map(Expr::val));
-        values.extend([Expr::val(Vec::<u8>::new()), Expr::val(Vec::<u8>::new())]);
-        insert.values(values).map_err(|e| DbErr::Custom(e.to_string()))?;
-    }
+    let mut insert = insert_rows(tenant, rows, false)?;
     let mut on_conflict = OnConflict::columns(KEY.map(Alias::new));
     for name in COUNTERS {
         on_conflict.value(
@@ -434,6 +460,9 @@ pub async fn rebuild<C: ConnectionTrait>(c: &C, tenant: &str) -> Result<(), DbEr
     delete.from_table(Alias::new(FACT_DAYS)).cond_where(col("tenant_id").eq(tenant));
     c.execute(&delete).await?;
     let mut pending: BTreeMap<RollupKey, RollupDelta> = BTreeMap::new();
+    // Days before this were written; a fact adding to one of them (a moment
+    // before its first activity, which the fold never makes) is merged in.
+    let mut written_before: Option<DateTime<Utc>> = None;
     let mut after: Option<(DateTime<Utc>, String)> = None;
     loop {
         let mut page = complaint_fact::Entity::find()
@@ -453,21 +482,29 @@ pub async fn rebuild<C: ConnectionTrait>(c: &C, tenant: &str) -> Result<(), DbEr
         let Some(last) = facts.last() else { break };
         after = last.first_activity_at.map(|at| (at, last.complaint_id.clone()));
         let mut fact_days = Vec::new();
+        let mut late: BTreeMap<RollupKey, RollupDelta> = BTreeMap::new();
         for f in &facts {
             let fact = to_fact(f);
             fact_days.extend(rollup::daily(&fact).into_keys().map(|day| (f.complaint_id.as_str(), day)));
-            rollup::contribute(&fact, 1, &mut pending);
+            let mut one = BTreeMap::new();
+            rollup::contribute(&fact, 1, &mut one);
+            for (k, d) in one {
+                let target = if written_before.is_some_and(|b| k.day < b) { &mut late } else { &mut pending };
+                target.entry(k).or_default().add_scaled(&d, 1);
+            }
         }
         insert_fact_days(c, tenant, &fact_days).await?;
+        apply(c, tenant, &late).await?;
         // Every later fact starts on or after this day: earlier days are done.
         let Some((at, _)) = &after else { break };
         let open_from = rollup::day_of(*at);
         let (done, open): (BTreeMap<_, _>, BTreeMap<_, _>) =
             std::mem::take(&mut pending).into_iter().partition(|(k, _)| k.day < open_from);
-        apply(c, tenant, &done).await?;
+        insert_new(c, tenant, &done).await?;
         pending = open;
+        written_before = Some(open_from);
     }
-    apply(c, tenant, &pending).await
+    insert_new(c, tenant, &pending).await
 }
 
 /// The tenants with facts.

@@ -227,7 +227,7 @@ fn windows(rng: &mut Rng, around: DateTime<Utc>, span_days: i64) -> Vec<Window> 
         let length = match i % 3 {
             0 => Duration::hours(rng.below(30) as i64 + 1),
             1 => Duration::days(rng.below(12) as i64 + 1),
-            _ => Duration::seconds(rng.below(15 * 86_400) as u64 as i64 + 1),
+            _ => Duration::seconds(rng.below(15 * 86_400) as i64 + 1),
         };
         let start = if i == 4 { day_of(start) } else { start };
         out.push(Window { start, end: start + length });
@@ -284,7 +284,7 @@ async fn rollup_answers_agree_with_the_facts(db: TestDb) {
     let mut t = TestFeedback::start(&db).await;
     let now = Utc::now().trunc_subsecs(0);
     let base = day_of(now) - Duration::days(20) + Duration::hours(7);
-    let mut rng = Rng(0x5EED_0F_2026_1202);
+    let mut rng = Rng(0x005E_ED0F_2026_1202);
     let mut events: Vec<RecordEventRequest> =
         (0..60).flat_map(|i| complaint_events(&mut rng, &format!("c-{i}"), base)).collect();
     // Out of order, and some twice.
@@ -337,7 +337,7 @@ async fn the_migration_backfills_existing_facts(db: TestDb) {
     }
     // The service migrates the rest at start.
     let mut t = TestFeedback::start(&db).await;
-    let mut rng = Rng(0xBACF_111);
+    let mut rng = Rng(0x0BAC_F111);
     let mut windows = windows(&mut rng, start - Duration::days(3), 13);
     windows.push(Window { start: day_of(start), end: day_of(start) + Duration::days(7) });
     check_against_the_facts(&mut t, &windows).await;
