@@ -21,7 +21,7 @@ use crate::{
     domain::{
         self,
         histogram::Histogram,
-        insights::{self, GroupFigures, Percentiles, Tally},
+        insights::{self, GroupFigures, Percentiles, Tally, span},
         recurring, rollup,
     },
     store::{self, FactFilter},
@@ -102,8 +102,9 @@ impl FeedbackApi {
     }
 
     /// The same from the rollups' whole `days` and the facts of the partial
-    /// days at the `edges`. Every complaint is in exactly one group, so the
-    /// total's histograms are the groups' merged.
+    /// days at the `edges`, counted here by the definition (`Tally::count`).
+    /// Every complaint is in exactly one group, so the total's histograms
+    /// are the groups' merged.
     async fn rolled_up_groups(
         &self,
         tenant: &str,
@@ -112,21 +113,31 @@ impl FeedbackApi {
         filter: &FactFilter,
         dim: Dimension,
     ) -> Result<Vec<(Option<String>, GroupFigures)>, ApiError> {
-        use store::DurationMetric::{FirstResponse, Resolution};
         let db = &self.db;
-        let mut tallies: BTreeMap<String, Tally> =
-            store::rollup::rollup_tallies(db, tenant, days, filter, dim).await?.into_iter().collect();
-        let mut histograms: BTreeMap<String, (Histogram, Histogram)> =
-            store::rollup::rollup_histograms(db, tenant, days, filter, dim).await?;
-        for edge in edges {
-            for (value, tally) in store::insight_tallies(db, tenant, edge, filter, dim).await? {
-                tallies.entry(value).or_default().add(&tally);
-            }
-            for (value, micros) in store::duration_values(db, tenant, edge, filter, dim, FirstResponse).await? {
-                histograms.entry(value).or_default().0.record(micros, 1);
-            }
-            for (value, micros) in store::duration_values(db, tenant, edge, filter, dim, Resolution).await? {
-                histograms.entry(value).or_default().1.record(micros, 1);
+        // Three independent reads, concurrently on the pool.
+        let (tallies, mut histograms, edge_facts) = tokio::try_join!(
+            store::rollup::rollup_tallies(db, tenant, days, filter, dim),
+            store::rollup::rollup_histograms(db, tenant, days, filter, dim),
+            store::rollup::facts_on_days(db, tenant, edges, filter),
+        )?;
+        let mut tallies: BTreeMap<String, Tally> = tallies.into_iter().collect();
+        for f in &edge_facts {
+            let value = rollup::value(f, dim);
+            store::decode_group_value(value, dim)?;
+            let tally = tallies.entry(value.to_owned()).or_default();
+            let (first, resolution) = histograms.entry(value.to_owned()).or_default();
+            for edge in edges {
+                tally.count(f, edge);
+                if edge.contains(f.first_response_at)
+                    && let Some(d) = span(f.submitted_at, f.first_response_at)
+                {
+                    first.record(d, 1);
+                }
+                if edge.contains(f.resolved_at)
+                    && let Some(d) = span(f.submitted_at, f.resolved_at)
+                {
+                    resolution.record(d, 1);
+                }
             }
         }
         let mut total = (Histogram::default(), Histogram::default());

@@ -104,7 +104,8 @@ const ALL: [Dimension; 8] = [
 const PINNED: [Dimension; 5] =
     [Dimension::Unspecified, Dimension::Agent, Dimension::Game, Dimension::GameProvider, Dimension::PaymentMethod];
 
-fn value(f: &Fact, dim: Dimension) -> &str {
+/// A fact's value of a grouping (empty for none).
+pub fn value(f: &Fact, dim: Dimension) -> &str {
     match dim {
         Dimension::Unspecified => "",
         Dimension::Category => &f.dims.category,

@@ -58,7 +58,7 @@ fn active_in(tenant: &str, w: &Window, filter: &FactFilter) -> Condition {
         c = c.add(Col::Jurisdiction.eq(v.as_str()));
     }
     if filter.by_fact_days {
-        c = c.add(Col::ComplaintId.in_subquery(super::rollup::complaints_on_days(tenant, w)));
+        c = c.add(Col::ComplaintId.in_subquery(super::rollup::complaints_on_days(tenant, std::slice::from_ref(w))));
     }
     c
 }
@@ -235,7 +235,7 @@ pub async fn insight_tallies<C: ConnectionTrait>(
 /// The dimensions are grouping keys (enum names beside free text), so they
 /// stay strings; an enum name the code does not know fails here rather than
 /// counting as "none".
-pub(super) fn decode_group_value(value: &str, dim: Dimension) -> Result<(), DbErr> {
+pub fn decode_group_value(value: &str, dim: Dimension) -> Result<(), DbErr> {
     match dim {
         Dimension::Category => redress_db::number_or_empty::<ComplaintCategory>(value).map(|_| ()),
         Dimension::Channel => redress_db::number_or_empty::<Channel>(value).map(|_| ()),
@@ -315,35 +315,4 @@ pub async fn duration_percentiles<C: ConnectionTrait>(
         }
     }
     Ok(out.into_iter().collect())
-}
-
-#[derive(Debug, FromQueryResult)]
-struct ValueRow {
-    group_value: String,
-    v: i64,
-}
-
-/// Each duration of `metric` ending in `w`, with its group's value: the
-/// partial days at a window's ends, merged into the rollups' histograms.
-pub async fn duration_values<C: ConnectionTrait>(
-    c: &C,
-    tenant: &str,
-    w: &Window,
-    filter: &FactFilter,
-    dim: Dimension,
-    metric: DurationMetric,
-) -> Result<Vec<(String, i64)>, DbErr> {
-    use complaint_fact::Column as Col;
-    let (at, value) = match metric {
-        DurationMetric::FirstResponse => (Col::FirstResponseAt, Col::FirstResponseMicros),
-        DurationMetric::Resolution => (Col::ResolvedAt, Col::ResolutionMicros),
-    };
-    let query = Query::select()
-        .expr_as(group_value(dim), "group_value")
-        .expr_as(Expr::col(value), "v")
-        .from(complaint_fact::Entity)
-        .cond_where(active_in(tenant, w, filter).add(within(at, w)).add(Expr::col(value).is_not_null()))
-        .to_owned();
-    let rows = ValueRow::find_by_statement(c.get_database_backend().build(&query)).all(c).await?;
-    Ok(rows.into_iter().map(|r| (r.group_value, r.v)).collect())
 }

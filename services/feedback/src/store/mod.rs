@@ -14,7 +14,7 @@ use sea_orm::{
 };
 
 pub use entities::{complaint_fact, event, spike_alert, survey};
-pub use insights::{DurationMetric, dimension_column, duration_percentiles, duration_values, insight_tallies};
+pub use insights::{DurationMetric, decode_group_value, dimension_column, duration_percentiles, insight_tallies};
 use redress_db::Stored;
 use redress_proto::common::v1::{Channel, ComplaintCategory};
 
