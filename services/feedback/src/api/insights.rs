@@ -20,16 +20,19 @@ use super::{Cursor, FeedbackApi};
 use crate::{
     domain::{
         self,
-        insights::{self, GroupFigures, Percentiles},
-        recurring,
+        histogram::Histogram,
+        insights::{self, GroupFigures, Percentiles, Tally, span},
+        recurring, rollup,
     },
     store::{self, FactFilter},
 };
 
 impl FeedbackApi {
-    /// The total and the groups: the sums per group, and the durations
-    /// ranked per group and over all (a total's median is not a mix of the
-    /// groups'), each one statement.
+    /// The total and the groups. A window with whole UTC days inside reads
+    /// them from the daily rollups and only its partial end days from the
+    /// facts; the durations' percentiles then come from the merged
+    /// histograms (within 1 %). A window inside one or two partial days
+    /// reads the facts alone, with exact ranks.
     async fn insight_groups(
         &self,
         tenant: &str,
@@ -37,6 +40,38 @@ impl FeedbackApi {
         filter: &FactFilter,
         dim: Dimension,
     ) -> Result<(InsightGroup, Vec<InsightGroup>), ApiError> {
+        let split = rollup::split(w);
+        // The facts read cover at most two UTC days: found by day.
+        let facts_filter = FactFilter { by_fact_days: true, ..filter.clone() };
+        let groups = match split.days {
+            None => self.exact_groups(tenant, w, &facts_filter, dim).await?,
+            Some(days) => self.rolled_up_groups(tenant, &days, &split.edges, &facts_filter, dim).await?,
+        };
+        let (totals, groups): (Vec<_>, Vec<_>) = groups.into_iter().partition(|(value, _)| value.is_none());
+        let total_durations =
+            totals.into_iter().next().map(|(_, g)| (g.first_response, g.resolution)).unwrap_or_default();
+        // A group is listed when something of it happened in the window.
+        let groups = groups
+            .into_iter()
+            .filter_map(|(value, g)| {
+                let empty = g.tally == Tally::default() && g.first_response.count == 0 && g.resolution.count == 0;
+                Some((value?, g)).filter(|_| !empty)
+            })
+            .collect();
+        Ok(insights::compute(groups, total_durations, dim))
+    }
+
+    /// The groups (keyed `Some(value)`) and the total's durations (keyed
+    /// `None`) from the facts alone: the sums per group, the durations
+    /// ranked per group and over all (a total's median is not a mix of the
+    /// groups'), each one statement.
+    async fn exact_groups(
+        &self,
+        tenant: &str,
+        w: &domain::Window,
+        filter: &FactFilter,
+        dim: Dimension,
+    ) -> Result<Vec<(Option<String>, GroupFigures)>, ApiError> {
         use store::DurationMetric::{FirstResponse, Resolution};
         let db = &self.db;
         let tallies = store::insight_tallies(db, tenant, w, filter, dim).await?;
@@ -51,15 +86,89 @@ impl FeedbackApi {
             first = ranked(dim, FirstResponse).await?.into_iter().collect();
             resolution = ranked(dim, Resolution).await?.into_iter().collect();
         }
-        let groups = tallies
+        let mut out: Vec<(Option<String>, GroupFigures)> = tallies
             .into_iter()
             .map(|(value, tally)| {
                 let first_response = first.get(&value).copied().unwrap_or_default();
                 let resolution = resolution.get(&value).copied().unwrap_or_default();
-                (value, GroupFigures { tally, first_response, resolution })
+                (Some(value), GroupFigures { tally, first_response, resolution })
             })
             .collect();
-        Ok(insights::compute(groups, (total_first, total_resolution), dim))
+        out.push((
+            None,
+            GroupFigures { tally: Tally::default(), first_response: total_first, resolution: total_resolution },
+        ));
+        Ok(out)
+    }
+
+    /// The same from the rollups' whole `days` and the facts of the partial
+    /// days at the `edges`, counted here by the definition (`Tally::count`).
+    /// Every complaint is in exactly one group, so the total's histograms
+    /// are the groups' merged.
+    async fn rolled_up_groups(
+        &self,
+        tenant: &str,
+        days: &domain::Window,
+        edges: &[domain::Window],
+        filter: &FactFilter,
+        dim: Dimension,
+    ) -> Result<Vec<(Option<String>, GroupFigures)>, ApiError> {
+        let db = &self.db;
+        // Three independent reads, concurrently on the pool.
+        let (tallies, mut histograms, edge_facts) = tokio::try_join!(
+            store::rollup::rollup_tallies(db, tenant, days, filter, dim),
+            store::rollup::rollup_histograms(db, tenant, days, filter, dim),
+            store::rollup::facts_on_days(db, tenant, edges, filter),
+        )?;
+        let mut tallies: BTreeMap<String, Tally> = tallies.into_iter().collect();
+        for f in &edge_facts {
+            let value = rollup::value(f, dim);
+            store::decode_group_value(value, dim)?;
+            let tally = tallies.entry(value.to_owned()).or_default();
+            let (first, resolution) = histograms.entry(value.to_owned()).or_default();
+            for edge in edges {
+                tally.count(f, edge);
+                if edge.contains(f.first_response_at)
+                    && let Some(d) = span(f.submitted_at, f.first_response_at)
+                {
+                    first.record(d, 1);
+                }
+                if edge.contains(f.resolved_at)
+                    && let Some(d) = span(f.submitted_at, f.resolved_at)
+                {
+                    resolution.record(d, 1);
+                }
+            }
+        }
+        let mut total = (Histogram::default(), Histogram::default());
+        for (first, resolution) in histograms.values() {
+            total.0.merge(first, 1);
+            total.1.merge(resolution, 1);
+        }
+        for value in histograms.keys() {
+            tallies.entry(value.clone()).or_default();
+        }
+        let mut out: Vec<(Option<String>, GroupFigures)> = tallies
+            .into_iter()
+            .map(|(value, tally)| {
+                let (first, resolution) = histograms.remove(&value).unwrap_or_default();
+                let figures = GroupFigures {
+                    tally,
+                    first_response: rollup::percentiles(&first),
+                    resolution: rollup::percentiles(&resolution),
+                };
+                (Some(value), figures)
+            })
+            .collect();
+        out.push((
+            None,
+            GroupFigures {
+                tally: Tally::default(),
+                first_response: rollup::percentiles(&total.0),
+                resolution: rollup::percentiles(&total.1),
+            },
+        ));
+        Ok(out)
     }
 
     pub(crate) async fn get_insights(
@@ -80,6 +189,7 @@ impl FeedbackApi {
             category: v.enum_filter::<ComplaintCategory>(req.category, "category").map(Stored),
             channel: v.enum_filter::<Channel>(req.channel, "channel").map(Stored),
             jurisdiction: Some(req.jurisdiction.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()),
+            by_fact_days: false,
         };
         v.into_result()?;
         let bound = filter_of(&req, |r| {

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     config::FeedbackConfig,
-    domain::{Window, facts::Fact},
+    domain::{Window, facts::Fact, rollup},
     store,
 };
 
@@ -97,7 +97,7 @@ impl FeedbackApi {
     }
 
     /// Loads a complaint's fact (locked) or starts one, lets `change` fold
-    /// into it, and writes it back.
+    /// into it, and writes it back with the rollups' change.
     async fn update_fact(
         &self,
         txn: &DatabaseTransaction,
@@ -107,10 +107,19 @@ impl FeedbackApi {
         change: impl FnOnce(&mut Fact),
     ) -> Result<(), ApiError> {
         let existing = store::find_fact_for_update(txn, tenant, complaint_id).await?;
-        let mut fact = existing.as_ref().map(store::to_fact).unwrap_or_else(|| Fact::new(complaint_id));
+        let old = existing.as_ref().map(store::to_fact);
+        let mut fact = old.clone().unwrap_or_else(|| Fact::new(complaint_id));
         change(&mut fact);
+        // The rollups move with the fact, in its transaction: its old
+        // contribution out, the new one in.
+        let rollup_change = rollup::change(old.as_ref(), &fact);
+        let (removed, added) = rollup::days_moved(old.as_ref(), &fact);
         match store::save_fact(txn, store::from_fact(tenant, fact, now), existing.is_some()).await {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                store::rollup::apply(txn, tenant, &rollup_change).await?;
+                store::rollup::move_fact_days(txn, tenant, complaint_id, &removed, &added).await?;
+                Ok(())
+            }
             // Two first events of one complaint raced to create its fact;
             // the caller (an outbox relay) retries and folds into the winner.
             Err(err) if redress_db::is_unique_violation(&err) => {

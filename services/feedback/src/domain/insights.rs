@@ -106,10 +106,10 @@ impl ClockTally {
         }
     }
 
-    fn add(&mut self, o: &ClockTally) {
-        self.met += o.met;
-        self.breached += o.breached;
-        self.warned += o.warned;
+    fn add_scaled(&mut self, o: &ClockTally, k: i64) {
+        self.met += k * o.met;
+        self.breached += k * o.breached;
+        self.warned += k * o.warned;
     }
 
     fn compliance(&self, name: &str) -> ClockCompliance {
@@ -163,29 +163,35 @@ impl Tally {
 
     /// Adds another group's figures.
     pub fn add(&mut self, o: &Tally) {
-        self.submitted += o.submitted;
-        self.resolved += o.resolved;
-        self.escalated += o.escalated;
-        self.referred_to_adr += o.referred_to_adr;
-        self.reopened += o.reopened;
-        self.recategorised += o.recategorised;
-        self.withdrawn += o.withdrawn;
-        self.closed += o.closed;
-        self.responsible_gambling += o.responsible_gambling;
-        self.acknowledge.add(&o.acknowledge);
-        self.final_response.add(&o.final_response);
-        self.adr_enquiry.add(&o.adr_enquiry);
-        self.survey_sent += o.survey_sent;
-        self.answered += o.answered;
-        self.csat_sum += o.csat_sum;
-        self.csat_count += o.csat_count;
-        self.fairness_sum += o.fairness_sum;
-        self.fairness_count += o.fairness_count;
-        self.solved += o.solved;
-        self.not_solved += o.not_solved;
-        self.upheld += o.upheld;
-        self.partially_upheld += o.partially_upheld;
-        self.not_upheld += o.not_upheld;
+        self.add_scaled(o, 1);
+    }
+
+    /// Adds `k` times another tally's figures (−1: takes them out, as a
+    /// rollup does when a complaint's fact changes).
+    pub fn add_scaled(&mut self, o: &Tally, k: i64) {
+        self.submitted += k * o.submitted;
+        self.resolved += k * o.resolved;
+        self.escalated += k * o.escalated;
+        self.referred_to_adr += k * o.referred_to_adr;
+        self.reopened += k * o.reopened;
+        self.recategorised += k * o.recategorised;
+        self.withdrawn += k * o.withdrawn;
+        self.closed += k * o.closed;
+        self.responsible_gambling += k * o.responsible_gambling;
+        self.acknowledge.add_scaled(&o.acknowledge, k);
+        self.final_response.add_scaled(&o.final_response, k);
+        self.adr_enquiry.add_scaled(&o.adr_enquiry, k);
+        self.survey_sent += k * o.survey_sent;
+        self.answered += k * o.answered;
+        self.csat_sum += k * o.csat_sum;
+        self.csat_count += k * o.csat_count;
+        self.fairness_sum += k * o.fairness_sum;
+        self.fairness_count += k * o.fairness_count;
+        self.solved += k * o.solved;
+        self.not_solved += k * o.not_solved;
+        self.upheld += k * o.upheld;
+        self.partially_upheld += k * o.partially_upheld;
+        self.not_upheld += k * o.not_upheld;
     }
 }
 

@@ -3,8 +3,10 @@
 //! clusters.
 
 pub mod facts;
+pub mod histogram;
 pub mod insights;
 pub mod recurring;
+pub mod rollup;
 pub mod surveys;
 
 use chrono::{DateTime, Duration, Utc};

@@ -57,6 +57,9 @@ fn active_in(tenant: &str, w: &Window, filter: &FactFilter) -> Condition {
     if let Some(v) = &filter.jurisdiction {
         c = c.add(Col::Jurisdiction.eq(v.as_str()));
     }
+    if filter.by_fact_days {
+        c = c.add(Col::ComplaintId.in_subquery(super::rollup::complaints_on_days(tenant, std::slice::from_ref(w))));
+    }
     c
 }
 
@@ -232,7 +235,7 @@ pub async fn insight_tallies<C: ConnectionTrait>(
 /// The dimensions are grouping keys (enum names beside free text), so they
 /// stay strings; an enum name the code does not know fails here rather than
 /// counting as "none".
-fn decode_group_value(value: &str, dim: Dimension) -> Result<(), DbErr> {
+pub fn decode_group_value(value: &str, dim: Dimension) -> Result<(), DbErr> {
     match dim {
         Dimension::Category => redress_db::number_or_empty::<ComplaintCategory>(value).map(|_| ()),
         Dimension::Channel => redress_db::number_or_empty::<Channel>(value).map(|_| ()),

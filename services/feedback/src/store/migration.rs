@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(AddFactDurations),
             Box::new(redress_outbox::migration::AddErasedFlag),
             Box::new(redress_db::erasure::CreateErasedComplaints),
+            Box::new(CreateInsightRollups),
         ]
     }
 }
@@ -502,5 +503,69 @@ impl MigrationTrait for AddFactDurations {
             manager.alter_table(Table::alter().table(ComplaintFacts::Table).drop_column(column).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// The daily insight rollups (`store::rollup`), backfilled from the
+/// existing facts exactly as the fold maintains them.
+struct CreateInsightRollups;
+
+impl MigrationName for CreateInsightRollups {
+    fn name(&self) -> &str {
+        "m20261223_000001_create_insight_rollups"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateInsightRollups {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use super::rollup::{COUNTERS, FACT_DAYS, FIRST_RESPONSE_HIST, KEY, RESOLUTION_HIST, TABLE};
+        let mut table = Table::create();
+        table.table(Alias::new(TABLE)).if_not_exists();
+        for name in KEY {
+            table.col(match name {
+                "pinned" => boolean(Alias::new(name)),
+                "day" => timestamp_with_time_zone(Alias::new(name)),
+                _ => string(Alias::new(name)),
+            });
+        }
+        for name in COUNTERS {
+            table.col(big_integer(Alias::new(name)).default(0));
+        }
+        table.col(blob(Alias::new(FIRST_RESPONSE_HIST))).col(blob(Alias::new(RESOLUTION_HIST)));
+        // Reads fix everything before the day and scan a range of days.
+        let mut key = Index::create();
+        for name in KEY {
+            key.col(Alias::new(name));
+        }
+        table.primary_key(&mut key);
+        manager.create_table(table.to_owned()).await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Alias::new(FACT_DAYS))
+                    .if_not_exists()
+                    .col(string(Alias::new("tenant_id")))
+                    .col(timestamp_with_time_zone(Alias::new("day")))
+                    .col(string(Alias::new("complaint_id")))
+                    .primary_key(
+                        Index::create()
+                            .col(Alias::new("tenant_id"))
+                            .col(Alias::new("day"))
+                            .col(Alias::new("complaint_id")),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        let db = manager.get_connection();
+        for tenant in super::rollup::fact_tenants(db).await? {
+            super::rollup::rebuild(db, &tenant).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(Alias::new(super::rollup::FACT_DAYS)).to_owned()).await?;
+        manager.drop_table(Table::drop().table(Alias::new(super::rollup::TABLE)).to_owned()).await
     }
 }

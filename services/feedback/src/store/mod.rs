@@ -4,6 +4,7 @@
 pub mod entities;
 mod insights;
 pub mod migration;
+pub mod rollup;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -13,7 +14,7 @@ use sea_orm::{
 };
 
 pub use entities::{complaint_fact, event, spike_alert, survey};
-pub use insights::{DurationMetric, dimension_column, duration_percentiles, insight_tallies};
+pub use insights::{DurationMetric, decode_group_value, dimension_column, duration_percentiles, insight_tallies};
 use redress_db::Stored;
 use redress_proto::common::v1::{Channel, ComplaintCategory};
 
@@ -29,6 +30,10 @@ pub struct FactFilter {
     pub category: Option<Stored<ComplaintCategory>>,
     pub channel: Option<Stored<Channel>>,
     pub jurisdiction: Option<String>,
+    /// Read only the facts with a moment on the window's UTC days, through
+    /// `insight_fact_days`: for the partial days at a window's ends, where
+    /// the activity span alone would match every long-lived complaint.
+    pub by_fact_days: bool,
 }
 
 /// True when the tenant already stored this event id.

@@ -72,8 +72,12 @@ async fn events_out_of_order_fold_into_the_same_figures(db: TestDb) {
     assert_eq!((v.submitted_count, v.resolved_count), (2, 1));
     let ttfr = total.time_to_first_response.unwrap();
     assert_eq!(ttfr.sample_count, 1);
-    assert_eq!(ttfr.median.unwrap().seconds, 2 * 3600);
-    assert_eq!(total.time_to_resolution.unwrap().p90.unwrap().seconds, 10 * 3600);
+    // A week holds whole days: the ranks come from the rollups' histograms,
+    // within 1 % of the exact value.
+    let within_1_percent = |d: prost_types::Duration, secs: i64| (d.seconds - secs).abs() * 100 <= secs;
+    assert!(within_1_percent(ttfr.median.unwrap(), 2 * 3600), "{ttfr:?}");
+    let ttr = total.time_to_resolution.unwrap();
+    assert!(within_1_percent(ttr.p90.unwrap(), 10 * 3600), "{ttr:?}");
     let ack = total.clock_compliance.iter().find(|c| c.clock == "acknowledge").unwrap();
     assert_eq!((ack.met_count, ack.breached_count), (1, 1));
     assert!((ack.compliance_rate - 0.5).abs() < 1e-9);

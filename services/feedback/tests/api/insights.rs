@@ -253,7 +253,7 @@ impl Rng {
     }
 }
 
-fn generated_fact(i: u64, start: chrono::DateTime<Utc>) -> Fact {
+pub(crate) fn generated_fact(i: u64, start: chrono::DateTime<Utc>) -> Fact {
     let mut rng = Rng(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03, start);
     let mut f = Fact::new(&format!("c-{i}"));
     let pick = |r: u64, values: &[&str]| values[r as usize % values.len()].to_owned();

@@ -7,5 +7,6 @@
 mod events;
 mod helpers;
 mod insights;
+mod rollups;
 mod storage;
 mod surveys;
