@@ -65,8 +65,10 @@ class FeedbackClient(ServiceBase):
         `expire_time` fails with FAILED_PRECONDITION (reason SURVEY_EXPIRED);
         unknown tokens fail with NOT_FOUND (reason SURVEY_NOT_FOUND). A poor
         answer (see `Survey.follow_up_flagged`) flags the case back to the
-        resolution service so an agent follows up. Roles: backend, admin (acting
-        for a player without login, with the survey token).
+        resolution service so an agent follows up. On a survey whose complaint's
+        player data was erased the scores are recorded and the comment is not
+        kept. Roles: backend, admin (acting for a player without login, with the
+        survey token).
         """
         return self._call("SubmitSurveyResponse", request, timeout, metadata)  # type: ignore[no-any-return]
 
@@ -380,22 +382,27 @@ class IntakeClient(ServiceBase):
     def add_player_message(self, request: intake_pb2.AddPlayerMessageRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.AddPlayerMessageResponse:
         """Records a further message from the player on an open complaint, on any
         channel, as a new interaction under the complaint named in `parent`.
-        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
+        FAILED_PRECONDITION with reason COMPLAINT_NOT_OPEN once the complaint is
+        closed, withdrawn or resolved, and COMPLAINT_ERASED once its player data
+        was erased. Idempotent on `request_id`. Roles: backend, agent,
+        supervisor, admin.
         """
         return self._call("AddPlayerMessage", request, timeout, metadata)  # type: ignore[no-any-return]
 
     def submit_player_decision(self, request: intake_pb2.SubmitPlayerDecisionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitPlayerDecisionResponse:
         """Records the player's answer to a proposed resolution of the complaint
         named in `name`: accept or reject. Only while the complaint is
-        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
+        RESOLUTION_PROPOSED, else FAILED_PRECONDITION (reason
+        NO_PROPOSAL_PENDING; COMPLAINT_ERASED once its player data was erased).
         Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
         """
         return self._call("SubmitPlayerDecision", request, timeout, metadata)  # type: ignore[no-any-return]
 
     def withdraw_complaint(self, request: intake_pb2.WithdrawComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.WithdrawComplaintResponse:
         """The player withdraws the complaint. Fails with FAILED_PRECONDITION once
-        the complaint is resolved, closed or already withdrawn. Roles: backend,
-        agent, supervisor, admin.
+        the complaint is resolved, closed or already withdrawn. On a complaint
+        whose player data was erased the withdrawal is recorded and its
+        `reason` is not kept. Roles: backend, agent, supervisor, admin.
         """
         return self._call("WithdrawComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
 
@@ -463,7 +470,12 @@ class IntakeClient(ServiceBase):
         `legal_hold` names the hold (`players/{player}/legalHolds/{id}`) and
         `end_time` gives its end (RFC 3339); nothing is erased. Idempotent on
         `request_id`; erasing an erased player again is harmless (a new
-        erasure that finds nothing more to erase). Roles: dpo, admin.
+        erasure that finds nothing more to erase). Writes about an erased
+        complaint that were still on their way between services (a case
+        update, a message to send, a survey) are erased when they arrive, and
+        the senders keep no copy of them once delivered; AddPlayerMessage and
+        SubmitPlayerDecision on an erased complaint fail with
+        FAILED_PRECONDITION (reason COMPLAINT_ERASED). Roles: dpo, admin.
         """
         return self._call("ErasePlayerData", request, timeout, metadata)  # type: ignore[no-any-return]
 
@@ -1038,8 +1050,10 @@ class AsyncFeedbackClient(AsyncServiceBase):
         `expire_time` fails with FAILED_PRECONDITION (reason SURVEY_EXPIRED);
         unknown tokens fail with NOT_FOUND (reason SURVEY_NOT_FOUND). A poor
         answer (see `Survey.follow_up_flagged`) flags the case back to the
-        resolution service so an agent follows up. Roles: backend, admin (acting
-        for a player without login, with the survey token).
+        resolution service so an agent follows up. On a survey whose complaint's
+        player data was erased the scores are recorded and the comment is not
+        kept. Roles: backend, admin (acting for a player without login, with the
+        survey token).
         """
         return await self._call("SubmitSurveyResponse", request, timeout, metadata)  # type: ignore[no-any-return]
 
@@ -1353,22 +1367,27 @@ class AsyncIntakeClient(AsyncServiceBase):
     async def add_player_message(self, request: intake_pb2.AddPlayerMessageRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.AddPlayerMessageResponse:
         """Records a further message from the player on an open complaint, on any
         channel, as a new interaction under the complaint named in `parent`.
-        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
+        FAILED_PRECONDITION with reason COMPLAINT_NOT_OPEN once the complaint is
+        closed, withdrawn or resolved, and COMPLAINT_ERASED once its player data
+        was erased. Idempotent on `request_id`. Roles: backend, agent,
+        supervisor, admin.
         """
         return await self._call("AddPlayerMessage", request, timeout, metadata)  # type: ignore[no-any-return]
 
     async def submit_player_decision(self, request: intake_pb2.SubmitPlayerDecisionRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.SubmitPlayerDecisionResponse:
         """Records the player's answer to a proposed resolution of the complaint
         named in `name`: accept or reject. Only while the complaint is
-        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
+        RESOLUTION_PROPOSED, else FAILED_PRECONDITION (reason
+        NO_PROPOSAL_PENDING; COMPLAINT_ERASED once its player data was erased).
         Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
         """
         return await self._call("SubmitPlayerDecision", request, timeout, metadata)  # type: ignore[no-any-return]
 
     async def withdraw_complaint(self, request: intake_pb2.WithdrawComplaintRequest, *, timeout: Optional[float] = None, metadata: Sequence[tuple[str, str]] = ()) -> intake_pb2.WithdrawComplaintResponse:
         """The player withdraws the complaint. Fails with FAILED_PRECONDITION once
-        the complaint is resolved, closed or already withdrawn. Roles: backend,
-        agent, supervisor, admin.
+        the complaint is resolved, closed or already withdrawn. On a complaint
+        whose player data was erased the withdrawal is recorded and its
+        `reason` is not kept. Roles: backend, agent, supervisor, admin.
         """
         return await self._call("WithdrawComplaint", request, timeout, metadata)  # type: ignore[no-any-return]
 
@@ -1436,7 +1455,12 @@ class AsyncIntakeClient(AsyncServiceBase):
         `legal_hold` names the hold (`players/{player}/legalHolds/{id}`) and
         `end_time` gives its end (RFC 3339); nothing is erased. Idempotent on
         `request_id`; erasing an erased player again is harmless (a new
-        erasure that finds nothing more to erase). Roles: dpo, admin.
+        erasure that finds nothing more to erase). Writes about an erased
+        complaint that were still on their way between services (a case
+        update, a message to send, a survey) are erased when they arrive, and
+        the senders keep no copy of them once delivered; AddPlayerMessage and
+        SubmitPlayerDecision on an erased complaint fail with
+        FAILED_PRECONDITION (reason COMPLAINT_ERASED). Roles: dpo, admin.
         """
         return await self._call("ErasePlayerData", request, timeout, metadata)  # type: ignore[no-any-return]
 

@@ -135,8 +135,10 @@ class FeedbackServiceServicer:
         `expire_time` fails with FAILED_PRECONDITION (reason SURVEY_EXPIRED);
         unknown tokens fail with NOT_FOUND (reason SURVEY_NOT_FOUND). A poor
         answer (see `Survey.follow_up_flagged`) flags the case back to the
-        resolution service so an agent follows up. Roles: backend, admin (acting
-        for a player without login, with the survey token).
+        resolution service so an agent follows up. On a survey whose complaint's
+        player data was erased the scores are recorded and the comment is not
+        kept. Roles: backend, admin (acting for a player without login, with the
+        survey token).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -431,8 +433,10 @@ class FeedbackInternalServiceServicer:
         responsible-gambling one; the follow-up check is still scheduled.
         Idempotent per case: a repeat for a case that already has a survey, even
         after a reopen and a new resolution, returns that survey with `replayed`
-        set and changes nothing. An unspecified outcome fails with
-        INVALID_ARGUMENT.
+        set and changes nothing. For a complaint already erased here (see
+        ErasePlayerRecords) the survey is recorded SUPPRESSED without the
+        player's name, and no invitation is sent. An unspecified outcome fails
+        with INVALID_ARGUMENT.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -455,7 +459,9 @@ class FeedbackInternalServiceServicer:
         erasure intake recorded. Idempotent on `erasure`; erasing records that
         are already erased is harmless. A player or complaint with no records
         here succeeds with `erased_count` 0. A missing `erasure` or `player_id`
-        fails with INVALID_ARGUMENT. Called by intake.
+        fails with INVALID_ARGUMENT. The erased complaints are remembered: a
+        write about one that arrives later (outbox deliveries are not ordered)
+        is stored erased. Called by intake.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

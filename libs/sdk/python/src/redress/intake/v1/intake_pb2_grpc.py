@@ -188,7 +188,10 @@ class IntakeServiceServicer:
     def AddPlayerMessage(self, request, context):
         """Records a further message from the player on an open complaint, on any
         channel, as a new interaction under the complaint named in `parent`.
-        Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
+        FAILED_PRECONDITION with reason COMPLAINT_NOT_OPEN once the complaint is
+        closed, withdrawn or resolved, and COMPLAINT_ERASED once its player data
+        was erased. Idempotent on `request_id`. Roles: backend, agent,
+        supervisor, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -197,7 +200,8 @@ class IntakeServiceServicer:
     def SubmitPlayerDecision(self, request, context):
         """Records the player's answer to a proposed resolution of the complaint
         named in `name`: accept or reject. Only while the complaint is
-        RESOLUTION_PROPOSED, else FAILED_PRECONDITION.
+        RESOLUTION_PROPOSED, else FAILED_PRECONDITION (reason
+        NO_PROPOSAL_PENDING; COMPLAINT_ERASED once its player data was erased).
         Idempotent on `request_id`. Roles: backend, agent, supervisor, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -206,8 +210,9 @@ class IntakeServiceServicer:
 
     def WithdrawComplaint(self, request, context):
         """The player withdraws the complaint. Fails with FAILED_PRECONDITION once
-        the complaint is resolved, closed or already withdrawn. Roles: backend,
-        agent, supervisor, admin.
+        the complaint is resolved, closed or already withdrawn. On a complaint
+        whose player data was erased the withdrawal is recorded and its
+        `reason` is not kept. Roles: backend, agent, supervisor, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -273,7 +278,12 @@ class IntakeServiceServicer:
         `legal_hold` names the hold (`players/{player}/legalHolds/{id}`) and
         `end_time` gives its end (RFC 3339); nothing is erased. Idempotent on
         `request_id`; erasing an erased player again is harmless (a new
-        erasure that finds nothing more to erase). Roles: dpo, admin.
+        erasure that finds nothing more to erase). Writes about an erased
+        complaint that were still on their way between services (a case
+        update, a message to send, a survey) are erased when they arrive, and
+        the senders keep no copy of them once delivered; AddPlayerMessage and
+        SubmitPlayerDecision on an erased complaint fail with
+        FAILED_PRECONDITION (reason COMPLAINT_ERASED). Roles: dpo, admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

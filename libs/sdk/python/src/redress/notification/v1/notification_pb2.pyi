@@ -71,9 +71,11 @@ class Notification(_message.Message):
         SUPPRESSION_REASON_UNSPECIFIED: _ClassVar[Notification.SuppressionReason]
         SUPPRESSION_REASON_SELF_EXCLUDED: _ClassVar[Notification.SuppressionReason]
         SUPPRESSION_REASON_AT_RISK: _ClassVar[Notification.SuppressionReason]
+        SUPPRESSION_REASON_PLAYER_DATA_ERASED: _ClassVar[Notification.SuppressionReason]
     SUPPRESSION_REASON_UNSPECIFIED: Notification.SuppressionReason
     SUPPRESSION_REASON_SELF_EXCLUDED: Notification.SuppressionReason
     SUPPRESSION_REASON_AT_RISK: Notification.SuppressionReason
+    SUPPRESSION_REASON_PLAYER_DATA_ERASED: Notification.SuppressionReason
     class DeadLetterReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         DEAD_LETTER_REASON_UNSPECIFIED: _ClassVar[Notification.DeadLetterReason]

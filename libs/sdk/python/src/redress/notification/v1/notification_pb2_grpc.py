@@ -975,8 +975,10 @@ class NotificationInternalServiceServicer:
         returns the original notification (`replayed` = true) and sends nothing
         more; the same key with a different payload fails with ALREADY_EXISTS
         (reason IDEMPOTENCY_KEY_REUSED) and changes nothing. Suppression is
-        decided here, once: the response is then in STATE_SUPPRESSED. Rendering
-        and delivery happen afterwards, in the background.
+        decided here, once: the response is then in STATE_SUPPRESSED. A message
+        about a complaint already erased here (see ErasePlayerRecords) is
+        suppressed with SUPPRESSION_REASON_PLAYER_DATA_ERASED. Rendering and
+        delivery happen afterwards, in the background.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -988,7 +990,9 @@ class NotificationInternalServiceServicer:
         erasure intake recorded. Idempotent on `erasure`; erasing records that
         are already erased is harmless. A player or complaint with no records
         here succeeds with `erased_count` 0. A missing `erasure` or `player_id`
-        fails with INVALID_ARGUMENT. Called by intake.
+        fails with INVALID_ARGUMENT. The erased complaints are remembered: a
+        write about one that arrives later (outbox deliveries are not ordered)
+        is stored erased. Called by intake.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

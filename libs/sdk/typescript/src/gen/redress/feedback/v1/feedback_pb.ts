@@ -580,8 +580,9 @@ export type GetInsightsResponse = Message<"redress.feedback.v1.GetInsightsRespon
   total?: InsightGroup | undefined;
 
   /**
-   * One entry per value of `group_by`, most complaints submitted first, then
-   * by key. Empty when `group_by` is unspecified. Output only.
+   * One entry per value of `group_by` with anything counted or measured in
+   * the window, most complaints submitted first, then by key. Empty when
+   * `group_by` is unspecified. Output only.
    *
    * @generated from field: repeated redress.feedback.v1.InsightGroup groups = 4;
    */
@@ -843,27 +844,33 @@ export const VolumesSchema: GenMessage<Volumes> = /*@__PURE__*/
   messageDesc(file_redress_feedback_v1_feedback, 13);
 
 /**
- * The distribution of a duration over a set of complaints.
+ * The distribution of a duration over a set of complaints. Percentiles are
+ * nearest-rank. A window that covers at least one whole UTC day is answered
+ * from daily pre-aggregates, whose durations are kept in log-scale
+ * histograms: `median` and `p90` are then within 1 % of the exact
+ * nearest-rank value (durations under 1,024 microseconds are exact). A
+ * shorter window is ranked exactly.
  *
  * @generated from message redress.feedback.v1.DurationStats
  */
 export type DurationStats = Message<"redress.feedback.v1.DurationStats"> & {
   /**
-   * The median (50th percentile). Output only.
+   * The median (50th percentile), within 1 % (see above). Output only.
    *
    * @generated from field: google.protobuf.Duration median = 1;
    */
   median?: Duration | undefined;
 
   /**
-   * The 90th percentile. Output only.
+   * The 90th percentile, within 1 % (see above). Output only.
    *
    * @generated from field: google.protobuf.Duration p90 = 2;
    */
   p90?: Duration | undefined;
 
   /**
-   * How many complaints the figures are computed from. Output only.
+   * How many complaints the figures are computed from; always exact.
+   * Output only.
    *
    * @generated from field: int64 sample_count = 3;
    */
@@ -1989,8 +1996,10 @@ export const FeedbackService: GenService<{
    * `expire_time` fails with FAILED_PRECONDITION (reason SURVEY_EXPIRED);
    * unknown tokens fail with NOT_FOUND (reason SURVEY_NOT_FOUND). A poor
    * answer (see `Survey.follow_up_flagged`) flags the case back to the
-   * resolution service so an agent follows up. Roles: backend, admin (acting
-   * for a player without login, with the survey token).
+   * resolution service so an agent follows up. On a survey whose complaint's
+   * player data was erased the scores are recorded and the comment is not
+   * kept. Roles: backend, admin (acting for a player without login, with the
+   * survey token).
    *
    * @generated from rpc redress.feedback.v1.FeedbackService.SubmitSurveyResponse
    */
@@ -2069,8 +2078,10 @@ export const FeedbackInternalService: GenService<{
    * responsible-gambling one; the follow-up check is still scheduled.
    * Idempotent per case: a repeat for a case that already has a survey, even
    * after a reopen and a new resolution, returns that survey with `replayed`
-   * set and changes nothing. An unspecified outcome fails with
-   * INVALID_ARGUMENT.
+   * set and changes nothing. For a complaint already erased here (see
+   * ErasePlayerRecords) the survey is recorded SUPPRESSED without the
+   * player's name, and no invitation is sent. An unspecified outcome fails
+   * with INVALID_ARGUMENT.
    *
    * @generated from rpc redress.feedback.v1.FeedbackInternalService.RecordCaseOutcome
    */
@@ -2099,7 +2110,9 @@ export const FeedbackInternalService: GenService<{
    * erasure intake recorded. Idempotent on `erasure`; erasing records that
    * are already erased is harmless. A player or complaint with no records
    * here succeeds with `erased_count` 0. A missing `erasure` or `player_id`
-   * fails with INVALID_ARGUMENT. Called by intake.
+   * fails with INVALID_ARGUMENT. The erased complaints are remembered: a
+   * write about one that arrives later (outbox deliveries are not ordered)
+   * is stored erased. Called by intake.
    *
    * @generated from rpc redress.feedback.v1.FeedbackInternalService.ErasePlayerRecords
    */

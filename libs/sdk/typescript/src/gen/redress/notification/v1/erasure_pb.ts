@@ -60,7 +60,13 @@ export const ErasePlayerRecordsRequestSchema: GenMessage<ErasePlayerRecordsReque
   messageDesc(file_redress_notification_v1_erasure, 0);
 
 /**
- * What ErasePlayerRecords erased: the notifications of the player: the recipient's name and address, the variables, subject and bodies, and every delivery attempt's destination and provider answer (the notification's event, purpose, channel, state and times are kept as proof of delivery).
+ * What ErasePlayerRecords erased: the notifications of the player: the
+ * recipient's name and address, the variables, subject and bodies, and every
+ * delivery attempt's destination and provider answer (the notification's
+ * event, purpose, channel, state and times are kept as proof of delivery).
+ * A notification not delivered yet (pending, retrying or a dead letter)
+ * becomes STATE_SUPPRESSED with SUPPRESSION_REASON_PLAYER_DATA_ERASED: it is
+ * never sent.
  *
  * @generated from message redress.notification.v1.ErasePlayerRecordsResponse
  */

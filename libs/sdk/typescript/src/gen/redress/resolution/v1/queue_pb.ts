@@ -223,15 +223,30 @@ export const RoutingRuleSchema: GenMessage<RoutingRule> = /*@__PURE__*/
   messageDesc(file_redress_resolution_v1_queue, 1);
 
 /**
- * The hours a queue is staffed, in its time zone.
+ * The hours a queue is staffed, in its time zone. They time the deadline
+ * warnings (75 % and 90 %) of the queue's cases, never the deadlines:
+ * legal deadlines run on calendar time and do not pause, and a breach is
+ * recorded at the due time. A warning whose time falls outside the staffed
+ * ranges is sent at the latest staffed moment before it (the end of the
+ * previous staffed range) when that is after the clock's start; otherwise
+ * at the next opening when that is before the due time; otherwise at its
+ * original time. Ranges are local wall-clock times, so they keep their
+ * local hours across DST changes: a local time skipped by a spring-forward
+ * change means the first moment after the gap, and a range over a time
+ * repeated by a fall-back change covers both passes. Touching ranges (one
+ * ending at 1440, the next day's starting at 0) are one staffed stretch.
+ * Without business hours, or with no ranges, warnings keep their times.
+ * New or changed hours apply to the queue's open cases from the next
+ * sweep.
  *
  * @generated from message redress.resolution.v1.BusinessHours
  */
 export type BusinessHours = Message<"redress.resolution.v1.BusinessHours"> & {
   /**
-   * The IANA time zone name, e.g. "Europe/Malta" or "UTC". Required when
-   * `ranges` is set. The name's form is checked (Area/Location); it is not
-   * looked up in a time zone database.
+   * The IANA time zone name, e.g. "Europe/Malta" or "UTC", case sensitive.
+   * Required when `ranges` is set; looked up in the IANA time zone
+   * database (an unknown name is INVALID_ARGUMENT, field
+   * `queue.business_hours.time_zone`).
    *
    * @generated from field: string time_zone = 1;
    */

@@ -549,7 +549,10 @@ export const ResolutionInternalService: GenService<{
    * queue by category and responsible-gambling flag, with the ACKNOWLEDGE and
    * FINAL_RESPONSE clocks started from `deadlines`. One case per complaint:
    * a repeat for the same `complaint` returns the existing case unchanged.
-   * Called by intake.
+   * For a complaint already erased here (see ErasePlayerRecords) the case
+   * opens without the player's name, e-mail, subject and description; the
+   * same holds for the texts of RecordPlayerMessage, RecordPlayerDecision,
+   * RecordWithdrawal and FlagFollowUp. Called by intake.
    *
    * @generated from rpc redress.resolution.v1.ResolutionInternalService.OpenCase
    */
@@ -644,7 +647,9 @@ export const ResolutionInternalService: GenService<{
    * erasure intake recorded. Idempotent on `erasure`; erasing records that
    * are already erased is harmless. A player or complaint with no records
    * here succeeds with `erased_count` 0. A missing `erasure` or `player_id`
-   * fails with INVALID_ARGUMENT. Called by intake.
+   * fails with INVALID_ARGUMENT. The erased complaints are remembered: a
+   * write about one that arrives later (outbox deliveries are not ordered)
+   * is stored erased. Called by intake.
    *
    * @generated from rpc redress.resolution.v1.ResolutionInternalService.ErasePlayerRecords
    */
