@@ -4,16 +4,39 @@
 //! the record of erased complaints that keeps late arrivals from bringing
 //! personal data back.
 
+use redress_proto::common::v1::Player;
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, Value};
 use sea_orm_migration::{prelude::*, schema::*};
 
 /// What erased free text reads afterwards.
 pub const ERASED: &str = "[erased]";
 
-/// Text arriving about an erased complaint, as it is stored: the
-/// placeholder (empty stays empty).
+/// The player without name and e-mail (id, language, jurisdiction, channel
+/// and flags stay: they carry no identity beyond the casino's own key, and
+/// the jurisdiction decides retention and returns); and the values removed.
+pub fn erase_player(player: &Player) -> (Player, Vec<String>) {
+    let mut kept = player.clone();
+    let found = [std::mem::take(&mut kept.display_name), std::mem::take(&mut kept.email)]
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .collect();
+    (kept, found)
+}
+
+/// `text` erased: the placeholder, or empty when it was empty; the value
+/// held is added to `found`.
+pub fn erase_text(text: &str, found: &mut Vec<String>) -> String {
+    if text.is_empty() || text == ERASED {
+        return text.to_owned();
+    }
+    found.push(text.to_owned());
+    ERASED.to_owned()
+}
+
+/// Text arriving about an erased complaint, as it is stored (see
+/// [`erase_text`]; nothing is searched for it).
 pub fn erased(text: &str) -> String {
-    if text.is_empty() { String::new() } else { ERASED.to_owned() }
+    erase_text(text, &mut Vec::new())
 }
 
 /// Values shorter than this are not searched for in stored copies: too
@@ -177,6 +200,34 @@ impl MigrationTrait for CreateErasedComplaints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_player_keeps_the_key_and_loses_the_identity() {
+        let p = Player {
+            player_id: "p-1".into(),
+            display_name: "Ann CANARY".into(),
+            email: "canary@example.com".into(),
+            language_code: "en".into(),
+            jurisdiction: "GB".into(),
+            ..Default::default()
+        };
+        let (kept, found) = erase_player(&p);
+        assert_eq!((kept.player_id.as_str(), kept.jurisdiction.as_str()), ("p-1", "GB"));
+        assert_eq!((kept.player_id.as_str(), kept.language_code.as_str()), ("p-1", "en"));
+        assert!(kept.display_name.is_empty() && kept.email.is_empty());
+        assert_eq!(found, ["Ann CANARY", "canary@example.com"]);
+        assert!(erase_player(&kept).1.is_empty(), "erasing twice is harmless");
+    }
+
+    #[test]
+    fn texts_are_found_and_replaced() {
+        let mut found = Vec::new();
+        assert_eq!(erase_text("Dear CANARY", &mut found), ERASED);
+        assert_eq!(erase_text("", &mut found), "");
+        assert_eq!(erase_text(ERASED, &mut found), ERASED);
+        assert_eq!(found, ["Dear CANARY"]);
+        assert_eq!((erased("CANARY").as_str(), erased("").as_str()), (ERASED, ""));
+    }
 
     #[test]
     fn needles_are_distinct_trimmed_and_long_enough() {

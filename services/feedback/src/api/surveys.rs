@@ -98,8 +98,7 @@ impl FeedbackApi {
         // complaint's erasure opens no survey to send and keeps no name.
         let erased = erasure::erasure_of(&txn, tenant, &req.complaint).await?.is_some();
         if erased {
-            player.display_name.clear();
-            player.email.clear();
+            player = erasure::erase_player(&player).0;
         }
         let suppressed = opening.suppressed || erased;
         let token = (!suppressed).then(new_token);

@@ -329,12 +329,12 @@ async fn erase_complaint(
     now: DateTime<Utc>,
     found: &mut Vec<String>,
 ) -> Result<(), ApiError> {
-    let (player, removed) = rules::erase_player(row.player.get());
+    let (player, removed) = redress_db::erasure::erase_player(row.player.get());
     found.extend(removed);
     let expected = row.version;
     row.player = Encoded(player);
-    row.subject = rules::erase_text(&row.subject, found);
-    row.description = rules::erase_text(&row.description, found);
+    row.subject = redress_db::erasure::erase_text(&row.subject, found);
+    row.description = redress_db::erasure::erase_text(&row.description, found);
     row.erased_at = row.erased_at.or(Some(now));
     row.version += 1;
     let id = row.id.clone();

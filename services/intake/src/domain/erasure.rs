@@ -2,11 +2,10 @@
 //! is personal, a hold's state, when a closed complaint is past retention.
 
 use chrono::{DateTime, Utc};
-use redress_db::erasure::ERASED;
 use redress_errors::ApiError;
 use redress_policy::Retention;
 use redress_proto::{
-    common::v1::{ComplaintStatus, Player},
+    common::v1::ComplaintStatus,
     intake::v1::{interaction::Kind, legal_hold},
 };
 
@@ -14,28 +13,6 @@ use redress_proto::{
 /// (erased); status and category changes are the system's own text (kept).
 pub fn is_personal(kind: Kind) -> bool {
     !matches!(kind, Kind::StatusChanged | Kind::Recategorised)
-}
-
-/// The player without name and e-mail (id, language, jurisdiction, channel
-/// and flags stay: they carry no identity beyond the casino's own key, and
-/// the jurisdiction decides retention and returns); and the values removed.
-pub fn erase_player(player: &Player) -> (Player, Vec<String>) {
-    let mut kept = player.clone();
-    let found = [std::mem::take(&mut kept.display_name), std::mem::take(&mut kept.email)]
-        .into_iter()
-        .filter(|v| !v.is_empty())
-        .collect();
-    (kept, found)
-}
-
-/// `text` erased: the placeholder, or empty when it was empty; the value
-/// held is added to `found`.
-pub fn erase_text(text: &str, found: &mut Vec<String>) -> String {
-    if text.is_empty() || text == ERASED {
-        return text.to_owned();
-    }
-    found.push(text.to_owned());
-    ERASED.to_owned()
 }
 
 /// A hold's state at `now`.
@@ -91,28 +68,9 @@ mod tests {
     }
 
     #[test]
-    fn the_player_keeps_the_key_and_loses_the_identity() {
-        let p = Player {
-            player_id: "p-1".into(),
-            display_name: "Ann CANARY".into(),
-            email: "canary@example.com".into(),
-            jurisdiction: "GB".into(),
-            ..Default::default()
-        };
-        let (kept, found) = erase_player(&p);
-        assert_eq!((kept.player_id.as_str(), kept.jurisdiction.as_str()), ("p-1", "GB"));
-        assert_eq!(found, ["Ann CANARY", "canary@example.com"]);
-        assert!(erase_player(&kept).1.is_empty(), "erasing twice is harmless");
-    }
-
-    #[test]
     fn only_the_systems_own_texts_are_kept() {
         assert!(is_personal(Kind::ComplaintFiled) && is_personal(Kind::AgentMessage));
         assert!(!is_personal(Kind::StatusChanged) && !is_personal(Kind::Recategorised));
-        let mut found = Vec::new();
-        assert_eq!(erase_text("CANARY", &mut found), ERASED);
-        assert_eq!(erase_text(ERASED, &mut found), ERASED);
-        assert_eq!(found, ["CANARY"]);
     }
 
     #[test]

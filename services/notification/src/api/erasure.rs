@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use redress_auth::Caller;
-use redress_db::{Encoded, Stored, erasure::needles};
+use redress_db::{
+    Encoded, Stored,
+    erasure::{erase_player, erase_text, needles},
+};
 use redress_errors::{ApiError, Violations};
 use redress_idempotency::Key;
 use redress_proto::notification::v1::{ErasePlayerRecordsRequest, ErasePlayerRecordsResponse};
@@ -14,7 +17,7 @@ use sea_orm::{
 
 use super::NotificationApi;
 use crate::{
-    domain::erasure::{erase_recipient, erase_text, erase_unsent, variable_values},
+    domain::erasure::{erase_unsent, variable_values},
     store::{attempt, notification},
 };
 
@@ -47,7 +50,7 @@ impl NotificationApi {
             let mut found = Vec::new();
             let mut erased_count = 0i64;
             for row in rows {
-                let (recipient, mut values) = erase_recipient(row.recipient.get());
+                let (recipient, mut values) = erase_player(row.recipient.get());
                 values.extend(variable_values(&row.variables));
                 values.extend(variable_values(&row.secret_variables));
                 let text = |t: &Option<String>, found: &mut Vec<String>| t.as_deref().map(|t| erase_text(t, found));

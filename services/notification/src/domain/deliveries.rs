@@ -71,10 +71,7 @@ pub fn accept(
 /// arrived (outbox deliveries are not ordered): never sent, and kept
 /// without the recipient's name and address or any variable.
 pub fn erased(mut accepted: Accepted) -> Accepted {
-    if let Some(recipient) = accepted.recipient.as_mut() {
-        recipient.display_name.clear();
-        recipient.email.clear();
-    }
+    accepted.recipient = accepted.recipient.map(|r| redress_db::erasure::erase_player(&r).0);
     accepted.variables.clear();
     accepted.secret_variables.clear();
     accepted.state = State::Suppressed;

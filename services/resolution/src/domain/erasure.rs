@@ -3,14 +3,12 @@
 //! free text agents and the player wrote) is replaced; what the law keeps
 //! (ids, dates, category, outcome, amounts, clocks, states) stays.
 
-use redress_db::erasure::{ERASED, erased};
+use redress_db::erasure::{erase_player, erase_text, erased};
 use redress_proto::resolution::v1::{Case, OpenCaseRequest};
 
-/// Replaces `text` when it holds something, returning what it held.
+/// Replaces `text` when it holds something, adding what it held to `out`.
 fn blank(text: &mut String, out: &mut Vec<String>) {
-    if !text.is_empty() && text != ERASED {
-        out.push(std::mem::replace(text, ERASED.to_owned()));
-    }
+    *text = erase_text(text, out);
 }
 
 /// Pseudonymises a case body in place; returns the personal values it
@@ -18,11 +16,9 @@ fn blank(text: &mut String, out: &mut Vec<String>) {
 pub fn erase_case(case: &mut Case) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(player) = case.player.as_mut() {
-        for value in [&mut player.display_name, &mut player.email] {
-            if !value.is_empty() {
-                out.push(std::mem::take(value));
-            }
-        }
+        let (kept, found) = erase_player(player);
+        *player = kept;
+        out.extend(found);
     }
     blank(&mut case.subject, &mut out);
     blank(&mut case.description, &mut out);
@@ -51,10 +47,7 @@ pub fn erase_case(case: &mut Case) -> Vec<String> {
 /// not ordered): the case opens with the facts and without the player's
 /// name, address and words.
 pub fn erase_open_case(req: &mut OpenCaseRequest) {
-    if let Some(player) = req.player.as_mut() {
-        player.display_name.clear();
-        player.email.clear();
-    }
+    req.player = req.player.as_ref().map(|p| erase_player(p).0);
     req.subject = erased(&req.subject);
     req.description = erased(&req.description);
 }
@@ -77,6 +70,7 @@ pub fn erased_filename(evidence_id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use redress_db::erasure::ERASED;
     use redress_proto::{
         common::v1::{ComplaintCategory, Money, Player},
         resolution::v1::{FinalResponse, Proposal},
