@@ -113,6 +113,14 @@ pub struct EmailConfig {
     /// Deadline of one SMTP conversation, in milliseconds. Keep it well below
     /// `delivery.lease_ms`, so no other replica takes over a send in flight.
     pub smtp_timeout_ms: u64,
+    /// SMTP sessions kept open between messages (0: one session per
+    /// message). Keep it at least `delivery.max_in_flight` so a busy sender
+    /// does not open and close sessions, and below the relay's limit of
+    /// connections per client.
+    pub smtp_pool_size: u32,
+    /// An open SMTP session unused for this long, in milliseconds, is closed
+    /// instead of reused (relays drop idle clients, Postfix after 300 s).
+    pub smtp_idle_timeout_ms: u64,
 }
 
 impl Default for EmailConfig {
@@ -128,6 +136,8 @@ impl Default for EmailConfig {
             smtp_password: Secret::default(),
             smtp_ca_file: None,
             smtp_timeout_ms: 20_000,
+            smtp_pool_size: 32,
+            smtp_idle_timeout_ms: 30_000,
         }
     }
 }
@@ -148,8 +158,12 @@ pub struct DeliveryConfig {
     pub lease_ms: u64,
     /// How often the sender looks for due notifications, in milliseconds.
     pub poll_interval_ms: u64,
-    /// Notifications claimed per round.
+    /// Notifications claimed per statement.
     pub batch_size: u32,
+    /// Deliveries in flight at once: a sliding window, refilled by
+    /// `batch_size` as deliveries finish, so one slow recipient holds up
+    /// only its own slot.
+    pub max_in_flight: u32,
     /// Deadline of one webhook call, in milliseconds.
     pub webhook_timeout_ms: u64,
 }
@@ -164,6 +178,7 @@ impl Default for DeliveryConfig {
             lease_ms: 60_000,
             poll_interval_ms: 1_000,
             batch_size: 16,
+            max_in_flight: 32,
             webhook_timeout_ms: 10_000,
         }
     }

@@ -1,8 +1,11 @@
 //! E-mail: a MIME message built with lettre's typed headers (so no player
-//! text can ever start a header of its own), sent over one SMTP conversation,
+//! text can ever start a header of its own), sent over a pooled SMTP session,
 //! or written to a folder as an `.eml` file in development.
 
-use std::time::Duration;
+use std::{
+    sync::{Mutex, PoisonError},
+    time::{Duration, Instant},
+};
 
 use lettre::{
     Address, Message,
@@ -62,18 +65,115 @@ pub fn build(email: &Email<'_>) -> Result<(Vec<u8>, Envelope), String> {
     Ok((message.formatted(), message.envelope().clone()))
 }
 
-/// Delivers a built message with the configured transport.
-pub async fn send(config: &EmailConfig, notification_id: &str, bytes: &[u8], envelope: &Envelope) -> Outcome {
-    match config.transport {
-        EmailTransport::File => write_file(config, notification_id, bytes).await,
-        EmailTransport::Smtp => {
-            let timeout = Duration::from_millis(config.smtp_timeout_ms);
-            match tokio::time::timeout(timeout, smtp(config, bytes, envelope, timeout)).await {
-                Ok(outcome) => outcome,
-                Err(_) => Outcome::transient(0, "", "smtp conversation timed out"),
+/// Delivers built messages with the configured transport, keeping SMTP
+/// sessions open between messages: one session carries many messages instead
+/// of a connect, EHLO, STARTTLS and AUTH (and QUIT) for each.
+pub struct Mailer {
+    config: EmailConfig,
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+}
+
+impl Mailer {
+    /// A mailer for `config`; no connection is opened before the first message.
+    pub fn new(config: EmailConfig) -> Self {
+        Self { config, idle: Mutex::new(Vec::new()) }
+    }
+
+    /// Delivers one message. The whole conversation, including a connect,
+    /// has `email.smtp_timeout_ms`.
+    pub async fn send(&self, notification_id: &str, bytes: &[u8], envelope: &Envelope) -> Outcome {
+        match self.config.transport {
+            EmailTransport::File => write_file(&self.config, notification_id, bytes).await,
+            EmailTransport::Smtp => {
+                let timeout = Duration::from_millis(self.config.smtp_timeout_ms);
+                // A conversation cut off here drops its connection with it:
+                // only `smtp` puts a connection back, after a complete one.
+                match tokio::time::timeout(timeout, self.smtp(bytes, envelope, timeout)).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Outcome::transient(0, "", "smtp conversation timed out"),
+                }
             }
         }
     }
+
+    async fn smtp(&self, bytes: &[u8], envelope: &Envelope, timeout: Duration) -> Outcome {
+        let mut conn = match self.reuse().await {
+            Some(conn) => conn,
+            None => match connect(&self.config, timeout).await {
+                Ok(conn) => conn,
+                Err(outcome) => return outcome,
+            },
+        };
+        match conn.send(envelope, bytes).await {
+            Ok(response) => {
+                self.put_back(conn).await;
+                let code: i32 = response.code().to_string().parse().unwrap_or(250);
+                let line = format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "));
+                // Postfix-style replies name the queue id last: "Ok: queued as 4XYZ".
+                let queue_id = line.rsplit_once("queued as ").map(|(_, id)| id.trim().to_owned()).unwrap_or_default();
+                Outcome::accepted(code, line, queue_id)
+            }
+            Err(err) => {
+                // A failed transaction leaves the session in a state not
+                // worth repairing (lettre marks it broken): close it.
+                conn.abort().await;
+                failure(&err)
+            }
+        }
+    }
+
+    /// The most recently used open session that still answers a NOOP; older
+    /// ones than `smtp_idle_timeout_ms` are closed (relays drop idle clients
+    /// after a while, and a dead socket would fail the next message).
+    async fn reuse(&self) -> Option<AsyncSmtpConnection> {
+        let max_idle = Duration::from_millis(self.config.smtp_idle_timeout_ms);
+        loop {
+            let (mut conn, since) = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop()?;
+            if since.elapsed() <= max_idle && conn.test_connected().await {
+                return Some(conn);
+            }
+            conn.abort().await;
+        }
+    }
+
+    /// Keeps a session that just completed a transaction for the next
+    /// message, up to `smtp_pool_size`; ends it otherwise.
+    async fn put_back(&self, conn: AsyncSmtpConnection) {
+        let surplus = {
+            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+            if idle.len() < self.config.smtp_pool_size as usize {
+                idle.push((conn, Instant::now()));
+                None
+            } else {
+                Some(conn)
+            }
+        };
+        if let Some(mut conn) = surplus {
+            // The 250 after the data was the acceptance; a failing QUIT
+            // after it changes nothing.
+            let _ = conn.quit().await;
+        }
+    }
+}
+
+/// Opens one SMTP session: connect (implicit TLS for `tls`), STARTTLS for
+/// `starttls`, AUTH when a user name is configured.
+async fn connect(config: &EmailConfig, timeout: Duration) -> Result<AsyncSmtpConnection, Outcome> {
+    let hello = ClientId::default();
+    let host = config.smtp_host.as_str();
+    let tls = || tls_parameters(config).map_err(|err| Outcome::transient(0, "", err));
+    let wrapper = if config.smtp_tls == SmtpTls::Tls { Some(tls()?) } else { None };
+    let mut conn = AsyncSmtpConnection::connect_tokio1((host, config.smtp_port), Some(timeout), &hello, wrapper, None)
+        .await
+        .map_err(|err| failure(&err))?;
+    if config.smtp_tls == SmtpTls::Starttls {
+        conn.starttls(tls()?, &hello).await.map_err(|err| failure(&err))?;
+    }
+    if !config.smtp_username.is_empty() {
+        let credentials = Credentials::new(config.smtp_username.clone(), config.smtp_password.expose().to_owned());
+        conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials).await.map_err(|err| failure(&err))?;
+    }
+    Ok(conn)
 }
 
 /// One file per notification, named after it: a retry overwrites the same
@@ -92,56 +192,6 @@ async fn write_file(config: &EmailConfig, notification_id: &str, bytes: &[u8]) -
     match result {
         Ok(()) => Outcome::accepted(0, format!("written to {}", path.display()), name),
         Err(err) => Outcome::transient(0, "", format!("cannot write {}: {err}", path.display())),
-    }
-}
-
-async fn smtp(config: &EmailConfig, bytes: &[u8], envelope: &Envelope, timeout: Duration) -> Outcome {
-    let hello = ClientId::default();
-    let host = config.smtp_host.as_str();
-    let tls = || tls_parameters(config);
-    let wrapper = match config.smtp_tls {
-        SmtpTls::Tls => match tls() {
-            Ok(params) => Some(params),
-            Err(err) => return Outcome::transient(0, "", err),
-        },
-        _ => None,
-    };
-    let mut conn =
-        match AsyncSmtpConnection::connect_tokio1((host, config.smtp_port), Some(timeout), &hello, wrapper, None).await
-        {
-            Ok(conn) => conn,
-            Err(err) => return failure(&err),
-        };
-    if config.smtp_tls == SmtpTls::Starttls {
-        let params = match tls() {
-            Ok(params) => params,
-            Err(err) => return Outcome::transient(0, "", err),
-        };
-        if let Err(err) = conn.starttls(params, &hello).await {
-            return failure(&err);
-        }
-    }
-    if !config.smtp_username.is_empty() {
-        let credentials = Credentials::new(config.smtp_username.clone(), config.smtp_password.expose().to_owned());
-        if let Err(err) = conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials).await {
-            return failure(&err);
-        }
-    }
-    match conn.send(envelope, bytes).await {
-        Ok(response) => {
-            // The 250 after the data is the acceptance; a failing QUIT after
-            // it changes nothing, so it is not waited on as an error.
-            let _ = conn.quit().await;
-            let code: i32 = response.code().to_string().parse().unwrap_or(250);
-            let line = format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "));
-            // Postfix-style replies name the queue id last: "Ok: queued as 4XYZ".
-            let queue_id = line.rsplit_once("queued as ").map(|(_, id)| id.trim().to_owned()).unwrap_or_default();
-            Outcome::accepted(code, line, queue_id)
-        }
-        Err(err) => {
-            conn.abort().await;
-            failure(&err)
-        }
     }
 }
 

@@ -31,6 +31,11 @@ use redress_worker::{Backoff, BoxError, Job, Round, Worker};
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
+use futures::{
+    FutureExt, StreamExt,
+    future::BoxFuture,
+    stream::FuturesUnordered,
+};
 use tracing::Instrument;
 
 use crate::{
@@ -124,6 +129,7 @@ pub struct Sender {
     config: Arc<NotificationConfig>,
     catalog: Arc<Catalog>,
     http: reqwest::Client,
+    mailer: email::Mailer,
     wake: Notify,
     sealing: Option<SealingKey>,
 }
@@ -149,6 +155,12 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
     s[..end].to_owned()
 }
 
+/// What finished in the sender's window.
+enum Step {
+    Claimed(Result<Vec<notification::Model>, DbErr>),
+    Delivered(Result<(), DbErr>),
+}
+
 /// What one attempt sends.
 enum Prepared {
     Email { bytes: Vec<u8>, envelope: lettre::address::Envelope, to: String },
@@ -164,7 +176,8 @@ impl Sender {
         sealing: Option<SealingKey>,
     ) -> Result<Arc<Self>, reqwest::Error> {
         let http = webhook::client(Duration::from_millis(config.delivery.webhook_timeout_ms))?;
-        Ok(Arc::new(Self { db, config, catalog, http, wake: Notify::new(), sealing }))
+        let mailer = email::Mailer::new(config.email.clone());
+        Ok(Arc::new(Self { db, config, catalog, http, mailer, wake: Notify::new(), sealing }))
     }
 
     /// The HTTP client webhooks go out with (TestWebhookEndpoint uses it too).
@@ -231,42 +244,77 @@ impl Sender {
         Worker::spawn(Arc::clone(self), Duration::from_millis(self.config.delivery.poll_interval_ms))
     }
 
-    /// Claims one batch of due notifications and works them off. Returns how
-    /// many were claimed.
+    /// Delivers every due notification with at most
+    /// `delivery.max_in_flight` in flight: claims `batch_size` at a time
+    /// whenever that many slots are free, so there is no round barrier
+    /// waiting for the slowest delivery. Returns how many were claimed.
+    /// After a storage error it claims no more, lets the deliveries in
+    /// flight finish, and returns the error.
     pub async fn run_once(&self) -> Result<usize, DbErr> {
+        let window = self.config.delivery.max_in_flight.max(1) as usize;
+        let batch = (self.config.delivery.batch_size.max(1) as usize).min(window);
+        // Claims and deliveries are polled together: a delivery holding the
+        // database (SQLite has one connection) must be able to finish while
+        // a claim waits for it.
+        let mut work: FuturesUnordered<BoxFuture<'_, Step>> = FuturesUnordered::new();
+        let (mut in_flight, mut claiming, mut more_due) = (0, false, true);
+        let mut claimed = 0;
+        let mut failed = None;
+        loop {
+            if more_due && !claiming && failed.is_none() && window - in_flight >= batch {
+                claiming = true;
+                work.push(self.claim(batch).map(Step::Claimed).boxed());
+            }
+            match work.next().await {
+                Some(Step::Claimed(Ok(rows))) => {
+                    claiming = false;
+                    more_due = rows.len() == batch;
+                    claimed += rows.len();
+                    in_flight += rows.len();
+                    work.extend(rows.into_iter().map(|row| self.deliver(row).map(Step::Delivered).boxed()));
+                }
+                Some(Step::Delivered(result)) => {
+                    in_flight -= 1;
+                    if let Err(err) = result {
+                        failed.get_or_insert(err);
+                    }
+                }
+                Some(Step::Claimed(Err(err))) => {
+                    claiming = false;
+                    failed.get_or_insert(err);
+                }
+                None => break,
+            }
+        }
+        match failed {
+            Some(err) => Err(err),
+            None => Ok(claimed),
+        }
+    }
+
+    async fn claim(&self, limit: usize) -> Result<Vec<notification::Model>, DbErr> {
         let now = now();
         let lease_until = now + chrono::Duration::milliseconds(self.config.delivery.lease_ms as i64);
-        let rows = store::claim(
-            &self.db,
-            now,
-            lease_until,
-            i64::from(self.config.delivery.batch_size),
-            [State::Pending.as_str_name(), State::Retrying.as_str_name()],
-        )
-        .await?;
-        let count = rows.len();
-        let results = futures::future::join_all(rows.into_iter().map(|row| {
-            // A child of the SendNotification that accepted the row, like an
-            // outbox delivery: one trace from the complaint to the e-mail (a
-            // retry hours later still lands there; `attempt` says which).
-            let span = tracing::info_span!(
-                "notification.deliver",
-                notification.id = %row.id,
-                notification.channel = %crate::metrics::short(row.channel.as_str(), "CHANNEL_"),
-                attempt = row.attempt_count + 1,
-                otel.status_code = tracing::field::Empty,
-                trace_id = tracing::field::Empty,
-            );
-            let stored: std::collections::HashMap<String, String> =
-                row.trace_context.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
-            redress_telemetry::continue_stored_trace(&span, crate::app::SERVICE_NAME, &stored);
-            self.process(row).instrument(span)
-        }))
-        .await;
-        for result in results {
-            result?;
-        }
-        Ok(count)
+        let states = [State::Pending.as_str_name(), State::Retrying.as_str_name()];
+        store::claim(&self.db, now, lease_until, limit as i64, states).await
+    }
+
+    /// One delivery, traced as a child of the SendNotification that accepted
+    /// the row, like an outbox delivery: one trace from the complaint to the
+    /// e-mail (a retry hours later still lands there; `attempt` says which).
+    fn deliver(&self, row: notification::Model) -> impl Future<Output = Result<(), DbErr>> + '_ {
+        let span = tracing::info_span!(
+            "notification.deliver",
+            notification.id = %row.id,
+            notification.channel = %crate::metrics::short(row.channel.as_str(), "CHANNEL_"),
+            attempt = row.attempt_count + 1,
+            otel.status_code = tracing::field::Empty,
+            trace_id = tracing::field::Empty,
+        );
+        let stored: std::collections::HashMap<String, String> =
+            row.trace_context.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
+        redress_telemetry::continue_stored_trace(&span, crate::app::SERVICE_NAME, &stored);
+        self.process(row).instrument(span)
     }
 
     async fn process(&self, mut row: notification::Model) -> Result<(), DbErr> {
@@ -351,7 +399,7 @@ impl Sender {
 
         let outcome = match prepared {
             Prepared::Email { bytes, envelope, .. } => {
-                email::send(&self.config.email, &row.id, &bytes, &envelope).await
+                self.mailer.send(&row.id, &bytes, &envelope).await
             }
             Prepared::Webhook { target, body } => match &target.secrets {
                 Ok(secrets) => {
@@ -614,7 +662,8 @@ impl Job for Sender {
 
     async fn round(&self) -> Result<Round, BoxError> {
         let claimed = self.run_once().await?;
-        Ok(Round::of(claimed, self.config.delivery.batch_size as usize))
+        // run_once stops only when a claim came back short: nothing is due.
+        Ok(Round { worked: claimed, more: false })
     }
 
     async fn woken(&self) {

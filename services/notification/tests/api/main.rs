@@ -12,6 +12,7 @@ mod health;
 mod helpers;
 mod secrets;
 mod send;
+mod sessions;
 mod smtp;
 mod storage;
 mod templates;

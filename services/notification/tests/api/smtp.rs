@@ -27,6 +27,8 @@ pub enum Mode {
     /// Keep the message but never answer: the client cannot know it was
     /// accepted (the at-least-once window).
     KeepAndStall,
+    /// 250 and keep it, then close the session (a relay dropping a client).
+    AcceptAndHangUp,
 }
 
 /// One accepted message.
@@ -59,6 +61,7 @@ struct State {
     mode: Option<Mode>,
     received: Vec<Received>,
     stalled: usize,
+    sessions: usize,
 }
 
 /// A running SMTP server.
@@ -79,6 +82,7 @@ impl SmtpServer {
             let mut queue = 0u64;
             while let Ok((stream, _)) = listener.accept().await {
                 queue += 1;
+                shared.lock().unwrap().sessions += 1;
                 tokio::spawn(session(stream, Arc::clone(&shared), queue));
             }
         });
@@ -95,6 +99,11 @@ impl SmtpServer {
 
     pub fn stalled(&self) -> usize {
         self.state.lock().unwrap().stalled
+    }
+
+    /// SMTP sessions (connections) accepted so far.
+    pub fn sessions(&self) -> usize {
+        self.state.lock().unwrap().sessions
     }
 }
 
@@ -152,14 +161,14 @@ async fn session(stream: tokio::net::TcpStream, state: Arc<Mutex<State>>, queue:
                 }
                 let mode = state.lock().unwrap().mode.unwrap_or(Mode::Accept);
                 match mode {
-                    Mode::Accept => {
+                    Mode::Accept | Mode::AcceptAndHangUp => {
                         state.lock().unwrap().received.push(Received {
                             mail_from: mail_from.clone(),
                             rcpt_to: rcpt_to.clone(),
                             data,
                         });
                         let reply = format!("250 2.0.0 Ok: queued as Q{queue}\r\n");
-                        if write.write_all(reply.as_bytes()).await.is_err() {
+                        if write.write_all(reply.as_bytes()).await.is_err() || mode == Mode::AcceptAndHangUp {
                             return;
                         }
                         continue;
