@@ -12,6 +12,9 @@
 #
 #   tests/bench/platform.sh BIN_DIR [FRACTION]
 #
+# RATE=N offers N complaints/s in step 2 instead of FRACTION of step 1's rate
+# (to search for the highest sustainable one); SKIP_WORKFLOW=1 skips step 3.
+#
 # BIN_DIR holds the release binaries redress-intake, redress-resolution,
 # redress-notification, redress-feedback and redress (cargo build --release
 # -p redress-intake -p redress-resolution -p redress-notification
@@ -69,7 +72,7 @@ out=$("$bin/redress" bench submit --target "$(peer intake)" --token "$token" --c
   --duration-secs 20 --warmup-secs 2)
 echo "$out"
 rate=$(awk '/^throughput/ {print $2}' <<<"$out")
-target=$(python3 -c "print(max(1, int(float('$rate') * $fraction)))")
+target=${RATE:-$(python3 -c "print(max(1, int(float('$rate') * $fraction)))")}
 # One complaint at the back of the closed loop's backlog: its acknowledgment
 # arrives once the relays have worked through everything before it.
 echo "# settling the backlog the closed loop left (60 s at most)"
@@ -80,6 +83,7 @@ echo "# 2. the pipeline at $fraction of that rate: $target complaints/s for $dur
 "$bin/redress" bench pipeline --target "$(peer intake)" --notification "$(peer notification)" --token "$token" \
   --rate "$target" --duration-secs "$duration" --warmup-secs 0 --concurrency 64 --settle-secs 60 || true
 
+[[ -n ${SKIP_WORKFLOW:-} ]] && exit 0
 echo "# 3. resolution's transitions (closed loop, c=16, 20 s)"
 "$bin/redress" bench case-workflow --target "$(peer intake)" --resolution "$(peer resolution)" --token "$token" \
   --cases "${CASES:-3000}" --concurrency 16 --duration-secs 20 --warmup-secs 2 || true
