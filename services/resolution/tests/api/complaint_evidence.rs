@@ -144,7 +144,7 @@ async fn an_upload_to_a_complaint_with_a_case_lands_on_the_case(db: TestDb) {
     let theirs = upload_as(&mut t, &other, header("complaints/c1", "u1"), &png(3000)).await.unwrap();
     assert!(theirs.name.starts_with("complaints/c1/evidence/"), "{}", theirs.name);
     assert_eq!(list(&mut t, &agent, &case.name).await.unwrap().len(), 1);
-    assert_eq!(list(&mut t, &other, "complaints/c1").await.unwrap(), [theirs.clone()]);
+    assert_eq!(list(&mut t, &other, "complaints/c1").await.unwrap(), std::slice::from_ref(&theirs));
     let alias = format!("complaints/c1/evidence/{}", id_of(&evidence.name));
     assert_eq!(get(&mut t, &other, &alias).await.unwrap_err().code(), Code::NotFound);
     assert_eq!(get(&mut t, &backend, &theirs.name).await.unwrap_err().code(), Code::NotFound);
