@@ -23,7 +23,8 @@ pub struct EvidenceArgs {
 
 #[derive(Debug, Subcommand)]
 enum EvidenceCommand {
-    /// Attaches a file to a case (its type is sniffed by the service).
+    /// Attaches a file to a case, or to a complaint whose case may not be
+    /// open yet (its type is sniffed by the service).
     Upload(UploadArgs),
     /// Lists a case's evidence (`-` for every case of the tenant).
     List(ListArgs),
@@ -33,7 +34,8 @@ enum EvidenceCommand {
 
 #[derive(Debug, Args)]
 struct UploadArgs {
-    /// The case, `cases/{case_id}` (a bare case id works too).
+    /// The case, `cases/{case_id}` (a bare case id works too), or the
+    /// complaint, `complaints/{complaint_id}`.
     case: String,
     /// The file to attach.
     file: PathBuf,
@@ -51,22 +53,30 @@ struct UploadArgs {
 
 #[derive(Debug, Args)]
 struct ListArgs {
-    /// The case, `cases/{case_id}`, a bare case id, or `-` for every case.
+    /// The case, `cases/{case_id}`, a bare case id, `-` for every case, or
+    /// a complaint, `complaints/{complaint_id}`.
     case: String,
 }
 
 #[derive(Debug, Args)]
 struct DownloadArgs {
-    /// The evidence, `cases/{case_id}/evidence/{evidence_id}`.
+    /// The evidence, `cases/{case_id}/evidence/{evidence_id}` or
+    /// `complaints/{complaint_id}/evidence/{evidence_id}`.
     evidence: String,
     /// Where to write the content; written to `<file>.part` first and
     /// renamed once the SHA-256 matches.
     out: PathBuf,
 }
 
+/// The parent as the service names it: a case or complaint name as given,
+/// a bare id as a case.
 fn case_name(text: &str) -> String {
     let text = text.trim();
-    if text.starts_with("cases/") { text.to_owned() } else { format!("cases/{text}") }
+    if text.starts_with("cases/") || text.starts_with("complaints/") {
+        text.to_owned()
+    } else {
+        format!("cases/{text}")
+    }
 }
 
 fn record(e: &Evidence) -> Record {

@@ -208,7 +208,11 @@ impl EvidenceDownload {
 impl ResolutionClient {
     /// Attaches the content of `reader` to a case, streamed in
     /// [`UPLOAD_CHUNK`] pieces (never whole in memory). `header` names the
-    /// case (`parent`), the file name, the declared type and the
+    /// case (`parent`, `cases/{case_id}`) or the complaint
+    /// (`complaints/{complaint_id}`: a backend that just filed it need not
+    /// wait for its case; the evidence waits, named
+    /// `complaints/{complaint_id}/evidence/{evidence_id}`, and the case
+    /// adopts it when it opens), the file name, the declared type and the
     /// description. **Keyed**: an empty `request_id` gets a UUIDv7. Sent
     /// once, not retried (the reader is consumed); to retry after a lost
     /// reply, upload the same bytes with the same `request_id`: the service
@@ -222,6 +226,8 @@ impl ResolutionClient {
     /// (`metadata["max_size_bytes"]`) or `EVIDENCE_TYPE_NOT_ALLOWED`, or a
     /// bad header field; [`crate::Error::AlreadyExists`]
     /// (`IDEMPOTENCY_KEY_REUSED`) for a `request_id` used with another file;
+    /// [`crate::Error::FailedPrecondition`] (`COMPLAINT_ERASED`) once the
+    /// complaint's player data was erased;
     /// [`crate::Error::NotFound`] for an unknown case; [`crate::Error::Io`]
     /// when reading fails (the service then refuses the upload).
     pub async fn upload_evidence<R>(&self, header: Header, reader: R) -> Result<Evidence>
@@ -262,8 +268,9 @@ impl ResolutionClient {
         Ok(evidence)
     }
 
-    /// One evidence's metadata,
-    /// `cases/{case_id}/evidence/{evidence_id}`. **Safe** (a read).
+    /// One evidence's metadata, `cases/{case_id}/evidence/{evidence_id}` or
+    /// its complaint alias `complaints/{complaint_id}/evidence/{evidence_id}`
+    /// (the answer holds the canonical name). **Safe** (a read).
     ///
     /// # Errors
     /// [`crate::Error::NotFound`] for an unknown evidence or another
@@ -279,8 +286,9 @@ impl ResolutionClient {
         required(got.evidence, "evidence")
     }
 
-    /// A case's evidence (parent `cases/{case_id}`, or `cases/-` for every
-    /// case of the tenant), oldest first, optionally by scan `state`, every
+    /// A case's evidence (parent `cases/{case_id}`, `complaints/{complaint_id}`
+    /// for a complaint's, pending or adopted, or `cases/-` for every
+    /// evidence of the tenant), oldest first, optionally by scan `state`, every
     /// page. **Safe** (a read).
     pub fn list_evidence(&self, request: ListEvidenceRequest) -> ItemStream<Evidence> {
         let this = self.clone();

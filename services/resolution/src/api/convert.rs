@@ -37,20 +37,59 @@ pub fn evidence_name(case_id: &str, id: &str) -> String {
     format!("cases/{case_id}/evidence/{id}")
 }
 
-/// The (case id, evidence id) in `cases/{case_id}/evidence/{evidence_id}`,
-/// or INVALID_ARGUMENT on `field`.
-pub fn evidence_ids(name: &str, field: &str) -> Result<(String, String), redress_errors::ApiError> {
-    let bad = || redress_errors::ApiError::invalid_field(field, "must be cases/{case_id}/evidence/{evidence_id}");
-    let (case, id) = name.strip_prefix("cases/").and_then(|rest| rest.split_once("/evidence/")).ok_or_else(bad)?;
-    let case = redress_errors::resource_id(&case_name(case), "cases", field).map_err(|_| bad())?;
+/// Where evidence hangs: its case, or (uploaded before the case opened,
+/// and as an alias afterwards) its intake complaint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvidenceParent {
+    Case(String),
+    Complaint(String),
+}
+
+impl EvidenceParent {
+    /// The store's filter for it.
+    pub fn owner(&self) -> store::EvidenceOwner<'_> {
+        match self {
+            EvidenceParent::Case(id) => store::EvidenceOwner::Case(id),
+            EvidenceParent::Complaint(id) => store::EvidenceOwner::Complaint(id),
+        }
+    }
+}
+
+/// The parent in `cases/{case_id}` or `complaints/{complaint_id}`, or
+/// INVALID_ARGUMENT on `field`.
+pub fn evidence_parent(name: &str, field: &str) -> Result<EvidenceParent, redress_errors::ApiError> {
+    let bad = || redress_errors::ApiError::invalid_field(field, "must be cases/{case_id} or complaints/{complaint_id}");
+    if name.starts_with("complaints/") {
+        return complaint_id(name, field).map(EvidenceParent::Complaint).map_err(|_| bad());
+    }
+    case_id(name, field).map(EvidenceParent::Case).map_err(|_| bad())
+}
+
+/// The parent and evidence id in `cases/{case_id}/evidence/{evidence_id}`
+/// or `complaints/{complaint_id}/evidence/{evidence_id}`, or
+/// INVALID_ARGUMENT on `field`.
+pub fn evidence_ids(name: &str, field: &str) -> Result<(EvidenceParent, String), redress_errors::ApiError> {
+    let bad = || {
+        redress_errors::ApiError::invalid_field(
+            field,
+            "must be cases/{case_id}/evidence/{evidence_id} or complaints/{complaint_id}/evidence/{evidence_id}",
+        )
+    };
+    let (parent, id) = name.split_once("/evidence/").ok_or_else(bad)?;
+    let parent = evidence_parent(parent, field).map_err(|_| bad())?;
     let id = redress_errors::resource_id(&format!("evidence/{id}"), "evidence", field).map_err(|_| bad())?;
-    Ok((case, id))
+    Ok((parent, id))
 }
 
 /// A stored evidence as the proto resource.
 pub fn evidence(row: &evidence::Model) -> Evidence {
     Evidence {
-        name: evidence_name(&row.case_id, &row.id),
+        // Pending evidence is named by its complaint until OpenCase adopts it.
+        name: if row.case_id.is_empty() {
+            format!("complaints/{}/evidence/{}", row.complaint_id, row.id)
+        } else {
+            evidence_name(&row.case_id, &row.id)
+        },
         filename: row.filename.clone(),
         content_type: row.content_type.clone(),
         declared_content_type: row.declared_content_type.clone(),

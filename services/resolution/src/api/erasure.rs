@@ -48,6 +48,16 @@ impl ResolutionApi {
             for row in cases {
                 erased_count += self.erase_case(txn, row, &req.erasure, &caller.subject, &payload, &mut found).await?;
             }
+            // Evidence uploaded to a complaint whose case is not open yet;
+            // OpenCase adopts it erased.
+            for evidence in store::pending_evidence(txn, &tenant, &complaint_ids).await? {
+                if evidence.erased_at.is_none() {
+                    found.push(evidence.filename.clone());
+                    found.push(evidence.description.clone());
+                    store::erase_evidence(txn, &evidence, erase::erased_filename(&evidence.id), now()).await?;
+                    erased_count += 1;
+                }
+            }
             let needles = erasure::needles(found.iter().map(String::as_str));
             erased_count += redress_idempotency::forget_responses_containing(txn, &tenant, &needles).await? as i64;
             erased_count += redress_outbox::forget_containing(txn, &tenant, &needles).await? as i64;

@@ -42,7 +42,7 @@ impl ResolutionApi {
         let tenant = caller.tenant.clone();
         let mut of_player = Condition::any().add(case::Column::PlayerId.eq(req.player_id.as_str()));
         if !complaint_ids.is_empty() {
-            of_player = of_player.add(case::Column::ComplaintId.is_in(complaint_ids));
+            of_player = of_player.add(case::Column::ComplaintId.is_in(complaint_ids.clone()));
         }
         let cases = case::Entity::find()
             .filter(case::Column::TenantId.eq(tenant.as_str()))
@@ -50,6 +50,8 @@ impl ResolutionApi {
             .order_by_asc(case::Column::Id)
             .all(&self.db)
             .await?;
+        // Evidence uploaded to a complaint whose case is not open yet.
+        let pending = store::pending_evidence(&self.db, &tenant, &complaint_ids).await?;
         let (tx, rx) = mpsc::channel(2);
         let db = self.db.clone();
         let present: Vec<_> = cases.iter().map(|row| self.present(row)).collect();
@@ -88,6 +90,30 @@ impl ResolutionApi {
                     let _ = tx.send(Err(err.into())).await;
                     return;
                 }
+            }
+            // After every case: the complaints' evidence that waits for its
+            // case, each named `complaints/{complaint_id}/evidence/{id}`.
+            let result: Result<(), ApiError> = async {
+                for evidence in &pending {
+                    let meta = convert::evidence(evidence);
+                    let name = meta.name.clone();
+                    if tx.send(record(Record::Evidence(meta))).await.is_err() {
+                        return Ok(());
+                    }
+                    for seq in 0..evidence.chunk_count {
+                        let data = store::find_chunk(&db, &tenant, &evidence.id, seq)
+                            .await?
+                            .ok_or_else(|| super::evidence::corrupted(&name, &format!("chunk {seq} is missing")))?;
+                        if tx.send(record(Record::EvidenceChunk(data))).await.is_err() {
+                            return Ok(());
+                        }
+                    }
+                }
+                Ok(())
+            }
+            .await;
+            if let Err(err) = result {
+                let _ = tx.send(Err(err.into())).await;
             }
         };
         tokio::spawn(send.in_current_span());

@@ -42,7 +42,10 @@ impl ResolutionApi {
         if let Some(row) = store::find_case_by_complaint(&txn, tenant, &complaint_id).await? {
             return Ok(OpenCaseResponse { case: Some(self.present(&row)) });
         }
-        if redress_db::erasure::erasure_of(&txn, tenant, &req.complaint).await?.is_some() {
+        // Also the complaint's lock that orders evidence uploads to the
+        // complaint against this opening (see the adoption below).
+        let erased = redress_db::erasure::erasure_of(&txn, tenant, &req.complaint).await?.is_some();
+        if erased {
             erase_open_case(&mut req);
         }
         let now = now();
@@ -66,6 +69,7 @@ impl ResolutionApi {
         }
         let applied = self.apply(&txn, seed, decision, &caller.subject, &req.encode_to_vec(), now).await?;
         let applied = self.auto_assign(&txn, applied, now).await?;
+        let applied = self.adopt_pending_evidence(&txn, applied, &complaint_id, erased, now).await?;
         redress_outbox::enqueue(&txn, applied.messages).await?;
         self.commit(txn).await?;
         Ok(OpenCaseResponse { case: Some(applied.case) })

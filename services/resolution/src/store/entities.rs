@@ -150,7 +150,12 @@ pub mod evidence {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: String,
         pub tenant_id: String,
+        /// Empty while the evidence waits for its complaint's case (uploaded
+        /// to `complaints/{complaint}` before OpenCase); set once, when
+        /// OpenCase adopts it.
         pub case_id: String,
+        /// The intake complaint the evidence belongs to (its case's).
+        pub complaint_id: String,
         pub filename: String,
         /// Sniffed from the bytes.
         pub content_type: String,

@@ -7,6 +7,7 @@ mod m20261210_000001_index_case_list_filters;
 mod m20261215_000001_create_evidence_tables;
 mod m20261220_000001_create_queue_tables;
 mod m20261230_000001_add_erasure_columns;
+mod m20270105_000001_add_evidence_complaint;
 
 /// Resolution's migrator.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261230_000001_add_erasure_columns::AddErasureColumns),
             Box::new(redress_outbox::migration::AddErasedFlag),
             Box::new(redress_db::erasure::CreateErasedComplaints),
+            Box::new(m20270105_000001_add_evidence_complaint::AddEvidenceComplaint),
         ]
     }
 }

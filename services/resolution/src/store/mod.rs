@@ -444,18 +444,75 @@ pub async fn insert_evidence<C: ConnectionTrait>(c: &C, model: evidence::Model) 
     model.into_active_model().reset_all().insert(c).await.map(|_| ())
 }
 
-/// An evidence of the tenant's case.
+/// What an evidence is addressed by: its case, or its complaint (pending
+/// evidence has no case yet; adopted evidence answers to both).
+#[derive(Debug, Clone, Copy)]
+pub enum EvidenceOwner<'a> {
+    Case(&'a str),
+    Complaint(&'a str),
+}
+
+impl EvidenceOwner<'_> {
+    fn condition(self) -> Condition {
+        match self {
+            EvidenceOwner::Case(id) => Condition::all().add(evidence::Column::CaseId.eq(id)),
+            EvidenceOwner::Complaint(id) => Condition::all().add(evidence::Column::ComplaintId.eq(id)),
+        }
+    }
+}
+
+/// An evidence of the tenant's case or complaint.
 pub async fn find_evidence<C: ConnectionTrait>(
     c: &C,
     tenant: &str,
-    case_id: &str,
+    owner: EvidenceOwner<'_>,
     id: &str,
 ) -> Result<Option<evidence::Model>, DbErr> {
     evidence::Entity::find_by_id(id.to_owned())
         .filter(evidence::Column::TenantId.eq(tenant))
-        .filter(evidence::Column::CaseId.eq(case_id))
+        .filter(owner.condition())
         .one(c)
         .await
+}
+
+/// The evidence of `complaint_ids` still waiting for a case, oldest first
+/// (OpenCase adopts them; erasure and export reach them here).
+pub async fn pending_evidence<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    complaint_ids: &[String],
+) -> Result<Vec<evidence::Model>, DbErr> {
+    if complaint_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    evidence::Entity::find()
+        .filter(evidence::Column::TenantId.eq(tenant))
+        .filter(evidence::Column::ComplaintId.is_in(complaint_ids.iter().map(String::as_str)))
+        .filter(evidence::Column::CaseId.eq(""))
+        .order_by_asc(evidence::Column::Id)
+        .all(c)
+        .await
+}
+
+/// Attaches a pending evidence to its complaint's case, recording the
+/// attachment event; false when it was not pending any more.
+pub async fn adopt_evidence<C: ConnectionTrait>(
+    c: &C,
+    tenant: &str,
+    id: &str,
+    case_id: &str,
+    event_sequence: i64,
+) -> Result<bool, DbErr> {
+    use evidence::Column as Col;
+    let result = evidence::Entity::update_many()
+        .col_expr(Col::CaseId, Expr::value(case_id))
+        .col_expr(Col::EventSequence, Expr::value(event_sequence))
+        .filter(Col::TenantId.eq(tenant))
+        .filter(Col::Id.eq(id))
+        .filter(Col::CaseId.eq(""))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Every evidence of a case, oldest first (the verifier re-hashes them).
@@ -473,19 +530,20 @@ pub async fn evidence_of_case<C: ConnectionTrait>(
 }
 
 /// A page of the tenant's evidence after id `after`, by id (upload order):
-/// one case's or, with no case, every case's; optionally in one state.
+/// one case's or complaint's or, with no owner, every evidence of the tenant
+/// (pending ones too); optionally in one state.
 pub async fn list_evidence<C: ConnectionTrait>(
     c: &C,
     tenant: &str,
-    case_id: Option<&str>,
+    owner: Option<EvidenceOwner<'_>>,
     state: Option<EvidenceState>,
     after: Option<&str>,
     limit: u64,
 ) -> Result<Vec<evidence::Model>, DbErr> {
     use evidence::Column as Col;
     let mut query = evidence::Entity::find().filter(Col::TenantId.eq(tenant));
-    if let Some(case_id) = case_id {
-        query = query.filter(Col::CaseId.eq(case_id));
+    if let Some(owner) = owner {
+        query = query.filter(owner.condition());
     }
     if let Some(state) = state {
         query = query.filter(Col::State.eq(Stored(state)));

@@ -4,6 +4,7 @@
 // Test code may panic on the unexpected: that is how a test fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod complaint_evidence;
 mod contract;
 mod erasure;
 mod evidence;

@@ -66,6 +66,41 @@ pub(super) async fn rehash<C: ConnectionTrait>(c: &C, row: &row::Model) -> Resul
 }
 
 impl ResolutionApi {
+    /// OpenCase's adoption, in its transaction: every evidence uploaded to
+    /// the complaint before its case opened gets the case and one chained
+    /// TYPE_EVIDENCE_ATTACHED event, like an upload to the case would have
+    /// (the uploader as the actor). The caller holds the complaint's erasure
+    /// lock, so no upload to the complaint commits in between. For an
+    /// erased complaint, evidence not yet erased is erased first.
+    pub(super) async fn adopt_pending_evidence(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        applied: super::write::Applied,
+        complaint_id: &str,
+        erased: bool,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<super::write::Applied, ApiError> {
+        let super::write::Applied { events, mut messages, mut row, .. } = applied;
+        let tenant = row.tenant_id.clone();
+        for mut evidence in store::pending_evidence(txn, &tenant, &[complaint_id.to_owned()]).await? {
+            if erased && evidence.erased_at.is_none() {
+                let filename = crate::domain::erasure::erased_filename(&evidence.id);
+                store::erase_evidence(txn, &evidence, filename.clone(), now).await?;
+                evidence.filename = filename;
+                evidence.description.clear();
+                evidence.erased_at = Some(now);
+            }
+            let actor = evidence.uploader_subject.clone();
+            let (sequence, more, next) = self.record_attachment(txn, row, &evidence, &actor, now).await?;
+            if !store::adopt_evidence(txn, &tenant, &evidence.id, &next.id, sequence).await? {
+                return Err(ApiError::stale_etag(convert::evidence(&evidence).name));
+            }
+            messages.extend(more);
+            row = next;
+        }
+        Ok(super::write::Applied { case: self.present(&row), events, messages, row })
+    }
+
     /// The tenant's evidence limits.
     fn evidence_policy(&self, tenant: &str) -> EvidencePolicy {
         self.evidence.get(tenant).cloned().unwrap_or_default()
@@ -79,8 +114,8 @@ impl ResolutionApi {
         name: &str,
         field: &str,
     ) -> Result<row::Model, ApiError> {
-        let (case_id, id) = convert::evidence_ids(name, field)?;
-        store::find_evidence(c, tenant, &case_id, &id).await?.ok_or_else(|| ApiError::not_found(name))
+        let (parent, id) = convert::evidence_ids(name, field)?;
+        store::find_evidence(c, tenant, parent.owner(), &id).await?.ok_or_else(|| ApiError::not_found(name))
     }
 
     pub(super) async fn get_evidence(
@@ -98,25 +133,33 @@ impl ResolutionApi {
         req: ListEvidenceRequest,
     ) -> Result<ListEvidenceResponse, ApiError> {
         let size = redress_paging::page_size(req.page_size, 50, 1000)?;
-        let case_id = convert::case_id(&req.parent, "parent")?;
+        // `cases/-`: every evidence of the tenant (AIP-159), pending ones too.
+        let parent = match req.parent.as_str() {
+            "cases/-" => None,
+            parent => Some(convert::evidence_parent(parent, "parent")?),
+        };
         let mut v = Violations::new();
         let state: Option<evidence::State> = v.enum_filter(req.state, "state");
         v.into_result()?;
-        // `cases/-`: every case of the tenant (AIP-159).
-        let case_id = if case_id == "-" {
-            None
-        } else {
+        // A case must exist; a complaint resolution may not know yet (its
+        // case not opened) lists what was uploaded to it, maybe nothing.
+        if let Some(convert::EvidenceParent::Case(_)) = &parent {
             self.load(&caller.tenant, &req.parent, "parent").await?;
-            Some(case_id)
-        };
+        }
         let filter_key = redress_paging::filter_of(&req, |r| {
             r.page_size = 0;
             r.page_token.clear();
         });
         let after: Option<String> = self.page_tokens.decode(&req.page_token, &caller.tenant, &filter_key)?;
-        let mut rows =
-            store::list_evidence(&self.db, &caller.tenant, case_id.as_deref(), state, after.as_deref(), size + 1)
-                .await?;
+        let mut rows = store::list_evidence(
+            &self.db,
+            &caller.tenant,
+            parent.as_ref().map(|p| p.owner()),
+            state,
+            after.as_deref(),
+            size + 1,
+        )
+        .await?;
         let next_page_token =
             self.page_tokens.next_page(&mut rows, size, &caller.tenant, &filter_key, |last| last.id.clone());
         Ok(ListEvidenceResponse { evidence: rows.iter().map(convert::evidence).collect(), next_page_token })
@@ -159,6 +202,11 @@ impl ResolutionApi {
             let result = async {
                 if !store::record_scan(&txn, tenant, &row.id, verdict, &req.reason, now).await? {
                     return Err(ApiError::stale_etag(&req.name));
+                }
+                // Not adopted yet: the verdict goes into the attachment
+                // event OpenCase appends (its payload holds the state).
+                if row.case_id.is_empty() {
+                    return Ok(());
                 }
                 let case = store::find_case(&txn, tenant, &row.case_id)
                     .await?

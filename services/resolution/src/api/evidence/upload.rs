@@ -127,7 +127,7 @@ impl ResolutionApi {
             Some(upload_evidence_request::Part::Header(header)) => header,
             _ => return Err(ApiError::invalid_field("header", "the first message must carry the header")),
         };
-        let case_id = convert::case_id(&header.parent, "header.parent")?;
+        let parent = convert::evidence_parent(&header.parent, "header.parent")?;
         let mut v = Violations::new();
         request_id(&mut v, &header.request_id, "header.request_id");
         v.line(&header.filename, "header.filename", true, 255);
@@ -138,8 +138,12 @@ impl ResolutionApi {
         }
         v.into_result()?;
         let tenant = caller.tenant.clone();
-        // An unknown case is refused before a byte is stored.
-        self.load(&tenant, &header.parent, "header.parent").await?;
+        // An unknown case is refused before a byte is stored. A complaint
+        // cannot be checked here: intake owns it, and its case may not be
+        // open yet.
+        if let convert::EvidenceParent::Case(_) = &parent {
+            self.load(&tenant, &header.parent, "header.parent").await?;
+        }
         let policy = self.evidence_policy(&tenant);
         let mut staged = Staged {
             tenant: tenant.clone(),
@@ -151,7 +155,7 @@ impl ResolutionApi {
             sniffer: Sniffer::default(),
         };
         let result = match self.stage(&mut stream, &mut staged, policy.max_size_bytes).await {
-            Ok(()) => self.attach(&caller, &header, &case_id, &staged, &policy).await,
+            Ok(()) => self.attach(&caller, &header, &parent, &staged, &policy).await,
             Err(err) => Err(err),
         };
         match result {
@@ -177,12 +181,14 @@ impl ResolutionApi {
     /// The keyed write that turns staged chunks into evidence: replays or
     /// refuses a reused request_id, checks the sniffed type, appends the
     /// attachment event and inserts the evidence row, in one transaction.
-    /// Retried when another write to the case won the race.
+    /// Retried when another write to the case won the race. For a complaint
+    /// whose case is not open yet, the row is inserted pending (no case, no
+    /// event); OpenCase adopts it.
     async fn attach(
         &self,
         caller: &Caller,
         header: &upload_evidence_request::Header,
-        case_id: &str,
+        parent: &convert::EvidenceParent,
         staged: &Staged,
         policy: &EvidencePolicy,
     ) -> Result<(UploadEvidenceResponse, bool), ApiError> {
@@ -202,14 +208,34 @@ impl ResolutionApi {
                     .with_metadata("content_type", content_type)
                     .with_metadata("allowed", policy.allowed_content_types.join(",")));
                 }
-                let case = store::find_case(txn, &caller.tenant, case_id)
-                    .await?
-                    .ok_or_else(|| ApiError::not_found(&header.parent))?;
+                let tenant = caller.tenant.as_str();
+                // The complaint's erasure lock, taken by `erasure_of` before
+                // the case is looked up, also orders this write against the
+                // case's opening (OpenCase takes it before adopting): either
+                // the case is seen here, or OpenCase sees this evidence.
+                let case = match parent {
+                    convert::EvidenceParent::Case(id) => {
+                        let case = store::find_case(txn, tenant, id)
+                            .await?
+                            .ok_or_else(|| ApiError::not_found(&header.parent))?;
+                        refuse_erased(txn, tenant, &case.complaint_id).await?;
+                        Some(case)
+                    }
+                    convert::EvidenceParent::Complaint(id) => {
+                        refuse_erased(txn, tenant, id).await?;
+                        store::find_case_by_complaint(txn, tenant, id).await?
+                    }
+                };
+                let complaint_id = match (&case, parent) {
+                    (Some(case), _) => case.complaint_id.clone(),
+                    (None, convert::EvidenceParent::Complaint(id) | convert::EvidenceParent::Case(id)) => id.clone(),
+                };
                 let now = now();
                 let mut model = row::Model {
                     id: staged.id.clone(),
                     tenant_id: caller.tenant.clone(),
-                    case_id: case_id.to_owned(),
+                    case_id: case.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+                    complaint_id,
                     filename: header.filename.clone(),
                     content_type: content_type.to_owned(),
                     declared_content_type: header.declared_content_type.clone(),
@@ -228,19 +254,62 @@ impl ResolutionApi {
                 };
                 // The chained payload: the evidence as created, before the
                 // event's own sequence is known.
-                let payload = convert::evidence(&model).encode_to_vec();
-                let summary = rules::attached_summary(&model.filename, model.size_bytes, &model.sha256);
-                let body = convert::body_of(&case);
-                let decision = machine::decide(&body, Command::AttachEvidence { summary }, &caller.subject, now)
-                    .map_err(|r| ApiError::failed_precondition(r.reason, r.message))?;
-                let applied = self.apply(txn, case, decision, &caller.subject, &payload, now).await?;
-                model.event_sequence = applied.events.first().map_or(0, |e| e.sequence);
+                let Some(case) = case else {
+                    // Pending: named by the complaint until OpenCase adopts it.
+                    let evidence = convert::evidence(&model);
+                    store::insert_evidence(txn, model).await?;
+                    return Ok((UploadEvidenceResponse { evidence: Some(evidence) }, Vec::new()));
+                };
+                let (sequence, messages, _) = self.record_attachment(txn, case, &model, &caller.subject, now).await?;
+                model.event_sequence = sequence;
                 let evidence = convert::evidence(&model);
                 store::insert_evidence(txn, model).await?;
-                Ok((UploadEvidenceResponse { evidence: Some(evidence) }, applied.messages))
+                Ok((UploadEvidenceResponse { evidence: Some(evidence) }, messages))
             };
             redress_outbox::keyed_write(&self.db, &self.relay, &key, write)
         })
         .await
+    }
+
+    /// Appends the TYPE_EVIDENCE_ATTACHED event of `model` to `case`: its
+    /// chained payload is the evidence as attached, before the event's own
+    /// sequence is known. Returns the event's sequence and the outbox rows.
+    /// An upload to a case and OpenCase's adoption of pending evidence both
+    /// record the attachment this way, so the events are alike.
+    pub(in crate::api) async fn record_attachment(
+        &self,
+        txn: &DatabaseTransaction,
+        case: store::case::Model,
+        model: &row::Model,
+        actor: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(i64, Vec<redress_outbox::OutboxMessage>, store::case::Model), ApiError> {
+        let mut attached = model.clone();
+        attached.case_id = case.id.clone();
+        attached.event_sequence = 0;
+        let payload = convert::evidence(&attached).encode_to_vec();
+        let summary = rules::attached_summary(&attached.filename, attached.size_bytes, &attached.sha256);
+        let body = convert::body_of(&case);
+        let decision = machine::decide(&body, Command::AttachEvidence { summary }, actor, now)
+            .map_err(|r| ApiError::failed_precondition(r.reason, r.message))?;
+        let applied = self.apply(txn, case, decision, actor, &payload, now).await?;
+        let sequence = applied.events.first().map_or(0, |e| e.sequence);
+        Ok((sequence, applied.messages, applied.row))
+    }
+}
+
+/// FAILED_PRECONDITION, reason COMPLAINT_ERASED, when the complaint's
+/// player data was erased: new evidence would be personal data again (as
+/// intake refuses new words of the player). Takes the complaint's erasure
+/// lock until the transaction ends.
+async fn refuse_erased(txn: &DatabaseTransaction, tenant: &str, complaint_id: &str) -> Result<(), ApiError> {
+    let complaint = format!("complaints/{complaint_id}");
+    match redress_db::erasure::erasure_of(txn, tenant, &complaint).await? {
+        Some(_) => Err(ApiError::failed_precondition(
+            "COMPLAINT_ERASED",
+            format!("{complaint}: its player data was erased; it takes no more evidence"),
+        )
+        .with_metadata("complaint", complaint)),
+        None => Ok(()),
     }
 }
