@@ -526,8 +526,8 @@ class ResolutionServiceServicer:
 
     def UploadEvidence(self, request_iterator, context):
         """Attaches a file to a case, streamed: the first message carries
-        `header` (the case, the request_id, the file name, the declared type,
-        the description), every following message `chunk`, in order, each at
+        `header` (the case or complaint, the request_id, the file name, the
+        declared type, the description), every following message `chunk`, in order, each at
         most 1 MiB (the server's message limit is larger; the file may be any
         number of chunks up to the tenant's size limit). The content is stored
         in resolution's database as it arrives, never whole in memory; its type
@@ -536,6 +536,18 @@ class ResolutionServiceServicer:
         history whose payload (hashed into the chain) is the Evidence, with
         name, file name, size and SHA-256. Every case state; the case itself is
         unchanged but for its history (its etag changes).
+
+        With `header.parent` `complaints/{complaint_id}` (the casino backend
+        that filed a complaint and uploads the player's screenshot at once,
+        before resolution opened the case): when the complaint's case exists,
+        exactly as an upload to that case; otherwise the evidence is stored
+        pending, named `complaints/{complaint_id}/evidence/{evidence_id}`, with
+        no event, and OpenCase adopts it when it opens the case (one
+        TYPE_EVIDENCE_ATTACHED event per evidence, in upload order, the uploader
+        as the actor, the payload the Evidence as adopted, scan state included),
+        so VerifyCaseHistory covers it. Resolution cannot check a complaint it
+        has no case for: evidence for a complaint that never reaches it stays
+        pending. Only the caller's tenant's complaints match.
 
         Idempotent on `header.request_id`: the same header and the same bytes
         again return the same Evidence and store nothing; the same request_id
@@ -556,6 +568,12 @@ class ResolutionServiceServicer:
         is not one the tenant allows; BadRequest on `chunk`, ErrorInfo.metadata
         `content_type` holds the sniffed type and `allowed` the allowed ones,
         comma-separated.
+        - INVALID_ARGUMENT, reason INVALID_ARGUMENT, BadRequest on
+        `header.parent`: neither `cases/{case_id}` nor
+        `complaints/{complaint_id}`.
+        - FAILED_PRECONDITION, reason COMPLAINT_ERASED: the complaint's (or the
+        case's complaint's) player data was erased; it takes no more evidence.
+        ErrorInfo.metadata `complaint` names it.
         - NOT_FOUND: no such case for the tenant.
         Roles: agent, supervisor, admin, backend (on the player's behalf;
         `uploaded_by` records the role).
@@ -565,17 +583,24 @@ class ResolutionServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetEvidence(self, request, context):
-        """Reads one evidence's metadata. NOT_FOUND for another tenant's. Roles:
-        agent, supervisor, admin, backend.
+        """Reads one evidence's metadata, by its name or by its complaint's alias
+        (`complaints/{complaint_id}/evidence/{evidence_id}`); the answer holds
+        the canonical name. INVALID_ARGUMENT (BadRequest on `name`) for another
+        form; NOT_FOUND for another tenant's. Roles: agent, supervisor, admin,
+        backend.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListEvidence(self, request, context):
-        """Lists a case's evidence (or every case's, parent `cases/-`), oldest
-        first, optionally by scan state. Roles: agent, supervisor, admin,
-        backend, service (a scanner lists `cases/-` in STATE_PENDING_SCAN).
+        """Lists a case's evidence (parent `cases/{case_id}`, NOT_FOUND for an
+        unknown case), a complaint's (`complaints/{complaint_id}`: pending and
+        adopted, empty when there is none), or every evidence of the tenant
+        (`cases/-`, pending evidence included), oldest first, optionally by
+        scan state. INVALID_ARGUMENT (BadRequest on `parent`) for another
+        form. Roles: agent, supervisor, admin, backend, service (a scanner lists
+        `cases/-` in STATE_PENDING_SCAN).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -600,6 +625,7 @@ class ResolutionServiceServicer:
         - FAILED_PRECONDITION, reason EVIDENCE_ERASED: the content was deleted
         by an erasure of the player's data (`erase_time` is set).
         - NOT_FOUND: no such evidence for the tenant.
+        The evidence is named as for GetEvidence (the complaint alias works).
         Roles: agent, supervisor, admin, backend, service.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -24,7 +24,8 @@ export const file_redress_resolution_v1_evidence: GenFile = /*@__PURE__*/
 export type Evidence = Message<"redress.resolution.v1.Evidence"> & {
   /**
    * Resource name: `cases/{case_id}/evidence/{evidence_id}`, the id a
-   * UUIDv7. Output only.
+   * UUIDv7; `complaints/{complaint_id}/evidence/{evidence_id}` while it
+   * waits for its complaint's case (see above). Output only.
    *
    * @generated from field: string name = 1;
    */
@@ -117,8 +118,8 @@ export type Evidence = Message<"redress.resolution.v1.Evidence"> & {
   scanTime?: Timestamp | undefined;
 
   /**
-   * The sequence of the case event that recorded the attachment. Output
-   * only.
+   * The sequence of the case event that recorded the attachment; 0 while
+   * the evidence waits for its complaint's case. Output only.
    *
    * @generated from field: int64 event_sequence = 13;
    */

@@ -49,7 +49,9 @@ export const ExportPlayerRecordsRequestSchema: GenMessage<ExportPlayerRecordsReq
 /**
  * One message of ExportPlayerRecords. Per case, in case-id order: the case,
  * then its events oldest first, then per evidence its metadata followed by
- * its content's chunks in order.
+ * its content's chunks in order. After the cases, the evidence of the
+ * requested `complaints` that waits for its case (named
+ * `complaints/{complaint_id}/evidence/{evidence_id}`), likewise.
  *
  * @generated from message redress.resolution.v1.ExportPlayerRecordsResponse
  */

@@ -552,7 +552,12 @@ export const ResolutionInternalService: GenService<{
    * For a complaint already erased here (see ErasePlayerRecords) the case
    * opens without the player's name, e-mail, subject and description; the
    * same holds for the texts of RecordPlayerMessage, RecordPlayerDecision,
-   * RecordWithdrawal and FlagFollowUp. Called by intake.
+   * RecordWithdrawal and FlagFollowUp. In the same transaction the new case
+   * adopts the evidence uploaded to `complaints/{complaint_id}` before it
+   * opened (see UploadEvidence): each gets the case (its name becomes
+   * `cases/{case_id}/evidence/{evidence_id}`) and one TYPE_EVIDENCE_ATTACHED
+   * event, so the returned case's history already holds them (for an erased
+   * complaint, the evidence is adopted erased). Called by intake.
    *
    * @generated from rpc redress.resolution.v1.ResolutionInternalService.OpenCase
    */
@@ -626,7 +631,10 @@ export const ResolutionInternalService: GenService<{
    * (ListEvidence, parent `cases/-`), downloads it (role `service` may
    * download evidence in any state), and reports its verdict here: the
    * evidence moves PENDING_SCAN -> CLEAN or REJECTED with `reason`, and a
-   * TYPE_EVIDENCE_SCANNED event is appended to the case's history.
+   * TYPE_EVIDENCE_SCANNED event is appended to the case's history (for
+   * evidence still waiting for its complaint's case, `name`
+   * `complaints/{complaint_id}/evidence/{evidence_id}`, no event: the
+   * attachment event OpenCase appends holds the verdict).
    * Idempotent: the same verdict again returns the evidence unchanged.
    * Errors: FAILED_PRECONDITION, reason EVIDENCE_ALREADY_SCANNED, when the
    * evidence already has another verdict (ErrorInfo.metadata `state` holds
