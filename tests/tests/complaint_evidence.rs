@@ -12,7 +12,7 @@ use std::time::Duration;
 use redress_auth::Role;
 use redress_e2e::Sandbox;
 use redress_proto::{
-    common::v1::{Channel, ComplaintCategory, Player},
+    common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
     intake::v1::SubmitComplaintRequest,
     resolution::v1::{
         DownloadEvidenceRequest, ListCaseEventsRequest, ListCasesRequest, ListEvidenceRequest, UploadEvidenceRequest,
@@ -43,6 +43,11 @@ async fn a_screenshot_uploaded_with_the_complaint_ends_up_on_its_case(backend: B
         subject: "Gra się zawiesiła".into(),
         description: "The game froze during the bonus round.".into(),
         channel: Channel::LiveChat.into(),
+        transaction_references: Some(TransactionReferences {
+            game_id: "starburst".into(),
+            round_id: "round-77".into(),
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let complaint = s.intake().submit_complaint(authed(request, &casino)).await.unwrap().into_inner();

@@ -18,6 +18,7 @@ pub mod webhook;
 use std::{collections::BTreeMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
+use futures::{FutureExt, StreamExt, future::BoxFuture, stream::FuturesUnordered};
 use redress_config::Secret;
 use redress_db::{Stored, now};
 use redress_proto::{
@@ -31,11 +32,6 @@ use redress_worker::{Backoff, BoxError, Job, Round, Worker};
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
-use futures::{
-    FutureExt, StreamExt,
-    future::BoxFuture,
-    stream::FuturesUnordered,
-};
 use tracing::Instrument;
 
 use crate::{
@@ -398,9 +394,7 @@ impl Sender {
         txn.commit().await?;
 
         let outcome = match prepared {
-            Prepared::Email { bytes, envelope, .. } => {
-                self.mailer.send(&row.id, &bytes, &envelope).await
-            }
+            Prepared::Email { bytes, envelope, .. } => self.mailer.send(&row.id, &bytes, &envelope).await,
             Prepared::Webhook { target, body } => match &target.secrets {
                 Ok(secrets) => {
                     let endpoint = if endpoint_id.is_empty() { String::new() } else { endpoint_name(&endpoint_id) };
