@@ -8,13 +8,13 @@ use redress_errors::{ApiError, Violations};
 use redress_proto::resolution::v1::{
     ExportPlayerRecordsRequest, ExportPlayerRecordsResponse, export_player_records_response::Record,
 };
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::mpsc;
 use tonic::Status;
 use tracing::Instrument as _;
 
 use super::{ResolutionApi, convert};
-use crate::store::{self, case};
+use crate::store::{self, case, evidence};
 
 /// The messages of an export, as tonic sends them.
 pub type ExportStream = tokio_stream::wrappers::ReceiverStream<Result<ExportPlayerRecordsResponse, Status>>;
@@ -56,7 +56,6 @@ impl ResolutionApi {
         let db = self.db.clone();
         let present: Vec<_> = cases.iter().map(|row| self.present(row)).collect();
         let send = async move {
-            let record = |record| Ok(ExportPlayerRecordsResponse { record: Some(record) });
             for (row, case) in cases.iter().zip(present) {
                 if tx.send(record(Record::Case(case))).await.is_err() {
                     return;
@@ -68,19 +67,8 @@ impl ResolutionApi {
                         }
                     }
                     for evidence in store::evidence_of_case(&db, &tenant, &row.id).await? {
-                        if tx.send(record(Record::Evidence(convert::evidence(&evidence)))).await.is_err() {
+                        if !send_evidence(&db, &tenant, &evidence, &tx).await? {
                             return Ok(());
-                        }
-                        for seq in 0..evidence.chunk_count {
-                            let data = store::find_chunk(&db, &tenant, &evidence.id, seq).await?.ok_or_else(|| {
-                                super::evidence::corrupted(
-                                    &convert::evidence_name(&row.id, &evidence.id),
-                                    &format!("chunk {seq} is missing"),
-                                )
-                            })?;
-                            if tx.send(record(Record::EvidenceChunk(data))).await.is_err() {
-                                return Ok(());
-                            }
                         }
                     }
                     Ok(())
@@ -95,18 +83,8 @@ impl ResolutionApi {
             // case, each named `complaints/{complaint_id}/evidence/{id}`.
             let result: Result<(), ApiError> = async {
                 for evidence in &pending {
-                    let meta = convert::evidence(evidence);
-                    let name = meta.name.clone();
-                    if tx.send(record(Record::Evidence(meta))).await.is_err() {
+                    if !send_evidence(&db, &tenant, evidence, &tx).await? {
                         return Ok(());
-                    }
-                    for seq in 0..evidence.chunk_count {
-                        let data = store::find_chunk(&db, &tenant, &evidence.id, seq)
-                            .await?
-                            .ok_or_else(|| super::evidence::corrupted(&name, &format!("chunk {seq} is missing")))?;
-                        if tx.send(record(Record::EvidenceChunk(data))).await.is_err() {
-                            return Ok(());
-                        }
                     }
                 }
                 Ok(())
@@ -119,4 +97,32 @@ impl ResolutionApi {
         tokio::spawn(send.in_current_span());
         Ok(ExportStream::new(rx))
     }
+}
+
+fn record(record: Record) -> Result<ExportPlayerRecordsResponse, Status> {
+    Ok(ExportPlayerRecordsResponse { record: Some(record) })
+}
+
+/// Sends one evidence's metadata, then its content chunk by chunk; false
+/// when the receiver has gone.
+async fn send_evidence(
+    db: &DatabaseConnection,
+    tenant: &str,
+    evidence: &evidence::Model,
+    tx: &mpsc::Sender<Result<ExportPlayerRecordsResponse, Status>>,
+) -> Result<bool, ApiError> {
+    let meta = convert::evidence(evidence);
+    let name = meta.name.clone();
+    if tx.send(record(Record::Evidence(meta))).await.is_err() {
+        return Ok(false);
+    }
+    for seq in 0..evidence.chunk_count {
+        let data = store::find_chunk(db, tenant, &evidence.id, seq)
+            .await?
+            .ok_or_else(|| super::evidence::corrupted(&name, &format!("chunk {seq} is missing")))?;
+        if tx.send(record(Record::EvidenceChunk(data))).await.is_err() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
