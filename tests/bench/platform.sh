@@ -14,6 +14,9 @@
 #
 # RATE=N offers N complaints/s in step 2 instead of FRACTION of step 1's rate
 # (to search for the highest sustainable one); SKIP_WORKFLOW=1 skips step 3.
+# After step 2 it prints the CPU time each part of the platform spent per
+# complaint filed in that step (the four services, PostgreSQL, the SMTP
+# server, and the rest of the machine: the load generator and anything else).
 #
 # BIN_DIR holds the release binaries redress-intake, redress-resolution,
 # redress-notification, redress-feedback and redress (cargo build --release
@@ -35,6 +38,7 @@ venv=${SMTP_VENV:-/tmp/smtp-venv}
 [[ -x $venv/bin/aiosmtpd ]] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q aiosmtpd; }
 "$venv/bin/aiosmtpd" -n -l 127.0.0.1:$smtp_port -c aiosmtpd.handlers.Sink >"$work/smtp.log" 2>&1 &
 pids+=($!)
+declare -A svc_pid=([smtp]=$!)
 
 for svc in intake resolution notification feedback; do
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS bench_$svc" -c "CREATE DATABASE bench_$svc"
@@ -46,7 +50,30 @@ start() { # service, then NAME=VALUE settings
   env "REDRESS_${up}__SERVER__LISTEN=127.0.0.1:${port[$svc]}" "REDRESS_${up}__AUTH__HS256_SECRET=$secret" \
     "REDRESS_${up}__DATABASE__URL=$pg/bench_$svc" RUST_LOG=warn "$@" "$bin/redress-$svc" >"$work/$svc.log" 2>&1 &
   pids+=($!)
+  svc_pid[$svc]=$!
 }
+# CPU clock ticks (utime + stime, /proc/<pid>/stat fields 14 and 15) spent so
+# far by each part, one "part ticks" line each. PostgreSQL's backends are
+# summed per database ("pg:bench_intake", …; the services' pooled backends
+# live through a run), its other processes (WAL writer, checkpointer,
+# autovacuum, …) as "pg:server".
+ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+cpu_ticks() {
+  local part pid
+  declare -A db_of=() pg=()
+  for part in intake resolution notification feedback smtp; do echo "$part $(ticks_of "${svc_pid[$part]}")"; done
+  while IFS='|' read -r pid db; do db_of[$pid]=$db; done < <(psql -h 127.0.0.1 -U postgres -Atc \
+    "SELECT pid, datname FROM pg_stat_activity WHERE datname LIKE 'bench\_%'")
+  for pid in $(pgrep -x postgres); do
+    part=pg:${db_of[$pid]:-server}
+    pg[$part]=$(( ${pg[$part]:-0} + $(ticks_of "$pid") ))
+  done
+  for part in pg:server pg:bench_intake pg:bench_resolution pg:bench_notification pg:bench_feedback; do
+    echo "$part ${pg[$part]:-0}"
+  done
+  awk '/^cpu / {print "machine", $2 + $3 + $4 + $7 + $8}' /proc/stat
+}
+filed() { psql -h 127.0.0.1 -U postgres -d bench_intake -Atc "SELECT count(*) FROM complaints"; }
 start intake REDRESS_INTAKE__OUTBOX__PEERS__RESOLUTION__URL="$(peer resolution)" \
   REDRESS_INTAKE__OUTBOX__PEERS__NOTIFICATION__URL="$(peer notification)" \
   REDRESS_INTAKE__OUTBOX__PEERS__FEEDBACK__URL="$(peer feedback)"
@@ -80,8 +107,18 @@ echo "# settling the backlog the closed loop left (60 s at most)"
   --rate 1 --duration-secs 1 --warmup-secs 0 --settle-secs 60 >/dev/null 2>&1 || true
 
 echo "# 2. the pipeline at $fraction of that rate: $target complaints/s for $duration s"
+before_ticks=$(cpu_ticks) before_filed=$(filed)
 "$bin/redress" bench pipeline --target "$(peer intake)" --notification "$(peer notification)" --token "$token" \
   --rate "$target" --duration-secs "$duration" --warmup-secs 0 --concurrency 64 --settle-secs 60 || true
+after_ticks=$(cpu_ticks) after_filed=$(filed)
+echo "# CPU per complaint filed in step 2 ($((after_filed - before_filed)) complaints, ms; ticks of $(getconf CLK_TCK)/s)"
+join <(sort <<<"$before_ticks") <(sort <<<"$after_ticks") | awk -v n=$((after_filed - before_filed)) -v hz="$(getconf CLK_TCK)" -v cpus="$(nproc)" '
+  { spent[$1] = ($3 - $2) * 1000 / hz; if ($1 != "machine") parts += spent[$1] }
+  END {
+    for (p in spent) if (p != "machine") printf "%-22s %7.2f\n", p, spent[p] / n
+    printf "%-22s %7.2f\n", "rest", (spent["machine"] - parts) / n
+    printf "%-22s %7.2f (the machine has %d CPU ms per second)\n", "all", spent["machine"] / n, 1000 * cpus
+  }'
 
 [[ -n ${SKIP_WORKFLOW:-} ]] && exit 0
 echo "# 3. resolution's transitions (closed loop, c=16, 20 s)"

@@ -7,7 +7,7 @@ use redress_proto::{
     feedback::v1::Dimension,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, FromQueryResult,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, FromQueryResult,
     sea_query::{Asterisk, Expr, ExprTrait, Func, Order, OverStatement, Query, SimpleExpr, WindowStatement},
 };
 
@@ -42,7 +42,7 @@ fn group_value(dim: Dimension) -> Expr {
 /// The facts of the complaints with any activity in `w` (events, a survey
 /// sent, an answer): those whose activity span meets the window, found
 /// through the (tenant, last activity) index; and the request's filters.
-fn active_in(tenant: &str, w: &Window, filter: &FactFilter) -> Condition {
+fn active_in(backend: DbBackend, tenant: &str, w: &Window, filter: &FactFilter) -> Condition {
     use complaint_fact::Column as Col;
     let mut c = Condition::all()
         .add(Col::TenantId.eq(tenant))
@@ -58,7 +58,7 @@ fn active_in(tenant: &str, w: &Window, filter: &FactFilter) -> Condition {
         c = c.add(Col::Jurisdiction.eq(v.as_str()));
     }
     if filter.by_fact_days {
-        c = c.add(Col::ComplaintId.in_subquery(super::rollup::complaints_on_days(tenant, std::slice::from_ref(w))));
+        c = c.add(super::rollup::on_days(backend, tenant, std::slice::from_ref(w)));
     }
     c
 }
@@ -191,7 +191,7 @@ pub async fn insight_tallies<C: ConnectionTrait>(
             "unknown_outcome",
         )
         .from(complaint_fact::Entity)
-        .cond_where(active_in(tenant, w, filter));
+        .cond_where(active_in(c.get_database_backend(), tenant, w, filter));
     if dim != Dimension::Unspecified {
         query.group_by_col(dimension_column(dim));
     }
@@ -291,7 +291,11 @@ pub async fn duration_percentiles<C: ConnectionTrait>(
         .expr_window_as(Func::cust("ROW_NUMBER"), ordered, "rn")
         .expr_window_as(Func::count(Expr::col(Asterisk)), partition(), "n")
         .from(complaint_fact::Entity)
-        .cond_where(active_in(tenant, w, filter).add(within(at, w)).add(Expr::col(value).is_not_null()))
+        .cond_where(
+            active_in(c.get_database_backend(), tenant, w, filter)
+                .add(within(at, w))
+                .add(Expr::col(value).is_not_null()),
+        )
         .to_owned();
     let n = || Expr::col("n");
     let median_rank = n().add(1).div(2);

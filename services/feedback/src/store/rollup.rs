@@ -208,9 +208,27 @@ async fn insert_fact_days<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The facts of the complaints of `tenant` with figures on a UTC day one of
+/// the windows meets, as a condition on `complaint_facts`.
+pub fn on_days(backend: DbBackend, tenant: &str, windows: &[Window]) -> Expr {
+    let ids = complaints_on_days(tenant, windows);
+    let id = Expr::col((complaint_fact::Entity, complaint_fact::Column::ComplaintId));
+    match backend {
+        // As `IN (subquery)`, PostgreSQL estimates the few thousand ids well
+        // and hashes them against a scan of every fact (70 ms at 195,598
+        // facts, 4,133 of them on two edge days). Over an array it cannot
+        // count, it looks each id up in the primary key (23 ms).
+        DbBackend::Postgres => {
+            Expr::cust_with_exprs("$1 = ANY(ARRAY $2)", [id, Expr::SubQuery(None, Box::new(ids.into()))])
+        }
+        // SQLite looks each id up either way.
+        _ => id.in_subquery(ids),
+    }
+}
+
 /// The complaints of `tenant` with figures on a UTC day one of the windows
 /// meets.
-pub fn complaints_on_days(tenant: &str, windows: &[Window]) -> sea_orm::sea_query::SelectStatement {
+fn complaints_on_days(tenant: &str, windows: &[Window]) -> sea_orm::sea_query::SelectStatement {
     let mut days = Vec::new();
     for w in windows {
         let mut day = rollup::day_of(w.start);
@@ -242,9 +260,11 @@ pub async fn facts_on_days<C: ConnectionTrait>(
     if edges.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = complaint_fact::Entity::find()
-        .filter(Col::TenantId.eq(tenant))
-        .filter(Col::ComplaintId.in_subquery(complaints_on_days(tenant, edges)));
+    let mut query = complaint_fact::Entity::find().filter(Col::TenantId.eq(tenant)).filter(on_days(
+        c.get_database_backend(),
+        tenant,
+        edges,
+    ));
     if let Some(v) = filter.category {
         query = query.filter(Col::Category.eq(v));
     }

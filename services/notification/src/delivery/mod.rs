@@ -316,9 +316,18 @@ impl Sender {
     async fn process(&self, mut row: notification::Model) -> Result<(), DbErr> {
         let started = now();
         // An attempt left open by a sender that died is over: its outcome is
-        // unknown, and it counts as a transient failure.
-        store::close_interrupted_attempts(&self.db, &row.id, AttemptResult::TransientFailure.as_str_name(), started)
+        // unknown, and it counts as a transient failure. An attempt row is
+        // only ever written with the count's increment (below), so a first
+        // attempt has none to close and skips the statement.
+        if row.attempt_count > 0 {
+            store::close_interrupted_attempts(
+                &self.db,
+                &row.id,
+                AttemptResult::TransientFailure.as_str_name(),
+                started,
+            )
             .await?;
+        }
         // Stored variables or a sealed message that do not parse would be
         // rendered or sent as if empty: a message without its facts or
         // its secrets. Nothing goes out; the dead letter says why.

@@ -8,6 +8,7 @@ mod m20261215_000001_create_evidence_tables;
 mod m20261220_000001_create_queue_tables;
 mod m20261230_000001_add_erasure_columns;
 mod m20270105_000001_add_evidence_complaint;
+mod m20270110_000001_index_open_queue;
 
 /// Resolution's migrator.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(redress_outbox::migration::AddErasedFlag),
             Box::new(redress_db::erasure::CreateErasedComplaints),
             Box::new(m20270105_000001_add_evidence_complaint::AddEvidenceComplaint),
+            Box::new(m20270110_000001_index_open_queue::IndexOpenQueue),
         ]
     }
 }

@@ -124,6 +124,13 @@ pub async fn list_events<C: ConnectionTrait>(
         .await
 }
 
+/// The open states as the SQL predicate of the partial `cases_open_*`
+/// indexes (migration `m20270110_000001`). A list of open states only adds
+/// it verbatim, since SQLite uses a partial index only for a query term
+/// that matches its WHERE exactly (and a bound parameter matches no
+/// literal). Changing it, or `domain::OPEN_STATES`, needs a new migration.
+pub const OPEN_QUEUE: &str = "state IN ('STATE_NEW', 'STATE_IN_PROGRESS', 'STATE_AWAITING_PLAYER', 'STATE_RESOLUTION_PROPOSED', 'STATE_ESCALATED')";
+
 /// A page of the queue after `after`, in queue order.
 pub async fn list_cases<C: ConnectionTrait>(
     c: &C,
@@ -132,9 +139,22 @@ pub async fn list_cases<C: ConnectionTrait>(
     after: Option<&QueueCursor>,
     limit: u64,
 ) -> Result<Vec<case::Model>, DbErr> {
+    list_cases_query(tenant, filter, after, limit).all(c).await
+}
+
+/// The statement of [`list_cases`] (its query plan is tested).
+pub fn list_cases_query(
+    tenant: &str,
+    filter: &CaseFilter,
+    after: Option<&QueueCursor>,
+    limit: u64,
+) -> sea_orm::Select<case::Entity> {
     use case::Column as Col;
     let mut query = case::Entity::find().filter(Col::TenantId.eq(tenant));
     if !filter.states.is_empty() {
+        if filter.states.iter().all(|s| crate::domain::OPEN_STATES.contains(s)) {
+            query = query.filter(Expr::cust(OPEN_QUEUE));
+        }
         query = query.filter(Col::State.is_in(filter.states.iter().copied().map(Stored)));
     }
     if let Some(v) = &filter.assignee {
@@ -196,8 +216,6 @@ pub async fn list_cases<C: ConnectionTrait>(
         .order_by_asc(Col::CreatedAt)
         .order_by_asc(Col::Id)
         .limit(limit)
-        .all(c)
-        .await
 }
 
 /// The database's current time. Every replica's sweeper reads the same
@@ -647,4 +665,13 @@ pub async fn erase_evidence<C: ConnectionTrait>(
         .exec(c)
         .await
         .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_open_queue_predicate_names_the_open_states() {
+        let states: Vec<String> = crate::domain::OPEN_STATES.iter().map(|s| format!("'{}'", s.as_str_name())).collect();
+        assert_eq!(super::OPEN_QUEUE, format!("state IN ({})", states.join(", ")));
+    }
 }
