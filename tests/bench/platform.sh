@@ -28,7 +28,9 @@ duration=${DURATION:-60}
 secret=bench-secret-0123456789
 pg=postgres://postgres@127.0.0.1:5432
 smtp_port=2525
-declare -A port=([intake]=50251 [resolution]=50252 [notification]=50253 [feedback]=50254)
+# Below the ephemeral range (32768–60999): a peer that is not listening yet
+# could otherwise meet a client socket that took its port (a self-connect).
+declare -A port=([intake]=20251 [resolution]=20252 [notification]=20253 [feedback]=20254)
 work=$(mktemp -d /tmp/bench-platform.XXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -57,7 +59,7 @@ start() { # service, then NAME=VALUE settings
 # summed per database ("pg:bench_intake", …; the services' pooled backends
 # live through a run), its other processes (WAL writer, checkpointer,
 # autovacuum, …) as "pg:server".
-ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+source "$(dirname "$0")/cpu.sh"
 cpu_ticks() {
   local part pid
   declare -A db_of=() pg=()

@@ -5,8 +5,10 @@
 //! behind a pool of ONE connection: every transaction is serialised in the
 //! process, so concurrent writers never meet "database is locked" (measured
 //! here: deferred read-then-write transactions failed 87–90 % of the time
-//! under 8 writers with a larger pool). PostgreSQL gets a real pool with
-//! acquire and connect timeouts, and a server-side limit on idle transactions.
+//! under 8 writers with a larger pool). Long analytical reads can take a
+//! second, read-only pool ([`connect_readers`]) so they neither wait for the
+//! writer nor hold it. PostgreSQL gets a real pool with acquire and connect
+//! timeouts, and a server-side limit on idle transactions.
 
 mod encoded;
 pub mod erasure;
@@ -97,6 +99,52 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
         options.map_sqlx_postgres_pool_opts(move |o| o.acquire_time_level(wait_level));
         options.map_sqlx_postgres_opts(move |o| o.options([("idle_in_transaction_session_timeout", idle.as_str())]));
     }
+    Database::connect(options).await
+}
+
+/// Read-only connections beside [`connect`]'s writer on SQLite.
+const SQLITE_READERS: u32 = 2;
+
+/// Where long read-only queries (analytics over many rows) should run. On
+/// PostgreSQL that is `writer` itself: its pool already serves reads
+/// concurrently. On a SQLite file it is a pool of [`SQLITE_READERS`]
+/// read-only connections to the same file: in WAL mode they read the last
+/// committed state beside the one writer connection, so such a query neither
+/// waits behind the writes nor holds them up, and independent reads of one
+/// request run in parallel. An in-memory SQLite database has no file to
+/// share: `writer` again. Open the writer (and migrate) first; a reader sees
+/// what has been committed, so read-your-writes holds after a commit.
+pub async fn connect_readers(
+    config: &DatabaseConfig,
+    writer: &DatabaseConnection,
+) -> Result<DatabaseConnection, DbErr> {
+    let url = config.url.expose();
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    if writer.get_database_backend() != DbBackend::Sqlite || in_memory {
+        return Ok(writer.clone());
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .acquire_timeout(Duration::from_millis(config.acquire_timeout_ms))
+        .connect_timeout(Duration::from_millis(config.connect_timeout_ms))
+        .sqlx_logging(false)
+        .max_connections(SQLITE_READERS)
+        // Both open at start: a reader opened by the first concurrent read
+        // would make that request pay for the connect.
+        .min_connections(SQLITE_READERS)
+        .idle_timeout(None)
+        .max_lifetime(None);
+    options.map_sqlx_sqlite_opts(|o| {
+        o.read_only(true)
+            .create_if_missing(false)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true)
+            // Reads of a large file straight from the OS page cache (no copy
+            // into SQLite's own), and a larger page cache than the 2 MiB
+            // default for the rollup rows a year's window reads again.
+            .pragma("mmap_size", "268435456")
+            .pragma("cache_size", "-16384")
+    });
     Database::connect(options).await
 }
 

@@ -40,6 +40,7 @@ impl Feedback {
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+        let readers = redress_db::connect_readers(&config.database, &db).await.context("database readers")?;
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let relay_worker = relay.spawn();
@@ -53,7 +54,7 @@ impl Feedback {
         let spikes = SpikeWatch::new(db.clone(), Arc::clone(&relay), Arc::clone(&config));
         let spike_worker = (config.spike_check_interval_ms > 0)
             .then(|| spikes.spawn(Duration::from_millis(config.spike_check_interval_ms)));
-        let api = Arc::new(FeedbackApi::new(db.clone(), Arc::clone(&relay), page_tokens, config));
+        let api = Arc::new(FeedbackApi::new(db.clone(), readers, Arc::clone(&relay), page_tokens, config));
         let auth = Authenticator::new(Arc::clone(&verifier));
         let routes = redress_server::routes!(auth, max;
             FeedbackServiceServer::new(PublicService(Arc::clone(&api))),

@@ -12,6 +12,10 @@
 //!   [`pipeline`]).
 //! - `case-workflow`: resolution's transitions, assign → respond → propose
 //!   → resolve, each step timed (see [`cases`]).
+//! - `health`: the no-op RPC: `grpc.health.v1.Health/Check`, answered from
+//!   memory by the same server chassis and tower stack as every method, so
+//!   it measures the transport and the load generator alone, the ceiling
+//!   any method of that service runs under.
 //! - `seed`: writes synthetic complaints and cases straight into a database
 //!   (see [`seed`]).
 //!
@@ -45,9 +49,10 @@ use std::{
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use hdrhistogram::Histogram;
-use redress_sdk::{Client, ComplaintName, RetryPolicy};
+use redress_sdk::{Client, ComplaintName, Idempotency, RetryPolicy, Service};
 use tokio::time::Instant;
 use tonic::Code;
+use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
 use crate::sample;
 
@@ -68,6 +73,9 @@ enum BenchCommand {
     /// Works prepared cases through assign → respond → propose → resolve,
     /// timing each transition.
     CaseWorkflow(cases::CaseWorkflowArgs),
+    /// Calls grpc.health.v1.Health/Check (no database; the token is not checked) as
+    /// fast as the service answers: the transport's ceiling.
+    Health(HealthArgs),
     /// Lists complaints (ListComplaints) with filters as fast as intake answers.
     #[command(alias = "list")]
     ListComplaints(list::ListArgs),
@@ -143,12 +151,19 @@ struct SubmitArgs {
     players: u64,
 }
 
+#[derive(Debug, Args)]
+struct HealthArgs {
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
 /// Runs a bench subcommand.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.command {
         BenchCommand::Submit(args) => submit(args).await,
         BenchCommand::Pipeline(args) => pipeline::run(args).await,
         BenchCommand::CaseWorkflow(args) => cases::run(args).await,
+        BenchCommand::Health(args) => health(args).await,
         BenchCommand::ListComplaints(args) => list::complaints(args).await,
         BenchCommand::ListCases(args) => list::cases(args).await,
         BenchCommand::Seed(args) => seed::run(args).await,
@@ -327,6 +342,42 @@ async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
     closed_loop(load, calls).await
 }
 
+/// Health/Check for the whole server (`service` empty).
+struct HealthCheck {
+    client: Client,
+}
+
+impl Call for HealthCheck {
+    async fn call(&mut self, _: u64) -> Result<(), redress_sdk::Error> {
+        let request = HealthCheckRequest::default();
+        self.client
+            .call(Service::Intake, Idempotency::Safe, request, |channel, request| async move {
+                HealthClient::new(channel).check(request).await
+            })
+            .await
+            .map(|_| ())
+    }
+}
+
+async fn health(args: HealthArgs) -> anyhow::Result<()> {
+    let load = &args.load;
+    let (target, clients) = load.clients()?;
+    if let Some(first) = clients.first() {
+        check_reachable(&target, HealthCheck { client: first.clone() }.call(0)).await?;
+    }
+    println!(
+        "bench health → {target}: {}, concurrency {}, {} connection(s), warm-up {} s, measuring {} s",
+        load.rate.map_or("closed loop".to_owned(), |rate| format!("open loop at {rate} req/s")),
+        load.concurrency,
+        clients.len(),
+        load.warmup_secs,
+        load.duration_secs
+    );
+    let calls =
+        (0..load.concurrency as usize).map(|i| HealthCheck { client: clients[i % clients.len()].clone() }).collect();
+    closed_loop(load, calls).await
+}
+
 /// Accepts `host:port` as well as `http://host:port` and `https://host:port`.
 fn normalise_target(target: &str) -> anyhow::Result<String> {
     let target = target.trim().trim_end_matches('/');
@@ -454,6 +505,24 @@ mod tests {
         assert!(open.latency_us.value_at_quantile(0.5) / 1000 > 200, "{}", open.latency_us.value_at_quantile(0.5));
         assert!(open.latency_us.max() / 1000 > 700, "{}", open.latency_us.max());
         assert_eq!(open.ok(), closed_ok, "the same worker sends as many either way");
+    }
+
+    #[tokio::test]
+    async fn the_no_op_rpc_is_answered_whatever_the_token() {
+        let running = crate::testing::RunningResolution::start().await;
+        let load = LoadArgs {
+            target: running.target(&[]).resolution,
+            token: "not-a-token".into(),
+            concurrency: 1,
+            duration_secs: 1,
+            warmup_secs: 0,
+            connections: 1,
+            timeout_ms: 10_000,
+            rate: None,
+        };
+        let (_, clients) = load.clients().unwrap();
+        let mut check = HealthCheck { client: clients[0].clone() };
+        check.call(0).await.unwrap();
     }
 
     #[tokio::test]

@@ -3,8 +3,9 @@
 //! two never drift apart.
 
 use redress_proto::{
-    common::v1::{Channel, ComplaintCategory, Player, TransactionReferences},
+    common::v1::{Channel, ComplaintCategory, ComplaintKind, Player, Priority, TransactionReferences},
     intake::v1::SubmitComplaintRequest,
+    resolution::v1::OpenCaseRequest,
 };
 use serde::Serialize;
 
@@ -30,6 +31,25 @@ pub fn submit_request(request_id: &str, player_id: &str, withdrawal_id: &str) ->
         description: "Zleciłam wypłatę 1200 PLN tydzień temu i nadal nie dotarła na moje konto.".to_owned(),
         channel: Channel::Email as i32,
         ..SubmitComplaintRequest::default()
+    }
+}
+
+/// The OpenCase intake's relay sends for `submitted` once it is stored as
+/// `complaints/{complaint_id}` (triage's priority and kind for a plain
+/// withdrawal; the deadlines left to resolution's policy).
+pub fn open_case_request(complaint_id: &str, submitted: &SubmitComplaintRequest) -> OpenCaseRequest {
+    OpenCaseRequest {
+        complaint: format!("complaints/{complaint_id}"),
+        complaint_reference: format!("BENCH-{complaint_id}"),
+        player: submitted.player.clone(),
+        transaction_references: submitted.transaction_references.clone(),
+        category: submitted.category,
+        priority: Priority::Normal as i32,
+        kind: ComplaintKind::Complaint as i32,
+        channel: submitted.channel,
+        subject: submitted.subject.clone(),
+        description: submitted.description.clone(),
+        ..OpenCaseRequest::default()
     }
 }
 

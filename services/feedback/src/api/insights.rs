@@ -73,7 +73,7 @@ impl FeedbackApi {
         dim: Dimension,
     ) -> Result<Vec<(Option<String>, GroupFigures)>, ApiError> {
         use store::DurationMetric::{FirstResponse, Resolution};
-        let db = &self.db;
+        let db = &self.readers;
         let tallies = store::insight_tallies(db, tenant, w, filter, dim).await?;
         let ranked = |dim, metric| store::duration_percentiles(db, tenant, w, filter, dim, metric);
         let total_durations =
@@ -102,9 +102,10 @@ impl FeedbackApi {
     }
 
     /// The same from the rollups' whole `days` and the facts of the partial
-    /// days at the `edges`, counted here by the definition (`Tally::count`).
-    /// Every complaint is in exactly one group, so the total's histograms
-    /// are the groups' merged.
+    /// days at the `edges`: their sums from the database (`insight_tallies`,
+    /// as for a window inside two days), their durations added to the
+    /// rollups' histograms. Every complaint is in exactly one group, so the
+    /// total's histograms are the groups' merged.
     async fn rolled_up_groups(
         &self,
         tenant: &str,
@@ -113,21 +114,23 @@ impl FeedbackApi {
         filter: &FactFilter,
         dim: Dimension,
     ) -> Result<Vec<(Option<String>, GroupFigures)>, ApiError> {
-        let db = &self.db;
-        // Three independent reads, concurrently on the pool.
-        let (tallies, mut histograms, edge_facts) = tokio::try_join!(
+        let db = &self.readers;
+        // Independent reads, concurrently on the readers.
+        let edge_tallies = edges.iter().map(|edge| store::insight_tallies(db, tenant, edge, filter, dim));
+        let (tallies, mut histograms, edge_tallies, edge_durations) = tokio::try_join!(
             store::rollup::rollup_tallies(db, tenant, days, filter, dim),
             store::rollup::rollup_histograms(db, tenant, days, filter, dim),
-            store::rollup::facts_on_days(db, tenant, edges, filter),
+            futures::future::try_join_all(edge_tallies),
+            store::rollup::edge_durations(db, tenant, edges, filter, dim),
         )?;
         let mut tallies: BTreeMap<String, Tally> = tallies.into_iter().collect();
-        for f in &edge_facts {
-            let value = rollup::value(f, dim);
-            store::decode_group_value(value, dim)?;
-            let tally = tallies.entry(value.to_owned()).or_default();
-            let (first, resolution) = histograms.entry(value.to_owned()).or_default();
+        for (value, tally) in edge_tallies.into_iter().flatten() {
+            tallies.entry(value).or_default().add(&tally);
+        }
+        for f in &edge_durations {
+            store::decode_group_value(&f.group_value, dim)?;
+            let (first, resolution) = histograms.entry(f.group_value.clone()).or_default();
             for edge in edges {
-                tally.count(f, edge);
                 if edge.contains(f.first_response_at)
                     && let Some(d) = span(f.submitted_at, f.first_response_at)
                 {
@@ -258,7 +261,7 @@ impl FeedbackApi {
             None => 0,
         };
         let previous = w.previous();
-        let subs = store::submissions(&self.db, tenant, previous.start, w.end).await?;
+        let subs = store::submissions(&self.readers, tenant, previous.start, w.end).await?;
         let params = recurring::Params {
             window: w,
             previous,

@@ -47,6 +47,9 @@ const SERVICES: &[Role] = &[Role::Service];
 /// Everything the handlers share.
 pub struct FeedbackApi {
     db: DatabaseConnection,
+    /// Where insights read (`redress_db::connect_readers`): `db` on
+    /// PostgreSQL, read-only connections beside the writer on SQLite.
+    readers: DatabaseConnection,
     relay: Arc<Relay>,
     page_tokens: PageTokens,
     config: Arc<FeedbackConfig>,
@@ -75,14 +78,16 @@ impl Cursor {
 }
 
 impl FeedbackApi {
-    /// The API over a database, its outbox relay and the configuration.
+    /// The API over a database (and its readers), its outbox relay and the
+    /// configuration.
     pub fn new(
         db: DatabaseConnection,
+        readers: DatabaseConnection,
         relay: Arc<Relay>,
         page_tokens: PageTokens,
         config: Arc<FeedbackConfig>,
     ) -> Self {
-        Self { db, relay, page_tokens, config }
+        Self { db, readers, relay, page_tokens, config }
     }
 
     async fn begin(&self) -> Result<DatabaseTransaction, ApiError> {

@@ -32,7 +32,7 @@ pub fn dimension_column(dim: Dimension) -> complaint_fact::Column {
 }
 
 /// `group_value`: the grouped dimension's column, or '' for no grouping.
-fn group_value(dim: Dimension) -> Expr {
+pub(super) fn group_value(dim: Dimension) -> Expr {
     match dim {
         Dimension::Unspecified => Expr::cust("''"),
         _ => Expr::col(dimension_column(dim)),
@@ -41,13 +41,16 @@ fn group_value(dim: Dimension) -> Expr {
 
 /// The facts of the complaints with any activity in `w` (events, a survey
 /// sent, an answer): those whose activity span meets the window, found
-/// through the (tenant, last activity) index; and the request's filters.
+/// through the (tenant, last activity) index, or with `by_fact_days` those
+/// with a moment on the window's days, looked up by id (for an edge day a
+/// year back, the activity span would match nearly every fact); and the
+/// request's filters.
 fn active_in(backend: DbBackend, tenant: &str, w: &Window, filter: &FactFilter) -> Condition {
     use complaint_fact::Column as Col;
-    let mut c = Condition::all()
-        .add(Col::TenantId.eq(tenant))
-        .add(Col::LastActivityAt.gte(w.start))
-        .add(Col::FirstActivityAt.lt(w.end));
+    let mut c = Condition::all().add(Col::TenantId.eq(tenant));
+    if !filter.by_fact_days {
+        c = c.add(Col::LastActivityAt.gte(w.start)).add(Col::FirstActivityAt.lt(w.end));
+    }
     if let Some(v) = filter.category {
         c = c.add(Col::Category.eq(v));
     }

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use redress_proto::{common::v1::Outcome, feedback::v1::Dimension};
+use redress_proto::feedback::v1::Dimension;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryResult,
     QuerySelect, Statement, Value,
@@ -23,7 +23,6 @@ use sea_orm::{
 use super::{FactFilter, complaint_fact, insights::decode_group_value, to_fact};
 use crate::domain::{
     Window,
-    facts::Fact,
     histogram::Histogram,
     insights::{ClockTally, Tally},
     rollup::{self, RollupDelta, RollupKey},
@@ -246,25 +245,41 @@ fn complaints_on_days(tenant: &str, windows: &[Window]) -> sea_orm::sea_query::S
         .to_owned()
 }
 
-/// The facts matching `filter` with figures on the days of `edges` (the
-/// partial days at a window's ends), in one statement: the service counts
-/// them over each edge with `Tally::count`, the definition itself. An
-/// outcome name the code does not know fails, as in `insight_tallies`.
-pub async fn facts_on_days<C: ConnectionTrait>(
+/// One fact's durations as the edge days need them: its group's value and
+/// the three moments they are measured between.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub struct EdgeDurations {
+    pub group_value: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+/// The facts matching `filter` with a first response or a resolution in
+/// one of `edges` (the partial days at a window's ends), four columns
+/// each: the service adds their durations to the rollups' histograms. The
+/// edges' counters come from `insight_tallies`, summed in the database.
+pub async fn edge_durations<C: ConnectionTrait>(
     c: &C,
     tenant: &str,
     edges: &[Window],
     filter: &FactFilter,
-) -> Result<Vec<Fact>, DbErr> {
+    dim: Dimension,
+) -> Result<Vec<EdgeDurations>, DbErr> {
     use complaint_fact::Column as Col;
     if edges.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = complaint_fact::Entity::find().filter(Col::TenantId.eq(tenant)).filter(on_days(
-        c.get_database_backend(),
-        tenant,
-        edges,
-    ));
+    let within = |col: Col| {
+        edges.iter().fold(Condition::any(), |any, w| any.add(Expr::col(col).gte(w.start).and(Expr::col(col).lt(w.end))))
+    };
+    let mut query = complaint_fact::Entity::find()
+        .select_only()
+        .column_as(super::insights::group_value(dim), "group_value")
+        .columns([Col::SubmittedAt, Col::FirstResponseAt, Col::ResolvedAt])
+        .filter(Col::TenantId.eq(tenant))
+        .filter(on_days(c.get_database_backend(), tenant, edges))
+        .filter(Condition::any().add(within(Col::FirstResponseAt)).add(within(Col::ResolvedAt)));
     if let Some(v) = filter.category {
         query = query.filter(Col::Category.eq(v));
     }
@@ -274,13 +289,7 @@ pub async fn facts_on_days<C: ConnectionTrait>(
     if let Some(v) = &filter.jurisdiction {
         query = query.filter(Col::Jurisdiction.eq(v.as_str()));
     }
-    let rows = query.all(c).await?;
-    rows.iter()
-        .map(|m| {
-            redress_db::number_or_empty::<Outcome>(&m.outcome)?;
-            Ok(to_fact(m))
-        })
-        .collect()
+    query.into_model::<EdgeDurations>().all(c).await
 }
 
 /// Adds the deltas to `tenant`'s rollup rows (creating missing ones).

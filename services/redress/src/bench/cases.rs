@@ -4,11 +4,15 @@
 //!
 //! The cases come first, untimed: `--cases` complaints filed with intake,
 //! then waited for until intake knows each one's case (resolution opened it
-//! and told intake). The timed phase is the usual closed or open loop over
-//! `--concurrency` workers, one whole workflow per request; it ends early
-//! when the prepared cases run out. Every step writes the case's hash
-//! chain and outbox rows (intake's history, the player's e-mails through
-//! notification, feedback's facts), so the run also loads the pipeline
+//! and told intake). With `--open-cases` they are opened straight through
+//! resolution's internal OpenCase instead, as intake's relay would, so
+//! resolution can be measured alone with no other service running (its
+//! outbox rows then wait for peers that are not there). The timed phase is
+//! the usual closed or open loop over `--concurrency` workers, one whole
+//! workflow per request; it ends early when the prepared cases run out.
+//! Every step writes the case's hash chain and outbox rows (intake's
+//! history, the player's e-mails through notification, feedback's facts),
+//! so with the other services running the run also loads the pipeline
 //! behind resolution.
 
 use std::{
@@ -22,11 +26,12 @@ use clap::Args;
 use futures::{StreamExt, TryStreamExt};
 use hdrhistogram::Histogram;
 use redress_sdk::{
-    CaseName, ComplaintName,
+    CaseName, Client, ComplaintName, Idempotency, Service,
     proto::{
         common::v1::{Outcome, RootCause},
         resolution::v1::{
             AssignCaseRequest, ProposeResolutionRequest, ResolutionType, ResolveCaseRequest, RespondToPlayerRequest,
+            resolution_internal_service_client::ResolutionInternalServiceClient,
         },
     },
 };
@@ -51,6 +56,11 @@ pub struct CaseWorkflowArgs {
     /// How long to wait for the prepared complaints' cases.
     #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3_600))]
     settle_secs: u64,
+    /// Open the cases through resolution's internal OpenCase (the token
+    /// also needs the service role) instead of filing complaints with
+    /// intake: resolution alone, `--target` unused.
+    #[arg(long)]
+    open_cases: bool,
 }
 
 /// The steps of a workflow, in order.
@@ -129,57 +139,14 @@ impl Call for Workflow {
 /// Runs the scenario.
 pub async fn run(args: CaseWorkflowArgs) -> anyhow::Result<()> {
     let load = &args.load;
-    let (target, clients) = load.clients()?;
     let (_, resolution_clients) = load.clients_for(&args.resolution)?;
-    let probe = ComplaintName::from_id("bench-probe")?;
-    let first = clients.first().context("no client")?;
-    check_reachable(&target, async { first.intake().get_complaint(&probe).await.map(|_| ()) }).await?;
-
-    // Untimed: the cases to work.
     let prepared = Instant::now();
     let run = uuid::Uuid::now_v7().simple().to_string();
-    let complaints: Vec<ComplaintName> = futures::stream::iter(0..args.cases)
-        .map(|n| {
-            let intake = clients[n as usize % clients.len()].intake();
-            let run = run.clone();
-            async move {
-                let request_id = uuid::Uuid::now_v7().to_string();
-                let request = sample::submit_request(&request_id, &format!("flow-{run}-{n}"), &request_id);
-                let complaint = intake.submit_complaint(request).await?.complaint.unwrap_or_default();
-                ComplaintName::parse(&complaint.name).map_err(anyhow::Error::from)
-            }
-        })
-        .buffer_unordered(load.concurrency as usize)
-        .try_collect()
-        .await
-        .context("filing the complaints to work")?;
-    let settle_until = Instant::now() + Duration::from_secs(args.settle_secs);
-    let mut waiting = complaints;
-    let mut cases = VecDeque::new();
-    while !waiting.is_empty() {
-        let checked: Vec<(ComplaintName, String)> = futures::stream::iter(waiting)
-            .map(|name| {
-                let intake = first.intake();
-                async move {
-                    let complaint = intake.get_complaint(&name).await?;
-                    Ok::<_, anyhow::Error>((name, complaint.case))
-                }
-            })
-            .buffer_unordered(16)
-            .try_collect()
-            .await?;
-        waiting = Vec::new();
-        for (name, case) in checked {
-            if case.is_empty() { waiting.push(name) } else { cases.push_back(CaseName::parse(&case)?.to_string()) }
-        }
-        if waiting.is_empty() {
-            break;
-        }
-        if Instant::now() >= settle_until {
-            bail!("{} of {} complaints got no case within --settle-secs", waiting.len(), args.cases);
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    let cases = if args.open_cases {
+        open_cases(&resolution_clients, &args, &run).await?
+    } else {
+        file_complaints(&args, &run).await?
+    };
     println!(
         "bench case-workflow → {}: {} cases prepared in {:.1} s; {}, concurrency {}, warm-up {} s, measuring {} s",
         args.resolution,
@@ -223,6 +190,86 @@ pub async fn run(args: CaseWorkflowArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Files `--cases` complaints with intake and waits until intake knows each
+/// one's case.
+async fn file_complaints(args: &CaseWorkflowArgs, run: &str) -> anyhow::Result<VecDeque<String>> {
+    let load = &args.load;
+    let (target, clients) = load.clients()?;
+    let probe = ComplaintName::from_id("bench-probe")?;
+    let first = clients.first().context("no client")?;
+    check_reachable(&target, async { first.intake().get_complaint(&probe).await.map(|_| ()) }).await?;
+    let complaints: Vec<ComplaintName> = futures::stream::iter(0..args.cases)
+        .map(|n| {
+            let intake = clients[n as usize % clients.len()].intake();
+            async move {
+                let request_id = uuid::Uuid::now_v7().to_string();
+                let request = sample::submit_request(&request_id, &format!("flow-{run}-{n}"), &request_id);
+                let complaint = intake.submit_complaint(request).await?.complaint.unwrap_or_default();
+                ComplaintName::parse(&complaint.name).map_err(anyhow::Error::from)
+            }
+        })
+        .buffer_unordered(load.concurrency as usize)
+        .try_collect()
+        .await
+        .context("filing the complaints to work")?;
+    let settle_until = Instant::now() + Duration::from_secs(args.settle_secs);
+    let mut waiting = complaints;
+    let mut cases = VecDeque::new();
+    while !waiting.is_empty() {
+        let checked: Vec<(ComplaintName, String)> = futures::stream::iter(waiting)
+            .map(|name| {
+                let intake = first.intake();
+                async move {
+                    let complaint = intake.get_complaint(&name).await?;
+                    Ok::<_, anyhow::Error>((name, complaint.case))
+                }
+            })
+            .buffer_unordered(16)
+            .try_collect()
+            .await?;
+        waiting = Vec::new();
+        for (name, case) in checked {
+            if case.is_empty() { waiting.push(name) } else { cases.push_back(CaseName::parse(&case)?.to_string()) }
+        }
+        if waiting.is_empty() {
+            break;
+        }
+        if Instant::now() >= settle_until {
+            bail!("{} of {} complaints got no case within --settle-secs", waiting.len(), args.cases);
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    Ok(cases)
+}
+
+/// Opens `--cases` cases through resolution's internal OpenCase, each for a
+/// complaint of its own, with what intake would send for
+/// [`sample::submit_request`].
+async fn open_cases(clients: &[Client], args: &CaseWorkflowArgs, run: &str) -> anyhow::Result<VecDeque<String>> {
+    let first = clients.first().context("no client")?;
+    let probe = CaseName::from_id("bench-probe")?;
+    check_reachable(&args.resolution, async { first.resolution().get_case(&probe).await.map(|_| ()) }).await?;
+    futures::stream::iter(0..args.cases)
+        .map(|n| {
+            let client = clients[n as usize % clients.len()].clone();
+            let complaint_id = format!("flow-{run}-{n}");
+            let submitted = sample::submit_request(&complaint_id, &complaint_id, &complaint_id);
+            let request = sample::open_case_request(&complaint_id, &submitted);
+            async move {
+                let opened = client
+                    .call(Service::Resolution, Idempotency::Safe, request, |channel, request| async move {
+                        ResolutionInternalServiceClient::new(channel).open_case(request).await
+                    })
+                    .await?;
+                Ok::<_, anyhow::Error>(CaseName::parse(&opened.case.unwrap_or_default().name)?.to_string())
+            }
+        })
+        .buffer_unordered(args.load.concurrency as usize)
+        .try_collect()
+        .await
+        .context("opening the cases to work (the token needs the service role)")
+}
+
 fn step_line(step: &str, h: &Histogram<u64>) -> String {
     let ms = |us: u64| us as f64 / 1000.0;
     if h.is_empty() {
@@ -236,4 +283,59 @@ fn step_line(step: &str, h: &Histogram<u64>) -> String {
         ms(h.value_at_quantile(0.99)),
         ms(h.max())
     )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use redress_auth::Role;
+    use redress_sdk::proto::resolution::v1::case::State;
+
+    use super::*;
+    use crate::{bench::LoadArgs, testing::RunningResolution};
+
+    #[tokio::test]
+    async fn opened_cases_are_worked_through_to_resolved_and_each_step_is_timed() {
+        let running = RunningResolution::start().await;
+        let resolution = running.target(&[]).resolution;
+        let token = redress_testkit::token(crate::testing::TENANT, &[Role::Agent, Role::Supervisor, Role::Service]);
+        let args = CaseWorkflowArgs {
+            load: LoadArgs {
+                target: String::new(),
+                token,
+                concurrency: 2,
+                duration_secs: 1,
+                warmup_secs: 0,
+                connections: 1,
+                timeout_ms: 10_000,
+                rate: None,
+            },
+            resolution,
+            cases: 3,
+            settle_secs: 1,
+            open_cases: true,
+        };
+        let (_, clients) = args.load.clients_for(&args.resolution).unwrap();
+        let cases = open_cases(&clients, &args, "test").await.unwrap();
+        assert_eq!(cases.len(), 3);
+        let first = CaseName::parse(&cases[0]).unwrap();
+        let client = clients[0].resolution();
+        assert_eq!(client.get_case(&first).await.unwrap().state(), State::New);
+
+        let steps: StepLatency = Arc::new(Mutex::new(
+            STEPS.iter().map(|_| Histogram::new_with_bounds(1, 3_600_000_000, 3).unwrap()).collect(),
+        ));
+        let mut workflow = Workflow {
+            resolution: client.clone(),
+            cases: Arc::new(Mutex::new(cases)),
+            steps: Arc::clone(&steps),
+            agent: "bench-agent-0".into(),
+            measure_from: Instant::now(),
+        };
+        workflow.call(0).await.unwrap();
+        assert_eq!(client.get_case(&first).await.unwrap().state(), State::Resolved);
+        let steps = steps.lock().unwrap();
+        assert!(steps.iter().all(|h| h.len() == 1), "{:?}", steps.iter().map(Histogram::len).collect::<Vec<_>>());
+        assert_eq!(workflow.cases.lock().unwrap().len(), 2);
+    }
 }

@@ -3,8 +3,9 @@
 //! every case by due time, and a resolved or closed case has none: it sorts
 //! last as "never due". So a page near the end of the open queue walked past
 //! every closed case of its filter, one heap row each, to learn that no open
-//! one was left: at 1,000,000 cases the open queue's last page read 800,000
-//! rows (730 ms) and a withdrawal queue's 360,000 (580 ms). These indexes end
+//! one was left: at 1,000,000 cases on PostgreSQL the open queue's last page
+//! dropped 798,000 rows (1,011 ms) and a withdrawal queue's 362,000 (1,027
+//! ms; docs/performance.md). These indexes end
 //! where the open cases end. Cheap to keep: only open cases are in them.
 //! Player and follow-up lists are short or not of the open queue and keep
 //! the full indexes.
