@@ -117,6 +117,21 @@ struct LoadArgs {
 }
 
 impl LoadArgs {
+    /// One worker on one connection for a second, closed loop.
+    #[cfg(test)]
+    fn for_test(target: &str, token: &str) -> LoadArgs {
+        LoadArgs {
+            target: target.into(),
+            token: token.into(),
+            concurrency: 1,
+            duration_secs: 1,
+            warmup_secs: 0,
+            connections: 1,
+            timeout_ms: 10_000,
+            rate: None,
+        }
+    }
+
     /// One SDK client per connection (each builds its own channel), without
     /// retries.
     fn clients(&self) -> anyhow::Result<(String, Vec<Client>)> {
@@ -328,14 +343,7 @@ async fn submit(args: SubmitArgs) -> anyhow::Result<()> {
     if let Some(first) = clients.first() {
         check_reachable(&target, async { first.intake().get_complaint(&probe).await.map(|_| ()) }).await?;
     }
-    println!(
-        "bench submit → {target}: {}, concurrency {}, {} connection(s), warm-up {} s, measuring {} s",
-        load.rate.map_or("closed loop".to_owned(), |rate| format!("open loop at {rate} req/s")),
-        load.concurrency,
-        clients.len(),
-        load.warmup_secs,
-        load.duration_secs
-    );
+    announce("submit", &target, load, clients.len());
     let calls = (0..load.concurrency as usize)
         .map(|i| Submit { client: clients[i % clients.len()].intake(), players: args.players })
         .collect();
@@ -365,17 +373,21 @@ async fn health(args: HealthArgs) -> anyhow::Result<()> {
     if let Some(first) = clients.first() {
         check_reachable(&target, HealthCheck { client: first.clone() }.call(0)).await?;
     }
-    println!(
-        "bench health → {target}: {}, concurrency {}, {} connection(s), warm-up {} s, measuring {} s",
-        load.rate.map_or("closed loop".to_owned(), |rate| format!("open loop at {rate} req/s")),
-        load.concurrency,
-        clients.len(),
-        load.warmup_secs,
-        load.duration_secs
-    );
+    announce("health", &target, load, clients.len());
     let calls =
         (0..load.concurrency as usize).map(|i| HealthCheck { client: clients[i % clients.len()].clone() }).collect();
     closed_loop(load, calls).await
+}
+
+/// The run's first line: what, where, and how hard.
+fn announce(what: &str, target: &str, load: &LoadArgs, connections: usize) {
+    println!(
+        "bench {what} → {target}: {}, concurrency {}, {connections} connection(s), warm-up {} s, measuring {} s",
+        load.rate.map_or("closed loop".to_owned(), |rate| format!("open loop at {rate} req/s")),
+        load.concurrency,
+        load.warmup_secs,
+        load.duration_secs
+    );
 }
 
 /// Accepts `host:port` as well as `http://host:port` and `https://host:port`.
@@ -510,16 +522,7 @@ mod tests {
     #[tokio::test]
     async fn the_no_op_rpc_is_answered_whatever_the_token() {
         let running = crate::testing::RunningResolution::start().await;
-        let load = LoadArgs {
-            target: running.target(&[]).resolution,
-            token: "not-a-token".into(),
-            concurrency: 1,
-            duration_secs: 1,
-            warmup_secs: 0,
-            connections: 1,
-            timeout_ms: 10_000,
-            rate: None,
-        };
+        let load = LoadArgs::for_test(&running.target(&[]).resolution, "not-a-token");
         let (_, clients) = load.clients().unwrap();
         let mut check = HealthCheck { client: clients[0].clone() };
         check.call(0).await.unwrap();
@@ -527,19 +530,8 @@ mod tests {
 
     #[tokio::test]
     async fn an_unreachable_target_fails_with_a_clear_message() {
-        let args = SubmitArgs {
-            load: LoadArgs {
-                target: "127.0.0.1:1".into(),
-                token: "t".into(),
-                concurrency: 1,
-                duration_secs: 1,
-                warmup_secs: 0,
-                connections: 1,
-                timeout_ms: 1000,
-                rate: None,
-            },
-            players: 1,
-        };
+        let args =
+            SubmitArgs { load: LoadArgs { timeout_ms: 1000, ..LoadArgs::for_test("127.0.0.1:1", "t") }, players: 1 };
         let err = submit(args).await.unwrap_err();
         assert!(format!("{err:#}").contains("cannot reach http://127.0.0.1:1"), "{err:#}");
         assert_eq!(crate::remote::exit_code(&err), crate::remote::exit::UNAVAILABLE);

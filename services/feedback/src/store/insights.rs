@@ -47,10 +47,18 @@ pub(super) fn group_value(dim: Dimension) -> Expr {
 /// request's filters.
 fn active_in(backend: DbBackend, tenant: &str, w: &Window, filter: &FactFilter) -> Condition {
     use complaint_fact::Column as Col;
-    let mut c = Condition::all().add(Col::TenantId.eq(tenant));
-    if !filter.by_fact_days {
-        c = c.add(Col::LastActivityAt.gte(w.start)).add(Col::FirstActivityAt.lt(w.end));
+    let c = matching(tenant, filter);
+    if filter.by_fact_days {
+        c.add(super::rollup::on_days(backend, tenant, std::slice::from_ref(w)))
+    } else {
+        c.add(Col::LastActivityAt.gte(w.start)).add(Col::FirstActivityAt.lt(w.end))
     }
+}
+
+/// The facts of `tenant` that pass the request's filters.
+pub(super) fn matching(tenant: &str, filter: &FactFilter) -> Condition {
+    use complaint_fact::Column as Col;
+    let mut c = Condition::all().add(Col::TenantId.eq(tenant));
     if let Some(v) = filter.category {
         c = c.add(Col::Category.eq(v));
     }
@@ -60,13 +68,10 @@ fn active_in(backend: DbBackend, tenant: &str, w: &Window, filter: &FactFilter) 
     if let Some(v) = &filter.jurisdiction {
         c = c.add(Col::Jurisdiction.eq(v.as_str()));
     }
-    if filter.by_fact_days {
-        c = c.add(super::rollup::on_days(backend, tenant, std::slice::from_ref(w)));
-    }
     c
 }
 
-fn within(col: complaint_fact::Column, w: &Window) -> SimpleExpr {
+pub(super) fn within(col: complaint_fact::Column, w: &Window) -> SimpleExpr {
     Expr::col(col).gte(w.start).and(Expr::col(col).lt(w.end))
 }
 

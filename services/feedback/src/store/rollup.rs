@@ -20,7 +20,11 @@ use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, Func, OnConflict, Query},
 };
 
-use super::{FactFilter, complaint_fact, insights::decode_group_value, to_fact};
+use super::{
+    FactFilter, complaint_fact,
+    insights::{self, decode_group_value},
+    to_fact,
+};
 use crate::domain::{
     Window,
     histogram::Histogram,
@@ -270,25 +274,14 @@ pub async fn edge_durations<C: ConnectionTrait>(
     if edges.is_empty() {
         return Ok(Vec::new());
     }
-    let within = |col: Col| {
-        edges.iter().fold(Condition::any(), |any, w| any.add(Expr::col(col).gte(w.start).and(Expr::col(col).lt(w.end))))
-    };
-    let mut query = complaint_fact::Entity::find()
+    let in_edges = |col: Col| edges.iter().fold(Condition::any(), |any, w| any.add(insights::within(col, w)));
+    let query = complaint_fact::Entity::find()
         .select_only()
-        .column_as(super::insights::group_value(dim), "group_value")
+        .column_as(insights::group_value(dim), "group_value")
         .columns([Col::SubmittedAt, Col::FirstResponseAt, Col::ResolvedAt])
-        .filter(Col::TenantId.eq(tenant))
+        .filter(insights::matching(tenant, filter))
         .filter(on_days(c.get_database_backend(), tenant, edges))
-        .filter(Condition::any().add(within(Col::FirstResponseAt)).add(within(Col::ResolvedAt)));
-    if let Some(v) = filter.category {
-        query = query.filter(Col::Category.eq(v));
-    }
-    if let Some(v) = filter.channel {
-        query = query.filter(Col::Channel.eq(v));
-    }
-    if let Some(v) = &filter.jurisdiction {
-        query = query.filter(Col::Jurisdiction.eq(v.as_str()));
-    }
+        .filter(Condition::any().add(in_edges(Col::FirstResponseAt)).add(in_edges(Col::ResolvedAt)));
     query.into_model::<EdgeDurations>().all(c).await
 }
 

@@ -300,16 +300,7 @@ mod tests {
         let resolution = running.target(&[]).resolution;
         let token = redress_testkit::token(crate::testing::TENANT, &[Role::Agent, Role::Supervisor, Role::Service]);
         let args = CaseWorkflowArgs {
-            load: LoadArgs {
-                target: String::new(),
-                token,
-                concurrency: 2,
-                duration_secs: 1,
-                warmup_secs: 0,
-                connections: 1,
-                timeout_ms: 10_000,
-                rate: None,
-            },
+            load: LoadArgs { concurrency: 2, ..LoadArgs::for_test("", &token) },
             resolution,
             cases: 3,
             settle_secs: 1,
