@@ -7,6 +7,8 @@
 #
 # BASE_DIR and NEW_DIR each hold a release `redress-intake` and `redress`
 # (cargo build --release -p redress-intake -p redress, copied aside).
+# BACKENDS=sqlite runs SQLite only (no pgbench): for a base too old for the
+# seeder's schema, with NEW_DIR's `redress` copied beside its intake.
 #
 # Every PostgreSQL database starts with SEED (default 100000) complaints of
 # the same tenant from `redress bench seed`, ANALYZEd, as a live database is:
@@ -26,6 +28,7 @@ secret=bench-secret-0123456789
 pg=postgres://postgres@127.0.0.1:5432
 port=50171
 duration=${DURATION:-10}
+backends=${BACKENDS:-pg sqlite}
 source "$here/cpu.sh"
 
 fresh_pg() { # database: migrated, seeded, analyzed
@@ -71,10 +74,11 @@ pgbench_run() { # script
 
 for round in $(seq "$rounds"); do
   echo "# round $round"
-  for backend in pg sqlite; do
+  for backend in $backends; do
     run base "$base" $backend
     run new "$new" $backend
   done
+  [[ $backends == *pg* ]] || continue
   run new "$new" pg health
-  for script in submit-before submit-statements submit submit-pipelined; do pgbench_run $script; done
+  for script in submit-before submit-statements submit-cte submit submit-pipelined; do pgbench_run $script; done
 done

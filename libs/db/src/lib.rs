@@ -48,6 +48,9 @@ pub struct DatabaseConfig {
     /// transaction left open by a cancelled request is rolled back by the
     /// server instead of holding locks.
     pub idle_in_transaction_timeout_ms: u64,
+    /// A pooled PostgreSQL connection idle this long, in milliseconds, is
+    /// pinged before use (a busy one is not: the ping is a round trip).
+    pub ping_idle_after_ms: u64,
     /// Run migrations at start (`false` when a Kubernetes Job runs them).
     pub migrate_on_start: bool,
 }
@@ -67,6 +70,7 @@ impl Default for DatabaseConfig {
             acquire_timeout_ms: 5_000,
             connect_timeout_ms: 5_000,
             idle_in_transaction_timeout_ms: 30_000,
+            ping_idle_after_ms: 10_000,
             migrate_on_start: true,
         }
     }
@@ -84,6 +88,9 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
     // turns it into `db.client.connection.wait_time`.
     let wait_level = log::LevelFilter::Trace;
     if url.starts_with("sqlite:") {
+        // No ping on acquire: a file is not dropped by a server or a
+        // firewall, and each ping is one more hand-off to the one writer.
+        options.test_before_acquire(false);
         options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
         options.map_sqlx_sqlite_pool_opts(move |o| o.acquire_time_level(wait_level));
         options.map_sqlx_sqlite_opts(|o| {
@@ -96,6 +103,12 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
     } else {
         let idle = config.idle_in_transaction_timeout_ms.to_string();
         options.max_connections(config.max_connections).min_connections(1);
+        // sqlx pings a pooled connection on every acquire by default: one
+        // more round trip per statement outside a transaction (and sqlx pings
+        // again on release). A busy connection is known alive; one idle long
+        // enough for a server restart, a proxy or a firewall to have dropped
+        // it is pinged first.
+        options.test_before_acquire_if_idle_for(Duration::from_millis(config.ping_idle_after_ms));
         options.map_sqlx_postgres_pool_opts(move |o| o.acquire_time_level(wait_level));
         options.map_sqlx_postgres_opts(move |o| o.options([("idle_in_transaction_session_timeout", idle.as_str())]));
     }

@@ -16,8 +16,8 @@ use prost::Message;
 use redress_db::Inserts;
 use redress_errors::ApiError;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
-    TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    IntoActiveModel, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -117,6 +117,46 @@ where
         }
         Err(err) if redress_db::is_unique_violation(&err) => {
             drop(txn);
+            let saved = replay(db, key).await?;
+            saved.map(|r| (r, true)).ok_or_else(|| ApiError::internal(err))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Runs a keyed write whose only writes are the rows `write` adds to its
+/// [`Inserts`] (it reads what it needs itself, on its own connection): the
+/// insert comes first and the replay only when it trips the saved response's
+/// primary key, so a new request costs its reads and ONE round trip. On
+/// PostgreSQL that round trip is one statement (see [`Inserts`]), atomic on
+/// its own, so it runs without BEGIN and COMMIT; under READ COMMITTED a
+/// transaction would give the reads no isolation anyway. SQLite runs the
+/// statements in a transaction. A retry whose `write` fails (the state it
+/// read has moved on) still gets its saved response.
+pub async fn run_insert_only<R, F>(db: &DatabaseConnection, key: &Key<'_>, write: F) -> Result<(R, bool), ApiError>
+where
+    R: Message + Default,
+    F: AsyncFnOnce(&mut Inserts) -> Result<R, ApiError>,
+{
+    let mut inserts = Inserts::new();
+    let response = match write(&mut inserts).await {
+        Ok(response) => response,
+        Err(err) => return replay(db, key).await?.map(|saved| (saved, true)).ok_or(err),
+    };
+    save_into(&mut inserts, key, &response);
+    let inserted = match db.get_database_backend() {
+        DbBackend::Postgres => inserts.execute(db).await,
+        _ => {
+            let txn = db.begin().await?;
+            match inserts.execute(&txn).await {
+                Ok(()) => txn.commit().await,
+                Err(err) => Err(err),
+            }
+        }
+    };
+    match inserted {
+        Ok(()) => Ok((response, false)),
+        Err(err) if redress_db::is_unique_violation(&err) => {
             let saved = replay(db, key).await?;
             saved.map(|r| (r, true)).ok_or_else(|| ApiError::internal(err))
         }

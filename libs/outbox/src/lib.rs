@@ -68,16 +68,43 @@ where
     R: prost::Message + Default,
     F: AsyncFnOnce(&DatabaseTransaction, &mut Inserts) -> Result<(R, Vec<OutboxMessage>), ApiError>,
 {
-    let (response, replayed) = redress_idempotency::run(db, key, async |txn, inserts| {
+    let written = redress_idempotency::run(db, key, async |txn, inserts| {
         let (response, messages) = write(txn, inserts).await?;
         enqueue_into(inserts, messages);
         Ok(response)
     })
     .await?;
+    Ok(wake_unless_replayed(relay, written))
+}
+
+/// [`keyed_write`] for a write whose only writes are the rows it adds to its
+/// [`Inserts`] (see [`redress_idempotency::run_insert_only`]): one round
+/// trip, and on PostgreSQL no transaction around it.
+pub async fn keyed_insert<R, F>(
+    db: &DatabaseConnection,
+    relay: &Relay,
+    key: &Key<'_>,
+    write: F,
+) -> Result<(R, bool), ApiError>
+where
+    R: prost::Message + Default,
+    F: AsyncFnOnce(&mut Inserts) -> Result<(R, Vec<OutboxMessage>), ApiError>,
+{
+    let written = redress_idempotency::run_insert_only(db, key, async |inserts| {
+        let (response, messages) = write(inserts).await?;
+        enqueue_into(inserts, messages);
+        Ok(response)
+    })
+    .await?;
+    Ok(wake_unless_replayed(relay, written))
+}
+
+/// Wakes the relay after a keyed write that wrote (a replay wrote nothing).
+fn wake_unless_replayed<R>(relay: &Relay, (response, replayed): (R, bool)) -> (R, bool) {
     if !replayed {
         relay.notify();
     }
-    Ok((response, replayed))
+    (response, replayed)
 }
 
 /// Writes messages to the outbox inside the caller's transaction (see

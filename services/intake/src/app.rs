@@ -40,6 +40,7 @@ impl Intake {
         let verifier = Arc::new(Verifier::from_config(&config.auth)?);
         let issuer = Issuer::for_service(&config.auth)?;
         let db = redress_db::connect_and_migrate::<Migrator>(&config.database).await.context("database")?;
+        let readers = redress_db::connect_readers(&config.database, &db).await.context("database readers")?;
 
         let relay = Relay::new(db.clone(), config.outbox.clone(), issuer, SERVICE_NAME)?;
         let exports = ExportWorker::new(db.clone(), Arc::clone(&relay), config.export.clone());
@@ -48,6 +49,7 @@ impl Intake {
 
         let api = Arc::new(IntakeApi::new(
             db.clone(),
+            readers,
             Arc::clone(&relay),
             Arc::new(policy),
             PageTokens::configured(config.page_token_secret.expose(), config.auth.hs256_secret.expose()),

@@ -1,13 +1,11 @@
--- One SubmitComplaint as intake commits it now: 5 round trips (BEGIN, the replay SELECT, the
--- duplicate SELECT, ONE statement writing every row as data-modifying CTEs, COMMIT).
+-- One SubmitComplaint as intake commits it now (`keyed_insert`): 2 round trips, no transaction
+-- (the duplicate SELECT, then ONE statement writing every row as data-modifying CTEs, atomic
+-- on its own; a retry trips the idempotency record's key and only then reads the saved response).
 -- Run against a database migrated by `redress-intake migrate`; see
 -- docs/performance.md for the command. Values are shaped like `redress bench
 -- submit`'s (a PL withdrawal complaint, ~360-byte outbox payloads).
 \set n random(1, 4611686018427387903)
 \set player random(1, 10000)
-BEGIN;
-SELECT tenant_id, method, request_id, fingerprint, response, created_at FROM idempotency_records
-  WHERE tenant_id = 'bench' AND method = 'SubmitComplaint' AND request_id = 'pg-' || :client_id::text || '-' || :n::text LIMIT 1;
 SELECT * FROM complaints
   WHERE tenant_id = 'bench' AND player_id = 'p-' || :player::text AND duplicate_key = 'withdrawal' || chr(58) || 'w-' || :n::text AND duplicate_of IS NULL
     AND status IN ('COMPLAINT_STATUS_RECEIVED', 'COMPLAINT_STATUS_IN_PROGRESS', 'COMPLAINT_STATUS_AWAITING_PLAYER',
@@ -44,4 +42,3 @@ INSERT INTO outbox (tenant_id, destination, method, payload, trace_context, atte
 INSERT INTO idempotency_records (tenant_id, method, request_id, fingerprint, response, created_at)
   VALUES ('bench', 'SubmitComplaint', 'pg-' || :client_id::text || '-' || :n::text, md5(:n::text) || md5(:n::text),
     decode(repeat('0a81', 200), 'hex'), now());;
-COMMIT;

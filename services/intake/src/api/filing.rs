@@ -1,6 +1,6 @@
 //! SubmitComplaint: validate, triage, link a repeat to its open original,
 //! and file the complaint with its first history entry and outbox rows in
-//! one keyed transaction.
+//! one keyed insert.
 
 use chrono::{DateTime, Datelike, Utc};
 use redress_auth::Caller;
@@ -13,7 +13,6 @@ use redress_proto::{
     feedback::v1::EventType,
     intake::v1::{SubmitComplaintRequest, SubmitComplaintResponse, interaction},
 };
-use sea_orm::DatabaseTransaction;
 
 use super::{Entry, IntakeApi, channel_of, convert, outbox};
 use crate::{
@@ -84,25 +83,23 @@ impl IntakeApi {
         // replay leaves a gap, as a crash does; checking for the replay first
         // would cost every new complaint a round trip to spare that number.
         let sequence = self.references.next(&self.db, &tenant, now.year()).await?;
-        let (mut response, replayed) =
-            redress_outbox::keyed_write(&self.db, &self.relay, &key, async |txn, inserts| {
-                let filing = Filing {
-                    reference: domain::reference(&self.reference_prefix, now.year(), sequence),
-                    incident_at: incident.unwrap_or(now),
-                    now,
-                };
-                self.file_complaint(txn, inserts, &caller, &req, filing).await
-            })
-            .await?;
+        let (mut response, replayed) = redress_outbox::keyed_insert(&self.db, &self.relay, &key, async |inserts| {
+            let filing = Filing {
+                reference: domain::reference(&self.reference_prefix, now.year(), sequence),
+                incident_at: incident.unwrap_or(now),
+                now,
+            };
+            self.file_complaint(inserts, &caller, &req, filing).await
+        })
+        .await?;
         response.replayed = replayed;
         Ok(response)
     }
 
-    /// Files a validated complaint inside `txn`; returns the response and the
-    /// outbox rows to write with it.
+    /// Files a validated complaint: adds its rows to `inserts`; returns the
+    /// response and the outbox rows to write with it.
     async fn file_complaint(
         &self,
-        txn: &DatabaseTransaction,
         inserts: &mut Inserts,
         caller: &Caller,
         req: &SubmitComplaintRequest,
@@ -113,15 +110,17 @@ impl IntakeApi {
         let mut player = domain::filing_player(req.player.clone().unwrap_or_default(), req.channel);
         let refs = req.transaction_references.clone().unwrap_or_default();
         let duplicate_key = domain::duplicate_key(&refs);
-        // The complaint-frequency rule (`redress_policy::ComplaintFrequency`)
-        // is a harm marker, not a limit: two complaints filed at the same
-        // instant may both miss it, and the next one is marked. Read on the
-        // write's own connection: a second connection per submission would
-        // halve what the pool serves under load.
+        // Read before the insert, outside any transaction (see
+        // `keyed_insert`), from what is committed. The complaint-frequency rule
+        // (`redress_policy::ComplaintFrequency`) is a harm marker, not a
+        // limit: two complaints filed at the same instant may both miss it,
+        // and the next one is marked. Likewise two repeats of one problem
+        // filed at the same instant may both stand as originals; a later
+        // repeat joins the older one.
         let rule = self.policy.complaint_frequency(tenant).filter(|r| r.complaints > 0);
         let open_statuses = open_status_names();
         let standing = store::player_standing(
-            txn,
+            &self.readers,
             tenant,
             &player.player_id,
             rule.map(|r| now - chrono::Duration::days(r.days.into())),

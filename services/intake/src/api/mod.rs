@@ -111,6 +111,10 @@ redress_server::delegate! {
 /// Everything the handlers share.
 pub struct IntakeApi {
     db: DatabaseConnection,
+    /// Where a submission's player lookup reads (`redress_db::connect_readers`):
+    /// `db` on PostgreSQL; on SQLite, read-only connections beside the one
+    /// writer, so the lookup takes no turn of the writer.
+    readers: DatabaseConnection,
     relay: Arc<Relay>,
     policy: Arc<PolicyTable>,
     page_tokens: PageTokens,
@@ -123,9 +127,11 @@ pub struct IntakeApi {
 const REFERENCE_BLOCK: i64 = 20;
 
 impl IntakeApi {
-    /// The API over a database, its outbox relay and the deadline policy.
+    /// The API over a database (and its readers), its outbox relay and the
+    /// deadline policy.
     pub fn new(
         db: DatabaseConnection,
+        readers: DatabaseConnection,
         relay: Arc<Relay>,
         policy: Arc<PolicyTable>,
         page_tokens: PageTokens,
@@ -134,6 +140,7 @@ impl IntakeApi {
     ) -> Self {
         Self {
             db,
+            readers,
             relay,
             policy,
             page_tokens,

@@ -6,11 +6,14 @@
 //!   webhook 2xx) less the complaint's `create_time`;
 //! - its case opened: when intake applied resolution's first case update
 //!   (the complaint's `case` is set; its `update_time` less `create_time`),
-//!   i.e. the round trip intake → resolution → intake.
+//!   i.e. the round trip intake → resolution → intake;
+//! - its analytics event stored (with `--feedback-db`): the `received_at`
+//!   of its `EVENT_TYPE_SUBMITTED` row in feedback's database less the
+//!   complaint's `create_time`. GetInsights counts a complaint from then on.
 //!
 //! After the submissions it waits up to `--settle-secs` for every
-//! acknowledgment, then reports the lags (every complaint of the run,
-//! warm-up included) and what never arrived.
+//! acknowledgment (and event), then reports the lags (every complaint of
+//! the run, warm-up included) and what never arrived.
 
 use std::{
     collections::HashMap,
@@ -24,7 +27,10 @@ use futures::{StreamExt, TryStreamExt};
 use hdrhistogram::Histogram;
 use redress_sdk::{
     Client, ComplaintName,
-    proto::notification::v1::{ListNotificationsRequest, NotificationEvent},
+    proto::{
+        feedback::v1::EventType,
+        notification::v1::{ListNotificationsRequest, NotificationEvent},
+    },
 };
 use tokio::time::Instant;
 
@@ -43,6 +49,10 @@ pub struct PipelineArgs {
     /// How long to wait after the last submission for the acknowledgments.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3_600))]
     settle_secs: u64,
+    /// Feedback's database URL, read for when each complaint's analytics
+    /// event was stored (no gRPC method lists raw events).
+    #[arg(long)]
+    feedback_db: Option<String>,
 }
 
 /// A complaint the run filed: its name and `create_time` (Unix seconds).
@@ -128,6 +138,11 @@ pub async fn run(args: PipelineArgs) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 
+    let events = match &args.feedback_db {
+        Some(url) => Some(analytics_events(url, &filed, started, settle_until).await?),
+        None => None,
+    };
+
     // Cases: the complaint carries its case once resolution's first update
     // came back.
     let intake = clients.first().context("no client")?.intake();
@@ -160,6 +175,15 @@ pub async fn run(args: PipelineArgs) -> anyhow::Result<()> {
     }
     println!("{}", lag_line("acknowledgment delivered", &ack_lag, acknowledged.len(), filed.len()));
     println!("{}", lag_line("case opened (back in intake)", &case_lag, with_case, filed.len()));
+    if let Some(events) = &events {
+        let mut event_lag = lag_histogram()?;
+        for (name, stored) in events {
+            if let Some(created) = filed.get(name) {
+                event_lag.saturating_record(((stored - created).max(0.0) * 1000.0) as u64);
+            }
+        }
+        println!("{}", lag_line("analytics event stored", &event_lag, events.len(), filed.len()));
+    }
     if acknowledged.len() < filed.len() {
         bail!(
             "{} of {} acknowledgments were not delivered within the settle time",
@@ -168,6 +192,45 @@ pub async fn run(args: PipelineArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// When each filed complaint's SUBMITTED event reached feedback's database
+/// (by complaint name, Unix seconds), polled until all are there or the
+/// settle time is up.
+async fn analytics_events(
+    url: &str,
+    filed: &HashMap<String, f64>,
+    started: std::time::SystemTime,
+    settle_until: Instant,
+) -> anyhow::Result<HashMap<String, f64>> {
+    use redress_feedback::store::event;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let db =
+        redress_db::connect(&redress_db::DatabaseConfig::for_url(url.to_owned())).await.context("--feedback-db")?;
+    let since = chrono::DateTime::<chrono::Utc>::from(started);
+    let mut stored = HashMap::new();
+    loop {
+        let rows: Vec<(String, chrono::DateTime<chrono::Utc>)> = event::Entity::find()
+            .select_only()
+            .column(event::Column::ComplaintId)
+            .column(event::Column::ReceivedAt)
+            .filter(event::Column::Kind.eq(redress_db::Stored(EventType::Submitted)))
+            .filter(event::Column::ReceivedAt.gte(since))
+            .into_tuple()
+            .all(&db)
+            .await
+            .context("reading feedback's events")?;
+        for (id, received) in rows {
+            let name = format!("complaints/{id}");
+            if filed.contains_key(&name) {
+                stored.insert(name, received.timestamp_micros() as f64 / 1e6);
+            }
+        }
+        if stored.len() >= filed.len() || Instant::now() >= settle_until {
+            return Ok(stored);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 fn lag_histogram() -> anyhow::Result<Histogram<u64>> {
