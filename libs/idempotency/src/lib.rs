@@ -115,13 +115,26 @@ where
             txn.commit().await?;
             Ok((response, false))
         }
-        Err(err) if redress_db::is_unique_violation(&err) => {
+        Err(err) => {
             drop(txn);
-            let saved = replay(db, key).await?;
-            saved.map(|r| (r, true)).ok_or_else(|| ApiError::internal(err))
+            replay_the_winner(db, key, err).await
         }
-        Err(err) => Err(err.into()),
     }
+}
+
+/// After a keyed write's rows failed: a unique violation means a twin (or
+/// an earlier try) saved its response first, which is replayed; any other
+/// error is the write's.
+async fn replay_the_winner<R: Message + Default>(
+    db: &DatabaseConnection,
+    key: &Key<'_>,
+    err: DbErr,
+) -> Result<(R, bool), ApiError> {
+    if !redress_db::is_unique_violation(&err) {
+        return Err(err.into());
+    }
+    let saved = replay(db, key).await?;
+    saved.map(|r| (r, true)).ok_or_else(|| ApiError::internal(err))
 }
 
 /// Runs a keyed write whose only writes are the rows `write` adds to its
@@ -156,11 +169,7 @@ where
     };
     match inserted {
         Ok(()) => Ok((response, false)),
-        Err(err) if redress_db::is_unique_violation(&err) => {
-            let saved = replay(db, key).await?;
-            saved.map(|r| (r, true)).ok_or_else(|| ApiError::internal(err))
-        }
-        Err(err) => Err(err.into()),
+        Err(err) => replay_the_winner(db, key, err).await,
     }
 }
 

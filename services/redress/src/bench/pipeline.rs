@@ -159,29 +159,12 @@ pub async fn run(args: PipelineArgs) -> anyhow::Result<()> {
         .try_collect()
         .await?;
 
-    let mut ack_lag = lag_histogram()?;
-    for (name, accepted) in &acknowledged {
-        if let Some(created) = filed.get(name) {
-            ack_lag.saturating_record(((accepted - created).max(0.0) * 1000.0) as u64);
-        }
-    }
-    let mut case_lag = lag_histogram()?;
-    let mut with_case = 0;
-    for (name, opened) in &cases {
-        if let (Some(opened), Some(created)) = (opened, filed.get(name)) {
-            with_case += 1;
-            case_lag.saturating_record(((opened - created).max(0.0) * 1000.0) as u64);
-        }
-    }
+    let (ack_lag, _) = lags(&filed, acknowledged.iter().map(|(name, at)| (name, *at)))?;
+    let (case_lag, with_case) = lags(&filed, cases.iter().filter_map(|(name, at)| at.map(|at| (name, at))))?;
     println!("{}", lag_line("acknowledgment delivered", &ack_lag, acknowledged.len(), filed.len()));
     println!("{}", lag_line("case opened (back in intake)", &case_lag, with_case, filed.len()));
     if let Some(events) = &events {
-        let mut event_lag = lag_histogram()?;
-        for (name, stored) in events {
-            if let Some(created) = filed.get(name) {
-                event_lag.saturating_record(((stored - created).max(0.0) * 1000.0) as u64);
-            }
-        }
+        let (event_lag, _) = lags(&filed, events.iter().map(|(name, at)| (name, *at)))?;
         println!("{}", lag_line("analytics event stored", &event_lag, events.len(), filed.len()));
     }
     if acknowledged.len() < filed.len() {
@@ -221,9 +204,9 @@ async fn analytics_events(
             .await
             .context("reading feedback's events")?;
         for (id, received) in rows {
-            let name = format!("complaints/{id}");
-            if filed.contains_key(&name) {
-                stored.insert(name, received.timestamp_micros() as f64 / 1e6);
+            let Ok(name) = ComplaintName::from_id(&id) else { continue };
+            if filed.contains_key(name.as_str()) {
+                stored.insert(name.as_str().to_owned(), received.timestamp_micros() as f64 / 1e6);
             }
         }
         if stored.len() >= filed.len() || Instant::now() >= settle_until {
@@ -233,8 +216,22 @@ async fn analytics_events(
     }
 }
 
-fn lag_histogram() -> anyhow::Result<Histogram<u64>> {
-    Histogram::new_with_bounds(1, 3_600_000, 3).context("lag histogram")
+/// The lags (ms) from each filed complaint's `create_time` to when its
+/// consequence arrived (by complaint name, Unix seconds), and how many of
+/// the run's complaints arrived.
+fn lags<'a>(
+    filed: &HashMap<String, f64>,
+    arrived: impl IntoIterator<Item = (&'a String, f64)>,
+) -> anyhow::Result<(Histogram<u64>, usize)> {
+    let mut lag = Histogram::new_with_bounds(1, 3_600_000, 3).context("lag histogram")?;
+    let mut count = 0;
+    for (name, at) in arrived {
+        if let Some(created) = filed.get(name) {
+            count += 1;
+            lag.saturating_record(((at - created).max(0.0) * 1000.0) as u64);
+        }
+    }
+    Ok((lag, count))
 }
 
 fn lag_line(what: &str, lag: &Histogram<u64>, arrived: usize, filed: usize) -> String {
